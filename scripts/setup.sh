@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Installs everything Faasbox's build, run and test commands need, and nothing twice:
+# npm packages, a Docker engine, the runtime images and (unless --runtime-only)
+# a real VS Code (code-server) with headless Chromium for the extension tests.
+# Every step checks first, so running it again costs a few seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CACHE="${FAASBOX_CACHE:-$HOME/.cache/faasbox}"
+CONFIG_DIR="${XDG_CONFIG_HOME:-$HOME/.config}/faasbox"
+CODE_SERVER_VERSION=4.100.3
+LOCAL_IMAGE=faasbox-local/runtime:bookworm-1
+NODE_IMAGE="${FAASBOX_IMAGE_NODEJS:-node:20-bookworm-slim}"
+PYTHON_IMAGE="${FAASBOX_IMAGE_PYTHON:-python:3.12-slim-bookworm}"
+RUNTIME_ONLY=0
+[ "${1:-}" = "--runtime-only" ] && RUNTIME_ONLY=1
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+can_apt() { [ -f /etc/debian_version ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; }
+
+APT_UPDATED=0
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  can_apt || die "missing system packages: ${missing[*]}. Install them with your package manager, then run 'npm run setup' again."
+  if [ $APT_UPDATED -eq 0 ]; then apt-get update -qq >/dev/null; APT_UPDATED=1; fi
+  log "installing ${missing[*]} (apt)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+npm_packages() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing npm packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+docker_answers() { timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+docker_engine() {
+  docker_answers && return 0
+  if [ -n "${DOCKER_HOST:-}" ]; then
+    die "no Docker engine answers at DOCKER_HOST=$DOCKER_HOST. Start that engine or unset DOCKER_HOST."
+  fi
+  can_apt || die "no Docker engine answers on /var/run/docker.sock. Install Docker (https://docs.docker.com/engine/install/) and start it, then run 'npm run setup' again."
+  command -v dockerd >/dev/null || apt_install docker.io
+  # No bridge and no iptables: Faasbox's containers use host networking and reach the
+  # emulator on 127.0.0.1, and this keeps the engine from touching the host's firewall.
+  log "starting dockerd (log: /var/log/faasbox-dockerd.log)"
+  setsid nohup dockerd --bridge=none --iptables=false --ip-forward=false \
+    >/var/log/faasbox-dockerd.log 2>&1 < /dev/null &
+  for _ in $(seq 1 60); do docker_answers && return 0; sleep 1; done
+  die "dockerd did not answer within 60 s; see /var/log/faasbox-dockerd.log"
+}
+
+image_present() { docker image inspect "$1" >/dev/null 2>&1; }
+
+# A runtime image built from Debian packages and this machine's Node, for machines that
+# cannot reach a registry: python3 + debugpy for Python, node for Node.js, curl for
+# custom runtimes whose bootstrap is a shell script.
+build_local_image() {
+  image_present "$LOCAL_IMAGE" && return 0
+  apt_install debootstrap
+  local work; work="$(mktemp -d)"
+  log "building $LOCAL_IMAGE with debootstrap (about a minute)"
+  debootstrap --variant=minbase --include=python3,ca-certificates,curl bookworm "$work/rootfs" >"$work/debootstrap.log" 2>&1 \
+    || { tail -20 "$work/debootstrap.log" >&2; die "debootstrap failed"; }
+  mkdir -p "$work/debs"
+  # Debian's python3-debugpy depends on gdb, which does not configure inside a
+  # debootstrap root; unpacking debugpy and the modules it imports is enough.
+  (cd "$work/debs" && apt-get download -qq python3-debugpy python3-pydevd python3-bytecode python3-typing-extensions python3-coverage >/dev/null)
+  for deb in "$work"/debs/*.deb; do dpkg -x "$deb" "$work/rootfs"; done
+  cp "$(command -v node)" "$work/rootfs/usr/local/bin/node"
+  rm -rf "$work/rootfs/var/cache/apt/archives"/*.deb
+  tar -C "$work/rootfs" -c . | docker import -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' - "$LOCAL_IMAGE" >/dev/null
+  rm -rf "$work"
+}
+
+runtime_images() {
+  local use_local=0
+  for image in "$NODE_IMAGE" "$PYTHON_IMAGE"; do
+    image_present "$image" && continue
+    log "pulling $image"
+    if ! timeout 60 docker pull -q "$image" >/dev/null 2>&1; then
+      log "$image cannot be pulled here; using a locally built runtime image instead"
+      use_local=1
+    fi
+  done
+  mkdir -p "$CONFIG_DIR"
+  if [ $use_local -eq 1 ]; then
+    build_local_image
+    printf '{\n  "images": { "nodejs": "%s", "python": "%s" }\n}\n' "$LOCAL_IMAGE" "$LOCAL_IMAGE" >"$CONFIG_DIR/config.json"
+  fi
+}
+
+code_server() {
+  local dir="$CACHE/code-server-$CODE_SERVER_VERSION"
+  apt_install chromium
+  [ -x "$dir/node_modules/.bin/code-server" ] && return 0
+  apt_install pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep
+  # @vscode/ripgrep downloads its binary at install time; seed its cache with Debian's rg.
+  local rgcache="${TMPDIR:-/tmp}/vscode-ripgrep-cache-1.15.11"
+  mkdir -p "$rgcache/x" && cp "$(command -v rg)" "$rgcache/x/rg"
+  tar -C "$rgcache/x" -czf "$rgcache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" rg
+  log "installing code-server $CODE_SERVER_VERSION into $dir (3-5 minutes, once)"
+  mkdir -p "$dir"
+  npm_config_yes=true npm_config_unsafe_perm=true npm install --prefix "$dir" --no-audit --no-fund --loglevel=error \
+    "code-server@$CODE_SERVER_VERSION" >"$CACHE/code-server-install.log" 2>&1 \
+    || { tail -30 "$CACHE/code-server-install.log" >&2; die "code-server install failed"; }
+}
+
+npm_packages
+docker_engine
+runtime_images
+[ $RUNTIME_ONLY -eq 1 ] || code_server
+log "ready"
