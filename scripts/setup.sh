@@ -12,6 +12,7 @@ CODE_SERVER_VERSION=4.100.3
 LOCAL_IMAGE=faasbox-local/runtime:bookworm-1
 NODE_IMAGE="${FAASBOX_IMAGE_NODEJS:-node:20-bookworm-slim}"
 PYTHON_IMAGE="${FAASBOX_IMAGE_PYTHON:-python:3.12-slim-bookworm}"
+CUSTOM_IMAGE="${FAASBOX_IMAGE_CUSTOM:-buildpack-deps:bookworm-curl}"
 RUNTIME_ONLY=0
 [ "${1:-}" = "--runtime-only" ] && RUNTIME_ONLY=1
 
@@ -78,21 +79,34 @@ build_local_image() {
   rm -rf "$work"
 }
 
+# The image the user config names for a family (empty when none).
+configured_image() {
+  [ -f "$CONFIG_DIR/config.json" ] || return 0
+  node -e 'try { process.stdout.write(require(process.argv[1]).images[process.argv[2]] || "") } catch {}' "$CONFIG_DIR/config.json" "$1"
+}
+
 runtime_images() {
-  local use_local=0
-  for image in "$NODE_IMAGE" "$PYTHON_IMAGE"; do
+  # The image of each runtime family is configuration; where one cannot be had from a
+  # registry, the locally built image stands in and the user config says so.
+  local family image local_families=()
+  for family in nodejs python custom; do
+    case $family in
+      nodejs) image=$NODE_IMAGE ;; python) image=$PYTHON_IMAGE ;; custom) image=$CUSTOM_IMAGE ;;
+    esac
     image_present "$image" && continue
+    image_present "$(configured_image "$family")" && continue
     log "pulling $image"
     if ! timeout 60 docker pull -q "$image" >/dev/null 2>&1; then
-      log "$image cannot be pulled here; using a locally built runtime image instead"
-      use_local=1
+      log "$image cannot be pulled here; the $family runtime uses the locally built $LOCAL_IMAGE"
+      local_families+=("$family")
     fi
   done
+  [ ${#local_families[@]} -eq 0 ] && return 0
+  build_local_image
   mkdir -p "$CONFIG_DIR"
-  if [ $use_local -eq 1 ]; then
-    build_local_image
-    printf '{\n  "images": { "nodejs": "%s", "python": "%s" }\n}\n' "$LOCAL_IMAGE" "$LOCAL_IMAGE" >"$CONFIG_DIR/config.json"
-  fi
+  local entries=()
+  for family in "${local_families[@]}"; do entries+=("\"$family\": \"$LOCAL_IMAGE\""); done
+  (IFS=,; printf '{ "images": { %s } }\n' "${entries[*]}") >"$CONFIG_DIR/config.json"
 }
 
 code_server() {

@@ -1,0 +1,66 @@
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+/** The runtime families an image serves; every SCF or Lambda runtime name maps to one. */
+export type RuntimeFamily = "nodejs" | "python" | "custom";
+export const RUNTIME_FAMILIES: readonly RuntimeFamily[] = ["nodejs", "python", "custom"];
+
+/** Public images that work on a user's machine; overridable per family. */
+export const DEFAULT_IMAGES: Readonly<Record<RuntimeFamily, string>> = {
+  nodejs: "node:20-bookworm-slim",
+  python: "python:3.12-slim-bookworm",
+  // Custom runtimes are often shell bootstraps calling the runtime API with curl.
+  custom: "buildpack-deps:bookworm-curl",
+};
+
+export interface ImageChoice {
+  image: string;
+  /** Where the choice came from, for `doctor` and error messages. */
+  source: string;
+}
+
+export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME || join(homedir(), ".config");
+  return join(base, "faasbox", "config.json");
+}
+
+interface UserConfig {
+  images?: Partial<Record<RuntimeFamily, string>>;
+}
+
+function readUserConfig(path: string): UserConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return {};
+  }
+  try {
+    return JSON.parse(text) as UserConfig;
+  } catch (error) {
+    throw new Error(`${path}: not valid JSON (${(error as Error).message}); expected {"images": {"nodejs": "IMAGE", ...}}`);
+  }
+}
+
+/**
+ * The image for each runtime family. Precedence: the project's faasbox.yml (passed in),
+ * then FAASBOX_IMAGE_<FAMILY>, then the user config written by `npm run setup` or by
+ * hand, then the public defaults.
+ */
+export function resolveImages(
+  projectImages: Partial<Record<RuntimeFamily, string>> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Record<RuntimeFamily, ImageChoice> {
+  const configPath = userConfigPath(env);
+  const userImages = readUserConfig(configPath).images ?? {};
+  const result = {} as Record<RuntimeFamily, ImageChoice>;
+  for (const family of RUNTIME_FAMILIES) {
+    const envName = `FAASBOX_IMAGE_${family.toUpperCase()}`;
+    if (projectImages[family]) result[family] = { image: projectImages[family], source: "faasbox.yml images" };
+    else if (env[envName]) result[family] = { image: env[envName], source: envName };
+    else if (userImages[family]) result[family] = { image: userImages[family], source: configPath };
+    else result[family] = { image: DEFAULT_IMAGES[family], source: "default" };
+  }
+  return result;
+}

@@ -1,0 +1,47 @@
+// One esbuild script for every bundle: the extension (vscode external), the emulator
+// daemon and the CLI. `--watch` rebuilds on change, `--production` minifies,
+// `--tests` also bundles the suite that runs inside the VS Code extension host.
+import * as esbuild from "esbuild";
+import { cpSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+
+const args = new Set(process.argv.slice(2));
+const production = args.has("--production");
+
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  sourcemap: production ? false : "linked",
+  minify: production,
+  logLevel: "warning",
+  // ssh2 (DOCKER_HOST=ssh://) is optional in docker-modem; its native parts cannot be bundled.
+  external: ["vscode", "ssh2", "cpu-features"],
+};
+
+const builds = [
+  { ...common, entryPoints: { extension: "extension/extension.ts" }, outdir: "dist" },
+  { ...common, entryPoints: { emulator: "emulator/main.ts" }, outdir: "dist" },
+  { ...common, entryPoints: { cli: "emulator/cliMain.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
+];
+if (args.has("--tests")) {
+  // Each suite file stays its own module: mocha loads them after defining describe/it.
+  const suites = readdirSync("test/vscode/suite").filter((f) => f.endsWith(".ts")).map((f) => `test/vscode/suite/${f}`);
+  builds.push({ ...common, external: [...common.external, "mocha"], entryPoints: suites, outdir: "out/test/vscode" });
+}
+
+function copyShims() {
+  // The runtime shims run inside containers as plain JS and Python files, mounted read-only.
+  rmSync("dist/shims", { recursive: true, force: true });
+  mkdirSync("dist", { recursive: true });
+  cpSync("emulator/shims", "dist/shims", { recursive: true });
+}
+
+if (args.has("--watch")) {
+  copyShims();
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  console.log("watching for changes");
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  copyShims();
+}

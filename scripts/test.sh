@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing, builds, type-checks, lints, then runs
+# every tier with node's test runner. `npm test -- unit docker` runs some tiers only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tiers=("$@")
+[ ${#tiers[@]} -eq 0 ] && tiers=(unit docker vscode)
+needs_vscode=0
+for tier in "${tiers[@]}"; do [ "$tier" = vscode ] && needs_vscode=1; done
+
+if [ $needs_vscode -eq 1 ]; then bash scripts/setup.sh; else bash scripts/setup.sh --runtime-only; fi
+node scripts/build.mjs --tests
+npx tsc --noEmit -p .
+npx eslint extension emulator test
+
+files=()
+for tier in "${tiers[@]}"; do
+  [ -d "test/$tier" ] || { echo "unknown test tier '$tier' (tiers: unit docker vscode)" >&2; exit 2; }
+  files+=(test/"$tier"/*.test.ts)
+done
+# One file at a time: the docker and vscode tiers share the machine's two cores.
+exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"

@@ -1,0 +1,19 @@
+import { spawnSync } from "node:child_process";
+import { CLI } from "./paths";
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `faasbox` CLI the way a user does, as a separate process. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): CliResult {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...env },
+    input,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}

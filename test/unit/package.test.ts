@@ -1,0 +1,34 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import yauzl from "yauzl";
+import { REPO_ROOT } from "../helpers/paths";
+
+function zipEntries(path: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true }, (error, zip) => {
+      if (error) return reject(error);
+      const names: string[] = [];
+      zip.on("entry", (entry: yauzl.Entry) => {
+        names.push(entry.fileName);
+        zip.readEntry();
+      });
+      zip.on("end", () => resolve(names));
+      zip.on("error", reject);
+      zip.readEntry();
+    });
+  });
+}
+
+test("npm run package makes a .vsix under 5 MB with the bundles, media and documents only", { timeout: 120_000 }, async () => {
+  execFileSync("npm", ["run", "package"], { cwd: REPO_ROOT, stdio: "pipe" });
+  const vsix = join(REPO_ROOT, "dist", "faasbox.vsix");
+  assert.ok(statSync(vsix).size < 5 * 1024 * 1024, `${vsix} is ${statSync(vsix).size} bytes`);
+  const files = (await zipEntries(vsix)).filter((f) => f.startsWith("extension/")).map((f) => f.slice("extension/".length));
+  for (const required of ["package.json", "readme.md", "LICENSE.txt", "changelog.md", "dist/extension.js", "dist/emulator.js", "dist/cli.js", "media/icon.png"]) {
+    assert.ok(files.some((f) => f.toLowerCase() === required.toLowerCase()), `${required} missing from the .vsix: ${files.join(", ")}`);
+  }
+  assert.deepEqual(files.filter((f) => f.endsWith(".ts") || f.startsWith("test/") || f.endsWith(".map") || f.startsWith("node_modules/")), []);
+});

@@ -1,0 +1,34 @@
+import * as assert from "node:assert/strict";
+import * as vscode from "vscode";
+import type { FaasboxApi } from "../../../extension/extension";
+
+const EXTENSION_ID = "faasbox.faasbox";
+
+describe("activation", () => {
+  it("activates in the real extension host and measures its activation time", async () => {
+    const extension = vscode.extensions.getExtension<FaasboxApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+    const api = await extension.activate();
+    assert.equal(extension.isActive, true);
+    assert.equal(typeof api.activationMs, "number");
+    assert.ok(api.activationMs >= 0);
+  });
+
+  it("registers every command its manifest contributes", async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const contributed = (extension.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    assert.ok(contributed.length > 0);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.deepEqual(contributed.filter((id) => !registered.has(id)), []);
+  });
+
+  it("runs the doctor command through the bundled CLI, which finds Docker and the images", async () => {
+    const exitCode = await vscode.commands.executeCommand("faasbox.emulator.doctor");
+    assert.equal(exitCode, 0);
+  });
+
+  it("opens the Faasbox view", async () => {
+    await vscode.commands.executeCommand("workbench.view.extension.faasbox");
+    await vscode.commands.executeCommand("faasbox.functions.focus");
+  });
+});
