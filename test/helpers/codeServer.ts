@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,6 +43,9 @@ export interface RunningCodeServer {
 export async function startCodeServer(workspace: string, env: NodeJS.ProcessEnv): Promise<RunningCodeServer> {
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "faasbox-code-server-"));
+  // A quiet workbench: no welcome page over the editor area in screenshots.
+  mkdirSync(join(state, "user-data", "User"), { recursive: true });
+  writeFileSync(join(state, "user-data", "User", "settings.json"), JSON.stringify({ "workbench.startupEditor": "none", "telemetry.telemetryLevel": "off" }));
   const child = spawn(codeServerBinary(), [
     "--auth", "none", "--bind-addr", `127.0.0.1:${port}`,
     "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",

@@ -1,0 +1,34 @@
+// `npm run bench`: measures, prints a table and writes test-results/bench.json.
+// Benchmarks report numbers; they assert nothing.
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { resolveImages } from "../../emulator/config/images";
+import { connectDocker } from "../../emulator/docker/engine";
+import { ARTIFACTS, REPO_ROOT } from "../helpers/paths";
+import { containerStartFloor } from "./containerFloor";
+import { machine, ms, percentile } from "./stats";
+
+async function main(): Promise<void> {
+  const rows: { name: string; value: string }[] = [];
+  const docker = connectDocker();
+  const floor = await containerStartFloor(docker, resolveImages().nodejs.image, 20);
+  rows.push({ name: "container create+start+exit (node -e 0), p50", value: ms(percentile(floor, 50)) });
+  rows.push({ name: "container create+start+exit (node -e 0), p95", value: ms(percentile(floor, 95)) });
+  const vsix = join(REPO_ROOT, "dist", "faasbox.vsix");
+  try {
+    rows.push({ name: ".vsix size", value: `${(statSync(vsix).size / 1024).toFixed(0)} KiB` });
+  } catch {
+    rows.push({ name: ".vsix size", value: "not built (npm run package)" });
+  }
+
+  console.log(`Machine: ${machine()}\n`);
+  console.log("| measure | value |\n|---|---|");
+  for (const row of rows) console.log(`| ${row.name} | ${row.value} |`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(join(ARTIFACTS, "bench.json"), JSON.stringify({ machine: machine(), rows }, null, 2));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
