@@ -1,11 +1,18 @@
 import { FAASBOX_VERSION } from "./version";
 import { doctorCommand } from "./cli/doctor";
+import { UsageError } from "./cli/args";
+import { INVOKE_USAGE, invokeCommand } from "./cli/invoke";
+import { START_USAGE, startCommand } from "./cli/start";
 
 const HELP = `faasbox ${FAASBOX_VERSION}: run SCF and Lambda functions locally in warm Docker containers
 
 Usage: faasbox COMMAND [options]
 
 Commands:
+  start               run the emulator on a project until Ctrl-C
+      ${START_USAGE}
+  invoke              run a function once, print its result (stdout) and logs (stderr)
+      ${INVOKE_USAGE}
   doctor              check Node.js, the Docker engine and the runtime images, and say what to fix
 
 Options:
@@ -17,6 +24,8 @@ type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   doctor: () => doctorCommand(),
+  start: startCommand,
+  invoke: invokeCommand,
 };
 
 export async function runCli(argv: string[]): Promise<number> {
@@ -34,6 +43,14 @@ export async function runCli(argv: string[]): Promise<number> {
     console.error(`faasbox: unknown command '${first}'. Commands: ${Object.keys(COMMANDS).join(", ")}. See 'faasbox --help'.`);
     return 2;
   }
-  return command(rest);
+  try {
+    return await command(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
 }
 

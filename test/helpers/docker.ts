@@ -21,3 +21,9 @@ export async function requireDocker(): Promise<Docker> {
 export async function faasboxContainers(docker: Docker, extra: string[] = []): Promise<Docker.ContainerInfo[]> {
   return docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`, ...extra] } });
 }
+
+/** Containers created by emulators of this test process that are still there. */
+export async function leftoverContainers(docker: Docker): Promise<Docker.ContainerInfo[]> {
+  const all = await faasboxContainers(docker);
+  return all.filter((c) => c.Labels[LABELS.emulator]?.startsWith(`${process.pid}-`));
+}

@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Emulator } from "../emulator";
+import type { InvokeResult } from "../invoke/invokeResult";
+import { formatLogLine } from "../logs/formatLog";
+import { parseCommandArgs, parseExecutor, UsageError } from "./args";
+
+export const INVOKE_USAGE = "faasbox invoke FUNCTION [--project DIR] [--event FILE|-] [--executor docker|process|auto]";
+
+export function readEvent(source: string | undefined, stdin: () => string = () => readFileSync(0, "utf8")): unknown {
+  if (source === undefined) return {};
+  const text = source === "-" ? stdin() : readFileSync(source, "utf8");
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const where = source === "-" ? "standard input" : source;
+    throw new UsageError(`faasbox invoke: the event in ${where} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Prints the result on stdout and the logs on stderr; exit 0 on success, 1 on a function error. */
+export function printInvokeResult(result: InvokeResult): number {
+  for (const record of result.logs) process.stderr.write(`${formatLogLine(record)}\n`);
+  if (result.ok) {
+    process.stdout.write(`${JSON.stringify(result.result, null, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write(`${JSON.stringify(result.error, null, 2)}\n`);
+  process.stderr.write(`error: ${result.function} failed (${result.errorKind}): ${result.error?.errorType}: ${result.error?.errorMessage}\n`);
+  return 1;
+}
+
+export async function invokeCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs("invoke", argv, {
+    project: { type: "string" },
+    event: { type: "string" },
+    executor: { type: "string" },
+  });
+  const name = positionals[0];
+  if (!name) throw new UsageError(`faasbox invoke: which function? Usage: ${INVOKE_USAGE}`);
+  const root = resolve(values.project ?? ".");
+  const event = readEvent(values.event);
+  const emulator = await Emulator.create({ root, executor: parseExecutor("invoke", values.executor), watch: false });
+  try {
+    for (const warning of emulator.warnings) process.stderr.write(`warning: ${warning}\n`);
+    for (const problem of emulator.problems) process.stderr.write(`error: ${problem.message}\n`);
+    return printInvokeResult(await emulator.invoke(name, event));
+  } finally {
+    await emulator.shutdown();
+  }
+}

@@ -1,0 +1,46 @@
+import { resolve } from "node:path";
+import { Emulator } from "../emulator";
+import { formatLogLine } from "../logs/formatLog";
+import { parseCommandArgs, parseExecutor, parsePort } from "./args";
+
+export const START_USAGE = "faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto]";
+
+/** Runs the emulator on a project until Ctrl-C or SIGTERM, then removes every instance. */
+export async function startCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs("start", argv, {
+    "http-port": { type: "string" },
+    "invoke-port": { type: "string" },
+    port: { type: "string" },
+    executor: { type: "string" },
+    project: { type: "string" },
+    "no-watch": { type: "boolean" },
+  });
+  const root = resolve(positionals[0] ?? values.project ?? ".");
+  parsePort("start", "http-port", values["http-port"], 3000);
+  parsePort("start", "invoke-port", values["invoke-port"], 3001);
+  parsePort("start", "port", values.port, 0);
+  const color = process.stdout.isTTY;
+
+  const emulator = await Emulator.create({ root, executor: parseExecutor("start", values.executor), watch: !values["no-watch"] });
+  for (const warning of emulator.warnings) console.error(`warning: ${warning}`);
+  for (const problem of emulator.problems) console.error(`error: ${problem.message}`);
+  emulator.on("warning", (message) => console.error(`warning: ${message}`));
+  emulator.on("reloaded", (names) => console.log(`reloaded: ${names.join(", ")}`));
+  emulator.logBus.subscribe((record) => console.log(formatLogLine(record, { color })));
+
+  const isolation = emulator.executor.isolated ? `${emulator.executor.kind} containers` : "local processes (not isolated)";
+  console.log(`Faasbox serving ${root} with ${isolation}`);
+  for (const fn of emulator.functions()) {
+    console.log(`  ${fn.name}  ${fn.runtime}  ${fn.handler}  ${fn.memoryMb} MB  ${fn.timeoutSec} s`);
+  }
+  if (emulator.functions().length === 0) console.log("  (no functions yet: add a serverless.yml, template.yaml or faasbox.yml)");
+
+  await new Promise<void>((done) => {
+    const stop = () => done();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  console.log("stopping…");
+  await emulator.shutdown();
+  return 0;
+}

@@ -1,0 +1,193 @@
+import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { resolveImages } from "./config/images";
+import { LABELS } from "./docker/labels";
+import { createExecutor, type ExecutorChoice } from "./executors/createExecutor";
+import type { DockerNetwork } from "./executors/dockerExecutor";
+import type { Executor } from "./executors/executor";
+import { billedDurationMs } from "./invoke/billing";
+import type { InvokeResult } from "./invoke/invokeResult";
+import { LogBus } from "./logs/logBus";
+import { FunctionPool, type InstanceInfo, type PoolDeps, type PoolSnapshot } from "./pool/functionPool";
+import type { ManifestError } from "./project/errors";
+import { loadProject } from "./project/loadProject";
+import type { FunctionSpec, ProjectSpec } from "./project/spec";
+import { ProjectWatcher } from "./project/projectWatcher";
+import { Invocation, type InvocationOutcome } from "./runtime/invocation";
+
+export interface EmulatorOptions {
+  root: string;
+  executor?: ExecutorChoice;
+  network?: DockerNetwork;
+  /** Hot reload on code and manifest changes (default true). */
+  watch?: boolean;
+}
+
+export interface EmulatorEvents {
+  /** An instance was created, changed state or stopped. */
+  instance: [InstanceInfo];
+  /** A function's pool numbers changed. */
+  pool: [string, PoolSnapshot];
+  /** Functions were reloaded (manifest or code change); names of the functions affected. */
+  reloaded: [string[]];
+  /** Something the user should read once: a fallback, a manifest problem. */
+  warning: [string];
+}
+
+export interface InvokeOptions {
+  requestId?: string;
+  clientContext?: string;
+}
+
+/** The emulator: a project's functions, their pools and the logs they print. */
+export class Emulator extends EventEmitter<EmulatorEvents> {
+  readonly logBus = new LogBus();
+  /** Labels every container with this emulator, so a later start can reap what a crash left. */
+  readonly id = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  project!: ProjectSpec;
+  problems: ManifestError[] = [];
+  readonly startedAt = Date.now();
+  private readonly pools = new Map<string, FunctionPool>();
+  private watcher?: ProjectWatcher;
+  private shuttingDown?: Promise<void>;
+
+  private constructor(readonly root: string, readonly executor: Executor, readonly warnings: string[]) {
+    super();
+  }
+
+  static async create(options: EmulatorOptions): Promise<Emulator> {
+    const { executor, warning } = await createExecutor(options.executor ?? "auto", options.network);
+    const emulator = new Emulator(options.root, executor, warning ? [warning] : []);
+    emulator.load();
+    if (options.watch !== false) {
+      emulator.watcher = new ProjectWatcher(emulator.project, {
+        onManifestChange: () => emulator.reload(),
+        onCodeChange: (names) => emulator.retire(names),
+      });
+    }
+    return emulator;
+  }
+
+  functions(): FunctionSpec[] {
+    return this.project.functions;
+  }
+
+  poolSnapshot(name: string): PoolSnapshot | undefined {
+    return this.pools.get(name)?.snapshot();
+  }
+
+  instances(name?: string): InstanceInfo[] {
+    return [...this.pools.values()].filter((p) => !name || p.spec.name === name).flatMap((p) => p.listInstances());
+  }
+
+  async stopInstance(id: string): Promise<boolean> {
+    for (const pool of this.pools.values()) if (await pool.stopInstanceById(id)) return true;
+    return false;
+  }
+
+  getFunction(name: string): FunctionSpec {
+    const spec = this.project.functions.find((f) => f.name === name);
+    if (!spec) {
+      const known = this.project.functions.map((f) => f.name).join(", ") || "none";
+      throw new Error(`no function named "${name}" in ${this.root} (functions: ${known})`);
+    }
+    return spec;
+  }
+
+  /** Runs `name` once with `event` (any JSON value, or raw bytes) and reports how it went. */
+  async invoke(name: string, event: unknown = {}, options: InvokeOptions = {}): Promise<InvokeResult> {
+    const spec = this.getFunction(name);
+    const pool = this.pools.get(name)!;
+    const payload = Buffer.isBuffer(event) ? event : Buffer.from(JSON.stringify(event ?? {}));
+    const outcome = await pool.invoke(new Invocation(payload, options.requestId, options.clientContext));
+    return toResult(spec, outcome);
+  }
+
+  /** Re-reads the manifests; changed functions get fresh instances, removed ones stop. */
+  reload(): string[] {
+    const before = new Map(this.project.functions.map((f) => [f.name, JSON.stringify(f)]));
+    this.load();
+    const affected = this.project.functions.filter((f) => before.get(f.name) !== JSON.stringify(f)).map((f) => f.name);
+    for (const name of before.keys()) if (!this.pools.has(name)) affected.push(name);
+    this.watcher?.update(this.project);
+    if (affected.length) this.emit("reloaded", affected);
+    return affected;
+  }
+
+  async shutdown(): Promise<void> {
+    this.shuttingDown ??= (async () => {
+      this.watcher?.close();
+      await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+      await this.executor.close();
+    })();
+    return this.shuttingDown;
+  }
+
+  private retire(names: string[]): void {
+    for (const name of names) this.pools.get(name)?.retire();
+    this.emit("reloaded", names);
+  }
+
+  private load(): void {
+    const { project, problems } = loadProject(this.root);
+    this.project = project;
+    this.problems = problems;
+    for (const problem of problems) this.emit("warning", problem.message);
+    const images = resolveImages(project.images);
+    const seen = new Set<string>();
+    for (const spec of project.functions) {
+      seen.add(spec.name);
+      const deps: PoolDeps = {
+        executor: this.executor,
+        image: spec.image ?? images[spec.family].image,
+        logBus: this.logBus,
+        labels: { [LABELS.managed]: "true", [LABELS.project]: this.root, [LABELS.emulator]: this.id },
+      };
+      const existing = this.pools.get(spec.name);
+      if (existing) {
+        if (JSON.stringify(existing.spec) !== JSON.stringify(spec)) existing.retire(spec, deps);
+        continue;
+      }
+      const pool = new FunctionPool(spec, deps);
+      pool.on("instance", (info) => this.emit("instance", info));
+      pool.on("changed", (snapshot) => this.emit("pool", spec.name, snapshot));
+      this.pools.set(spec.name, pool);
+    }
+    for (const [name, pool] of this.pools) {
+      if (!seen.has(name)) {
+        this.pools.delete(name);
+        void pool.close();
+      }
+    }
+  }
+}
+
+function toResult(spec: FunctionSpec, outcome: InvocationOutcome): InvokeResult {
+  const result: InvokeResult = {
+    requestId: outcome.requestId,
+    function: spec.name,
+    ok: !outcome.failure,
+    logs: outcome.logs,
+    timings: {
+      durationMs: outcome.durationMs,
+      billedMs: outcome.failure?.kind === "throttle" ? 0 : billedDurationMs(spec.dialect, outcome.durationMs),
+      initMs: outcome.initMs,
+      cold: outcome.cold,
+      queuedMs: Math.max(0, outcome.queuedMs),
+    },
+    memory: { sizeMb: spec.memoryMb, maxUsedMb: outcome.maxUsedMb },
+    instanceId: outcome.instanceId,
+  };
+  if (outcome.failure) {
+    result.error = outcome.failure.error;
+    result.errorKind = outcome.failure.kind;
+  } else if (outcome.payload) {
+    const text = outcome.payload.toString("utf8");
+    try {
+      result.result = text.length ? JSON.parse(text) : null;
+    } catch {
+      result.result = text; // custom runtimes may answer with plain text
+    }
+  }
+  return result;
+}

@@ -1,0 +1,39 @@
+import { connectDocker, describeDockerTarget, pingEngine } from "../docker/engine";
+import { hostShimsDir } from "../runtime/shimsDir";
+import { DockerExecutor, type DockerNetwork } from "./dockerExecutor";
+import type { Executor } from "./executor";
+import { ProcessExecutor } from "./processExecutor";
+
+export type ExecutorChoice = "docker" | "process" | "auto";
+
+export interface ExecutorSetup {
+  executor: Executor;
+  /** Said once to the user when `auto` fell back to processes. */
+  warning?: string;
+}
+
+/** Linux engines share the host's loopback; Docker Desktop needs a bridge and host.docker.internal. */
+export function defaultNetwork(env: NodeJS.ProcessEnv = process.env): DockerNetwork {
+  const configured = env.FAASBOX_DOCKER_NETWORK;
+  if (configured === "host" || configured === "bridge") return configured;
+  return process.platform === "linux" ? "host" : "bridge";
+}
+
+export async function createExecutor(choice: ExecutorChoice, network: DockerNetwork = defaultNetwork()): Promise<ExecutorSetup> {
+  const shims = hostShimsDir();
+  if (choice === "process") return { executor: new ProcessExecutor(shims) };
+  const docker = connectDocker();
+  try {
+    await pingEngine(docker, 3000);
+  } catch (error) {
+    const reason = `no Docker engine answers at ${describeDockerTarget()} (${(error as Error).message})`;
+    if (choice === "docker") throw new Error(`${reason}. Start Docker, or run with --executor process (functions then run as local processes, not isolated).`);
+    return {
+      executor: new ProcessExecutor(shims),
+      warning: `${reason}: functions run as local processes (not isolated, no memory limit). Start Docker and restart to run them in containers.`,
+    };
+  }
+  const executor = new DockerExecutor(docker, { network, hostShimsDir: shims });
+  await executor.reapOrphans();
+  return { executor };
+}

@@ -1,0 +1,333 @@
+import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
+import type { ServerResponse } from "node:http";
+import { billedDurationMs } from "../invoke/billing";
+import { platformErrors, type Failure, type FunctionError } from "../invoke/functionError";
+import { LABELS } from "../docker/labels";
+import type { ExitInfo, Executor, LaunchedInstance } from "../executors/executor";
+import type { LogBus } from "../logs/logBus";
+import type { LogRecord, LogStream } from "../logs/logRecord";
+import { platformLines } from "../logs/platformLines";
+import type { FunctionSpec } from "../project/spec";
+import type { Invocation } from "./invocation";
+import { RuntimeApiServer, type RuntimeResult, type ShimLogLine } from "./runtimeApiServer";
+import { functionArn, runtimeCommand, runtimeEnv } from "./runtimeEnv";
+
+export type InstanceState = "starting" | "idle" | "busy" | "stopping" | "stopped";
+
+/** Lambda gives a runtime 10 s to initialise; a longer function timeout extends it. */
+const INIT_LIMIT_MS = 10_000;
+const OUTPUT_TAIL_LINES = 20;
+
+interface InFlight {
+  invocation: Invocation;
+  deliveredAt: number;
+  cold: boolean;
+  timer?: NodeJS.Timeout;
+  logs: LogRecord[];
+}
+
+export interface InstanceEvents {
+  state: [InstanceState];
+}
+
+/**
+ * One warm runtime: a container or process of a function, with its own runtime API.
+ * It runs one invocation at a time, as in the clouds, and reports how each ended.
+ */
+export class Instance extends EventEmitter<InstanceEvents> {
+  readonly id = randomBytes(6).toString("hex");
+  state: InstanceState = "starting";
+  readonly createdAt = Date.now();
+  lastUsedAt = Date.now();
+  invocationCount = 0;
+  initMs?: number;
+
+  private readonly api: RuntimeApiServer;
+  private launched?: LaunchedInstance;
+  private launchStartedAt = 0;
+  private ready = false;
+  private parkedNext?: ServerResponse;
+  private assigned?: Invocation;
+  private inFlight?: InFlight;
+  private initError?: FunctionError;
+  private initTimer?: NodeJS.Timeout;
+  private readonly partialLines: Record<string, string> = { stdout: "", stderr: "" };
+  private readonly outputTail: string[] = [];
+
+  constructor(
+    readonly spec: FunctionSpec,
+    private readonly executor: Executor,
+    private readonly image: string,
+    private readonly logBus: LogBus,
+    private readonly labels: Record<string, string>,
+  ) {
+    super();
+    this.api = new RuntimeApiServer({
+      onReady: () => this.onReady(),
+      onNext: (response) => this.onNext(response),
+      onResult: (requestId, outcome) => this.onResult(requestId, outcome),
+      onInitError: (body, errorType) => this.onInitError(body, errorType),
+      onLogs: (lines) => this.onShimLogs(lines),
+    });
+  }
+
+  /** Starts the runtime; resolves once it is launched (not yet ready). */
+  async start(): Promise<void> {
+    const port = await this.api.listen(this.executor.runtimeApiHost === "127.0.0.1" ? "127.0.0.1" : "0.0.0.0");
+    const codeRoot = this.executor.codeRootFor(this.spec);
+    const env = runtimeEnv({ spec: this.spec, codeRoot, apiHost: this.executor.runtimeApiHost, apiPort: port, instanceId: this.id });
+    this.launchStartedAt = performance.now();
+    this.initTimer = setTimeout(() => this.onInitTimeout(), Math.max(INIT_LIMIT_MS, this.spec.timeoutSec * 1000));
+    try {
+      this.launched = await this.executor.launch({
+        instanceId: this.id,
+        spec: this.spec,
+        image: this.image,
+        env,
+        command: runtimeCommand(this.spec, this.executor.shimRoot, codeRoot),
+        codeRoot,
+        labels: { ...this.labels, [LABELS.function]: this.spec.name, [LABELS.instance]: this.id },
+        onOutput: (stream, chunk) => this.onRawOutput(stream, chunk),
+      });
+    } catch (error) {
+      this.failAndStop({ kind: "platform", error: { errorType: "Faasbox.LaunchFailed", errorMessage: (error as Error).message } });
+      throw error;
+    }
+    void this.launched.exited.then((info) => this.onExit(info));
+  }
+
+  /** Gives this instance its next invocation; only when it is starting (cold) or idle. */
+  assign(invocation: Invocation): void {
+    if (this.assigned || this.inFlight || (this.state !== "idle" && this.state !== "starting")) {
+      throw new Error(`instance ${this.id} cannot take an invocation while ${this.state}`);
+    }
+    this.assigned = invocation;
+    if (this.state === "idle") this.setState("busy");
+    this.deliverIfPossible();
+  }
+
+  get isAvailable(): boolean {
+    return this.state === "idle" && !this.assigned;
+  }
+
+  /** An invocation is waiting for this instance or running on it. */
+  get hasWork(): boolean {
+    return this.assigned !== undefined || this.inFlight !== undefined;
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === "stopped") return;
+    if (this.state !== "stopping") this.setState("stopping");
+    clearTimeout(this.initTimer);
+    await this.launched?.kill();
+    this.api.close();
+  }
+
+  private setState(state: InstanceState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit("state", state);
+  }
+
+  private onReady(): void {
+    if (this.ready) return;
+    this.ready = true;
+    clearTimeout(this.initTimer);
+    this.initMs = performance.now() - this.launchStartedAt;
+    if (this.state === "starting") this.setState(this.assigned ? "busy" : "idle");
+  }
+
+  private onNext(response: ServerResponse): void {
+    this.parkedNext = response;
+    response.on("close", () => {
+      if (this.parkedNext === response) this.parkedNext = undefined;
+    });
+    this.deliverIfPossible();
+  }
+
+  private deliverIfPossible(): void {
+    const invocation = this.assigned;
+    const next = this.parkedNext;
+    if (!invocation || !next || this.inFlight || !this.ready) return;
+    this.assigned = undefined;
+    this.parkedNext = undefined;
+    const cold = this.invocationCount === 0;
+    this.invocationCount++;
+    const deadline = Date.now() + this.spec.timeoutSec * 1000;
+    const inFlight: InFlight = { invocation, deliveredAt: performance.now(), cold, logs: [] };
+    this.inFlight = inFlight;
+    inFlight.timer = setTimeout(() => this.onTimeout(inFlight), this.spec.timeoutSec * 1000);
+    this.publish("system", platformLines.start(this.spec.dialect, invocation.requestId), invocation.requestId);
+    const headers: Record<string, string | number> = {
+      "Content-Type": "application/json",
+      "Content-Length": invocation.payload.length,
+      // Lambda Runtime API
+      "Lambda-Runtime-Aws-Request-Id": invocation.requestId,
+      "Lambda-Runtime-Deadline-Ms": deadline,
+      "Lambda-Runtime-Invoked-Function-Arn": functionArn(this.spec),
+      "Lambda-Runtime-Trace-Id": `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${invocation.requestId.replaceAll("-", "").slice(0, 24)};Parent=0;Sampled=0`,
+      // SCF custom runtime API
+      request_id: invocation.requestId,
+      memory_limit_in_mb: this.spec.memoryMb,
+      time_limit_in_ms: this.spec.timeoutSec * 1000,
+    };
+    if (invocation.clientContext) headers["Lambda-Runtime-Client-Context"] = invocation.clientContext;
+    next.writeHead(200, headers).end(invocation.payload);
+  }
+
+  private onResult(requestId: string | undefined, result: RuntimeResult): boolean {
+    const inFlight = this.inFlight;
+    if (!inFlight || (requestId !== undefined && requestId !== inFlight.invocation.requestId)) return false;
+    const memoryKb = result.kind === "too-large" ? undefined : result.memoryKb;
+    if (result.kind === "response") {
+      this.complete(inFlight, { payload: result.body }, memoryKb);
+    } else if (result.kind === "error") {
+      this.complete(inFlight, { failure: { kind: "function", error: parseFunctionError(result.body, result.errorType) } }, memoryKb);
+    } else {
+      this.complete(inFlight, {
+        failure: { kind: "function", error: { errorType: "Function.ResponseSizeTooLarge", errorMessage: `Response payload size (${result.size} bytes) exceeded the maximum allowed payload size (6291556 bytes).` } },
+      });
+    }
+    return true;
+  }
+
+  private complete(inFlight: InFlight, result: { payload?: Buffer; failure?: Failure }, memoryKb?: number, status?: string): void {
+    if (this.inFlight !== inFlight) return;
+    clearTimeout(inFlight.timer);
+    this.inFlight = undefined;
+    this.lastUsedAt = Date.now();
+    const durationMs = performance.now() - inFlight.deliveredAt;
+    const { requestId } = inFlight.invocation;
+    const maxUsedMb = memoryKb === undefined ? undefined : Math.ceil(memoryKb / 1024);
+    const initMs = inFlight.cold ? this.initMs : undefined;
+    this.publish("system", platformLines.end(this.spec.dialect, requestId), requestId, inFlight);
+    this.publish("system", platformLines.report(this.spec.dialect, {
+      requestId, durationMs, billedMs: billedDurationMs(this.spec.dialect, durationMs), memoryMb: this.spec.memoryMb, maxUsedMb, initMs, status,
+    }), requestId, inFlight);
+    inFlight.invocation.settle({
+      requestId, instanceId: this.id, ...result, cold: inFlight.cold, initMs, durationMs,
+      queuedMs: inFlight.deliveredAt - inFlight.invocation.enqueuedAt - (initMs ?? 0), maxUsedMb, logs: inFlight.logs,
+    });
+    if (this.state === "busy") this.setState("idle");
+  }
+
+  private onTimeout(inFlight: InFlight): void {
+    const failure = platformErrors.timeout(this.spec.dialect, inFlight.invocation.requestId, this.spec.timeoutSec);
+    this.publish("system", failure.error.errorMessage, inFlight.invocation.requestId, inFlight);
+    this.complete(inFlight, { failure }, undefined, "timeout");
+    // The clouds replace an instance that timed out: its state is unknown.
+    void this.stop();
+  }
+
+  private onInitTimeout(): void {
+    if (this.ready) return;
+    this.failAndStop({
+      kind: "init",
+      error: { errorType: "Runtime.InitTimeout", errorMessage: `the runtime did not become ready within ${Math.max(INIT_LIMIT_MS, this.spec.timeoutSec * 1000) / 1000} s${this.tailHint()}` },
+    });
+  }
+
+  private onInitError(body: Buffer, errorType?: string): void {
+    this.initError = parseFunctionError(body, errorType);
+    this.publish("stderr", `${this.initError.errorType}: ${this.initError.errorMessage}`, this.assigned?.requestId);
+    this.failAndStop({ kind: "init", error: this.initError });
+  }
+
+  private onExit(info: ExitInfo): void {
+    clearTimeout(this.initTimer);
+    this.flushPartialLines();
+    const inFlight = this.inFlight;
+    if (inFlight) {
+      const { requestId } = inFlight.invocation;
+      const failure = info.oomKilled
+        ? platformErrors.outOfMemory(this.spec.dialect, requestId, this.spec.memoryMb)
+        : platformErrors.exited(this.spec.dialect, requestId, info.exitCode, info.signal);
+      this.publish("system", failure.error.errorMessage, requestId, inFlight);
+      this.complete(inFlight, { failure }, this.spec.memoryMb * 1024, info.oomKilled ? "error (out of memory)" : "error");
+    }
+    if (this.assigned) {
+      const how = info.signal ? `signal ${info.signal}` : `exit status ${info.exitCode}`;
+      this.failAssigned({
+        kind: "init",
+        error: this.initError ?? { errorType: "Runtime.ExitError", errorMessage: `the runtime exited before it was ready (${how})${this.tailHint()}` },
+      });
+    }
+    this.api.close();
+    this.setState("stopped");
+  }
+
+  /** Fails the invocation waiting for this instance (if any) and stops the instance. */
+  private failAndStop(failure: Failure): void {
+    this.failAssigned(failure);
+    void this.stop();
+  }
+
+  private failAssigned(failure: Failure): void {
+    const invocation = this.assigned;
+    if (!invocation) return;
+    this.assigned = undefined;
+    invocation.settle({
+      requestId: invocation.requestId, instanceId: this.id, failure, cold: true, durationMs: 0,
+      queuedMs: performance.now() - invocation.enqueuedAt, logs: [],
+    });
+  }
+
+  private tailHint(): string {
+    return this.outputTail.length ? `; last output:\n${this.outputTail.join("\n")}` : "";
+  }
+
+  private onShimLogs(lines: ShimLogLine[]): void {
+    for (const line of lines) {
+      const inFlight = this.inFlight && this.inFlight.invocation.requestId === line.requestId ? this.inFlight : undefined;
+      this.publish(line.stream, line.text, line.requestId, inFlight, line.time);
+    }
+  }
+
+  /** Output that did not go through the shim: custom runtimes, native code, crashes. */
+  private onRawOutput(stream: "stdout" | "stderr", chunk: Buffer): void {
+    const text = this.partialLines[stream] + chunk.toString("utf8");
+    const lines = text.split("\n");
+    this.partialLines[stream] = lines.pop() ?? "";
+    for (const line of lines) this.rawLine(stream, line);
+  }
+
+  private flushPartialLines(): void {
+    for (const stream of ["stdout", "stderr"] as const) {
+      if (this.partialLines[stream]) this.rawLine(stream, this.partialLines[stream]);
+      this.partialLines[stream] = "";
+    }
+  }
+
+  private rawLine(stream: "stdout" | "stderr", line: string): void {
+    this.outputTail.push(line);
+    if (this.outputTail.length > OUTPUT_TAIL_LINES) this.outputTail.shift();
+    const inFlight = this.inFlight;
+    this.publish(stream, line, inFlight?.invocation.requestId, inFlight);
+  }
+
+  private publish(stream: LogStream, text: string, requestId: string | undefined, inFlight?: InFlight, time = Date.now()): void {
+    const record: LogRecord = { function: this.spec.name, requestId, stream, time, text, instanceId: this.id };
+    const target = inFlight ?? (this.inFlight?.invocation.requestId === requestId ? this.inFlight : undefined);
+    if (requestId !== undefined && target) target.logs.push(record);
+    this.logBus.publish(record);
+  }
+}
+
+/** The runtime's error body in the clouds' shape, whatever the runtime actually sent. */
+export function parseFunctionError(body: Buffer, errorTypeHeader?: string): FunctionError {
+  const text = body.toString("utf8");
+  try {
+    const parsed = JSON.parse(text) as Partial<FunctionError> & { stackTrace?: unknown };
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+      return {
+        errorType: String(parsed.errorType ?? errorTypeHeader ?? "Error"),
+        errorMessage: String(parsed.errorMessage ?? text),
+        ...(Array.isArray(parsed.stackTrace) ? { stackTrace: parsed.stackTrace.map(String) } : {}),
+      };
+    }
+  } catch {
+    // not JSON: a custom runtime may post plain text
+  }
+  return { errorType: errorTypeHeader ?? "Error", errorMessage: text.trim() };
+}

@@ -1,0 +1,42 @@
+import { randomUUID } from "node:crypto";
+import type { Failure } from "../invoke/functionError";
+import type { LogRecord } from "../logs/logRecord";
+
+export interface InvocationOutcome {
+  requestId: string;
+  instanceId?: string;
+  /** The runtime's response body, when it succeeded. */
+  payload?: Buffer;
+  failure?: Failure;
+  cold: boolean;
+  initMs?: number;
+  durationMs: number;
+  /** Time spent waiting for an instance. */
+  queuedMs: number;
+  maxUsedMb?: number;
+  logs: LogRecord[];
+}
+
+/** One request for a function to run, from the moment it is asked until it settles. */
+export class Invocation {
+  readonly requestId: string;
+  readonly enqueuedAt = performance.now();
+  private settled = false;
+  readonly done: Promise<InvocationOutcome>;
+  private resolveDone!: (outcome: InvocationOutcome) => void;
+
+  constructor(readonly payload: Buffer, requestId?: string, readonly clientContext?: string) {
+    this.requestId = requestId ?? randomUUID();
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  get isSettled(): boolean {
+    return this.settled;
+  }
+
+  settle(outcome: InvocationOutcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.resolveDone(outcome);
+  }
+}

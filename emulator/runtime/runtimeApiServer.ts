@@ -1,0 +1,135 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { LogStream } from "../logs/logRecord";
+
+/** Lambda and SCF both cap a synchronous response at 6 MB. */
+export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+
+export interface ShimLogLine {
+  stream: Exclude<LogStream, "system">;
+  requestId?: string;
+  time: number;
+  text: string;
+}
+
+/** What an instance does with each call its runtime makes. */
+export interface RuntimeApiSink {
+  /** SCF's /runtime/init/ready; for Lambda the first /next means the same. */
+  onReady(): void;
+  /** A runtime asks for work; answer `response` now or when an invocation arrives. */
+  onNext(response: ServerResponse): void;
+  /** Returns false when `requestId` is not the invocation in flight. */
+  onResult(requestId: string | undefined, outcome: RuntimeResult): boolean;
+  onInitError(body: Buffer, errorType?: string): void;
+  onLogs(lines: ShimLogLine[]): void;
+}
+
+export type RuntimeResult =
+  | { kind: "response"; body: Buffer; memoryKb?: number }
+  | { kind: "error"; body: Buffer; errorType?: string; memoryKb?: number }
+  | { kind: "too-large"; size: number };
+
+const AWS_PREFIX = "/2018-06-01/runtime";
+const AWS_RESULT = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/;
+
+/**
+ * One instance's runtime API, in both dialects: the Lambda Runtime API and SCF's
+ * custom-runtime API, plus Faasbox's log channel for its own shims. Each instance
+ * gets its own server (own port), so the caller is known without any token.
+ */
+export class RuntimeApiServer {
+  private readonly server: Server;
+
+  constructor(private readonly sink: RuntimeApiSink) {
+    this.server = createServer((request, response) => this.route(request, response));
+    this.server.keepAliveTimeout = 0; // runtimes long-poll /next on kept-alive sockets
+    this.server.requestTimeout = 0;
+  }
+
+  async listen(host: string): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(0, host, () => resolve());
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  close(): void {
+    this.server.close();
+    this.server.closeAllConnections();
+  }
+
+  private route(request: IncomingMessage, response: ServerResponse): void {
+    const url = request.url ?? "";
+    const method = request.method ?? "GET";
+    if (method === "GET" && (url === `${AWS_PREFIX}/invocation/next` || url === "/runtime/invocation/next")) {
+      this.sink.onReady();
+      this.sink.onNext(response);
+      return;
+    }
+    if (method !== "POST") return reply(response, 404, { errorType: "NotFound", errorMessage: `${method} ${url} is not part of the runtime API` });
+    readBody(request, (body, size) => {
+      const aws = AWS_RESULT.exec(url);
+      if (aws || url === "/runtime/invocation/response" || url === "/runtime/invocation/error") {
+        const requestId = aws ? decodeURIComponent(aws[1]) : undefined;
+        const isError = aws ? aws[2] === "error" : url.endsWith("/error");
+        const memoryKb = Number(request.headers["x-faasbox-memory-kb"]) || undefined;
+        const errorType = header(request, "lambda-runtime-function-error-type");
+        const outcome: RuntimeResult = body === undefined
+          ? { kind: "too-large", size }
+          : isError ? { kind: "error", body, errorType, memoryKb } : { kind: "response", body, memoryKb };
+        if (!this.sink.onResult(requestId, outcome)) {
+          return reply(response, 400, { errorType: "InvalidRequestID", errorMessage: `no invocation ${requestId ?? ""} is in flight on this instance` });
+        }
+        if (outcome.kind === "too-large") {
+          return reply(response, 413, { errorType: "RequestEntityTooLarge", errorMessage: `response of ${size} bytes exceeds the ${MAX_RESPONSE_BYTES} byte limit` });
+        }
+        return aws ? reply(response, 202, { status: "OK" }) : reply(response, 200, { status: "OK" });
+      }
+      if (url === `${AWS_PREFIX}/init/error` || url === "/runtime/init/error") {
+        this.sink.onInitError(body ?? Buffer.alloc(0), header(request, "lambda-runtime-function-error-type"));
+        return reply(response, aws ? 202 : 202, { status: "OK" });
+      }
+      if (url === "/runtime/init/ready") {
+        this.sink.onReady();
+        return reply(response, 200, { status: "OK" });
+      }
+      if (url === "/faasbox/v1/logs") {
+        try {
+          this.sink.onLogs(JSON.parse((body ?? Buffer.alloc(0)).toString("utf8")) as ShimLogLine[]);
+          return reply(response, 204);
+        } catch {
+          return reply(response, 400, { errorType: "InvalidLogs", errorMessage: "expected a JSON array of log lines" });
+        }
+      }
+      return reply(response, 404, { errorType: "NotFound", errorMessage: `POST ${url} is not part of the runtime API` });
+    });
+  }
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Collects a request body; `undefined` with the size when it passes the response limit. */
+function readBody(request: IncomingMessage, done: (body: Buffer | undefined, size: number) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  request.on("data", (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
+  });
+  request.on("end", () => done(size <= MAX_RESPONSE_BYTES ? Buffer.concat(chunks, size) : undefined, size));
+  request.on("error", () => done(Buffer.alloc(0), 0));
+}
+
+export function reply(response: ServerResponse, status: number, body?: unknown): void {
+  if (response.headersSent) return;
+  if (body === undefined) {
+    response.writeHead(status).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  response.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) }).end(text);
+}

@@ -1,0 +1,309 @@
+'use strict';
+// Faasbox's Node.js runtime shim. It runs inside the function's container (or as a
+// child process), loads the handler named by _HANDLER and serves invocations through
+// the runtime API of the function's cloud: the Lambda Runtime API or SCF's
+// custom-runtime API. Plain CommonJS with no dependencies: it is mounted read-only
+// and must start fast.
+
+const http = require('node:http');
+const fs = require('node:fs');
+const path = require('node:path');
+const util = require('node:util');
+const { pathToFileURL } = require('node:url');
+
+const env = process.env;
+const dialect = env.FAASBOX_DIALECT === 'scf' ? 'scf' : 'aws';
+const [apiHost, apiPort] = dialect === 'scf'
+  ? [env.SCF_RUNTIME_API, Number(env.SCF_RUNTIME_API_PORT)]
+  : [env.AWS_LAMBDA_RUNTIME_API.split(':')[0], Number(env.AWS_LAMBDA_RUNTIME_API.split(':')[1])];
+const paths = dialect === 'scf'
+  ? { next: '/runtime/invocation/next', response: () => '/runtime/invocation/response', error: () => '/runtime/invocation/error', initError: '/runtime/init/error', ready: '/runtime/init/ready' }
+  : { next: '/2018-06-01/runtime/invocation/next', response: (id) => `/2018-06-01/runtime/invocation/${id}/response`, error: (id) => `/2018-06-01/runtime/invocation/${id}/error`, initError: '/2018-06-01/runtime/init/error' };
+const taskRoot = env.LAMBDA_TASK_ROOT || env.USER_CODE_ROOT || process.cwd();
+const functionName = env.AWS_LAMBDA_FUNCTION_NAME || env.SCF_FUNCTIONNAME;
+const memoryMb = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE || env.SCF_MEMORY_SIZE || 128);
+// Two sockets: one long-polls /next while the other carries logs and results.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+
+function request(method, urlPath, body, headers) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: apiHost, port: apiPort, method, path: urlPath, agent, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+// ---- Logs: every console call and direct write becomes a record tagged with the
+// request it belongs to, sent in order to the emulator; results wait for the flush.
+let currentRequestId;
+let logQueue = [];
+let logFlight;
+const partial = { stdout: '', stderr: '' };
+
+function enqueueLog(stream, text) {
+  logQueue.push({ stream, requestId: currentRequestId, time: Date.now(), text });
+  if (!logFlight) logFlight = new Promise((resolve) => setImmediate(resolve)).then(sendLogs);
+}
+
+async function sendLogs() {
+  while (logQueue.length > 0) {
+    const batch = logQueue;
+    logQueue = [];
+    try {
+      await request('POST', '/faasbox/v1/logs', JSON.stringify(batch), { 'Content-Type': 'application/json' });
+    } catch {
+      // The emulator is gone; nothing useful can be done with the lines.
+    }
+  }
+  logFlight = undefined;
+}
+
+function flushLogs() {
+  for (const stream of ['stdout', 'stderr']) {
+    if (partial[stream]) {
+      enqueueLog(stream, partial[stream]);
+      partial[stream] = '';
+    }
+  }
+  return logFlight || Promise.resolve();
+}
+
+function captureStream(stream) {
+  process[stream].write = (chunk, encoding, callback) => {
+    const text = partial[stream] + (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8'));
+    const lines = text.split('\n');
+    partial[stream] = lines.pop();
+    for (const line of lines) enqueueLog(stream, line);
+    if (typeof encoding === 'function') encoding();
+    else if (typeof callback === 'function') callback();
+    return true;
+  };
+}
+
+function patchConsole() {
+  const out = (...args) => enqueueLog('stdout', util.format(...args));
+  const err = (...args) => enqueueLog('stderr', util.format(...args));
+  console.log = out;
+  console.info = out;
+  console.debug = out;
+  console.warn = err;
+  console.error = err;
+  console.trace = (...args) => {
+    const e = new Error(util.format(...args));
+    e.name = 'Trace';
+    enqueueLog('stderr', e.stack);
+  };
+  captureStream('stdout');
+  captureStream('stderr');
+}
+
+// ---- Errors in the clouds' shape.
+function toError(error, fallbackType) {
+  if (error instanceof Error) {
+    return {
+      errorType: error.name && error.name !== 'Error' ? error.name : (error.constructor && error.constructor.name) || fallbackType || 'Error',
+      errorMessage: error.message,
+      stackTrace: String(error.stack || '').split('\n'),
+    };
+  }
+  if (error && typeof error === 'object') return { errorType: fallbackType || 'Error', errorMessage: JSON.stringify(error) };
+  return { errorType: typeof error === 'string' ? 'string' : fallbackType || 'Error', errorMessage: String(error) };
+}
+
+function memoryKb() {
+  // The cgroup's peak covers every process in the container; maxRSS is this process only.
+  for (const file of ['/sys/fs/cgroup/memory.peak', '/sys/fs/cgroup/memory/memory.max_usage_in_bytes']) {
+    try {
+      return Math.ceil(Number(fs.readFileSync(file, 'utf8')) / 1024);
+    } catch {
+      // not in a container, or another cgroup version
+    }
+  }
+  return process.resourceUsage().maxRSS;
+}
+
+// ---- Handler loading: "dir/file.export" with CommonJS, ES modules and nested exports.
+function isEsm(file) {
+  if (file.endsWith('.mjs')) return true;
+  if (file.endsWith('.cjs')) return false;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).type === 'module';
+    } catch {
+      // no readable package.json here: look further up
+    }
+    if (dir === path.dirname(dir) || !dir.startsWith(taskRoot)) return false;
+  }
+}
+
+class InitError extends Error {
+  constructor(errorType, message, cause) {
+    super(message);
+    this.errorType = errorType;
+    if (cause && cause.stack) this.stack = `${errorType}: ${message}\n${cause.stack}`;
+  }
+}
+
+async function loadHandler(handlerName) {
+  const slash = handlerName.lastIndexOf('/');
+  const dot = handlerName.indexOf('.', slash + 1);
+  if (dot < 0) throw new InitError('Runtime.MalformedHandlerName', `Bad handler ${handlerName}: expected FILE.EXPORT`);
+  const modulePath = handlerName.slice(0, dot);
+  const exportPath = handlerName.slice(dot + 1).split('.');
+  const base = path.resolve(taskRoot, modulePath);
+  const file = ['.js', '.mjs', '.cjs'].map((ext) => base + ext).find((f) => fs.existsSync(f));
+  if (!file) throw new InitError('Runtime.ImportModuleError', `Error: Cannot find module '${modulePath}' (looked for ${modulePath}.js, .mjs and .cjs in ${taskRoot})`);
+  let mod;
+  try {
+    if (isEsm(file)) mod = await import(pathToFileURL(file).href);
+    else {
+      try {
+        mod = require(file);
+      } catch (error) {
+        if (error && error.code === 'ERR_REQUIRE_ESM') mod = await import(pathToFileURL(file).href);
+        else throw error;
+      }
+    }
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new InitError('Runtime.UserCodeSyntaxError', `${error.name}: ${error.message}`, error);
+    if (error && (error.code === 'MODULE_NOT_FOUND' || error.code === 'ERR_MODULE_NOT_FOUND')) {
+      throw new InitError('Runtime.ImportModuleError', `Error: ${error.message.split('\n')[0]}`, error);
+    }
+    throw error;
+  }
+  let handler = mod;
+  for (const key of exportPath) handler = handler == null ? undefined : handler[key];
+  if (handler === undefined && mod && mod.default && typeof mod.default === 'object') {
+    handler = exportPath.reduce((value, key) => (value == null ? undefined : value[key]), mod.default);
+  }
+  if (typeof handler !== 'function') {
+    throw new InitError('Runtime.HandlerNotFound', `${handlerName} is undefined or not exported`);
+  }
+  return handler;
+}
+
+// ---- Invocation.
+function makeContext(headers, requestId) {
+  const deadline = Number(headers['lambda-runtime-deadline-ms']) || Date.now() + Number(headers['time_limit_in_ms'] || 3000);
+  const getRemainingTimeInMillis = () => Math.max(0, deadline - Date.now());
+  const environment = {};
+  for (const [key, value] of Object.entries(env)) if (!key.startsWith('FAASBOX_')) environment[key] = value;
+  const context = {
+    // AWS Lambda
+    awsRequestId: requestId,
+    functionName,
+    functionVersion: '$LATEST',
+    memoryLimitInMB: String(memoryMb),
+    invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'] || `arn:aws:lambda:${env.AWS_REGION || 'us-east-1'}:000000000000:function:${functionName}`,
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME || `/aws/lambda/${functionName}`,
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME || env.FAASBOX_INSTANCE_ID,
+    callbackWaitsForEmptyEventLoop: true,
+    // Tencent SCF
+    request_id: requestId,
+    function_name: functionName,
+    function_version: '$LATEST',
+    memory_limit_in_mb: memoryMb,
+    time_limit_in_ms: Number(headers['time_limit_in_ms']) || Number(env.FAASBOX_TIMEOUT_SEC) * 1000,
+    namespace: env.SCF_NAMESPACE || 'default',
+    tencentcloud_region: env.TENCENTCLOUD_REGION || env.AWS_REGION,
+    tencentcloud_appid: env.TENCENTCLOUD_APPID || '',
+    tencentcloud_uin: env.TENCENTCLOUD_UIN || '',
+    environment: JSON.stringify(environment),
+    getRemainingTimeInMillis,
+  };
+  if (headers['lambda-runtime-client-context']) {
+    try {
+      context.clientContext = JSON.parse(headers['lambda-runtime-client-context']);
+    } catch {
+      // a malformed client context is ignored, as Lambda does
+    }
+  }
+  return context;
+}
+
+/** Async, callback and plain-return handlers all end here as one promise. */
+function runHandler(handler, event, context) {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const callback = (error, result) => {
+      if (settled) return;
+      settled = true;
+      if (error !== undefined && error !== null) reject(error);
+      else resolve(result);
+    };
+    context.done = callback;
+    context.succeed = (result) => callback(null, result);
+    context.fail = (error) => callback(error || new Error('handler failed'));
+    let returned;
+    try {
+      returned = handler(event, context, callback);
+    } catch (error) {
+      callback(error);
+      return;
+    }
+    if (returned && typeof returned.then === 'function') returned.then((r) => callback(null, r), (e) => callback(e === undefined ? new Error('promise rejected with undefined') : e));
+    else if (handler.length < 3) callback(null, returned); // SCF's synchronous style
+  });
+}
+
+async function postResult(requestId, ok, value) {
+  await flushLogs();
+  const body = ok ? JSON.stringify(value === undefined ? null : value) : JSON.stringify(value);
+  const headers = { 'Content-Type': 'application/json', 'X-Faasbox-Memory-Kb': String(memoryKb()) };
+  if (!ok) headers['Lambda-Runtime-Function-Error-Type'] = value.errorType;
+  await request('POST', ok ? paths.response(requestId) : paths.error(requestId), body, headers);
+}
+
+async function main() {
+  patchConsole();
+  let handler;
+  try {
+    handler = await loadHandler(env._HANDLER);
+  } catch (error) {
+    const body = toError(error, error.errorType);
+    if (error.errorType) body.errorType = error.errorType;
+    await flushLogs();
+    await request('POST', paths.initError, JSON.stringify(body), { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': body.errorType });
+    process.exit(1);
+  }
+  process.on('unhandledRejection', (reason) => fatal('Runtime.UnhandledPromiseRejection', reason));
+  process.on('uncaughtException', (error) => fatal('Runtime.UncaughtException', error));
+  if (paths.ready) await request('POST', paths.ready, ' ');
+  for (;;) {
+    const next = await request('GET', paths.next);
+    const requestId = next.headers['lambda-runtime-aws-request-id'] || next.headers['request_id'];
+    currentRequestId = requestId;
+    let event;
+    try {
+      event = next.body.length ? JSON.parse(next.body.toString('utf8')) : {};
+    } catch {
+      event = next.body.toString('utf8');
+    }
+    try {
+      const result = await runHandler(handler, event, makeContext(next.headers, requestId));
+      await postResult(requestId, true, result);
+    } catch (error) {
+      await postResult(requestId, false, toError(error));
+    }
+    currentRequestId = undefined;
+  }
+}
+
+/** An error outside the handler's promise: report it on the current request, then exit as Lambda does. */
+function fatal(errorType, error) {
+  const body = toError(error, errorType);
+  body.errorType = errorType;
+  const requestId = currentRequestId;
+  const done = requestId ? postResult(requestId, false, body) : flushLogs();
+  done.finally(() => process.exit(128));
+}
+
+main().catch((error) => {
+  process.stderr.write = () => true;
+  fs.writeSync(2, `faasbox runtime shim failed: ${error && error.stack ? error.stack : error}\n`);
+  process.exit(1);
+});

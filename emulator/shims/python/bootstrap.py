@@ -1,0 +1,274 @@
+"""Faasbox's Python runtime shim.
+
+Runs inside the function's container (or as a child process), imports the handler
+named by _HANDLER ("package.module.function") and serves invocations through the
+runtime API of the function's cloud: the Lambda Runtime API or SCF's custom-runtime
+API. Standard library only: it is mounted read-only and must start fast.
+"""
+
+import http.client
+import importlib
+import json
+import os
+import sys
+import threading
+import time
+import traceback
+
+ENV = os.environ
+DIALECT = "scf" if ENV.get("FAASBOX_DIALECT") == "scf" else "aws"
+if DIALECT == "scf":
+    API_HOST, API_PORT = ENV["SCF_RUNTIME_API"], int(ENV["SCF_RUNTIME_API_PORT"])
+    PATH_NEXT, PATH_INIT_ERROR, PATH_READY = "/runtime/invocation/next", "/runtime/init/error", "/runtime/init/ready"
+    def path_response(_request_id): return "/runtime/invocation/response"
+    def path_error(_request_id): return "/runtime/invocation/error"
+else:
+    API_HOST, _, port = ENV["AWS_LAMBDA_RUNTIME_API"].partition(":")
+    API_PORT = int(port)
+    PATH_NEXT, PATH_INIT_ERROR, PATH_READY = "/2018-06-01/runtime/invocation/next", "/2018-06-01/runtime/init/error", None
+    def path_response(request_id): return f"/2018-06-01/runtime/invocation/{request_id}/response"
+    def path_error(request_id): return f"/2018-06-01/runtime/invocation/{request_id}/error"
+
+TASK_ROOT = ENV.get("LAMBDA_TASK_ROOT") or ENV.get("USER_CODE_ROOT") or os.getcwd()
+FUNCTION_NAME = ENV.get("AWS_LAMBDA_FUNCTION_NAME") or ENV.get("SCF_FUNCTIONNAME", "")
+MEMORY_MB = int(ENV.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE") or ENV.get("SCF_MEMORY_SIZE") or 128)
+
+
+class Api:
+    """One kept-alive connection to the runtime API."""
+
+    def __init__(self):
+        self.conn = http.client.HTTPConnection(API_HOST, API_PORT)
+
+    def call(self, method, path, body=None, headers=None):
+        for attempt in (0, 1):
+            try:
+                self.conn.request(method, path, body=body, headers=headers or {})
+                response = self.conn.getresponse()
+                return response.status, response.headers, response.read()
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(API_HOST, API_PORT)
+                if attempt:
+                    raise
+        raise RuntimeError("unreachable")
+
+
+invocations = Api()
+log_api = Api()
+current_request_id = None
+
+
+class LogShipper:
+    """Sends log lines to the emulator from a background thread, in order, tagged with
+    the request they belong to; results wait for flush()."""
+
+    def __init__(self):
+        self.queue = []
+        self.lock = threading.Condition()
+        self.sending = False
+        threading.Thread(target=self.run, daemon=True).start()
+
+    def add(self, stream, text):
+        with self.lock:
+            self.queue.append({"stream": stream, "requestId": current_request_id, "time": int(time.time() * 1000), "text": text})
+            self.lock.notify_all()
+
+    def run(self):
+        while True:
+            with self.lock:
+                while not self.queue:
+                    self.lock.wait()
+                batch, self.queue = self.queue, []
+                self.sending = True
+            try:
+                log_api.call("POST", "/faasbox/v1/logs", json.dumps(batch), {"Content-Type": "application/json"})
+            except Exception:  # the emulator is gone; nothing useful can be done with the lines
+                pass
+            with self.lock:
+                self.sending = False
+                self.lock.notify_all()
+
+    def flush(self):
+        sys.stdout.flush_partial()
+        sys.stderr.flush_partial()
+        with self.lock:
+            while self.queue or self.sending:
+                self.lock.wait()
+
+
+class LineWriter:
+    """Stands in for sys.stdout / sys.stderr: complete lines become log records."""
+
+    def __init__(self, stream, shipper):
+        self.stream, self.shipper, self.partial = stream, shipper, ""
+        self.encoding, self.errors = "utf-8", "replace"
+
+    def write(self, text):
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        lines = (self.partial + text).split("\n")
+        self.partial = lines.pop()
+        for line in lines:
+            self.shipper.add(self.stream, line)
+        return len(text)
+
+    def flush_partial(self):
+        if self.partial:
+            self.shipper.add(self.stream, self.partial)
+            self.partial = ""
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def fileno(self):
+        raise OSError("Faasbox captures this stream")
+
+
+class Context(dict):
+    """Both clouds' context in one object: SCF handlers read it as a dict
+    (context["request_id"]), Lambda handlers as attributes (context.aws_request_id)."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def get_remaining_time_in_millis(self):
+        return max(0, int(self["_deadline_ms"] - time.time() * 1000))
+
+    getRemainingTimeInMillis = get_remaining_time_in_millis
+
+
+def make_context(headers, request_id):
+    time_limit = int(headers.get("time_limit_in_ms") or int(ENV.get("FAASBOX_TIMEOUT_SEC", "3")) * 1000)
+    deadline = int(headers.get("Lambda-Runtime-Deadline-Ms") or time.time() * 1000 + time_limit)
+    environment = {k: v for k, v in ENV.items() if not k.startswith("FAASBOX_")}
+    context = Context(
+        # AWS Lambda
+        aws_request_id=request_id,
+        function_name=FUNCTION_NAME,
+        function_version="$LATEST",
+        invoked_function_arn=headers.get("Lambda-Runtime-Invoked-Function-Arn") or f"arn:aws:lambda:{ENV.get('AWS_REGION', 'us-east-1')}:000000000000:function:{FUNCTION_NAME}",
+        log_group_name=ENV.get("AWS_LAMBDA_LOG_GROUP_NAME", f"/aws/lambda/{FUNCTION_NAME}"),
+        log_stream_name=ENV.get("AWS_LAMBDA_LOG_STREAM_NAME", ENV.get("FAASBOX_INSTANCE_ID", "")),
+        identity=None,
+        client_context=None,
+        # Tencent SCF
+        request_id=request_id,
+        memory_limit_in_mb=str(MEMORY_MB) if DIALECT == "aws" else MEMORY_MB,
+        time_limit_in_ms=time_limit,
+        namespace=ENV.get("SCF_NAMESPACE", "default"),
+        environment=json.dumps(environment),
+        tencentcloud_region=ENV.get("TENCENTCLOUD_REGION") or ENV.get("AWS_REGION", ""),
+        tencentcloud_appid=ENV.get("TENCENTCLOUD_APPID", ""),
+        tencentcloud_uin=ENV.get("TENCENTCLOUD_UIN", ""),
+        _deadline_ms=deadline,
+    )
+    if headers.get("Lambda-Runtime-Client-Context"):
+        try:
+            context["client_context"] = json.loads(headers["Lambda-Runtime-Client-Context"])
+        except ValueError:
+            pass
+    return context
+
+
+def error_body(error, error_type=None):
+    return {
+        "errorMessage": str(error),
+        "errorType": error_type or type(error).__name__,
+        "stackTrace": traceback.format_tb(error.__traceback__) if isinstance(error, BaseException) else [],
+    }
+
+
+def memory_kb():
+    # The cgroup's peak covers every process in the container; ru_maxrss is this one only.
+    for path in ("/sys/fs/cgroup/memory.peak", "/sys/fs/cgroup/memory/memory.max_usage_in_bytes"):
+        try:
+            with open(path) as f:
+                return -(-int(f.read()) // 1024)
+        except (OSError, ValueError):
+            pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+class InitError(Exception):
+    def __init__(self, error_type, message):
+        super().__init__(message)
+        self.error_type = error_type
+
+
+def load_handler(name):
+    module_name, _, function_name = (name or "").rpartition(".")
+    if not module_name or not function_name:
+        raise InitError("Runtime.MalformedHandlerName", f"Bad handler '{name}': expected MODULE.FUNCTION")
+    sys.path.insert(0, TASK_ROOT)
+    try:
+        module = importlib.import_module(module_name.replace("/", "."))
+    except SyntaxError as error:
+        raise InitError("Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {error}") from error
+    except ImportError as error:
+        raise InitError("Runtime.ImportModuleError", f"Unable to import module '{module_name}': {error}") from error
+    handler = getattr(module, function_name, None)
+    if not callable(handler):
+        raise InitError("Runtime.HandlerNotFound", f"Handler '{function_name}' missing on module '{module_name}'")
+    return handler
+
+
+def post_result(shipper, request_id, ok, value):
+    shipper.flush()
+    headers = {"Content-Type": "application/json", "X-Faasbox-Memory-Kb": str(memory_kb())}
+    if ok:
+        try:
+            body = json.dumps(value)
+        except (TypeError, ValueError) as error:
+            ok, value = False, {"errorMessage": f"Unable to marshal response: {error}", "errorType": "Runtime.MarshalError", "stackTrace": []}
+    if not ok:
+        body = json.dumps(value)
+        headers["Lambda-Runtime-Function-Error-Type"] = value["errorType"]
+    invocations.call("POST", path_response(request_id) if ok else path_error(request_id), body, headers)
+
+
+def main():
+    global current_request_id
+    shipper = LogShipper()
+    sys.stdout = LineWriter("stdout", shipper)
+    sys.stderr = LineWriter("stderr", shipper)
+    try:
+        handler = load_handler(ENV.get("_HANDLER"))
+    except Exception as error:  # noqa: BLE001 - every import failure is an init error
+        error_type = error.error_type if isinstance(error, InitError) else "Runtime.ImportModuleError"
+        cause = error.__cause__ or error
+        body = error_body(error, error_type)
+        body["stackTrace"] = traceback.format_exception(type(cause), cause, cause.__traceback__)
+        shipper.flush()
+        invocations.call("POST", PATH_INIT_ERROR, json.dumps(body), {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error_type})
+        os._exit(1)
+    if PATH_READY:
+        invocations.call("POST", PATH_READY, " ")
+    while True:
+        _status, headers, payload = invocations.call("GET", PATH_NEXT)
+        request_id = headers.get("Lambda-Runtime-Aws-Request-Id") or headers.get("request_id")
+        current_request_id = request_id
+        try:
+            event = json.loads(payload) if payload else {}
+        except ValueError:
+            event = payload.decode("utf-8", "replace")
+        try:
+            result = handler(event, make_context(headers, request_id))
+            post_result(shipper, request_id, True, result)
+        except Exception as error:  # noqa: BLE001 - the handler's errors go to the caller
+            post_result(shipper, request_id, False, error_body(error))
+        current_request_id = None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+// Failures keep the clouds' shape: errors thrown, init errors, timeouts, OOM, exits.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { Emulator } from "../../emulator/emulator";
+import { leftoverContainers, requireDocker } from "../helpers/docker";
+import { startEmulator } from "../helpers/emulator";
+
+for (const executor of ["docker", "process"] as const) {
+  describe(`errors (${executor} executor)`, () => {
+    let emulator: Emulator;
+    before(async () => {
+      if (executor === "docker") await requireDocker();
+      emulator = await startEmulator("runtime", { executor });
+    });
+    after(() => emulator.shutdown());
+
+    test("a thrown Node error comes back as errorType, errorMessage and stackTrace, with the logs before it", async () => {
+      const result = await emulator.invoke("node-throw", {});
+      assert.equal(result.ok, false);
+      assert.equal(result.errorKind, "function");
+      assert.equal(result.error?.errorType, "ValidationError");
+      assert.equal(result.error?.errorMessage, "name is required");
+      assert.ok(result.error?.stackTrace?.some((line) => /errors\.js:\d+/.test(line)), JSON.stringify(result.error?.stackTrace));
+      assert.ok(result.logs.some((r) => r.text === "about to fail"));
+      // The instance survives a handled error and serves the next invocation warm.
+      const again = await emulator.invoke("node-throw", {});
+      assert.equal(again.timings.cold, false);
+    });
+
+    test("a raised Python exception keeps its type, message and traceback", async () => {
+      const result = await emulator.invoke("python-raise", {});
+      assert.equal(result.ok, false);
+      assert.equal(result.error?.errorType, "QuotaError");
+      assert.equal(result.error?.errorMessage, "quota exhausted");
+      assert.ok(result.error?.stackTrace?.some((line) => line.includes("app.py")), JSON.stringify(result.error));
+    });
+
+    test("a handler that is not exported is an init error naming it", async () => {
+      const node = await emulator.invoke("node-not-exported", {});
+      assert.equal(node.errorKind, "init");
+      assert.equal(node.error?.errorType, "Runtime.HandlerNotFound");
+      assert.match(node.error!.errorMessage, /errors\.missing is undefined or not exported/);
+      const python = await emulator.invoke("python-not-exported", {});
+      assert.equal(python.errorKind, "init");
+      assert.equal(python.error?.errorType, "Runtime.HandlerNotFound");
+      assert.match(python.error!.errorMessage, /Handler 'missing' missing on module 'app'/);
+    });
+
+    test("a syntax error in the handler's module is an init error with the file", async () => {
+      const result = await emulator.invoke("node-syntax", {});
+      assert.equal(result.errorKind, "init");
+      assert.equal(result.error?.errorType, "Runtime.UserCodeSyntaxError");
+      assert.ok(JSON.stringify(result.error).includes("bad.js"), JSON.stringify(result.error));
+    });
+
+    test("at the timeout the invocation fails with the cloud's timeout error and the instance is replaced", async () => {
+      const result = await emulator.invoke("node-timeout", {});
+      assert.equal(result.errorKind, "timeout");
+      assert.equal(result.error?.errorType, "Sandbox.Timedout");
+      assert.match(result.error!.errorMessage, /Task timed out after 1\.00 seconds/);
+      assert.ok(result.timings.durationMs >= 1000 && result.timings.durationMs < 2500, String(result.timings.durationMs));
+      assert.match(result.logs.at(-1)!.text, /Status: timeout/);
+      const next = await emulator.invoke("node-timeout", {});
+      assert.equal(next.timings.cold, true, "a timed-out instance is not reused");
+      assert.notEqual(next.instanceId, result.instanceId);
+    });
+
+    test("process.exit during an invocation is reported as the runtime exiting", async () => {
+      const result = await emulator.invoke("node-exit", {});
+      assert.equal(result.errorKind, "exit");
+      assert.equal(result.error?.errorType, "Runtime.ExitError");
+      assert.match(result.error!.errorMessage, /Runtime exited with error: exit status 3/);
+      assert.ok(result.logs.some((r) => r.text === "exiting on purpose"));
+      const next = await emulator.invoke("node-exit", {});
+      assert.equal(next.timings.cold, true);
+    });
+
+    if (executor === "docker") {
+      test("going over the memory limit is an out-of-memory error, and Max Memory Used is measured", async () => {
+        const result = await emulator.invoke("node-oom", {});
+        assert.equal(result.errorKind, "oom", JSON.stringify(result));
+        assert.equal(result.error?.errorType, "Runtime.OutOfMemory");
+        assert.match(result.error!.errorMessage, /memory limit of 128 MB exceeded/);
+        const ok = await emulator.invoke("node-cjs", {});
+        assert.ok(ok.memory.maxUsedMb! > 5 && ok.memory.maxUsedMb! <= 128, String(ok.memory.maxUsedMb));
+      });
+    }
+
+    test("an unknown function is an error that lists the functions", async () => {
+      await assert.rejects(emulator.invoke("nope", {}), /no function named "nope" .*functions: node-cjs, /);
+    });
+  });
+}
+
+test("no container is left once the emulators have shut down", async () => {
+  assert.deepEqual((await leftoverContainers(await requireDocker())).map((c) => c.Names), []);
+});
