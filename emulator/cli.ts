@@ -3,6 +3,8 @@ import { doctorCommand } from "./cli/doctor";
 import { UsageError } from "./cli/args";
 import { INVOKE_USAGE, invokeCommand } from "./cli/invoke";
 import { START_USAGE, startCommand } from "./cli/start";
+import { STATUS_USAGE, statusCommand } from "./cli/status";
+import { LOGS_USAGE, logsCommand } from "./cli/logs";
 
 const HELP = `faasbox ${FAASBOX_VERSION}: run SCF and Lambda functions locally in warm Docker containers
 
@@ -13,6 +15,10 @@ Commands:
       ${START_USAGE}
   invoke              run a function once, print its result (stdout) and logs (stderr)
       ${INVOKE_USAGE}
+  status              show the emulator running for a project (--json: its connection info)
+      ${STATUS_USAGE}
+  logs                print a project's kept logs; -f follows new ones
+      ${LOGS_USAGE}
   doctor              check Node.js, the Docker engine and the runtime images, and say what to fix
 
 Options:
@@ -26,6 +32,8 @@ const COMMANDS: Record<string, Command> = {
   doctor: () => doctorCommand(),
   start: startCommand,
   invoke: invokeCommand,
+  status: statusCommand,
+  logs: logsCommand,
 };
 
 export async function runCli(argv: string[]): Promise<number> {

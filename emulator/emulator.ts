@@ -32,6 +32,8 @@ export interface EmulatorEvents {
   reloaded: [string[]];
   /** Something the user should read once: a fallback, a manifest problem. */
   warning: [string];
+  /** Every finished invocation, for metrics. */
+  invoked: [InvokeResult];
 }
 
 export interface InvokeOptions {
@@ -100,7 +102,9 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     const pool = this.pools.get(name)!;
     const payload = Buffer.isBuffer(event) ? event : Buffer.from(JSON.stringify(event ?? {}));
     const outcome = await pool.invoke(new Invocation(payload, options.requestId, options.clientContext));
-    return toResult(spec, outcome);
+    const result = toResult(spec, outcome);
+    this.emit("invoked", result);
+    return result;
   }
 
   /** Re-reads the manifests; changed functions get fresh instances, removed ones stop. */

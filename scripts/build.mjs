@@ -16,7 +16,7 @@ const common = {
   minify: production,
   logLevel: "warning",
   // ssh2 (DOCKER_HOST=ssh://) is optional in docker-modem; its native parts cannot be bundled.
-  external: ["vscode", "ssh2", "cpu-features"],
+  external: ["vscode", "ssh2", "cpu-features", "bufferutil", "utf-8-validate"],
 };
 
 const builds = [

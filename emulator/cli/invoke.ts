@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import { Emulator } from "../emulator";
 import type { InvokeResult } from "../invoke/invokeResult";
 import { formatLogLine } from "../logs/formatLog";
+import { Requests } from "../protocol";
+import { connectToRunning } from "./connect";
 import { parseCommandArgs, parseExecutor, UsageError } from "./args";
 
 export const INVOKE_USAGE = "faasbox invoke FUNCTION [--project DIR] [--event FILE|-] [--executor docker|process|auto]";
@@ -41,6 +43,17 @@ export async function invokeCommand(argv: string[]): Promise<number> {
   if (!name) throw new UsageError(`faasbox invoke: which function? Usage: ${INVOKE_USAGE}`);
   const root = resolve(values.project ?? ".");
   const event = readEvent(values.event);
+  // A running emulator for the project serves the invocation on its warm instances.
+  const running = await connectToRunning(root);
+  if (running) {
+    try {
+      return printInvokeResult(await running.client.request(Requests.invoke, { function: name, event }));
+    } catch (error) {
+      throw new UsageError(`faasbox invoke: ${(error as Error).message}`);
+    } finally {
+      running.client.dispose();
+    }
+  }
   const emulator = await Emulator.create({ root, executor: parseExecutor("invoke", values.executor), watch: false });
   try {
     for (const warning of emulator.warnings) process.stderr.write(`warning: ${warning}\n`);

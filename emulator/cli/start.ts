@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
-import { Emulator } from "../emulator";
+import { Daemon } from "../daemon";
 import { formatLogLine } from "../logs/formatLog";
 import { parseCommandArgs, parseExecutor, parsePort } from "./args";
 
-export const START_USAGE = "faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto]";
+export const START_USAGE = "faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto] [--no-watch]";
 
 /** Runs the emulator on a project until Ctrl-C or SIGTERM, then removes every instance. */
 export async function startCommand(argv: string[]): Promise<number> {
@@ -11,36 +11,49 @@ export async function startCommand(argv: string[]): Promise<number> {
     "http-port": { type: "string" },
     "invoke-port": { type: "string" },
     port: { type: "string" },
+    host: { type: "string" },
     executor: { type: "string" },
     project: { type: "string" },
     "no-watch": { type: "boolean" },
+    quiet: { type: "boolean" },
   });
   const root = resolve(positionals[0] ?? values.project ?? ".");
   parsePort("start", "http-port", values["http-port"], 3000);
   parsePort("start", "invoke-port", values["invoke-port"], 3001);
-  parsePort("start", "port", values.port, 0);
   const color = process.stdout.isTTY;
 
-  const emulator = await Emulator.create({ root, executor: parseExecutor("start", values.executor), watch: !values["no-watch"] });
+  const daemon = await Daemon.start({
+    root,
+    executor: parseExecutor("start", values.executor),
+    watch: !values["no-watch"],
+    controlPort: parsePort("start", "port", values.port, 0),
+    controlHost: values.host,
+  });
+  const { emulator } = daemon;
+  const stopped = new Promise<void>((done) => {
+    const stop = () => {
+      console.log("stopping…");
+      void daemon.shutdown("signal").then(done);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    daemon.onShutdown(() => void daemon.stopped?.then(done));
+  });
+
   for (const warning of emulator.warnings) console.error(`warning: ${warning}`);
   for (const problem of emulator.problems) console.error(`error: ${problem.message}`);
   emulator.on("warning", (message) => console.error(`warning: ${message}`));
   emulator.on("reloaded", (names) => console.log(`reloaded: ${names.join(", ")}`));
-  emulator.logBus.subscribe((record) => console.log(formatLogLine(record, { color })));
+  if (!values.quiet) emulator.logBus.subscribe((record) => console.log(formatLogLine(record, { color })));
 
-  const isolation = emulator.executor.isolated ? `${emulator.executor.kind} containers` : "local processes (not isolated)";
+  const isolation = emulator.executor.isolated ? `${emulator.executor.kind} containers` : "local processes (NOT isolated)";
   console.log(`Faasbox serving ${root} with ${isolation}`);
   for (const fn of emulator.functions()) {
     console.log(`  ${fn.name}  ${fn.runtime}  ${fn.handler}  ${fn.memoryMb} MB  ${fn.timeoutSec} s`);
   }
   if (emulator.functions().length === 0) console.log("  (no functions yet: add a serverless.yml, template.yaml or faasbox.yml)");
+  console.log(`control API: ${daemon.controlUrl} (token: faasbox status --project ${root} --json)`);
 
-  await new Promise<void>((done) => {
-    const stop = () => done();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
-  console.log("stopping…");
-  await emulator.shutdown();
+  await stopped;
   return 0;
 }

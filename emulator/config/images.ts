@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
+import { readUserConfig, userConfigPath } from "./userConfig";
 
 /** The runtime families an image serves; every SCF or Lambda runtime name maps to one. */
 export type RuntimeFamily = "nodejs" | "python" | "custom";
@@ -18,29 +16,6 @@ export interface ImageChoice {
   image: string;
   /** Where the choice came from, for `doctor` and error messages. */
   source: string;
-}
-
-export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME || join(homedir(), ".config");
-  return join(base, "faasbox", "config.json");
-}
-
-interface UserConfig {
-  images?: Partial<Record<RuntimeFamily, string>>;
-}
-
-function readUserConfig(path: string): UserConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return {};
-  }
-  try {
-    return JSON.parse(text) as UserConfig;
-  } catch (error) {
-    throw new Error(`${path}: not valid JSON (${(error as Error).message}); expected {"images": {"nodejs": "IMAGE", ...}}`);
-  }
 }
 
 /**

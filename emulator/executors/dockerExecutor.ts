@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
 import { LABELS } from "../docker/labels";
+import { isAlive } from "../util/isAlive";
 import type { FunctionSpec } from "../project/spec";
 import type { ExitInfo, Executor, LaunchRequest, LaunchedInstance } from "./executor";
 
@@ -101,13 +102,4 @@ export class DockerExecutor implements Executor {
   }
 
   async close(): Promise<void> {}
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -1,0 +1,23 @@
+import { createHash } from "node:crypto";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+
+function cacheHome(env: NodeJS.ProcessEnv): string {
+  return env.XDG_CACHE_HOME || join(homedir(), ".cache");
+}
+
+/** A short stable name for a project folder, used for its state and connection files. */
+export function projectKey(root: string): string {
+  return createHash("sha256").update(resolve(root)).digest("hex").slice(0, 16);
+}
+
+/** Where a running emulator's connection file lives (only the user can read it). */
+export function connectionFile(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, "faasbox") : join(cacheHome(env), "faasbox", "run");
+  return join(base, `${projectKey(root)}.json`);
+}
+
+/** Kept state of a project's emulator: the log store, queued events. */
+export function stateDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(cacheHome(env), "faasbox", "state", projectKey(root));
+}

@@ -1,0 +1,171 @@
+import { readUserConfig } from "./config/userConfig";
+import { stateDir } from "./config/paths";
+import { newToken } from "./control/auth";
+import { removeConnectionInfo, writeConnectionInfo } from "./control/connectionFile";
+import { ControlServer } from "./control/controlServer";
+import { ControlSession } from "./control/controlSession";
+import { jsonRpcOverWebSocket } from "./control/wsTransport";
+import { Emulator, type EmulatorEvents, type EmulatorOptions } from "./emulator";
+import type { FailureKind } from "./invoke/functionError";
+import type { InvokeResult } from "./invoke/invokeResult";
+import { LogStore } from "./logs/logStore";
+import { DEFAULT_PRICES, estimateCost } from "./metrics/cost";
+import { MetricsCollector } from "./metrics/metricsCollector";
+import {
+  PROTOCOL_VERSION,
+  type EmulatorStatus,
+  type FunctionCost,
+  type FunctionInfo,
+  type FunctionState,
+  type FunctionsListResult,
+  type MetricsResult,
+  type PriceTable,
+  type Provider,
+} from "./protocol";
+import { FAASBOX_VERSION } from "./version";
+
+export interface DaemonOptions extends EmulatorOptions {
+  /** Control API address: loopback unless bound elsewhere on purpose (the token still applies). */
+  controlHost?: string;
+  controlPort?: number;
+  /** Cap of the on-disk log store. */
+  logCapMb?: number;
+}
+
+const DEFAULT_LOG_CAP_MB = 16;
+
+/**
+ * A running emulator as a service: the emulator itself, its log store and metrics,
+ * the control API, and the connection file that lets clients find it.
+ */
+export class Daemon {
+  readonly token = newToken();
+  readonly metricsCollector = new MetricsCollector();
+  private readonly lastFailure = new Map<string, FailureKind | undefined>();
+  private readonly shutdownListeners = new Set<(reason: string) => void>();
+  private control!: ControlServer;
+  private stopping?: Promise<void>;
+
+  private constructor(readonly emulator: Emulator, readonly logStore: LogStore) {}
+
+  static async start(options: DaemonOptions): Promise<Daemon> {
+    const emulator = await Emulator.create(options);
+    const logStore = new LogStore(stateDir(emulator.root), (options.logCapMb ?? DEFAULT_LOG_CAP_MB) * 1024 * 1024);
+    const daemon = new Daemon(emulator, logStore);
+    emulator.logBus.subscribe((record) => logStore.append(record));
+    emulator.on("invoked", (result) => {
+      daemon.metricsCollector.record(result);
+      daemon.lastFailure.set(result.function, result.errorKind);
+    });
+    emulator.on("pool", (name, snapshot) => daemon.metricsCollector.concurrency(name, snapshot.busy));
+    daemon.control = new ControlServer({
+      host: options.controlHost ?? "127.0.0.1",
+      port: options.controlPort ?? 0,
+      token: daemon.token,
+      onConnection: (socket) => new ControlSession(jsonRpcOverWebSocket(socket), socket, daemon),
+    });
+    await daemon.control.listen();
+    writeConnectionInfo({
+      pid: process.pid, root: emulator.root, controlUrl: daemon.control.url, token: daemon.token,
+      version: FAASBOX_VERSION, startedAt: emulator.startedAt,
+    });
+    return daemon;
+  }
+
+  get controlUrl(): string {
+    return this.control.url;
+  }
+
+  invoke(name: string, event: unknown): Promise<InvokeResult> {
+    return this.emulator.invoke(name, event);
+  }
+
+  onEmulator<K extends keyof EmulatorEvents>(event: K, listener: (...args: EmulatorEvents[K]) => void): () => void {
+    this.emulator.on(event, listener as never);
+    return () => this.emulator.off(event, listener as never);
+  }
+
+  onShutdown(listener: (reason: string) => void): () => void {
+    this.shutdownListeners.add(listener);
+    return () => this.shutdownListeners.delete(listener);
+  }
+
+  functionState(name: string): FunctionState {
+    const pool = this.emulator.poolSnapshot(name);
+    if (!pool) return "stopped";
+    const recent = this.metricsCollector.get([name])[0].windows["1m"];
+    if (recent.throttles > 0 && pool.busy + pool.starting > 0) return "throttled";
+    if (pool.busy > 0) return "busy";
+    if (pool.idle > 0) return "warm";
+    if (pool.starting > 0) return "starting";
+    const failure = this.lastFailure.get(name);
+    if (failure === "init" || failure === "platform") return "error";
+    return "stopped";
+  }
+
+  functionsList(): FunctionsListResult {
+    const functions: FunctionInfo[] = this.emulator.functions().map((spec) => ({
+      name: spec.name,
+      runtime: spec.runtime,
+      dialect: spec.dialect,
+      handler: spec.handler,
+      codeDir: spec.codeDir,
+      memoryMb: spec.memoryMb,
+      timeoutSec: spec.timeoutSec,
+      maxConcurrency: spec.maxConcurrency,
+      triggers: spec.triggers,
+      state: this.functionState(spec.name),
+      pool: this.emulator.poolSnapshot(spec.name) ?? { starting: 0, idle: 0, busy: 0, stopping: 0, queued: 0 },
+      source: spec.source,
+      isolated: this.emulator.executor.isolated,
+    }));
+    return { functions, problems: this.emulator.problems.map((p) => p.message) };
+  }
+
+  metrics(name?: string): MetricsResult {
+    const names = name ? [name] : this.emulator.functions().map((f) => f.name);
+    return { functions: this.metricsCollector.get(names) };
+  }
+
+  costEstimate(name?: string, provider?: Provider): { functions: FunctionCost[] } {
+    const overrides = readUserConfig().pricing ?? {};
+    const specs = this.emulator.functions().filter((f) => !name || f.name === name);
+    return {
+      functions: specs.map((spec) => {
+        const chosen = provider ?? spec.dialect;
+        const prices: PriceTable = { ...DEFAULT_PRICES[chosen], ...overrides[chosen], provider: chosen };
+        return estimateCost(spec.name, this.metricsCollector.samplesOf(spec.name), prices, Date.now(), this.emulator.startedAt);
+      }),
+    };
+  }
+
+  status(): EmulatorStatus {
+    return {
+      pid: process.pid,
+      version: FAASBOX_VERSION,
+      protocolVersion: PROTOCOL_VERSION,
+      root: this.emulator.root,
+      executor: this.emulator.executor.kind,
+      isolated: this.emulator.executor.isolated,
+      startedAt: this.emulator.startedAt,
+      functions: this.emulator.functions().length,
+      controlUrl: this.control.url,
+    };
+  }
+
+  /** Stops everything this daemon started; safe to call more than once. */
+  shutdown(reason = "shutdown"): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const listener of this.shutdownListeners) listener(reason);
+      removeConnectionInfo(this.emulator.root);
+      await this.emulator.shutdown();
+      await this.logStore.flush();
+      await this.control.close();
+    })();
+    return this.stopping;
+  }
+
+  get stopped(): Promise<void> | undefined {
+    return this.stopping;
+  }
+}

@@ -1,0 +1,199 @@
+// The one definition of every message between a client (the extension, the CLI) and
+// the emulator: JSON-RPC 2.0 over a WebSocket. Both sides import these types and
+// method objects; nothing here is declared anywhere else.
+import { NotificationType, RequestType, RequestType0 } from "vscode-jsonrpc/node";
+import type { FailureKind, FunctionError } from "./invoke/functionError";
+import type { InvokeResult } from "./invoke/invokeResult";
+import type { LogRecord, LogStream } from "./logs/logRecord";
+import type { InstanceInfo, PoolSnapshot } from "./pool/functionPool";
+import type { Dialect, SourceLocation, TriggerSpec } from "./project/spec";
+
+export type { FailureKind, FunctionError, InvokeResult, LogRecord, LogStream, InstanceInfo, PoolSnapshot, TriggerSpec };
+
+/** Bumped when a method or a shape changes incompatibly. */
+export const PROTOCOL_VERSION = 1;
+/** Path of the WebSocket endpoint on the control port. */
+export const CONTROL_PATH = "/faasbox";
+
+export type FunctionState = "stopped" | "starting" | "warm" | "busy" | "throttled" | "error";
+
+export interface FunctionInfo {
+  name: string;
+  runtime: string;
+  dialect: Dialect;
+  handler: string;
+  codeDir: string;
+  memoryMb: number;
+  timeoutSec: number;
+  maxConcurrency: number;
+  triggers: TriggerSpec[];
+  state: FunctionState;
+  pool: PoolSnapshot;
+  source: SourceLocation;
+  /** False when instances run as local processes. */
+  isolated: boolean;
+}
+
+export interface FunctionsListResult {
+  functions: FunctionInfo[];
+  /** Manifest problems, each naming file, line and field. */
+  problems: string[];
+}
+
+export interface InvokeParams {
+  function: string;
+  event?: unknown;
+}
+
+export interface InstancesListParams {
+  function?: string;
+}
+
+export interface LogFilter {
+  function?: string;
+  requestId?: string;
+  stream?: LogStream;
+  /** Case-insensitive substring. */
+  text?: string;
+}
+
+export interface LogsQueryParams extends LogFilter {
+  /** Milliseconds since the epoch. */
+  since?: number;
+  until?: number;
+  /** The newest `limit` matches (default 1000). */
+  limit?: number;
+}
+
+export interface LatencyStats {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface WindowMetrics {
+  invocations: number;
+  errors: number;
+  throttles: number;
+  coldStarts: number;
+  duration: LatencyStats | null;
+  concurrencyPeak: number;
+}
+
+export type MetricsWindow = "1m" | "5m" | "1h";
+
+export interface FunctionMetrics {
+  function: string;
+  concurrencyNow: number;
+  windows: Record<MetricsWindow, WindowMetrics>;
+}
+
+export interface MetricsResult {
+  functions: FunctionMetrics[];
+}
+
+export type Provider = "scf" | "aws";
+
+export interface PriceTable {
+  provider: Provider;
+  currency: string;
+  /** Price of one GB-second of memory held. */
+  perGbSecond: number;
+  perMillionRequests: number;
+  /** When these prices were read from the provider's price page. */
+  asOf: string;
+  source: string;
+}
+
+export interface CostEstimateParams {
+  function?: string;
+  /** Default: the function's own cloud. */
+  provider?: Provider;
+}
+
+export interface FunctionCost {
+  function: string;
+  provider: Provider;
+  currency: string;
+  invocations: number;
+  billedMs: number;
+  gbSeconds: number;
+  /** Average over the observed invocations. */
+  perInvocation: number;
+  /** At the rate observed over the last hour (or since start), for 30 days. */
+  monthly: { invocations: number; cost: number };
+  prices: PriceTable;
+}
+
+export interface EmulatorStatus {
+  pid: number;
+  version: string;
+  protocolVersion: number;
+  root: string;
+  executor: "docker" | "process";
+  isolated: boolean;
+  startedAt: number;
+  functions: number;
+  controlUrl: string;
+  httpUrl?: string;
+  invokeUrl?: string;
+}
+
+export interface SubscriptionResult {
+  subscriptionId: string;
+}
+
+export interface LogRecordNotification {
+  subscriptionId: string;
+  record: LogRecord;
+}
+
+export interface LogsDroppedNotification {
+  subscriptionId: string;
+  /** Records not sent to this subscriber because it read too slowly. */
+  count: number;
+}
+
+export interface MetricsSubscribeParams {
+  /** How often to send metrics (default 2000 ms, at least 250). */
+  intervalMs?: number;
+}
+
+export const Requests = {
+  functionsList: new RequestType0<FunctionsListResult, void>("functions.list"),
+  projectReload: new RequestType0<{ reloaded: string[]; problems: string[] }, void>("project.reload"),
+  invoke: new RequestType<InvokeParams, InvokeResult, void>("invoke"),
+  instancesList: new RequestType<InstancesListParams, { instances: InstanceInfo[] }, void>("instances.list"),
+  instancesStop: new RequestType<{ id: string }, { stopped: boolean }, void>("instances.stop"),
+  logsSubscribe: new RequestType<LogFilter, SubscriptionResult, void>("logs.subscribe"),
+  logsUnsubscribe: new RequestType<SubscriptionResult, { ok: boolean }, void>("logs.unsubscribe"),
+  logsQuery: new RequestType<LogsQueryParams, { records: LogRecord[] }, void>("logs.query"),
+  metricsGet: new RequestType<{ function?: string }, MetricsResult, void>("metrics.get"),
+  metricsSubscribe: new RequestType<MetricsSubscribeParams, SubscriptionResult, void>("metrics.subscribe"),
+  metricsUnsubscribe: new RequestType<SubscriptionResult, { ok: boolean }, void>("metrics.unsubscribe"),
+  costEstimate: new RequestType<CostEstimateParams, { functions: FunctionCost[] }, void>("cost.estimate"),
+  emulatorStatus: new RequestType0<EmulatorStatus, void>("emulator.status"),
+  emulatorShutdown: new RequestType0<{ ok: boolean }, void>("emulator.shutdown"),
+} as const;
+
+export const Notifications = {
+  logRecord: new NotificationType<LogRecordNotification>("logs.record"),
+  logsDropped: new NotificationType<LogsDroppedNotification>("logs.dropped"),
+  metricsUpdate: new NotificationType<{ subscriptionId: string } & MetricsResult>("metrics.update"),
+  instanceChanged: new NotificationType<InstanceInfo>("instance.changed"),
+  poolChanged: new NotificationType<{ function: string; pool: PoolSnapshot; state: FunctionState }>("pool.changed"),
+  functionsReloaded: new NotificationType<{ functions: string[] }>("functions.reloaded"),
+  projectChanged: new NotificationType<FunctionsListResult>("project.changed"),
+  shuttingDown: new NotificationType<{ reason: string }>("emulator.shuttingDown"),
+} as const;
+
+/** JSON-RPC error codes: the standard ones, and the emulator's own from -32000 down. */
+export const ErrorCodes = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  UnknownFunction: -32001,
+  ShuttingDown: -32002,
+} as const;
