@@ -19,6 +19,7 @@ const SHIM_ROOT = "/opt/faasbox/shims";
 const TMP_SIZE = "512m";
 const PIDS_LIMIT = 256;
 const NOBODY = "65534:65534";
+const OUTPUT_DRAIN_MS = 500;
 
 /** Runs each instance in its own container: non-root, read-only code, limited memory and pids. */
 export class DockerExecutor implements Executor {
@@ -69,9 +70,15 @@ export class DockerExecutor implements Executor {
       stdout.on("data", (chunk: Buffer) => request.onOutput("stdout", chunk));
       stderr.on("data", (chunk: Buffer) => request.onOutput("stderr", chunk));
       this.docker.modem.demuxStream(stream, stdout, stderr);
+      const outputEnded = new Promise<void>((resolve) => {
+        stream.once("end", resolve);
+        stream.once("close", resolve);
+      });
       await container.start();
       const exited: Promise<ExitInfo> = container.wait().then(
         async (result: { StatusCode: number }) => {
+          // The last lines may still be on their way when the engine reports the exit.
+          await Promise.race([outputEnded, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS))]);
           const state = await container.inspect().then((info) => info.State, () => undefined);
           await remove();
           return { exitCode: result.StatusCode, oomKilled: Boolean(state?.OOMKilled) };

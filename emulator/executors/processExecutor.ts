@@ -19,7 +19,8 @@ export class ProcessExecutor implements Executor {
   }
 
   async launch(request: LaunchRequest): Promise<LaunchedInstance> {
-    let [command, ...args] = request.command;
+    const [first, ...args] = request.command;
+    let command = first;
     const env: NodeJS.ProcessEnv = { ...request.env, PATH: process.env.PATH, HOME: tmpdir() };
     if (command === "node") {
       // Inside VS Code there may be no `node` on PATH: its own binary runs as Node.
@@ -34,7 +35,8 @@ export class ProcessExecutor implements Executor {
         request.onOutput("stderr", Buffer.from(`cannot start ${command}: ${error.message}\n`));
         resolve({ exitCode: null, oomKilled: false, signal: "spawn-error" });
       });
-      child.once("exit", (code, signal) => resolve({ exitCode: code, signal: signal ?? undefined, oomKilled: false }));
+      // "close" comes after the output pipes have drained, so the last lines are not lost.
+      child.once("close", (code, signal) => resolve({ exitCode: code, signal: signal ?? undefined, oomKilled: false }));
     });
     const kill = async () => {
       if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;

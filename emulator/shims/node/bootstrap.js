@@ -258,8 +258,16 @@ async function postResult(requestId, ok, value) {
   await request('POST', ok ? paths.response(requestId) : paths.error(requestId), body, headers);
 }
 
+/** process.exit() leaves no time for an async flush: write what is queued straight to the fds. */
+function writeQueuedLogsSync() {
+  flushLogs();
+  for (const line of logQueue) fs.writeSync(line.stream === 'stderr' ? 2 : 1, `${line.text}\n`);
+  logQueue = [];
+}
+
 async function main() {
   patchConsole();
+  process.on('exit', writeQueuedLogsSync);
   let handler;
   try {
     handler = await loadHandler(env._HANDLER);

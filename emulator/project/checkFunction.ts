@@ -1,0 +1,83 @@
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { ManifestError, type FieldRef } from "./errors";
+import type { ManifestFunction, TrackedField } from "./manifestFunction";
+import type { FunctionSpec } from "./spec";
+
+/** Lambda's limits; SCF's fit inside them. */
+const MEMORY_MB = { min: 64, max: 10240 };
+const TIMEOUT_SEC = { min: 1, max: 900 };
+
+/**
+ * What would make a function fail on its first invoke, found at load time instead and
+ * reported at the line that causes it: no code folder, no handler file, limits the cloud
+ * would refuse.
+ */
+export function checkFunction(fn: ManifestFunction): ManifestError[] {
+  const { spec } = fn;
+  const at = (field: TrackedField): FieldRef => fn.at[field] ?? fn.at.definition;
+  const problems: ManifestError[] = [];
+
+  const folder = kindOf(spec.codeDir);
+  if (folder !== "folder") {
+    problems.push(
+      ManifestError.at(
+        at("codeDir"),
+        folder === "missing"
+          ? `code folder ${spec.codeDir} does not exist; expected the folder holding the function's code`
+          : `${spec.codeDir} is not a folder; expected the folder holding the function's code (zip files are not read)`,
+      ),
+    );
+  } else {
+    const handlerProblem = checkHandler(spec);
+    if (handlerProblem) problems.push(ManifestError.at(at(spec.family === "custom" ? "codeDir" : "handler"), handlerProblem));
+  }
+
+  if (!inRange(spec.memoryMb, MEMORY_MB)) {
+    problems.push(ManifestError.at(at("memoryMb"), `got ${spec.memoryMb}; expected a whole number of MB from ${MEMORY_MB.min} to ${MEMORY_MB.max}`));
+  }
+  if (!inRange(spec.timeoutSec, TIMEOUT_SEC)) {
+    problems.push(ManifestError.at(at("timeoutSec"), `got ${spec.timeoutSec}; expected a whole number of seconds from ${TIMEOUT_SEC.min} to ${TIMEOUT_SEC.max}`));
+  }
+  if (spec.minWarm > spec.maxConcurrency) {
+    problems.push(ManifestError.at(at("minWarm"), `got ${spec.minWarm}, more than maxConcurrency ${spec.maxConcurrency}; expected at most ${spec.maxConcurrency}`));
+  }
+  return problems;
+}
+
+function inRange(value: number, range: { min: number; max: number }): boolean {
+  return Number.isInteger(value) && value >= range.min && value <= range.max;
+}
+
+/** The problem with the handler, or undefined when the file it names is there. */
+function checkHandler(spec: FunctionSpec): string | undefined {
+  if (spec.family === "custom") {
+    if (kindOf(join(spec.codeDir, "bootstrap")) === "file") return undefined;
+    return `custom runtime without a bootstrap; expected an executable file named bootstrap in ${spec.codeDir}`;
+  }
+  // Node splits at the first dot after the last slash, like Lambda's runtime
+  // (`lib/app.handlers.get` is export handlers.get of lib/app.js); Python at the last dot.
+  const dot = spec.family === "nodejs" ? spec.handler.indexOf(".", spec.handler.lastIndexOf("/") + 1) : spec.handler.lastIndexOf(".");
+  if (dot <= 0 || dot === spec.handler.length - 1) {
+    const example = spec.family === "nodejs" ? "FILE.EXPORT such as index.handler" : "MODULE.FUNCTION such as app.handler";
+    return `got ${JSON.stringify(spec.handler)}; expected ${example}`;
+  }
+  const module = spec.handler.slice(0, dot);
+  // Node resolves `src/index.handler` to src/index.js (or .mjs/.cjs); Python resolves
+  // `pkg.mod.handler` to pkg/mod.py or the package pkg/mod/__init__.py.
+  const candidates =
+    spec.family === "nodejs"
+      ? [".js", ".mjs", ".cjs"].map((ext) => `${module}${ext}`)
+      : [`${module.replace(/\./g, "/")}.py`, `${module.replace(/\./g, "/")}/__init__.py`];
+  if (candidates.some((file) => kindOf(join(spec.codeDir, file)) === "file")) return undefined;
+  return `handler file not found; expected ${candidates.join(" or ")} in ${spec.codeDir}`;
+}
+
+function kindOf(path: string): "file" | "folder" | "other" | "missing" {
+  try {
+    const stat = statSync(path);
+    return stat.isDirectory() ? "folder" : stat.isFile() ? "file" : "other";
+  } catch {
+    return "missing";
+  }
+}

@@ -1,0 +1,165 @@
+import { statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { applyOverrides, applySettings } from "./applySettings";
+import { checkFunction } from "./checkFunction";
+import { readEnvFile } from "./dotenv";
+import { layerEnvironment, readNamedEnvFile } from "./environmentLayers";
+import { ManifestError, collectProblem } from "./errors";
+import { readFaasboxYml, type FaasboxManifest } from "./faasboxYml";
+import { findManifests } from "./findManifests";
+import { emptyResult, type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
+import { isSamTemplate, readSamTemplate } from "./samTemplate";
+import { isScfTemplate, readScfTemplate } from "./scfTemplate";
+import { readServerlessYml } from "./serverlessYml";
+import type { ProjectSpec } from "./spec";
+import { YamlSource, readManifestText } from "./yamlSource";
+
+export interface LoadResult {
+  project: ProjectSpec;
+  /** Everything wrong, each at its file and line. The functions they concern are left out; the rest load. */
+  problems: ManifestError[];
+}
+
+export interface LoadOptions {
+  /** The host environment, for AWS_REGION and serverless.yml's `${env:X}`; process.env by default. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Reads every manifest under `root` into one ProjectSpec. Nothing in a manifest throws:
+ * a broken file or function becomes a problem and the others still load, so the
+ * emulator keeps serving what works while the user fixes the rest.
+ */
+export function loadProject(root: string, options: LoadOptions = {}): LoadResult {
+  const rootDir = resolve(root);
+  if (!isFolder(rootDir)) throw new Error(`project folder ${rootDir} does not exist or is not a folder`);
+  const problems: ManifestError[] = [];
+  const rootEnv = readEnvFile(join(rootDir, ".env")) ?? {};
+  // The shell wins over .env, as with the CLIs that would deploy these manifests.
+  const context: ReadContext = { env: { ...rootEnv, ...(options.env ?? process.env) } };
+
+  const found = findManifests(rootDir);
+  const functions: ManifestFunction[] = [];
+  const failedNames = new Set<string>();
+  const collect = (result: ManifestResult) => {
+    functions.push(...result.functions);
+    problems.push(...result.problems);
+    for (const name of result.failedNames) failedNames.add(name);
+  };
+  for (const file of found.manifests) {
+    const result = collectProblem(problems, () => readManifest(file, context));
+    if (result) collect(result);
+  }
+
+  const [faasboxFile, ...extraFaasbox] = found.faasbox;
+  for (const file of extraFaasbox) {
+    problems.push(new ManifestError(file, 1, "(file)", `ignored because ${faasboxFile} exists; expected only one of them`));
+  }
+  let faasbox: FaasboxManifest | undefined;
+  if (faasboxFile) {
+    faasbox = collectProblem(problems, () => readFaasboxYml(YamlSource.read(faasboxFile), context));
+    if (faasbox) collect(faasbox);
+  }
+
+  const unique = dropDuplicates(functions, problems);
+  applyFaasboxSettings(unique, faasbox, failedNames, problems);
+
+  const sharedEnv: Record<string, string> = {};
+  for (const ref of faasbox?.envFiles ?? []) Object.assign(sharedEnv, readNamedEnvFile(ref, problems));
+  const envFiles = new Map(faasbox?.settings.map((s) => [s.name, s.envFile]) ?? []);
+  for (const fn of unique) {
+    const layers = { root: rootDir, rootEnv, sharedEnv, envFile: envFiles.get(fn.spec.name) };
+    fn.spec.environment = layerEnvironment(fn.spec, layers, problems);
+  }
+
+  const runnable = unique.filter((fn) => {
+    const found = checkFunction(fn);
+    problems.push(...found);
+    return found.length === 0;
+  });
+
+  const manifests = faasboxFile ? [...found.manifests, faasboxFile] : found.manifests;
+  return {
+    project: { root: rootDir, functions: runnable.map((fn) => fn.spec), manifests, images: faasbox?.images ?? {} },
+    problems,
+  };
+}
+
+/**
+ * One manifest's functions. Any serverless.yml or template.yaml may belong to another
+ * tool, so one that is not SCF or SAM gives nothing, and one that does not even parse is
+ * only reported when its text says it is ours.
+ */
+function readManifest(file: string, context: ReadContext): ManifestResult {
+  const isServerlessYml = basename(file).startsWith("serverless.");
+  const text = readManifestText(file);
+  let source: YamlSource;
+  try {
+    source = YamlSource.parse(file, text);
+  } catch (error) {
+    const ours = isServerlessYml
+      ? /^component\s*:\s*["']?scf/m.test(text)
+      : /AWS::Serverless|TencentCloud::Serverless/.test(text);
+    if (ours) throw error;
+    return emptyResult();
+  }
+  if (isServerlessYml) return readServerlessYml(source, context);
+  if (isSamTemplate(source.root.value)) return readSamTemplate(source, context);
+  if (isScfTemplate(source.root.value)) return readScfTemplate(source);
+  return emptyResult();
+}
+
+/** Names identify functions everywhere (routes, invoke, logs), so the second one of a name is an error. */
+function dropDuplicates(functions: ManifestFunction[], problems: ManifestError[]): ManifestFunction[] {
+  const firsts = new Map<string, ManifestFunction>();
+  for (const fn of functions) {
+    const first = firsts.get(fn.spec.name);
+    if (!first) {
+      firsts.set(fn.spec.name, fn);
+      continue;
+    }
+    const where = `${first.spec.source.file}:${first.spec.source.line}`;
+    problems.push(
+      ManifestError.at(
+        fn.at.name ?? fn.at.definition,
+        `duplicate function name ${JSON.stringify(fn.spec.name)}, already defined at ${where}; expected each function name once in the project`,
+      ),
+    );
+  }
+  return [...firsts.values()];
+}
+
+/** Project-wide defaults first, then each function's own entry, which wins. */
+function applyFaasboxSettings(
+  functions: ManifestFunction[],
+  faasbox: FaasboxManifest | undefined,
+  failedNames: Set<string>,
+  problems: ManifestError[],
+): void {
+  if (!faasbox) return;
+  const byName = new Map(functions.map((fn) => [fn.spec.name, fn]));
+  for (const fn of functions) applyOverrides(fn, faasbox.defaults);
+  for (const settings of faasbox.settings) {
+    const fn = byName.get(settings.name);
+    if (fn) {
+      applySettings(fn, settings, problems);
+    } else if (!failedNames.has(settings.name)) {
+      const known = [...byName.keys()].join(", ") || "none";
+      problems.push(
+        ManifestError.at(
+          settings.at,
+          `no function named ${JSON.stringify(settings.name)} in any manifest (functions: ${known}); ` +
+            "expected the name of a function from serverless.yml or template.yaml, or runtime and handler to define it here",
+        ),
+      );
+    }
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,252 @@
+import { readFileSync } from "node:fs";
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from "yaml";
+import { ManifestError, type FieldRef } from "./errors";
+import { INTRINSIC_TAGS, intrinsicName } from "./intrinsicTags";
+
+/** Keys and list indexes from the document root to a value, e.g. ["inputs", "events", 0]. */
+export type FieldPath = readonly (string | number)[];
+
+/** `inputs.events[0].apigw`: how a field is named in error messages. */
+export function formatPath(path: FieldPath): string {
+  let text = "";
+  for (const part of path) {
+    if (typeof part === "number") text += `[${part}]`;
+    else text += text ? `.${part}` : part;
+  }
+  return text || "(document)";
+}
+
+export function isPlainMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A short description of a value for "got X; expected Y" messages. */
+export function describeValue(value: unknown): string {
+  if (value === undefined || value === null) return "nothing";
+  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (Array.isArray(value)) return "a list";
+  const intrinsic = intrinsicName(value);
+  if (intrinsic) return `the intrinsic function ${intrinsic}`;
+  if (typeof value === "object") return "a map";
+  return String(value);
+}
+
+/**
+ * One parsed YAML manifest. It keeps the syntax tree next to the plain data because
+ * every error has to point at a line, and plain data has forgotten where it came from.
+ */
+export class YamlSource {
+  readonly root: YamlField;
+
+  private constructor(
+    readonly file: string,
+    private readonly doc: Document.Parsed,
+    private readonly lines: LineCounter,
+    data: unknown,
+  ) {
+    this.root = new YamlField(this, [], data);
+  }
+
+  /** Throws a ManifestError at the line of the first syntax error. */
+  static parse(file: string, text: string): YamlSource {
+    const lines = new LineCounter();
+    // prettyErrors would append a code excerpt to the message; the line is reported separately.
+    const doc = parseDocument(text, { lineCounter: lines, customTags: INTRINSIC_TAGS, prettyErrors: false });
+    const [first] = doc.errors;
+    if (first) {
+      const line = lines.linePos(first.pos[0]).line;
+      throw new ManifestError(file, line, "(syntax)", `${first.message}; expected valid YAML`);
+    }
+    let data: unknown;
+    try {
+      data = doc.toJS();
+    } catch (error) {
+      // Only alias bombs get here (too many aliases); there is no better line than the top.
+      throw new ManifestError(file, 1, "(syntax)", `${(error as Error).message}; expected valid YAML`);
+    }
+    return new YamlSource(file, doc, lines, data);
+  }
+
+  static read(file: string): YamlSource {
+    return YamlSource.parse(file, readManifestText(file));
+  }
+
+  /**
+   * The line of the value at `path`: the line of its key for a map entry, the line of the
+   * item for a list entry. A path that does not exist (a missing field) gets the line of
+   * its nearest existing parent, which is where the user has to add it.
+   */
+  lineOf(path: FieldPath): number {
+    let node: unknown = this.doc.contents;
+    let offset = rangeStart(node) ?? 0;
+    for (const part of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((item) => keyText(item.key) === String(part));
+        if (!pair) break;
+        offset = rangeStart(pair.key) ?? offset;
+        node = pair.value;
+      } else if (isSeq(node) && typeof part === "number" && node.items[part] !== undefined) {
+        node = node.items[part];
+        offset = rangeStart(node) ?? offset;
+      } else {
+        // Includes a tagged scalar (`!Ref X`): it holds plain data, nothing inside has a line.
+        break;
+      }
+    }
+    return this.lines.linePos(offset).line;
+  }
+
+  field(path: FieldPath): YamlField {
+    return path.reduce<YamlField>((field, part) => field.child(part), this.root);
+  }
+}
+
+export function readManifestText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ManifestError(file, 1, "(file)", `cannot be read (${reason}); expected a readable YAML file`);
+  }
+}
+
+function rangeStart(node: unknown): number | undefined {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  return range?.[0];
+}
+
+function keyText(key: unknown): string {
+  return isScalar(key) ? String(key.value) : String(key);
+}
+
+/**
+ * A value in a manifest together with where it is, so that reading it with the wrong type
+ * or finding it out of range produces an error naming the file, line and field.
+ * Absent fields are YamlFields too (with an undefined value): reading them gives undefined.
+ */
+export class YamlField {
+  constructor(
+    readonly source: YamlSource,
+    readonly path: FieldPath,
+    readonly value: unknown,
+  ) {}
+
+  get field(): string {
+    return formatPath(this.path);
+  }
+
+  get line(): number {
+    return this.source.lineOf(this.path);
+  }
+
+  get ref(): FieldRef {
+    return { file: this.source.file, line: this.line, field: this.field };
+  }
+
+  /** YAML `key:` with nothing after it is null; both mean "not given". */
+  get isSet(): boolean {
+    return this.value !== undefined && this.value !== null;
+  }
+
+  child(key: string | number): YamlField {
+    let value: unknown;
+    if (typeof key === "number") value = Array.isArray(this.value) ? this.value[key] : undefined;
+    else value = isPlainMap(this.value) ? this.value[key] : undefined;
+    return new YamlField(this.source, [...this.path, key], value);
+  }
+
+  /** The same place holding another value, e.g. after resolving a template parameter. */
+  withValue(value: unknown): YamlField {
+    return new YamlField(this.source, this.path, value);
+  }
+
+  fail(problem: string): ManifestError {
+    return new ManifestError(this.source.file, this.line, this.field, problem);
+  }
+
+  wrongType(expected: string): ManifestError {
+    return this.fail(`got ${describeValue(this.value)}; expected ${expected}`);
+  }
+
+  missing(expected: string): ManifestError {
+    return this.fail(`missing; expected ${expected}`);
+  }
+
+  string(expected = "a string"): string | undefined {
+    if (!this.isSet) return undefined;
+    if (typeof this.value !== "string") throw this.wrongType(expected);
+    return this.value;
+  }
+
+  requireString(expected = "a string"): string {
+    const value = this.string(expected);
+    if (value === undefined) throw this.missing(expected);
+    if (value === "") throw this.wrongType(expected);
+    return value;
+  }
+
+  /** Any scalar as text: environment values and messages are often written as numbers or booleans. */
+  text(expected = "a string"): string | undefined {
+    if (!this.isSet) return undefined;
+    if (typeof this.value === "string" || typeof this.value === "number" || typeof this.value === "boolean") {
+      return String(this.value);
+    }
+    throw this.wrongType(expected);
+  }
+
+  /** Numeric strings count too: CloudFormation accepts `MemorySize: "256"`. */
+  number(expected = "a number"): number | undefined {
+    if (!this.isSet) return undefined;
+    if (typeof this.value === "number" && Number.isFinite(this.value)) return this.value;
+    if (typeof this.value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(this.value)) return Number(this.value);
+    throw this.wrongType(expected);
+  }
+
+  /** A whole number of at least `min`. */
+  integer(expected: string, min: number): number | undefined {
+    const value = this.number(expected);
+    if (value !== undefined && (!Number.isInteger(value) || value < min)) throw this.wrongType(expected);
+    return value;
+  }
+
+  boolean(expected = "true or false"): boolean | undefined {
+    if (!this.isSet) return undefined;
+    if (typeof this.value === "boolean") return this.value;
+    if (typeof this.value === "string" && /^(true|false)$/i.test(this.value)) return this.value.toLowerCase() === "true";
+    throw this.wrongType(expected);
+  }
+
+  isMap(): boolean {
+    return isPlainMap(this.value) && intrinsicName(this.value) === undefined;
+  }
+
+  /** A map's entries as fields; nothing when the field is not set. */
+  entries(expected = "a map"): Array<[string, YamlField]> {
+    if (!this.isSet) return [];
+    if (!this.isMap()) throw this.wrongType(expected);
+    return Object.keys(this.value as object).map((key) => [key, this.child(key)]);
+  }
+
+  /** A list's items as fields; nothing when the field is not set. */
+  items(expected = "a list"): YamlField[] {
+    if (!this.isSet) return [];
+    if (!Array.isArray(this.value)) throw this.wrongType(expected);
+    return this.value.map((_, index) => this.child(index));
+  }
+
+  /** A string or a list of strings (S3/COS event names, env files). */
+  stringList(expected: string): string[] | undefined {
+    if (!this.isSet) return undefined;
+    if (typeof this.value === "string") return [this.value];
+    return this.items(expected).map((item) => item.requireString(expected));
+  }
+
+  /** For Faasbox's own format, where an unknown key is almost always a typo. */
+  rejectUnknownKeys(allowed: readonly string[]): void {
+    // Not a map at all is the reader's error to report, with the shape it expects.
+    if (!this.isMap()) return;
+    for (const [key, field] of this.entries()) {
+      if (!allowed.includes(key)) throw field.fail(`unknown field; expected one of ${allowed.join(", ")}`);
+    }
+  }
+}
