@@ -39,6 +39,7 @@ function request(method, urlPath, body, headers) {
 
 // ---- Logs: every console call and direct write becomes a record tagged with the
 // request it belongs to, sent in order to the emulator; results wait for the flush.
+const LOG_BATCH_LINES = 500;
 let currentRequestId;
 let logQueue = [];
 let logFlight;
@@ -51,8 +52,8 @@ function enqueueLog(stream, text) {
 
 async function sendLogs() {
   while (logQueue.length > 0) {
-    const batch = logQueue;
-    logQueue = [];
+    // Bounded batches: a handler printing megabytes still streams, and no request nears the body limit.
+    const batch = logQueue.splice(0, LOG_BATCH_LINES);
     try {
       await request('POST', '/faasbox/v1/logs', JSON.stringify(batch), { 'Content-Type': 'application/json' });
     } catch {

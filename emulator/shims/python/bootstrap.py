@@ -31,6 +31,7 @@ else:
 
 TASK_ROOT = ENV.get("LAMBDA_TASK_ROOT") or ENV.get("USER_CODE_ROOT") or os.getcwd()
 FUNCTION_NAME = ENV.get("AWS_LAMBDA_FUNCTION_NAME") or ENV.get("SCF_FUNCTIONNAME", "")
+LOG_BATCH_LINES = 500
 MEMORY_MB = int(ENV.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE") or ENV.get("SCF_MEMORY_SIZE") or 128)
 
 
@@ -79,7 +80,8 @@ class LogShipper:
             with self.lock:
                 while not self.queue:
                     self.lock.wait()
-                batch, self.queue = self.queue, []
+                # Bounded batches: a handler printing megabytes still streams.
+                batch, self.queue = self.queue[:LOG_BATCH_LINES], self.queue[LOG_BATCH_LINES:]
                 self.sending = True
             try:
                 log_api.call("POST", "/faasbox/v1/logs", json.dumps(batch), {"Content-Type": "application/json"})
