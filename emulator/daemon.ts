@@ -42,6 +42,7 @@ export class Daemon {
   readonly token = newToken();
   readonly metricsCollector = new MetricsCollector();
   private readonly lastFailure = new Map<string, FailureKind | undefined>();
+  private readonly lastThrottleAt = new Map<string, number>();
   private readonly shutdownListeners = new Set<(reason: string) => void>();
   private control!: ControlServer;
   private stopping?: Promise<void>;
@@ -56,6 +57,7 @@ export class Daemon {
     emulator.on("invoked", (result) => {
       daemon.metricsCollector.record(result);
       daemon.lastFailure.set(result.function, result.errorKind);
+      if (result.errorKind === "throttle") daemon.lastThrottleAt.set(result.function, Date.now());
     });
     emulator.on("pool", (name, snapshot) => daemon.metricsCollector.concurrency(name, snapshot.busy));
     daemon.control = new ControlServer({
@@ -93,8 +95,9 @@ export class Daemon {
   functionState(name: string): FunctionState {
     const pool = this.emulator.poolSnapshot(name);
     if (!pool) return "stopped";
-    const recent = this.metricsCollector.get([name])[0].windows["1m"];
-    if (recent.throttles > 0 && pool.busy + pool.starting > 0) return "throttled";
+    // Called on every pool change (the hot path): no metrics scan here.
+    const throttledRecently = Date.now() - (this.lastThrottleAt.get(name) ?? 0) < 60_000;
+    if (throttledRecently && pool.busy + pool.starting > 0) return "throttled";
     if (pool.busy > 0) return "busy";
     if (pool.idle > 0) return "warm";
     if (pool.starting > 0) return "starting";

@@ -11,6 +11,7 @@ import { Params } from "./validate";
 const HIGH_WATER_BYTES = 1024 * 1024;
 const DROP_REPORT_INTERVAL_MS = 200;
 const STREAMS = ["stdout", "stderr", "system"] as const;
+const POOL_NOTIFY_INTERVAL_MS = 50;
 
 /** One connected client: its requests, its subscriptions, its notifications. */
 export class ControlSession {
@@ -101,7 +102,17 @@ export class ControlSession {
       this.cleanups.push(subscribe(listener));
     };
     on((l) => daemon.onEmulator("instance", l), (info) => void this.notify(Notifications.instanceChanged, info));
-    on<[string, PoolSnapshot]>((l) => daemon.onEmulator("pool", l), (name, pool) => void this.notify(Notifications.poolChanged, { function: name, pool, state: daemon.functionState(name) }));
+    // Pools change twice per invocation; clients get at most one update per function per interval.
+    const pending = new Map<string, NodeJS.Timeout>();
+    this.cleanups.push(() => pending.forEach((timer) => clearTimeout(timer)));
+    on<[string, PoolSnapshot]>((l) => daemon.onEmulator("pool", l), (name) => {
+      if (pending.has(name)) return;
+      pending.set(name, setTimeout(() => {
+        pending.delete(name);
+        const pool = daemon.emulator.poolSnapshot(name);
+        if (pool) void this.notify(Notifications.poolChanged, { function: name, pool, state: daemon.functionState(name) });
+      }, POOL_NOTIFY_INTERVAL_MS));
+    });
     on((l) => daemon.onEmulator("reloaded", l), (names) => {
       void this.notify(Notifications.functionsReloaded, { functions: names });
       void this.notify(Notifications.projectChanged, daemon.functionsList());

@@ -6,14 +6,16 @@ import { resolveImages } from "../../emulator/config/images";
 import { connectDocker } from "../../emulator/docker/engine";
 import { ARTIFACTS, REPO_ROOT } from "../helpers/paths";
 import { containerStartFloor } from "./containerFloor";
+import { emulatorBench, type Row } from "./emulatorBench";
 import { machine, ms, percentile } from "./stats";
 
 async function main(): Promise<void> {
-  const rows: { name: string; value: string }[] = [];
+  const rows: Row[] = [];
   const docker = connectDocker();
   const floor = await containerStartFloor(docker, resolveImages().nodejs.image, 20);
   rows.push({ name: "container create+start+exit (node -e 0), p50", value: ms(percentile(floor, 50)) });
   rows.push({ name: "container create+start+exit (node -e 0), p95", value: ms(percentile(floor, 95)) });
+  rows.push(...(await emulatorBench()));
   const vsix = join(REPO_ROOT, "dist", "faasbox.vsix");
   try {
     rows.push({ name: ".vsix size", value: `${(statSync(vsix).size / 1024).toFixed(0)} KiB` });

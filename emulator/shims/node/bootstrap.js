@@ -116,15 +116,18 @@ function toError(error, fallbackType) {
 }
 
 function memoryKb() {
-  // The cgroup's peak covers every process in the container; maxRSS is this process only.
+  // The larger of this process's peak RSS and the container cgroup's peak (which also
+  // counts child processes but not shared page cache charged elsewhere).
+  let peak = process.resourceUsage().maxRSS;
   for (const file of ['/sys/fs/cgroup/memory.peak', '/sys/fs/cgroup/memory/memory.max_usage_in_bytes']) {
     try {
-      return Math.ceil(Number(fs.readFileSync(file, 'utf8')) / 1024);
+      peak = Math.max(peak, Math.ceil(Number(fs.readFileSync(file, 'utf8')) / 1024));
+      break;
     } catch {
       // not in a container, or another cgroup version
     }
   }
-  return process.resourceUsage().maxRSS;
+  return peak;
 }
 
 // ---- Handler loading: "dir/file.export" with CommonJS, ES modules and nested exports.

@@ -191,15 +191,17 @@ def error_body(error, error_type=None):
 
 
 def memory_kb():
-    # The cgroup's peak covers every process in the container; ru_maxrss is this one only.
+    # The larger of this process's peak RSS and the container cgroup's peak (which also
+    # counts child processes but not shared page cache charged elsewhere).
+    import resource
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     for path in ("/sys/fs/cgroup/memory.peak", "/sys/fs/cgroup/memory/memory.max_usage_in_bytes"):
         try:
             with open(path) as f:
-                return -(-int(f.read()) // 1024)
+                return max(peak, -(-int(f.read()) // 1024))
         except (OSError, ValueError):
             pass
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak
 
 
 class InitError(Exception):

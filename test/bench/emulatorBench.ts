@@ -1,0 +1,72 @@
+import { Daemon } from "../../emulator/daemon";
+import { ControlClient } from "../../emulator/control/controlClient";
+import { Notifications, Requests } from "../../emulator/protocol";
+import { copyFixture } from "../helpers/emulator";
+import { ms, percentile } from "./stats";
+
+export interface Row {
+  name: string;
+  value: string;
+}
+
+const COLD_RUNS = 10;
+const WARM_RUNS = 500;
+const THROUGHPUT_SECONDS = 5;
+
+/** Cold start, warm latency and overhead, throughput and log latency, through the control API. */
+export async function emulatorBench(): Promise<Row[]> {
+  const rows: Row[] = [];
+  const daemon = await Daemon.start({ root: copyFixture("bench"), executor: "docker", watch: false });
+  const client = await ControlClient.connect(daemon.controlUrl, daemon.token);
+  try {
+    for (const fn of ["noop-node", "noop-python"]) {
+      const language = fn.endsWith("node") ? "Node" : "Python";
+      const cold: number[] = [];
+      for (let i = 0; i < COLD_RUNS; i++) {
+        for (const instance of daemon.emulator.instances(fn)) await daemon.emulator.stopInstance(instance.id);
+        const started = performance.now();
+        const result = await client.request(Requests.invoke, { function: fn, event: {} });
+        cold.push(performance.now() - started);
+        if (!result.timings.cold) throw new Error("expected a cold start");
+      }
+      rows.push({ name: `${language} cold start (no warm instance → result), p50`, value: ms(percentile(cold, 50)) });
+
+      const total: number[] = [];
+      const overhead: number[] = [];
+      for (let i = 0; i < WARM_RUNS; i++) {
+        const started = performance.now();
+        const result = await client.request(Requests.invoke, { function: fn, event: {} });
+        const elapsed = performance.now() - started;
+        total.push(elapsed);
+        overhead.push(elapsed - result.timings.durationMs);
+      }
+      rows.push({ name: `${language} warm invoke round trip, p50 / p99`, value: `${ms(percentile(total, 50))} / ${ms(percentile(total, 99))}` });
+      rows.push({ name: `${language} warm overhead (round trip − handler duration), p50 / p99`, value: `${ms(percentile(overhead, 50))} / ${ms(percentile(overhead, 99))}` });
+
+      // Ten warm instances first: throughput is measured without cold starts.
+      await Promise.all(Array.from({ length: 10 }, () => client.request(Requests.invoke, { function: fn, event: { ms: 50 } })));
+      let done = 0;
+      const deadline = performance.now() + THROUGHPUT_SECONDS * 1000;
+      await Promise.all(Array.from({ length: 10 }, async () => {
+        while (performance.now() < deadline) {
+          await client.request(Requests.invoke, { function: fn, event: {} });
+          done++;
+        }
+      }));
+      rows.push({ name: `${language} throughput at concurrency 10`, value: `${Math.round(done / THROUGHPUT_SECONDS)} invocations/s` });
+    }
+
+    const latencies: number[] = [];
+    client.onNotification(Notifications.logRecord, ({ record }) => {
+      if (record.stream === "stdout") latencies.push(Date.now() - record.time);
+    });
+    await client.request(Requests.logsSubscribe, { function: "log-node" });
+    for (let i = 0; i < 200; i++) await client.request(Requests.invoke, { function: "log-node", event: { lines: 5 } });
+    await new Promise((r) => setTimeout(r, 200));
+    rows.push({ name: "console.log → subscriber notification, p50 / p99", value: `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 99))}` });
+  } finally {
+    client.dispose();
+    await daemon.shutdown();
+  }
+  return rows;
+}
