@@ -49,6 +49,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private ready = false;
   private parkedNext?: ServerResponse;
   private assigned?: Invocation;
+  private assignedCold = false;
   private inFlight?: InFlight;
   private initError?: FunctionError;
   private initTimer?: NodeJS.Timeout;
@@ -103,6 +104,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
       throw new Error(`instance ${this.id} cannot take an invocation while ${this.state}`);
     }
     this.assigned = invocation;
+    // Cold means this invocation waited for the runtime to start; a pre-warmed instance's first is warm.
+    this.assignedCold = this.state === "starting";
     if (this.state === "idle") this.setState("busy");
     this.deliverIfPossible();
   }
@@ -152,7 +155,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
     if (!invocation || !next || this.inFlight || !this.ready) return;
     this.assigned = undefined;
     this.parkedNext = undefined;
-    const cold = this.invocationCount === 0;
+    const cold = this.assignedCold;
     this.invocationCount++;
     const deadline = Date.now() + this.spec.timeoutSec * 1000;
     const inFlight: InFlight = { invocation, deliveredAt: performance.now(), cold, logs: [] };

@@ -1,0 +1,63 @@
+// The examples in each manifest format, pre-warmed instances and orphan reaping.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { resolveImages } from "../../emulator/config/images";
+import { LABELS } from "../../emulator/docker/labels";
+import { Emulator } from "../../emulator/emulator";
+import { leftoverContainers, requireDocker } from "../helpers/docker";
+import { startEmulator, waitFor } from "../helpers/emulator";
+import { EXAMPLES } from "../helpers/paths";
+
+test("the bundled examples run in containers from serverless.yml (SCF) and template.yaml (SAM)", async () => {
+  await requireDocker();
+  const emulator = await Emulator.create({ root: EXAMPLES, executor: "docker", watch: false });
+  try {
+    assert.deepEqual(emulator.problems.map((p) => p.message), []);
+    const event = { queryString: { name: "Ada" }, queryStringParameters: { name: "Ada" } };
+    for (const name of ["hello-node", "hello-python"]) {
+      const result = await emulator.invoke(name, event);
+      assert.equal(result.ok, true, JSON.stringify(result.error));
+      const body = result.result as { statusCode: number; body: string };
+      assert.equal(body.statusCode, 200);
+      assert.match(JSON.parse(body.body).message, /^Hello Ada from (Node\.js|Python) /);
+      assert.match(result.logs[0].text, /^START RequestId:[0-9a-f-]+$/, "SCF's log dialect");
+    }
+    assert.match(((await emulator.invoke("HelloNode", event)).result as { message: string }).message, /^Hello Ada from Node\.js/);
+    const python = await emulator.invoke("HelloPython", event);
+    assert.equal((python.result as { statusCode: number }).statusCode, 200);
+    assert.match(python.logs[0].text, /^START RequestId: [0-9a-f-]+ Version: \$LATEST$/, "Lambda's log dialect");
+  } finally {
+    await emulator.shutdown();
+  }
+});
+
+test("minimum warm instances are started ahead of any invocation and serve it warm", async () => {
+  await requireDocker();
+  const emulator = await startEmulator("runtime", { executor: "docker" });
+  try {
+    await waitFor(() => emulator.instances("node-prewarmed").filter((i) => i.state === "idle").length === 2, "two warm instances");
+    const result = await emulator.invoke("node-prewarmed", {});
+    assert.equal(result.timings.cold, false);
+    assert.equal(emulator.instances("node-prewarmed").length, 2);
+  } finally {
+    await emulator.shutdown();
+  }
+});
+
+test("containers left by an emulator that died are removed at the next start", async () => {
+  const docker = await requireDocker();
+  const orphan = await docker.createContainer({
+    Image: resolveImages().nodejs.image,
+    Cmd: ["sleep", "300"],
+    Labels: { [LABELS.managed]: "true", [LABELS.emulator]: `${2 ** 22 + 4321}-deadbeef`, [LABELS.function]: "ghost" },
+    HostConfig: { NetworkMode: "none" },
+  });
+  await orphan.start();
+  const emulator = await startEmulator("runtime", { executor: "docker" });
+  await emulator.shutdown();
+  await assert.rejects(orphan.inspect(), /no such container/i);
+});
+
+test("no container is left once the emulators have shut down", async () => {
+  assert.deepEqual((await leftoverContainers(await requireDocker())).map((c) => c.Names), []);
+});
