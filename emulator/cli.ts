@@ -5,6 +5,7 @@ import { INVOKE_USAGE, invokeCommand } from "./cli/invoke";
 import { START_USAGE, startCommand } from "./cli/start";
 import { STATUS_USAGE, statusCommand } from "./cli/status";
 import { LOGS_USAGE, logsCommand } from "./cli/logs";
+import { EVENT_USAGE, eventCommand } from "./cli/event";
 
 const HELP = `faasbox ${FAASBOX_VERSION}: run SCF and Lambda functions locally in warm Docker containers
 
@@ -19,6 +20,8 @@ Commands:
       ${STATUS_USAGE}
   logs                print a project's kept logs; -f follows new ones
       ${LOGS_USAGE}
+  event               print a sample event of a trigger type in a cloud's shape
+      ${EVENT_USAGE}
   doctor              check Node.js, the Docker engine and the runtime images, and say what to fix
 
 Options:
@@ -34,6 +37,7 @@ const COMMANDS: Record<string, Command> = {
   invoke: invokeCommand,
   status: statusCommand,
   logs: logsCommand,
+  event: eventCommand,
 };
 
 export async function runCli(argv: string[]): Promise<number> {

@@ -21,7 +21,10 @@ import {
   type MetricsResult,
   type PriceTable,
   type Provider,
+  type SampleEvent,
 } from "./protocol";
+import { SAMPLE_DESCRIPTIONS, SAMPLE_TYPES, sampleEvent } from "./events/samples";
+import type { Dialect } from "./project/spec";
 import { FAASBOX_VERSION } from "./version";
 
 export interface DaemonOptions extends EmulatorOptions {
@@ -140,6 +143,14 @@ export class Daemon {
         return estimateCost(spec.name, this.metricsCollector.samplesOf(spec.name), prices, Date.now(), this.emulator.startedAt);
       }),
     };
+  }
+
+  /** Sample events for each trigger type, in the dialect of `name` (or both dialects). */
+  sampleEvents(name?: string): SampleEvent[] {
+    const dialects: Dialect[] = name ? [this.emulator.getFunction(name).dialect] : ["scf", "aws"];
+    return dialects.flatMap((dialect) =>
+      SAMPLE_TYPES.map((type) => ({ type, dialect, description: SAMPLE_DESCRIPTIONS[type], event: sampleEvent(type, dialect) })),
+    );
   }
 
   status(): EmulatorStatus {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
 import { EventEmitter } from "node:events";
 import { resolveImages } from "./config/images";
 import { LABELS } from "./docker/labels";
@@ -10,7 +11,7 @@ import type { InvokeResult } from "./invoke/invokeResult";
 import { LogBus } from "./logs/logBus";
 import { FunctionPool, type InstanceInfo, type PoolDeps, type PoolSnapshot } from "./pool/functionPool";
 import type { ManifestError } from "./project/errors";
-import { loadProject } from "./project/loadProject";
+import { loadProject, type LocalDefaults } from "./project/loadProject";
 import type { FunctionSpec, ProjectSpec } from "./project/spec";
 import { ProjectWatcher } from "./project/projectWatcher";
 import { Invocation, type InvocationOutcome } from "./runtime/invocation";
@@ -21,6 +22,8 @@ export interface EmulatorOptions {
   network?: DockerNetwork;
   /** Hot reload on code and manifest changes (default true). */
   watch?: boolean;
+  /** The user's defaults for functions faasbox.yml does not configure. */
+  localDefaults?: LocalDefaults;
 }
 
 export interface EmulatorEvents {
@@ -53,13 +56,18 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   private watcher?: ProjectWatcher;
   private shuttingDown?: Promise<void>;
 
-  private constructor(readonly root: string, readonly executor: Executor, readonly warnings: string[]) {
+  private constructor(
+    readonly root: string,
+    readonly executor: Executor,
+    readonly warnings: string[],
+    private readonly localDefaults: LocalDefaults = {},
+  ) {
     super();
   }
 
   static async create(options: EmulatorOptions): Promise<Emulator> {
     const { executor, warning } = await createExecutor(options.executor ?? "auto", options.network);
-    const emulator = new Emulator(options.root, executor, warning ? [warning] : []);
+    const emulator = new Emulator(resolve(options.root), executor, warning ? [warning] : [], options.localDefaults);
     emulator.load();
     if (options.watch !== false) {
       emulator.watcher = new ProjectWatcher(emulator.project, {
@@ -133,7 +141,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   }
 
   private load(): void {
-    const { project, problems } = loadProject(this.root);
+    const { project, problems } = loadProject(this.root, { localDefaults: this.localDefaults });
     this.project = project;
     this.problems = problems;
     for (const problem of problems) this.emit("warning", problem.message);

@@ -139,6 +139,27 @@ export interface EmulatorStatus {
   invokeUrl?: string;
 }
 
+/** A finished invocation, from any source (editor, CLI, HTTP, timers), for the editor's history. */
+export interface InvocationSummary {
+  requestId: string;
+  function: string;
+  ok: boolean;
+  errorKind?: FailureKind;
+  errorMessage?: string;
+  durationMs: number;
+  billedMs: number;
+  cold: boolean;
+  /** Milliseconds since the epoch, when it finished. */
+  time: number;
+}
+
+export interface SampleEvent {
+  type: string;
+  dialect: Dialect;
+  description: string;
+  event: unknown;
+}
+
 export interface SubscriptionResult {
   subscriptionId: string;
 }
@@ -172,6 +193,7 @@ export const Requests = {
   metricsSubscribe: new RequestType<MetricsSubscribeParams, SubscriptionResult, void>("metrics.subscribe"),
   metricsUnsubscribe: new RequestType<SubscriptionResult, { ok: boolean }, void>("metrics.unsubscribe"),
   costEstimate: new RequestType<CostEstimateParams, { functions: FunctionCost[] }, void>("cost.estimate"),
+  eventsSamples: new RequestType<{ function?: string }, { samples: SampleEvent[] }, void>("events.samples"),
   emulatorStatus: new RequestType0<EmulatorStatus, void>("emulator.status"),
   emulatorShutdown: new RequestType0<{ ok: boolean }, void>("emulator.shutdown"),
 } as const;
@@ -182,6 +204,7 @@ export const Notifications = {
   metricsUpdate: new NotificationType<{ subscriptionId: string } & MetricsResult>("metrics.update"),
   instanceChanged: new NotificationType<InstanceInfo>("instance.changed"),
   poolChanged: new NotificationType<{ function: string; pool: PoolSnapshot; state: FunctionState }>("pool.changed"),
+  invocationFinished: new NotificationType<InvocationSummary>("invocation.finished"),
   functionsReloaded: new NotificationType<{ functions: string[] }>("functions.reloaded"),
   projectChanged: new NotificationType<FunctionsListResult>("project.changed"),
   shuttingDown: new NotificationType<{ reason: string }>("emulator.shuttingDown"),

@@ -1,9 +1,17 @@
 import { resolve } from "node:path";
 import { Daemon } from "../daemon";
 import { formatLogLine } from "../logs/formatLog";
-import { parseCommandArgs, parseExecutor, parsePort } from "./args";
+import { parseCommandArgs, parseExecutor, parsePort, UsageError } from "./args";
 
-export const START_USAGE = "faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto] [--no-watch]";
+export const START_USAGE =
+  "faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto] [--keep-alive SECONDS] [--max-concurrency N] [--no-watch]";
+
+function positiveNumber(name: string, value: string | undefined, scale: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new UsageError(`faasbox start: --${name} must be a whole number of at least 1, got "${value}"`);
+  return number * scale;
+}
 
 /** Runs the emulator on a project until Ctrl-C or SIGTERM, then removes every instance. */
 export async function startCommand(argv: string[]): Promise<number> {
@@ -16,6 +24,8 @@ export async function startCommand(argv: string[]): Promise<number> {
     project: { type: "string" },
     "no-watch": { type: "boolean" },
     quiet: { type: "boolean" },
+    "keep-alive": { type: "string" },
+    "max-concurrency": { type: "string" },
   });
   const root = resolve(positionals[0] ?? values.project ?? ".");
   parsePort("start", "http-port", values["http-port"], 3000);
@@ -28,6 +38,10 @@ export async function startCommand(argv: string[]): Promise<number> {
     watch: !values["no-watch"],
     controlPort: parsePort("start", "port", values.port, 0),
     controlHost: values.host,
+    localDefaults: {
+      keepAliveMs: positiveNumber("keep-alive", values["keep-alive"], 1000),
+      maxConcurrency: positiveNumber("max-concurrency", values["max-concurrency"], 1),
+    },
   });
   const { emulator } = daemon;
   const stopped = new Promise<void>((done) => {

@@ -3,7 +3,7 @@ import type WebSocket from "ws";
 import { ResponseError, type MessageConnection, type NotificationType } from "vscode-jsonrpc/node";
 import { matchesFilter } from "../logs/logStore";
 import type { LogRecord } from "../logs/logRecord";
-import { ErrorCodes, Notifications, Requests, type LogFilter, type PoolSnapshot } from "../protocol";
+import { ErrorCodes, Notifications, Requests, type InvocationSummary, type InvokeResult, type LogFilter, type PoolSnapshot } from "../protocol";
 import type { Daemon } from "../daemon";
 import { Params } from "./validate";
 
@@ -89,6 +89,11 @@ export class ControlSession {
       if (name !== undefined) this.requireFunction(name);
       return daemon.costEstimate(name, params.oneOf("provider", ["scf", "aws"] as const));
     });
+    connection.onRequest(Requests.eventsSamples, (raw) => {
+      const name = new Params("events.samples", raw).optional<string>("function", "string");
+      if (name !== undefined) this.requireFunction(name);
+      return { samples: daemon.sampleEvents(name) };
+    });
     connection.onRequest(Requests.emulatorStatus, () => daemon.status());
     connection.onRequest(Requests.emulatorShutdown, () => {
       setImmediate(() => void daemon.shutdown("requested by a client"));
@@ -117,6 +122,7 @@ export class ControlSession {
       void this.notify(Notifications.functionsReloaded, { functions: names });
       void this.notify(Notifications.projectChanged, daemon.functionsList());
     });
+    on<[InvokeResult]>((l) => daemon.onEmulator("invoked", l), (result) => void this.notify(Notifications.invocationFinished, summarize(result)));
     on((l) => daemon.onShutdown(l), (reason) => void this.notify(Notifications.shuttingDown, { reason }));
   }
 
@@ -184,6 +190,14 @@ function logFilter(method: string, raw: unknown): LogFilter {
     requestId: params.optional("requestId", "string"),
     stream: params.oneOf("stream", STREAMS),
     text: params.optional("text", "string"),
+  };
+}
+
+function summarize(result: InvokeResult): InvocationSummary {
+  return {
+    requestId: result.requestId, function: result.function, ok: result.ok, errorKind: result.errorKind,
+    errorMessage: result.error?.errorMessage, durationMs: result.timings.durationMs, billedMs: result.timings.billedMs,
+    cold: result.timings.cold, time: Date.now(),
   };
 }
 

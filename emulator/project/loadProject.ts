@@ -23,6 +23,13 @@ export interface LoadResult {
 export interface LoadOptions {
   /** The host environment, for AWS_REGION and serverless.yml's `${env:X}`; process.env by default. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** The user's own defaults (editor settings, CLI flags); faasbox.yml still wins over them. */
+  localDefaults?: LocalDefaults;
+}
+
+export interface LocalDefaults {
+  maxConcurrency?: number;
+  keepAliveMs?: number;
 }
 
 /**
@@ -62,6 +69,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
   }
 
   const unique = dropDuplicates(functions, problems);
+  for (const fn of unique) Object.assign(fn.spec, definedOnly(options.localDefaults ?? {}));
   applyFaasboxSettings(unique, faasbox, failedNames, problems);
 
   const sharedEnv: Record<string, string> = {};
@@ -162,4 +170,8 @@ function isFolder(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+function definedOnly(defaults: LocalDefaults): LocalDefaults {
+  return Object.fromEntries(Object.entries(defaults).filter(([, value]) => value !== undefined));
 }
