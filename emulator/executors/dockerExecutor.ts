@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
 import { LABELS } from "../docker/labels";
@@ -19,6 +20,24 @@ const SHIM_ROOT = "/opt/faasbox/shims";
 const TMP_SIZE = "512m";
 const PIDS_LIMIT = 256;
 const NOBODY = "65534:65534";
+
+/**
+ * Never root: the user's own uid when it is not root (the code is theirs, so readable),
+ * otherwise nobody, as the clouds run code as an unprivileged user.
+ */
+function containerUser(): string {
+  const uid = process.getuid?.() ?? 0;
+  return uid === 0 ? NOBODY : `${uid}:${process.getgid?.() ?? uid}`;
+}
+
+/** Lambda requires deployed files to be readable by others; say so before a confusing import error. */
+function checkReadable(codeDir: string, user: string): void {
+  if (user !== NOBODY) return;
+  const mode = statSync(codeDir).mode;
+  if ((mode & 0o005) !== 0o005) {
+    throw new Error(`${codeDir} cannot be read by the container's unprivileged user (mode ${(mode & 0o777).toString(8)}); run: chmod -R o+rX ${codeDir}`);
+  }
+}
 const OUTPUT_DRAIN_MS = 500;
 
 /** Runs each instance in its own container: non-root, read-only code, limited memory and pids. */
@@ -39,11 +58,13 @@ export class DockerExecutor implements Executor {
   async launch(request: LaunchRequest): Promise<LaunchedInstance> {
     const { spec } = request;
     const memoryBytes = spec.memoryMb * 1024 * 1024;
+    const user = containerUser();
+    checkReadable(spec.codeDir, user);
     const container = await this.docker.createContainer({
       Image: request.image,
       Cmd: request.command,
       WorkingDir: request.codeRoot,
-      User: NOBODY,
+      User: user,
       Env: Object.entries(request.env).map(([key, value]) => `${key}=${value}`),
       Labels: request.labels,
       AttachStdout: true,

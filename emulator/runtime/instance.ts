@@ -45,6 +45,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
 
   private readonly api: RuntimeApiServer;
   private launched?: LaunchedInstance;
+  private launching?: Promise<LaunchedInstance>;
   private launchStartedAt = 0;
   private ready = false;
   private parkedNext?: ServerResponse;
@@ -80,22 +81,25 @@ export class Instance extends EventEmitter<InstanceEvents> {
     const env = runtimeEnv({ spec: this.spec, codeRoot, apiHost: this.executor.runtimeApiHost, apiPort: port, instanceId: this.id });
     this.launchStartedAt = performance.now();
     this.initTimer = setTimeout(() => this.onInitTimeout(), Math.max(INIT_LIMIT_MS, this.spec.timeoutSec * 1000));
+    this.launching = this.executor.launch({
+      instanceId: this.id,
+      spec: this.spec,
+      image: this.image,
+      env,
+      command: runtimeCommand(this.spec, this.executor.shimRoot, codeRoot),
+      codeRoot,
+      labels: { ...this.labels, [LABELS.function]: this.spec.name, [LABELS.instance]: this.id },
+      onOutput: (stream, chunk) => this.onRawOutput(stream, chunk),
+    });
     try {
-      this.launched = await this.executor.launch({
-        instanceId: this.id,
-        spec: this.spec,
-        image: this.image,
-        env,
-        command: runtimeCommand(this.spec, this.executor.shimRoot, codeRoot),
-        codeRoot,
-        labels: { ...this.labels, [LABELS.function]: this.spec.name, [LABELS.instance]: this.id },
-        onOutput: (stream, chunk) => this.onRawOutput(stream, chunk),
-      });
+      this.launched = await this.launching;
     } catch (error) {
       this.failAndStop({ kind: "platform", error: { errorType: "Faasbox.LaunchFailed", errorMessage: (error as Error).message } });
       throw error;
     }
     void this.launched.exited.then((info) => this.onExit(info));
+    // Stopped while the container was being created: nothing else will remove it.
+    if (this.state === "stopping" || this.state === "stopped") await this.launched.kill();
   }
 
   /** Gives this instance its next invocation; only when it is starting (cold) or idle. */
@@ -123,7 +127,13 @@ export class Instance extends EventEmitter<InstanceEvents> {
     if (this.state === "stopped") return;
     if (this.state !== "stopping") this.setState("stopping");
     clearTimeout(this.initTimer);
-    await this.launched?.kill();
+    const launched = this.launched ?? (await this.launching?.catch(() => undefined));
+    await launched?.kill();
+    if (!launched) {
+      // It never started: nothing will report an exit, so settle what waited for it here.
+      this.failAssigned({ kind: "platform", error: { errorType: "Faasbox.InstanceStopped", errorMessage: "the instance was stopped before its runtime started" } });
+      this.setState("stopped");
+    }
     this.api.close();
   }
 

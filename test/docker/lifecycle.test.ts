@@ -1,5 +1,6 @@
 // The examples in each manifest format, pre-warmed instances and orphan reaping.
 import { test } from "node:test";
+import { chmodSync } from "node:fs";
 import assert from "node:assert/strict";
 import { resolveImages } from "../../emulator/config/images";
 import { LABELS } from "../../emulator/docker/labels";
@@ -33,7 +34,7 @@ test("the bundled examples run in containers from serverless.yml (SCF) and templ
 
 test("minimum warm instances are started ahead of any invocation and serve it warm", async () => {
   await requireDocker();
-  const emulator = await startEmulator("runtime", { executor: "docker" });
+  const emulator = await startEmulator("prewarm", { executor: "docker" });
   try {
     await waitFor(() => emulator.instances("node-prewarmed").filter((i) => i.state === "idle").length === 2, "two warm instances");
     const result = await emulator.invoke("node-prewarmed", {});
@@ -56,6 +57,38 @@ test("containers left by an emulator that died are removed at the next start", a
   const emulator = await startEmulator("runtime", { executor: "docker" });
   await emulator.shutdown();
   await assert.rejects(orphan.inspect(), /no such container/i);
+});
+
+
+test("shutting down while pre-warmed instances are still starting leaves no container", async () => {
+  const docker = await requireDocker();
+  const emulator = await startEmulator("prewarm", { executor: "docker" });
+  await emulator.shutdown(); // at once: the two instances are mid-launch
+  await new Promise((r) => setTimeout(r, 500));
+  assert.deepEqual((await leftoverContainers(docker)).map((c) => c.Names), []);
+});
+
+test("a code folder the container's user cannot read is a clear error naming the fix", async () => {
+  await requireDocker();
+  const emulator = await startEmulator("prewarm", { executor: "docker" });
+  try {
+    await emulator.shutdown();
+    chmodSync(emulator.root, 0o700);
+    const locked = await Emulator.create({ root: emulator.root, executor: "docker", watch: false });
+    try {
+      const result = await locked.invoke("node-prewarmed", {});
+      if (process.getuid?.() === 0) {
+        assert.equal(result.errorKind, "platform");
+        assert.match(result.error!.errorMessage, /cannot be read by the container's unprivileged user \(mode 700\); run: chmod -R o\+rX /);
+      } else {
+        assert.equal(result.ok, true, "as a normal user the container runs with that user's uid");
+      }
+    } finally {
+      await locked.shutdown();
+    }
+  } finally {
+    chmodSync(emulator.root, 0o755);
+  }
 });
 
 test("no container is left once the emulators have shut down", async () => {

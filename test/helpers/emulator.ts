@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Emulator, type EmulatorOptions } from "../../emulator/emulator";
@@ -9,6 +9,7 @@ export const FIXTURES = join(REPO_ROOT, "test", "fixtures");
 /** A private copy of a fixture project, so a test may change files in it. */
 export function copyFixture(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `faasbox-${name}-`));
+  chmodSync(dir, 0o755); // like a checkout: readable by the containers' unprivileged user
   cpSync(join(FIXTURES, name), dir, { recursive: true });
   return dir;
 }
