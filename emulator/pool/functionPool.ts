@@ -6,6 +6,8 @@ import type { FunctionSpec } from "../project/spec";
 import { Instance, type InstanceState } from "../runtime/instance";
 import type { Invocation, InvocationOutcome } from "../runtime/invocation";
 
+const MAX_WARM_BACKOFF_MS = 60_000;
+
 export interface PoolDeps {
   executor: Executor;
   image: string;
@@ -48,6 +50,8 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
   /** Instances running code older than the last change: stopped as soon as they are idle. */
   private readonly retired = new WeakSet<Instance>();
   private closed = false;
+  private warmBackoffMs = 0;
+  private warmTimer?: NodeJS.Timeout;
 
   constructor(public spec: FunctionSpec, private deps: PoolDeps) {
     super();
@@ -100,6 +104,7 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.warmTimer);
     for (const invocation of this.waiting.splice(0)) {
       this.reject(invocation, { kind: "platform", error: { errorType: "Faasbox.ShuttingDown", errorMessage: "the emulator is shutting down" } });
     }
@@ -143,7 +148,7 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
       this.instances.delete(instance);
       if (!this.closed) {
         this.serveWaiting();
-        this.ensureMinWarm();
+        this.rewarmAfter(instance);
       }
     }
     this.emitChanged();
@@ -173,6 +178,19 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
     while (this.waiting.length > 0 && this.activeCount() < this.spec.maxConcurrency) {
       this.startInstance(this.waiting.shift());
     }
+  }
+
+  /** Replaces a stopped instance for minWarm, backing off while instances fail to start. */
+  private rewarmAfter(instance: Instance): void {
+    if (instance.initMs !== undefined) {
+      this.warmBackoffMs = 0;
+      this.ensureMinWarm();
+      return;
+    }
+    this.warmBackoffMs = Math.min(MAX_WARM_BACKOFF_MS, Math.max(1000, this.warmBackoffMs * 2));
+    clearTimeout(this.warmTimer);
+    this.warmTimer = setTimeout(() => this.ensureMinWarm(), this.warmBackoffMs);
+    this.warmTimer.unref();
   }
 
   private ensureMinWarm(): void {
