@@ -1,4 +1,9 @@
 import * as vscode from "vscode";
+import type { InvokeResult } from "../emulator/protocol";
+import type { TreeNode } from "./views/functionsTree";
+
+/** A function as commands receive it: its name (CodeLens, API), a tree item, or nothing (palette: pick one). */
+export type FunctionTarget = string | TreeNode | undefined;
 
 /**
  * Every command id, declared once with its argument types: a misspelled id or a wrong
@@ -7,6 +12,20 @@ import * as vscode from "vscode";
 export interface CommandArgs {
   "faasbox.functions.refresh": [];
   "faasbox.emulator.doctor": [];
+  "faasbox.emulator.start": [];
+  "faasbox.emulator.stop": [];
+  "faasbox.emulator.showOutput": [];
+  "faasbox.emulator.actions": [];
+  "faasbox.function.invoke": [target?: FunctionTarget, event?: unknown];
+  "faasbox.function.openInvokePanel": [target?: FunctionTarget];
+  "faasbox.function.showLogs": [target?: FunctionTarget];
+  "faasbox.logs.showRequest": [functionName: string, requestId: string];
+  "faasbox.function.new": [];
+  "faasbox.metrics.show": [];
+}
+
+export interface CommandResults {
+  "faasbox.function.invoke": InvokeResult | undefined;
 }
 
 export type CommandId = keyof CommandArgs;
@@ -19,6 +38,6 @@ export function registerCommand<K extends CommandId>(
   context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
 }
 
-export function executeCommand<K extends CommandId>(id: K, ...args: CommandArgs[K]): Thenable<unknown> {
+export function executeCommand<K extends CommandId>(id: K, ...args: CommandArgs[K]): Thenable<K extends keyof CommandResults ? CommandResults[K] : unknown> {
   return vscode.commands.executeCommand(id, ...args);
 }

@@ -1,23 +1,164 @@
 import * as vscode from "vscode";
-import { registerCommand } from "./commands";
+import { Requests, type InvokeResult } from "../emulator/protocol";
+import { registerCommand, type FunctionTarget } from "./commands";
 import { runDoctor } from "./doctor";
-import { registerFunctionsTree } from "./functionsTree";
+import { EmulatorManager } from "./emulator/emulatorManager";
+import { FunctionsModel } from "./model/functionsModel";
+import { SavedEvents } from "./model/savedEvents";
+import { newFunction } from "./newFunction";
+import { readSettings } from "./settings";
+import { FunctionsTreeProvider } from "./views/functionsTree";
+import { HandlerCodeLensProvider } from "./views/handlerCodeLens";
+import { LogChannels, REQUEST_LOG_SCHEME, RequestLogDocuments } from "./views/logChannels";
+import { registerStatusBar } from "./views/statusBar";
+import { InvokePanel, type InvokePanelDeps } from "./webviews/invokePanel";
+import { MetricsViewProvider } from "./webviews/metricsView";
 
 export interface FaasboxApi {
   /** Milliseconds spent in activate(), measured by the extension itself. */
   activationMs: number;
+  manager?: EmulatorManager;
+  model?: FunctionsModel;
+  tree?: FunctionsTreeProvider;
+  logs?: LogChannels;
 }
 
 export function activate(context: vscode.ExtensionContext): FaasboxApi {
   const started = performance.now();
   const output = vscode.window.createOutputChannel("Faasbox");
   context.subscriptions.push(output);
-
-  const tree = registerFunctionsTree(context);
-  registerCommand(context, "faasbox.functions.refresh", () => tree.refresh());
   registerCommand(context, "faasbox.emulator.doctor", () => runDoctor(context, output));
+  registerCommand(context, "faasbox.function.new", () => newFunction(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath));
 
-  return { activationMs: performance.now() - started };
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (!root) return { activationMs: performance.now() - started };
+
+  const manager = new EmulatorManager(context.extensionUri, root, output);
+  activeManager = manager;
+  const model = new FunctionsModel(manager);
+  const logs = new LogChannels(manager, model);
+  const tree = new FunctionsTreeProvider(model, manager);
+  const panelDeps: InvokePanelDeps = { extensionUri: context.extensionUri, manager, model, logs, savedEvents: new SavedEvents(root) };
+  const requestLogs = new RequestLogDocuments(manager, model);
+  const treeView = vscode.window.createTreeView("faasbox.functions", { treeDataProvider: tree, showCollapseAll: true });
+  const metricsView = new MetricsViewProvider(context.extensionUri, manager, model, (name) => InvokePanel.show(panelDeps, name));
+  context.subscriptions.push(
+    manager, model, logs, treeView, metricsView,
+    vscode.window.registerWebviewViewProvider("faasbox.metrics", metricsView),
+    vscode.languages.registerCodeLensProvider(
+      [{ language: "javascript" }, { language: "typescript" }, { language: "javascriptreact" }, { language: "typescriptreact" }, { language: "python" }],
+      new HandlerCodeLensProvider(model),
+    ),
+    vscode.workspace.registerTextDocumentContentProvider(REQUEST_LOG_SCHEME, requestLogs),
+    vscode.languages.registerDocumentLinkProvider({ scheme: REQUEST_LOG_SCHEME }, requestLogs),
+    // The emulator starts when first needed: here, when the Functions view is shown.
+    treeView.onDidChangeVisibility(({ visible }) => {
+      if (visible) void startQuietly(manager);
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void model.refresh()),
+    manager.onDidConnect(() => warnIfNotIsolated(manager)),
+  );
+  registerStatusBar(context, manager, model);
+
+  /** The function a command is about: its argument, or one the user picks. */
+  const resolveTarget = async (target: FunctionTarget): Promise<string | undefined> => {
+    if (typeof target === "string") return target;
+    if (target && "name" in target) return target.name;
+    if (target && "function" in target) return target.function;
+    if (model.functions.length === 0) await model.refresh();
+    const picked = await vscode.window.showQuickPick(
+      model.functions.map((f) => ({ label: f.name, description: `${f.runtime} · ${f.handler}` })),
+      { title: "Which function?" },
+    );
+    return picked?.label;
+  };
+
+  registerCommand(context, "faasbox.functions.refresh", () => model.refresh());
+  registerCommand(context, "faasbox.emulator.start", () => startLoudly(manager));
+  registerCommand(context, "faasbox.emulator.stop", () => manager.stop());
+  registerCommand(context, "faasbox.emulator.showOutput", () => output.show());
+  registerCommand(context, "faasbox.emulator.actions", () => emulatorActions(manager));
+  registerCommand(context, "faasbox.function.openInvokePanel", async (target) => {
+    const name = await resolveTarget(target);
+    if (name) InvokePanel.show(panelDeps, name);
+  });
+  registerCommand(context, "faasbox.function.invoke", async (target, event): Promise<InvokeResult | undefined> => {
+    const name = await resolveTarget(target);
+    if (!name) return undefined;
+    if (!(await startLoudly(manager))) return undefined;
+    const panel = InvokePanel.show(panelDeps, name);
+    return panel.invoke(event === undefined ? undefined : JSON.stringify(event, null, 2));
+  });
+  registerCommand(context, "faasbox.function.showLogs", async (target) => {
+    const name = await resolveTarget(target);
+    if (name) logs.show(name);
+  });
+  registerCommand(context, "faasbox.logs.showRequest", async (functionName, requestId) => {
+    const document = await vscode.workspace.openTextDocument(RequestLogDocuments.uri(functionName, requestId));
+    await vscode.window.showTextDocument(document, { preview: true });
+  });
+  registerCommand(context, "faasbox.metrics.show", () => vscode.commands.executeCommand("faasbox.metrics.focus"));
+
+  void model.refresh();
+  return { activationMs: performance.now() - started, manager, model, tree, logs };
 }
 
-export function deactivate(): void {}
+async function startQuietly(manager: EmulatorManager): Promise<void> {
+  await manager.ensureStarted().catch(() => undefined); // the status bar and output say why
+}
+
+/** Starts (or attaches to) the emulator, telling the user plainly when it cannot. */
+async function startLoudly(manager: EmulatorManager): Promise<boolean> {
+  try {
+    await manager.ensureStarted();
+    return true;
+  } catch (error) {
+    const choice = await vscode.window.showErrorMessage(`Faasbox could not start the emulator: ${(error as Error).message.split("\n")[0]}`, "Show Output", "Run Doctor");
+    if (choice === "Show Output") await vscode.commands.executeCommand("faasbox.emulator.showOutput");
+    if (choice === "Run Doctor") await vscode.commands.executeCommand("faasbox.emulator.doctor");
+    return false;
+  }
+}
+
+let warnedNotIsolated = false;
+
+/** Docker missing: one warning with ways out, never a loop of error toasts. */
+function warnIfNotIsolated(manager: EmulatorManager): void {
+  if (warnedNotIsolated || manager.status?.isolated !== false || readSettings().executor === "process") return;
+  warnedNotIsolated = true;
+  void vscode.window
+    .showWarningMessage(
+      "Faasbox found no Docker engine: functions run as local processes (not isolated, no memory limit).",
+      "Docker Install Guide",
+      "Keep Using Processes",
+      "Run Doctor",
+    )
+    .then(async (choice) => {
+      if (choice === "Docker Install Guide") await vscode.env.openExternal(vscode.Uri.parse("https://docs.docker.com/engine/install/"));
+      if (choice === "Keep Using Processes") await vscode.workspace.getConfiguration("faasbox").update("executor", "process", vscode.ConfigurationTarget.Workspace);
+      if (choice === "Run Doctor") await vscode.commands.executeCommand("faasbox.emulator.doctor");
+    });
+}
+
+async function emulatorActions(manager: EmulatorManager): Promise<void> {
+  const running = manager.isConnected;
+  const items = [
+    running ? { label: "$(debug-stop) Stop the Emulator", command: "faasbox.emulator.stop" } : { label: "$(play) Start the Emulator", command: "faasbox.emulator.start" },
+    { label: "$(output) Show Emulator Output", command: "faasbox.emulator.showOutput" },
+    { label: "$(pulse) Check Setup (Doctor)", command: "faasbox.emulator.doctor" },
+    { label: "$(graph) Show Metrics", command: "faasbox.metrics.show" },
+  ];
+  if (running) {
+    const status = await manager.request(Requests.emulatorStatus).catch(() => undefined);
+    if (status?.httpUrl) items.push({ label: `$(globe) Open ${status.httpUrl}`, command: "" });
+  }
+  const choice = await vscode.window.showQuickPick(items, { title: `Faasbox emulator: ${manager.state}` });
+  if (choice?.command) await vscode.commands.executeCommand(choice.command);
+}
+
+let activeManager: EmulatorManager | undefined;
+
+/** VS Code waits for this: the emulator this window started is shut down, its containers removed. */
+export function deactivate(): Promise<void> | undefined {
+  return activeManager?.stop();
+}

@@ -1,7 +1,10 @@
 import { resolve } from "node:path";
 import { Daemon } from "../daemon";
 import { formatLogLine } from "../logs/formatLog";
+import { isAlive } from "../util/isAlive";
 import { parseCommandArgs, parseExecutor, parsePort, UsageError } from "./args";
+
+const PARENT_CHECK_MS = 2000;
 
 export const START_USAGE =
   "faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto] [--keep-alive SECONDS] [--max-concurrency N] [--no-watch]";
@@ -26,6 +29,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     quiet: { type: "boolean" },
     "keep-alive": { type: "string" },
     "max-concurrency": { type: "string" },
+    "parent-pid": { type: "string" },
   });
   const root = resolve(positionals[0] ?? values.project ?? ".");
   parsePort("start", "http-port", values["http-port"], 3000);
@@ -53,6 +57,14 @@ export async function startCommand(argv: string[]): Promise<number> {
     process.once("SIGTERM", stop);
     daemon.onShutdown(() => void daemon.stopped?.then(done));
   });
+
+  // Started by an editor: when the editor goes away without stopping us, stop too.
+  const parentPid = Number(values["parent-pid"]);
+  if (parentPid) {
+    setInterval(() => {
+      if (!isAlive(parentPid)) void daemon.shutdown("the editor that started the emulator exited");
+    }, PARENT_CHECK_MS).unref();
+  }
 
   for (const warning of emulator.warnings) console.error(`warning: ${warning}`);
   for (const problem of emulator.problems) console.error(`error: ${problem.message}`);

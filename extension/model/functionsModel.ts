@@ -1,0 +1,96 @@
+import * as vscode from "vscode";
+import { loadProject } from "../../emulator/project/loadProject";
+import { Notifications, Requests, type FunctionInfo, type InvocationSummary } from "../../emulator/protocol";
+import type { EmulatorManager } from "../emulator/emulatorManager";
+
+const HISTORY_LENGTH = 20;
+
+/**
+ * What the editor knows about the project's functions: the emulator's view when it is
+ * connected (states, pools), kept current by its notifications, and otherwise the
+ * manifests read locally (so an untrusted or Docker-less workspace still lists them).
+ */
+export class FunctionsModel implements vscode.Disposable {
+  functions: FunctionInfo[] = [];
+  problems: string[] = [];
+  /** True when the list came from the emulator, not from reading manifests locally. */
+  live = false;
+  private readonly history = new Map<string, InvocationSummary[]>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly manager: EmulatorManager) {
+    this.disposables.push(
+      this.changed,
+      manager.onNotification(Notifications.poolChanged, ({ function: name, pool, state }) => {
+        const fn = this.functions.find((f) => f.name === name);
+        if (!fn) return;
+        fn.pool = pool;
+        fn.state = state;
+        this.changed.fire();
+      }),
+      manager.onNotification(Notifications.projectChanged, (list) => {
+        this.functions = list.functions;
+        this.problems = list.problems;
+        this.live = true;
+        this.changed.fire();
+      }),
+      manager.onNotification(Notifications.invocationFinished, (summary) => this.addHistory(summary)),
+      manager.onDidConnect(() => void this.refresh()),
+      manager.onDidChangeState((state) => {
+        if (state !== "connected") void this.refresh();
+      }),
+    );
+  }
+
+  historyOf(name: string): InvocationSummary[] {
+    return this.history.get(name) ?? [];
+  }
+
+  get(name: string): FunctionInfo | undefined {
+    return this.functions.find((f) => f.name === name);
+  }
+
+  /** Re-reads the functions from the emulator when connected, else from the manifests. */
+  async refresh(): Promise<void> {
+    if (this.manager.isConnected) {
+      try {
+        const list = await this.manager.request(Requests.functionsList);
+        this.functions = list.functions;
+        this.problems = list.problems;
+        this.live = true;
+        this.changed.fire();
+        return;
+      } catch {
+        // fall back to the manifests below
+      }
+    }
+    try {
+      const { project, problems } = loadProject(this.manager.root);
+      this.functions = project.functions.map((spec) => ({
+        name: spec.name, runtime: spec.runtime, dialect: spec.dialect, handler: spec.handler, codeDir: spec.codeDir,
+        memoryMb: spec.memoryMb, timeoutSec: spec.timeoutSec, maxConcurrency: spec.maxConcurrency, triggers: spec.triggers,
+        state: "stopped", pool: { starting: 0, idle: 0, busy: 0, stopping: 0, queued: 0 }, source: spec.source, isolated: true,
+      }));
+      this.problems = problems.map((p) => p.message);
+    } catch (error) {
+      this.functions = [];
+      this.problems = [(error as Error).message];
+    }
+    this.live = false;
+    this.changed.fire();
+  }
+
+  private addHistory(summary: InvocationSummary): void {
+    const list = this.history.get(summary.function) ?? [];
+    list.push(summary);
+    if (list.length > HISTORY_LENGTH) list.shift();
+    this.history.set(summary.function, list);
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,50 @@
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import * as vscode from "vscode";
+import { functionTemplate, isValidFunctionName, type Language, type ManifestFormat, type TriggerKind } from "./templates/functionTemplates";
+
+function pick<T extends string>(items: { label: string; value: T; detail?: string }[], title: string): Thenable<T | undefined> {
+  return vscode.window.showQuickPick(items, { title, ignoreFocusOut: true }).then((choice) => choice?.value);
+}
+
+/** "Faasbox: New Function": asks language, trigger, format and name, writes a folder, opens the handler. */
+export async function newFunction(root: string | undefined): Promise<string | undefined> {
+  if (!root) {
+    void vscode.window.showErrorMessage("Open a folder first: Faasbox creates the function inside it.");
+    return undefined;
+  }
+  const language = await pick<Language>([
+    { label: "$(symbol-event) Node.js", value: "nodejs" },
+    { label: "$(symbol-method) Python", value: "python" },
+  ], "New Function (1/4): language");
+  if (!language) return undefined;
+  const trigger = await pick<TriggerKind>([
+    { label: "$(globe) HTTP", value: "http", detail: "an API gateway route" },
+    { label: "$(watch) Timer", value: "timer", detail: "runs on a schedule" },
+    { label: "$(mail) Topic", value: "topic", detail: "runs for each message published to a topic" },
+  ], "New Function (2/4): trigger");
+  if (!trigger) return undefined;
+  const format = await pick<ManifestFormat>([
+    { label: "Tencent Cloud SCF", value: "scf", detail: "serverless.yml (component scf)" },
+    { label: "AWS Lambda", value: "sam", detail: "template.yaml (AWS SAM)" },
+  ], "New Function (3/4): cloud");
+  if (!format) return undefined;
+  const name = await vscode.window.showInputBox({
+    title: "New Function (4/4): name",
+    value: `hello-${trigger}`,
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      if (!isValidFunctionName(value)) return "Start with a letter; letters, digits, - and _ only (60 at most).";
+      if (existsSync(join(root, value))) return `${value} already exists in the workspace.`;
+      return undefined;
+    },
+  });
+  if (!name) return undefined;
+  const folder = join(root, name);
+  const { files, handlerFile } = functionTemplate({ name, language, trigger, format });
+  await mkdir(folder, { recursive: true });
+  for (const [file, content] of Object.entries(files)) await writeFile(join(folder, file), content);
+  await vscode.window.showTextDocument(vscode.Uri.file(join(folder, handlerFile)));
+  return folder;
+}

@@ -1,0 +1,175 @@
+import { basename, dirname } from "node:path";
+import * as vscode from "vscode";
+import type { FunctionInfo, FunctionState, InvocationSummary, TriggerSpec } from "../../emulator/protocol";
+import type { EmulatorManager } from "../emulator/emulatorManager";
+import type { FunctionsModel } from "../model/functionsModel";
+
+export type TreeNode =
+  | { kind: "manifest"; file: string }
+  | { kind: "function"; name: string }
+  | { kind: "trigger"; function: string; trigger: TriggerSpec; index: number }
+  | { kind: "invocation"; function: string; summary: InvocationSummary }
+  | { kind: "problem"; message: string };
+
+const STATE_ICONS: Record<FunctionState, vscode.ThemeIcon> = {
+  stopped: new vscode.ThemeIcon("circle-outline"),
+  starting: new vscode.ThemeIcon("loading~spin"),
+  warm: new vscode.ThemeIcon("circle-filled", new vscode.ThemeColor("testing.iconPassed")),
+  busy: new vscode.ThemeIcon("sync~spin", new vscode.ThemeColor("charts.blue")),
+  throttled: new vscode.ThemeIcon("warning", new vscode.ThemeColor("list.warningForeground")),
+  error: new vscode.ThemeIcon("error", new vscode.ThemeColor("list.errorForeground")),
+};
+
+/**
+ * The Functions view: manifest → function (state from the emulator's notifications)
+ * → its triggers and recent invocations. Item state is in `contextValue`
+ * (function.warm, function.busy…) so menus can depend on it.
+ */
+export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode> {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private refreshTimer?: NodeJS.Timeout;
+
+  constructor(private readonly model: FunctionsModel, private readonly manager: EmulatorManager) {
+    // Notifications can come in bursts (a load test): repaint at most every 100 ms.
+    model.onDidChange(() => {
+      this.refreshTimer ??= setTimeout(() => {
+        this.refreshTimer = undefined;
+        this.changed.fire(undefined);
+      }, 100);
+    });
+  }
+
+  getChildren(node?: TreeNode): TreeNode[] {
+    if (!node) {
+      const manifests = [...new Set(this.model.functions.map((f) => f.source.file))].sort();
+      return [
+        ...manifests.map((file): TreeNode => ({ kind: "manifest", file })),
+        ...this.model.problems.map((message): TreeNode => ({ kind: "problem", message })),
+      ];
+    }
+    if (node.kind === "manifest") {
+      return this.model.functions.filter((f) => f.source.file === node.file).map((f): TreeNode => ({ kind: "function", name: f.name }));
+    }
+    if (node.kind === "function") {
+      const fn = this.model.get(node.name);
+      if (!fn) return [];
+      const triggers = fn.triggers.map((trigger, index): TreeNode => ({ kind: "trigger", function: fn.name, trigger, index }));
+      const invocations = [...this.model.historyOf(fn.name)].reverse().slice(0, 5).map((summary): TreeNode => ({ kind: "invocation", function: fn.name, summary }));
+      return [...triggers, ...invocations];
+    }
+    return [];
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case "manifest":
+        return this.manifestItem(node.file);
+      case "function":
+        return this.functionItem(this.model.get(node.name)!);
+      case "trigger":
+        return this.triggerItem(node.trigger);
+      case "invocation":
+        return this.invocationItem(node.summary);
+      case "problem": {
+        const item = new vscode.TreeItem(node.message.replace(/^.*?:\d+: /, ""), vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon("error", new vscode.ThemeColor("list.errorForeground"));
+        item.tooltip = node.message;
+        item.contextValue = "problem";
+        const location = /^(.*?):(\d+): /.exec(node.message);
+        if (location) item.command = { command: "vscode.open", title: "Open", arguments: [vscode.Uri.file(location[1]), { selection: new vscode.Range(Number(location[2]) - 1, 0, Number(location[2]) - 1, 0) }] };
+        return item;
+      }
+    }
+  }
+
+  private manifestItem(file: string): vscode.TreeItem {
+    const item = new vscode.TreeItem(basename(file), vscode.TreeItemCollapsibleState.Expanded);
+    item.description = vscode.workspace.asRelativePath(dirname(file));
+    item.resourceUri = vscode.Uri.file(file);
+    item.iconPath = new vscode.ThemeIcon("file-code");
+    item.contextValue = "manifest";
+    item.id = `manifest:${file}`;
+    return item;
+  }
+
+  private functionItem(fn: FunctionInfo): vscode.TreeItem {
+    const item = new vscode.TreeItem(fn.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `function:${fn.name}`;
+    item.iconPath = STATE_ICONS[fn.state];
+    item.description = `${fn.runtime} · ${describeState(fn)}${fn.isolated ? "" : " · not isolated"}`;
+    item.contextValue = `function.${fn.state}`;
+    item.tooltip = new vscode.MarkdownString(
+      `**${fn.name}** (${fn.dialect === "scf" ? "Tencent SCF" : "AWS Lambda"})\n\n` +
+      `Handler \`${fn.handler}\` · ${fn.runtime} · ${fn.memoryMb} MB · ${fn.timeoutSec} s\n\n` +
+      `Instances: ${fn.pool.idle} warm, ${fn.pool.busy} busy, ${fn.pool.starting} starting, ${fn.pool.queued} queued (max ${fn.maxConcurrency})` +
+      (this.manager.isConnected ? "" : "\n\n_The emulator is not running._"),
+    );
+    item.command = {
+      command: "vscode.open",
+      title: "Open Manifest",
+      arguments: [vscode.Uri.file(fn.source.file), { selection: new vscode.Range(fn.source.line - 1, 0, fn.source.line - 1, 0) }],
+    };
+    return item;
+  }
+
+  private triggerItem(trigger: TriggerSpec): vscode.TreeItem {
+    const item = new vscode.TreeItem("", vscode.TreeItemCollapsibleState.None);
+    item.contextValue = `trigger.${trigger.kind}`;
+    switch (trigger.kind) {
+      case "http": {
+        item.label = `${trigger.method} ${trigger.path}`;
+        const base = this.manager.status?.httpUrl;
+        item.description = base ? `${base}${trigger.path}` : trigger.payload === "scf" ? "API gateway" : trigger.payload === "aws-v1" ? "REST API" : "HTTP API";
+        item.iconPath = new vscode.ThemeIcon("globe");
+        break;
+      }
+      case "timer":
+        item.label = `timer ${trigger.name}`;
+        item.description = `${trigger.schedule}${trigger.enabled ? "" : " (disabled)"}`;
+        item.iconPath = new vscode.ThemeIcon("watch");
+        break;
+      case "topic":
+        item.label = `${trigger.source} ${trigger.topic}`;
+        item.description = `batch ${trigger.batchSize}`;
+        item.iconPath = new vscode.ThemeIcon("mail");
+        break;
+      case "storage":
+        item.label = `bucket ${trigger.bucket}`;
+        item.description = trigger.events.join(", ");
+        item.iconPath = new vscode.ThemeIcon("database");
+        break;
+    }
+    return item;
+  }
+
+  private invocationItem(summary: InvocationSummary): vscode.TreeItem {
+    const time = new Date(summary.time).toLocaleTimeString();
+    const status = summary.ok ? "ok" : summary.errorKind ?? "error";
+    const item = new vscode.TreeItem(`${status} · ${summary.durationMs.toFixed(1)} ms`, vscode.TreeItemCollapsibleState.None);
+    item.description = `${summary.cold ? "cold" : "warm"} · ${time}`;
+    item.tooltip = summary.ok ? `Request ${summary.requestId}` : `Request ${summary.requestId}\n${summary.errorMessage ?? ""}`;
+    item.iconPath = summary.ok ? new vscode.ThemeIcon("pass", new vscode.ThemeColor("testing.iconPassed")) : new vscode.ThemeIcon("error", new vscode.ThemeColor("testing.iconFailed"));
+    item.contextValue = "invocation";
+    item.command = { command: "faasbox.logs.showRequest", title: "Show Logs", arguments: [summary.function, summary.requestId] };
+    return item;
+  }
+}
+
+export function describeState(fn: FunctionInfo): string {
+  const { pool } = fn;
+  switch (fn.state) {
+    case "warm":
+      return `${pool.idle} warm`;
+    case "busy":
+      return `${pool.busy} busy${pool.idle ? `, ${pool.idle} warm` : ""}${pool.queued ? `, ${pool.queued} queued` : ""}`;
+    case "throttled":
+      return `throttled (${pool.busy}/${fn.maxConcurrency} busy)`;
+    case "starting":
+      return "starting";
+    case "error":
+      return "failed to start";
+    case "stopped":
+      return "stopped";
+  }
+}

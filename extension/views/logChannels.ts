@@ -1,0 +1,98 @@
+import * as vscode from "vscode";
+import { Notifications, Requests, type LogRecord } from "../../emulator/protocol";
+import type { EmulatorManager } from "../emulator/emulatorManager";
+import type { FunctionsModel } from "../model/functionsModel";
+import { findStackFrames, mapLinePaths, toWorkspacePath } from "../model/pathMapping";
+
+const RECENT_PER_FUNCTION = 500;
+export const REQUEST_LOG_SCHEME = "faasbox-logs";
+
+/**
+ * Live logs: one LogOutputChannel per function ("Faasbox: NAME"), fed by one
+ * subscription renewed on every connection. Container paths are rewritten to
+ * workspace paths so the Output view links stack frames to the files.
+ */
+export class LogChannels implements vscode.Disposable {
+  private readonly channels = new Map<string, vscode.LogOutputChannel>();
+  private readonly recent = new Map<string, LogRecord[]>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly received = new vscode.EventEmitter<LogRecord>();
+  readonly onDidReceive = this.received.event;
+
+  constructor(manager: EmulatorManager, private readonly model: FunctionsModel) {
+    this.disposables.push(
+      this.received,
+      manager.onNotification(Notifications.logRecord, ({ record }) => this.append(record)),
+      manager.onNotification(Notifications.logsDropped, ({ count }) => {
+        for (const channel of this.channels.values()) channel.warn(`${count} log lines were dropped because the editor read them too slowly`);
+      }),
+      manager.onDidConnect(() => void manager.request(Requests.logsSubscribe, {}).catch(() => undefined)),
+    );
+  }
+
+  /** The last lines received for a function (what the Output channel shows). */
+  recentLines(name: string): readonly LogRecord[] {
+    return this.recent.get(name) ?? [];
+  }
+
+  show(name: string): void {
+    this.channel(name).show(true);
+  }
+
+  private append(record: LogRecord): void {
+    const lines = this.recent.get(record.function) ?? [];
+    lines.push(record);
+    if (lines.length > RECENT_PER_FUNCTION) lines.shift();
+    this.recent.set(record.function, lines);
+    const channel = this.channel(record.function);
+    const text = `${record.requestId ? record.requestId.slice(0, 8) : "--------"} ${mapLinePaths(this.model.get(record.function), record.text)}`;
+    if (record.stream === "stderr") channel.error(text);
+    else if (record.stream === "system") channel.debug(text);
+    else channel.info(text);
+    this.received.fire(record);
+  }
+
+  private channel(name: string): vscode.LogOutputChannel {
+    let channel = this.channels.get(name);
+    if (!channel) {
+      channel = vscode.window.createOutputChannel(`Faasbox: ${name}`, { log: true });
+      this.channels.set(name, channel);
+    }
+    return channel;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    for (const channel of this.channels.values()) channel.dispose();
+  }
+}
+
+/** One request's logs as a read-only document, faasbox-logs:/FUNCTION/REQUEST.log, from the kept store. */
+export class RequestLogDocuments implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider {
+  constructor(private readonly manager: EmulatorManager, private readonly model: FunctionsModel) {}
+
+  static uri(functionName: string, requestId: string): vscode.Uri {
+    return vscode.Uri.from({ scheme: REQUEST_LOG_SCHEME, path: `/${functionName}/${requestId}.log` });
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const [, functionName, file] = uri.path.split("/");
+    const requestId = file.replace(/\.log$/, "");
+    const { records } = await this.manager.request(Requests.logsQuery, { function: functionName, requestId });
+    if (records.length === 0) return `No kept log lines for request ${requestId} of ${functionName}.\n`;
+    const fn = this.model.get(functionName);
+    return records.map((r) => `${new Date(r.time).toISOString()} ${r.stream.padEnd(6)} ${mapLinePaths(fn, r.text)}`).join("\n") + "\n";
+  }
+
+  provideDocumentLinks(document: vscode.TextDocument): vscode.DocumentLink[] {
+    const links: vscode.DocumentLink[] = [];
+    const fn = this.model.get(document.uri.path.split("/")[1]);
+    for (let line = 0; line < document.lineCount; line++) {
+      for (const frame of findStackFrames(document.lineAt(line).text)) {
+        const target = vscode.Uri.file(toWorkspacePath(fn, frame.path)).with({ fragment: `L${frame.line}${frame.column ? `,${frame.column}` : ""}` });
+        links.push(new vscode.DocumentLink(new vscode.Range(line, frame.start, line, frame.end), target));
+      }
+    }
+    return links;
+  }
+}

@@ -1,0 +1,209 @@
+// The metrics sidebar view: one card per function with its 5-minute numbers, its cost
+// per invocation and a bar chart of recent durations. Plain browser JavaScript under a
+// strict CSP; message shapes are in extension/webviews/messages.ts.
+(function () {
+  "use strict";
+
+  // Provided by the webview host; callable once per page.
+  const vscode = acquireVsCodeApi();
+
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  /** Bars in a chart; fixed slots so a few invocations do not become fat bars. */
+  const CHART_SLOTS = 50;
+  const CHART_W = 200;
+  const CHART_H = 40;
+  /** Room at the top of the chart for the cold-start cap. */
+  const CAP_H = 3;
+
+  const app = document.getElementById("app") || document.body.appendChild(document.createElement("main"));
+  const status = el("p", { id: "status", class: "status", role: "status", "aria-live": "polite" });
+  const list = el("div", { id: "functions", class: "functions" });
+  app.replaceChildren(status, list);
+
+  /** The last message rendered, to skip rebuilding (and losing hover tooltips) when nothing changed. */
+  let lastJson = "";
+
+  function el(tag, props, children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else node.setAttribute(key, String(value));
+    }
+    for (const child of children || []) if (child) node.append(child);
+    return node;
+  }
+
+  function svg(tag, attrs) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, String(value));
+    return node;
+  }
+
+  function fmtMs(v, digits) {
+    return typeof v === "number" && isFinite(v) ? v.toFixed(digits === undefined ? 1 : digits) + " ms" : "–";
+  }
+
+  /** Two significant digits for tiny prices, never fewer than two decimals. */
+  function fmtMoney(value) {
+    if (!isFinite(value)) return "–";
+    if (value === 0) return "0.00";
+    return value.toFixed(Math.min(12, Math.max(2, 1 - Math.floor(Math.log10(Math.abs(value))))));
+  }
+
+  function timeOf(ms) {
+    return new Date(ms).toLocaleTimeString();
+  }
+
+  // ---- One card ------------------------------------------------------------------
+
+  function stat(label, value, cls) {
+    return el("div", { class: "stat" }, [el("dt", { text: label }), el("dd", { class: cls, text: value })]);
+  }
+
+  function nameButton(name) {
+    const b = el("button", { type: "button", class: "fn-link", text: name, title: "Open the invoke panel for " + name });
+    b.dataset.function = name;
+    return b;
+  }
+
+  function chart(name, history) {
+    const items = history.slice(-CHART_SLOTS);
+    if (items.length === 0) return el("div", { class: "chart-empty", text: "no invocations yet" });
+
+    const max = Math.max(...items.map((h) => h.durationMs), 0.001);
+    const failed = items.filter((h) => !h.ok).length;
+    const cold = items.filter((h) => h.cold).length;
+    const root = svg("svg", {
+      class: "chart",
+      viewBox: "0 0 " + CHART_W + " " + CHART_H,
+      preserveAspectRatio: "none",
+      role: "img",
+      "aria-label":
+        name + ": last " + items.length + " invocations, longest " + fmtMs(max) + ", " + failed + " failed, " + cold + " cold starts",
+    });
+    root.append(svg("line", { class: "baseline", x1: 0, x2: CHART_W, y1: CHART_H - 0.5, y2: CHART_H - 0.5 }));
+
+    const slot = CHART_W / CHART_SLOTS;
+    const gap = slot * 0.2;
+    // Newest on the right, like a scrolling strip; empty slots stay on the left.
+    const offset = CHART_SLOTS - items.length;
+    items.forEach((h, i) => {
+      // Square root scale: one cold start is often 100× a warm call, and a linear scale
+      // would flatten every warm bar to nothing.
+      const room = CHART_H - CAP_H;
+      const height = Math.max(1.5, Math.sqrt(Math.max(0, h.durationMs) / max) * room);
+      const x = (offset + i) * slot + gap / 2;
+      const w = slot - gap;
+      const g = svg("g", { class: "bar-group" });
+      const title = svg("title");
+      title.textContent =
+        timeOf(h.time) + " · " + fmtMs(h.durationMs, 2) + (h.ok ? "" : " · failed") + (h.cold ? " · cold start" : "");
+      g.append(title);
+      g.append(svg("rect", { class: h.ok ? "bar" : "bar failed", x, y: CHART_H - height, width: w, height }));
+      if (h.cold) g.append(svg("rect", { class: "cold-cap", x, y: CHART_H - height - CAP_H, width: w, height: CAP_H - 0.5 }));
+      root.append(g);
+    });
+    return root;
+  }
+
+  function legend() {
+    return el("div", { class: "legend", "aria-hidden": "true" }, [
+      el("span", { class: "key bar-key" }),
+      el("span", { text: "ok" }),
+      el("span", { class: "key failed-key" }),
+      el("span", { text: "failed" }),
+      el("span", { class: "key cold-key" }),
+      el("span", { text: "cold start" }),
+    ]);
+  }
+
+  function card(name, metrics, cost, history) {
+    const w5 = metrics && metrics.windows ? metrics.windows["5m"] : undefined;
+    const w1h = metrics && metrics.windows ? metrics.windows["1h"] : undefined;
+    const idle = (!w1h || w1h.invocations === 0) && history.length === 0 && !(metrics && metrics.concurrencyNow > 0);
+
+    const header = el("div", { class: "card-header" }, [nameButton(name)]);
+    if (idle) {
+      header.append(el("span", { class: "muted small", text: "no invocations yet" }));
+      return el("article", { class: "card idle", "aria-label": name }, [header]);
+    }
+
+    const m = w5 || { invocations: 0, errors: 0, throttles: 0, coldStarts: 0, duration: null, concurrencyPeak: 0 };
+    header.append(el("span", { class: "muted small window", text: "last 5 min" }));
+    const grid = el("dl", { class: "stats" }, [
+      stat("invocations", String(m.invocations)),
+      stat("errors", String(m.errors), m.errors > 0 ? "error" : undefined),
+      stat("throttles", String(m.throttles), m.throttles > 0 ? "warn" : undefined),
+      stat("cold starts", String(m.coldStarts)),
+      stat("p50", m.duration ? fmtMs(m.duration.p50) : "–"),
+      stat("p95", m.duration ? fmtMs(m.duration.p95) : "–"),
+      stat("concurrency", (metrics ? metrics.concurrencyNow : 0) + " / " + m.concurrencyPeak),
+    ]);
+    grid.lastElementChild.setAttribute("title", "running now / peak in the last 5 minutes");
+
+    const children = [header, grid];
+    if (cost && cost.invocations > 0) {
+      const line = el("div", { class: "cost", text: "≈ " + fmtMoney(cost.perInvocation) + " " + cost.currency + " per invocation" });
+      if (cost.monthly) line.title = "≈ " + fmtMoney(cost.monthly.cost) + " " + cost.currency + "/month at the observed rate (" + cost.provider.toUpperCase() + " prices)";
+      children.push(line);
+    }
+    children.push(chart(name, history));
+    return el("article", { class: "card", "aria-label": name }, children);
+  }
+
+  // ---- The list ------------------------------------------------------------------
+
+  function render(msg) {
+    if (!msg.connected) {
+      status.textContent = "Emulator not running";
+      status.hidden = false;
+      list.replaceChildren();
+      return;
+    }
+
+    const metricsByName = new Map((msg.functions || []).map((f) => [f.function, f]));
+    const costByName = new Map((msg.costs || []).map((c) => [c.function, c]));
+    const history = msg.history || {};
+    const names = [...new Set([...metricsByName.keys(), ...Object.keys(history)])].sort((a, b) => a.localeCompare(b));
+
+    if (names.length === 0) {
+      status.textContent = "No functions in this project";
+      status.hidden = false;
+      list.replaceChildren();
+      return;
+    }
+    status.textContent = "";
+    status.hidden = true;
+
+    // Keep keyboard focus on the same function's button across the rebuild.
+    const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.function : undefined;
+    list.replaceChildren(...names.map((n) => card(n, metricsByName.get(n), costByName.get(n), history[n] || [])));
+    const anyChart = list.querySelector(".chart");
+    if (anyChart) list.append(legend());
+    if (focused !== undefined) {
+      const again = [...list.querySelectorAll(".fn-link")].find((b) => b instanceof HTMLElement && b.dataset.function === focused);
+      if (again instanceof HTMLElement) again.focus();
+    }
+  }
+
+  list.addEventListener("click", (e) => {
+    const button = e.target instanceof Element ? e.target.closest(".fn-link") : null;
+    if (button instanceof HTMLElement && button.dataset.function) {
+      vscode.postMessage({ type: "openInvokePanel", function: button.dataset.function });
+    }
+  });
+
+  window.addEventListener("message", (event) => {
+    const msg = event.data;
+    if (!msg || msg.type !== "metrics") return;
+    const json = JSON.stringify(msg);
+    if (json === lastJson) return;
+    lastJson = json;
+    render(msg);
+  });
+
+  status.textContent = "Waiting for metrics…";
+  vscode.postMessage({ type: "ready" });
+})();

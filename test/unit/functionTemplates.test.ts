@@ -1,0 +1,51 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Emulator } from "../../emulator/emulator";
+import { sampleEvent } from "../../emulator/events/samples";
+import { loadProject } from "../../emulator/project/loadProject";
+import { functionTemplate, isValidFunctionName, type Language, type ManifestFormat, type TriggerKind } from "../../extension/templates/functionTemplates";
+
+const SAMPLE_FOR: Record<TriggerKind, "http" | "apigw" | "timer" | "topic"> = { http: "http", timer: "timer", topic: "topic" };
+
+test("every New Function template loads without problems and its handler runs on a sample event of its trigger", async () => {
+  const root = mkdtempSync(join(tmpdir(), "faasbox-templates-"));
+  const made: { name: string; trigger: TriggerKind; format: ManifestFormat }[] = [];
+  for (const language of ["nodejs", "python"] as Language[]) {
+    for (const trigger of ["http", "timer", "topic"] as TriggerKind[]) {
+      for (const format of ["scf", "sam"] as ManifestFormat[]) {
+        const name = `${language === "nodejs" ? "node" : "py"}-${trigger}-${format}`;
+        const { files } = functionTemplate({ name, language, trigger, format });
+        mkdirSync(join(root, name));
+        for (const [file, content] of Object.entries(files)) writeFileSync(join(root, name, file), content);
+        made.push({ name, trigger, format });
+      }
+    }
+  }
+  const { project, problems } = loadProject(root);
+  assert.deepEqual(problems.map((p) => p.message), []);
+  assert.equal(project.functions.length, 12);
+
+  const emulator = await Emulator.create({ root, executor: "process", watch: false });
+  try {
+    for (const { name, trigger, format } of made) {
+      // SAM names functions by logical id (NodeHttpSam); find each by its folder.
+      const spec = emulator.functions().find((f) => f.source.file.includes(`/${name}/`))!;
+      assert.ok(spec, `${name} loaded`);
+      assert.equal(spec.dialect, format === "scf" ? "scf" : "aws");
+      assert.equal(spec.triggers[0]?.kind, trigger === "topic" ? "topic" : trigger);
+      const result = await emulator.invoke(spec.name, sampleEvent(SAMPLE_FOR[trigger], spec.dialect));
+      assert.equal(result.ok, true, `${name}: ${JSON.stringify(result.error)}`);
+    }
+  } finally {
+    await emulator.shutdown();
+  }
+});
+
+test("function names follow the clouds' rules", () => {
+  assert.equal(isValidFunctionName("hello-http"), true);
+  assert.equal(isValidFunctionName("9lives"), false);
+  assert.equal(isValidFunctionName("has space"), false);
+});
