@@ -14,8 +14,7 @@
     templates: [],
     invoking: false,
     requestId: undefined,
-    /** Live log records for the current invocation, in arriving order. */
-    liveLogs: [],
+    /** Keys of the live log records shown for the current invocation, to drop repeats. */
     liveKeys: new Set(),
     jsonValid: false,
     /** Set by Escape so the next Tab leaves the editor instead of indenting (no keyboard trap). */
@@ -482,7 +481,6 @@
     const key = logKey(record);
     if (state.liveKeys.has(key)) return;
     state.liveKeys.add(key);
-    state.liveLogs.push(record);
     const atBottom = logList.scrollHeight - logList.scrollTop - logList.clientHeight < 24;
     logList.append(logLine(record));
     logsEmpty.hidden = true;
@@ -530,7 +528,9 @@
         setSavedNames(msg.names || [], msg.selected);
         break;
       case "eventText":
-        setEditorText(msg.text);
+        // The extension echoes the text it is about to invoke; re-setting an unchanged
+        // value would move the caret to the end and drop the undo history.
+        if (msg.text !== editor.value) setEditorText(msg.text);
         if (msg.name !== undefined) {
           savedSelect.value = msg.name;
           nameInput.value = msg.name;
@@ -539,8 +539,8 @@
         }
         break;
       case "invoking":
+        hideBanner();
         setInvoking(true, msg.requestId);
-        state.liveLogs = [];
         state.liveKeys = new Set();
         renderLogs([]);
         logsEmpty.textContent = "Waiting for log lines…";
@@ -551,7 +551,6 @@
       case "result":
         setInvoking(false);
         renderResult(msg.result, msg.cost);
-        state.liveLogs = [];
         state.liveKeys = new Set();
         renderLogs(msg.result.logs || []);
         logsEmpty.textContent = "The invocation printed no log lines.";
