@@ -7,6 +7,7 @@ import { connectDocker } from "../../emulator/docker/engine";
 import { ARTIFACTS, REPO_ROOT } from "../helpers/paths";
 import { containerStartFloor } from "./containerFloor";
 import { emulatorBench, type Row } from "./emulatorBench";
+import { activationBench } from "./activationBench";
 import { machine, ms, percentile } from "./stats";
 
 async function main(): Promise<void> {
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   rows.push({ name: "container create+start+exit (node -e 0), p50", value: ms(percentile(floor, 50)) });
   rows.push({ name: "container create+start+exit (node -e 0), p95", value: ms(percentile(floor, 95)) });
   rows.push(...(await emulatorBench()));
+  rows.push(await activationBench());
   const vsix = join(REPO_ROOT, "dist", "faasbox.vsix");
   try {
     rows.push({ name: ".vsix size", value: `${(statSync(vsix).size / 1024).toFixed(0)} KiB` });
