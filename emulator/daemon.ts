@@ -1,4 +1,9 @@
+import { join } from "node:path";
+import { AsyncQueue } from "./async/asyncQueue";
 import { readUserConfig } from "./config/userConfig";
+import { BucketWatcher, bucketFolder } from "./triggers/bucketWatcher";
+import { HttpGateway } from "./triggers/http/httpGateway";
+import { TopicBroker } from "./triggers/topicBroker";
 import { stateDir } from "./config/paths";
 import { newToken } from "./control/auth";
 import { removeConnectionInfo, writeConnectionInfo } from "./control/connectionFile";
@@ -22,6 +27,7 @@ import {
   type PriceTable,
   type Provider,
   type SampleEvent,
+  type TriggersListResult,
 } from "./protocol";
 import { SAMPLE_DESCRIPTIONS, SAMPLE_TYPES, sampleEvent } from "./events/samples";
 import type { Dialect } from "./project/spec";
@@ -31,6 +37,10 @@ export interface DaemonOptions extends EmulatorOptions {
   /** Control API address: loopback unless bound elsewhere on purpose (the token still applies). */
   controlHost?: string;
   controlPort?: number;
+  /** The HTTP gateway's port (default 3000; 0 = any free port). */
+  httpPort?: number;
+  /** The Lambda-compatible Invoke API's port (default 3001; 0 = any free port). */
+  invokePort?: number;
   /** Cap of the on-disk log store. */
   logCapMb?: number;
 }
@@ -49,13 +59,29 @@ export class Daemon {
   private readonly shutdownListeners = new Set<(reason: string) => void>();
   private control!: ControlServer;
   private stopping?: Promise<void>;
+  readonly queue: AsyncQueue;
+  readonly broker: TopicBroker;
+  readonly gateway: HttpGateway;
+  private readonly buckets: BucketWatcher;
 
-  private constructor(readonly emulator: Emulator, readonly logStore: LogStore) {}
+  private constructor(readonly emulator: Emulator, readonly logStore: LogStore, options: DaemonOptions) {
+    this.queue = new AsyncQueue(join(stateDir(emulator.root), "queue"), (name, payload) => emulator.invoke(name, payload));
+    this.broker = new TopicBroker(() => emulator.functions(), this.queue);
+    this.buckets = new BucketWatcher(emulator.root, this.queue);
+    this.gateway = new HttpGateway(
+      {
+        functions: () => emulator.functions(),
+        invoke: (name, event) => emulator.invoke(name, event),
+        publish: (topic, messages) => this.broker.publish(topic, messages),
+      },
+      { port: options.httpPort ?? 3000, host: options.controlHost },
+    );
+  }
 
   static async start(options: DaemonOptions): Promise<Daemon> {
     const emulator = await Emulator.create(options);
     const logStore = new LogStore(stateDir(emulator.root), (options.logCapMb ?? DEFAULT_LOG_CAP_MB) * 1024 * 1024);
-    const daemon = new Daemon(emulator, logStore);
+    const daemon = new Daemon(emulator, logStore, options);
     emulator.logBus.subscribe((record) => logStore.append(record));
     emulator.on("invoked", (result) => {
       daemon.metricsCollector.record(result);
@@ -69,10 +95,23 @@ export class Daemon {
       token: daemon.token,
       onConnection: (socket) => new ControlSession(jsonRpcOverWebSocket(socket), socket, daemon),
     });
-    await daemon.control.listen();
+    try {
+      await daemon.control.listen();
+      await daemon.gateway.listen();
+    } catch (error) {
+      await daemon.shutdown("start failed");
+      throw error;
+    }
+    daemon.buckets.update(emulator.functions());
+    emulator.on("reloaded", () => {
+      daemon.gateway.refresh();
+      daemon.buckets.update(emulator.functions());
+    });
+    const recovered = daemon.queue.start();
+    if (recovered) emulator.emit("warning", `delivering ${recovered} asynchronous event(s) left pending by an earlier run`);
     writeConnectionInfo({
       pid: process.pid, root: emulator.root, controlUrl: daemon.control.url, token: daemon.token,
-      version: FAASBOX_VERSION, startedAt: emulator.startedAt,
+      httpUrl: daemon.gateway.url, version: FAASBOX_VERSION, startedAt: emulator.startedAt,
     });
     return daemon;
   }
@@ -145,6 +184,17 @@ export class Daemon {
     };
   }
 
+  triggers(): TriggersListResult {
+    return {
+      routes: this.gateway.routes(),
+      timers: [],
+      topics: this.broker.names(),
+      buckets: [...new Set(this.emulator.functions().flatMap((f) => f.triggers.flatMap((t) => (t.kind === "storage" ? [t.bucket] : []))))]
+        .map((bucket) => ({ bucket, folder: bucketFolder(this.emulator.root, bucket) })),
+      problems: [],
+    };
+  }
+
   /** Sample events for each trigger type, in the dialect of `name` (or both dialects). */
   sampleEvents(name?: string): SampleEvent[] {
     const dialects: Dialect[] = name ? [this.emulator.getFunction(name).dialect] : ["scf", "aws"];
@@ -164,6 +214,7 @@ export class Daemon {
       startedAt: this.emulator.startedAt,
       functions: this.emulator.functions().length,
       controlUrl: this.control.url,
+      httpUrl: this.gateway.url || undefined,
     };
   }
 
@@ -172,6 +223,10 @@ export class Daemon {
     this.stopping ??= (async () => {
       for (const listener of this.shutdownListeners) listener(reason);
       removeConnectionInfo(this.emulator.root);
+      // Stop taking work first; what is queued stays on disk for the next start.
+      await this.gateway.close();
+      this.buckets.close();
+      this.queue.stop();
       await this.emulator.shutdown();
       await this.logStore.flush();
       await this.control.close();

@@ -160,6 +160,46 @@ export interface SampleEvent {
   event: unknown;
 }
 
+export interface RouteInfo {
+  function: string;
+  method: string;
+  path: string;
+  url: string;
+  payload: "scf" | "aws-v1" | "aws-v2";
+}
+
+export interface TimerInfo {
+  function: string;
+  name: string;
+  /** As written in the manifest. */
+  schedule: string;
+  enabled: boolean;
+  /** Milliseconds since the epoch; absent when disabled. */
+  nextFire?: number;
+  lastFire?: number;
+  timezone?: string;
+}
+
+export interface TriggersListResult {
+  routes: RouteInfo[];
+  timers: TimerInfo[];
+  topics: string[];
+  buckets: { bucket: string; folder: string }[];
+  /** Triggers that could not be set up (a bad schedule), each saying why. */
+  problems: string[];
+}
+
+export interface AsyncEventInfo {
+  id: string;
+  function: string;
+  source: string;
+  payload: string;
+  enqueuedAt: number;
+  attempts: number;
+  lastError?: FunctionError;
+  deadAt?: number;
+}
+
 export interface SubscriptionResult {
   subscriptionId: string;
 }
@@ -193,6 +233,12 @@ export const Requests = {
   metricsSubscribe: new RequestType<MetricsSubscribeParams, SubscriptionResult, void>("metrics.subscribe"),
   metricsUnsubscribe: new RequestType<SubscriptionResult, { ok: boolean }, void>("metrics.unsubscribe"),
   costEstimate: new RequestType<CostEstimateParams, { functions: FunctionCost[] }, void>("cost.estimate"),
+  triggersList: new RequestType0<TriggersListResult, void>("triggers.list"),
+  timersSetEnabled: new RequestType<{ function: string; trigger: string; enabled: boolean }, { ok: boolean }, void>("timers.setEnabled"),
+  timersFire: new RequestType<{ function: string; trigger: string }, { ok: boolean }, void>("timers.fire"),
+  topicsPublish: new RequestType<{ topic: string; messages: string[]; subject?: string }, { subscribers: number }, void>("topics.publish"),
+  asyncList: new RequestType<{ function?: string }, { pending: AsyncEventInfo[]; dead: AsyncEventInfo[] }, void>("async.list"),
+  asyncReplay: new RequestType<{ id: string }, { replayed: boolean }, void>("async.replay"),
   eventsSamples: new RequestType<{ function?: string }, { samples: SampleEvent[] }, void>("events.samples"),
   emulatorStatus: new RequestType0<EmulatorStatus, void>("emulator.status"),
   emulatorShutdown: new RequestType0<{ ok: boolean }, void>("emulator.shutdown"),

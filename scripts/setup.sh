@@ -125,8 +125,14 @@ code_server() {
     || { tail -30 "$CACHE/code-server-install.log" >&2; die "code-server install failed"; }
 }
 
+# Real peers for the tests: the AWS CLI v2 calls the Lambda-compatible Invoke API.
+test_peers() {
+  command -v aws >/dev/null || apt_install awscli
+}
+
 npm_packages
 docker_engine
 runtime_images
 [ $RUNTIME_ONLY -eq 1 ] || code_server
+[ $RUNTIME_ONLY -eq 1 ] || test_peers
 log "ready"

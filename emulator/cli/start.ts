@@ -32,8 +32,6 @@ export async function startCommand(argv: string[]): Promise<number> {
     "parent-pid": { type: "string" },
   });
   const root = resolve(positionals[0] ?? values.project ?? ".");
-  parsePort("start", "http-port", values["http-port"], 3000);
-  parsePort("start", "invoke-port", values["invoke-port"], 3001);
   const color = process.stdout.isTTY;
 
   const daemon = await Daemon.start({
@@ -41,6 +39,8 @@ export async function startCommand(argv: string[]): Promise<number> {
     executor: parseExecutor("start", values.executor),
     watch: !values["no-watch"],
     controlPort: parsePort("start", "port", values.port, 0),
+    httpPort: parsePort("start", "http-port", values["http-port"], 3000),
+    invokePort: parsePort("start", "invoke-port", values["invoke-port"], 3001),
     controlHost: values.host,
     localDefaults: {
       keepAliveMs: positiveNumber("keep-alive", values["keep-alive"], 1000),
@@ -78,6 +78,10 @@ export async function startCommand(argv: string[]): Promise<number> {
     console.log(`  ${fn.name}  ${fn.runtime}  ${fn.handler}  ${fn.memoryMb} MB  ${fn.timeoutSec} s`);
   }
   if (emulator.functions().length === 0) console.log("  (no functions yet: add a serverless.yml, template.yaml or faasbox.yml)");
+  const { routes } = daemon.triggers();
+  if (routes.length) console.log("HTTP routes:");
+  for (const route of routes) console.log(`  ${route.method.padEnd(6)} ${route.url}  → ${route.function}`);
+  console.log(`HTTP gateway: ${daemon.gateway.url}`);
   console.log(`control API: ${daemon.controlUrl} (token: faasbox status --project ${root} --json)`);
 
   await stopped;

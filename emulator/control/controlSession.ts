@@ -89,6 +89,24 @@ export class ControlSession {
       if (name !== undefined) this.requireFunction(name);
       return daemon.costEstimate(name, params.oneOf("provider", ["scf", "aws"] as const));
     });
+    connection.onRequest(Requests.triggersList, () => daemon.triggers());
+    connection.onRequest(Requests.topicsPublish, async (raw) => {
+      const params = new Params("topics.publish", raw, true);
+      const topic = params.required<string>("topic", "string");
+      const messages = params.raw("messages");
+      if (!Array.isArray(messages) || messages.length === 0 || !messages.every((m) => typeof m === "string")) {
+        throw new ResponseError(ErrorCodes.InvalidParams, "topics.publish: params.messages must be a non-empty array of strings");
+      }
+      return { subscribers: await daemon.broker.publish(topic, messages, params.optional<string>("subject", "string")) };
+    });
+    connection.onRequest(Requests.asyncList, (raw) => {
+      const name = new Params("async.list", raw).optional<string>("function", "string");
+      return { pending: daemon.queue.pending(name), dead: daemon.queue.deadLetters(name) };
+    });
+    connection.onRequest(Requests.asyncReplay, async (raw) => {
+      const id = new Params("async.replay", raw, true).required<string>("id", "string");
+      return { replayed: (await daemon.queue.replay(id)) !== undefined };
+    });
     connection.onRequest(Requests.eventsSamples, (raw) => {
       const name = new Params("events.samples", raw).optional<string>("function", "string");
       if (name !== undefined) this.requireFunction(name);

@@ -16,7 +16,7 @@ const THROUGHPUT_SECONDS = 5;
 /** Cold start, warm latency and overhead, throughput and log latency, through the control API. */
 export async function emulatorBench(): Promise<Row[]> {
   const rows: Row[] = [];
-  const daemon = await Daemon.start({ root: copyFixture("bench"), executor: "docker", watch: false });
+  const daemon = await Daemon.start({ root: copyFixture("bench"), executor: "docker", watch: false, httpPort: 0, invokePort: 0 });
   const client = await ControlClient.connect(daemon.controlUrl, daemon.token);
   try {
     for (const fn of ["noop-node", "noop-python"]) {

@@ -19,7 +19,7 @@ describe("faasbox start / status / invoke / logs", () => {
   before(async () => {
     await requireDocker();
     root = copyFixture("runtime");
-    server = spawn(process.execPath, [CLI, "start", root, "--executor", "docker"], { stdio: ["ignore", "pipe", "pipe"] });
+    server = spawn(process.execPath, [CLI, "start", root, "--executor", "docker", "--http-port", "0", "--invoke-port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
     server.stdout!.on("data", (d) => (output += d));
     server.stderr!.on("data", (d) => (output += d));
     await waitFor(() => runCli(["status", "--project", root, "--json"]).status === 0, `faasbox start to come up:\n${output}`, 20_000);

@@ -4,7 +4,7 @@ import { ControlClient } from "../../emulator/control/controlClient";
 import { copyFixture } from "./emulator";
 
 export async function startDaemon(fixture: string, root = copyFixture(fixture)): Promise<Daemon> {
-  return Daemon.start({ root, executor: "docker", watch: false });
+  return Daemon.start({ root, executor: "docker", watch: false, httpPort: 0, invokePort: 0 });
 }
 
 export function clientFor(daemon: Daemon): Promise<ControlClient> {

@@ -1,0 +1,166 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { httpEvent, type GatewayRequest } from "../../events/httpEvents";
+import type { InvokeResult } from "../../invoke/invokeResult";
+import type { FunctionSpec, HttpRoute } from "../../project/spec";
+import { toHttpResponse, type GatewayResponse } from "./responseMapping";
+import { RouteTable } from "./routeTable";
+
+/** API Gateway's payload limit. */
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+const TOPIC_PATH = /^\/_faasbox\/topics\/([^/]+)$/;
+
+export interface GatewayTarget {
+  functions(): FunctionSpec[];
+  invoke(name: string, event: unknown): Promise<InvokeResult>;
+  /** Publishes messages to a topic or queue; the number of functions they go to. */
+  publish(topic: string, messages: string[]): Promise<number>;
+}
+
+export interface RouteInfo {
+  function: string;
+  method: string;
+  path: string;
+  url: string;
+  payload: HttpRoute["payload"];
+}
+
+/**
+ * The local API gateway: each request to a function's route becomes an event in the
+ * function's dialect (SCF API gateway, REST 1.0, HTTP API 2.0), and the function's
+ * answer becomes the HTTP response. POST /_faasbox/topics/NAME publishes to a topic.
+ */
+export class HttpGateway {
+  private readonly server: Server;
+  private table: RouteTable;
+  url = "";
+
+  constructor(private readonly target: GatewayTarget, private readonly options: { host?: string; port: number }) {
+    this.table = new RouteTable(target.functions());
+    this.server = createServer((request, response) => void this.handle(request, response));
+    this.server.keepAliveTimeout = 65_000;
+  }
+
+  async listen(): Promise<string> {
+    const host = this.options.host ?? "127.0.0.1";
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", (error: NodeJS.ErrnoException) =>
+        reject(error.code === "EADDRINUSE" ? new Error(`HTTP port ${this.options.port} is in use: choose another with --http-port`) : error));
+      this.server.listen(this.options.port, host, () => resolve());
+    });
+    this.url = `http://${host}:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  /** Functions or their routes changed. */
+  refresh(): void {
+    this.table = new RouteTable(this.target.functions());
+  }
+
+  routes(): RouteInfo[] {
+    return this.table.entries().map(({ fn, route }) => ({ function: fn.name, method: route.method, path: route.path, url: `${this.url}${route.path}`, payload: route.payload }));
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    try {
+      const body = await readBody(request);
+      if (body === undefined) return send(response, json(413, { message: `Request too large: the limit is ${MAX_REQUEST_BYTES} bytes` }));
+      const url = request.url ?? "/";
+      const queryAt = url.indexOf("?");
+      const path = queryAt < 0 ? url : url.slice(0, queryAt);
+      const rawQuery = queryAt < 0 ? "" : url.slice(queryAt + 1);
+      const method = (request.method ?? "GET").toUpperCase();
+
+      const topic = TOPIC_PATH.exec(path);
+      if (topic && method === "POST") return send(response, await this.publish(decodeURIComponent(topic[1]), body));
+
+      const match = this.table.match(method, path);
+      if (match.kind === "not-found") {
+        return send(response, json(404, { message: "Not Found", path, routes: this.routes().map((r) => `${r.method} ${r.path} → ${r.function}`) }));
+      }
+      if (match.kind === "method-not-allowed") {
+        if (method === "OPTIONS") return send(response, { status: 204, headers: corsHeaders(match.allowed), body: Buffer.alloc(0) });
+        return send(response, json(405, { message: `Method ${method} not allowed on ${path}; allowed: ${match.allowed.join(", ")}` }));
+      }
+      const { entry, pathParameters } = match;
+      if (method === "OPTIONS" && entry.route.cors && entry.route.method !== "OPTIONS") {
+        return send(response, { status: 204, headers: corsHeaders([entry.route.method]), body: Buffer.alloc(0) });
+      }
+      const gatewayRequest: GatewayRequest = {
+        method, path, rawQuery, headers: headerLists(request), body,
+        sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1",
+        pathParameters, requestId: randomUUID(), time: new Date(),
+      };
+      const result = await this.target.invoke(entry.fn.name, httpEvent(entry.route, gatewayRequest));
+      const mapped = toHttpResponse(entry.route, result);
+      mapped.headers["x-faasbox-request-id"] = result.requestId;
+      if (entry.route.cors) mapped.headers["access-control-allow-origin"] ??= "*";
+      send(response, mapped, method === "HEAD");
+    } catch (error) {
+      send(response, json(500, { message: "Faasbox gateway error", reason: (error as Error).message }));
+    }
+  }
+
+  private async publish(topic: string, body: Buffer): Promise<GatewayResponse> {
+    const text = body.toString("utf8");
+    let messages = [text];
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      // {"messages": [...]} publishes a batch; anything else is one message as sent.
+      if (parsed && typeof parsed === "object" && Array.isArray((parsed as { messages?: unknown }).messages)) {
+        messages = (parsed as { messages: unknown[] }).messages.map((m) => (typeof m === "string" ? m : JSON.stringify(m)));
+      }
+    } catch {
+      // plain text message
+    }
+    const subscribers = await this.target.publish(topic, messages);
+    return json(202, { topic, messages: messages.length, subscribers });
+  }
+}
+
+function json(status: number, value: unknown): GatewayResponse {
+  return { status, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify(value)) };
+}
+
+function corsHeaders(methods: string[]): Record<string, string> {
+  return {
+    "access-control-allow-origin": "*",
+    "access-control-allow-methods": [...new Set([...methods.filter((m) => m !== "ANY"), "OPTIONS"])].join(", ") || "*",
+    "access-control-allow-headers": "*",
+    "access-control-max-age": "600",
+  };
+}
+
+function headerLists(request: IncomingMessage): Record<string, string[]> {
+  const headers: Record<string, string[]> = {};
+  const raw = request.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) (headers[raw[i].toLowerCase()] ??= []).push(raw[i + 1]);
+  return headers;
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+    });
+    request.on("end", () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks, size)));
+    request.on("error", reject);
+  });
+}
+
+function send(response: ServerResponse, mapped: GatewayResponse, headOnly = false): void {
+  if (response.headersSent) return;
+  response.writeHead(mapped.status, { ...mapped.headers, "content-length": mapped.body.length });
+  response.end(headOnly ? undefined : mapped.body);
+}

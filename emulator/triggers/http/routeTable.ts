@@ -1,0 +1,100 @@
+import type { FunctionSpec, HttpRoute } from "../../project/spec";
+
+export interface RouteEntry {
+  fn: FunctionSpec;
+  route: HttpRoute;
+}
+
+export type RouteMatch =
+  | { kind: "found"; entry: RouteEntry; pathParameters: Record<string, string> }
+  | { kind: "method-not-allowed"; allowed: string[] }
+  | { kind: "not-found" };
+
+type Segment = { literal: string } | { param: string } | { greedy: string };
+
+interface CompiledRoute extends RouteEntry {
+  segments: Segment[];
+  /** Literal segments first, then parameters, then greedy: API gateways prefer the most specific route. */
+  rank: number[];
+}
+
+function compile(path: string): Segment[] {
+  return path.split("/").filter(Boolean).map((part): Segment => {
+    const greedy = /^\{(\w+)\+\}$/.exec(part);
+    if (greedy) return { greedy: greedy[1] };
+    const param = /^\{(\w+)\}$/.exec(part);
+    if (param) return { param: param[1] };
+    return { literal: part };
+  });
+}
+
+function rankOf(segments: Segment[]): number[] {
+  return segments.map((s) => ("literal" in s ? 0 : "param" in s ? 1 : 2));
+}
+
+function compareRank(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? -1;
+    const y = b[i] ?? -1;
+    if (x !== y) return x - y;
+  }
+  return 0;
+}
+
+/** The HTTP routes of every function, matched the way API gateways match them. */
+export class RouteTable {
+  private readonly routes: CompiledRoute[];
+
+  constructor(functions: FunctionSpec[]) {
+    this.routes = functions
+      .flatMap((fn) => fn.triggers.filter((t): t is HttpRoute => t.kind === "http").map((route) => ({ fn, route, segments: compile(route.path), rank: [] as number[] })))
+      .map((r) => ({ ...r, rank: rankOf(r.segments) }))
+      .sort((a, b) => compareRank(a.rank, b.rank));
+  }
+
+  entries(): RouteEntry[] {
+    return this.routes.map(({ fn, route }) => ({ fn, route }));
+  }
+
+  match(method: string, path: string): RouteMatch {
+    const parts = path.split("/").filter(Boolean).map(safeDecode);
+    const allowed = new Set<string>();
+    for (const candidate of this.routes) {
+      const pathParameters = matchSegments(candidate.segments, parts);
+      if (!pathParameters) continue;
+      if (candidate.route.method === "ANY" || candidate.route.method === method || (method === "HEAD" && candidate.route.method === "GET")) {
+        return { kind: "found", entry: candidate, pathParameters };
+      }
+      allowed.add(candidate.route.method);
+    }
+    return allowed.size ? { kind: "method-not-allowed", allowed: [...allowed] } : { kind: "not-found" };
+  }
+}
+
+function matchSegments(segments: Segment[], parts: string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i];
+    if ("greedy" in segment) {
+      if (i >= parts.length) return undefined; // {proxy+} needs at least one segment
+      params[segment.greedy] = parts.slice(i).join("/");
+      return params;
+    }
+    const part = parts[i];
+    if (part === undefined) return undefined;
+    if ("literal" in segment) {
+      if (segment.literal !== part) return undefined;
+    } else {
+      params[segment.param] = part;
+    }
+  }
+  return segments.length === parts.length ? params : undefined;
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
