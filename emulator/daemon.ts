@@ -4,6 +4,8 @@ import { readUserConfig } from "./config/userConfig";
 import { BucketWatcher, bucketFolder } from "./triggers/bucketWatcher";
 import { HttpGateway } from "./triggers/http/httpGateway";
 import { TopicBroker } from "./triggers/topicBroker";
+import { TimerScheduler } from "./triggers/timers/timerScheduler";
+import { timerEvent } from "./events/timerEvents";
 import { stateDir } from "./config/paths";
 import { newToken } from "./control/auth";
 import { removeConnectionInfo, writeConnectionInfo } from "./control/connectionFile";
@@ -63,11 +65,18 @@ export class Daemon {
   readonly broker: TopicBroker;
   readonly gateway: HttpGateway;
   private readonly buckets: BucketWatcher;
+  readonly timers: TimerScheduler;
+  private timerProblems: string[] = [];
 
   private constructor(readonly emulator: Emulator, readonly logStore: LogStore, options: DaemonOptions) {
     this.queue = new AsyncQueue(join(stateDir(emulator.root), "queue"), (name, payload) => emulator.invoke(name, payload));
     this.broker = new TopicBroker(() => emulator.functions(), this.queue);
     this.buckets = new BucketWatcher(emulator.root, this.queue);
+    // A timer's event is queued like any asynchronous invocation: retried, dead-lettered, durable.
+    this.timers = new TimerScheduler((fn, trigger, time) => {
+      const event = timerEvent(fn.dialect, { triggerName: trigger.name, functionName: fn.name, region: fn.region, time, message: trigger.message, input: trigger.input });
+      void this.queue.enqueue(fn.name, JSON.stringify(event), `timer:${trigger.name}`);
+    });
     this.gateway = new HttpGateway(
       {
         functions: () => emulator.functions(),
@@ -102,11 +111,14 @@ export class Daemon {
       await daemon.shutdown("start failed");
       throw error;
     }
-    daemon.buckets.update(emulator.functions());
-    emulator.on("reloaded", () => {
+    const updateTriggers = () => {
       daemon.gateway.refresh();
       daemon.buckets.update(emulator.functions());
-    });
+      daemon.timerProblems = daemon.timers.update(emulator.functions()).problems;
+      for (const problem of daemon.timerProblems) emulator.emit("warning", problem);
+    };
+    updateTriggers();
+    emulator.on("reloaded", updateTriggers);
     const recovered = daemon.queue.start();
     if (recovered) emulator.emit("warning", `delivering ${recovered} asynchronous event(s) left pending by an earlier run`);
     writeConnectionInfo({
@@ -187,11 +199,11 @@ export class Daemon {
   triggers(): TriggersListResult {
     return {
       routes: this.gateway.routes(),
-      timers: [],
+      timers: this.timers.list(),
       topics: this.broker.names(),
       buckets: [...new Set(this.emulator.functions().flatMap((f) => f.triggers.flatMap((t) => (t.kind === "storage" ? [t.bucket] : []))))]
         .map((bucket) => ({ bucket, folder: bucketFolder(this.emulator.root, bucket) })),
-      problems: [],
+      problems: this.timerProblems,
     };
   }
 
@@ -226,9 +238,10 @@ export class Daemon {
       // Stop taking work first; what is queued stays on disk for the next start.
       await this.gateway.close();
       this.buckets.close();
+      this.timers.stop();
       this.queue.stop();
       await this.emulator.shutdown();
-      await this.logStore.flush();
+      await this.logStore.close();
       await this.control.close();
     })();
     return this.stopping;

@@ -90,6 +90,18 @@ export class ControlSession {
       return daemon.costEstimate(name, params.oneOf("provider", ["scf", "aws"] as const));
     });
     connection.onRequest(Requests.triggersList, () => daemon.triggers());
+    connection.onRequest(Requests.timersSetEnabled, (raw) => {
+      const params = new Params("timers.setEnabled", raw, true);
+      const name = params.required<string>("function", "string");
+      this.requireFunction(name);
+      return { ok: daemon.timers.setEnabled(name, params.required<string>("trigger", "string"), params.required<boolean>("enabled", "boolean")) };
+    });
+    connection.onRequest(Requests.timersFire, (raw) => {
+      const params = new Params("timers.fire", raw, true);
+      const name = params.required<string>("function", "string");
+      this.requireFunction(name);
+      return { ok: daemon.timers.fireNow(name, params.required<string>("trigger", "string")) };
+    });
     connection.onRequest(Requests.topicsPublish, async (raw) => {
       const params = new Params("topics.publish", raw, true);
       const topic = params.required<string>("topic", "string");

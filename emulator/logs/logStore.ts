@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile, rename, stat } from "node:fs/promises";
+import { mkdir, open, readFile, rename, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { LogFilter, LogsQueryParams } from "../protocol";
 import type { LogRecord } from "./logRecord";
@@ -14,6 +14,7 @@ export class LogStore {
   private pending: string[] = [];
   private writing?: Promise<void>;
   private currentBytes = 0;
+  private handle?: FileHandle;
 
   private readonly ready: Promise<void>;
   private readonly current: string;
@@ -66,16 +67,27 @@ export class LogStore {
       this.pending = [];
       try {
         if (this.currentBytes + chunk.length > this.capBytes / 2 && this.currentBytes > 0) {
+          await this.handle?.close();
+          this.handle = undefined;
           await rename(this.current, this.previous);
           this.currentBytes = 0;
         }
-        await appendFile(this.current, chunk, { mode: 0o600 });
+        // One handle kept open: opening the file for every batch cost more than the writes.
+        this.handle ??= await open(this.current, "a", 0o600);
+        await this.handle.write(chunk);
         this.currentBytes += Buffer.byteLength(chunk);
       } catch {
         // A full or read-only disk must not take the emulator down; the live stream still works.
       }
     }
     this.writing = undefined;
+  }
+
+  /** Flushes and closes the file (the store can be used again; it reopens on the next write). */
+  async close(): Promise<void> {
+    await this.flush();
+    await this.handle?.close();
+    this.handle = undefined;
   }
 }
 

@@ -31,6 +31,12 @@ export type RuntimeResult =
 
 const AWS_PREFIX = "/2018-06-01/runtime";
 const AWS_RESULT = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/;
+/**
+ * Faasbox's own shims post a result and wait for the next invocation in one exchange,
+ * halving the HTTP round trips of a warm invocation. Third-party runtimes use the
+ * standard endpoints above and behave exactly the same.
+ */
+const FAASBOX_RESULT_NEXT = /^\/faasbox\/v1\/invocation\/([^/]+)\/(response|error)\/next$/;
 
 /**
  * One instance's runtime API, in both dialects: the Lambda Runtime API and SCF's
@@ -69,7 +75,8 @@ export class RuntimeApiServer {
     }
     if (method !== "POST") return reply(response, 404, { errorType: "NotFound", errorMessage: `${method} ${url} is not part of the runtime API` });
     readBody(request, (body, size) => {
-      const aws = AWS_RESULT.exec(url);
+      const combined = FAASBOX_RESULT_NEXT.exec(url);
+      const aws = combined ?? AWS_RESULT.exec(url);
       if (aws || url === "/runtime/invocation/response" || url === "/runtime/invocation/error") {
         const requestId = aws ? decodeURIComponent(aws[1]) : undefined;
         const isError = aws ? aws[2] === "error" : url.endsWith("/error");
@@ -83,6 +90,10 @@ export class RuntimeApiServer {
         }
         if (outcome.kind === "too-large") {
           return reply(response, 413, { errorType: "RequestEntityTooLarge", errorMessage: `response of ${size} bytes exceeds the ${MAX_RESPONSE_BYTES} byte limit` });
+        }
+        if (combined) {
+          this.sink.onNext(response); // answered with the next invocation, like /next
+          return;
         }
         return aws ? reply(response, 202, { status: "OK" }) : reply(response, 200, { status: "OK" });
       }

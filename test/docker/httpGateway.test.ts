@@ -26,7 +26,7 @@ describe("HTTP gateway", () => {
     const response = await fetch(`${base}/scf/items/42?color=red&tag=a&tag=b`, { headers: { "X-Trace": "t1" } });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("x-echo"), "yes");
-    const event = await response.json();
+    const event = (await response.json()) as any;
     assert.equal(event.httpMethod, "GET");
     assert.equal(event.path, "/scf/items/42");
     assert.deepEqual(event.pathParameters, { id: "42" });
@@ -50,7 +50,7 @@ describe("HTTP gateway", () => {
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("x-multi"), "a, b");
     assert.equal(response.headers.get("access-control-allow-origin"), "*");
-    const event = await response.json();
+    const event = (await response.json()) as any;
     assert.equal(event.resource, "/v1/items/{id}");
     assert.equal(event.httpMethod, "PUT");
     assert.deepEqual(event.multiValueQueryStringParameters, { a: ["1", "2"] });
@@ -67,7 +67,7 @@ describe("HTTP gateway", () => {
     const response = await fetch(`${base}/v2/deep/er/path?x=1&x=2`, { headers: { Cookie: "a=1; b=2" } });
     assert.equal(response.status, 207);
     assert.deepEqual(response.headers.getSetCookie(), ["session=abc; Path=/", "theme=dark"]);
-    const event = await response.json();
+    const event = (await response.json()) as any;
     assert.equal(event.version, "2.0");
     assert.equal(event.routeKey, "ANY /v2/{proxy+}");
     assert.equal(event.rawPath, "/v2/deep/er/path");
@@ -88,18 +88,18 @@ describe("HTTP gateway", () => {
   test("a function that fails or answers in an invalid shape gives a 502 that says why", async () => {
     const failed = await fetch(`${base}/fails`);
     assert.equal(failed.status, 502);
-    const failure = await failed.json();
+    const failure = (await failed.json()) as any;
     assert.match(failure.reason, /the function failed \(function\): TypeError: cannot read the cart/);
     assert.ok(failure.requestId);
     const bad = await fetch(`${base}/bad-shape`);
     assert.equal(bad.status, 502);
-    assert.match((await bad.json()).reason, /statusCode must be an HTTP status number, got undefined/);
+    assert.match(((await bad.json()) as any).reason, /statusCode must be an HTTP status number, got undefined/);
   });
 
   test("unknown paths are a 404 listing the routes; a known path with another method is a 405", async () => {
     const missing = await fetch(`${base}/nope`);
     assert.equal(missing.status, 404);
-    assert.ok((await missing.json()).routes.includes("GET /inferred → v2-inferred"));
+    assert.ok(((await missing.json()) as any).routes.includes("GET /inferred → v2-inferred"));
     const wrong = await fetch(`${base}/inferred`, { method: "DELETE" });
     assert.equal(wrong.status, 405);
   });

@@ -191,11 +191,12 @@ async function loadHandler(handlerName) {
 }
 
 // ---- Invocation.
+// SCF's context.environment: the function's variables as JSON, fixed at start.
+const environmentJson = JSON.stringify(Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('FAASBOX_'))));
+
 function makeContext(headers, requestId) {
   const deadline = Number(headers['lambda-runtime-deadline-ms']) || Date.now() + Number(headers['time_limit_in_ms'] || 3000);
   const getRemainingTimeInMillis = () => Math.max(0, deadline - Date.now());
-  const environment = {};
-  for (const [key, value] of Object.entries(env)) if (!key.startsWith('FAASBOX_')) environment[key] = value;
   const context = {
     // AWS Lambda
     awsRequestId: requestId,
@@ -216,7 +217,7 @@ function makeContext(headers, requestId) {
     tencentcloud_region: env.TENCENTCLOUD_REGION || env.AWS_REGION,
     tencentcloud_appid: env.TENCENTCLOUD_APPID || '',
     tencentcloud_uin: env.TENCENTCLOUD_UIN || '',
-    environment: JSON.stringify(environment),
+    environment: environmentJson,
     getRemainingTimeInMillis,
   };
   if (headers['lambda-runtime-client-context']) {
@@ -254,12 +255,13 @@ function runHandler(handler, event, context) {
   });
 }
 
-async function postResult(requestId, ok, value) {
+/** Posts the result and gets the next invocation in the same exchange (Faasbox's own endpoint). */
+async function postResultAndNext(requestId, ok, value) {
   await flushLogs();
   const body = ok ? JSON.stringify(value === undefined ? null : value) : JSON.stringify(value);
   const headers = { 'Content-Type': 'application/json', 'X-Faasbox-Memory-Kb': String(memoryKb()) };
   if (!ok) headers['Lambda-Runtime-Function-Error-Type'] = value.errorType;
-  await request('POST', ok ? paths.response(requestId) : paths.error(requestId), body, headers);
+  return request('POST', `/faasbox/v1/invocation/${encodeURIComponent(requestId)}/${ok ? 'response' : 'error'}/next`, body, headers);
 }
 
 /** process.exit() leaves no time for an async flush: write what is queued straight to the fds. */
@@ -285,8 +287,8 @@ async function main() {
   process.on('unhandledRejection', (reason) => fatal('Runtime.UnhandledPromiseRejection', reason));
   process.on('uncaughtException', (error) => fatal('Runtime.UncaughtException', error));
   if (paths.ready) await request('POST', paths.ready, ' ');
+  let next = await request('GET', paths.next);
   for (;;) {
-    const next = await request('GET', paths.next);
     const requestId = next.headers['lambda-runtime-aws-request-id'] || next.headers['request_id'];
     currentRequestId = requestId;
     let event;
@@ -295,13 +297,16 @@ async function main() {
     } catch {
       event = next.body.toString('utf8');
     }
+    let ok = true;
+    let value;
     try {
-      const result = await runHandler(handler, event, makeContext(next.headers, requestId));
-      await postResult(requestId, true, result);
+      value = await runHandler(handler, event, makeContext(next.headers, requestId));
     } catch (error) {
-      await postResult(requestId, false, toError(error));
+      ok = false;
+      value = toError(error);
     }
     currentRequestId = undefined;
+    next = await postResultAndNext(requestId, ok, value);
   }
 }
 
@@ -310,7 +315,9 @@ function fatal(errorType, error) {
   const body = toError(error, errorType);
   body.errorType = errorType;
   const requestId = currentRequestId;
-  const done = requestId ? postResult(requestId, false, body) : flushLogs();
+  const done = requestId
+    ? flushLogs().then(() => request('POST', paths.error(requestId), JSON.stringify(body), { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': errorType }))
+    : flushLogs();
   done.finally(() => process.exit(128));
 }
 

@@ -227,7 +227,8 @@ def load_handler(name):
     return handler
 
 
-def post_result(shipper, request_id, ok, value):
+def post_result_and_next(shipper, request_id, ok, value):
+    """Posts the result and gets the next invocation in the same exchange (Faasbox's own endpoint)."""
     shipper.flush()
     headers = {"Content-Type": "application/json", "X-Faasbox-Memory-Kb": str(memory_kb())}
     if ok:
@@ -238,7 +239,8 @@ def post_result(shipper, request_id, ok, value):
     if not ok:
         body = json.dumps(value)
         headers["Lambda-Runtime-Function-Error-Type"] = value["errorType"]
-    invocations.call("POST", path_response(request_id) if ok else path_error(request_id), body, headers)
+    kind = "response" if ok else "error"
+    return invocations.call("POST", f"/faasbox/v1/invocation/{request_id}/{kind}/next", body, headers)
 
 
 def main():
@@ -258,8 +260,8 @@ def main():
         os._exit(1)
     if PATH_READY:
         invocations.call("POST", PATH_READY, " ")
+    _status, headers, payload = invocations.call("GET", PATH_NEXT)
     while True:
-        _status, headers, payload = invocations.call("GET", PATH_NEXT)
         request_id = headers.get("Lambda-Runtime-Aws-Request-Id") or headers.get("request_id")
         current_request_id = request_id
         try:
@@ -267,11 +269,11 @@ def main():
         except ValueError:
             event = payload.decode("utf-8", "replace")
         try:
-            result = handler(event, make_context(headers, request_id))
-            post_result(shipper, request_id, True, result)
+            ok, value = True, handler(event, make_context(headers, request_id))
         except Exception as error:  # noqa: BLE001 - the handler's errors go to the caller
-            post_result(shipper, request_id, False, error_body(error))
+            ok, value = False, error_body(error)
         current_request_id = None
+        _status, headers, payload = post_result_and_next(shipper, request_id, ok, value)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,100 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApiError, apiErrors, PAYLOAD_LIMITS } from "./apiError";
+import type { InvokeApiTarget } from "./invokeApiTarget";
+import { parseInvokeRequest } from "./invokeRequest";
+import { errorResponse, resultResponse, type ApiResponse } from "./invokeResponse";
+import { readBody } from "./readBody";
+
+export type { InvokeApiTarget } from "./invokeApiTarget";
+
+export interface InvokeApiServerOptions {
+  /** Default 127.0.0.1: requests are not authenticated, so keep it off other interfaces. */
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+}
+
+/**
+ * Lambda's Invoke operation (POST /2015-03-31/functions/{FunctionName}/invocations),
+ * so the AWS CLI and SDKs pointed at --endpoint-url invoke local functions.
+ * Requests are SigV4-signed by those clients; there are no real credentials to check
+ * them against, so the Authorization header is accepted whatever it holds, or absent.
+ */
+export class InvokeApiServer {
+  private readonly server: Server;
+  url = "";
+
+  constructor(private readonly target: InvokeApiTarget, private readonly options: InvokeApiServerOptions) {
+    this.server = createServer((request, response) => void this.handle(request, response));
+  }
+
+  async listen(): Promise<string> {
+    const host = this.options.host ?? "127.0.0.1";
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.options.port, host, () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
+    const { port } = this.server.address() as AddressInfo;
+    this.url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    return this.url;
+  }
+
+  /** Stops accepting requests; invocations in flight still get their answers. */
+  async close(): Promise<void> {
+    if (!this.server.listening) return;
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+    });
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let reply: ApiResponse;
+    try {
+      reply = await this.serve(request);
+    } catch (error) {
+      const apiError = error instanceof ApiError ? error : apiErrors.service(`Faasbox could not invoke the function: ${(error as Error).message}`);
+      reply = errorResponse(apiError, randomUUID());
+    }
+    if (response.destroyed || response.headersSent) return; // the client went away
+    const headers: Record<string, string | number> = { ...reply.headers };
+    if (reply.status !== 204) headers["Content-Length"] = Buffer.byteLength(reply.body);
+    try {
+      response.writeHead(reply.status, headers).end(reply.body);
+    } catch {
+      // A header Node refuses (a request id with odd characters) must not take the emulator down.
+      response.destroy();
+    }
+  }
+
+  private async serve(request: IncomingMessage): Promise<ApiResponse> {
+    const invoke = parseInvokeRequest(request.method ?? "GET", request.url ?? "/", request.headers, () => this.target.functionNames());
+    if (!this.target.hasFunction(invoke.name)) throw apiErrors.functionNotFound(invoke.arn);
+    const read = await readBody(request, PAYLOAD_LIMITS[invoke.invocationType]);
+    if ("tooLarge" in read) throw apiErrors.tooLarge(read.tooLarge, invoke.invocationType);
+    // DryRun only checks that the function exists and may be invoked.
+    if (invoke.invocationType === "DryRun") return { status: 204, headers: { "x-amzn-RequestId": randomUUID() }, body: "" };
+
+    const text = read.body.toString("utf8");
+    // Without a payload Lambda invokes the function with an empty object.
+    const payload = text.trim() === "" ? "{}" : text;
+    try {
+      JSON.parse(payload);
+    } catch (error) {
+      throw apiErrors.invalidJson((error as Error).message);
+    }
+
+    if (invoke.invocationType === "Event") {
+      const { id } = await this.target.enqueue(invoke.name, payload, "invoke-api");
+      return { status: 202, headers: { "x-amzn-RequestId": id }, body: "" };
+    }
+    const body = payload === text ? read.body : Buffer.from(payload);
+    const result = await this.target.invoke(invoke.name, body, { clientContext: invoke.clientContext });
+    return resultResponse(result, invoke.tail);
+  }
+}

@@ -1,0 +1,21 @@
+import type { AsyncQueue } from "../../async/asyncQueue";
+import type { Emulator } from "../../emulator";
+import type { InvokeResult } from "../../invoke/invokeResult";
+
+/** What the Invoke API needs from the emulator: its functions, a synchronous run, the async queue. */
+export interface InvokeApiTarget {
+  hasFunction(name: string): boolean;
+  functionNames(): string[];
+  invoke(name: string, payload: Buffer, options: { clientContext?: string }): Promise<InvokeResult>;
+  enqueue(name: string, payload: string, source: string): Promise<{ id: string }>;
+}
+
+/** The usual target: an emulator's functions, with Event invocations through its async queue. */
+export function emulatorTarget(emulator: Emulator, queue: AsyncQueue): InvokeApiTarget {
+  return {
+    hasFunction: (name) => emulator.functions().some((f) => f.name === name),
+    functionNames: () => emulator.functions().map((f) => f.name),
+    invoke: (name, payload, options) => emulator.invoke(name, payload, options),
+    enqueue: (name, payload, source) => queue.enqueue(name, payload, source),
+  };
+}

@@ -1,0 +1,39 @@
+import type { InvokeResult } from "../../invoke/invokeResult";
+import { apiErrors, type ApiError } from "./apiError";
+import { tailLog } from "./tailLog";
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function errorResponse(error: ApiError, requestId: string): ApiResponse {
+  return {
+    status: error.status,
+    headers: { ...error.headers, "Content-Type": "application/json", "x-amzn-ErrorType": error.type, "x-amzn-RequestId": requestId },
+    body: error.body(),
+  };
+}
+
+/**
+ * A synchronous invocation's answer. As in Lambda, a function that failed (its own
+ * error, or an init error, timeout, out-of-memory kill or exit) is still a 200 with
+ * X-Amz-Function-Error and the error as the payload; only invocations that never ran
+ * are API errors: throttled (429), or the platform failed to run them (500).
+ */
+export function resultResponse(result: InvokeResult, tail: boolean): ApiResponse {
+  if (result.errorKind === "throttle") throw apiErrors.throttled(result.error?.errorMessage ?? "Rate Exceeded.");
+  if (result.errorKind === "platform") throw apiErrors.service(result.error?.errorMessage ?? "the function could not be run");
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json",
+    "X-Amz-Executed-Version": "$LATEST",
+    "x-amzn-RequestId": result.requestId,
+  };
+  if (tail) headers["X-Amz-Log-Result"] = tailLog(result.logs);
+  if (result.ok) return { status: 200, headers, body: JSON.stringify(result.result ?? null) };
+  headers["X-Amz-Function-Error"] = "Unhandled";
+  const error = result.error ?? { errorType: "Unknown", errorMessage: "the function failed without saying why" };
+  const body = { errorMessage: error.errorMessage, errorType: error.errorType, ...(error.stackTrace ? { stackTrace: error.stackTrace } : {}) };
+  return { status: 200, headers, body: JSON.stringify(body) };
+}
