@@ -6,6 +6,7 @@ import { START_USAGE, startCommand } from "./cli/start";
 import { STATUS_USAGE, statusCommand } from "./cli/status";
 import { LOGS_USAGE, logsCommand } from "./cli/logs";
 import { EVENT_USAGE, eventCommand } from "./cli/event";
+import { DLQ_USAGE, PUBLISH_USAGE, TIMERS_USAGE, dlqCommand, publishCommand, timersCommand } from "./cli/triggers";
 
 const HELP = `faasbox ${FAASBOX_VERSION}: run SCF and Lambda functions locally in warm Docker containers
 
@@ -20,6 +21,12 @@ Commands:
       ${STATUS_USAGE}
   logs                print a project's kept logs; -f follows new ones
       ${LOGS_USAGE}
+  publish             publish messages to a topic or queue of the running emulator
+      ${PUBLISH_USAGE}
+  timers              list timers with their next fire time; enable, disable or fire one now
+      ${TIMERS_USAGE}
+  dlq                 list asynchronous events that failed every retry; replay one
+      ${DLQ_USAGE}
   event               print a sample event of a trigger type in a cloud's shape
       ${EVENT_USAGE}
   doctor              check Node.js, the Docker engine and the runtime images, and say what to fix
@@ -38,6 +45,9 @@ const COMMANDS: Record<string, Command> = {
   status: statusCommand,
   logs: logsCommand,
   event: eventCommand,
+  publish: publishCommand,
+  timers: timersCommand,
+  dlq: dlqCommand,
 };
 
 export async function runCli(argv: string[]): Promise<number> {

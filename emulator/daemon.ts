@@ -43,6 +43,8 @@ export interface DaemonOptions extends EmulatorOptions {
   httpPort?: number;
   /** The Lambda-compatible Invoke API's port (default 3001; 0 = any free port). */
   invokePort?: number;
+  /** First delay before retrying a failed asynchronous invocation (doubles each time). */
+  retryDelayMs?: number;
   /** Cap of the on-disk log store. */
   logCapMb?: number;
 }
@@ -69,7 +71,7 @@ export class Daemon {
   private timerProblems: string[] = [];
 
   private constructor(readonly emulator: Emulator, readonly logStore: LogStore, options: DaemonOptions) {
-    this.queue = new AsyncQueue(join(stateDir(emulator.root), "queue"), (name, payload) => emulator.invoke(name, payload));
+    this.queue = new AsyncQueue(join(stateDir(emulator.root), "queue"), (name, payload) => emulator.invoke(name, payload), { retryDelayMs: options.retryDelayMs });
     this.broker = new TopicBroker(() => emulator.functions(), this.queue);
     this.buckets = new BucketWatcher(emulator.root, this.queue);
     // A timer's event is queued like any asynchronous invocation: retried, dead-lettered, durable.
@@ -115,12 +117,12 @@ export class Daemon {
       daemon.gateway.refresh();
       daemon.buckets.update(emulator.functions());
       daemon.timerProblems = daemon.timers.update(emulator.functions()).problems;
-      for (const problem of daemon.timerProblems) emulator.emit("warning", problem);
+      emulator.warnings.push(...daemon.timerProblems);
     };
     updateTriggers();
     emulator.on("reloaded", updateTriggers);
     const recovered = daemon.queue.start();
-    if (recovered) emulator.emit("warning", `delivering ${recovered} asynchronous event(s) left pending by an earlier run`);
+    if (recovered) emulator.warnings.push(`delivering ${recovered} asynchronous event(s) left pending by an earlier run`);
     writeConnectionInfo({
       pid: process.pid, root: emulator.root, controlUrl: daemon.control.url, token: daemon.token,
       httpUrl: daemon.gateway.url, version: FAASBOX_VERSION, startedAt: emulator.startedAt,
