@@ -22,6 +22,10 @@ export interface CommandArgs {
   "faasbox.logs.showRequest": [functionName: string, requestId: string];
   "faasbox.function.new": [];
   "faasbox.metrics.show": [];
+  "faasbox.timer.fire": [node: TreeNode];
+  "faasbox.timer.enable": [node: TreeNode];
+  "faasbox.timer.disable": [node: TreeNode];
+  "faasbox.topic.publish": [node?: TreeNode];
 }
 
 export interface CommandResults {

@@ -7,7 +7,7 @@ import { FunctionsModel } from "./model/functionsModel";
 import { SavedEvents } from "./model/savedEvents";
 import { newFunction } from "./newFunction";
 import { readSettings } from "./settings";
-import { FunctionsTreeProvider } from "./views/functionsTree";
+import { FunctionsTreeProvider, type TreeNode } from "./views/functionsTree";
 import { HandlerCodeLensProvider } from "./views/handlerCodeLens";
 import { LogChannels, REQUEST_LOG_SCHEME, RequestLogDocuments } from "./views/logChannels";
 import { registerStatusBar } from "./views/statusBar";
@@ -98,6 +98,27 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
     await vscode.window.showTextDocument(document, { preview: true });
   });
   registerCommand(context, "faasbox.metrics.show", () => vscode.commands.executeCommand("faasbox.metrics.focus"));
+  const timerCommand = (action: "fire" | "enable" | "disable") => async (node: TreeNode) => {
+    if (node?.kind !== "trigger" || node.trigger.kind !== "timer") return;
+    const params = { function: node.function, trigger: node.trigger.name };
+    if (action === "fire") await manager.request(Requests.timersFire, params);
+    else await manager.request(Requests.timersSetEnabled, { ...params, enabled: action === "enable" });
+    await model.refresh();
+  };
+  registerCommand(context, "faasbox.timer.fire", timerCommand("fire"));
+  registerCommand(context, "faasbox.timer.enable", timerCommand("enable"));
+  registerCommand(context, "faasbox.timer.disable", timerCommand("disable"));
+  registerCommand(context, "faasbox.topic.publish", async (node) => {
+    const topics = model.triggers?.topics ?? [];
+    const topic = node?.kind === "trigger" && node.trigger.kind === "topic"
+      ? node.trigger.topic
+      : await vscode.window.showQuickPick(topics, { title: "Publish to which topic or queue?" });
+    if (!topic) return;
+    const message = await vscode.window.showInputBox({ title: `Publish a message to ${topic}`, value: '{"hello":"faasbox"}', ignoreFocusOut: true });
+    if (message === undefined) return;
+    const { subscribers } = await manager.request(Requests.topicsPublish, { topic, messages: [message] });
+    void vscode.window.showInformationMessage(`Published to ${topic}: ${subscribers} function(s) subscribed.`);
+  });
 
   void model.refresh();
   return { activationMs: performance.now() - started, manager, model, tree, logs };

@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import { loadProject } from "../../emulator/project/loadProject";
-import { Notifications, Requests, type FunctionInfo, type InvocationSummary } from "../../emulator/protocol";
+import { Notifications, Requests, type FunctionInfo, type InvocationSummary, type TriggersListResult } from "../../emulator/protocol";
 import type { EmulatorManager } from "../emulator/emulatorManager";
 
 const HISTORY_LENGTH = 20;
@@ -15,6 +15,9 @@ export class FunctionsModel implements vscode.Disposable {
   problems: string[] = [];
   /** True when the list came from the emulator, not from reading manifests locally. */
   live = false;
+  /** Routes with their URLs, timers with their next fire time (only while connected). */
+  triggers?: TriggersListResult;
+  private triggersTimer?: NodeJS.Timeout;
   private readonly history = new Map<string, InvocationSummary[]>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -36,7 +39,10 @@ export class FunctionsModel implements vscode.Disposable {
         this.live = true;
         this.changed.fire();
       }),
-      manager.onNotification(Notifications.invocationFinished, (summary) => this.addHistory(summary)),
+      manager.onNotification(Notifications.invocationFinished, (summary) => {
+        this.addHistory(summary);
+        this.refreshTriggersSoon(); // a timer that fired has a new next fire time
+      }),
       manager.onDidConnect(() => void this.refresh()),
       manager.onDidChangeState((state) => {
         if (state !== "connected") void this.refresh();
@@ -59,6 +65,7 @@ export class FunctionsModel implements vscode.Disposable {
         const list = await this.manager.request(Requests.functionsList);
         this.functions = list.functions;
         this.problems = list.problems;
+        this.triggers = await this.manager.request(Requests.triggersList).catch(() => undefined);
         this.live = true;
         this.changed.fire();
         return;
@@ -79,7 +86,19 @@ export class FunctionsModel implements vscode.Disposable {
       this.problems = [(error as Error).message];
     }
     this.live = false;
+    this.triggers = undefined;
     this.changed.fire();
+  }
+
+  private refreshTriggersSoon(): void {
+    this.triggersTimer ??= setTimeout(() => {
+      this.triggersTimer = undefined;
+      if (!this.manager.isConnected) return;
+      void this.manager.request(Requests.triggersList).then((triggers) => {
+        this.triggers = triggers;
+        this.changed.fire();
+      }, () => undefined);
+    }, 500);
   }
 
   private addHistory(summary: InvocationSummary): void {
@@ -91,6 +110,7 @@ export class FunctionsModel implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.triggersTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

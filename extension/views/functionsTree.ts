@@ -68,7 +68,7 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode> 
       case "function":
         return this.functionItem(this.model.get(node.name)!);
       case "trigger":
-        return this.triggerItem(node.trigger);
+        return this.triggerItem(node.function, node.trigger);
       case "invocation":
         return this.invocationItem(node.summary);
       case "problem": {
@@ -113,22 +113,28 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode> 
     return item;
   }
 
-  private triggerItem(trigger: TriggerSpec): vscode.TreeItem {
+  private triggerItem(functionName: string, trigger: TriggerSpec): vscode.TreeItem {
     const item = new vscode.TreeItem("", vscode.TreeItemCollapsibleState.None);
     item.contextValue = `trigger.${trigger.kind}`;
     switch (trigger.kind) {
       case "http": {
         item.label = `${trigger.method} ${trigger.path}`;
-        const base = this.manager.status?.httpUrl;
-        item.description = base ? `${base}${trigger.path}` : trigger.payload === "scf" ? "API gateway" : trigger.payload === "aws-v1" ? "REST API" : "HTTP API";
+        const route = this.model.triggers?.routes.find((r) => r.function === functionName && r.path === trigger.path && r.method === trigger.method);
+        item.description = route ? route.url : trigger.payload === "scf" ? "API gateway" : trigger.payload === "aws-v1" ? "REST API" : "HTTP API";
+        item.tooltip = route ? `${route.method} ${route.url}` : undefined;
         item.iconPath = new vscode.ThemeIcon("globe");
         break;
       }
-      case "timer":
+      case "timer": {
+        const timer = this.model.triggers?.timers.find((t) => t.function === functionName && t.name === trigger.name);
+        const enabled = timer?.enabled ?? trigger.enabled;
         item.label = `timer ${trigger.name}`;
-        item.description = `${trigger.schedule}${trigger.enabled ? "" : " (disabled)"}`;
-        item.iconPath = new vscode.ThemeIcon("watch");
+        const next = timer?.nextFire ? ` · next ${new Date(timer.nextFire).toLocaleTimeString()}` : "";
+        item.description = `${trigger.schedule}${enabled ? next : " (disabled)"}`;
+        item.iconPath = new vscode.ThemeIcon(enabled ? "watch" : "circle-slash");
+        item.contextValue = `trigger.timer.${enabled ? "enabled" : "disabled"}`;
         break;
+      }
       case "topic":
         item.label = `${trigger.source} ${trigger.topic}`;
         item.description = `batch ${trigger.batchSize}`;
