@@ -4,6 +4,7 @@ import { readUserConfig } from "./config/userConfig";
 import { BucketWatcher, bucketFolder } from "./triggers/bucketWatcher";
 import { HttpGateway } from "./triggers/http/httpGateway";
 import { TopicBroker } from "./triggers/topicBroker";
+import { InvokeApiServer, emulatorTarget } from "./triggers/invokeApi";
 import { TimerScheduler } from "./triggers/timers/timerScheduler";
 import { timerEvent } from "./events/timerEvents";
 import { stateDir } from "./config/paths";
@@ -66,6 +67,7 @@ export class Daemon {
   readonly queue: AsyncQueue;
   readonly broker: TopicBroker;
   readonly gateway: HttpGateway;
+  readonly invokeApi: InvokeApiServer;
   private readonly buckets: BucketWatcher;
   readonly timers: TimerScheduler;
   private timerProblems: string[] = [];
@@ -87,6 +89,7 @@ export class Daemon {
       },
       { port: options.httpPort ?? 3000, host: options.controlHost },
     );
+    this.invokeApi = new InvokeApiServer(emulatorTarget(emulator, this.queue), { port: options.invokePort ?? 3001, host: options.controlHost });
   }
 
   static async start(options: DaemonOptions): Promise<Daemon> {
@@ -109,6 +112,7 @@ export class Daemon {
     try {
       await daemon.control.listen();
       await daemon.gateway.listen();
+      daemon.invokeUrl = await daemon.invokeApi.listen();
     } catch (error) {
       await daemon.shutdown("start failed");
       throw error;
@@ -125,10 +129,13 @@ export class Daemon {
     if (recovered) emulator.warnings.push(`delivering ${recovered} asynchronous event(s) left pending by an earlier run`);
     writeConnectionInfo({
       pid: process.pid, root: emulator.root, controlUrl: daemon.control.url, token: daemon.token,
-      httpUrl: daemon.gateway.url, version: FAASBOX_VERSION, startedAt: emulator.startedAt,
+      httpUrl: daemon.gateway.url, invokeUrl: daemon.invokeUrl, version: FAASBOX_VERSION, startedAt: emulator.startedAt,
     });
     return daemon;
   }
+
+  /** Base URL of the Lambda-compatible Invoke API (`aws lambda invoke --endpoint-url`). */
+  invokeUrl?: string;
 
   get controlUrl(): string {
     return this.control.url;
@@ -229,6 +236,7 @@ export class Daemon {
       functions: this.emulator.functions().length,
       controlUrl: this.control.url,
       httpUrl: this.gateway.url || undefined,
+      invokeUrl: this.invokeUrl,
     };
   }
 
@@ -239,6 +247,7 @@ export class Daemon {
       removeConnectionInfo(this.emulator.root);
       // Stop taking work first; what is queued stays on disk for the next start.
       await this.gateway.close();
+      await this.invokeApi.close();
       this.buckets.close();
       this.timers.stop();
       this.queue.stop();

@@ -125,9 +125,10 @@ code_server() {
     || { tail -30 "$CACHE/code-server-install.log" >&2; die "code-server install failed"; }
 }
 
-# Real peers for the tests: the AWS CLI v2 calls the Lambda-compatible Invoke API.
+# Real peers for the tests: the AWS CLI v2 (Debian's awscli, /usr/bin/aws) calls the
+# Lambda-compatible Invoke API. An `aws` earlier on PATH may be the older v1.
 test_peers() {
-  command -v aws >/dev/null || apt_install awscli
+  apt_install awscli
 }
 
 npm_packages

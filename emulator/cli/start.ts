@@ -82,6 +82,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   if (routes.length) console.log("HTTP routes:");
   for (const route of routes) console.log(`  ${route.method.padEnd(6)} ${route.url}  → ${route.function}`);
   console.log(`HTTP gateway: ${daemon.gateway.url}`);
+  console.log(`Lambda Invoke API: ${daemon.invokeUrl} (aws lambda invoke --endpoint-url ${daemon.invokeUrl} …)`);
   console.log(`control API: ${daemon.controlUrl} (token: faasbox status --project ${root} --json)`);
 
   await stopped;

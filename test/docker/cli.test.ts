@@ -1,9 +1,9 @@
 // The CLI contract other tools rely on: start, status --json, invoke, logs, clean stop.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync, existsSync } from "node:fs";
-import { dirname } from "node:path";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { connectionFile } from "../../emulator/config/paths";
 import { LABELS } from "../../emulator/docker/labels";
 import { runCli } from "../helpers/cli";
@@ -35,6 +35,20 @@ describe("faasbox start / status / invoke / logs", () => {
     assert.equal(info.pid, server.pid);
     assert.match(info.controlUrl, /^ws:\/\/127\.0\.0\.1:\d+\/faasbox$/);
     assert.match(info.token, /^[\w-]{40,}$/);
+    assert.match(info.httpUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(info.invokeUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  test("the running emulator's Invoke API answers the AWS CLI v2", async () => {
+    const info = JSON.parse(runCli(["status", "--project", root, "--json"]).stdout);
+    const out = join(root, "cli-out.json");
+    const result = spawnSync("/usr/bin/aws", ["lambda", "invoke", "--endpoint-url", info.invokeUrl, "--function-name", "node-esm", "--cli-binary-format", "raw-in-base64-out", "--payload", '{"via":"aws"}', out], {
+      encoding: "utf8",
+      env: { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1", AWS_EC2_METADATA_DISABLED: "true", AWS_PAGER: "" },
+    });
+    assert.equal(result.status, 0, `${result.stderr} (needs Debian's awscli: npm run setup)`);
+    assert.equal(JSON.parse(result.stdout).StatusCode, 200);
+    assert.deepEqual(JSON.parse(readFileSync(out, "utf8")), { style: "esm", echo: { via: "aws" } });
   });
 
   test("invoke goes through the running emulator: result on stdout, logs on stderr, warm the second time", async () => {
