@@ -15,6 +15,7 @@ import { loadProject, type LocalDefaults } from "./project/loadProject";
 import type { FunctionSpec, ProjectSpec } from "./project/spec";
 import { ProjectWatcher } from "./project/projectWatcher";
 import { Invocation, type InvocationOutcome } from "./runtime/invocation";
+import { DebugSessions } from "./debug/debugSessions";
 
 export interface EmulatorOptions {
   root: string;
@@ -53,6 +54,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   problems: ManifestError[] = [];
   readonly startedAt = Date.now();
   private readonly pools = new Map<string, FunctionPool>();
+  readonly debugSessions: DebugSessions;
   private watcher?: ProjectWatcher;
   private shuttingDown?: Promise<void>;
 
@@ -63,6 +65,16 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     private readonly localDefaults: LocalDefaults = {},
   ) {
     super();
+    this.debugSessions = new DebugSessions({
+      executor,
+      logBus: this.logBus,
+      imageFor: (spec) => resolveImages(this.project.images)[spec.family].image,
+      labels: this.labels,
+    });
+  }
+
+  private get labels(): Record<string, string> {
+    return { [LABELS.managed]: "true", [LABELS.project]: this.root, [LABELS.emulator]: this.id };
   }
 
   static async create(options: EmulatorOptions): Promise<Emulator> {
@@ -109,7 +121,10 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     const spec = this.getFunction(name);
     const pool = this.pools.get(name)!;
     const payload = Buffer.isBuffer(event) ? event : Buffer.from(JSON.stringify(event ?? {}));
-    const outcome = await pool.invoke(new Invocation(payload, options.requestId, options.clientContext));
+    const invocation = new Invocation(payload, options.requestId, options.clientContext);
+    // While a debug session runs for this function, its invocations stop at the breakpoints.
+    const debugging = this.debugSessions.forFunction(name);
+    const outcome = await (debugging ? this.debugSessions.invoke(debugging.sessionId, invocation) : pool.invoke(invocation));
     const result = toResult(spec, outcome);
     this.emit("invoked", result);
     return result;
@@ -129,6 +144,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   async shutdown(): Promise<void> {
     this.shuttingDown ??= (async () => {
       this.watcher?.close();
+      await this.debugSessions.stopAll();
       await Promise.all([...this.pools.values()].map((pool) => pool.close()));
       await this.executor.close();
     })();
@@ -153,7 +169,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
         executor: this.executor,
         image: spec.image ?? images[spec.family].image,
         logBus: this.logBus,
-        labels: { [LABELS.managed]: "true", [LABELS.project]: this.root, [LABELS.emulator]: this.id },
+        labels: this.labels,
       };
       const existing = this.pools.get(spec.name);
       if (existing) {

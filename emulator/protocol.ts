@@ -7,6 +7,7 @@ import type { InvokeResult } from "./invoke/invokeResult";
 import type { LogRecord, LogStream } from "./logs/logRecord";
 import type { InstanceInfo, PoolSnapshot } from "./pool/functionPool";
 import type { Dialect, SourceLocation, TriggerSpec } from "./project/spec";
+import type { DebugSessionInfo } from "./debug/debugSessions";
 
 export type { FailureKind, FunctionError, InvokeResult, LogRecord, LogStream, InstanceInfo, PoolSnapshot, TriggerSpec };
 
@@ -200,6 +201,8 @@ export interface AsyncEventInfo {
   deadAt?: number;
 }
 
+export type { DebugSessionInfo } from "./debug/debugSessions";
+
 export interface SubscriptionResult {
   subscriptionId: string;
 }
@@ -239,6 +242,9 @@ export const Requests = {
   topicsPublish: new RequestType<{ topic: string; messages: string[]; subject?: string }, { subscribers: number }, void>("topics.publish"),
   asyncList: new RequestType<{ function?: string }, { pending: AsyncEventInfo[]; dead: AsyncEventInfo[] }, void>("async.list"),
   asyncReplay: new RequestType<{ id: string }, { replayed: boolean }, void>("async.replay"),
+  debugStart: new RequestType<{ function: string }, DebugSessionInfo, void>("debug.start"),
+  debugStop: new RequestType<{ sessionId: string }, { stopped: boolean }, void>("debug.stop"),
+  debugList: new RequestType0<{ sessions: DebugSessionInfo[] }, void>("debug.list"),
   eventsSamples: new RequestType<{ function?: string }, { samples: SampleEvent[] }, void>("events.samples"),
   emulatorStatus: new RequestType0<EmulatorStatus, void>("emulator.status"),
   emulatorShutdown: new RequestType0<{ ok: boolean }, void>("emulator.shutdown"),
@@ -265,4 +271,5 @@ export const ErrorCodes = {
   InternalError: -32603,
   UnknownFunction: -32001,
   ShuttingDown: -32002,
+  DebugFailed: -32003,
 } as const;

@@ -17,6 +17,8 @@ const POOL_NOTIFY_INTERVAL_MS = 50;
 export class ControlSession {
   private readonly cleanups: (() => void)[] = [];
   private readonly subscriptions = new Map<string, () => void>();
+  /** Debug sessions end with the client that started them. */
+  private readonly id = newId();
 
   constructor(private readonly connection: MessageConnection, private readonly socket: WebSocket, private readonly daemon: Daemon) {
     this.registerRequests();
@@ -26,6 +28,7 @@ export class ControlSession {
   }
 
   dispose(): void {
+    void this.daemon.emulator.debugSessions.stopOwnedBy(this.id);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     for (const unsubscribe of this.subscriptions.values()) unsubscribe();
     this.subscriptions.clear();
@@ -89,6 +92,19 @@ export class ControlSession {
       if (name !== undefined) this.requireFunction(name);
       return daemon.costEstimate(name, params.oneOf("provider", ["scf", "aws"] as const));
     });
+    connection.onRequest(Requests.debugStart, async (raw) => {
+      const name = new Params("debug.start", raw, true).required<string>("function", "string");
+      this.requireFunction(name);
+      try {
+        return await emulator.debugSessions.start(emulator.getFunction(name), this.id);
+      } catch (error) {
+        throw new ResponseError(ErrorCodes.DebugFailed, `cannot debug ${name}: ${(error as Error).message}`);
+      }
+    });
+    connection.onRequest(Requests.debugStop, async (raw) => ({
+      stopped: await emulator.debugSessions.stop(new Params("debug.stop", raw, true).required<string>("sessionId", "string")),
+    }));
+    connection.onRequest(Requests.debugList, () => ({ sessions: emulator.debugSessions.list() }));
     connection.onRequest(Requests.triggersList, () => daemon.triggers());
     connection.onRequest(Requests.timersSetEnabled, (raw) => {
       const params = new Params("timers.setEnabled", raw, true);

@@ -11,7 +11,7 @@ import { platformLines } from "../logs/platformLines";
 import type { FunctionSpec } from "../project/spec";
 import type { Invocation } from "./invocation";
 import { RuntimeApiServer, type RuntimeResult, type ShimLogLine } from "./runtimeApiServer";
-import { functionArn, runtimeCommand, runtimeEnv } from "./runtimeEnv";
+import { debugEnv, functionArn, runtimeCommand, runtimeEnv, type DebugListen } from "./runtimeEnv";
 
 export type InstanceState = "starting" | "idle" | "busy" | "stopping" | "stopped";
 
@@ -29,7 +29,15 @@ interface InFlight {
 
 export interface InstanceEvents {
   state: [InstanceState];
+  /** The debugger listens (debug instances only). */
+  debugReady: [];
+  /** A line of the runtime's own output (not through the shim). */
+  rawLine: [string];
 }
+
+/** Waiting for a person at a breakpoint is not an init failure: debug instances wait this long. */
+const DEBUG_INIT_LIMIT_MS = 30 * 60_000;
+const DEBUG_LISTENING = /^(Debugger listening on ws:\/\/|faasbox: debugpy listening on )/;
 
 /**
  * One warm runtime: a container or process of a function, with its own runtime API.
@@ -56,6 +64,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private initTimer?: NodeJS.Timeout;
   private readonly partialLines: Record<string, string> = { stdout: "", stderr: "" };
   private readonly outputTail: string[] = [];
+  private debugExitStatus?: number;
 
   constructor(
     readonly spec: FunctionSpec,
@@ -63,6 +72,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
     private readonly image: string,
     private readonly logBus: LogBus,
     private readonly labels: Record<string, string>,
+    readonly debug?: DebugListen,
   ) {
     super();
     this.api = new RuntimeApiServer({
@@ -78,15 +88,15 @@ export class Instance extends EventEmitter<InstanceEvents> {
   async start(): Promise<void> {
     const port = await this.api.listen(this.executor.runtimeApiHost === "127.0.0.1" ? "127.0.0.1" : "0.0.0.0");
     const codeRoot = this.executor.codeRootFor(this.spec);
-    const env = runtimeEnv({ spec: this.spec, codeRoot, apiHost: this.executor.runtimeApiHost, apiPort: port, instanceId: this.id });
+    const env = { ...runtimeEnv({ spec: this.spec, codeRoot, apiHost: this.executor.runtimeApiHost, apiPort: port, instanceId: this.id }), ...debugEnv(this.debug) };
     this.launchStartedAt = performance.now();
-    this.initTimer = setTimeout(() => this.onInitTimeout(), Math.max(INIT_LIMIT_MS, this.spec.timeoutSec * 1000));
+    this.initTimer = setTimeout(() => this.onInitTimeout(), this.initLimitMs);
     this.launching = this.executor.launch({
       instanceId: this.id,
       spec: this.spec,
       image: this.image,
       env,
-      command: runtimeCommand(this.spec, this.executor.shimRoot, codeRoot),
+      command: runtimeCommand(this.spec, this.executor.shimRoot, codeRoot, this.debug),
       codeRoot,
       labels: { ...this.labels, [LABELS.function]: this.spec.name, [LABELS.instance]: this.id },
       onOutput: (stream, chunk) => this.onRawOutput(stream, chunk),
@@ -170,7 +180,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
     const deadline = Date.now() + this.spec.timeoutSec * 1000;
     const inFlight: InFlight = { invocation, deliveredAt: performance.now(), cold, logs: [] };
     this.inFlight = inFlight;
-    inFlight.timer = setTimeout(() => this.onTimeout(inFlight), this.spec.timeoutSec * 1000);
+    // While a debugger is attached the timeout is suspended: a person is stepping through.
+    if (!this.debug) inFlight.timer = setTimeout(() => this.onTimeout(inFlight), this.spec.timeoutSec * 1000);
     this.publish("system", platformLines.start(this.spec.dialect, invocation.requestId), invocation.requestId);
     const headers: Record<string, string | number> = {
       "Content-Type": "application/json",
@@ -237,7 +248,12 @@ export class Instance extends EventEmitter<InstanceEvents> {
     if (this.ready) return;
     this.failAndStop({
       kind: "init",
-      error: { errorType: "Runtime.InitTimeout", errorMessage: `the runtime did not become ready within ${Math.max(INIT_LIMIT_MS, this.spec.timeoutSec * 1000) / 1000} s${this.tailHint()}` },
+      error: {
+        errorType: "Runtime.InitTimeout",
+        errorMessage: this.debug
+          ? `the debugger never continued into the function within ${this.initLimitMs / 60_000} minutes${this.tailHint()}`
+          : `the runtime did not become ready within ${this.initLimitMs / 1000} s${this.tailHint()}`,
+      },
     });
   }
 
@@ -247,7 +263,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
     this.failAndStop({ kind: "init", error: this.initError });
   }
 
-  private onExit(info: ExitInfo): void {
+  private onExit(exit: ExitInfo): void {
+    const info = this.debugExitStatus === undefined ? exit : { ...exit, exitCode: this.debugExitStatus, signal: undefined };
     clearTimeout(this.initTimer);
     this.flushPartialLines();
     const inFlight = this.inFlight;
@@ -312,7 +329,21 @@ export class Instance extends EventEmitter<InstanceEvents> {
     }
   }
 
+  private onDebugLine(line: string): void {
+    if (DEBUG_LISTENING.test(line)) this.emit("debugReady");
+    const exiting = /^faasbox: process exiting with status (\d+)/.exec(line);
+    if (exiting) this.debugExitStatus = Number(exiting[1]);
+    // Node holds an exiting process until the debugger disconnects: it has exited for us.
+    if (/Waiting for the debugger to disconnect/.test(line)) void this.launched?.kill();
+  }
+
+  private get initLimitMs(): number {
+    return this.debug ? DEBUG_INIT_LIMIT_MS : Math.max(INIT_LIMIT_MS, this.spec.timeoutSec * 1000);
+  }
+
   private rawLine(stream: "stdout" | "stderr", line: string): void {
+    if (this.debug) this.onDebugLine(line);
+    this.emit("rawLine", line);
     this.outputTail.push(line);
     if (this.outputTail.length > OUTPUT_TAIL_LINES) this.outputTail.shift();
     const inFlight = this.inFlight;

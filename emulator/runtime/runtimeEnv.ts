@@ -66,14 +66,33 @@ export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId }: Run
   return { ...common, ...platform, ...user };
 }
 
-/** The command that starts the runtime: our shim for Node and Python, the user's bootstrap otherwise. */
-export function runtimeCommand(spec: FunctionSpec, shimRoot: string, codeRoot: string): string[] {
+/** A debugger listening inside the instance, on the host's loopback (host networking). */
+export interface DebugListen {
+  port: number;
+}
+
+/**
+ * The command that starts the runtime: our shim for Node and Python, the user's bootstrap
+ * otherwise. With `debug`, Node's inspector breaks before any user code runs (so
+ * breakpoints in module scope bind) and Python's shim starts debugpy (see bootstrap.py).
+ */
+export function runtimeCommand(spec: FunctionSpec, shimRoot: string, codeRoot: string, debug?: DebugListen): string[] {
   switch (spec.family) {
     case "nodejs":
-      return ["node", `${shimRoot}/node/bootstrap.js`];
+      return debug
+        ? ["node", `--inspect-brk=127.0.0.1:${debug.port}`, `${shimRoot}/node/bootstrap.js`]
+        : ["node", `${shimRoot}/node/bootstrap.js`];
     case "python":
-      return ["python3", "-u", `${shimRoot}/python/bootstrap.py`];
+      return debug
+        ? ["python3", "-u", "-Xfrozen_modules=off", `${shimRoot}/python/bootstrap.py`]
+        : ["python3", "-u", `${shimRoot}/python/bootstrap.py`];
     case "custom":
       return [`${codeRoot}/bootstrap`];
   }
+}
+
+/** The environment a debug instance adds. */
+export function debugEnv(debug: DebugListen | undefined): Record<string, string> {
+  // PYDEVD_DISABLE_FILE_VALIDATION silences debugpy's frozen-modules warning.
+  return debug ? { FAASBOX_DEBUG_PORT: String(debug.port), PYDEVD_DISABLE_FILE_VALIDATION: "1" } : {};
 }

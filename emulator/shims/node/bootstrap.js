@@ -274,6 +274,8 @@ function writeQueuedLogsSync() {
 async function main() {
   patchConsole();
   process.on('exit', writeQueuedLogsSync);
+  // Under a debugger Node does not exit until the debugger lets go; say the status first.
+  if (env.FAASBOX_DEBUG_PORT) process.on('exit', (code) => fs.writeSync(2, `faasbox: process exiting with status ${code}\n`));
   let handler;
   try {
     handler = await loadHandler(env._HANDLER);

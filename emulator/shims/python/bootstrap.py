@@ -243,12 +243,27 @@ def post_result_and_next(shipper, request_id, ok, value):
     return invocations.call("POST", f"/faasbox/v1/invocation/{request_id}/{kind}/next", body, headers)
 
 
+def start_debugger(port):
+    """Listens for a Debug Adapter Protocol client and waits for it before any user code is
+    imported, so breakpoints at module level bind too. The line on fd 2 tells the emulator
+    the debugger is ready (no port polling)."""
+    try:
+        import debugpy
+    except ImportError as error:
+        raise InitError("Runtime.DebuggerMissing", f"debugpy is not installed in this runtime image ({error}); use an image with debugpy (pip install debugpy) to debug Python functions") from error
+    debugpy.listen(("127.0.0.1", port))
+    os.write(2, f"faasbox: debugpy listening on 127.0.0.1:{port}\n".encode())
+    debugpy.wait_for_client()
+
+
 def main():
     global current_request_id
     shipper = LogShipper()
     sys.stdout = LineWriter("stdout", shipper)
     sys.stderr = LineWriter("stderr", shipper)
     try:
+        if ENV.get("FAASBOX_DEBUG_PORT"):
+            start_debugger(int(ENV["FAASBOX_DEBUG_PORT"]))
         handler = load_handler(ENV.get("_HANDLER"))
     except Exception as error:  # noqa: BLE001 - every import failure is an init error
         error_type = error.error_type if isinstance(error, InitError) else "Runtime.ImportModuleError"

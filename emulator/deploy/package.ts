@@ -1,0 +1,62 @@
+import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { FunctionSpec } from "../project/spec";
+import { collectFiles } from "./collectFiles";
+import { DeployError } from "./errors";
+import { missingHandlerWarning } from "./handlerCheck";
+import type { PackagedFunction } from "./types";
+import { writeDeterministicZip } from "./zipWriter";
+
+export interface PackageOptions {
+  /**
+   * The project folder: ignore files from here down to the code folder apply. By default
+   * the folder of the function's manifest.
+   */
+  projectRoot?: string;
+}
+
+/**
+ * Zips a function's code folder the way it is deployed: without what .gitignore and
+ * .faasboxignore leave out, without .git, .faasbox, node_modules/.cache and development-only
+ * packages, and byte for byte the same for the same files (see zipWriter), so its sha256
+ * tells whether the cloud already has this code.
+ */
+export async function packageFunction(spec: FunctionSpec, options: PackageOptions = {}): Promise<PackagedFunction> {
+  const codeDir = resolve(spec.codeDir);
+  if (!isFolder(codeDir)) {
+    throw new DeployError(
+      "config",
+      `${spec.name}: the code folder ${codeDir} does not exist; fix the code path (CodeUri or src) in ${spec.source.file}:${spec.source.line}`,
+    );
+  }
+  const projectRoot = resolve(options.projectRoot ?? dirname(spec.source.file));
+  const collected = collectFiles(codeDir, projectRoot);
+  if (collected.entries.length === 0) {
+    throw new DeployError(
+      "config",
+      `${spec.name}: nothing to deploy, every file under ${codeDir} is left out; check .gitignore and .faasboxignore there and in the folders above it`,
+    );
+  }
+  const zip = await writeDeterministicZip(collected.entries);
+  const files = collected.entries.map((entry) => entry.path);
+  const warnings = [...collected.warnings];
+  const missing = missingHandlerWarning(spec, files);
+  if (missing) warnings.push(missing);
+  return {
+    zip,
+    sha256: createHash("sha256").update(zip).digest("hex"),
+    files,
+    size: zip.length,
+    unzippedSize: collected.entries.reduce((total, entry) => total + entry.size, 0),
+    warnings,
+  };
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,114 @@
+// Breakpoints in functions running in containers, through the real debug protocols:
+// Chrome DevTools Protocol (Node's inspector) and the Debug Adapter Protocol (debugpy).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { Emulator } from "../../emulator/emulator";
+import { CdpClient } from "../helpers/cdpClient";
+import { DapClient } from "../helpers/dapClient";
+import { leftoverContainers, requireDocker } from "../helpers/docker";
+import { startEmulator } from "../helpers/emulator";
+
+describe("debugging (docker executor)", () => {
+  let emulator: Emulator;
+  before(async () => {
+    await requireDocker();
+    emulator = await startEmulator("runtime", { executor: "docker" });
+  });
+  after(() => emulator?.shutdown());
+
+  test("Node: a CDP client stops at breakpoints in module scope and in the handler, then the invoke completes", async () => {
+    const session = await emulator.debugSessions.start(emulator.getFunction("node-cjs"), "test");
+    assert.equal(session.protocol, "node");
+    assert.equal(session.remoteRoot, "/var/task");
+    const cdp = await CdpClient.connect(session.port);
+    try {
+      await cdp.send("Runtime.enable");
+      await cdp.send("Debugger.enable");
+      await cdp.send("Debugger.setBreakpointByUrl", { urlRegex: "cjs\\.js$", lineNumber: 3 }); // exports.handler = … (module scope)
+      await cdp.send("Debugger.setBreakpointByUrl", { urlRegex: "cjs\\.js$", lineNumber: 4 }); // first line of the handler
+      await cdp.send("Runtime.runIfWaitingForDebugger");
+      const start = await cdp.next("Debugger.paused");
+      assert.equal(start.reason, "Break on start", "the inspector breaks before any user code runs");
+      await cdp.send("Debugger.resume");
+      const moduleScope = await cdp.next("Debugger.paused");
+      assert.deepEqual(cdp.where(moduleScope.callFrames[0]), { url: "file:///var/task/cjs.js", line: 3 });
+      await cdp.send("Debugger.resume");
+
+      const invoked = emulator.invoke("node-cjs", { debug: "me" });
+      const inHandler = await cdp.next("Debugger.paused");
+      assert.deepEqual(cdp.where(inHandler.callFrames[0]), { url: "file:///var/task/cjs.js", line: 4 });
+      await cdp.send("Debugger.resume");
+      const result = await invoked;
+      assert.equal(result.ok, true, JSON.stringify(result.error));
+      assert.deepEqual((result.result as any).event, { debug: "me" });
+
+      // The debug instance serves the next invocations too, while the session lasts.
+      const again = emulator.invoke("node-cjs", { n: 2 });
+      await cdp.next("Debugger.paused");
+      await cdp.send("Debugger.resume");
+      assert.equal((await again).instanceId, result.instanceId);
+    } finally {
+      cdp.close();
+      await emulator.debugSessions.stop(session.sessionId);
+    }
+    const after = await emulator.invoke("node-cjs", {});
+    assert.equal(after.ok, true, "after the session, invocations run on the pool again");
+  });
+
+  test("Python: a DAP client (debugpy) stops at a breakpoint mapped to the workspace file, then the invoke completes", async () => {
+    const spec = emulator.getFunction("python-aws");
+    const session = await emulator.debugSessions.start(spec, "test");
+    assert.equal(session.protocol, "python");
+    const dap = await DapClient.connect(session.port);
+    const file = join(spec.codeDir, "app.py");
+    try {
+      await dap.request("initialize", { adapterID: "faasbox", pathFormat: "path", linesStartAt1: true, columnsStartAt1: true });
+      const attached = dap.request("attach", { pathMappings: [{ localRoot: session.localRoot, remoteRoot: session.remoteRoot }], justMyCode: true });
+      await dap.next("initialized");
+      const { breakpoints } = await dap.request("setBreakpoints", { source: { path: file }, breakpoints: [{ line: 7 }] });
+      assert.equal(breakpoints[0].line, 7);
+      await dap.request("configurationDone");
+      await attached;
+
+      const invoked = emulator.invoke("python-aws", { debug: "py" });
+      const stopped = await dap.next("stopped");
+      assert.equal(stopped.reason, "breakpoint");
+      const { stackFrames } = await dap.request("stackTrace", { threadId: stopped.threadId });
+      assert.equal(stackFrames[0].source.path, file, "the frame is the workspace file, not the container path");
+      assert.equal(stackFrames[0].line, 7);
+      await dap.request("continue", { threadId: stopped.threadId });
+      const result = await invoked;
+      assert.equal(result.ok, true, JSON.stringify(result.error));
+      assert.deepEqual((result.result as any).event, { debug: "py" });
+    } finally {
+      dap.close();
+      await emulator.debugSessions.stop(session.sessionId);
+    }
+  });
+
+  test("debugging a custom runtime is refused with the reason", async () => {
+    await assert.rejects(emulator.debugSessions.start(emulator.getFunction("custom-aws"), "test"), /custom runtime: Faasbox can debug Node\.js and Python functions/);
+  });
+
+  test("a function that crashes while debugged reports the crash, and the session ends", async () => {
+    const session = await emulator.debugSessions.start(emulator.getFunction("node-exit"), "test");
+    const cdp = await CdpClient.connect(session.port);
+    try {
+      await cdp.send("Debugger.enable");
+      await cdp.send("Runtime.runIfWaitingForDebugger");
+      await cdp.next("Debugger.paused");
+      await cdp.send("Debugger.resume");
+      const result = await emulator.invoke("node-exit", {});
+      assert.equal(result.errorKind, "exit");
+      assert.match(result.error!.errorMessage, /exit status 3/);
+      assert.equal(emulator.debugSessions.list().some((s) => s.sessionId === session.sessionId), false);
+    } finally {
+      cdp.close();
+    }
+  });
+});
+
+test("no container is left once the emulators have shut down", async () => {
+  assert.deepEqual((await leftoverContainers(await requireDocker())).map((c) => c.Names), []);
+});

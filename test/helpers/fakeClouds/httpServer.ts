@@ -1,0 +1,40 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => Promise<void> | void;
+
+export interface RunningServer {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** An HTTP server on a free loopback port whose handler gets the whole body at once. */
+export async function startHttpServer(handler: Handler): Promise<RunningServer> {
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      Promise.resolve(handler(req, Buffer.concat(chunks), res)).catch((error: unknown) => {
+        res.writeHead(500, { "content-type": "text/plain" });
+        res.end(`fake cloud crashed: ${(error as Error).stack ?? String(error)}`);
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The first value of a header, as Node gives them (lower-case names). */
+export function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
