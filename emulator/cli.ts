@@ -6,6 +6,7 @@ import { START_USAGE, startCommand } from "./cli/start";
 import { STATUS_USAGE, statusCommand } from "./cli/status";
 import { LOGS_USAGE, logsCommand } from "./cli/logs";
 import { EVENT_USAGE, eventCommand } from "./cli/event";
+import { DEPLOY_USAGE, PACKAGE_USAGE, deployCommand, packageCommand } from "./cli/deploy";
 import { DLQ_USAGE, PUBLISH_USAGE, TIMERS_USAGE, dlqCommand, publishCommand, timersCommand } from "./cli/triggers";
 
 const HELP = `faasbox ${FAASBOX_VERSION}: run SCF and Lambda functions locally in warm Docker containers
@@ -27,6 +28,10 @@ Commands:
       ${TIMERS_USAGE}
   dlq                 list asynchronous events that failed every retry; replay one
       ${DLQ_USAGE}
+  package             build the deterministic zip a deploy uploads, and check the provider's size limits
+      ${PACKAGE_USAGE}
+  deploy              create or update functions in Tencent Cloud SCF or AWS Lambda (plan first)
+${DEPLOY_USAGE}
   event               print a sample event of a trigger type in a cloud's shape
       ${EVENT_USAGE}
   doctor              check Node.js, the Docker engine and the runtime images, and say what to fix
@@ -48,6 +53,8 @@ const COMMANDS: Record<string, Command> = {
   publish: publishCommand,
   timers: timersCommand,
   dlq: dlqCommand,
+  package: packageCommand,
+  deploy: deployCommand,
 };
 
 export async function runCli(argv: string[]): Promise<number> {

@@ -1,8 +1,8 @@
-// One esbuild script for every bundle: the extension (vscode external), the emulator
-// daemon and the CLI. `--watch` rebuilds on change, `--production` minifies,
+// One esbuild script for every bundle: the extension (vscode external) and the CLI,
+// which is also the emulator daemon (dist/emulator.js). `--watch` rebuilds on change, `--production` minifies,
 // `--tests` also bundles the suite that runs inside the VS Code extension host.
 import * as esbuild from "esbuild";
-import { cpSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 
 const args = new Set(process.argv.slice(2));
 const production = args.has("--production");
@@ -21,13 +21,20 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: { extension: "extension/extension.ts" }, outdir: "dist" },
-  { ...common, entryPoints: { emulator: "emulator/main.ts" }, outdir: "dist" },
   { ...common, entryPoints: { cli: "emulator/cliMain.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
 ];
 if (args.has("--tests")) {
   // Each suite file stays its own module: mocha loads them after defining describe/it.
   const suites = readdirSync("test/vscode/suite").filter((f) => f.endsWith(".ts")).map((f) => `test/vscode/suite/${f}`);
   builds.push({ ...common, external: [...common.external, "mocha"], entryPoints: suites, outdir: "out/test/vscode" });
+}
+
+/**
+ * dist/emulator.js, the daemon the extension spawns, is the CLI's `start`: a two-line
+ * entry instead of a second copy of the whole bundle (the SDKs make it large).
+ */
+function writeEmulatorEntry() {
+  writeFileSync("dist/emulator.js", '#!/usr/bin/env node\n"use strict";\n// `faasbox start …`: the emulator daemon, as the extension runs it.\nprocess.argv.splice(2, 0, "start");\nrequire("./cli.js");\n');
 }
 
 function copyShims() {
@@ -39,9 +46,11 @@ function copyShims() {
 
 if (args.has("--watch")) {
   copyShims();
+  writeEmulatorEntry();
   for (const options of builds) await (await esbuild.context(options)).watch();
   console.log("watching for changes");
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
   copyShims();
+  writeEmulatorEntry();
 }
