@@ -19,6 +19,8 @@ export interface CommandArgs {
   "faasbox.function.invoke": [target?: FunctionTarget, event?: unknown];
   "faasbox.function.openInvokePanel": [target?: FunctionTarget];
   "faasbox.function.showLogs": [target?: FunctionTarget];
+  "faasbox.function.debug": [target?: FunctionTarget, event?: unknown];
+  "faasbox.pickFunction": [];
   "faasbox.logs.showRequest": [functionName: string, requestId: string];
   "faasbox.function.new": [];
   "faasbox.metrics.show": [];
@@ -30,6 +32,7 @@ export interface CommandArgs {
 
 export interface CommandResults {
   "faasbox.function.invoke": InvokeResult | undefined;
+  "faasbox.function.debug": boolean;
 }
 
 export type CommandId = keyof CommandArgs;

@@ -8,6 +8,7 @@ import { SavedEvents } from "./model/savedEvents";
 import { newFunction } from "./newFunction";
 import { readSettings } from "./settings";
 import { FunctionsTreeProvider, type TreeNode } from "./views/functionsTree";
+import { DEBUG_TYPE, FaasboxDebugAdapterFactory, FaasboxDebugConfigurationProvider, type FaasboxDebugConfiguration } from "./debug/debugProvider";
 import { HandlerCodeLensProvider } from "./views/handlerCodeLens";
 import { LogChannels, REQUEST_LOG_SCHEME, RequestLogDocuments } from "./views/logChannels";
 import { registerStatusBar } from "./views/statusBar";
@@ -88,6 +89,34 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
     if (!(await startLoudly(manager))) return undefined;
     const panel = InvokePanel.show(panelDeps, name);
     return panel.invoke(event === undefined ? undefined : JSON.stringify(event, null, 2));
+  });
+  // Debugging: a `faasbox` launch starts a debug instance, the matching debugger attaches,
+  // and the event is invoked at once (it waits in the instance until the debugger lets it run).
+  const debugProvider = new FaasboxDebugConfigurationProvider(manager, panelDeps.savedEvents, (config, info) => {
+    const panel = InvokePanel.show(panelDeps, info.function);
+    const eventText = config.event === undefined ? undefined : JSON.stringify(config.event, null, 2);
+    void panel.invoke(eventText).catch(() => undefined);
+  });
+  context.subscriptions.push(
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, debugProvider),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new FaasboxDebugAdapterFactory()),
+    vscode.debug.onDidTerminateDebugSession((session) => {
+      const info = (session.configuration as FaasboxDebugConfiguration).faasboxSession;
+      if (info) void manager.request(Requests.debugStop, { sessionId: info.sessionId }).catch(() => undefined);
+    }),
+  );
+  registerCommand(context, "faasbox.pickFunction", () => resolveTarget(undefined));
+  registerCommand(context, "faasbox.function.debug", async (target, event) => {
+    const name = await resolveTarget(target);
+    if (!name || !(await startLoudly(manager))) return false;
+    const panelEvent = InvokePanel.get(name)?.currentEventText;
+    const config: FaasboxDebugConfiguration = {
+      type: DEBUG_TYPE, request: "launch", name: `Debug ${name}`, function: name,
+      event: event ?? (panelEvent ? JSON.parse(panelEvent) : {}),
+    };
+    debugProvider.lastNodeAttach = undefined;
+    const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], config);
+    return started || ((await debugProvider.lastNodeAttach) ?? false);
   });
   registerCommand(context, "faasbox.function.showLogs", async (target) => {
     const name = await resolveTarget(target);

@@ -37,7 +37,7 @@ function definitionLine(document: vscode.TextDocument, name: string, family: "no
   return undefined;
 }
 
-/** "Invoke | Logs" above each handler the manifests name. */
+/** "Invoke | Debug | Logs" above each handler the manifests name. */
 export class HandlerCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -61,6 +61,7 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider {
       const range = new vscode.Range(line, 0, line, 0);
       lenses.push(
         new vscode.CodeLens(range, { title: `$(play) Invoke ${fn.name}`, command: "faasbox.function.invoke", arguments: [fn.name] }),
+        new vscode.CodeLens(range, { title: "$(debug-alt) Debug", command: "faasbox.function.debug", arguments: [fn.name] }),
         new vscode.CodeLens(range, { title: "$(output) Logs", command: "faasbox.function.showLogs", arguments: [fn.name] }),
       );
     }

@@ -26,7 +26,7 @@ export interface Workbench {
  * (`grep` narrows it) and waits for the suite's results. The workbench stays open,
  * as the suite left it, until close().
  */
-export async function openWorkbench(grep?: string): Promise<Workbench> {
+export async function openWorkbench(grep?: string, onSignal: (name: string, page: Page) => Promise<void> = async () => {}): Promise<Workbench> {
   const suiteIndex = join(REPO_ROOT, "out", "test", "vscode", "index.js");
   assert.ok(existsSync(suiteIndex), `${suiteIndex} is missing: build with 'node scripts/build.mjs --tests'`);
   const work = mkdtempSync(join(tmpdir(), "faasbox-vscode-"));
@@ -57,7 +57,16 @@ export async function openWorkbench(grep?: string): Promise<Workbench> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(url);
     const deadline = Date.now() + 240_000;
+    const handled = new Set<string>();
     while (!existsSync(resultsFile)) {
+      // The in-host suite can ask for something done on the page mid-test (signalDriver).
+      for (const name of ["paused"]) {
+        if (!handled.has(name) && existsSync(`${resultsFile}.${name}`)) {
+          handled.add(name);
+          await onSignal(name, page).catch(() => undefined);
+          writeFileSync(`${resultsFile}.${name}.done`, "");
+        }
+      }
       assert.ok(Date.now() < deadline, `the extension host wrote no results within 240 s. code-server said:\n${codeServer.output().slice(-4000)}`);
       await new Promise((r) => setTimeout(r, 500));
     }

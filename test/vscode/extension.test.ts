@@ -16,9 +16,11 @@ after(async () => {
 });
 
 test("the extension's suite passes inside a real VS Code, and a user can invoke from the panel", { timeout: 300_000 }, async () => {
-  workbench = await openWorkbench();
-  const { page, results } = workbench;
   mkdirSync(ARTIFACTS, { recursive: true });
+  workbench = await openWorkbench(undefined, async (name, page) => {
+    if (name === "paused") await page.screenshot({ path: join(ARTIFACTS, "vscode-debug-paused.png") });
+  });
+  const { page, results } = workbench;
   await page.waitForTimeout(1500); // let the view finish painting
   await page.screenshot({ path: join(ARTIFACTS, "vscode-workbench.png") });
   assert.deepEqual(results.failures, [], results.failures.map((f) => `${f.title}\n${f.error}`).join("\n\n"));
