@@ -9,6 +9,7 @@ import { containerStartFloor } from "./containerFloor";
 import { emulatorBench, type Row } from "./emulatorBench";
 import { activationBench } from "./activationBench";
 import { gatewayBench } from "./gatewayBench";
+import { debugBench } from "./debugBench";
 import { machine, ms, percentile } from "./stats";
 
 async function main(): Promise<void> {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   rows.push({ name: "container create+start+exit (node -e 0), p50", value: ms(percentile(floor, 50)) });
   rows.push({ name: "container create+start+exit (node -e 0), p95", value: ms(percentile(floor, 95)) });
   rows.push(...(await emulatorBench()));
+  rows.push(...(await debugBench()));
   rows.push(...(await gatewayBench()));
   rows.push(await activationBench());
   const vsix = join(REPO_ROOT, "dist", "faasbox.vsix");

@@ -1,0 +1,60 @@
+import { join } from "node:path";
+import { Emulator } from "../../emulator/emulator";
+import { CdpClient } from "../helpers/cdpClient";
+import { DapClient } from "../helpers/dapClient";
+import { copyFixture } from "../helpers/emulator";
+import type { Row } from "./emulatorBench";
+import { ms, percentile } from "./stats";
+
+const RUNS = 5;
+
+/** From "debug this function" to the debugger stopped at a breakpoint in the handler, with real protocol clients. */
+export async function debugBench(): Promise<Row[]> {
+  const emulator = await Emulator.create({ root: copyFixture("runtime"), executor: "docker", watch: false });
+  const node: number[] = [];
+  const python: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      const session = await emulator.debugSessions.start(emulator.getFunction("node-cjs"), "bench");
+      const cdp = await CdpClient.connect(session.port);
+      await cdp.send("Debugger.enable");
+      await cdp.send("Debugger.setBreakpointByUrl", { urlRegex: "cjs\\.js$", lineNumber: 4 });
+      await cdp.send("Runtime.runIfWaitingForDebugger");
+      await cdp.next("Debugger.paused"); // break on start
+      await cdp.send("Debugger.resume");
+      const invoked = emulator.invoke("node-cjs", {});
+      await cdp.next("Debugger.paused");
+      node.push(performance.now() - started);
+      await cdp.send("Debugger.resume");
+      await invoked;
+      cdp.close();
+      await emulator.debugSessions.stop(session.sessionId);
+    }
+    const spec = emulator.getFunction("python-aws");
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      const session = await emulator.debugSessions.start(spec, "bench");
+      const dap = await DapClient.connect(session.port);
+      await dap.request("initialize", { adapterID: "faasbox", pathFormat: "path", linesStartAt1: true, columnsStartAt1: true });
+      const attached = dap.request("attach", { pathMappings: [{ localRoot: session.localRoot, remoteRoot: session.remoteRoot }] });
+      await dap.next("initialized");
+      await dap.request("setBreakpoints", { source: { path: join(spec.codeDir, "app.py") }, breakpoints: [{ line: 7 }] });
+      await dap.request("configurationDone");
+      await attached;
+      const invoked = emulator.invoke("python-aws", {});
+      const stopped = await dap.next("stopped");
+      python.push(performance.now() - started);
+      await dap.request("continue", { threadId: stopped.threadId });
+      await invoked;
+      dap.close();
+      await emulator.debugSessions.stop(session.sessionId);
+    }
+  } finally {
+    await emulator.shutdown();
+  }
+  return [
+    { name: "debug start → breakpoint hit, Node (CDP), p50", value: ms(percentile(node, 50)) },
+    { name: "debug start → breakpoint hit, Python (DAP, debugpy), p50", value: ms(percentile(python, 50)) },
+  ];
+}
