@@ -1,6 +1,8 @@
 import * as vscode from "vscode";
 import type { InvokeResult } from "../emulator/protocol";
 import type { TreeNode } from "./views/functionsTree";
+import type { AwsCredentialInput, DeployTarget, ScfCredentialInput } from "../emulator/deploy";
+import type { DeployOptions } from "./deploy/deployCommand";
 
 /** A function as commands receive it: its name (CodeLens, API), a tree item, or nothing (palette: pick one). */
 export type FunctionTarget = string | TreeNode | undefined;
@@ -21,6 +23,8 @@ export interface CommandArgs {
   "faasbox.function.showLogs": [target?: FunctionTarget];
   "faasbox.function.debug": [target?: FunctionTarget, event?: unknown];
   "faasbox.pickFunction": [];
+  "faasbox.function.deploy": [target?: FunctionTarget, options?: DeployOptions];
+  "faasbox.cloud.setCredentials": [target?: DeployTarget, credentials?: ScfCredentialInput | AwsCredentialInput];
   "faasbox.logs.showRequest": [functionName: string, requestId: string];
   "faasbox.function.new": [];
   "faasbox.metrics.show": [];

@@ -6,6 +6,8 @@ import { EmulatorManager } from "./emulator/emulatorManager";
 import { FunctionsModel } from "./model/functionsModel";
 import { SavedEvents } from "./model/savedEvents";
 import { newFunction } from "./newFunction";
+import { CredentialStore, setCredentials } from "./deploy/credentials";
+import { deployFunction } from "./deploy/deployCommand";
 import { readSettings } from "./settings";
 import { FunctionsTreeProvider, type TreeNode } from "./views/functionsTree";
 import { DEBUG_TYPE, FaasboxDebugAdapterFactory, FaasboxDebugConfigurationProvider, type FaasboxDebugConfiguration } from "./debug/debugProvider";
@@ -117,6 +119,26 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
     debugProvider.lastNodeAttach = undefined;
     const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], config);
     return started || ((await debugProvider.lastNodeAttach) ?? false);
+  });
+  const credentials = new CredentialStore(context.secrets);
+  registerCommand(context, "faasbox.cloud.setCredentials", (target, given) => setCredentials(credentials, target, given));
+  registerCommand(context, "faasbox.function.deploy", async (target, options) => {
+    const name = await resolveTarget(target);
+    if (!name) return undefined;
+    try {
+      return await deployFunction(root, name, credentials, output, options);
+    } catch (error) {
+      if (error instanceof vscode.CancellationError) return undefined;
+      const kind = (error as { kind?: string }).kind;
+      const actions = kind === "credentials" ? ["Set Cloud Credentials", "Show Output"] : ["Show Output"];
+      output.appendLine(`deploy of ${name} failed: ${(error as Error).message}`);
+      // Not awaited: the command settles now; the buttons act whenever the user clicks.
+      void vscode.window.showErrorMessage(`Deploy of ${name} failed: ${(error as Error).message}`, ...actions).then((choice) => {
+        if (choice === "Set Cloud Credentials") void vscode.commands.executeCommand("faasbox.cloud.setCredentials");
+        if (choice === "Show Output") output.show();
+      });
+      throw error;
+    }
   });
   registerCommand(context, "faasbox.function.showLogs", async (target) => {
     const name = await resolveTarget(target);

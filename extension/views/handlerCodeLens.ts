@@ -63,6 +63,7 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider {
         new vscode.CodeLens(range, { title: `$(play) Invoke ${fn.name}`, command: "faasbox.function.invoke", arguments: [fn.name] }),
         new vscode.CodeLens(range, { title: "$(debug-alt) Debug", command: "faasbox.function.debug", arguments: [fn.name] }),
         new vscode.CodeLens(range, { title: "$(output) Logs", command: "faasbox.function.showLogs", arguments: [fn.name] }),
+        new vscode.CodeLens(range, { title: "$(cloud-upload) Deploy", command: "faasbox.function.deploy", arguments: [fn.name] }),
       );
     }
     return lenses;

@@ -1,0 +1,73 @@
+import * as vscode from "vscode";
+import { createDeployProvider, defaultTarget, formatBytes, packageFunction, redact, type DeployResult, type DeployTarget } from "../../emulator/deploy";
+import { formatPlan } from "../../emulator/deploy/formatPlan";
+import { loadProject } from "../../emulator/project/loadProject";
+import type { CredentialStore } from "./credentials";
+
+export interface DeployOptions {
+  target?: DeployTarget;
+  region?: string;
+  role?: string;
+  /** Skip the confirmation (automation, tests). */
+  yes?: boolean;
+}
+
+/**
+ * "Deploy": package the function, ask the cloud what would change, show that plan for
+ * confirmation, then apply it under a cancellable progress notification. Credentials
+ * come from VS Code's SecretStorage, else from each provider's usual environment
+ * variables and profile files.
+ */
+export async function deployFunction(root: string, name: string, store: CredentialStore, output: vscode.OutputChannel, options: DeployOptions = {}): Promise<DeployResult | undefined> {
+  const spec = loadProject(root).project.functions.find((f) => f.name === name);
+  if (!spec) throw new Error(`no function named ${name} in ${root}`);
+  const target = options.target ?? defaultTarget(spec);
+  const scfCredentials = target === "scf" ? await store.get("scf") : undefined;
+  const awsCredentials = target === "lambda" ? await store.get("lambda") : undefined;
+  const provider = createDeployProvider(target, {
+    region: options.region,
+    role: options.role ?? vscode.workspace.getConfiguration("faasbox").get<string>("deploy.lambdaRole") ?? undefined,
+    scfCredentials,
+    awsCredentials,
+  });
+  const cloud = target === "scf" ? "Tencent Cloud SCF" : "AWS Lambda";
+  const secrets = [scfCredentials?.secretId, scfCredentials?.secretKey, awsCredentials?.accessKeyId, awsCredentials?.secretAccessKey];
+  const safe = (text: string) => redact(text, secrets);
+
+  const planned = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning ${name} → ${cloud}` }, async (progress) => {
+    progress.report({ message: "packaging" });
+    const packaged = await packageFunction(spec, { projectRoot: root });
+    progress.report({ message: `${formatBytes(packaged.size)} zipped; asking ${cloud} what would change` });
+    return { packaged, plan: await provider.plan(spec, packaged) };
+  });
+  const { plan } = planned;
+  const text = formatPlan(plan);
+  output.appendLine(safe(text));
+  if (plan.blockers?.length) {
+    void vscode.window.showErrorMessage(`Cannot deploy ${name}: ${plan.blockers.join("; ")}`);
+    return undefined;
+  }
+  if (!options.yes) {
+    const summary = plan.action === "unchanged" ? "Nothing has changed." : `${plan.action === "create" ? "Create" : "Update"} ${name} in ${plan.region}${plan.codeChanged ? " (new code)" : " (same code)"}${plan.configChanges.length ? `; ${plan.configChanges.map((c) => c.field).join(", ")} change` : ""}.`;
+    const choice = await vscode.window.showInformationMessage(`Deploy ${name} to ${cloud}? ${summary}`, { modal: true, detail: safe(text) }, "Deploy");
+    if (choice !== "Deploy") return undefined;
+  }
+
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Deploying ${name} → ${cloud}`, cancellable: true },
+    async (progress, token) => {
+      if (token.isCancellationRequested) return undefined;
+      token.onCancellationRequested(() => output.appendLine("cancel requested: the cloud finishes the call in flight; nothing further is sent"));
+      const result = await provider.apply(plan, (message) => {
+        output.appendLine(safe(message));
+        progress.report({ message: safe(message) });
+        if (token.isCancellationRequested) throw new vscode.CancellationError();
+      });
+      output.appendLine(`deployed ${name}: ${result.consoleUrl}`);
+      void vscode.window.showInformationMessage(`Deployed ${name} to ${cloud}.`, "Open Console").then((choice) => {
+        if (choice) void vscode.env.openExternal(vscode.Uri.parse(result.consoleUrl));
+      });
+      return result;
+    },
+  );
+}
