@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import type { Executor } from "../executors/executor";
 import type { LogBus } from "../logs/logBus";
 import type { FunctionSpec } from "../project/spec";
 import { Instance } from "../runtime/instance";
 import type { Invocation, InvocationOutcome } from "../runtime/invocation";
+import { freePort } from "../util/freePort";
 
 /** How long the debugger may take to start listening before the session fails. */
 const LISTEN_TIMEOUT_MS = 30_000;
@@ -132,15 +132,4 @@ export class DebugSessions {
   async stopAll(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((id) => this.stop(id)));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
