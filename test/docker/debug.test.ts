@@ -109,6 +109,33 @@ describe("debugging (docker executor)", () => {
   });
 });
 
+describe("debugging (process executor)", () => {
+  test("Node: the inspector of a local process stops at the handler's breakpoint", async () => {
+    const emulator = await startEmulator("runtime", { executor: "process" });
+    try {
+      const session = await emulator.debugSessions.start(emulator.getFunction("node-callback"), "test");
+      assert.equal(session.remoteRoot, session.localRoot, "no container: the code is where it is");
+      const cdp = await CdpClient.connect(session.port);
+      try {
+        await cdp.send("Debugger.enable");
+        await cdp.send("Debugger.setBreakpointByUrl", { urlRegex: "callback\\.js$", lineNumber: 1 });
+        await cdp.send("Runtime.runIfWaitingForDebugger");
+        await cdp.next("Debugger.paused"); // break on start
+        await cdp.send("Debugger.resume");
+        const invoked = emulator.invoke("node-callback", { p: 1 });
+        const paused = await cdp.next("Debugger.paused");
+        assert.match(cdp.where(paused.callFrames[0]).url, /\/node\/callback\.js$/);
+        await cdp.send("Debugger.resume");
+        assert.deepEqual((await invoked).result, { style: "callback", echo: { p: 1 } });
+      } finally {
+        cdp.close();
+      }
+    } finally {
+      await emulator.shutdown();
+    }
+  });
+});
+
 test("no container is left once the emulators have shut down", async () => {
   assert.deepEqual((await leftoverContainers(await requireDocker())).map((c) => c.Names), []);
 });
