@@ -65,7 +65,7 @@ export class DockerExecutor implements Executor {
       Cmd: request.command,
       WorkingDir: request.codeRoot,
       User: user,
-      Env: Object.entries(request.env).map(([key, value]) => `${key}=${value}`),
+      Env: Object.entries({ ...request.env, FAASBOX_IN_CONTAINER: "1" }).map(([key, value]) => `${key}=${value}`),
       Labels: request.labels,
       AttachStdout: true,
       AttachStderr: true,

@@ -115,16 +115,32 @@ function toError(error, fallbackType) {
   return { errorType: typeof error === 'string' ? 'string' : fallbackType || 'Error', errorMessage: String(error) };
 }
 
+// Inside a container the cgroup's peak covers every process of the instance; it is read
+// with pread on a descriptor opened once (this runs on every invocation). On the host
+// (process executor) the cgroup is the machine's, so this process's peak RSS is used.
+let cgroupPeak;
+const peakBuffer = Buffer.alloc(32);
 function memoryKb() {
-  // The larger of this process's peak RSS and the container cgroup's peak (which also
-  // counts child processes but not shared page cache charged elsewhere).
   let peak = process.resourceUsage().maxRSS;
-  for (const file of ['/sys/fs/cgroup/memory.peak', '/sys/fs/cgroup/memory/memory.max_usage_in_bytes']) {
+  if (cgroupPeak === undefined) {
+    cgroupPeak = null;
+    if (env.FAASBOX_IN_CONTAINER) {
+      for (const file of ['/sys/fs/cgroup/memory.peak', '/sys/fs/cgroup/memory/memory.max_usage_in_bytes']) {
+        try {
+          cgroupPeak = fs.openSync(file, 'r');
+          break;
+        } catch {
+          // another cgroup version
+        }
+      }
+    }
+  }
+  if (cgroupPeak !== null) {
     try {
-      peak = Math.max(peak, Math.ceil(Number(fs.readFileSync(file, 'utf8')) / 1024));
-      break;
+      const read = fs.readSync(cgroupPeak, peakBuffer, 0, peakBuffer.length, 0);
+      peak = Math.max(peak, Math.ceil(Number(peakBuffer.toString('utf8', 0, read)) / 1024));
     } catch {
-      // not in a container, or another cgroup version
+      // the cgroup went away: keep the RSS figure
     }
   }
   return peak;

@@ -190,15 +190,27 @@ def error_body(error, error_type=None):
     }
 
 
+_cgroup_peak = []  # [fd] once opened; [None] outside a container
+
+
 def memory_kb():
-    # The larger of this process's peak RSS and the container cgroup's peak (which also
-    # counts child processes but not shared page cache charged elsewhere).
+    """The larger of this process's peak RSS and, inside a container, the cgroup's peak
+    (every process of the instance), read with pread on a descriptor opened once."""
     import resource
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    for path in ("/sys/fs/cgroup/memory.peak", "/sys/fs/cgroup/memory/memory.max_usage_in_bytes"):
+    if not _cgroup_peak:
+        fd = None
+        if ENV.get("FAASBOX_IN_CONTAINER"):
+            for path in ("/sys/fs/cgroup/memory.peak", "/sys/fs/cgroup/memory/memory.max_usage_in_bytes"):
+                try:
+                    fd = os.open(path, os.O_RDONLY)
+                    break
+                except OSError:
+                    pass
+        _cgroup_peak.append(fd)
+    if _cgroup_peak[0] is not None:
         try:
-            with open(path) as f:
-                return max(peak, -(-int(f.read()) // 1024))
+            peak = max(peak, -(-int(os.pread(_cgroup_peak[0], 32, 0)) // 1024))
         except (OSError, ValueError):
             pass
     return peak
