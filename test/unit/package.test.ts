@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { statSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yauzl from "yauzl";
 import { REPO_ROOT } from "../helpers/paths";
@@ -31,4 +32,14 @@ test("npm run package makes a .vsix under 5 MB with the bundles, media and docum
     assert.ok(files.some((f) => f.toLowerCase() === required.toLowerCase()), `${required} missing from the .vsix: ${files.join(", ")}`);
   }
   assert.deepEqual(files.filter((f) => f.endsWith(".ts") || f.startsWith("test/") || f.endsWith(".map") || f.startsWith("node_modules/")), []);
+});
+
+test("the bundled CLI runs without node_modules, as it does from an installed .vsix", () => {
+  const alone = mkdtempSync(join(tmpdir(), "faasbox-bundle-"));
+  copyFileSync(join(REPO_ROOT, "dist", "cli.js"), join(alone, "cli.js"));
+  const version = spawnSync(process.execPath, [join(alone, "cli.js"), "--version"], { encoding: "utf8" });
+  assert.equal(version.status, 0, version.stderr);
+  const doctor = spawnSync(process.execPath, [join(alone, "cli.js"), "doctor"], { encoding: "utf8", env: { ...process.env, DOCKER_HOST: "unix:///nonexistent.sock" } });
+  assert.equal(doctor.status, 1, doctor.stderr);
+  assert.match(doctor.stdout, /no engine answers at unix:\/\/\/nonexistent\.sock/);
 });
