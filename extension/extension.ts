@@ -17,6 +17,14 @@ import { registerStatusBar } from "./views/statusBar";
 import { InvokePanel, type InvokePanelDeps } from "./webviews/invokePanel";
 import { MetricsViewProvider } from "./webviews/metricsView";
 
+/** Commands that act on the workspace folder's functions. */
+const FOLDER_COMMANDS = [
+  "faasbox.functions.refresh", "faasbox.emulator.start", "faasbox.emulator.stop", "faasbox.emulator.showOutput", "faasbox.emulator.actions",
+  "faasbox.function.invoke", "faasbox.function.openInvokePanel", "faasbox.function.showLogs", "faasbox.function.debug", "faasbox.function.deploy",
+  "faasbox.logs.showRequest", "faasbox.metrics.show", "faasbox.timer.fire", "faasbox.timer.enable", "faasbox.timer.disable", "faasbox.topic.publish",
+  "faasbox.pickFunction", "faasbox.cloud.setCredentials",
+] as const;
+
 export interface FaasboxApi {
   /** Milliseconds spent in activate(), measured by the extension itself. */
   activationMs: number;
@@ -34,7 +42,12 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
   registerCommand(context, "faasbox.function.new", () => newFunction(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath));
 
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  if (!root) return { activationMs: performance.now() - started };
+  if (!root) {
+    // No folder: the commands still answer, with what to do, instead of "command not found".
+    const needsFolder = () => void vscode.window.showInformationMessage("Open a folder with a serverless.yml, template.yaml or faasbox.yml first: Faasbox runs the functions it describes.");
+    for (const command of FOLDER_COMMANDS) context.subscriptions.push(vscode.commands.registerCommand(command, needsFolder));
+    return { activationMs: performance.now() - started };
+  }
 
   const manager = new EmulatorManager(context.extensionUri, root, output);
   activeManager = manager;
