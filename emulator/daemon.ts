@@ -44,6 +44,8 @@ export interface DaemonOptions extends EmulatorOptions {
   httpPort?: number;
   /** The Lambda-compatible Invoke API's port (default 3001; 0 = any free port). */
   invokePort?: number;
+  /** The ports were defaults, not the user's choice: when busy, take free ones and say so. */
+  portFallback?: boolean;
   /** First delay before retrying a failed asynchronous invocation (doubles each time). */
   retryDelayMs?: number;
   /** Cap of the on-disk log store. */
@@ -87,9 +89,9 @@ export class Daemon {
         invoke: (name, event) => emulator.invoke(name, event),
         publish: (topic, messages) => this.broker.publish(topic, messages),
       },
-      { port: options.httpPort ?? 3000, host: options.controlHost },
+      { port: options.httpPort ?? 3000, host: options.controlHost, portFallback: options.portFallback },
     );
-    this.invokeApi = new InvokeApiServer(emulatorTarget(emulator, this.queue), { port: options.invokePort ?? 3001, host: options.controlHost });
+    this.invokeApi = new InvokeApiServer(emulatorTarget(emulator, this.queue), { port: options.invokePort ?? 3001, host: options.controlHost, portFallback: options.portFallback });
   }
 
   static async start(options: DaemonOptions): Promise<Daemon> {
@@ -111,8 +113,10 @@ export class Daemon {
     });
     try {
       await daemon.control.listen();
-      await daemon.gateway.listen();
+      const gateway = await daemon.gateway.listen();
+      if (gateway.busyPort) emulator.warnings.push(`port ${gateway.busyPort} is in use: the HTTP gateway listens on ${gateway.port} instead (--http-port chooses)`);
       daemon.invokeUrl = await daemon.invokeApi.listen();
+      if (daemon.invokeApi.busyPort) emulator.warnings.push(`port ${daemon.invokeApi.busyPort} is in use: the Lambda Invoke API listens on ${daemon.invokeUrl} instead (--invoke-port chooses)`);
     } catch (error) {
       await daemon.shutdown("start failed");
       throw error;

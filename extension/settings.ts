@@ -9,6 +9,8 @@ export interface FaasboxSettings {
   invokePort: number;
   keepAliveSeconds: number;
   maxConcurrency: number;
+  /** The user set a port (not just the defaults). */
+  portsChosen: boolean;
 }
 
 /** The `faasbox.*` settings, read fresh each time (they can change while running). */
@@ -25,5 +27,9 @@ export function readSettings(): FaasboxSettings {
     invokePort: config.get<number>("invokePort", 3001),
     keepAliveSeconds: config.get<number>("keepAliveSeconds", 300),
     maxConcurrency: config.get<number>("maxConcurrency", 10),
+    portsChosen: ["httpPort", "invokePort"].some((key) => {
+      const set = config.inspect(key);
+      return set?.globalValue !== undefined || set?.workspaceValue !== undefined || set?.workspaceFolderValue !== undefined;
+    }),
   };
 }

@@ -40,6 +40,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     watch: !values["no-watch"],
     controlPort: parsePort("start", "port", values.port, 0),
     httpPort: parsePort("start", "http-port", values["http-port"], 3000),
+    portFallback: values["http-port"] === undefined && values["invoke-port"] === undefined,
     invokePort: parsePort("start", "invoke-port", values["invoke-port"], 3001),
     controlHost: values.host,
     localDefaults: {

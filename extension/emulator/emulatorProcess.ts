@@ -19,8 +19,8 @@ export async function spawnEmulator(extensionUri: vscode.Uri, root: string, sett
   const args = [
     script, root, "--quiet", "--parent-pid", String(process.pid),
     "--executor", settings.executor,
-    "--http-port", String(settings.httpPort),
-    "--invoke-port", String(settings.invokePort),
+    // Ports the user chose are kept strictly; the defaults move aside when busy.
+    ...(settings.portsChosen ? ["--http-port", String(settings.httpPort), "--invoke-port", String(settings.invokePort)] : []),
     "--keep-alive", String(settings.keepAliveSeconds),
     "--max-concurrency", String(settings.maxConcurrency),
   ];

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenWithFallback, type Listening } from "../../util/listen";
 import { httpEvent, type GatewayRequest } from "../../events/httpEvents";
 import type { InvokeResult } from "../../invoke/invokeResult";
 import type { FunctionSpec, HttpRoute } from "../../project/spec";
@@ -36,21 +36,17 @@ export class HttpGateway {
   private table: RouteTable;
   url = "";
 
-  constructor(private readonly target: GatewayTarget, private readonly options: { host?: string; port: number }) {
+  constructor(private readonly target: GatewayTarget, private readonly options: { host?: string; port: number; portFallback?: boolean }) {
     this.table = new RouteTable(target.functions());
     this.server = createServer((request, response) => void this.handle(request, response));
     this.server.keepAliveTimeout = 65_000;
   }
 
-  async listen(): Promise<string> {
+  async listen(): Promise<Listening> {
     const host = this.options.host ?? "127.0.0.1";
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", (error: NodeJS.ErrnoException) =>
-        reject(error.code === "EADDRINUSE" ? new Error(`HTTP port ${this.options.port} is in use: choose another with --http-port`) : error));
-      this.server.listen(this.options.port, host, () => resolve());
-    });
-    this.url = `http://${host}:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
+    const listening = await listenWithFallback(this.server, this.options.port, host, this.options.portFallback ?? false, "HTTP gateway", "--http-port");
+    this.url = `http://${host}:${listening.port}`;
+    return listening;
   }
 
   /** Functions or their routes changed. */

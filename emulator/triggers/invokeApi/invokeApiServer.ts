@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenWithFallback } from "../../util/listen";
 import { ApiError, apiErrors, PAYLOAD_LIMITS } from "./apiError";
 import type { InvokeApiTarget } from "./invokeApiTarget";
 import { parseInvokeRequest } from "./invokeRequest";
@@ -14,6 +14,8 @@ export interface InvokeApiServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port: number;
+  /** When `port` is busy, take a free one (a default port, not the user's choice). */
+  portFallback?: boolean;
 }
 
 /**
@@ -32,17 +34,14 @@ export class InvokeApiServer {
 
   async listen(): Promise<string> {
     const host = this.options.host ?? "127.0.0.1";
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(this.options.port, host, () => {
-        this.server.off("error", reject);
-        resolve();
-      });
-    });
-    const { port } = this.server.address() as AddressInfo;
+    const { port, busyPort } = await listenWithFallback(this.server, this.options.port, host, this.options.portFallback ?? false, "Lambda Invoke API", "--invoke-port");
+    this.busyPort = busyPort;
     this.url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
     return this.url;
   }
+
+  /** The wanted port, when it was busy and another was taken. */
+  busyPort?: number;
 
   /** Stops accepting requests; invocations in flight still get their answers. */
   async close(): Promise<void> {
