@@ -30,10 +30,6 @@ export class Invocation {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
-  get isSettled(): boolean {
-    return this.settled;
-  }
-
   settle(outcome: InvocationOutcome): void {
     if (this.settled) return;
     this.settled = true;

@@ -99,7 +99,7 @@ export class RuntimeApiServer {
       }
       if (url === `${AWS_PREFIX}/init/error` || url === "/runtime/init/error") {
         this.sink.onInitError(body ?? Buffer.alloc(0), header(request, "lambda-runtime-function-error-type"));
-        return reply(response, aws ? 202 : 202, { status: "OK" });
+        return reply(response, 202, { status: "OK" });
       }
       if (url === "/runtime/init/ready") {
         this.sink.onReady();
