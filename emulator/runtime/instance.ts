@@ -221,7 +221,10 @@ export class Instance extends EventEmitter<InstanceEvents> {
     clearTimeout(inFlight.timer);
     this.inFlight = undefined;
     this.lastUsedAt = Date.now();
-    const durationMs = performance.now() - inFlight.deliveredAt;
+    const measuredMs = performance.now() - inFlight.deliveredAt;
+    // Node's timers may fire a fraction of a millisecond early by performance.now(); the clouds
+    // report (and bill) a timed-out invocation as lasting its whole timeout, never less.
+    const durationMs = status === "timeout" ? Math.max(measuredMs, this.spec.timeoutSec * 1000) : measuredMs;
     const { requestId } = inFlight.invocation;
     const maxUsedMb = memoryKb === undefined ? undefined : Math.ceil(memoryKb / 1024);
     const initMs = inFlight.cold ? this.initMs : undefined;
