@@ -212,9 +212,10 @@ function toResult(spec: FunctionSpec, outcome: InvocationOutcome): InvokeResult 
   } else if (outcome.payload) {
     const text = outcome.payload.toString("utf8");
     try {
-      result.result = text.length ? JSON.parse(text) : null;
+      result.result = JSON.parse(text);
     } catch {
-      result.result = text; // custom runtimes may answer with plain text
+      result.result = text; // custom runtimes may answer with plain text, or nothing
+      result.resultIsText = true;
     }
   }
   return result;

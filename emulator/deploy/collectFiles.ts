@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, readlinkSync, statSync, type Stats } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { devOnlyPackages, type DevOnlyPackages } from "./devDependencies";
+import ignore from "ignore";
 import { IgnoreRules } from "./ignoreRules";
 
 /** One entry of the zip, before it is written. */
@@ -33,9 +34,14 @@ const ALWAYS_LEFT_OUT = new Set([".git", ".faasbox", ".faasboxignore"]);
  */
 const ALWAYS_EXECUTABLE = new Set(["bootstrap", "scf_bootstrap"]);
 
-/** Every file of `codeDir` that goes into the zip, sorted by path. */
-export function collectFiles(codeDir: string, projectRoot: string): CollectedFiles {
+/**
+ * Every file of `codeDir` that goes into the zip, sorted by path. `manifestExclude` (the
+ * manifest's own patterns, relative to the code folder) has the last word: no ignore file
+ * can bring back what the manifest leaves out.
+ */
+export function collectFiles(codeDir: string, projectRoot: string, manifestExclude: readonly string[] = []): CollectedFiles {
   const root = resolve(codeDir);
+  const excluded = ignore().add([...manifestExclude]);
   const devDependencies = devOnlyPackages(root);
   const entries: PackageEntry[] = [];
   const warnings: string[] = [];
@@ -50,6 +56,7 @@ export function collectFiles(codeDir: string, projectRoot: string): CollectedFil
       if (isAlwaysLeftOut(rel) || devDependencies.folders.has(rel)) continue;
       const inNodeModules = rel.split("/").includes("node_modules");
       const stats = lstatSync(path);
+      if (excluded.ignores(stats.isDirectory() ? `${rel}/` : rel)) continue;
       if (stats.isSymbolicLink()) {
         const entry = symlinkEntry(root, path, rel, warnings);
         if (entry && !here.isIgnored(path, false, inNodeModules)) entries.push(entry);

@@ -17,8 +17,8 @@ export interface PackageOptions {
 }
 
 /**
- * Zips a function's code folder the way it is deployed: without what .gitignore and
- * .faasboxignore leave out, without .git, .faasbox, node_modules/.cache and development-only
+ * Zips a function's code folder the way it is deployed: without what the manifest's
+ * `src.exclude`, .gitignore and .faasboxignore leave out, without .git, .faasbox, node_modules/.cache and development-only
  * packages, and byte for byte the same for the same files (see zipWriter), so its sha256
  * tells whether the cloud already has this code.
  */
@@ -31,11 +31,11 @@ export async function packageFunction(spec: FunctionSpec, options: PackageOption
     );
   }
   const projectRoot = resolve(options.projectRoot ?? dirname(spec.source.file));
-  const collected = collectFiles(codeDir, projectRoot);
+  const collected = collectFiles(codeDir, projectRoot, spec.packageExclude);
   if (collected.entries.length === 0) {
     throw new DeployError(
       "config",
-      `${spec.name}: nothing to deploy, every file under ${codeDir} is left out; check .gitignore and .faasboxignore there and in the folders above it`,
+      `${spec.name}: nothing to deploy, every file under ${codeDir} is left out; check the manifest's exclude list, .gitignore and .faasboxignore there and in the folders above it`,
     );
   }
   const zip = await writeDeterministicZip(collected.entries);

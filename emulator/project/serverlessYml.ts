@@ -53,10 +53,12 @@ function readFunction(root: YamlField, result: ManifestResult) {
 
   // `src` is a folder or `{src: folder, exclude: [...]}`; code already uploaded to COS cannot run here.
   let srcField = inputs.child("src");
+  let packageExclude: string[] | undefined;
   if (srcField.isMap()) {
     if (srcField.child("bucket").isSet || srcField.child("object").isSet) {
       throw srcField.fail("code in a COS bucket cannot run locally; expected a local folder such as ./src");
     }
+    packageExclude = srcField.child("exclude").stringList("a list of patterns such as `- .env` or `- node_modules/**`");
     srcField = srcField.child("src");
   }
   const codeDir = resolve(dirname(root.source.file), srcField.string("a folder path such as ./src") ?? "./");
@@ -89,6 +91,7 @@ function readFunction(root: YamlField, result: ManifestResult) {
     namespace: inputs.child("namespace").string() ?? "default",
     region: inputs.child("region").string() ?? "ap-guangzhou",
     ...localDefaults(),
+    ...(packageExclude?.length ? { packageExclude } : {}),
     source: { file: root.source.file, line: nameField.line },
   };
   return {

@@ -79,6 +79,11 @@ export interface FunctionSpec {
   queueSize: number;
   keepAliveMs: number;
   minWarm: number;
+  /**
+   * Left out of the deployed zip, in gitignore syntax relative to the code folder
+   * (serverless.yml `src.exclude`). The function still runs locally with them.
+   */
+  packageExclude?: string[];
   /** Explicit image for this function, overriding the runtime family's. */
   image?: string;
   source: SourceLocation;

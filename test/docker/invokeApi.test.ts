@@ -329,7 +329,7 @@ describe("Invoke API with @aws-sdk/client-lambda (docker executor)", () => {
   });
 });
 
-describe("Invoke API client context (docker executor)", () => {
+describe("Invoke API text results and client context (docker executor)", () => {
   let stack: Stack;
   let client: LambdaClient;
   before(async () => {
@@ -351,6 +351,12 @@ describe("Invoke API client context (docker executor)", () => {
     assert.deepEqual(payloadOf(output), { event: { n: 1 }, clientContext });
     const without = await client.send(new InvokeCommand({ FunctionName: "node-context" }));
     assert.equal(payloadOf(without).clientContext, null);
+  });
+
+  test("a custom runtime's plain-text answer comes back as the same bytes, not as a JSON string", async () => {
+    const output = await client.send(new InvokeCommand({ FunctionName: "custom-text", Payload: Buffer.from("{}") }));
+    assert.equal(output.FunctionError, undefined);
+    assert.equal(Buffer.from(output.Payload!).toString("utf8"), "plain text, not JSON");
   });
 
   test("a client context that is not base64 JSON is an InvalidRequestContentException", async () => {

@@ -31,7 +31,8 @@ export function resultResponse(result: InvokeResult, tail: boolean): ApiResponse
     "x-amzn-RequestId": result.requestId,
   };
   if (tail) headers["X-Amz-Log-Result"] = tailLog(result.logs);
-  if (result.ok) return { status: 200, headers, body: JSON.stringify(result.result ?? null) };
+  // Lambda returns the bytes the runtime posted: text stays text, JSON is passed through.
+  if (result.ok) return { status: 200, headers, body: result.resultIsText ? String(result.result) : JSON.stringify(result.result ?? null) };
   headers["X-Amz-Function-Error"] = "Unhandled";
   const error = result.error ?? { errorType: "Unknown", errorMessage: "the function failed without saying why" };
   const body = { errorMessage: error.errorMessage, errorType: error.errorType, ...(error.stackTrace ? { stackTrace: error.stackTrace } : {}) };

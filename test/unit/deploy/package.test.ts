@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageFunction } from "../../../emulator/deploy/package";
+import { loadProject } from "../../../emulator/project/loadProject";
 import { checkSizeLimits, SIZE_LIMITS } from "../../../emulator/deploy/limits";
 import { readZipEntries } from "../../helpers/fakeClouds/zipCheck";
 import { specFor, writeTree } from "./deployTestKit";
@@ -120,6 +121,48 @@ test(".faasboxignore can leave out node_modules, which .gitignore cannot", async
   });
   const packaged = await packageFunction(specFor(root), { projectRoot: root });
   assert.deepEqual(packaged.files, ["index.js"]);
+});
+
+test("serverless.yml src.exclude leaves files out of the zip, and no ignore file brings them back", async () => {
+  const root = writeTree({
+    "serverless.yml": [
+      "component: scf",
+      "name: api",
+      "inputs:",
+      "  src:",
+      "    src: ./src",
+      "    exclude:",
+      "      - .env",
+      "      - '*.test.js'",
+      "      - fixtures/",
+      "  handler: index.main_handler",
+      "  runtime: Nodejs18.15",
+      "",
+    ].join("\n"),
+    "src/index.js": "exports.main_handler = async () => 'ok';\n",
+    "src/.env": "SECRET=1\n",
+    "src/index.test.js": "test\n",
+    "src/lib/util.test.js": "test\n",
+    "src/lib/util.js": "module.exports = 1;\n",
+    "src/fixtures/big.json": "{}",
+    "src/.faasboxignore": "!.env\n",
+  });
+  const { project, problems } = loadProject(root, { env: {} });
+  assert.deepEqual(problems, []);
+  const [spec] = project.functions;
+  assert.deepEqual(spec.packageExclude, [".env", "*.test.js", "fixtures/"]);
+  const packaged = await packageFunction(spec, { projectRoot: root });
+  assert.deepEqual(packaged.files, ["index.js", "lib/util.js"]);
+});
+
+test("a src.exclude that is not a list of patterns is an error at its line", () => {
+  const root = writeTree({
+    "serverless.yml": "component: scf\nname: api\ninputs:\n  src:\n    src: ./src\n    exclude: {a: 1}\n",
+    "src/index.js": "exports.main_handler = async () => 'ok';\n",
+  });
+  const { problems } = loadProject(root, { env: {} });
+  assert.equal(problems.length, 1);
+  assert.match(problems[0].message, /serverless\.yml:6: .*exclude.*expected a list of patterns/);
 });
 
 test("development-only packages are left out: devDependencies not also in dependencies", async () => {
