@@ -242,7 +242,8 @@ export const Requests = {
   topicsPublish: new RequestType<{ topic: string; messages: string[]; subject?: string }, { subscribers: number }, void>("topics.publish"),
   asyncList: new RequestType<{ function?: string }, { pending: AsyncEventInfo[]; dead: AsyncEventInfo[] }, void>("async.list"),
   asyncReplay: new RequestType<{ id: string }, { replayed: boolean }, void>("async.replay"),
-  debugStart: new RequestType<{ function: string }, DebugSessionInfo, void>("debug.start"),
+  /** `debugpyPath`: a folder on the emulator's machine holding `debugpy/`, for Python images without it. */
+  debugStart: new RequestType<{ function: string; debugpyPath?: string }, DebugSessionInfo, void>("debug.start"),
   debugStop: new RequestType<{ sessionId: string }, { stopped: boolean }, void>("debug.stop"),
   debugList: new RequestType0<{ sessions: DebugSessionInfo[] }, void>("debug.list"),
   eventsSamples: new RequestType<{ function?: string }, { samples: SampleEvent[] }, void>("events.samples"),

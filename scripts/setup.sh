@@ -14,6 +14,7 @@ NODE_IMAGE="${FAASBOX_IMAGE_NODEJS:-node:20-bookworm-slim}"
 PYTHON_IMAGE="${FAASBOX_IMAGE_PYTHON:-python:3.12-slim-bookworm}"
 CUSTOM_IMAGE="${FAASBOX_IMAGE_CUSTOM:-buildpack-deps:bookworm-curl}"
 RUNTIME_ONLY=0
+DEBUGPY_DEBS="python3-debugpy python3-pydevd python3-bytecode python3-typing-extensions python3-coverage"
 [ "${1:-}" = "--runtime-only" ] && RUNTIME_ONLY=1
 
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -71,11 +72,25 @@ build_local_image() {
   mkdir -p "$work/debs"
   # Debian's python3-debugpy depends on gdb, which does not configure inside a
   # debootstrap root; unpacking debugpy and the modules it imports is enough.
-  (cd "$work/debs" && apt-get download -qq python3-debugpy python3-pydevd python3-bytecode python3-typing-extensions python3-coverage >/dev/null)
+  (cd "$work/debs" && apt-get download -qq $DEBUGPY_DEBS >/dev/null)
   for deb in "$work"/debs/*.deb; do dpkg -x "$deb" "$work/rootfs"; done
   cp "$(command -v node)" "$work/rootfs/usr/local/bin/node"
   rm -rf "$work/rootfs/var/cache/apt/archives"/*.deb
   tar -C "$work/rootfs" -c . | docker import -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' - "$LOCAL_IMAGE" >/dev/null
+  rm -rf "$work"
+}
+
+# A debugpy folder outside any image, as the editor's Python Debugger extension lends one:
+# the docker tests debug a Python image without debugpy with it.
+lendable_debugpy() {
+  local dir="$CACHE/debugpy"
+  [ -f "$dir/debugpy/__init__.py" ] && return 0
+  can_apt || die "no debugpy folder at $dir for the debugging tests; fill it with 'pip install --target $dir debugpy'"
+  local work; work="$(mktemp -d)"
+  chmod 755 "$work" # apt downloads as the _apt user where it can
+  (cd "$work" && apt-get download -qq $DEBUGPY_DEBS >/dev/null) || die "apt-get download of $DEBUGPY_DEBS failed"
+  for deb in "$work"/*.deb; do dpkg -x "$deb" "$work/root"; done
+  mkdir -p "$dir" && cp -a "$work/root/usr/lib/python3/dist-packages/." "$dir/"
   rm -rf "$work"
 }
 
@@ -134,6 +149,7 @@ test_peers() {
 npm_packages
 docker_engine
 runtime_images
+lendable_debugpy
 [ $RUNTIME_ONLY -eq 1 ] || code_server
 [ $RUNTIME_ONLY -eq 1 ] || test_peers
 log "ready"

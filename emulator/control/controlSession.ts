@@ -93,10 +93,12 @@ export class ControlSession {
       return daemon.costEstimate(name, params.oneOf("provider", ["scf", "aws"] as const));
     });
     connection.onRequest(Requests.debugStart, async (raw) => {
-      const name = new Params("debug.start", raw, true).required<string>("function", "string");
+      const params = new Params("debug.start", raw, true);
+      const name = params.required<string>("function", "string");
+      const debugpyPath = params.optional<string>("debugpyPath", "string");
       this.requireFunction(name);
       try {
-        return await emulator.debugSessions.start(emulator.getFunction(name), this.id);
+        return await emulator.debugSessions.start(emulator.getFunction(name), this.id, { debugpyPath });
       } catch (error) {
         throw new ResponseError(ErrorCodes.DebugFailed, `cannot debug ${name}: ${(error as Error).message}`);
       }

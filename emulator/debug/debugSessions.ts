@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 import type { Executor } from "../executors/executor";
 import type { LogBus } from "../logs/logBus";
 import type { FunctionSpec } from "../project/spec";
@@ -47,14 +49,19 @@ export class DebugSessions {
 
   constructor(private readonly deps: DebugDeps) {}
 
-  /** Starts a debug instance and resolves once its debugger listens. */
-  async start(spec: FunctionSpec, owner: string): Promise<DebugSessionInfo> {
+  /**
+   * Starts a debug instance and resolves once its debugger listens. `debugpyPath` is a host
+   * folder holding the `debugpy` package (the editor's own, or the user's), for Python
+   * images that have none.
+   */
+  async start(spec: FunctionSpec, owner: string, options: { debugpyPath?: string } = {}): Promise<DebugSessionInfo> {
     if (spec.family === "custom") throw new Error(`${spec.name} uses a custom runtime: Faasbox can debug Node.js and Python functions`);
     if (this.deps.executor.kind === "docker" && this.deps.executor.runtimeApiHost !== "127.0.0.1") {
       throw new Error("debugging needs host networking (Linux); with Docker Desktop use the process executor to debug");
     }
+    const debugpyDir = spec.family === "python" && options.debugpyPath !== undefined ? checkDebugpyFolder(options.debugpyPath) : undefined;
     const port = await freePort();
-    const instance = new Instance(spec, this.deps.executor, spec.image ?? this.deps.imageFor(spec), this.deps.logBus, this.deps.labels, { port });
+    const instance = new Instance(spec, this.deps.executor, spec.image ?? this.deps.imageFor(spec), this.deps.logBus, this.deps.labels, { port, debugpyDir });
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the debugger did not start listening within ${LISTEN_TIMEOUT_MS / 1000} s`)), LISTEN_TIMEOUT_MS);
       instance.once("debugReady", () => {
@@ -63,10 +70,11 @@ export class DebugSessions {
       });
       instance.on("rawLine", (line) => {
         if (/address already in use/i.test(line)) reject(new Error(`port ${port} is in use: the debugger could not listen (${line.trim()})`));
-        if (/Runtime\.DebuggerMissing|debugpy is not installed/.test(line)) reject(new Error(line.trim()));
       });
       instance.on("state", (state) => {
-        if (state === "stopped") reject(new Error("the function's instance exited before its debugger listened"));
+        if (state !== "stopped") return;
+        const failed = instance.startupError; // e.g. Runtime.DebuggerMissing, with what to do
+        reject(new Error(failed ? `${failed.errorType}: ${failed.errorMessage}` : "the function's instance exited before its debugger listened"));
       });
     });
     await instance.start();
@@ -132,4 +140,13 @@ export class DebugSessions {
   async stopAll(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((id) => this.stop(id)));
   }
+}
+
+/** The folder must hold the package itself (`DIR/debugpy/__init__.py`), as `pip install --target DIR debugpy` leaves it. */
+function checkDebugpyFolder(path: string): string {
+  if (!isAbsolute(path)) throw new Error(`debugpyPath must be an absolute folder path, got ${JSON.stringify(path)}`);
+  if (!existsSync(join(path, "debugpy", "__init__.py"))) {
+    throw new Error(`debugpyPath ${path} holds no debugpy package (expected ${join(path, "debugpy", "__init__.py")}); pip install --target ${path} debugpy fills it`);
+  }
+  return path;
 }

@@ -16,6 +16,7 @@ export interface DockerExecutorOptions {
 }
 
 const SHIM_ROOT = "/opt/faasbox/shims";
+const DEBUGPY_ROOT = "/opt/faasbox/debugpy";
 /** Lambda's /tmp is 512 MB by default; the root file system is read-only. */
 const TMP_SIZE = "512m";
 const PIDS_LIMIT = 256;
@@ -65,14 +66,19 @@ export class DockerExecutor implements Executor {
       Cmd: request.command,
       WorkingDir: request.codeRoot,
       User: user,
-      Env: Object.entries({ ...request.env, FAASBOX_IN_CONTAINER: "1" }).map(([key, value]) => `${key}=${value}`),
+      Env: Object.entries({ ...request.env, FAASBOX_IN_CONTAINER: "1", ...(request.debugpyDir ? { FAASBOX_DEBUGPY_PATH: DEBUGPY_ROOT } : {}) })
+        .map(([key, value]) => `${key}=${value}`),
       Labels: request.labels,
       AttachStdout: true,
       AttachStderr: true,
       HostConfig: {
         NetworkMode: this.options.network,
         ExtraHosts: this.options.network === "bridge" ? ["host.docker.internal:host-gateway"] : undefined,
-        Binds: [`${spec.codeDir}:${request.codeRoot}:ro`, `${this.options.hostShimsDir}:${SHIM_ROOT}:ro`],
+        Binds: [
+          `${spec.codeDir}:${request.codeRoot}:ro`,
+          `${this.options.hostShimsDir}:${SHIM_ROOT}:ro`,
+          ...(request.debugpyDir ? [`${request.debugpyDir}:${DEBUGPY_ROOT}:ro`] : []),
+        ],
         Memory: memoryBytes,
         MemorySwap: memoryBytes, // no swap: over the limit means killed, as in the clouds
         PidsLimit: PIDS_LIMIT,

@@ -12,6 +12,8 @@ export interface LaunchRequest {
   /** Where the code appears to the runtime: /var/task, /var/user, or the host folder for `process`. */
   codeRoot: string;
   labels: Record<string, string>;
+  /** A host folder with the `debugpy` package, for the runtime to import (debug instances only). */
+  debugpyDir?: string;
   onOutput: (stream: "stdout" | "stderr", chunk: Buffer) => void;
 }
 

@@ -22,6 +22,7 @@ export class ProcessExecutor implements Executor {
     const [first, ...args] = request.command;
     let command = first;
     const env: NodeJS.ProcessEnv = { ...request.env, PATH: process.env.PATH, HOME: tmpdir() };
+    if (request.debugpyDir) env.FAASBOX_DEBUGPY_PATH = request.debugpyDir;
     if (command === "node") {
       // Inside VS Code there may be no `node` on PATH: its own binary runs as Node.
       command = process.execPath;

@@ -99,6 +99,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
       command: runtimeCommand(this.spec, this.executor.shimRoot, codeRoot, this.debug),
       codeRoot,
       labels: { ...this.labels, [LABELS.function]: this.spec.name, [LABELS.instance]: this.id },
+      debugpyDir: this.debug?.debugpyDir,
       onOutput: (stream, chunk) => this.onRawOutput(stream, chunk),
     });
     try {
@@ -258,6 +259,11 @@ export class Instance extends EventEmitter<InstanceEvents> {
           : `the runtime did not become ready within ${this.initLimitMs / 1000} s${this.tailHint()}`,
       },
     });
+  }
+
+  /** The error the runtime reported while starting, if it failed to start. */
+  get startupError(): FunctionError | undefined {
+    return this.initError;
   }
 
   private onInitError(body: Buffer, errorType?: string): void {

@@ -69,6 +69,11 @@ export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId }: Run
 /** A debugger listening inside the instance, on the host's loopback (host networking). */
 export interface DebugListen {
   port: number;
+  /**
+   * A host folder holding the `debugpy` package, for Python images without one: mounted
+   * read-only and imported from there only when the image has no debugpy of its own.
+   */
+  debugpyDir?: string;
 }
 
 /**

@@ -2,6 +2,7 @@ import * as vscode from "vscode";
 import { Requests, type DebugSessionInfo } from "../../emulator/protocol";
 import type { EmulatorManager } from "../emulator/emulatorManager";
 import type { SavedEvents } from "../model/savedEvents";
+import { lendableDebugpy } from "./lendableDebugpy";
 
 export const DEBUG_TYPE = "faasbox";
 
@@ -51,7 +52,8 @@ export class FaasboxDebugConfigurationProvider implements vscode.DebugConfigurat
     if (config.eventName) config.event = JSON.parse(await this.savedEvents.read(config.function, config.eventName));
     let info: DebugSessionInfo;
     try {
-      info = await this.manager.request(Requests.debugStart, { function: config.function });
+      // Offered for every function: the emulator uses it only for Python images without debugpy.
+      info = await this.manager.request(Requests.debugStart, { function: config.function, debugpyPath: lendableDebugpy() });
     } catch (error) {
       void vscode.window.showErrorMessage(`Faasbox could not start debugging ${config.function}: ${(error as Error).message}`);
       return undefined;

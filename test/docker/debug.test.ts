@@ -6,7 +6,8 @@ import { join } from "node:path";
 import type { Emulator } from "../../emulator/emulator";
 import { CdpClient } from "../helpers/cdpClient";
 import { DapClient } from "../helpers/dapClient";
-import { leftoverContainers, requireDocker } from "../helpers/docker";
+import type { FunctionSpec } from "../../emulator/project/spec";
+import { lendableDebugpy, leftoverContainers, pythonImageWithoutDebugpy, requireDocker } from "../helpers/docker";
 import { startEmulator } from "../helpers/emulator";
 
 describe("debugging (docker executor)", () => {
@@ -56,9 +57,9 @@ describe("debugging (docker executor)", () => {
     assert.equal(after.ok, true, "after the session, invocations run on the pool again");
   });
 
-  test("Python: a DAP client (debugpy) stops at a breakpoint mapped to the workspace file, then the invoke completes", async () => {
-    const spec = emulator.getFunction("python-aws");
-    const session = await emulator.debugSessions.start(spec, "test");
+  /** Attaches a DAP client, stops at app.py:7 in an invocation, continues, and checks the result. */
+  async function debugPythonOnce(spec: FunctionSpec, debugpyPath?: string): Promise<void> {
+    const session = await emulator.debugSessions.start(spec, "test", { debugpyPath });
     assert.equal(session.protocol, "python");
     const dap = await DapClient.connect(session.port);
     const file = join(spec.codeDir, "app.py");
@@ -71,7 +72,7 @@ describe("debugging (docker executor)", () => {
       await dap.request("configurationDone");
       await attached;
 
-      const invoked = emulator.invoke("python-aws", { debug: "py" });
+      const invoked = emulator.invoke(spec.name, { debug: "py" });
       const stopped = await dap.next("stopped");
       assert.equal(stopped.reason, "breakpoint");
       const { stackFrames } = await dap.request("stackTrace", { threadId: stopped.threadId });
@@ -85,6 +86,25 @@ describe("debugging (docker executor)", () => {
       dap.close();
       await emulator.debugSessions.stop(session.sessionId);
     }
+  }
+
+  test("Python: a DAP client (debugpy) stops at a breakpoint mapped to the workspace file, then the invoke completes", async () => {
+    await debugPythonOnce(emulator.getFunction("python-aws"));
+  });
+
+  test("Python in an image without debugpy: refused with what to do, and debugged with a lent debugpy folder", async () => {
+    const spec = { ...emulator.getFunction("python-aws"), image: await pythonImageWithoutDebugpy(await requireDocker()) };
+    await assert.rejects(
+      emulator.debugSessions.start(spec, "test"),
+      /debugpy is not installed in this runtime image.*ms-python\.debugpy.*faasbox\.python\.debugpyPath/,
+    );
+    await assert.rejects(
+      emulator.debugSessions.start(spec, "test", { debugpyPath: spec.codeDir }),
+      (error: Error) => error.message.includes(`debugpyPath ${spec.codeDir} holds no debugpy package`),
+    );
+    await debugPythonOnce(spec, lendableDebugpy());
+    // The lent folder is for debug instances only: the pool's instances run the image as it is.
+    assert.equal((await emulator.invoke("python-aws", {})).ok, true);
   });
 
   test("debugging a custom runtime is refused with the reason", async () => {

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import type Docker from "dockerode";
 import { connectDocker, describeDockerTarget, pingEngine } from "../../emulator/docker/engine";
 import { LABELS } from "../../emulator/docker/labels";
+import { resolveImages } from "../../emulator/config/images";
 
 /**
  * The Docker engine for a test tier that needs one. Never skips: without an engine the
@@ -26,4 +30,39 @@ export async function faasboxContainers(docker: Docker, extra: string[] = []): P
 export async function leftoverContainers(docker: Docker): Promise<Docker.ContainerInfo[]> {
   const all = await faasboxContainers(docker);
   return all.filter((c) => c.Labels[LABELS.emulator]?.startsWith(`${process.pid}-`));
+}
+
+/**
+ * The Python runtime image with its debugpy removed, as the public python images come:
+ * made once per base image by committing a container, so no registry or build is needed.
+ */
+export async function pythonImageWithoutDebugpy(docker: Docker): Promise<string> {
+  const base = resolveImages().python.image;
+  const { Id } = await docker.getImage(base).inspect();
+  const tag = `debugpy-removed-${Id.replace("sha256:", "").slice(0, 12)}`;
+  const repo = "faasbox-test/python";
+  const image = `${repo}:${tag}`;
+  if (await docker.getImage(image).inspect().then(() => true, () => false)) return image;
+  const container = await docker.createContainer({
+    Image: base,
+    User: "0",
+    Cmd: ["sh", "-c", "python3 -c 'import debugpy, os; print(os.path.dirname(debugpy.__file__))' 2>/dev/null | xargs -r rm -rf"],
+    HostConfig: { NetworkMode: "none" },
+  });
+  try {
+    await container.start();
+    const { StatusCode } = (await container.wait()) as { StatusCode: number };
+    assert.equal(StatusCode, 0, `removing debugpy from ${base} failed`);
+    await container.commit({ repo, tag });
+  } finally {
+    await container.remove({ force: true });
+  }
+  return image;
+}
+
+/** A debugpy folder outside any image, as the editor's Python Debugger extension lends one (npm run setup fills it). */
+export function lendableDebugpy(): string {
+  const dir = join(process.env.FAASBOX_CACHE ?? join(homedir(), ".cache", "faasbox"), "debugpy");
+  assert.ok(existsSync(join(dir, "debugpy", "__init__.py")), `no debugpy in ${dir}: run 'npm run setup', which fills it`);
+  return dir;
 }

@@ -262,7 +262,16 @@ def start_debugger(port):
     try:
         import debugpy
     except ImportError as error:
-        raise InitError("Runtime.DebuggerMissing", f"debugpy is not installed in this runtime image ({error}); use an image with debugpy (pip install debugpy) to debug Python functions") from error
+        # The image has none: use the one the editor lent (mounted read-only), last on the
+        # path so it never shadows the function's own modules.
+        lent = os.environ.get("FAASBOX_DEBUGPY_PATH")
+        if not lent:
+            raise InitError("Runtime.DebuggerMissing", f"debugpy is not installed in this runtime image ({error}); install the Python Debugger extension (ms-python.debugpy), set faasbox.python.debugpyPath to a folder filled by `pip install --target FOLDER debugpy`, or use an image with debugpy") from error
+        sys.path.append(lent)
+        try:
+            import debugpy
+        except ImportError as again:
+            raise InitError("Runtime.DebuggerMissing", f"debugpy is not installed in this runtime image, and the one in {lent} cannot be imported here ({again})") from again
     debugpy.listen(("127.0.0.1", port))
     os.write(2, f"faasbox: debugpy listening on 127.0.0.1:{port}\n".encode())
     debugpy.wait_for_client()
