@@ -78,6 +78,10 @@ export class FaasboxDebugConfigurationProvider implements vscode.DebugConfigurat
       remoteRoot: info.remoteRoot,
       // The inspector breaks before any user code so module-scope breakpoints bind; go on from there.
       continueOnAttach: true,
+      // The function runs in its own PID namespace: js-debug's child-process discovery, done
+      // on this machine's process tree, would attach a second session to the same runtime.
+      autoAttachChildProcesses: false,
+      attachExistingChildren: false,
       sourceMaps: true,
       skipFiles: ["<node_internals>/**", "/opt/faasbox/**"],
       faasboxSession: info,

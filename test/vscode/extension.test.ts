@@ -17,8 +17,13 @@ after(async () => {
 
 test("the extension's suite passes inside a real VS Code, and a user can invoke from the panel", { timeout: 300_000 }, async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
+  let pausedCallStack = "";
   workbench = await openWorkbench(undefined, async (name, page) => {
-    if (name === "paused") await page.screenshot({ path: join(ARTIFACTS, "vscode-debug-paused.png") });
+    if (name === "paused") {
+      await page.locator(".debug-call-stack", { hasText: "PAUSED ON BREAKPOINT" }).waitFor({ timeout: 15_000 });
+      await page.screenshot({ path: join(ARTIFACTS, "vscode-debug-paused.png") });
+      pausedCallStack = await page.locator(".debug-call-stack").innerText();
+    }
   });
   const { page, results } = workbench;
   await page.waitForTimeout(1500); // let the view finish painting
@@ -26,6 +31,10 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   assert.deepEqual(results.failures, [], results.failures.map((f) => `${f.title}\n${f.error}`).join("\n\n"));
   assert.ok(results.passes.length >= 10, `expected the whole suite to run, got: ${results.passes.join(", ")}`);
   assert.match(await page.title(), /Extension Development Host/);
+  // One debug session for the paused function, stopped in its handler: no second session
+  // attached to the same runtime behind the user's back.
+  assert.match(pausedCallStack, /PAUSED ON BREAKPOINT\s+handler\s+\/var\/task\/app\.js/, pausedCallStack);
+  assert.doesNotMatch(pausedCallStack, /Child Process|DEBUGGER STATEMENT/, pausedCallStack);
 
   // As a user: open the invoke panel from the palette, pick a function, invoke.
   await runFromPalette(page, "View: Close All Editors");
@@ -43,6 +52,7 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   assert.match(shown, /Hello Playwright from Python/);
   assert.match(shown, /per invocation/, "with a cost estimate");
   await runFromPalette(page, "View: Hide Panel");
+  await runFromPalette(page, "Notifications: Clear All Notifications"); // earlier tests' deploy errors
   await panel.locator("#result").scrollIntoViewIfNeeded();
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(ARTIFACTS, "vscode-invoke-panel.png") });
@@ -50,6 +60,8 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   await runFromPalette(page, "Faasbox: Show Metrics");
   const metrics = await webviewFrame(page, "#functions .fn-link");
   await metrics.locator(".fn-link", { hasText: "HelloPython" }).waitFor({ state: "visible" });
+  // Room for the metrics: fold the Functions view above it.
+  await page.locator(".pane-header", { hasText: /^Functions/i }).first().click();
   await page.waitForTimeout(2500); // one metrics update
   await page.screenshot({ path: join(ARTIFACTS, "vscode-metrics.png") });
 });
