@@ -25,8 +25,8 @@ export function readEvent(source: string | undefined, stdin: () => string = () =
 export function printInvokeResult(result: InvokeResult): number {
   for (const record of result.logs) process.stderr.write(`${formatLogLine(record)}\n`);
   if (result.ok) {
-    const text = result.resultIsText ? String(result.result) : JSON.stringify(result.result, null, 2);
-    process.stdout.write(text.endsWith("\n") || text === "" ? text : `${text}\n`);
+    // Always JSON, as the CLI contract says: a custom runtime's plain text is a JSON string here.
+    process.stdout.write(`${JSON.stringify(result.result, null, 2)}\n`);
     return 0;
   }
   process.stdout.write(`${JSON.stringify(result.error, null, 2)}\n`);
