@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Faasbox's build, run and test commands need, and nothing twice:
-# npm packages, a Docker engine, the runtime images and (unless --runtime-only)
-# a real VS Code (code-server) with headless Chromium for the extension tests.
+# npm packages, a Docker engine and the runtime images (--runtime-only stops there);
+# the docker tests' peers (--docker-tests stops there); then a real VS Code
+# (code-server) with headless Chromium for the extension tests.
 # Every step checks first, so running it again costs a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,9 +14,14 @@ LOCAL_IMAGE=faasbox-local/runtime:bookworm-1
 NODE_IMAGE="${FAASBOX_IMAGE_NODEJS:-node:20-bookworm-slim}"
 PYTHON_IMAGE="${FAASBOX_IMAGE_PYTHON:-python:3.12-slim-bookworm}"
 CUSTOM_IMAGE="${FAASBOX_IMAGE_CUSTOM:-buildpack-deps:bookworm-curl}"
-RUNTIME_ONLY=0
+MODE=all
+case "${1:-}" in
+  --runtime-only) MODE=runtime ;;
+  --docker-tests) MODE=docker-tests ;;
+  "") ;;
+  *) printf '[setup] error: unknown option %s (expected --runtime-only or --docker-tests)\n' "$1" >&2; exit 2 ;;
+esac
 DEBUGPY_DEBS="python3-debugpy python3-pydevd python3-bytecode python3-typing-extensions python3-coverage"
-[ "${1:-}" = "--runtime-only" ] && RUNTIME_ONLY=1
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
@@ -140,16 +146,29 @@ code_server() {
     || { tail -30 "$CACHE/code-server-install.log" >&2; die "code-server install failed"; }
 }
 
-# Real peers for the tests: the AWS CLI v2 (Debian's awscli, /usr/bin/aws) calls the
-# Lambda-compatible Invoke API. An `aws` earlier on PATH may be the older v1.
+# Real peers for the docker tests: the AWS CLI v2 (Debian's awscli, /usr/bin/aws) calls
+# the Lambda-compatible Invoke API (an `aws` earlier on PATH may be the older v1), and
+# AWS's own Node.js runtime interface client runs against the Runtime API. The client
+# compiles a native part (curl and aws-lambda-cpp) once, about a minute.
+RUNTIME_CLIENT_VERSION=3.3.0
 test_peers() {
   apt_install awscli
+  local dir="$CACHE/runtime-client"
+  [ -f "$dir/node_modules/aws-lambda-ric/dist/rapid-client.node" ] && return 0
+  apt_install build-essential cmake autoconf automake libtool
+  log "building aws-lambda-ric $RUNTIME_CLIENT_VERSION into $dir (about a minute, once)"
+  mkdir -p "$dir"
+  npm install --prefix "$dir" --no-audit --no-fund --loglevel=error --foreground-scripts \
+    "aws-lambda-ric@$RUNTIME_CLIENT_VERSION" >"$CACHE/runtime-client-install.log" 2>&1 \
+    || { tail -30 "$CACHE/runtime-client-install.log" >&2; die "aws-lambda-ric build failed"; }
 }
 
 npm_packages
 docker_engine
 runtime_images
-lendable_debugpy
-[ $RUNTIME_ONLY -eq 1 ] || code_server
-[ $RUNTIME_ONLY -eq 1 ] || test_peers
+if [ $MODE != runtime ]; then
+  lendable_debugpy
+  test_peers
+fi
+[ $MODE = all ] && code_server
 log "ready"

@@ -6,10 +6,15 @@ cd "$(dirname "$0")/.."
 
 tiers=("$@")
 [ ${#tiers[@]} -eq 0 ] && tiers=(unit docker vscode)
-needs_vscode=0
-for tier in "${tiers[@]}"; do [ "$tier" = vscode ] && needs_vscode=1; done
+setup_mode=--runtime-only
+for tier in "${tiers[@]}"; do
+  case $tier in
+    vscode) setup_mode="" ;;
+    docker) [ -n "$setup_mode" ] && setup_mode=--docker-tests ;;
+  esac
+done
 
-if [ $needs_vscode -eq 1 ]; then bash scripts/setup.sh; else bash scripts/setup.sh --runtime-only; fi
+bash scripts/setup.sh $setup_mode
 node scripts/build.mjs --tests
 npx tsc --noEmit -p .
 npx eslint extension emulator test

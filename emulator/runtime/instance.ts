@@ -371,12 +371,14 @@ export class Instance extends EventEmitter<InstanceEvents> {
 export function parseFunctionError(body: Buffer, errorTypeHeader?: string): FunctionError {
   const text = body.toString("utf8");
   try {
-    const parsed = JSON.parse(text) as Partial<FunctionError> & { stackTrace?: unknown };
+    const parsed = JSON.parse(text) as Partial<FunctionError> & { stackTrace?: unknown; trace?: unknown };
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+      // Python runtimes name the stack `stackTrace`; AWS's Node.js runtime client names it `trace`.
+      const stack = Array.isArray(parsed.stackTrace) ? parsed.stackTrace : Array.isArray(parsed.trace) ? parsed.trace : undefined;
       return {
         errorType: String(parsed.errorType ?? errorTypeHeader ?? "Error"),
         errorMessage: String(parsed.errorMessage ?? text),
-        ...(Array.isArray(parsed.stackTrace) ? { stackTrace: parsed.stackTrace.map(String) } : {}),
+        ...(stack ? { stackTrace: stack.map(String) } : {}),
       };
     }
   } catch {
