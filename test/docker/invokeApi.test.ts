@@ -170,7 +170,10 @@ describe("Invoke API with the AWS CLI v2 (docker executor)", () => {
     const error = JSON.parse(readFileSync(run.outfile, "utf8"));
     assert.equal(error.errorType, "ValidationError");
     assert.equal(error.errorMessage, "name is required");
-    assert.ok(Array.isArray(error.stackTrace) && error.stackTrace.length > 0, JSON.stringify(error));
+    // As Node.js Lambda runtimes shape it: the stack is `trace`, its first line the error itself.
+    assert.equal(error.trace[0], "ValidationError: name is required", JSON.stringify(error));
+    assert.ok(error.trace.slice(1).some((line: string) => /^\s+at /.test(line)), JSON.stringify(error));
+    assert.equal(error.stackTrace, undefined);
   });
 
   test("an unknown function fails with ResourceNotFoundException and its ARN", async () => {

@@ -94,6 +94,6 @@ export class InvokeApiServer {
     }
     const body = payload === text ? read.body : Buffer.from(payload);
     const result = await this.target.invoke(invoke.name, body, { clientContext: invoke.clientContext });
-    return resultResponse(result, invoke.tail);
+    return resultResponse(result, invoke.tail, this.target.familyOf(invoke.name));
   }
 }

@@ -1,4 +1,5 @@
 import type { AsyncQueue } from "../../async/asyncQueue";
+import type { RuntimeFamily } from "../../config/images";
 import type { Emulator } from "../../emulator";
 import type { InvokeResult } from "../../invoke/invokeResult";
 
@@ -6,6 +7,8 @@ import type { InvokeResult } from "../../invoke/invokeResult";
 export interface InvokeApiTarget {
   hasFunction(name: string): boolean;
   functionNames(): string[];
+  /** The function's runtime family: error payloads name the stack as that runtime does. */
+  familyOf(name: string): RuntimeFamily;
   invoke(name: string, payload: Buffer, options: { clientContext?: string }): Promise<InvokeResult>;
   enqueue(name: string, payload: string, source: string): Promise<{ id: string }>;
 }
@@ -15,6 +18,7 @@ export function emulatorTarget(emulator: Emulator, queue: AsyncQueue): InvokeApi
   return {
     hasFunction: (name) => emulator.functions().some((f) => f.name === name),
     functionNames: () => emulator.functions().map((f) => f.name),
+    familyOf: (name) => emulator.getFunction(name).family,
     invoke: (name, payload, options) => emulator.invoke(name, payload, options),
     enqueue: (name, payload, source) => queue.enqueue(name, payload, source),
   };

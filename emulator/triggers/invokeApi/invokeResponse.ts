@@ -1,3 +1,4 @@
+import type { RuntimeFamily } from "../../config/images";
 import type { InvokeResult } from "../../invoke/invokeResult";
 import { apiErrors, type ApiError } from "./apiError";
 import { tailLog } from "./tailLog";
@@ -22,7 +23,7 @@ export function errorResponse(error: ApiError, requestId: string): ApiResponse {
  * X-Amz-Function-Error and the error as the payload; only invocations that never ran
  * are API errors: throttled (429), or the platform failed to run them (500).
  */
-export function resultResponse(result: InvokeResult, tail: boolean): ApiResponse {
+export function resultResponse(result: InvokeResult, tail: boolean, family: RuntimeFamily): ApiResponse {
   if (result.errorKind === "throttle") throw apiErrors.throttled(result.error?.errorMessage ?? "Rate Exceeded.");
   if (result.errorKind === "platform") throw apiErrors.service(result.error?.errorMessage ?? "the function could not be run");
   const headers: Record<string, string> = {
@@ -35,6 +36,8 @@ export function resultResponse(result: InvokeResult, tail: boolean): ApiResponse
   if (result.ok) return { status: 200, headers, body: result.resultIsText ? String(result.result) : JSON.stringify(result.result ?? null) };
   headers["X-Amz-Function-Error"] = "Unhandled";
   const error = result.error ?? { errorType: "Unknown", errorMessage: "the function failed without saying why" };
-  const body = { errorMessage: error.errorMessage, errorType: error.errorType, ...(error.stackTrace ? { stackTrace: error.stackTrace } : {}) };
+  // Lambda passes the runtime's error through: Node.js runtimes call the stack `trace`, Python `stackTrace`.
+  const stackKey = family === "nodejs" ? "trace" : "stackTrace";
+  const body = { errorType: error.errorType, errorMessage: error.errorMessage, ...(error.stackTrace ? { [stackKey]: error.stackTrace } : {}) };
   return { status: 200, headers, body: JSON.stringify(body) };
 }
