@@ -155,7 +155,7 @@ test_peers() {
   apt_install awscli
   local dir="$CACHE/runtime-client"
   [ -f "$dir/node_modules/aws-lambda-ric/dist/rapid-client.node" ] && return 0
-  apt_install build-essential cmake autoconf automake libtool
+  apt_install build-essential cmake autoconf automake libtool python3
   log "building aws-lambda-ric $RUNTIME_CLIENT_VERSION into $dir (about a minute, once)"
   mkdir -p "$dir"
   npm install --prefix "$dir" --no-audit --no-fund --loglevel=error --foreground-scripts \
