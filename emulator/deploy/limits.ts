@@ -66,7 +66,7 @@ export function checkSizeLimits(target: DeployTarget, sizes: { size: number; unz
     );
   }
   const zipLine = viaBucket
-    ? `zip ${formatBytes(sizes.size)}, over the ${formatBytes(limits.zipped)} of a ${cloud} direct upload: goes through the bucket ${options.codeBucket}`
+    ? `zip ${formatBytes(sizes.size)}, over the ${formatBytes(limits.zipped)} ${cloud} takes directly: goes through the bucket ${options.codeBucket}`
     : `zip ${formatBytes(sizes.size)} of ${formatBytes(limits.zipped)} (${cloud} direct upload)`;
   return {
     ok: problems.length === 0,

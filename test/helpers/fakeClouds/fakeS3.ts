@@ -60,7 +60,11 @@ export class FakeS3 {
     try {
       const auth = verifySigV4(req, body, this.keys, "s3");
       if (!auth.ok) {
-        const code = auth.type === "InvalidSignatureException" && /expired/i.test(auth.message) ? "RequestTimeTooSkewed" : (S3_AUTH_CODES[auth.type] ?? auth.type);
+        const code = /expired/i.test(auth.message)
+          ? "RequestTimeTooSkewed"
+          : /x-amz-content-sha256/.test(auth.message)
+            ? "XAmzContentSHA256Mismatch"
+            : (S3_AUTH_CODES[auth.type] ?? auth.type);
         throw new S3Error(auth.status, code, auth.message);
       }
       if (header(req, "x-amz-content-sha256") === undefined) throw new S3Error(400, "InvalidRequest", "Missing required header for this request: x-amz-content-sha256");

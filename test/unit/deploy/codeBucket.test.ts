@@ -105,7 +105,7 @@ test("SCF: a package over the direct limit is put in the COS bucket, created fro
   const newKey = `faasbox/cos-create/${second.packaged.sha256}.zip`;
   assert.equal(second.plan.codeChanged, true);
   assert.ok(second.progress.includes(`updating code of cos-create from cos://${COS_BUCKET}/${newKey}`), second.progress.join("\n"));
-  const update = scf.calls.findLast((c) => c.action === "UpdateFunctionCode" && c.params.FunctionName === "cos-create")!;
+  const update = scf.calls.filter((c) => c.action === "UpdateFunctionCode" && c.params.FunctionName === "cos-create").at(-1)!;
   assert.deepEqual([update.params.CosBucketName, update.params.CosObjectName, update.params.CosBucketRegion, update.params.ZipFile], ["faasbox-code", `/${newKey}`, "ap-guangzhou", undefined]);
   assert.equal(scf.uploads.at(-1)!.sha256, second.packaged.sha256);
   assert.deepEqual(cos.buckets.object(COS_BUCKET, "ap-guangzhou", key), first.packaged.zip, "the older package stays for a rollback");
@@ -184,7 +184,7 @@ test("Lambda: a package over the direct limit is put in S3, created from it, upd
   assert.ok(first.progress.includes(`code already in s3://${S3_BUCKET}/${key}; not uploaded again`), first.progress.join("\n"));
   assert.ok(first.progress.includes(`creating s3-create in eu-west-1 (code from s3://${S3_BUCKET}/${key})`), first.progress.join("\n"));
   assert.deepEqual(s3.buckets.puts().map((p) => p.key).filter((k) => k.startsWith("faasbox/s3-create/")), [key]);
-  const create = lambda.calls.findLast((c) => c.operation === "CreateFunction" && c.functionName === "s3-create")!;
+  const create = lambda.calls.filter((c) => c.operation === "CreateFunction" && c.functionName === "s3-create").at(-1)!;
   assert.deepEqual(create.body.Code, { S3Bucket: S3_BUCKET, S3Key: key });
   assert.equal(lambda.state.get("eu-west-1", "s3-create").config.CodeSha256, Buffer.from(first.packaged.sha256, "hex").toString("base64"));
 
@@ -193,7 +193,7 @@ test("Lambda: a package over the direct limit is put in S3, created from it, upd
   const newKey = `faasbox/s3-create/${second.packaged.sha256}.zip`;
   assert.ok(second.progress.includes(`uploading code to s3://${S3_BUCKET}/${newKey} (${formatBytes(second.packaged.size)})`), second.progress.join("\n"));
   assert.ok(second.progress.includes(`updating code of s3-create from s3://${S3_BUCKET}/${newKey}`), second.progress.join("\n"));
-  const update = lambda.calls.findLast((c) => c.operation === "UpdateFunctionCode" && c.functionName === "s3-create")!;
+  const update = lambda.calls.filter((c) => c.operation === "UpdateFunctionCode" && c.functionName === "s3-create").at(-1)!;
   assert.deepEqual(update.body, { S3Bucket: S3_BUCKET, S3Key: newKey });
   assert.deepEqual(lambda.uploads.filter((u) => u.functionName === "s3-create").map((u) => u.source), ["S3", "S3"]);
 });
