@@ -9,9 +9,11 @@ import { parseCommandArgs, UsageError } from "./args";
 
 export const PACKAGE_USAGE = "faasbox package FUNCTION [--project DIR] [--out FILE] [--target scf|lambda]";
 export const DEPLOY_USAGE =
-  "faasbox deploy [FUNCTION] [--project DIR] [--target scf|lambda] [--region R] [--role ARN] [--dry-run] [--yes]\n" +
+  "faasbox deploy [FUNCTION] [--project DIR] [--target scf|lambda] [--region R] [--role ARN] [--code-bucket NAME] [--dry-run] [--yes]\n" +
   "      credentials: TENCENTCLOUD_SECRET_ID/_KEY or ~/.tencentcloud/credentials (SCF); AWS_* variables or ~/.aws profiles (Lambda)\n" +
-  "      testing only: FAASBOX_SCF_ENDPOINT, FAASBOX_LAMBDA_ENDPOINT send the API calls to a local fake";
+  "      --code-bucket (or FAASBOX_CODE_BUCKET): a COS bucket NAME-APPID (SCF) or S3 bucket (Lambda), in the function's region,\n" +
+  "        that zips too large to send in the deploy request go through\n" +
+  "      testing only: FAASBOX_SCF_ENDPOINT, FAASBOX_LAMBDA_ENDPOINT, FAASBOX_COS_ENDPOINT, FAASBOX_S3_ENDPOINT send the calls to local fakes";
 
 /** Writes a function's deployment zip and prints its size, file count, sha256 and the cloud's limits. */
 export async function packageCommand(argv: string[]): Promise<number> {
@@ -30,7 +32,7 @@ export async function packageCommand(argv: string[]): Promise<number> {
     const packaged = await packageFunction(spec, { projectRoot: root });
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, packaged.zip);
-    const summary = formatPackage(name, out, packaged, target);
+    const summary = formatPackage(name, out, packaged, target, process.env.FAASBOX_CODE_BUCKET || undefined);
     console.log(summary.text);
     return summary.ok ? 0 : 1;
   } catch (error) {
@@ -48,6 +50,7 @@ export async function deployCommand(argv: string[]): Promise<number> {
     target: { type: "string" },
     region: { type: "string" },
     role: { type: "string" },
+    "code-bucket": { type: "string" },
     "dry-run": { type: "boolean" },
     yes: { type: "boolean", short: "y" },
   });
@@ -65,7 +68,7 @@ export async function deployCommand(argv: string[]): Promise<number> {
 
   const providers = new Map<DeployTarget, DeployProvider>();
   const providerFor = (t: DeployTarget) => {
-    if (!providers.has(t)) providers.set(t, createDeployProvider(t, { region: values.region, role: values.role }));
+    if (!providers.has(t)) providers.set(t, createDeployProvider(t, { region: values.region, role: values.role, codeBucket: values["code-bucket"] }));
     return providers.get(t)!;
   };
   const plans: DeployPlan[] = [];

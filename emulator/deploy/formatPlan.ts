@@ -8,7 +8,9 @@ export function formatPlan(plan: DeployPlan): string {
   const where = plan.namespace ? `${plan.region}/${plan.namespace}` : plan.region;
   const lines = [`${plan.provider} ${plan.functionName} (${where}): ${plan.action}`, `  as ${plan.identity}`];
   const code = `${files(plan.packaged.files.length)}, ${formatBytes(plan.packaged.size)}, sha256 ${plan.packaged.sha256.slice(0, 12)}…`;
+  const sent = plan.action === "create" || plan.codeChanged;
   lines.push(`  code: ${code}: ${plan.action === "create" ? "new" : plan.codeChanged ? "changed, will be uploaded" : "unchanged, not uploaded"}`);
+  if (plan.codeBucket && sent) lines.push(`  code goes through the bucket: ${plan.codeBucket.url} (too large to send in the deploy request)`);
   if (plan.configChanges.length > 0) {
     lines.push(plan.action === "create" ? "  configuration:" : "  configuration changes:");
     for (const change of plan.configChanges) lines.push(`    ${change.field}: ${change.from} → ${change.to}`);
@@ -29,8 +31,8 @@ export function formatPlan(plan: DeployPlan): string {
 }
 
 /** `faasbox package`'s summary: size, file count, hash, and the target cloud's limits. */
-export function formatPackage(name: string, out: string, packaged: PackagedFunction, target: DeployTarget): { text: string; ok: boolean } {
-  const check = checkSizeLimits(target, packaged);
+export function formatPackage(name: string, out: string, packaged: PackagedFunction, target: DeployTarget, codeBucket?: string): { text: string; ok: boolean } {
+  const check = checkSizeLimits(target, packaged, { codeBucket });
   const lines = [
     `${name}: ${out}`,
     `  ${files(packaged.files.length)}, ${formatBytes(packaged.size)} zipped, ${formatBytes(packaged.unzippedSize)} unzipped`,

@@ -6,7 +6,7 @@ import type { ScfCredentialInput } from "./scfCredentials";
 import type { DeployProvider, DeployTarget, Timing } from "./types";
 
 export { packageFunction, type PackageOptions } from "./package";
-export { checkSizeLimits, formatBytes, SIZE_LIMITS, type LimitCheck, type SizeLimits } from "./limits";
+export { checkSizeLimits, formatBytes, SIZE_LIMITS, type LimitCheck, type LimitOptions, type SizeLimits } from "./limits";
 export { createScfProvider, type ScfProviderOptions } from "./scf";
 export { createLambdaProvider, type LambdaProviderOptions } from "./lambda";
 export { DeployError, type DeployErrorKind } from "./errors";
@@ -20,20 +20,27 @@ export interface DeployOptions {
   region?: string;
   /** Lambda: execution role for new functions. */
   role?: string;
+  /**
+   * A bucket for zips too large to send in the deploy request: COS (NAME-APPID) for SCF,
+   * S3 for Lambda, in the function's region. FAASBOX_CODE_BUCKET otherwise.
+   */
+  codeBucket?: string;
   scfCredentials?: ScfCredentialInput;
   awsCredentials?: AwsCredentialInput;
   /** Tests: the fake cloud's address; FAASBOX_SCF_ENDPOINT / FAASBOX_LAMBDA_ENDPOINT otherwise. */
   endpoint?: string;
+  /** Tests: the fake COS or S3's address; FAASBOX_COS_ENDPOINT / FAASBOX_S3_ENDPOINT otherwise. */
+  bucketEndpoint?: string;
   env?: Readonly<Record<string, string | undefined>>;
   homeDir?: string;
   timing?: Partial<Timing>;
 }
 
 export function createDeployProvider(target: DeployTarget, options: DeployOptions = {}): DeployProvider {
-  const common = { region: options.region, endpoint: options.endpoint, env: options.env, timing: options.timing };
+  const common = { region: options.region, endpoint: options.endpoint, codeBucket: options.codeBucket, env: options.env, timing: options.timing };
   return target === "scf"
-    ? createScfProvider({ ...common, credentials: options.scfCredentials, homeDir: options.homeDir })
-    : createLambdaProvider({ ...common, credentials: options.awsCredentials, role: options.role });
+    ? createScfProvider({ ...common, credentials: options.scfCredentials, homeDir: options.homeDir, cosEndpoint: options.bucketEndpoint })
+    : createLambdaProvider({ ...common, credentials: options.awsCredentials, role: options.role, s3Endpoint: options.bucketEndpoint });
 }
 
 /** A function goes to the cloud its manifest was written for unless told otherwise. */

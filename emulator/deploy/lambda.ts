@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import type { FunctionSpec, HttpRoute } from "../project/spec";
 import { resolveAwsCredentials, type AwsCredentialInput } from "./awsCredentials";
+import { codeBucketProblem, codeLocation, ensureCodeInBucket, resolveCodeBucket } from "./codeBucket";
 import { diffEnvironment, diffSettings } from "./configDiff";
 import { lambdaConsoleUrl } from "./consoleLinks";
 import { DeployError } from "./errors";
@@ -16,9 +17,10 @@ import { createLambdaClient } from "./lambdaClient";
 import { isRoleNotReady } from "./lambdaErrors";
 import { createFunctionUrl, getFunctionUrl, planLambdaTriggers } from "./lambdaTriggers";
 import { waitForLambda } from "./lambdaWait";
-import { checkSizeLimits, formatBytes } from "./limits";
+import { checkSizeLimits, formatBytes, type SizeLimits } from "./limits";
 import { runtimeForTarget } from "./runtimeNames";
-import { DEFAULT_TIMING, type DeployPlan, type DeployProvider, type DeployResult, type PackagedFunction, type ProgressReporter, type Timing } from "./types";
+import { createS3Store } from "./s3Store";
+import { DEFAULT_TIMING, type CodeBucketLocation, type DeployPlan, type DeployProvider, type DeployResult, type PackagedFunction, type ProgressReporter, type Timing } from "./types";
 
 export interface LambdaProviderOptions {
   /** A key given directly (the editor's secret storage); otherwise the AWS SDK's default chain. */
@@ -29,6 +31,12 @@ export interface LambdaProviderOptions {
   role?: string;
   /** For tests: the Lambda API's address (FAASBOX_LAMBDA_ENDPOINT). */
   endpoint?: string;
+  /** S3 bucket (in the function's region) for zips too large to send inline; FAASBOX_CODE_BUCKET otherwise. */
+  codeBucket?: string;
+  /** For tests: an address answering S3's API, path-style (FAASBOX_S3_ENDPOINT). */
+  s3Endpoint?: string;
+  /** For tests: lower limits, so that a small package counts as too large to send inline. */
+  sizeLimits?: SizeLimits;
   env?: Readonly<Record<string, string | undefined>>;
   timing?: Partial<Timing>;
 }
@@ -37,6 +45,12 @@ const DEFAULT_LAMBDA_REGION = "us-east-1";
 
 export function createLambdaProvider(options: LambdaProviderOptions = {}): DeployProvider {
   return new LambdaProvider(options);
+}
+
+interface Session {
+  api: LambdaApi;
+  identity: string;
+  secrets: ReadonlyArray<string | undefined>;
 }
 
 interface Target {
@@ -60,9 +74,17 @@ class LambdaProvider implements DeployProvider {
     const target = this.resolveTarget(spec);
     const { api, identity } = await this.session(target);
     const consoleUrl = lambdaConsoleUrl(target.region, target.functionName);
-    const blockers = [...target.blockers, ...checkSizeLimits("lambda", packaged).problems];
+    const bucket = resolveCodeBucket(this.options.codeBucket, this.options.env ?? process.env);
+    const size = checkSizeLimits("lambda", packaged, { limits: this.options.sizeLimits, codeBucket: bucket });
+    const blockers = [...target.blockers, ...size.problems];
+    let codeBucket: CodeBucketLocation | undefined;
+    if (size.viaBucket && bucket) {
+      const problem = codeBucketProblem("lambda", bucket);
+      if (problem) blockers.push(problem);
+      else codeBucket = codeLocation("lambda", bucket, target.region, packaged, target.functionName);
+    }
     const warnings = [...target.warnings];
-    const base = { provider: "lambda" as const, functionName: target.functionName, region: target.region, namespace: "", identity, consoleUrl, spec, packaged };
+    const base = { provider: "lambda" as const, functionName: target.functionName, region: target.region, namespace: "", identity, consoleUrl, codeBucket, spec, packaged };
     const desired = [
       { field: "Runtime", desired: target.runtime },
       { field: "Handler", desired: spec.handler || undefined },
@@ -99,11 +121,18 @@ class LambdaProvider implements DeployProvider {
   async apply(plan: DeployPlan, progress: ProgressReporter = () => {}): Promise<DeployResult> {
     if (plan.blockers.length > 0) throw new DeployError("config", `cannot deploy ${plan.functionName} to Lambda: ${plan.blockers.join("; ")}`);
     const target = this.resolveTarget(plan.spec);
-    const { api } = await this.session(target);
+    const session = await this.session(target);
+    const { api } = session;
     const FunctionName = target.functionName;
     const result: DeployResult = { provider: "lambda", functionName: FunctionName, region: target.region, action: plan.action, codeUploaded: false, consoleUrl: plan.consoleUrl };
     const routes = plan.spec.triggers.filter((t): t is HttpRoute => t.kind === "http");
     const environment = { Variables: { ...plan.spec.environment } };
+    // The code as Lambda takes it: the zip's bytes in the request, or the S3 object they were put in.
+    const code = async (): Promise<{ ZipFile: Uint8Array } | { S3Bucket: string; S3Key: string }> => {
+      if (!plan.codeBucket) return { ZipFile: plan.packaged.zip };
+      await ensureCodeInBucket(this.s3Store(session, plan.codeBucket), plan.codeBucket, plan.packaged.zip, progress);
+      return { S3Bucket: plan.codeBucket.bucket, S3Key: plan.codeBucket.key };
+    };
 
     if (plan.action === "unchanged") {
       progress(`${FunctionName} is up to date in Lambda (${target.region}); nothing to do`);
@@ -111,7 +140,8 @@ class LambdaProvider implements DeployProvider {
       return result;
     }
     if (plan.action === "create") {
-      progress(`creating ${FunctionName} in ${target.region} (uploading ${formatBytes(plan.packaged.size)})`);
+      const source = await code();
+      progress(`creating ${FunctionName} in ${target.region} (${plan.codeBucket ? `code from ${plan.codeBucket.url}` : `uploading ${formatBytes(plan.packaged.size)}`})`);
       await api.call(
         "CreateFunction",
         (c) =>
@@ -121,7 +151,7 @@ class LambdaProvider implements DeployProvider {
               Runtime: target.runtime as Runtime,
               Role: target.role,
               Handler: plan.spec.handler || undefined,
-              Code: { ZipFile: plan.packaged.zip },
+              Code: source,
               MemorySize: plan.spec.memoryMb,
               Timeout: plan.spec.timeoutSec,
               Environment: environment,
@@ -136,8 +166,9 @@ class LambdaProvider implements DeployProvider {
     } else {
       await waitForLambda(api, "updated", this.timing, plan.consoleUrl, progress);
       if (plan.codeChanged) {
-        progress(`uploading code of ${FunctionName} (${formatBytes(plan.packaged.size)})`);
-        await api.call("UpdateFunctionCode", (c) => c.send(new UpdateFunctionCodeCommand({ FunctionName, ZipFile: plan.packaged.zip })), progress);
+        const source = await code();
+        progress(plan.codeBucket ? `updating code of ${FunctionName} from ${plan.codeBucket.url}` : `uploading code of ${FunctionName} (${formatBytes(plan.packaged.size)})`);
+        await api.call("UpdateFunctionCode", (c) => c.send(new UpdateFunctionCodeCommand({ FunctionName, ...source })), progress);
         result.codeUploaded = true;
         await waitForLambda(api, "updated", this.timing, plan.consoleUrl, progress);
       } else {
@@ -194,13 +225,26 @@ class LambdaProvider implements DeployProvider {
     return { functionName: spec.name, region, runtime: runtime.name, role: this.creationRole(), warnings, blockers: runtime.problem ? [runtime.problem] : [] };
   }
 
-  private async session(target: Target): Promise<{ api: LambdaApi; identity: string }> {
+  /** The code bucket, reached as the same identity as Lambda (the Lambda client's resolved credentials). */
+  private s3Store(session: Session, location: CodeBucketLocation) {
+    const endpoint = this.options.s3Endpoint ?? (this.options.env ?? process.env).FAASBOX_S3_ENDPOINT;
+    return createS3Store({
+      credentials: session.api.client.config.credentials,
+      bucket: location.bucket,
+      region: location.region,
+      identity: session.identity,
+      secrets: session.secrets,
+      endpoint: endpoint || undefined,
+    });
+  }
+
+  private async session(target: Target): Promise<Session> {
     const env = this.options.env ?? process.env;
     const endpoint = this.options.endpoint ?? (env.FAASBOX_LAMBDA_ENDPOINT || undefined);
     const client = createLambdaClient(target.region, this.options.credentials, endpoint);
     const { credentials, description } = await resolveAwsCredentials(() => client.config.credentials(), this.options.credentials, env);
     const secrets = [credentials.secretAccessKey, credentials.sessionToken];
-    return { api: new LambdaApi(client, { functionName: target.functionName, region: target.region, identity: description, role: target.role, secrets }, this.timing), identity: description };
+    return { api: new LambdaApi(client, { functionName: target.functionName, region: target.region, identity: description, role: target.role, secrets }, this.timing), identity: description, secrets };
   }
 
   private async getConfiguration(api: LambdaApi): Promise<FunctionConfiguration | undefined> {

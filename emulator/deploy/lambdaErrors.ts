@@ -1,4 +1,5 @@
 import { DeployError, networkError, networkErrorCode } from "./errors";
+import { CODE_BUCKET_HOW_TO } from "./limits";
 import { redact } from "./mask";
 
 /** What the AWS SDK throws: the error code as `name`, HTTP status and request id in `$metadata`. */
@@ -84,7 +85,7 @@ export function mapLambdaError(error: unknown, context: LambdaErrorContext): Dep
     return make("quota", "the account's Lambda code storage is full (75 GB per region by default). Delete old function versions and unused layers, or ask AWS for a higher quota.");
   }
   if (name === "RequestEntityTooLargeException") {
-    return make("size", "the zip is too large for a direct upload to Lambda. Move dependencies into a layer, or upload the zip to S3 and deploy it from there.");
+    return make("size", `the zip is too large for a direct upload to Lambda. Name an S3 bucket to deploy it through (${CODE_BUCKET_HOW_TO}), or move dependencies into a layer.`);
   }
   if (name === "ResourceConflictException") {
     return make("conflict", `another change to ${where} is in progress (${cloudMessage}); wait for it to finish and deploy again.`);

@@ -16,7 +16,9 @@ export interface SizeLimits {
  * encoded inside the JSON body of CreateFunction / UpdateFunctionCode, and Tencent Cloud
  * API 3.0 takes POST bodies of at most 10 MB with TC3-HMAC-SHA256 signing. Base64 adds a
  * third, so a zip sent directly must stay under about 7.1 MB, whatever the 50 MB that
- * Code.ZipFile's description mentions. Larger packages go through COS.
+ * Code.ZipFile's description mentions. Larger packages go through a COS bucket.
+ *
+ * A zip that goes through a bucket escapes the first limit, never the second.
  */
 export const SIZE_LIMITS: Record<DeployTarget, SizeLimits> = {
   lambda: { zipped: 50 * MB, unzipped: 250 * MB },
@@ -29,18 +31,32 @@ export interface LimitCheck {
   lines: string[];
   /** What is over and what to do; empty when ok. */
   problems: string[];
+  /** The zip is too large to send in the request but a code bucket is named: it goes through the bucket. */
+  viaBucket: boolean;
 }
 
-export function checkSizeLimits(target: DeployTarget, sizes: { size: number; unzippedSize: number }, limits = SIZE_LIMITS[target]): LimitCheck {
+export interface LimitOptions {
+  /** The cloud's limits unless given (tests lower them to make a small package count as large). */
+  limits?: SizeLimits;
+  /** The bucket named for packages too large to send directly (--code-bucket), if any. */
+  codeBucket?: string;
+}
+
+export const CODE_BUCKET_HOW_TO = "`faasbox deploy --code-bucket NAME`, FAASBOX_CODE_BUCKET or the faasbox.deploy.codeBucket setting";
+
+export function checkSizeLimits(target: DeployTarget, sizes: { size: number; unzippedSize: number }, options: LimitOptions = {}): LimitCheck {
+  const limits = options.limits ?? SIZE_LIMITS[target];
   const problems: string[] = [];
   const cloud = target === "scf" ? "SCF" : "Lambda";
-  if (sizes.size > limits.zipped) {
+  const tooLarge = sizes.size > limits.zipped;
+  const viaBucket = tooLarge && Boolean(options.codeBucket);
+  if (tooLarge && !viaBucket) {
     problems.push(
       target === "scf"
         ? `the zip is ${formatBytes(sizes.size)}, over the ${formatBytes(limits.zipped)} SCF takes in one API request (10 MB once base64 encoded). ` +
-            "Move dependencies into an SCF layer, leave out files with .faasboxignore, or upload the zip to a COS bucket and deploy it from there (the SCF console or `scf deploy`)."
+            `Name a COS bucket (NAME-APPID, in the function's region) to deploy it through: ${CODE_BUCKET_HOW_TO}; or move dependencies into an SCF layer, or leave out files with .faasboxignore.`
         : `the zip is ${formatBytes(sizes.size)}, over the ${formatBytes(limits.zipped)} Lambda takes as a direct upload. ` +
-            "Move dependencies into a Lambda layer, leave out files with .faasboxignore, or upload the zip to S3 and deploy it from there (`aws lambda update-function-code --s3-bucket ...`).",
+            `Name an S3 bucket (in the function's region) to deploy it through: ${CODE_BUCKET_HOW_TO}; or move dependencies into a Lambda layer, or leave out files with .faasboxignore.`,
     );
   }
   if (sizes.unzippedSize > limits.unzipped) {
@@ -49,13 +65,14 @@ export function checkSizeLimits(target: DeployTarget, sizes: { size: number; unz
         "Leave out what the function does not need at run time (tests, docs, dev dependencies) with .faasboxignore, or use a container image instead of a zip.",
     );
   }
+  const zipLine = viaBucket
+    ? `zip ${formatBytes(sizes.size)}, over the ${formatBytes(limits.zipped)} ${cloud} takes directly: goes through the bucket ${options.codeBucket}`
+    : `zip ${formatBytes(sizes.size)} of ${formatBytes(limits.zipped)} (${cloud} direct upload)`;
   return {
     ok: problems.length === 0,
-    lines: [
-      `zip ${formatBytes(sizes.size)} of ${formatBytes(limits.zipped)} (${cloud} direct upload)`,
-      `unzipped ${formatBytes(sizes.unzippedSize)} of ${formatBytes(limits.unzipped)} (${cloud})`,
-    ],
+    lines: [zipLine, `unzipped ${formatBytes(sizes.unzippedSize)} of ${formatBytes(limits.unzipped)} (${cloud})`],
     problems,
+    viaBucket,
   };
 }
 

@@ -1,16 +1,18 @@
 import type { GetFunctionResponse } from "tencentcloud-sdk-nodejs-scf/tencentcloud/services/scf/v20180416/scf_models";
 import type { FunctionSpec } from "../project/spec";
+import { codeBucketProblem, codeLocation, ensureCodeInBucket, resolveCodeBucket } from "./codeBucket";
 import { diffEnvironment, diffSettings } from "./configDiff";
 import { scfConsoleUrl } from "./consoleLinks";
+import { createCosStore } from "./cosStore";
 import { DeployError } from "./errors";
-import { checkSizeLimits, formatBytes } from "./limits";
+import { checkSizeLimits, formatBytes, type SizeLimits } from "./limits";
 import { runtimeForTarget } from "./runtimeNames";
 import { ScfApi, isScfFunctionMissing } from "./scfApi";
 import { createScfClient } from "./scfClient";
-import { describeScfCredentials, resolveScfCredentials, type ScfCredentialInput } from "./scfCredentials";
+import { describeScfCredentials, resolveScfCredentials, type ScfCredentialInput, type ScfCredentials } from "./scfCredentials";
 import { planScfTriggers } from "./scfTriggers";
 import { waitForScfActive } from "./scfWait";
-import { DEFAULT_TIMING, type DeployPlan, type DeployProvider, type DeployResult, type PackagedFunction, type ProgressReporter, type Timing } from "./types";
+import { DEFAULT_TIMING, type CodeBucketLocation, type DeployPlan, type DeployProvider, type DeployResult, type PackagedFunction, type ProgressReporter, type Timing } from "./types";
 
 export interface ScfProviderOptions {
   /** A key given directly (the editor's secret storage); otherwise the environment, then ~/.tencentcloud/credentials. */
@@ -19,6 +21,12 @@ export interface ScfProviderOptions {
   region?: string;
   /** For tests: an http:// address that answers as scf.tencentcloudapi.com (FAASBOX_SCF_ENDPOINT). */
   endpoint?: string;
+  /** COS bucket (NAME-APPID, in the function's region) for zips too large to send inline; FAASBOX_CODE_BUCKET otherwise. */
+  codeBucket?: string;
+  /** For tests: an http:// address that answers as COS (FAASBOX_COS_ENDPOINT). */
+  cosEndpoint?: string;
+  /** For tests: lower limits, so that a small package counts as too large to send inline. */
+  sizeLimits?: SizeLimits;
   env?: Readonly<Record<string, string | undefined>>;
   homeDir?: string;
   timing?: Partial<Timing>;
@@ -33,6 +41,7 @@ export function createScfProvider(options: ScfProviderOptions = {}): DeployProvi
 interface Session {
   api: ScfApi;
   identity: string;
+  credentials: ScfCredentials;
 }
 
 interface Target {
@@ -56,11 +65,19 @@ class ScfProvider implements DeployProvider {
     const target = this.resolveTarget(spec);
     const session = this.session(target);
     const consoleUrl = scfConsoleUrl(target.region, target.namespace, target.functionName);
-    const size = checkSizeLimits("scf", packaged);
+    const env = this.options.env ?? process.env;
+    const bucket = resolveCodeBucket(this.options.codeBucket, env);
+    const size = checkSizeLimits("scf", packaged, { limits: this.options.sizeLimits, codeBucket: bucket });
     const blockers = [...target.blockers, ...size.problems];
+    let codeBucket: CodeBucketLocation | undefined;
+    if (size.viaBucket && bucket) {
+      const problem = codeBucketProblem("scf", bucket);
+      if (problem) blockers.push(problem);
+      else codeBucket = codeLocation("scf", bucket, target.region, packaged, target.functionName);
+    }
     const current = await this.getFunction(session.api, target);
     const desired = desiredSettings(spec, target.runtime);
-    const base = { provider: "scf" as const, functionName: target.functionName, region: target.region, namespace: target.namespace, identity: session.identity, consoleUrl, spec, packaged };
+    const base = { provider: "scf" as const, functionName: target.functionName, region: target.region, namespace: target.namespace, identity: session.identity, consoleUrl, codeBucket, spec, packaged };
 
     if (!current) {
       const steps = planScfTriggers(spec, target.functionName, target.namespace, []);
@@ -100,27 +117,34 @@ class ScfProvider implements DeployProvider {
   async apply(plan: DeployPlan, progress: ProgressReporter = () => {}): Promise<DeployResult> {
     if (plan.blockers.length > 0) throw new DeployError("config", `cannot deploy ${plan.functionName} to SCF: ${plan.blockers.join("; ")}`);
     const target = this.resolveTarget(plan.spec);
-    const { api } = this.session(target);
+    const session = this.session(target);
+    const { api } = session;
     const { functionName, namespace } = target;
     const result: DeployResult = { provider: "scf", functionName, region: target.region, action: plan.action, codeUploaded: false, consoleUrl: plan.consoleUrl };
     if (plan.action === "unchanged") {
       progress(`${functionName} is up to date in SCF (${target.region}/${namespace}); nothing to do`);
       return result;
     }
-    const zipFile = plan.packaged.zip.toString("base64");
+    // The code as the API takes it: base64 inside the request, or where it lies in COS once put there.
+    const code = async (): Promise<ScfCode> => {
+      if (!plan.codeBucket) return { ZipFile: plan.packaged.zip.toString("base64") };
+      await ensureCodeInBucket(this.cosStore(session, plan.codeBucket), plan.codeBucket, plan.packaged.zip, progress);
+      return cosCode(plan.codeBucket);
+    };
     const environment = { Variables: Object.entries(plan.spec.environment).map(([Key, Value]) => ({ Key, Value })) };
     const wait = () => waitForScfActive(api, functionName, namespace, this.timing, plan.consoleUrl, progress);
 
     if (plan.action === "create") {
-      progress(`creating ${functionName} in ${target.region}/${namespace} (uploading ${formatBytes(plan.packaged.size)})`);
+      const source = await code();
+      progress(`creating ${functionName} in ${target.region}/${namespace} (${plan.codeBucket ? `code from ${plan.codeBucket.url}` : `uploading ${formatBytes(plan.packaged.size)}`})`);
       await api.call(
         "CreateFunction",
         (c) =>
           c.CreateFunction({
             FunctionName: functionName,
             Namespace: namespace,
-            Code: { ZipFile: zipFile },
-            CodeSource: "ZipFile",
+            Code: source,
+            CodeSource: plan.codeBucket ? "Cos" : "ZipFile",
             Handler: plan.spec.handler || undefined,
             Runtime: target.runtime,
             MemorySize: plan.spec.memoryMb,
@@ -136,10 +160,11 @@ class ScfProvider implements DeployProvider {
       await wait();
       const handlerChanged = plan.configChanges.some((c) => c.field === "Handler");
       if (plan.codeChanged || handlerChanged) {
-        progress(`uploading code of ${functionName} (${formatBytes(plan.packaged.size)})`);
+        const source = await code();
+        progress(plan.codeBucket ? `updating code of ${functionName} from ${plan.codeBucket.url}` : `uploading code of ${functionName} (${formatBytes(plan.packaged.size)})`);
         await api.call(
           "UpdateFunctionCode",
-          (c) => c.UpdateFunctionCode({ FunctionName: functionName, Namespace: namespace, ZipFile: zipFile, Handler: plan.spec.handler || undefined }),
+          (c) => c.UpdateFunctionCode({ FunctionName: functionName, Namespace: namespace, ...source, Handler: plan.spec.handler || undefined }),
           progress,
         );
         result.codeUploaded = true;
@@ -205,7 +230,13 @@ class ScfProvider implements DeployProvider {
     const endpoint = this.options.endpoint ?? (this.options.env ?? process.env).FAASBOX_SCF_ENDPOINT;
     const client = createScfClient(credentials, target.region, endpoint || undefined);
     const secrets = [credentials.secretKey, credentials.token];
-    return { api: new ScfApi(client, { functionName: target.functionName, region: target.region, namespace: target.namespace, identity, secrets }, this.timing), identity };
+    return { api: new ScfApi(client, { functionName: target.functionName, region: target.region, namespace: target.namespace, identity, secrets }, this.timing), identity, credentials };
+  }
+
+  /** The code bucket, reached with the same key as SCF. */
+  private cosStore(session: Session, location: CodeBucketLocation) {
+    const endpoint = this.options.cosEndpoint ?? (this.options.env ?? process.env).FAASBOX_COS_ENDPOINT;
+    return createCosStore({ credentials: session.credentials, bucket: location.bucket, region: location.region, identity: session.identity, endpoint: endpoint || undefined });
   }
 
   private async getFunction(api: ScfApi, target: Target): Promise<GetFunctionResponse | undefined> {
@@ -233,6 +264,20 @@ class ScfProvider implements DeployProvider {
       return true;
     }
   }
+}
+
+type ScfCode = { ZipFile: string } | { CosBucketName: string; CosObjectName: string; CosBucketRegion: string };
+
+/**
+ * SCF's API reference (Data Types > Code, as tencentcloud-sdk-nodejs-scf's scf_models also
+ * carries it) says CosBucketName is the bucket name's own part, *without* "-APPID", and
+ * CosObjectName is the package's path in COS *starting with "/"*; CosBucketRegion is the
+ * COS region (the docs insist on it for Beijing, ap-beijing vs ap-beijing-1; it is always
+ * sent, since it is right everywhere). UpdateFunctionCode's top-level fields of the same
+ * names are described only as "bucket name" and "object path", and get the same forms.
+ */
+function cosCode(location: CodeBucketLocation): ScfCode {
+  return { CosBucketName: location.bucket.replace(/-\d+$/, ""), CosObjectName: `/${location.key}`, CosBucketRegion: location.region };
 }
 
 /** The settings the manifest decides, named as SCF names them. */

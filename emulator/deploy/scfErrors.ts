@@ -1,4 +1,5 @@
 import { DeployError, networkError, networkErrorCode } from "./errors";
+import { CODE_BUCKET_HOW_TO } from "./limits";
 import { redact } from "./mask";
 import { SCF_HOST } from "./scfClient";
 
@@ -83,7 +84,7 @@ export function mapScfError(error: unknown, context: ScfErrorContext): DeployErr
     );
   }
   if (code === "RequestSizeLimitExceeded") {
-    return make("size", "the code package is too large for one SCF API request (10 MB with base64 encoding). Move dependencies into an SCF layer or upload the zip to COS and deploy from there.");
+    return make("size", `the code package is too large for one SCF API request (10 MB with base64 encoding). Name a COS bucket to deploy it through (${CODE_BUCKET_HOW_TO}), or move dependencies into an SCF layer.`);
   }
   if (code.startsWith("LimitExceeded") || code === "ResourceInsufficient") {
     return make("quota", `SCF refused ${context.action} for ${where} because a quota is reached (${code}: ${cloudMessage}). Delete unused functions, versions or triggers, or raise the quota in the SCF console.`);

@@ -20,6 +20,18 @@ export interface PackagedFunction {
   warnings: string[];
 }
 
+/** Where a zip too large to send inline is put, content-addressed so the same code is uploaded once. */
+export interface CodeBucketLocation {
+  /** As the storage names it: "NAME-APPID" for COS, the bucket name for S3. */
+  bucket: string;
+  /** "faasbox/FUNCTION/SHA256.zip", without a leading slash. */
+  key: string;
+  /** The bucket's region: always the function's, which both clouds require. */
+  region: string;
+  /** "cos://bucket/key" or "s3://bucket/key", for messages. */
+  url: string;
+}
+
 /** One field whose value in the cloud differs from the manifest. */
 export interface ConfigChange {
   field: string;
@@ -52,6 +64,12 @@ export interface DeployPlan {
   action: "create" | "update" | "unchanged";
   configChanges: ConfigChange[];
   codeChanged: boolean;
+  /**
+   * Set when the zip is too large to send in the deploy request and a code bucket is named:
+   * apply puts it there (unless that key is already there) and points the cloud at it.
+   * Absent when the zip goes inline, as it does whenever it fits.
+   */
+  codeBucket?: CodeBucketLocation;
   triggers: TriggerPlan[];
   /** Worth reading before applying (cross-cloud deploy, defaults picked...). */
   warnings: string[];
@@ -76,7 +94,7 @@ export interface DeployResult {
   url?: string;
 }
 
-/** Progress lines while applying, such as "uploading code (1.2 MB)". */
+/** Progress lines while applying, such as "uploading code (1.2 MB)" or "uploading code to cos://bucket/key (9.0 MB)". */
 export type ProgressReporter = (message: string) => void;
 
 export interface DeployProvider {

@@ -8,6 +8,8 @@ export interface DeployOptions {
   target?: DeployTarget;
   region?: string;
   role?: string;
+  /** A COS (SCF) or S3 (Lambda) bucket for zips too large to send inline; the faasbox.deploy.codeBucket setting otherwise. */
+  codeBucket?: string;
   /** Skip the confirmation (automation, tests). */
   yes?: boolean;
 }
@@ -24,9 +26,12 @@ export async function deployFunction(root: string, name: string, store: Credenti
   const target = options.target ?? defaultTarget(spec);
   const scfCredentials = target === "scf" ? await store.get("scf") : undefined;
   const awsCredentials = target === "lambda" ? await store.get("lambda") : undefined;
+  const settings = vscode.workspace.getConfiguration("faasbox");
   const provider = createDeployProvider(target, {
     region: options.region,
-    role: options.role ?? vscode.workspace.getConfiguration("faasbox").get<string>("deploy.lambdaRole") ?? undefined,
+    role: options.role ?? settings.get<string>("deploy.lambdaRole") ?? undefined,
+    // An empty setting leaves FAASBOX_CODE_BUCKET to decide, as the CLI does without --code-bucket.
+    codeBucket: options.codeBucket ?? (settings.get<string>("deploy.codeBucket") || undefined),
     scfCredentials,
     awsCredentials,
   });
@@ -48,7 +53,7 @@ export async function deployFunction(root: string, name: string, store: Credenti
     return undefined;
   }
   if (!options.yes) {
-    const summary = plan.action === "unchanged" ? "Nothing has changed." : `${plan.action === "create" ? "Create" : "Update"} ${name} in ${plan.region}${plan.codeChanged ? " (new code)" : " (same code)"}${plan.configChanges.length ? `; ${plan.configChanges.map((c) => c.field).join(", ")} change` : ""}.`;
+    const summary = plan.action === "unchanged" ? "Nothing has changed." : `${plan.action === "create" ? "Create" : "Update"} ${name} in ${plan.region}${plan.codeChanged ? (plan.codeBucket ? ` (new code, through ${plan.codeBucket.url})` : " (new code)") : " (same code)"}${plan.configChanges.length ? `; ${plan.configChanges.map((c) => c.field).join(", ")} change` : ""}.`;
     const choice = await vscode.window.showInformationMessage(`Deploy ${name} to ${cloud}? ${summary}`, { modal: true, detail: safe(text) }, "Deploy");
     if (choice !== "Deploy") return undefined;
   }

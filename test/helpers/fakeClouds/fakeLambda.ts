@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FakeBuckets } from "./buckets";
 import { startHttpServer, type RunningServer } from "./httpServer";
 import { FakeLambdaState, LambdaApiError } from "./lambdaState";
 import { verifySigV4 } from "./sigv4";
@@ -63,8 +64,9 @@ export class FakeLambda {
   private readonly faults: Fault[] = [];
   private server?: RunningServer;
 
-  constructor(options: { transitionMs?: number; deprecatedRuntimes?: readonly string[] } = {}) {
-    this.state = new FakeLambdaState(options.transitionMs ?? 150, options.deprecatedRuntimes ?? []);
+  /** `s3`: the buckets of a FakeS3, where code given by S3Bucket/S3Key is read. */
+  constructor(options: { transitionMs?: number; deprecatedRuntimes?: readonly string[]; s3?: FakeBuckets } = {}) {
+    this.state = new FakeLambdaState(options.transitionMs ?? 150, options.deprecatedRuntimes ?? [], options.s3);
   }
 
   get url(): string {

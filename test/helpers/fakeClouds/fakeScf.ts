@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FakeBuckets } from "./buckets";
 import { FakeScfState, SCF_RUNTIMES } from "./scfActions";
 import { header, startHttpServer, type RunningServer } from "./httpServer";
 import { ScfApiError, type Params } from "./scfParams";
@@ -49,8 +50,9 @@ export class FakeScf {
   private server?: RunningServer;
   private readonly handlers: Record<string, ActionHandler>;
 
-  constructor(options: { transitionMs?: number; runtimes?: readonly string[] } = {}) {
-    this.state = new FakeScfState(options.transitionMs ?? 150, options.runtimes ?? SCF_RUNTIMES);
+  /** `cos`: the buckets of a FakeCos, where code given by CosBucketName/CosObjectName is read. */
+  constructor(options: { transitionMs?: number; runtimes?: readonly string[]; cos?: FakeBuckets } = {}) {
+    this.state = new FakeScfState(options.transitionMs ?? 150, options.runtimes ?? SCF_RUNTIMES, options.cos);
     const s = this.state;
     this.handlers = {
       GetFunction: (r, p) => s.GetFunction(r, p),

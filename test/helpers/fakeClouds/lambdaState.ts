@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
+import type { FakeBuckets } from "./buckets";
+import { lambdaCodeFromS3 } from "./lambdaS3Code";
 import { decodeBase64, readZipEntries } from "./zipCheck";
 
 /** A Lambda error: HTTP status, x-amzn-ErrorType header and {"Type", "message"} body. */
@@ -26,6 +28,8 @@ export interface LambdaUpload {
   functionName: string;
   /** Base64 SHA-256, as Lambda's CodeSha256. */
   codeSha256: string;
+  /** Where the code came from: inside the request, or an S3 object. */
+  source: "ZipFile" | "S3";
 }
 
 export const ACCOUNT = "123456789012";
@@ -50,6 +54,8 @@ export class FakeLambdaState {
     public transitionMs: number,
     /** Runtimes Lambda no longer takes for new functions (InvalidParameterValueException). */
     public deprecatedRuntimes: readonly string[],
+    /** The account's S3 buckets, where code given as S3Bucket/S3Key is read. */
+    public s3?: FakeBuckets,
   ) {}
 
   get(region: string, name: string): FakeLambdaFunction {
@@ -75,7 +81,7 @@ export class FakeLambdaState {
     if (this.functions.has(`${region}/${name}`)) throw new LambdaApiError(409, "ResourceConflictException", `Function already exist: ${name}`);
     const code = body.Code as Json | undefined;
     if (!code || typeof code !== "object") throw validation("code", undefined, "Member must not be null");
-    const zip = await validZip(code.ZipFile);
+    const { zip, source } = await this.codeOf(region, code);
     const config: Json = {
       FunctionName: name,
       FunctionArn: arn(region, name),
@@ -103,7 +109,7 @@ export class FakeLambdaState {
     touch(config);
     const fn: FakeLambdaFunction = { config, zip, statements: new Map() };
     this.functions.set(`${region}/${name}`, fn);
-    this.uploads.push({ operation: "CreateFunction", functionName: name, codeSha256: config.CodeSha256 as string });
+    this.uploads.push({ operation: "CreateFunction", functionName: name, codeSha256: config.CodeSha256 as string, source });
     this.settle(fn, true);
     return config;
   }
@@ -121,11 +127,11 @@ export class FakeLambdaState {
     mayChange(fn);
     const sources = ["ZipFile", "S3Bucket", "ImageUri"].filter((key) => body[key] !== undefined);
     if (sources.length !== 1) throw new LambdaApiError(400, "InvalidParameterValueException", "Please provide a source for function code.");
-    if (body.ZipFile === undefined) throw new LambdaApiError(400, "InvalidParameterValueException", "This fake takes code as ZipFile only.");
-    const zip = await validZip(body.ZipFile);
+    if (body.ImageUri !== undefined) throw new LambdaApiError(400, "InvalidParameterValueException", "This fake takes code as ZipFile or from S3 only.");
+    const { zip, source } = await this.codeOf(region, body);
     fn.zip = zip;
     Object.assign(fn.config, { CodeSha256: sha256Base64(zip), CodeSize: zip.length });
-    this.uploads.push({ operation: "UpdateFunctionCode", functionName: name, codeSha256: fn.config.CodeSha256 as string });
+    this.uploads.push({ operation: "UpdateFunctionCode", functionName: name, codeSha256: fn.config.CodeSha256 as string, source });
     this.startUpdate(fn);
     return fn.config;
   }
@@ -191,6 +197,15 @@ export class FakeLambdaState {
     const statement = { Sid: id, Effect: "Allow", Principal: body.Principal, Action: body.Action, Resource: arn(region, name), Condition: condition };
     fn.statements.set(id, statement);
     return { Statement: JSON.stringify(statement) };
+  }
+
+  /** The zip from the request or from S3; either way Lambda unzips it before taking it. */
+  private async codeOf(region: string, code: Json): Promise<{ zip: Buffer; source: LambdaUpload["source"] }> {
+    if (code.S3Bucket === undefined && code.S3Key === undefined) return { zip: await validZip(code.ZipFile), source: "ZipFile" };
+    if (code.ZipFile !== undefined) throw new LambdaApiError(400, "InvalidParameterValueException", "Please provide only one source for function code.");
+    const zip = lambdaCodeFromS3(this.s3, region, code.S3Bucket, code.S3Key);
+    if (!(await readZipEntries(zip))) throw new LambdaApiError(400, "InvalidParameterValueException", "Could not unzip uploaded file. Please check your file, then try to upload again.");
+    return { zip, source: "S3" };
   }
 
   private startUpdate(fn: FakeLambdaFunction): void {

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import type { FakeBuckets } from "./buckets";
+import { scfCodeFromCos } from "./scfCosCode";
 import { allowOnly, optionalInteger, optionalObject, optionalString, requireString, ScfApiError, type Params } from "./scfParams";
 import { decodeBase64, readZipEntries } from "./zipCheck";
 
@@ -34,6 +36,8 @@ export interface ScfUpload {
   action: string;
   functionName: string;
   sha256: string;
+  /** Where the code came from: inside the request, or a COS object. */
+  source: "ZipFile" | "Cos";
 }
 
 /** The runtimes CreateFunction's reference lists (tencentcloud-sdk-nodejs-scf's scf_models.d.ts). */
@@ -67,6 +71,10 @@ export class FakeScfState {
     /** How long Creating/Updating lasts before Active: long enough that a deploy must wait. */
     public transitionMs: number,
     public runtimes: readonly string[] = SCF_RUNTIMES,
+    /** The account's COS buckets, where code given as CosBucketName/CosObjectName is read. */
+    public cos?: FakeBuckets,
+    /** The account's APPID, which SCF adds to CosBucketName. */
+    public appId = "1250000000",
   ) {}
 
   key(region: string, namespace: string, name: string): string {
@@ -130,7 +138,7 @@ export class FakeScfState {
     const code = optionalObject(params, "Code");
     if (!code) throw new ScfApiError("MissingParameter", "The request is missing a required parameter `Code`.");
     allowOnly(code, CODE_KEYS);
-    const zip = await validZip(code.ZipFile);
+    const { zip, source: from } = await this.codeOf(region, code);
     const now = timestamp();
     const fn: FakeScfFunction = {
       FunctionName: name,
@@ -147,7 +155,7 @@ export class FakeScfState {
       ModTime: now,
     };
     this.functions.set(this.key(region, namespace, name), fn);
-    this.uploads.push({ action: "CreateFunction", functionName: name, sha256: sha256Hex(zip) });
+    this.uploads.push({ action: "CreateFunction", functionName: name, sha256: sha256Hex(zip), source: from });
     this.settle(fn);
     return {};
   }
@@ -158,12 +166,15 @@ export class FakeScfState {
     mustBeActive(fn, "FailedOperation.UpdateFunctionCode");
     const code = optionalObject(params, "Code");
     if (code) allowOnly(code, CODE_KEYS);
-    const zipFile = params.ZipFile ?? code?.ZipFile;
-    if (zipFile === undefined && params.CosBucketName === undefined) throw new ScfApiError("MissingParameter", "The request is missing a required parameter `ZipFile` (or CosBucketName and CosObjectName).");
-    const zip = await validZip(zipFile);
+    const topLevel = ["ZipFile", "CosBucketName", "CosObjectName"].some((key) => params[key] !== undefined);
+    const source = topLevel ? params : code;
+    if (!source || !["ZipFile", "CosBucketName", "CosObjectName"].some((key) => source[key] !== undefined)) {
+      throw new ScfApiError("MissingParameter", "The request is missing a required parameter `ZipFile` (or CosBucketName and CosObjectName).");
+    }
+    const { zip, source: from } = await this.codeOf(region, source);
     fn.zip = zip;
     fn.Handler = optionalString(params, "Handler") ?? fn.Handler;
-    this.uploads.push({ action: "UpdateFunctionCode", functionName: fn.FunctionName, sha256: sha256Hex(zip) });
+    this.uploads.push({ action: "UpdateFunctionCode", functionName: fn.FunctionName, sha256: sha256Hex(zip), source: from });
     fn.Status = "Updating";
     this.settle(fn);
     return {};
@@ -233,6 +244,14 @@ export class FakeScfState {
     return {};
   }
 
+  /** The zip from the request or from COS; either way SCF unzips it before taking it. */
+  private async codeOf(region: string, source: Params): Promise<{ zip: Buffer; source: ScfUpload["source"] }> {
+    const fromCos = source.CosBucketName !== undefined || source.CosObjectName !== undefined;
+    if (fromCos && source.ZipFile !== undefined) throw new ScfApiError("InvalidParameterValue.Code", "函数代码不能同时指定 Cos、ZipFile 或 DemoId。");
+    if (!fromCos) return { zip: await validZip(source.ZipFile), source: "ZipFile" };
+    return { zip: await readableZip(scfCodeFromCos(this.cos, this.appId, region, source)), source: "Cos" };
+  }
+
   /** Creating/Updating becomes Active after a while, as in SCF. */
   private settle(fn: FakeScfFunction): void {
     fn.ModTime = timestamp();
@@ -249,6 +268,11 @@ function mustBeActive(fn: FakeScfFunction, code: string): void {
 async function validZip(value: unknown): Promise<Buffer> {
   const zip = decodeBase64(value);
   if (!zip || !(await readZipEntries(zip))) throw new ScfApiError("InvalidParameterValue.ZipFile", "ZipFile 不是有效的 base64 编码的 zip 文件。");
+  return zip;
+}
+
+async function readableZip(zip: Buffer): Promise<Buffer> {
+  if (!(await readZipEntries(zip))) throw new ScfApiError("InvalidParameterValue.Cos", "COS 中的代码包不是有效的 zip 文件。");
   return zip;
 }
 

@@ -18,7 +18,7 @@ export interface SigV4Success {
 /**
  * Checks an AWS Signature Version 4 request as AWS does: rebuilds the canonical request
  * from the bytes received (method; the path normalized and URI-encoded once more, as for
- * every service but S3; the query sorted by encoded name; the signed headers, lower-case,
+ * every service but S3, which signs the path exactly as sent; the query sorted by encoded name; the signed headers, lower-case,
  * trimmed, inner spaces collapsed; the payload hash, from x-amz-content-sha256 when sent,
  * which must then match the body), the string to sign over X-Amz-Date and the scope, the
  * key from "AWS4" + secret through date, region, service and "aws4_request", and compares.
@@ -62,7 +62,8 @@ export function verifySigV4(
   }
   const [rawPath, rawQuery = ""] = (req.url ?? "/").split("?", 2);
   const canonicalHeaders = headerNames.map((name) => `${name}:${(header(req, name) ?? "").trim().replace(/\s+/g, " ")}\n`).join("");
-  const canonicalRequest = [req.method, canonicalPath(rawPath), canonicalQuery(rawQuery), canonicalHeaders, signedHeaders, declaredHash ?? bodyHash].join("\n");
+  const path = service === "s3" ? rawPath : canonicalPath(rawPath);
+  const canonicalRequest = [req.method, path, canonicalQuery(rawQuery), canonicalHeaders, signedHeaders, declaredHash ?? bodyHash].join("\n");
   const scope = `${scopeDate}/${region}/${service}/aws4_request`;
   const stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256Hex(canonicalRequest)].join("\n");
   let key = hmac(`AWS4${secret}`, scopeDate);

@@ -1,11 +1,12 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deployCommand, packageCommand, DEPLOY_USAGE, PACKAGE_USAGE } from "../../../emulator/cli/deploy";
 import { UsageError } from "../../../emulator/cli/args";
 import { FakeScf, SCF_TEST_SECRET_ID, SCF_TEST_SECRET_KEY } from "../../helpers/fakeClouds/fakeScf";
+import { FakeCos } from "../../helpers/fakeClouds/fakeCos";
 import { AWS_TEST_ACCESS_KEY_ID, AWS_TEST_ROLE, AWS_TEST_SECRET_ACCESS_KEY, FakeLambda } from "../../helpers/fakeClouds/fakeLambda";
 import { CLEAN_CLOUD_ENV, DEPLOY_FIXTURES, capture, withEnv, writeTree } from "./deployTestKit";
 
@@ -13,15 +14,21 @@ const SCF_APP = join(DEPLOY_FIXTURES, "scf-app");
 const SAM_APP = join(DEPLOY_FIXTURES, "sam-app");
 const SECRETS = [SCF_TEST_SECRET_KEY, AWS_TEST_SECRET_ACCESS_KEY, "WrongSecretKeyThatMustNotLeak1234"];
 
+const COS_BUCKET = "faasbox-code-1250000000";
+
+let cos: FakeCos;
 let scf: FakeScf;
 let lambda: FakeLambda;
 before(async () => {
-  scf = await new FakeScf({ transitionMs: 50 }).start();
+  cos = await new FakeCos().start();
+  cos.buckets.create(COS_BUCKET, "ap-guangzhou");
+  scf = await new FakeScf({ transitionMs: 50, cos: cos.buckets }).start();
   lambda = await new FakeLambda({ transitionMs: 50 }).start();
 });
 after(async () => {
   await scf.close();
   await lambda.close();
+  await cos.close();
 });
 
 /** The environment a user would have: keys in variables, and (for these tests only) the fakes' addresses. */
@@ -35,6 +42,7 @@ function cloudEnv(extra: Record<string, string | undefined> = {}) {
     AWS_EC2_METADATA_DISABLED: "true",
     FAASBOX_SCF_ENDPOINT: scf.url,
     FAASBOX_LAMBDA_ENDPOINT: lambda.url,
+    FAASBOX_COS_ENDPOINT: cos.url,
     ...extra,
   };
 }
@@ -140,4 +148,34 @@ test("faasbox deploy without --yes refuses when no one can confirm", async () =>
     capture(() => withEnv(env, () => deployCommand(["deploy-api", "--project", SAM_APP, "--role", AWS_TEST_ROLE, "--region", "eu-central-1"]))),
     /standard input is not a terminal, so there is no one to confirm; pass --yes to deploy, or --dry-run/,
   );
+});
+
+test("faasbox deploy --code-bucket sends a package over SCF's 7.1 MB through COS; without a bucket it is refused, naming the way out", async () => {
+  const root = writeTree({
+    "serverless.yml": "component: scf\nname: big-upload\ninputs:\n  name: big-upload\n  src: ./src\n  handler: index.main_handler\n  runtime: Nodejs18.15\n  region: ap-guangzhou\n",
+    "src/index.js": "exports.main_handler = async () => 'big';\n",
+  });
+  // Random bytes do not compress: the zip stays over what one SCF API request can carry.
+  writeFileSync(join(root, "src", "model.bin"), randomBytes(7_600_000));
+
+  const refused = await run(deployCommand, ["big-upload", "--project", root, "--yes"]);
+  assert.equal(refused.result, 1);
+  assert.match(refused.stdout, /✗ the zip is 7\.\d MB, over the 7\.1 MB SCF takes in one API request .*`faasbox deploy --code-bucket NAME`, FAASBOX_CODE_BUCKET or the faasbox\.deploy\.codeBucket setting/);
+  assert.equal(cos.buckets.requests.length, 0);
+
+  const planned = await run(deployCommand, ["big-upload", "--project", root, "--dry-run"], cloudEnv({ FAASBOX_CODE_BUCKET: COS_BUCKET }));
+  assert.equal(planned.result, 0, planned.all);
+  assert.match(planned.stdout, new RegExp(`\\n  code goes through the bucket: cos://${COS_BUCKET}/faasbox/big-upload/[0-9a-f]{64}\\.zip \\(too large to send in the deploy request\\)\\n`));
+  assert.equal(cos.buckets.requests.length, 0, "a dry run touched the bucket");
+
+  const deployed = await run(deployCommand, ["big-upload", "--project", root, "--yes", "--code-bucket", COS_BUCKET]);
+  assert.equal(deployed.result, 0, deployed.all);
+  const key = /uploading code to cos:\/\/faasbox-code-1250000000\/(faasbox\/big-upload\/[0-9a-f]{64}\.zip) \(7\.\d MB\)\n/.exec(deployed.stdout)?.[1];
+  assert.ok(key, deployed.stdout);
+  assert.match(deployed.stdout, /creating big-upload in ap-guangzhou\/default \(code from cos:\/\/faasbox-code-1250000000\/faasbox\/big-upload\/[0-9a-f]{64}\.zip\)\n/);
+  assert.match(deployed.stdout, /deployed big-upload to SCF \(ap-guangzhou\)/);
+  const stored = cos.buckets.object(COS_BUCKET, "ap-guangzhou", key)!;
+  assert.ok(stored.length > 7_500_000);
+  assert.deepEqual(scf.uploads.filter((u) => u.functionName === "big-upload").map((u) => [u.source, u.sha256]), [["Cos", createHash("sha256").update(stored).digest("hex")]]);
+  assertNoSecrets(deployed.all);
 });

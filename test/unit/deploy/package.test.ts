@@ -233,10 +233,18 @@ test("size limits: Lambda 50 MB zipped and 250 MB unzipped, SCF one 10 MB reques
 
   const lambda = checkSizeLimits("lambda", { size: 60 * MB, unzippedSize: 300 * MB });
   assert.equal(lambda.ok, false);
-  assert.match(lambda.problems[0], /the zip is 60\.0 MB, over the 50\.0 MB Lambda takes as a direct upload\. Move dependencies into a Lambda layer.*upload the zip to S3/);
+  assert.match(lambda.problems[0], /the zip is 60\.0 MB, over the 50\.0 MB Lambda takes as a direct upload\. Name an S3 bucket .*--code-bucket.*faasbox\.deploy\.codeBucket.*Lambda layer/);
   assert.match(lambda.problems[1], /300\.0 MB unzipped, over Lambda's 250\.0 MB limit/);
 
   const scf = checkSizeLimits("scf", { size: 8 * MB, unzippedSize: 20 * MB });
   assert.equal(scf.ok, false);
-  assert.match(scf.problems[0], /the zip is 8\.0 MB, over the 7\.1 MB SCF takes in one API request \(10 MB once base64 encoded\)\. Move dependencies into an SCF layer.*COS bucket/);
+  assert.match(scf.problems[0], /the zip is 8\.0 MB, over the 7\.1 MB SCF takes in one API request \(10 MB once base64 encoded\)\. Name a COS bucket \(NAME-APPID, in the function's region\).*--code-bucket.*SCF layer/);
+
+  // With a code bucket the zip's size is no longer a problem; the unzipped limit still is.
+  const viaBucket = checkSizeLimits("scf", { size: 8 * MB, unzippedSize: 600 * MB }, { codeBucket: "faasbox-code-1250000000" });
+  assert.equal(viaBucket.viaBucket, true);
+  assert.deepEqual(viaBucket.lines, ["zip 8.0 MB, over the 7.1 MB SCF takes directly: goes through the bucket faasbox-code-1250000000", "unzipped 600.0 MB of 500.0 MB (SCF)"]);
+  assert.equal(viaBucket.problems.length, 1);
+  assert.match(viaBucket.problems[0], /600\.0 MB unzipped, over SCF's 500\.0 MB limit/);
+  assert.equal(checkSizeLimits("scf", { size: 2 * MB, unzippedSize: 5 * MB }, { codeBucket: "faasbox-code-1250000000" }).viaBucket, false);
 });
