@@ -7,7 +7,6 @@ import { FunctionsModel } from "./model/functionsModel";
 import { SavedEvents } from "./model/savedEvents";
 import { newFunction } from "./newFunction";
 import { CredentialStore, setCredentials } from "./deploy/credentials";
-import { deployFunction } from "./deploy/deployCommand";
 import { readSettings } from "./settings";
 import { FunctionsTreeProvider, type TreeNode } from "./views/functionsTree";
 import { DEBUG_TYPE, FaasboxDebugAdapterFactory, FaasboxDebugConfigurationProvider, type FaasboxDebugConfiguration } from "./debug/debugProvider";
@@ -139,6 +138,8 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
     const name = await resolveTarget(target);
     if (!name) return undefined;
     try {
+      // Loaded on the first deploy: the cloud SDKs are most of the bundle and activation needs none of them.
+      const { deployFunction } = await import("./deploy/deployCommand");
       return await deployFunction(root, name, credentials, output, options);
     } catch (error) {
       if (error instanceof vscode.CancellationError) return undefined;

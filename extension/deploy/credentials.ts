@@ -1,5 +1,9 @@
 import * as vscode from "vscode";
-import { maskSecret, type AwsCredentialInput, type DeployTarget, type ScfCredentialInput } from "../../emulator/deploy";
+// Not the deploy index: that would load the cloud SDKs at activation, and only a deploy needs them.
+import type { AwsCredentialInput } from "../../emulator/deploy/awsCredentials";
+import { maskSecret } from "../../emulator/deploy/mask";
+import type { ScfCredentialInput } from "../../emulator/deploy/scfCredentials";
+import type { DeployTarget } from "../../emulator/deploy/types";
 
 const KEYS = {
   scf: "faasbox.credentials.scf",
