@@ -78,7 +78,7 @@ build_local_image() {
   mkdir -p "$work/debs"
   # Debian's python3-debugpy depends on gdb, which does not configure inside a
   # debootstrap root; unpacking debugpy and the modules it imports is enough.
-  (cd "$work/debs" && apt-get download -qq $DEBUGPY_DEBS >/dev/null)
+  (cd "$work/debs" && apt-get download -qq -o APT::Sandbox::User=root $DEBUGPY_DEBS >/dev/null)
   for deb in "$work"/debs/*.deb; do dpkg -x "$deb" "$work/rootfs"; done
   cp "$(command -v node)" "$work/rootfs/usr/local/bin/node"
   rm -rf "$work/rootfs/var/cache/apt/archives"/*.deb
@@ -93,8 +93,8 @@ lendable_debugpy() {
   [ -f "$dir/debugpy/__init__.py" ] && return 0
   can_apt || die "no debugpy folder at $dir for the debugging tests; fill it with 'pip install --target $dir debugpy'"
   local work; work="$(mktemp -d)"
-  chmod 755 "$work" # apt downloads as the _apt user where it can
-  (cd "$work" && apt-get download -qq $DEBUGPY_DEBS >/dev/null) || die "apt-get download of $DEBUGPY_DEBS failed"
+  # As root: apt's _apt sandbox user cannot write into a private temporary folder.
+  (cd "$work" && apt-get download -qq -o APT::Sandbox::User=root $DEBUGPY_DEBS >/dev/null) || die "apt-get download of $DEBUGPY_DEBS failed"
   for deb in "$work"/*.deb; do dpkg -x "$deb" "$work/root"; done
   mkdir -p "$dir" && cp -a "$work/root/usr/lib/python3/dist-packages/." "$dir/"
   rm -rf "$work"

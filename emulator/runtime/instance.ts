@@ -25,7 +25,23 @@ interface InFlight {
   cold: boolean;
   timer?: NodeJS.Timeout;
   logs: LogRecord[];
+  /** The runtime answered; the instance is waiting for the rest of its output (see drainOutput). */
+  answered?: { result: Completion; memoryKb?: number; endedAt: number };
 }
+
+interface Completion {
+  payload?: Buffer;
+  failure?: Failure;
+}
+
+/**
+ * A runtime other than our shims prints through the container's output stream, which may
+ * deliver its last lines a few milliseconds after its HTTP answer. Its invocation ends once
+ * that stream has been quiet this long after the answer (at most OUTPUT_DRAIN_MAX_MS), so
+ * what it printed belongs to its request. The duration is measured at the answer.
+ */
+const OUTPUT_QUIET_MS = 10;
+const OUTPUT_DRAIN_MAX_MS = 100;
 
 export interface InstanceEvents {
   state: [InstanceState];
@@ -63,6 +79,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private initError?: FunctionError;
   private initTimer?: NodeJS.Timeout;
   private readonly partialLines: Record<string, string> = { stdout: "", stderr: "" };
+  private lastRawOutputAt = 0;
   private readonly outputTail: string[] = [];
   private debugExitStatus?: number;
 
@@ -204,25 +221,43 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private onResult(requestId: string | undefined, result: RuntimeResult): boolean {
     const inFlight = this.inFlight;
     if (!inFlight || (requestId !== undefined && requestId !== inFlight.invocation.requestId)) return false;
+    if (inFlight.answered) return false;
     const memoryKb = result.kind === "too-large" ? undefined : result.memoryKb;
-    if (result.kind === "response") {
-      this.complete(inFlight, { payload: result.body }, memoryKb);
-    } else if (result.kind === "error") {
-      this.complete(inFlight, { failure: { kind: "function", error: parseFunctionError(result.body, result.errorType) } }, memoryKb);
+    const completion: Completion =
+      result.kind === "response"
+        ? { payload: result.body }
+        : result.kind === "error"
+          ? { failure: { kind: "function", error: parseFunctionError(result.body, result.errorType) } }
+          : {
+              failure: { kind: "function", error: { errorType: "Function.ResponseSizeTooLarge", errorMessage: `Response payload size (${result.size} bytes) exceeded the maximum allowed payload size (6291556 bytes).` } },
+            };
+    if (this.spec.family !== "custom") {
+      this.complete(inFlight, completion, memoryKb);
     } else {
-      this.complete(inFlight, {
-        failure: { kind: "function", error: { errorType: "Function.ResponseSizeTooLarge", errorMessage: `Response payload size (${result.size} bytes) exceeded the maximum allowed payload size (6291556 bytes).` } },
-      });
+      clearTimeout(inFlight.timer);
+      inFlight.answered = { result: completion, memoryKb, endedAt: performance.now() };
+      void this.drainOutput(inFlight.answered.endedAt).then(() => this.complete(inFlight, completion, memoryKb));
     }
     return true;
   }
 
-  private complete(inFlight: InFlight, result: { payload?: Buffer; failure?: Failure }, memoryKb?: number, status?: string): void {
+  /** Resolves once the runtime's output has been quiet for OUTPUT_QUIET_MS after `answeredAt`. */
+  private async drainOutput(answeredAt: number): Promise<void> {
+    const deadline = answeredAt + OUTPUT_DRAIN_MAX_MS;
+    for (;;) {
+      const now = performance.now();
+      const quietSince = Math.max(this.lastRawOutputAt, answeredAt);
+      if (now - quietSince >= OUTPUT_QUIET_MS || now >= deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(quietSince + OUTPUT_QUIET_MS, deadline) - now));
+    }
+  }
+
+  private complete(inFlight: InFlight, result: Completion, memoryKb?: number, status?: string): void {
     if (this.inFlight !== inFlight) return;
     clearTimeout(inFlight.timer);
     this.inFlight = undefined;
     this.lastUsedAt = Date.now();
-    const measuredMs = performance.now() - inFlight.deliveredAt;
+    const measuredMs = (inFlight.answered?.endedAt ?? performance.now()) - inFlight.deliveredAt;
     // Node's timers may fire a fraction of a millisecond early by performance.now(); the clouds
     // report (and bill) a timed-out invocation as lasting its whole timeout, never less.
     const durationMs = status === "timeout" ? Math.max(measuredMs, this.spec.timeoutSec * 1000) : measuredMs;
@@ -277,7 +312,10 @@ export class Instance extends EventEmitter<InstanceEvents> {
     clearTimeout(this.initTimer);
     this.flushPartialLines();
     const inFlight = this.inFlight;
-    if (inFlight) {
+    if (inFlight?.answered) {
+      // It answered, then exited while its last output was awaited: the answer stands.
+      this.complete(inFlight, inFlight.answered.result, inFlight.answered.memoryKb);
+    } else if (inFlight) {
       const { requestId } = inFlight.invocation;
       const failure = info.oomKilled
         ? platformErrors.outOfMemory(this.spec.dialect, requestId, this.spec.memoryMb)
@@ -325,6 +363,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
 
   /** Output that did not go through the shim: custom runtimes, native code, crashes. */
   private onRawOutput(stream: "stdout" | "stderr", chunk: Buffer): void {
+    this.lastRawOutputAt = performance.now();
     const text = this.partialLines[stream] + chunk.toString("utf8");
     const lines = text.split("\n");
     this.partialLines[stream] = lines.pop() ?? "";

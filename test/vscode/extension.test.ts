@@ -32,6 +32,9 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   await page.screenshot({ path: join(ARTIFACTS, "vscode-workbench.png") });
   assert.deepEqual(results.failures, [], results.failures.map((f) => `${f.title}\n${f.error}`).join("\n\n"));
   assert.ok(results.passes.length >= 10, `expected the whole suite to run, got: ${results.passes.join(", ")}`);
+  for (const language of ["Node", "Python"]) {
+    assert.ok(results.passes.some((t) => t.includes(`stops at a breakpoint in a ${language} handler`)), `the ${language} debug test ran and passed: ${results.passes.join(", ")}`);
+  }
   assert.match(await page.title(), /Extension Development Host/);
   // One debug session for the paused function, stopped in its handler: no second session
   // attached to the same runtime behind the user's back.
