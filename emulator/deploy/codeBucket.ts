@@ -1,6 +1,18 @@
 import { formatBytes } from "./limits";
 import type { CodeBucketLocation, DeployTarget, PackagedFunction, ProgressReporter } from "./types";
 
+/** What a bucket error message needs to say where and with which key it happened. */
+export interface BucketErrorContext {
+  action: string;
+  bucket: string;
+  region: string;
+  key: string;
+  /** The masked key, "AKID****1234 (from ...)". */
+  identity: string;
+  /** Values that must never appear in a message. */
+  secrets: ReadonlyArray<string | undefined>;
+}
+
 /** The few object operations a deploy needs from COS or S3. */
 export interface CodeStore {
   /** True when the object is known to be there; false when it is missing or cannot be told. */

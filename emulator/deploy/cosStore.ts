@@ -1,5 +1,5 @@
 import COS from "cos-nodejs-sdk-v5";
-import type { CodeStore } from "./codeBucket";
+import type { BucketErrorContext, CodeStore } from "./codeBucket";
 import { DeployError, networkError, networkErrorCode } from "./errors";
 import { redact } from "./mask";
 import type { ScfCredentialInput } from "./scfCredentials";
@@ -80,17 +80,8 @@ export function createCosStore(options: CosStoreOptions): CodeStore {
   };
 }
 
-interface CosErrorContext {
-  action: string;
-  bucket: string;
-  region: string;
-  key: string;
-  identity: string;
-  secrets: ReadonlyArray<string | undefined>;
-}
-
 /** COS's documented error codes (https://cloud.tencent.com/document/product/436/7730), turned into what to do. */
-export function mapCosError(error: CosSdkError, context: CosErrorContext): DeployError {
+export function mapCosError(error: CosSdkError, context: BucketErrorContext): DeployError {
   if (error instanceof DeployError) return error;
   const detail = typeof error.error === "object" ? error.error : undefined;
   const code = detail?.Code ?? (error.code && !/^\d+$/.test(error.code) ? error.code : undefined);

@@ -1,5 +1,5 @@
 import { HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
-import type { CodeStore } from "./codeBucket";
+import type { BucketErrorContext, CodeStore } from "./codeBucket";
 import { DeployError, networkError, networkErrorCode } from "./errors";
 import { redact } from "./mask";
 
@@ -66,16 +66,7 @@ export function createS3Store(options: S3StoreOptions): CodeStore {
   };
 }
 
-interface S3ErrorContext {
-  action: string;
-  bucket: string;
-  region: string;
-  key: string;
-  identity: string;
-  secrets: ReadonlyArray<string | undefined>;
-}
-
-export function mapS3Error(error: S3SdkError, context: S3ErrorContext): DeployError {
+export function mapS3Error(error: S3SdkError, context: BucketErrorContext): DeployError {
   if (error instanceof DeployError) return error;
   const name = error.name && error.name !== "Error" ? error.name : undefined;
   const status = error.$metadata?.httpStatusCode;
