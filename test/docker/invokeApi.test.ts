@@ -161,7 +161,7 @@ describe("Invoke API with the AWS CLI v2 (docker executor)", () => {
     assert.deepEqual(JSON.parse(readFileSync(run.outfile, "utf8")).event, { via: "arn" });
   });
 
-  test("a function error is FunctionError Unhandled, with the error as the payload", async () => {
+  test("a function error is FunctionError Unhandled, with the error as the payload in its runtime's shape", async () => {
     const run = await invoke("node-throw", "{}");
     assert.equal(run.code, 0, run.stderr);
     const output = JSON.parse(run.stdout);
@@ -174,6 +174,15 @@ describe("Invoke API with the AWS CLI v2 (docker executor)", () => {
     assert.equal(error.trace[0], "ValidationError: name is required", JSON.stringify(error));
     assert.ok(error.trace.slice(1).some((line: string) => /^\s+at /.test(line)), JSON.stringify(error));
     assert.equal(error.stackTrace, undefined);
+
+    // As Python's runtime client shapes it: `stackTrace` frames and the request id.
+    const python = await invoke("python-raise", "{}");
+    assert.equal(JSON.parse(python.stdout).FunctionError, "Unhandled");
+    const pyError = JSON.parse(readFileSync(python.outfile, "utf8"));
+    assert.equal(pyError.errorType, "QuotaError");
+    assert.equal(pyError.errorMessage, "quota exhausted");
+    assert.match(pyError.requestId, /^[0-9a-f-]{36}$/);
+    assert.ok(pyError.stackTrace.some((frame: string) => frame.includes("app.py")), JSON.stringify(pyError));
   });
 
   test("an unknown function fails with ResourceNotFoundException and its ARN", async () => {

@@ -36,8 +36,13 @@ export function resultResponse(result: InvokeResult, tail: boolean, family: Runt
   if (result.ok) return { status: 200, headers, body: result.resultIsText ? String(result.result) : JSON.stringify(result.result ?? null) };
   headers["X-Amz-Function-Error"] = "Unhandled";
   const error = result.error ?? { errorType: "Unknown", errorMessage: "the function failed without saying why" };
-  // Lambda passes the runtime's error through: Node.js runtimes call the stack `trace`, Python `stackTrace`.
-  const stackKey = family === "nodejs" ? "trace" : "stackTrace";
-  const body = { errorType: error.errorType, errorMessage: error.errorMessage, ...(error.stackTrace ? { [stackKey]: error.stackTrace } : {}) };
+  // Lambda passes the runtime's error through: Node.js runtimes call the stack `trace`;
+  // Python's runtime client calls it `stackTrace` and adds the request id.
+  const body =
+    family === "nodejs"
+      ? { errorType: error.errorType, errorMessage: error.errorMessage, ...(error.stackTrace ? { trace: error.stackTrace } : {}) }
+      : family === "python"
+        ? { errorMessage: error.errorMessage, errorType: error.errorType, requestId: result.requestId, stackTrace: error.stackTrace ?? [] }
+        : { errorMessage: error.errorMessage, errorType: error.errorType, ...(error.stackTrace ? { stackTrace: error.stackTrace } : {}) };
   return { status: 200, headers, body: JSON.stringify(body) };
 }
