@@ -69,4 +69,13 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   await page.locator(".pane-header", { hasText: /^Functions/i }).first().click();
   await page.waitForTimeout(2500); // one metrics update
   await page.screenshot({ path: join(ARTIFACTS, "vscode-metrics.png") });
+
+  // The walkthrough a new user is offered, with its steps in order.
+  await runFromPalette(page, "Welcome: Open Walkthrough...");
+  await pickQuickItem(page, "Get started with Faasbox");
+  const steps = page.locator(".getting-started-step .step-title");
+  await steps.filter({ hasText: "Deploy it" }).waitFor({ state: "visible", timeout: 30_000 });
+  assert.deepEqual(await steps.allInnerTexts(), ["Check your setup", "Create a function", "Invoke it", "Watch logs and metrics", "Stop at a breakpoint", "Deploy it"]);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(ARTIFACTS, "vscode-walkthrough.png") });
 });
