@@ -142,6 +142,8 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
   private onInstanceState(instance: Instance, state: InstanceState): void {
     this.emit("instance", describe(instance));
     if (state === "idle") this.onIdle(instance);
+    // A stopping instance no longer counts against maxConcurrency: waiting invocations may start another.
+    if (state === "stopping" && !this.closed) this.serveWaiting();
     if (state === "stopped") {
       clearTimeout(this.keepAliveTimers.get(instance));
       this.keepAliveTimers.delete(instance);

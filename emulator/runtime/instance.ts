@@ -278,8 +278,10 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private onTimeout(inFlight: InFlight): void {
     const failure = platformErrors.timeout(this.spec.dialect, inFlight.invocation.requestId, this.spec.timeoutSec);
     this.publish("system", failure.error.errorMessage, inFlight.invocation.requestId, inFlight);
+    // The clouds replace an instance that timed out: its state is unknown. Stopping comes
+    // first, so the pool does not hand it the next invocation as it settles this one.
+    this.setState("stopping");
     this.complete(inFlight, { failure }, undefined, "timeout");
-    // The clouds replace an instance that timed out: its state is unknown.
     void this.stop();
   }
 
@@ -311,6 +313,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
     const info = this.debugExitStatus === undefined ? exit : { ...exit, exitCode: this.debugExitStatus, signal: undefined };
     clearTimeout(this.initTimer);
     this.flushPartialLines();
+    // An exited instance takes no more work: not idle, even for the moment it settles its invocation.
+    if (this.state !== "stopped") this.setState("stopping");
     const inFlight = this.inFlight;
     if (inFlight?.answered) {
       // It answered, then exited while its last output was awaited: the answer stands.

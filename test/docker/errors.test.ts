@@ -66,6 +66,16 @@ for (const executor of ["docker", "process"] as const) {
       assert.notEqual(next.instanceId, result.instanceId);
     });
 
+    test("an invocation waiting behind one that crashes or times out runs on a fresh instance", async () => {
+      for (const failing of [{ exit: true }, { sleep: true }]) {
+        const [first, waiting] = await Promise.all([emulator.invoke("node-one-at-a-time", failing), emulator.invoke("node-one-at-a-time", { n: 2 })]);
+        assert.equal(first.errorKind, failing.exit ? "exit" : "timeout");
+        assert.equal(waiting.ok, true, `the waiting invocation failed: ${JSON.stringify(waiting.error)}`);
+        assert.deepEqual(waiting.result, { n: 2 });
+        assert.notEqual(waiting.instanceId, first.instanceId);
+      }
+    });
+
     test("process.exit during an invocation is reported as the runtime exiting", async () => {
       const result = await emulator.invoke("node-exit", {});
       assert.equal(result.errorKind, "exit");
