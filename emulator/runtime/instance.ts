@@ -11,6 +11,7 @@ import { platformLines } from "../logs/platformLines";
 import type { FunctionSpec } from "../project/spec";
 import type { Invocation } from "./invocation";
 import { RuntimeApiServer, type RuntimeResult, type ShimLogLine } from "./runtimeApiServer";
+import { clientContextHeader } from "./clientContext";
 import { debugEnv, functionArn, runtimeCommand, runtimeEnv, type DebugListen } from "./runtimeEnv";
 
 export type InstanceState = "starting" | "idle" | "busy" | "stopping" | "stopped";
@@ -214,7 +215,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
       memory_limit_in_mb: this.spec.memoryMb,
       time_limit_in_ms: this.spec.timeoutSec * 1000,
     };
-    if (invocation.clientContext) headers["Lambda-Runtime-Client-Context"] = invocation.clientContext;
+    const clientContext = invocation.clientContext === undefined ? undefined : clientContextHeader(invocation.clientContext);
+    if (clientContext) headers["Lambda-Runtime-Client-Context"] = clientContext;
     next.writeHead(200, headers).end(invocation.payload);
   }
 

@@ -78,7 +78,8 @@ export class RuntimeApiServer {
       const combined = FAASBOX_RESULT_NEXT.exec(url);
       const aws = combined ?? AWS_RESULT.exec(url);
       if (aws || url === "/runtime/invocation/response" || url === "/runtime/invocation/error") {
-        const requestId = aws ? decodeURIComponent(aws[1]) : undefined;
+        const requestId = aws ? decodeRequestId(aws[1]) : undefined;
+        if (requestId === null) return reply(response, 400, { errorType: "InvalidRequestID", errorMessage: `${aws![1]} is not a valid request id` });
         const isError = aws ? aws[2] === "error" : url.endsWith("/error");
         const memoryKb = Number(request.headers["x-faasbox-memory-kb"]) || undefined;
         const errorType = header(request, "lambda-runtime-function-error-type");
@@ -88,12 +89,13 @@ export class RuntimeApiServer {
         if (!this.sink.onResult(requestId, outcome)) {
           return reply(response, 400, { errorType: "InvalidRequestID", errorMessage: `no invocation ${requestId ?? ""} is in flight on this instance` });
         }
+        if (combined) {
+          // Answered with the next invocation, like /next, whatever became of this result.
+          this.sink.onNext(response);
+          return;
+        }
         if (outcome.kind === "too-large") {
           return reply(response, 413, { errorType: "RequestEntityTooLarge", errorMessage: `response of ${size} bytes exceeds the ${MAX_RESPONSE_BYTES} byte limit` });
-        }
-        if (combined) {
-          this.sink.onNext(response); // answered with the next invocation, like /next
-          return;
         }
         return aws ? reply(response, 202, { status: "OK" }) : reply(response, 200, { status: "OK" });
       }
@@ -118,6 +120,15 @@ export class RuntimeApiServer {
   }
 }
 
+/** The request id of a runtime API path, or null when its percent-encoding is broken. */
+function decodeRequestId(encoded: string): string | null {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
+}
+
 function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -132,7 +143,9 @@ function readBody(request: IncomingMessage, done: (body: Buffer | undefined, siz
     if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
   });
   request.on("end", () => done(size <= MAX_RESPONSE_BYTES ? Buffer.concat(chunks, size) : undefined, size));
-  request.on("error", () => done(Buffer.alloc(0), 0));
+  // An upload cut short (the runtime was killed mid-post) is no result: the instance's exit
+  // reports what happened instead of an empty success.
+  request.on("error", () => undefined);
 }
 
 export function reply(response: ServerResponse, status: number, body?: unknown): void {

@@ -66,6 +66,16 @@ for (const executor of ["docker", "process"] as const) {
       assert.notEqual(next.instanceId, result.instanceId);
     });
 
+    test("a response over 6 MB fails with the cloud's error, and the same warm instance serves the next invocation", async () => {
+      const huge = await emulator.invoke("node-sized", { bytes: 7 * 1024 * 1024 });
+      assert.equal(huge.error?.errorType, "Function.ResponseSizeTooLarge");
+      const small = await emulator.invoke("node-sized", { bytes: 3 });
+      assert.equal(small.ok, true, JSON.stringify(small.error));
+      assert.equal(small.result, "xxx");
+      assert.equal(small.instanceId, huge.instanceId);
+      assert.equal(small.timings.cold, false);
+    });
+
     test("an invocation waiting behind one that crashes or times out runs on a fresh instance", async () => {
       for (const failing of [{ exit: true }, { sleep: true }]) {
         const [first, waiting] = await Promise.all([emulator.invoke("node-one-at-a-time", failing), emulator.invoke("node-one-at-a-time", { n: 2 })]);

@@ -361,6 +361,14 @@ describe("Invoke API text results and client context (docker executor)", () => {
       Payload: Buffer.from('{"n":1}'),
     }));
     assert.deepEqual(payloadOf(output), { event: { n: 1 }, clientContext });
+    // Pretty-printed and non-ASCII: it still reaches the function, as the same value.
+    const unicode = { custom: { name: "张三", note: "line one\nline two" } };
+    const pretty = await client.send(new InvokeCommand({
+      FunctionName: "node-context",
+      ClientContext: Buffer.from(JSON.stringify(unicode, null, 2)).toString("base64"),
+      Payload: Buffer.from('{"n":2}'),
+    }));
+    assert.deepEqual(payloadOf(pretty), { event: { n: 2 }, clientContext: unicode });
     const without = await client.send(new InvokeCommand({ FunctionName: "node-context" }));
     assert.equal(payloadOf(without).clientContext, null);
   });

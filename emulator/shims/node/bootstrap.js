@@ -325,6 +325,8 @@ async function main() {
     }
     currentRequestId = undefined;
     next = await postResultAndNext(requestId, ok, value);
+    // Anything but an invocation (an emulator refusing the post) must not run as an event.
+    while (next.status !== 200) next = await request('GET', paths.next);
   }
 }
 
