@@ -121,7 +121,7 @@ export function awsV1Event(route: HttpRoute, request: GatewayRequest): unknown {
 export function awsV2Event(route: HttpRoute, request: GatewayRequest): unknown {
   const { body, isBase64Encoded } = encodeBody(request);
   const { cookie, ...otherHeaders } = request.headers;
-  const routeKey = route.path === "/{proxy+}" && route.method === "ANY" ? "$default" : `${route.method} ${route.path}`;
+  const routeKey = route.catchAll ? "$default" : `${route.method} ${route.path}`;
   const event: Record<string, unknown> = {
     version: "2.0",
     routeKey,

@@ -163,6 +163,7 @@ function readEvent(eventName: string, event: YamlField, scope: TemplateScope): T
         path: isDefault ? "/{proxy+}" : readPath(pathField),
         payload: readPayloadVersion(properties.child("PayloadFormatVersion")),
         name: eventName,
+        ...(isDefault ? { catchAll: true } : {}),
       };
     }
     case "Schedule":

@@ -17,6 +17,8 @@ export interface HttpRoute {
   /** Event shape: SCF API gateway, AWS REST (v1.0) or AWS HTTP API (v2.0). */
   payload: "scf" | "aws-v1" | "aws-v2";
   cors?: boolean;
+  /** An HTTP API's `$default` route: every path, `/` included, with routeKey "$default" and no path parameters. */
+  catchAll?: boolean;
   /** SCF: integrated response (the function returns statusCode/headers/body). */
   integratedResponse?: boolean;
   name?: string;

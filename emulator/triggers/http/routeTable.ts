@@ -48,7 +48,8 @@ export class RouteTable {
   constructor(functions: FunctionSpec[]) {
     this.routes = functions
       .flatMap((fn) => fn.triggers.filter((t): t is HttpRoute => t.kind === "http").map((route) => ({ fn, route, segments: compile(route.path), rank: [] as number[] })))
-      .map((r) => ({ ...r, rank: rankOf(r.segments) }))
+      // `$default` ranks after every declared route, greedy ones included.
+      .map((r) => ({ ...r, rank: r.route.catchAll ? [3] : rankOf(r.segments) }))
       .sort((a, b) => compareRank(a.rank, b.rank));
   }
 
@@ -60,7 +61,7 @@ export class RouteTable {
     const parts = path.split("/").filter(Boolean).map(safeDecode);
     const allowed = new Set<string>();
     for (const candidate of this.routes) {
-      const pathParameters = matchSegments(candidate.segments, parts);
+      const pathParameters = candidate.route.catchAll ? {} : matchSegments(candidate.segments, parts);
       if (!pathParameters) continue;
       if (candidate.route.method === "ANY" || candidate.route.method === method || (method === "HEAD" && candidate.route.method === "GET")) {
         return { kind: "found", entry: candidate, pathParameters };

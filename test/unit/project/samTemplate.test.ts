@@ -68,7 +68,7 @@ test("HTTP events: Api is payload 1.0, HttpApi 2.0 unless told, and no path is t
   const api = load(fixture("sam-app")).project.functions[0];
   assert.deepEqual(api.triggers, [
     { kind: "http", method: "POST", path: "/items/{id}", payload: "aws-v1", name: "Rest" },
-    { kind: "http", method: "ANY", path: "/{proxy+}", payload: "aws-v2", name: "CatchAll" },
+    { kind: "http", method: "ANY", path: "/{proxy+}", payload: "aws-v2", name: "CatchAll", catchAll: true },
     { kind: "http", method: "GET", path: "/legacy", payload: "aws-v1", name: "Legacy" },
   ]);
 });
