@@ -10,6 +10,8 @@ export interface GatewayRequest {
   rawQuery: string;
   /** Header names lower-cased, values in arrival order. */
   headers: Record<string, string[]>;
+  /** The same headers with their names as the client wrote them: REST APIs (1.0) pass those on. */
+  headersAsSent: Record<string, string[]>;
   body: Buffer;
   sourceIp: string;
   pathParameters: Record<string, string>;
@@ -89,8 +91,8 @@ export function awsV1Event(route: HttpRoute, request: GatewayRequest): unknown {
     resource: route.path,
     path: request.path,
     httpMethod: request.method,
-    headers: orNull(last(request.headers)),
-    multiValueHeaders: orNull(request.headers),
+    headers: orNull(last(request.headersAsSent)),
+    multiValueHeaders: orNull(request.headersAsSent),
     queryStringParameters: orNull(last(query)),
     multiValueQueryStringParameters: orNull(query),
     pathParameters: orNull(request.pathParameters),
@@ -168,6 +170,7 @@ export function sampleRequest(method = "GET", path = "/hello", rawQuery = "name=
     path,
     rawQuery,
     headers: { host: ["localhost:3000"], "user-agent": ["curl/8.0"], accept: ["*/*"] },
+    headersAsSent: { Host: ["localhost:3000"], "User-Agent": ["curl/8.0"], Accept: ["*/*"] },
     body: Buffer.alloc(0),
     sourceIp: "127.0.0.1",
     pathParameters: {},

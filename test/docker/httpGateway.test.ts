@@ -1,6 +1,7 @@
 // The HTTP gateway with real HTTP clients: events in each dialect and responses mapped back.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import http from "node:http";
 import type { Daemon } from "../../emulator/daemon";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { startDaemon } from "../helpers/control";
@@ -43,6 +44,27 @@ describe("HTTP gateway", () => {
     assert.equal(response.status, 201);
     assert.equal(response.headers.get("content-type"), "application/octet-stream");
     assert.deepEqual(Buffer.from(await response.arrayBuffer()), bytes);
+  });
+
+  test("AWS REST (payload 1.0) passes header names as the client wrote them; HTTP API (2.0) lower-cases them", async () => {
+    // node:http, not fetch: fetch lower-cases names before they leave the client.
+    const send = (path: string) =>
+      new Promise<any>((resolve, reject) => {
+        const request = http.request(`${base}${path}`, { method: "PUT", headers: { "X-Custom-Header": "v", "Content-Type": "application/json" } }, (response) => {
+          let text = "";
+          response.on("data", (chunk) => (text += chunk));
+          response.on("end", () => resolve(JSON.parse(text)));
+        });
+        request.on("error", reject);
+        request.end("{}");
+      });
+    const v1 = await send("/v1/items/7");
+    assert.equal(v1.headers["X-Custom-Header"], "v");
+    assert.deepEqual(v1.multiValueHeaders["Content-Type"], ["application/json"]);
+    assert.equal(v1.headers["x-custom-header"], undefined);
+    const v2 = await send("/v2/anything");
+    assert.equal(v2.headers["x-custom-header"], "v");
+    assert.equal(v2.headers["X-Custom-Header"], undefined);
   });
 
   test("AWS REST (payload 1.0): multi-value query strings and headers, multiValueHeaders in the response, CORS", async () => {

@@ -91,7 +91,7 @@ export class HttpGateway {
         return send(response, { status: 204, headers: corsHeaders([entry.route.method]), body: Buffer.alloc(0) });
       }
       const gatewayRequest: GatewayRequest = {
-        method, path, rawQuery, headers: headerLists(request), body,
+        method, path, rawQuery, headers: headerLists(request, (name) => name.toLowerCase()), headersAsSent: headerLists(request, (name) => name), body,
         sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1",
         pathParameters, requestId: randomUUID(), time: new Date(),
       };
@@ -135,10 +135,10 @@ function corsHeaders(methods: string[]): Record<string, string> {
   };
 }
 
-function headerLists(request: IncomingMessage): Record<string, string[]> {
+function headerLists(request: IncomingMessage, nameOf: (name: string) => string): Record<string, string[]> {
   const headers: Record<string, string[]> = {};
   const raw = request.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) (headers[raw[i].toLowerCase()] ??= []).push(raw[i + 1]);
+  for (let i = 0; i < raw.length; i += 2) (headers[nameOf(raw[i])] ??= []).push(raw[i + 1]);
   return headers;
 }
 
