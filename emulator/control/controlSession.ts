@@ -15,6 +15,7 @@ const POOL_NOTIFY_INTERVAL_MS = 50;
 
 /** One connected client: its requests, its subscriptions, its notifications. */
 export class ControlSession {
+  private disposed = false;
   private readonly cleanups: (() => void)[] = [];
   private readonly subscriptions = new Map<string, () => void>();
   /** Debug sessions end with the client that started them. */
@@ -28,6 +29,7 @@ export class ControlSession {
   }
 
   dispose(): void {
+    this.disposed = true;
     void this.daemon.emulator.debugSessions.stopOwnedBy(this.id);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     for (const unsubscribe of this.subscriptions.values()) unsubscribe();
@@ -98,7 +100,11 @@ export class ControlSession {
       const debugpyPath = params.optional<string>("debugpyPath", "string");
       this.requireFunction(name);
       try {
-        return await emulator.debugSessions.start(emulator.getFunction(name), this.id, { debugpyPath });
+        const session = await emulator.debugSessions.start(emulator.getFunction(name), this.id, { debugpyPath });
+        // The client went away while the debugger was starting: nobody will attach, and the
+        // session would take the function's invocations.
+        if (this.disposed) await emulator.debugSessions.stop(session.sessionId);
+        return session;
       } catch (error) {
         throw new ResponseError(ErrorCodes.DebugFailed, `cannot debug ${name}: ${(error as Error).message}`);
       }

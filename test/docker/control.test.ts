@@ -133,6 +133,17 @@ describe("control API", () => {
     }
   });
 
+  test("a client that goes away while its debug session starts leaves no session behind to take the invocations", async () => {
+    const leaving = await clientFor(daemon);
+    void leaving.request(Requests.debugStart, { function: "node-cjs" }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the request has reached the daemon
+    leaving.dispose(); // before the debugger can be listening (about 250 ms)
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // well past the moment it listens
+    assert.deepEqual(daemon.emulator.debugSessions.list(), []);
+    const result = await client.request(Requests.invoke, { function: "node-cjs", event: { after: "leaving" } });
+    assert.equal(result.ok, true, "invocations run on the pool, not on an unattended debug instance");
+  });
+
   test("a slow subscriber never holds up an invocation: its lines are dropped, counted and reported", async () => {
     const slow = await rawSocket(daemon.controlUrl, { headers: { Authorization: `Bearer ${daemon.token}` } });
     try {
