@@ -81,7 +81,9 @@ export class Daemon {
     // A timer's event is queued like any asynchronous invocation: retried, dead-lettered, durable.
     this.timers = new TimerScheduler((fn, trigger, time) => {
       const event = timerEvent(fn.dialect, { triggerName: trigger.name, functionName: fn.name, region: fn.region, time, message: trigger.message, input: trigger.input });
-      void this.queue.enqueue(fn.name, JSON.stringify(event), `timer:${trigger.name}`);
+      this.queue.enqueue(fn.name, JSON.stringify(event), `timer:${trigger.name}`).catch((error: Error) => {
+        process.stderr.write(`faasbox: timer ${trigger.name} of ${fn.name} could not queue its event: ${error.message}\n`);
+      });
     });
     this.gateway = new HttpGateway(
       {

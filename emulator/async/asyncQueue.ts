@@ -123,11 +123,13 @@ export class AsyncQueue {
     while (!this.stopped && this.inFlight < this.parallel && this.ready.length > 0) {
       const event = this.ready.shift()!;
       this.inFlight++;
-      void this.attempt(event).finally(() => {
-        this.inFlight--;
-        this.pump();
-        if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
-      });
+      void this.attempt(event)
+        .catch((error: Error) => this.onDiskError(event, error))
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+          if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+        });
     }
   }
 
@@ -161,6 +163,21 @@ export class AsyncQueue {
     await writeDurably(this.deadDir, event);
     await rm(join(this.pendingDir, `${event.id}.json`), { force: true });
     this.emit(event, "dead");
+  }
+
+  /**
+   * The state folder could not be written (disk full, folder removed): the event stays in
+   * memory and is tried again later, rather than lost or left to crash the emulator.
+   */
+  private onDiskError(event: AsyncEvent, error: Error): void {
+    process.stderr.write(`faasbox: the asynchronous queue could not record event ${event.id} of ${event.function} (${error.message}); it is tried again later\n`);
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.ready.push(event);
+      this.pump();
+    }, Math.min(60_000, this.retryDelayMs * 2 ** Math.max(0, event.attempts - 1)));
+    this.timers.add(timer);
   }
 
   private emit(event: AsyncEvent, outcome: "delivered" | "retry" | "dead"): void {
