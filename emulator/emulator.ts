@@ -118,6 +118,14 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
 
   /** Runs `name` once with `event` (any JSON value, or raw bytes) and reports how it went. */
   async invoke(name: string, event: unknown = {}, options: InvokeOptions = {}): Promise<InvokeResult> {
+    return (await this.invokeForBytes(name, event, options)).result;
+  }
+
+  /**
+   * `invoke`, plus the payload exactly as the runtime posted it, for callers that must pass
+   * it on unchanged (the Invoke API: re-encoding parsed JSON would round large integers).
+   */
+  async invokeForBytes(name: string, event: unknown = {}, options: InvokeOptions = {}): Promise<{ result: InvokeResult; payload?: Buffer }> {
     const spec = this.getFunction(name);
     const pool = this.pools.get(name)!;
     const payload = Buffer.isBuffer(event) ? event : Buffer.from(JSON.stringify(event ?? {}));
@@ -127,7 +135,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     const outcome = await (debugging ? this.debugSessions.invoke(debugging.sessionId, invocation) : pool.invoke(invocation));
     const result = toResult(spec, outcome);
     this.emit("invoked", result);
-    return result;
+    return { result, payload: outcome.failure ? undefined : outcome.payload };
   }
 
   /** Re-reads the manifests; changed functions get fresh instances, removed ones stop. */
@@ -215,7 +223,6 @@ function toResult(spec: FunctionSpec, outcome: InvocationOutcome): InvokeResult 
       result.result = JSON.parse(text);
     } catch {
       result.result = text; // custom runtimes may answer with plain text, or nothing
-      result.resultIsText = true;
     }
   }
   return result;

@@ -8,8 +8,6 @@ export interface InvokeResult {
   ok: boolean;
   /** The function's result, parsed from JSON when it is JSON. */
   result?: unknown;
-  /** Set when the payload was not JSON (custom runtimes may answer with text): `result` is that text. */
-  resultIsText?: true;
   error?: FunctionError;
   errorKind?: FailureKind;
   logs: LogRecord[];

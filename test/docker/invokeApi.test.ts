@@ -233,6 +233,11 @@ describe("Invoke API with @aws-sdk/client-lambda (docker executor)", () => {
     await stack?.shutdown();
   });
 
+  test("a result is returned as the runtime's bytes: integers beyond 2^53 and 1.0 survive", async () => {
+    const output = await client.send(new InvokeCommand({ FunctionName: "python-big-numbers" }));
+    assert.equal(Buffer.from(output.Payload!).toString("utf8"), '{"id": 9223372036854775808, "ratio": 1.0}');
+  });
+
   test("RequestResponse: StatusCode 200, the payload, the executed version and the log tail", async () => {
     const output = await client.send(new InvokeCommand({ FunctionName: "node-cjs", Payload: Buffer.from(JSON.stringify({ hello: "sdk" })), LogType: "Tail" }));
     assert.equal(output.StatusCode, 200);

@@ -9,7 +9,8 @@ export interface InvokeApiTarget {
   functionNames(): string[];
   /** The function's runtime family: error payloads name the stack as that runtime does. */
   familyOf(name: string): RuntimeFamily;
-  invoke(name: string, payload: Buffer, options: { clientContext?: string }): Promise<InvokeResult>;
+  /** The result, and on success the payload as the runtime posted it. */
+  invoke(name: string, payload: Buffer, options: { clientContext?: string }): Promise<{ result: InvokeResult; payload?: Buffer }>;
   enqueue(name: string, payload: string, source: string): Promise<{ id: string }>;
 }
 
@@ -19,7 +20,7 @@ export function emulatorTarget(emulator: Emulator, queue: AsyncQueue): InvokeApi
     hasFunction: (name) => emulator.functions().some((f) => f.name === name),
     functionNames: () => emulator.functions().map((f) => f.name),
     familyOf: (name) => emulator.getFunction(name).family,
-    invoke: (name, payload, options) => emulator.invoke(name, payload, options),
+    invoke: (name, payload, options) => emulator.invokeForBytes(name, payload, options),
     enqueue: (name, payload, source) => queue.enqueue(name, payload, source),
   };
 }

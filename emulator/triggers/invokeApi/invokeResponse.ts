@@ -6,7 +6,7 @@ import { tailLog } from "./tailLog";
 export interface ApiResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
 }
 
 export function errorResponse(error: ApiError, requestId: string): ApiResponse {
@@ -23,7 +23,7 @@ export function errorResponse(error: ApiError, requestId: string): ApiResponse {
  * X-Amz-Function-Error and the error as the payload; only invocations that never ran
  * are API errors: throttled (429), or the platform failed to run them (500).
  */
-export function resultResponse(result: InvokeResult, tail: boolean, family: RuntimeFamily): ApiResponse {
+export function resultResponse(result: InvokeResult, tail: boolean, family: RuntimeFamily, payload?: Buffer): ApiResponse {
   if (result.errorKind === "throttle") throw apiErrors.throttled(result.error?.errorMessage ?? "Rate Exceeded.");
   if (result.errorKind === "platform") throw apiErrors.service(result.error?.errorMessage ?? "the function could not be run");
   const headers: Record<string, string> = {
@@ -32,8 +32,9 @@ export function resultResponse(result: InvokeResult, tail: boolean, family: Runt
     "x-amzn-RequestId": result.requestId,
   };
   if (tail) headers["X-Amz-Log-Result"] = tailLog(result.logs);
-  // Lambda returns the bytes the runtime posted: text stays text, JSON is passed through.
-  if (result.ok) return { status: 200, headers, body: result.resultIsText ? String(result.result) : JSON.stringify(result.result ?? null) };
+  // Lambda returns the bytes the runtime posted, unparsed: text stays text, and JSON keeps
+  // its integers beyond 2^53 and its formatting.
+  if (result.ok) return { status: 200, headers, body: payload ?? Buffer.alloc(0) };
   headers["X-Amz-Function-Error"] = "Unhandled";
   const error = result.error ?? { errorType: "Unknown", errorMessage: "the function failed without saying why" };
   // Lambda passes the runtime's error through: Node.js runtimes call the stack `trace`;
