@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { AsyncQueue } from "./async/asyncQueue";
 import { readUserConfig } from "./config/userConfig";
 import { BucketWatcher, bucketFolder } from "./triggers/bucketWatcher";
@@ -9,7 +9,7 @@ import { TimerScheduler } from "./triggers/timers/timerScheduler";
 import { timerEvent } from "./events/timerEvents";
 import { stateDir } from "./config/paths";
 import { newToken } from "./control/auth";
-import { removeConnectionInfo, writeConnectionInfo } from "./control/connectionFile";
+import { readConnectionInfo, removeConnectionInfo, writeConnectionInfo } from "./control/connectionFile";
 import { ControlServer } from "./control/controlServer";
 import { ControlSession } from "./control/controlSession";
 import { jsonRpcOverWebSocket } from "./control/wsTransport";
@@ -44,8 +44,8 @@ export interface DaemonOptions extends EmulatorOptions {
   httpPort?: number;
   /** The Lambda-compatible Invoke API's port (default 3001; 0 = any free port). */
   invokePort?: number;
-  /** The ports were defaults, not the user's choice: when busy, take free ones and say so. */
-  portFallback?: boolean;
+  /** Which ports were defaults, not the user's choice: when busy, those move to free ones, said in a warning. */
+  portFallback?: { http: boolean; invoke: boolean };
   /** First delay before retrying a failed asynchronous invocation (doubles each time). */
   retryDelayMs?: number;
   /** Cap of the on-disk log store. */
@@ -91,12 +91,21 @@ export class Daemon {
         invoke: (name, event) => emulator.invoke(name, event),
         publish: (topic, messages) => this.broker.publish(topic, messages),
       },
-      { port: options.httpPort ?? 3000, host: options.controlHost, portFallback: options.portFallback },
+      { port: options.httpPort ?? 3000, host: options.controlHost, portFallback: options.portFallback?.http },
     );
-    this.invokeApi = new InvokeApiServer(emulatorTarget(emulator, this.queue), { port: options.invokePort ?? 3001, host: options.controlHost, portFallback: options.portFallback });
+    this.invokeApi = new InvokeApiServer(emulatorTarget(emulator, this.queue), { port: options.invokePort ?? 3001, host: options.controlHost, portFallback: options.portFallback?.invoke });
   }
 
   static async start(options: DaemonOptions): Promise<Daemon> {
+    // One emulator per project: a second would fire every timer twice, watch the same
+    // buckets and deliver the first one's queued events again.
+    const running = readConnectionInfo(resolve(options.root));
+    if (running && running.pid !== process.pid) {
+      throw new Error(
+        `an emulator already runs for ${resolve(options.root)} (pid ${running.pid}, control ${running.controlUrl}, HTTP ${running.httpUrl ?? "?"}); ` +
+          `use it (faasbox status --project ${resolve(options.root)}), or stop it first`,
+      );
+    }
     const emulator = await Emulator.create(options);
     const logStore = new LogStore(stateDir(emulator.root), (options.logCapMb ?? DEFAULT_LOG_CAP_MB) * 1024 * 1024);
     const daemon = new Daemon(emulator, logStore, options);

@@ -9,8 +9,8 @@ export interface FaasboxSettings {
   invokePort: number;
   keepAliveSeconds: number;
   maxConcurrency: number;
-  /** The user set a port (not just the defaults). */
-  portsChosen: boolean;
+  /** Which ports the user set (the others are defaults, free to move when busy). */
+  portsChosen: { http: boolean; invoke: boolean };
 }
 
 /** The `faasbox.*` settings, read fresh each time (they can change while running). */
@@ -27,9 +27,12 @@ export function readSettings(): FaasboxSettings {
     invokePort: config.get<number>("invokePort", 3001),
     keepAliveSeconds: config.get<number>("keepAliveSeconds", 300),
     maxConcurrency: config.get<number>("maxConcurrency", 10),
-    portsChosen: ["httpPort", "invokePort"].some((key) => {
-      const set = config.inspect(key);
-      return set?.globalValue !== undefined || set?.workspaceValue !== undefined || set?.workspaceFolderValue !== undefined;
-    }),
+    portsChosen: { http: isSet(config, "httpPort"), invoke: isSet(config, "invokePort") },
   };
+}
+
+/** Whether the user set `key` anywhere (user, workspace or folder settings), not just left its default. */
+function isSet(config: vscode.WorkspaceConfiguration, key: string): boolean {
+  const set = config.inspect(key);
+  return set?.globalValue !== undefined || set?.workspaceValue !== undefined || set?.workspaceFolderValue !== undefined;
 }

@@ -40,7 +40,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     watch: !values["no-watch"],
     controlPort: parsePort("start", "port", values.port, 0),
     httpPort: parsePort("start", "http-port", values["http-port"], 3000),
-    portFallback: values["http-port"] === undefined && values["invoke-port"] === undefined,
+    portFallback: { http: values["http-port"] === undefined, invoke: values["invoke-port"] === undefined },
     invokePort: parsePort("start", "invoke-port", values["invoke-port"], 3001),
     controlHost: values.host,
     localDefaults: {
@@ -50,12 +50,17 @@ export async function startCommand(argv: string[]): Promise<number> {
   });
   const { emulator } = daemon;
   const stopped = new Promise<void>((done) => {
+    let signals = 0;
     const stop = () => {
+      // A second Ctrl-C must not kill the process halfway: its containers would be left behind.
+      signals++;
+      if (signals === 2) return console.log("still stopping: removing the function containers… (once more to quit now and leave them)");
+      if (signals > 2) process.exit(130);
       console.log("stopping…");
       void daemon.shutdown("signal").then(done);
     };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
     daemon.onShutdown(() => void daemon.stopped?.then(done));
   });
 

@@ -20,7 +20,8 @@ export async function spawnEmulator(extensionUri: vscode.Uri, root: string, sett
     script, root, "--quiet", "--parent-pid", String(process.pid),
     "--executor", settings.executor,
     // Ports the user chose are kept strictly; the defaults move aside when busy.
-    ...(settings.portsChosen ? ["--http-port", String(settings.httpPort), "--invoke-port", String(settings.invokePort)] : []),
+    ...(settings.portsChosen.http ? ["--http-port", String(settings.httpPort)] : []),
+    ...(settings.portsChosen.invoke ? ["--invoke-port", String(settings.invokePort)] : []),
     "--keep-alive", String(settings.keepAliveSeconds),
     "--max-concurrency", String(settings.maxConcurrency),
   ];

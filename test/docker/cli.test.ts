@@ -39,6 +39,14 @@ describe("faasbox start / status / invoke / logs", () => {
     assert.match(info.invokeUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  test("a second faasbox start for the same project is refused and names the running one", () => {
+    const second = runCli(["start", root, "--executor", "docker", "--http-port", "0", "--invoke-port", "0"]);
+    assert.equal(second.status, 1);
+    assert.match(second.stderr, new RegExp(`an emulator already runs for ${root.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(pid ${server.pid},`));
+    const info = JSON.parse(runCli(["status", "--project", root, "--json"]).stdout);
+    assert.equal(info.pid, server.pid, "the running emulator's connection file is untouched");
+  });
+
   test("the running emulator's Invoke API answers the AWS CLI v2", async () => {
     const info = JSON.parse(runCli(["status", "--project", root, "--json"]).stdout);
     const out = join(root, "cli-out.json");

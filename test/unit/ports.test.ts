@@ -14,7 +14,7 @@ async function occupiedPort(): Promise<{ port: number; close: () => void }> {
 test("a default HTTP port that is busy moves to a free one and says so; a chosen one is an error naming the flag", async () => {
   const busy = await occupiedPort();
   try {
-    const daemon = await Daemon.start({ root: copyFixture("http"), executor: "process", watch: false, httpPort: busy.port, invokePort: 0, portFallback: true });
+    const daemon = await Daemon.start({ root: copyFixture("http"), executor: "process", watch: false, httpPort: busy.port, invokePort: 0, portFallback: { http: true, invoke: false } });
     try {
       assert.notEqual(new URL(daemon.gateway.url).port, String(busy.port));
       assert.ok(daemon.emulator.warnings.some((w) => w.includes(`port ${busy.port} is in use: the HTTP gateway listens on`)), daemon.emulator.warnings.join("\n"));

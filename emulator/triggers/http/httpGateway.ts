@@ -44,7 +44,7 @@ export class HttpGateway {
 
   async listen(): Promise<Listening> {
     const host = this.options.host ?? "127.0.0.1";
-    const listening = await listenWithFallback(this.server, this.options.port, host, this.options.portFallback ?? false, "HTTP gateway", "--http-port");
+    const listening = await listenWithFallback(this.server, this.options.port, host, this.options.portFallback ?? false, "HTTP gateway", "--http-port (the faasbox.httpPort setting in VS Code)");
     this.url = `http://${host}:${listening.port}`;
     return listening;
   }
@@ -126,10 +126,14 @@ function json(status: number, value: unknown): GatewayResponse {
   return { status, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify(value)) };
 }
 
+/** What a route that takes ANY method allows a browser to send. */
+const EVERY_METHOD = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"];
+
 function corsHeaders(methods: string[]): Record<string, string> {
+  const allowed = methods.flatMap((m) => (m === "ANY" ? EVERY_METHOD : [m]));
   return {
     "access-control-allow-origin": "*",
-    "access-control-allow-methods": [...new Set([...methods.filter((m) => m !== "ANY"), "OPTIONS"])].join(", ") || "*",
+    "access-control-allow-methods": [...new Set([...allowed, "OPTIONS"])].join(", "),
     "access-control-allow-headers": "*",
     "access-control-max-age": "600",
   };

@@ -34,7 +34,7 @@ export class InvokeApiServer {
 
   async listen(): Promise<string> {
     const host = this.options.host ?? "127.0.0.1";
-    const { port, busyPort } = await listenWithFallback(this.server, this.options.port, host, this.options.portFallback ?? false, "Lambda Invoke API", "--invoke-port");
+    const { port, busyPort } = await listenWithFallback(this.server, this.options.port, host, this.options.portFallback ?? false, "Lambda Invoke API", "--invoke-port (the faasbox.invokePort setting in VS Code)");
     this.busyPort = busyPort;
     this.url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
     return this.url;
