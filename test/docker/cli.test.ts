@@ -93,6 +93,14 @@ describe("faasbox start / status / invoke / logs", () => {
     assert.doesNotMatch(result.stdout, /REPORT/);
   });
 
+  test("logs refuses a --limit or --since that is not a positive number, with exit 2", () => {
+    for (const bad of [["--limit", "0"], ["--limit", "2.5"], ["--since", "10m"]]) {
+      const result = runCli(["logs", "--project", root, ...bad]);
+      assert.equal(result.status, 2, `${bad.join(" ")}: ${result.stderr}`);
+      assert.match(result.stderr, new RegExp(`${bad[0]} must be a positive`));
+    }
+  });
+
   test("SIGTERM stops the emulator and leaves no container behind", async () => {
     const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
     server.kill("SIGTERM");
@@ -100,6 +108,14 @@ describe("faasbox start / status / invoke / logs", () => {
     const docker = await requireDocker();
     assert.deepEqual(await faasboxContainers(docker, [`${LABELS.project}=${root}`]), []);
     assert.equal(runCli(["status", "--project", root]).status, 1);
+  });
+
+  test("with the emulator stopped, logs still prints the lines it kept", () => {
+    const result = runCli(["logs", "node-cjs", "--project", root, "--grep", "from"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /no Faasbox emulator is running .*: these are the lines it kept/);
+    assert.match(result.stdout, /cjs handler got \{"from":"stdin"\}/);
+    assert.equal(runCli(["logs", "--project", root, "-f"]).status, 1, "nothing to follow");
   });
 });
 
