@@ -70,7 +70,11 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
     treeView.onDidChangeVisibility(({ visible }) => {
       if (visible) void startQuietly(manager);
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void model.refresh()),
+    // Trusted now: start as the open view would have, instead of staying "untrusted".
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (treeView.visible) void startQuietly(manager);
+      void model.refresh();
+    }),
     manager.onDidConnect(() => warnIfNotIsolated(manager)),
   );
   registerStatusBar(context, manager, model);
@@ -236,10 +240,13 @@ async function emulatorActions(manager: EmulatorManager): Promise<void> {
   ];
   if (running) {
     const status = await manager.request(Requests.emulatorStatus).catch(() => undefined);
-    if (status?.httpUrl) items.push({ label: `$(globe) Open ${status.httpUrl}`, command: "" });
+    if (status?.httpUrl) items.push({ label: `$(globe) Open ${status.httpUrl}`, command: status.httpUrl });
   }
   const choice = await vscode.window.showQuickPick(items, { title: `Faasbox emulator: ${manager.state}` });
-  if (choice?.command) await vscode.commands.executeCommand(choice.command);
+  if (!choice) return;
+  // The gateway's address opens in the browser; the other items are commands.
+  if (/^https?:\/\//.test(choice.command)) await vscode.env.openExternal(vscode.Uri.parse(choice.command));
+  else await vscode.commands.executeCommand(choice.command);
 }
 
 let activeManager: EmulatorManager | undefined;
