@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, statSync, watch, type FSWatcher } from "node:fs";
-import { join, sep } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, statSync, watch, type FSWatcher, type Stats } from "node:fs";
+import { join, relative, sep } from "node:path";
 import type { AsyncQueue } from "../async/asyncQueue";
 import { storageEvent } from "../events/storageEvents";
 import type { FunctionSpec, StorageTrigger } from "../project/spec";
@@ -19,6 +19,11 @@ export function bucketFolder(root: string, bucket: string): string {
 export class BucketWatcher {
   private watchers = new Map<string, FSWatcher>();
   private readonly settling = new Map<string, NodeJS.Timeout>();
+  /**
+   * The objects (files) of each bucket as last seen. A deleted path only names what went
+   * away: a file, or a whole folder of them, whose keys are known only from here.
+   */
+  private readonly objects = new Map<string, Map<string, string | undefined>>();
   private functions: FunctionSpec[] = [];
 
   constructor(private readonly root: string, private readonly queue: AsyncQueue) {}
@@ -30,12 +35,15 @@ export class BucketWatcher {
       if (!buckets.has(bucket)) {
         watcher.close();
         this.watchers.delete(bucket);
+        this.objects.delete(bucket);
       }
     }
     for (const bucket of buckets) {
       if (this.watchers.has(bucket)) continue;
       const folder = bucketFolder(this.root, bucket);
       mkdirSync(folder, { recursive: true });
+      // Keys only: an object's ETag is read when an event needs it.
+      this.objects.set(bucket, new Map(filesUnder(folder).map((path) => [keyOf(folder, path), undefined])));
       const watcher = watch(folder, { recursive: true, persistent: false }, (_event, file) => {
         if (file) this.settle(bucket, file.toString());
       });
@@ -56,28 +64,43 @@ export class BucketWatcher {
     clearTimeout(this.settling.get(key));
     this.settling.set(key, setTimeout(() => {
       this.settling.delete(key);
-      void this.changed(bucket, file);
+      this.changed(bucket, file).catch((error: Error) => {
+        process.stderr.write(`faasbox: the storage event for ${bucket}/${file} could not be queued: ${error.message}\n`);
+      });
     }, SETTLE_MS));
   }
 
   private async changed(bucket: string, file: string): Promise<void> {
-    const path = join(bucketFolder(this.root, bucket), file);
-    let size = 0;
-    let etag: string | undefined;
-    let created: boolean;
-    try {
-      const stats = statSync(path);
-      if (!stats.isFile()) return;
-      size = stats.size;
-      etag = createHash("md5").update(readFileSync(path)).digest("hex");
-      created = true;
-    } catch {
-      created = false;
+    const folder = bucketFolder(this.root, bucket);
+    const known = this.objects.get(bucket);
+    if (!known) return; // no longer watched
+    const path = join(folder, file);
+    const stats = statOrUndefined(path);
+    // A file, or a folder moved or copied in (each file in it is an object). The same bytes
+    // reported twice (a folder's event and then its files' own) are one event.
+    const files = stats?.isFile() ? [path] : stats?.isDirectory() ? filesUnder(path) : [];
+    for (const inner of files) {
+      const key = keyOf(folder, inner);
+      const etag = createHash("md5").update(readFileSync(inner)).digest("hex");
+      if (known.get(key) === etag) continue;
+      known.set(key, etag);
+      await this.emit(bucket, key, { size: statSync(inner).size, etag });
     }
-    const key = file.split(sep).join("/");
+    if (stats) return;
+    // Gone: the object itself, or every object under a folder that went away.
+    const key = keyOf(folder, path);
+    for (const gone of [...known.keys()].filter((k) => k === key || k.startsWith(`${key}/`))) {
+      known.delete(gone);
+      await this.emit(bucket, gone);
+    }
+  }
+
+  /** Queues the event for each subscribed function; `object` absent means it was removed. */
+  private async emit(bucket: string, key: string, object?: { size: number; etag: string }): Promise<void> {
+    const created = object !== undefined;
     for (const { fn, trigger } of this.triggers()) {
       if (trigger.bucket !== bucket || !wants(trigger, key, created)) continue;
-      const event = storageEvent(fn.dialect, { bucket, key, size, created, region: fn.region, time: new Date(), etag });
+      const event = storageEvent(fn.dialect, { bucket, key, size: object?.size ?? 0, created, region: fn.region, time: new Date(), etag: object?.etag });
       await this.queue.enqueue(fn.name, JSON.stringify(event), `storage:${bucket}`);
     }
   }
@@ -92,4 +115,24 @@ function wants(trigger: StorageTrigger, key: string, created: boolean): boolean 
   if (trigger.prefix && !key.startsWith(trigger.prefix)) return false;
   if (trigger.suffix && !key.endsWith(trigger.suffix)) return false;
   return trigger.events.some((name) => (created ? /Created/i.test(name) : /Remove/i.test(name)));
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every file under `folder`, at any depth. */
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
+}
+
+/** The object key of a path in a bucket folder: forward slashes, as S3 and COS write keys. */
+function keyOf(folder: string, path: string): string {
+  return relative(folder, path).split(sep).join("/");
 }

@@ -1,7 +1,7 @@
 // Timers, topics, queues, buckets and asynchronous delivery with retries and dead letters.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Daemon } from "../../emulator/daemon";
 import type { ControlClient } from "../../emulator/control/controlClient";
@@ -126,6 +126,19 @@ describe("triggers", () => {
     rmSync(join(folder, "report.txt"));
     await waitFor(() => eventsOf("uploads-aws").length === 2, "the deleted event");
     assert.equal(eventsOf("uploads-aws")[1].Records[0].eventName, "ObjectRemoved:Delete");
+  });
+
+  test("a folder of files removed at once gives a delete event for each file in it, and none for the folders", async () => {
+    const folder = bucketFolder(daemon.emulator.root, "uploads");
+    const before = eventsOf("uploads-aws").length;
+    mkdirSync(join(folder, "reports", "2024"), { recursive: true });
+    writeFileSync(join(folder, "reports", "2024", "a.txt"), "a");
+    writeFileSync(join(folder, "reports", "2024", "b.txt"), "b");
+    await waitFor(() => eventsOf("uploads-aws").length === before + 2, "two created events");
+    rmSync(join(folder, "reports"), { recursive: true });
+    await waitFor(() => eventsOf("uploads-aws").length === before + 4, "two deleted events");
+    const removed = eventsOf("uploads-aws").slice(before + 2).map((e) => [e.Records[0].eventName, e.Records[0].s3.object.key]).sort();
+    assert.deepEqual(removed, [["ObjectRemoved:Delete", "reports/2024/a.txt"], ["ObjectRemoved:Delete", "reports/2024/b.txt"]]);
   });
 });
 
