@@ -38,6 +38,7 @@ export class FunctionsModel implements vscode.Disposable {
         this.problems = list.problems;
         this.live = true;
         this.changed.fire();
+        this.refreshTriggersSoon(); // new routes, timers and topics, with their URLs and next fires
       }),
       manager.onNotification(Notifications.invocationFinished, (summary) => {
         this.addHistory(summary);
