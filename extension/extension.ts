@@ -97,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
   registerCommand(context, "faasbox.emulator.stop", () => manager.stop());
   registerCommand(context, "faasbox.emulator.showOutput", () => output.show());
   registerCommand(context, "faasbox.emulator.actions", () => emulatorActions(manager));
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((change) => void offerRestart(change, manager)));
   registerCommand(context, "faasbox.function.openInvokePanel", async (target) => {
     const name = await resolveTarget(target);
     if (name) InvokePanel.show(panelDeps, name);
@@ -228,6 +229,17 @@ function warnIfNotIsolated(manager: EmulatorManager): void {
       if (choice === "Keep Using Processes") await vscode.workspace.getConfiguration("faasbox").update("executor", "process", vscode.ConfigurationTarget.Workspace);
       if (choice === "Run Doctor") await vscode.commands.executeCommand("faasbox.emulator.doctor");
     });
+}
+
+/** Settings the emulator reads when it starts: a change applies once it restarts. */
+const STARTUP_SETTINGS = ["executor", "images", "httpPort", "invokePort", "keepAliveSeconds", "maxConcurrency"].map((key) => `faasbox.${key}`);
+
+async function offerRestart(change: vscode.ConfigurationChangeEvent, manager: EmulatorManager): Promise<void> {
+  if (!manager.isConnected || !STARTUP_SETTINGS.some((key) => change.affectsConfiguration(key))) return;
+  const choice = await vscode.window.showInformationMessage("Faasbox settings changed: the running emulator applies them once it restarts.", "Restart Emulator");
+  if (choice !== "Restart Emulator") return;
+  await manager.stop();
+  await vscode.commands.executeCommand("faasbox.emulator.start");
 }
 
 async function emulatorActions(manager: EmulatorManager): Promise<void> {
