@@ -29,3 +29,21 @@ test("a default HTTP port that is busy moves to a free one and says so; a chosen
     busy.close();
   }
 });
+
+test("each default port moves aside on its own: a chosen HTTP port keeps a busy default Invoke API port free to move", async () => {
+  const busy = await occupiedPort();
+  try {
+    const daemon = await Daemon.start({
+      root: copyFixture("http"), executor: "process", watch: false,
+      httpPort: 0, invokePort: busy.port, portFallback: { http: false, invoke: true },
+    });
+    try {
+      assert.notEqual(new URL(daemon.invokeUrl).port, String(busy.port));
+      assert.ok(daemon.emulator.warnings.some((w) => w.includes(`port ${busy.port} is in use: the Lambda Invoke API listens on`)), daemon.emulator.warnings.join("\n"));
+    } finally {
+      await daemon.shutdown();
+    }
+  } finally {
+    busy.close();
+  }
+});
