@@ -38,7 +38,7 @@ test("each default port moves aside on its own: a chosen HTTP port keeps a busy 
       httpPort: 0, invokePort: busy.port, portFallback: { http: false, invoke: true },
     });
     try {
-      assert.notEqual(new URL(daemon.invokeUrl).port, String(busy.port));
+      assert.notEqual(new URL(daemon.invokeUrl!).port, String(busy.port));
       assert.ok(daemon.emulator.warnings.some((w) => w.includes(`port ${busy.port} is in use: the Lambda Invoke API listens on`)), daemon.emulator.warnings.join("\n"));
     } finally {
       await daemon.shutdown();
