@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { FakeBuckets } from "./buckets";
 import { verifyCosSignature } from "./cosSignature";
 import { SCF_TEST_SECRET_ID, SCF_TEST_SECRET_KEY } from "./fakeScf";
-import { header, startHttpServer, type RunningServer } from "./httpServer";
+import { FakeHttpService, header } from "./httpServer";
 
 /** The test account's APPID, the suffix COS puts on its bucket names. */
 export const COS_TEST_APPID = "1250000000";
@@ -24,27 +24,12 @@ class CosError extends Error {
  * checked with the test key, errors as COS's XML <Error> with the x-cos-request-id header
  * (no body for HEAD, as HTTP wants). Objects live in `buckets`, where the fake SCF finds them.
  */
-export class FakeCos {
+export class FakeCos extends FakeHttpService {
   readonly buckets = new FakeBuckets();
   /** SecretId → SecretKey accepted: the same Tencent Cloud key as the fake SCF's. */
   readonly secrets = new Map([[SCF_TEST_SECRET_ID, SCF_TEST_SECRET_KEY]]);
-  private server?: RunningServer;
 
-  get url(): string {
-    if (!this.server) throw new Error("FakeCos not started");
-    return this.server.url;
-  }
-
-  async start(): Promise<this> {
-    this.server = await startHttpServer((req, body, res) => this.handle(req, body, res));
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await this.server?.close();
-  }
-
-  private handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
     const host = (header(req, "host") ?? "").replace(/:\d+$/, "");
     const addressed = /^([a-z0-9-]+-\d+)\.cos\.([a-z0-9-]+)\.myqcloud\.com$/.exec(host);
     const bucket = addressed?.[1] ?? "";

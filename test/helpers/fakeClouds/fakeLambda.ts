@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FakeBuckets } from "./buckets";
-import { startHttpServer, type RunningServer } from "./httpServer";
+import { FakeHttpService } from "./httpServer";
 import { FakeLambdaState, LambdaApiError } from "./lambdaState";
 import { verifySigV4 } from "./sigv4";
 
@@ -54,7 +54,7 @@ const ROUTES: Route[] = [
  * status, `x-amzn-ErrorType: CODE` and a JSON body {"Type": "User", "message": ...}, which
  * the SDK's restJson1 protocol reads (header first, then the body's code/__type).
  */
-export class FakeLambda {
+export class FakeLambda extends FakeHttpService {
   readonly state: FakeLambdaState;
   readonly calls: LambdaCall[] = [];
   /** Every error answered, for tests asserting that none of a kind happened. */
@@ -62,29 +62,15 @@ export class FakeLambda {
   /** Access key ID → secret accepted. */
   readonly keys = new Map([[AWS_TEST_ACCESS_KEY_ID, AWS_TEST_SECRET_ACCESS_KEY]]);
   private readonly faults: Fault[] = [];
-  private server?: RunningServer;
 
   /** `s3`: the buckets of a FakeS3, where code given by S3Bucket/S3Key is read. */
   constructor(options: { transitionMs?: number; deprecatedRuntimes?: readonly string[]; s3?: FakeBuckets } = {}) {
+    super();
     this.state = new FakeLambdaState(options.transitionMs ?? 150, options.deprecatedRuntimes ?? [], options.s3);
-  }
-
-  get url(): string {
-    if (!this.server) throw new Error("FakeLambda not started");
-    return this.server.url;
   }
 
   get uploads() {
     return this.state.uploads;
-  }
-
-  async start(): Promise<this> {
-    this.server = await startHttpServer((req, body, res) => this.handle(req, body, res));
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await this.server?.close();
   }
 
   /** The next `times` calls (of `operation`, or any) answer with this Lambda error. */
@@ -101,7 +87,7 @@ export class FakeLambda {
     return this.calls.map((call) => call.operation);
   }
 
-  private async handle(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
     let operation = "unknown";
     try {
       const auth = verifySigV4(req, body, this.keys, "lambda");

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { crc32 } from "node:zlib";
 import { FakeBuckets } from "./buckets";
 import { AWS_TEST_ACCESS_KEY_ID, AWS_TEST_SECRET_ACCESS_KEY } from "./fakeLambda";
-import { header, startHttpServer, type RunningServer } from "./httpServer";
+import { FakeHttpService, header } from "./httpServer";
 import { verifySigV4 } from "./sigv4";
 
 class S3Error extends Error {
@@ -32,26 +32,11 @@ const S3_AUTH_CODES: Record<string, string> = {
  * client declares checked against the body, and errors as S3's XML <Error> (no body for
  * HEAD). Objects live in `buckets`, where the fake Lambda finds them.
  */
-export class FakeS3 {
+export class FakeS3 extends FakeHttpService {
   readonly buckets = new FakeBuckets();
   readonly keys = new Map([[AWS_TEST_ACCESS_KEY_ID, AWS_TEST_SECRET_ACCESS_KEY]]);
-  private server?: RunningServer;
 
-  get url(): string {
-    if (!this.server) throw new Error("FakeS3 not started");
-    return this.server.url;
-  }
-
-  async start(): Promise<this> {
-    this.server = await startHttpServer((req, body, res) => this.handle(req, body, res));
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await this.server?.close();
-  }
-
-  private handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
     const path = (req.url ?? "/").split("?")[0];
     const [, rawBucket = "", ...rest] = path.split("/");
     const bucket = decodeURIComponent(rawBucket);

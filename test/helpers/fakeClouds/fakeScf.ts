@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FakeBuckets } from "./buckets";
 import { FakeScfState, SCF_RUNTIMES } from "./scfActions";
-import { header, startHttpServer, type RunningServer } from "./httpServer";
+import { FakeHttpService, header } from "./httpServer";
 import { ScfApiError, type Params } from "./scfParams";
 import { verifyTc3 } from "./tc3";
 
@@ -39,7 +39,7 @@ type ActionHandler = (region: string, params: Params) => Params | Promise<Params
  * takes Creating/Updating to Active after `transitionMs`, records uploads, and can be told
  * to answer the next calls with an error.
  */
-export class FakeScf {
+export class FakeScf extends FakeHttpService {
   readonly state: FakeScfState;
   readonly calls: ScfCall[] = [];
   /** Every error answered, for tests asserting that none of a kind happened. */
@@ -47,11 +47,11 @@ export class FakeScf {
   /** SecretId → SecretKey accepted. */
   readonly secrets = new Map([[SCF_TEST_SECRET_ID, SCF_TEST_SECRET_KEY]]);
   private readonly faults: Fault[] = [];
-  private server?: RunningServer;
   private readonly handlers: Record<string, ActionHandler>;
 
   /** `cos`: the buckets of a FakeCos, where code given by CosBucketName/CosObjectName is read. */
   constructor(options: { transitionMs?: number; runtimes?: readonly string[]; cos?: FakeBuckets } = {}) {
+    super();
     this.state = new FakeScfState(options.transitionMs ?? 150, options.runtimes ?? SCF_RUNTIMES, options.cos);
     const s = this.state;
     this.handlers = {
@@ -65,22 +65,8 @@ export class FakeScf {
     };
   }
 
-  get url(): string {
-    if (!this.server) throw new Error("FakeScf not started");
-    return this.server.url;
-  }
-
   get uploads() {
     return this.state.uploads;
-  }
-
-  async start(): Promise<this> {
-    this.server = await startHttpServer((req, body, res) => this.handle(req, body, res));
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await this.server?.close();
   }
 
   /** The next `times` calls (of `action`, or any) answer with this documented error. */
@@ -97,7 +83,7 @@ export class FakeScf {
     return this.calls.map((call) => call.action);
   }
 
-  private async handle(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
     const host = (header(req, "host") ?? "").replace(/:\d+$/, "");
     if (req.method !== "POST" || (req.url ?? "/") !== "/" || host !== HOST) {
       res.writeHead(404, { "content-type": "text/plain" });

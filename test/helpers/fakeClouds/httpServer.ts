@@ -38,3 +38,24 @@ export function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** A fake cloud service on a free loopback port: `start()` it, read its `url`, `close()` it. */
+export abstract class FakeHttpService {
+  private server?: RunningServer;
+
+  get url(): string {
+    if (!this.server) throw new Error(`${this.constructor.name} not started`);
+    return this.server.url;
+  }
+
+  async start(): Promise<this> {
+    this.server = await startHttpServer((req, body, res) => this.handle(req, body, res));
+    return this;
+  }
+
+  async close(): Promise<void> {
+    await this.server?.close();
+  }
+
+  protected abstract handle(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> | void;
+}
