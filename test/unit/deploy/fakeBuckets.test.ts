@@ -1,30 +1,20 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { request } from "node:http";
 import { createCosStore } from "../../../emulator/deploy/cosStore";
 import { createS3Store } from "../../../emulator/deploy/s3Store";
 import { FakeCos } from "../../helpers/fakeClouds/fakeCos";
 import { FakeS3 } from "../../helpers/fakeClouds/fakeS3";
 import { SCF_TEST_SECRET_ID, SCF_TEST_SECRET_KEY } from "../../helpers/fakeClouds/fakeScf";
 import { AWS_TEST_ACCESS_KEY_ID, AWS_TEST_SECRET_ACCESS_KEY } from "../../helpers/fakeClouds/fakeLambda";
-import { startHttpServer, type RunningServer } from "../../helpers/fakeClouds/httpServer";
+import { replay, startRecorder } from "../../helpers/fakeClouds/recordReplay";
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { createScfClient } from "../../../emulator/deploy/scfClient";
 import { FakeScf } from "../../helpers/fakeClouds/fakeScf";
 import { AWS_TEST_ROLE, FakeLambda } from "../../helpers/fakeClouds/fakeLambda";
 
-/** A request as it left the SDK, to replay as sent or with one change. */
-interface RawRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
 let cos: FakeCos;
 let s3: FakeS3;
-let recorder: RunningServer;
-let recorded: RawRequest[] = [];
+let recorder: Awaited<ReturnType<typeof startRecorder>>;
 
 before(async () => {
   cos = await new FakeCos().start();
@@ -32,38 +22,19 @@ before(async () => {
   s3 = await new FakeS3().start();
   s3.buckets.create("faasbox-code-eu", "eu-west-1");
   // A 4xx answer, so that neither SDK retries and each records exactly one request.
-  recorder = await startHttpServer((req, body, res) => {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers[name] = value;
-    recorded.push({ method: req.method!, path: req.url!, headers, body });
-    res.writeHead(400, { "content-type": "application/xml" }).end("<Error><Code>InvalidRequest</Code><Message>recorded</Message></Error>");
-  });
+  recorder = await startRecorder(400, "<Error><Code>InvalidRequest</Code><Message>recorded</Message></Error>");
 });
 after(async () => {
   await Promise.all([cos.close(), s3.close(), recorder.close()]);
 });
 
-function replay(to: string, raw: RawRequest, change: Partial<RawRequest> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  const target = new URL(to);
-  const sent = { ...raw, ...change };
-  return new Promise((resolve, reject) => {
-    const req = request({ host: target.hostname, port: target.port, method: sent.method, path: sent.path, headers: { ...sent.headers, "content-length": String(sent.body.length) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on("error", reject);
-    req.end(sent.body);
-  });
-}
-
 const ZIP = Buffer.from("504b0506000000000000000000000000000000000000", "hex");
 
 test("the COS SDK's upload is what the fake COS checks: a q-sign-algorithm=sha1 signature over the host; changes and old signatures are refused as COS does", async () => {
-  recorded = [];
+  recorder.recorded.length = 0;
   const store = createCosStore({ credentials: { secretId: SCF_TEST_SECRET_ID, secretKey: SCF_TEST_SECRET_KEY }, bucket: "faasbox-code-1250000000", region: "ap-guangzhou", identity: "test", endpoint: recorder.url });
   await store.put("faasbox/fn/abc.zip", ZIP).catch(() => undefined);
-  const raw = recorded[0];
+  const raw = recorder.recorded[0];
   assert.equal(raw.method, "PUT");
   assert.equal(raw.path, "/faasbox/fn/abc.zip");
   assert.equal(raw.headers.host, "faasbox-code-1250000000.cos.ap-guangzhou.myqcloud.com");
@@ -98,7 +69,7 @@ test("the COS SDK's upload is what the fake COS checks: a q-sign-algorithm=sha1 
 });
 
 test("the S3 client's upload is what the fake S3 checks: path-style, SigV4 for s3 in the bucket's region, the payload hash; changes are refused as S3 does", async () => {
-  recorded = [];
+  recorder.recorded.length = 0;
   const store = createS3Store({
     credentials: { accessKeyId: AWS_TEST_ACCESS_KEY_ID, secretAccessKey: AWS_TEST_SECRET_ACCESS_KEY },
     bucket: "faasbox-code-eu",
@@ -108,7 +79,7 @@ test("the S3 client's upload is what the fake S3 checks: path-style, SigV4 for s
     endpoint: recorder.url,
   });
   await store.put("faasbox/fn/abc.zip", ZIP).catch(() => undefined);
-  const raw = recorded[0];
+  const raw = recorder.recorded[0];
   assert.equal(raw.method, "PUT");
   assert.match(raw.path, /^\/faasbox-code-eu\/faasbox\/fn\/abc\.zip(\?|$)/);
   assert.match(raw.headers.authorization, /^AWS4-HMAC-SHA256 Credential=AKIAFAASBOXTEST00042\/\d{8}\/eu-west-1\/s3\/aws4_request, SignedHeaders=\S*host\S*, Signature=[0-9a-f]{64}$/);

@@ -1,65 +1,36 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { request } from "node:http";
 import { GetFunctionCommand, LambdaClient, UpdateFunctionConfigurationCommand, CreateFunctionCommand } from "@aws-sdk/client-lambda";
 import { createScfClient } from "../../../emulator/deploy/scfClient";
 import { FakeScf, SCF_TEST_SECRET_ID, SCF_TEST_SECRET_KEY } from "../../helpers/fakeClouds/fakeScf";
 import { AWS_TEST_ACCESS_KEY_ID, AWS_TEST_ROLE, AWS_TEST_SECRET_ACCESS_KEY, FakeLambda } from "../../helpers/fakeClouds/fakeLambda";
-import { startHttpServer, type RunningServer } from "../../helpers/fakeClouds/httpServer";
-
-/** A request as it left the SDK: replayed byte for byte, or with one change, to a fake. */
-interface RawRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: Buffer;
-}
+import { replay, startRecorder, type RawRequest } from "../../helpers/fakeClouds/recordReplay";
 
 let scf: FakeScf;
 let lambda: FakeLambda;
-let recorder: RunningServer;
-let recorded: RawRequest[] = [];
+let recorder: Awaited<ReturnType<typeof startRecorder>>;
 
 before(async () => {
   scf = await new FakeScf({ transitionMs: 2000 }).start();
   lambda = await new FakeLambda({ transitionMs: 2000 }).start();
-  recorder = await startHttpServer((req, body, res) => {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers[name] = value;
-    recorded.push({ method: req.method!, path: req.url!, headers, body });
-    res.writeHead(500).end();
-  });
+  recorder = await startRecorder(500);
 });
 after(async () => {
   await Promise.all([scf.close(), lambda.close(), recorder.close()]);
 });
 
-function replay(to: string, raw: RawRequest, change: Partial<RawRequest> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  const target = new URL(to);
-  const sent = { ...raw, ...change };
-  return new Promise((resolve, reject) => {
-    const req = request({ host: target.hostname, port: target.port, method: sent.method, path: sent.path, headers: { ...sent.headers, "content-length": String(sent.body.length) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on("error", reject);
-    req.end(sent.body);
-  });
-}
-
 async function recordScf(action: (client: ReturnType<typeof createScfClient>) => Promise<unknown>): Promise<RawRequest> {
-  recorded = [];
+  recorder.recorded.length = 0;
   await action(createScfClient({ secretId: SCF_TEST_SECRET_ID, secretKey: SCF_TEST_SECRET_KEY }, "ap-guangzhou", recorder.url)).catch(() => undefined);
-  return recorded[0];
+  return recorder.recorded[0];
 }
 
 async function recordLambda(send: (client: LambdaClient) => Promise<unknown>): Promise<RawRequest> {
-  recorded = [];
+  recorder.recorded.length = 0;
   const client = new LambdaClient({ region: "us-east-1", endpoint: recorder.url, maxAttempts: 1, credentials: { accessKeyId: AWS_TEST_ACCESS_KEY_ID, secretAccessKey: AWS_TEST_SECRET_ACCESS_KEY } });
   await send(client).catch(() => undefined);
-  return recorded[0];
+  return recorder.recorded[0];
 }
 
 test("the SDK's SCF request is what the fake expects: POST / to scf.tencentcloudapi.com with X-TC-* headers and TC3 over content-type;host", async () => {
