@@ -69,8 +69,12 @@ async function serverlessOffline(): Promise<Map<number, LoadResult>> {
   const env = { SLS_TELEMETRY_DISABLED: "1", SLS_NOTIFICATIONS_MODE: "off", SLS_DEPRECATION_DISABLE: "*" };
   const lambdaPort = await freePort();
   const { child, log } = started(process.execPath, [bin, "offline", "start", "--httpPort", String(port), "--lambdaPort", String(lambdaPort), "--noPrependStageInUrl"], service, env);
+  return measureServed(`http://127.0.0.1:${port}/noop`, child, log);
+}
+
+/** Once the server answers at `url`, the load runs against it; the server is stopped either way. */
+async function measureServed(url: string, child: ChildProcess, log: () => string): Promise<Map<number, LoadResult>> {
   try {
-    const url = `http://127.0.0.1:${port}/noop`;
     await waitForHttp(url, child, log);
     return await measure(url);
   } finally {
@@ -82,13 +86,7 @@ async function faasbox(): Promise<Map<number, LoadResult>> {
   const port = await freePort();
   const root = copyFixture("bench");
   const { child, log } = started(process.execPath, [CLI, "start", root, "--quiet", "--executor", "docker", "--http-port", String(port), "--invoke-port", "0", "--no-watch"], root);
-  try {
-    const url = `http://127.0.0.1:${port}/noop`;
-    await waitForHttp(url, child, log);
-    return await measure(url);
-  } finally {
-    await stop(child);
-  }
+  return measureServed(`http://127.0.0.1:${port}/noop`, child, log);
 }
 
 /** Requests/s and latency through the HTTP gateway to a warm no-op Node function, next to serverless-offline. */
