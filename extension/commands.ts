@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { InvokeResult } from "../emulator/protocol";
+import type { InvokeResult } from "../emulator/protocol/index";
 import type { TreeNode } from "./views/functionsTree";
 import type { AwsCredentialInput, DeployTarget, ScfCredentialInput } from "../emulator/deploy";
 import type { DeployOptions } from "./deploy/deployCommand";

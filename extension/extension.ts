@@ -1,8 +1,8 @@
 import * as vscode from "vscode";
-import { Requests, type InvokeResult } from "../emulator/protocol";
+import { Requests, type InvokeResult } from "../emulator/protocol/index";
 import { registerCommand, type FunctionTarget } from "./commands";
 import { runDoctor } from "./doctor";
-import { EmulatorManager } from "./emulator/emulatorManager";
+import { DaemonConnection } from "./daemon/daemonConnection";
 import { FunctionsModel } from "./model/functionsModel";
 import { SavedEvents } from "./model/savedEvents";
 import { newFunction } from "./newFunction";
@@ -27,7 +27,7 @@ const FOLDER_COMMANDS = [
 export interface FaasboxApi {
   /** Milliseconds spent in activate(), measured by the extension itself. */
   activationMs: number;
-  manager?: EmulatorManager;
+  manager?: DaemonConnection;
   model?: FunctionsModel;
   tree?: FunctionsTreeProvider;
   logs?: LogChannels;
@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
     return { activationMs: performance.now() - started };
   }
 
-  const manager = new EmulatorManager(context.extensionUri, root, output);
+  const manager = new DaemonConnection(context.extensionUri, root, output);
   activeManager = manager;
   const model = new FunctionsModel(manager);
   const logs = new LogChannels(manager, model);
@@ -194,12 +194,12 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
   return { activationMs: performance.now() - started, manager, model, tree, logs };
 }
 
-async function startQuietly(manager: EmulatorManager): Promise<void> {
+async function startQuietly(manager: DaemonConnection): Promise<void> {
   await manager.ensureStarted().catch(() => undefined); // the status bar and output say why
 }
 
 /** Starts (or attaches to) the emulator, telling the user plainly when it cannot. */
-async function startLoudly(manager: EmulatorManager): Promise<boolean> {
+async function startLoudly(manager: DaemonConnection): Promise<boolean> {
   try {
     await manager.ensureStarted();
     return true;
@@ -214,7 +214,7 @@ async function startLoudly(manager: EmulatorManager): Promise<boolean> {
 let warnedNotIsolated = false;
 
 /** Docker missing: one warning with ways out, never a loop of error toasts. */
-function warnIfNotIsolated(manager: EmulatorManager): void {
+function warnIfNotIsolated(manager: DaemonConnection): void {
   if (warnedNotIsolated || manager.status?.isolated !== false || readSettings().executor === "process") return;
   warnedNotIsolated = true;
   void vscode.window
@@ -234,7 +234,7 @@ function warnIfNotIsolated(manager: EmulatorManager): void {
 /** Settings the emulator reads when it starts: a change applies once it restarts. */
 const STARTUP_SETTINGS = ["executor", "images", "httpPort", "invokePort", "keepAliveSeconds", "maxConcurrency"].map((key) => `faasbox.${key}`);
 
-async function offerRestart(change: vscode.ConfigurationChangeEvent, manager: EmulatorManager): Promise<void> {
+async function offerRestart(change: vscode.ConfigurationChangeEvent, manager: DaemonConnection): Promise<void> {
   if (!manager.isConnected || !STARTUP_SETTINGS.some((key) => change.affectsConfiguration(key))) return;
   const choice = await vscode.window.showInformationMessage("Faasbox settings changed: the running emulator applies them once it restarts.", "Restart Emulator");
   if (choice !== "Restart Emulator") return;
@@ -242,7 +242,7 @@ async function offerRestart(change: vscode.ConfigurationChangeEvent, manager: Em
   await vscode.commands.executeCommand("faasbox.emulator.start");
 }
 
-async function emulatorActions(manager: EmulatorManager): Promise<void> {
+async function emulatorActions(manager: DaemonConnection): Promise<void> {
   const running = manager.isConnected;
   const items = [
     running ? { label: "$(debug-stop) Stop the Emulator", command: "faasbox.emulator.stop" } : { label: "$(play) Start the Emulator", command: "faasbox.emulator.start" },
@@ -261,7 +261,7 @@ async function emulatorActions(manager: EmulatorManager): Promise<void> {
   else await vscode.commands.executeCommand(choice.command);
 }
 
-let activeManager: EmulatorManager | undefined;
+let activeManager: DaemonConnection | undefined;
 
 /** VS Code waits for this: the emulator this window started is shut down, its containers removed. */
 export function deactivate(): Promise<void> | undefined {

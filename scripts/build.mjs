@@ -23,7 +23,7 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: { extension: "extension/extension.ts" }, outdir: "dist" },
-  { ...common, entryPoints: { cli: "emulator/cliMain.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
+  { ...common, entryPoints: { cli: "emulator/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
 ];
 if (args.has("--tests")) {
   // Each suite file stays its own module: mocha loads them after defining describe/it.

@@ -1,5 +1,5 @@
-import { readConnectionInfo, type ConnectionInfo } from "../control/connectionFile";
-import { ControlClient } from "../control/controlClient";
+import { readConnectionInfo, type ConnectionInfo } from "../client/connectionFile";
+import { ControlClient } from "../client/controlClient";
 
 /** A client of the emulator running for `root`, or undefined when none runs. */
 export async function connectToRunning(root: string): Promise<{ client: ControlClient; info: ConnectionInfo } | undefined> {

@@ -1,5 +1,5 @@
 import type Docker from "dockerode";
-import { connectDocker, describeDockerTarget, pingEngine } from "../docker/engine";
+import { connectDocker, describeDockerTarget, pingEngine } from "../core/docker/engine";
 import { RUNTIME_FAMILIES, resolveImages } from "../config/images";
 
 export interface Check {

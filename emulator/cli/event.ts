@@ -1,4 +1,4 @@
-import { SAMPLE_DESCRIPTIONS, SAMPLE_TYPES, sampleEvent, type SampleType } from "../events/samples";
+import { SAMPLE_DESCRIPTIONS, SAMPLE_TYPES, sampleEvent, type SampleType } from "../triggers/events/samples";
 import { parseCommandArgs, UsageError } from "./args";
 
 export const EVENT_USAGE = `faasbox event generate TYPE [--dialect scf|aws]   (TYPE: ${SAMPLE_TYPES.join(", ")})`;

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Emulator } from "../emulator";
-import type { InvokeResult } from "../invoke/invokeResult";
-import { formatLogLine } from "../logs/formatLog";
-import { Requests } from "../protocol";
+import { Engine } from "../core/engine";
+import type { InvokeResult } from "../core/invoke/invokeResult";
+import { formatLogLine } from "../core/logs/formatLog";
+import { Requests } from "../protocol/index";
 import { connectToRunning } from "./connect";
 import { parseCommandArgs, parseExecutor, UsageError } from "./args";
 
@@ -55,7 +55,7 @@ export async function invokeCommand(argv: string[]): Promise<number> {
       running.client.dispose();
     }
   }
-  const emulator = await Emulator.create({ root, executor: parseExecutor("invoke", values.executor), watch: false });
+  const emulator = await Engine.create({ root, executor: parseExecutor("invoke", values.executor), watch: false });
   try {
     for (const warning of emulator.warnings) process.stderr.write(`warning: ${warning}\n`);
     for (const problem of emulator.problems) process.stderr.write(`error: ${problem.message}\n`);

@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
-import { formatLogLine } from "../logs/formatLog";
-import { Notifications, Requests, type LogFilter } from "../protocol";
+import { formatLogLine } from "../core/logs/formatLog";
+import { Notifications, Requests, type LogFilter } from "../protocol/index";
 import { stateDir } from "../config/paths";
-import { LogStore } from "../logs/logStore";
+import { LogStore } from "../core/logs/logStore";
 import { parseCommandArgs, UsageError } from "./args";
 import { connectToRunning } from "./connect";
 

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import { Daemon } from "../daemon";
-import { formatLogLine } from "../logs/formatLog";
+import { Daemon } from "../daemon/daemon";
+import { formatLogLine } from "../core/logs/formatLog";
 import { isAlive } from "../util/isAlive";
 import { parseCommandArgs, parseExecutor, parsePort, UsageError } from "./args";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { PriceTable, Provider } from "../protocol";
+import type { PriceTable, Provider } from "../protocol/index";
 import type { RuntimeFamily } from "./images";
 
 /** ~/.config/faasbox/config.json: per-user settings that no project should carry. */

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, statSync, watch, type FSWatcher, type Stats } from "node:fs";
 import { join, relative, sep } from "node:path";
-import type { AsyncQueue } from "../async/asyncQueue";
-import { storageEvent } from "../events/storageEvents";
+import type { AsyncQueue } from "./async/asyncQueue";
+import { storageEvent } from "./events/storageEvents";
 import type { FunctionSpec, StorageTrigger } from "../project/spec";
 
 const SETTLE_MS = 100;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { AsyncQueue } from "../async/asyncQueue";
-import { messageEvent, type QueuedMessage } from "../events/messageEvents";
+import type { AsyncQueue } from "./async/asyncQueue";
+import { messageEvent, type QueuedMessage } from "./events/messageEvents";
 import type { FunctionSpec, TopicTrigger } from "../project/spec";
 
 interface Subscriber {

@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
-import { Requests, type DebugSessionInfo } from "../../emulator/protocol";
-import type { EmulatorManager } from "../emulator/emulatorManager";
+import { Requests, type DebugSessionInfo } from "../../emulator/protocol/index";
+import type { DaemonConnection } from "../daemon/daemonConnection";
 import type { SavedEvents } from "../model/savedEvents";
 import { lendableDebugpy } from "./lendableDebugpy";
 
@@ -26,7 +26,7 @@ export interface FaasboxDebugConfiguration extends vscode.DebugConfiguration {
  */
 export class FaasboxDebugConfigurationProvider implements vscode.DebugConfigurationProvider {
   constructor(
-    private readonly manager: EmulatorManager,
+    private readonly manager: DaemonConnection,
     private readonly savedEvents: SavedEvents,
     private readonly onSessionReady: (config: FaasboxDebugConfiguration, info: DebugSessionInfo) => void,
   ) {}

@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import { loadProject } from "../../emulator/project/loadProject";
-import { Notifications, Requests, type FunctionInfo, type InvocationSummary, type TriggersListResult } from "../../emulator/protocol";
-import type { EmulatorManager } from "../emulator/emulatorManager";
+import { Notifications, Requests, type FunctionInfo, type InvocationSummary, type TriggersListResult } from "../../emulator/protocol/index";
+import type { DaemonConnection } from "../daemon/daemonConnection";
 
 const HISTORY_LENGTH = 20;
 
@@ -23,7 +23,7 @@ export class FunctionsModel implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly manager: EmulatorManager) {
+  constructor(private readonly manager: DaemonConnection) {
     this.disposables.push(
       this.changed,
       manager.onNotification(Notifications.poolChanged, ({ function: name, pool, state }) => {

@@ -1,7 +1,7 @@
 import { basename, dirname } from "node:path";
 import * as vscode from "vscode";
-import type { FunctionInfo, FunctionState, InvocationSummary, TriggerSpec } from "../../emulator/protocol";
-import type { EmulatorManager } from "../emulator/emulatorManager";
+import type { FunctionInfo, FunctionState, InvocationSummary, TriggerSpec } from "../../emulator/protocol/index";
+import type { DaemonConnection } from "../daemon/daemonConnection";
 import type { FunctionsModel } from "../model/functionsModel";
 
 export type TreeNode =
@@ -30,7 +30,7 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode> 
   readonly onDidChangeTreeData = this.changed.event;
   private refreshTimer?: NodeJS.Timeout;
 
-  constructor(private readonly model: FunctionsModel, private readonly manager: EmulatorManager) {
+  constructor(private readonly model: FunctionsModel, private readonly manager: DaemonConnection) {
     // Notifications can come in bursts (a load test): repaint at most every 100 ms.
     model.onDidChange(() => {
       this.refreshTimer ??= setTimeout(() => {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import * as vscode from "vscode";
-import type { FunctionInfo } from "../../emulator/protocol";
+import type { FunctionInfo } from "../../emulator/protocol/index";
 import type { FunctionsModel } from "../model/functionsModel";
 
 /** The file a handler names, without extension: Node splits at the first dot after the last slash, Python at the last dot. */

@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
-import { Notifications, Requests, type LogRecord } from "../../emulator/protocol";
-import type { EmulatorManager } from "../emulator/emulatorManager";
+import { Notifications, Requests, type LogRecord } from "../../emulator/protocol/index";
+import type { DaemonConnection } from "../daemon/daemonConnection";
 import type { FunctionsModel } from "../model/functionsModel";
 import { findStackFrames, mapLinePaths, toWorkspacePath } from "../model/pathMapping";
 
@@ -19,7 +19,7 @@ export class LogChannels implements vscode.Disposable {
   private readonly received = new vscode.EventEmitter<LogRecord>();
   readonly onDidReceive = this.received.event;
 
-  constructor(manager: EmulatorManager, private readonly model: FunctionsModel) {
+  constructor(manager: DaemonConnection, private readonly model: FunctionsModel) {
     this.disposables.push(
       this.received,
       manager.onNotification(Notifications.logRecord, ({ record }) => this.append(record)),
@@ -69,7 +69,7 @@ export class LogChannels implements vscode.Disposable {
 
 /** One request's logs as a read-only document, faasbox-logs:/FUNCTION/REQUEST.log, from the kept store. */
 export class RequestLogDocuments implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider {
-  constructor(private readonly manager: EmulatorManager, private readonly model: FunctionsModel) {}
+  constructor(private readonly manager: DaemonConnection, private readonly model: FunctionsModel) {}
 
   static uri(functionName: string, requestId: string): vscode.Uri {
     return vscode.Uri.from({ scheme: REQUEST_LOG_SCHEME, path: `/${functionName}/${requestId}.log` });

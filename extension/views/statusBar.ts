@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { ConnectionState, EmulatorManager } from "../emulator/emulatorManager";
+import type { ConnectionState, DaemonConnection } from "../daemon/daemonConnection";
 import type { FunctionsModel } from "../model/functionsModel";
 
 const TEXT: Record<ConnectionState, string> = {
@@ -13,7 +13,7 @@ const TEXT: Record<ConnectionState, string> = {
 };
 
 /** The emulator's state and the HTTP gateway URL, always visible; a click offers the actions. */
-export function registerStatusBar(context: vscode.ExtensionContext, manager: EmulatorManager, model: FunctionsModel): void {
+export function registerStatusBar(context: vscode.ExtensionContext, manager: DaemonConnection, model: FunctionsModel): void {
   const item = vscode.window.createStatusBarItem("faasbox.status", vscode.StatusBarAlignment.Left, 50);
   item.name = "Faasbox";
   item.command = "faasbox.emulator.actions";

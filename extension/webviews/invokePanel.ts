@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
-import { Requests, type InvokeResult, type LogRecord } from "../../emulator/protocol";
-import type { EmulatorManager } from "../emulator/emulatorManager";
+import { Requests, type InvokeResult, type LogRecord } from "../../emulator/protocol/index";
+import type { DaemonConnection } from "../daemon/daemonConnection";
 import type { FunctionsModel } from "../model/functionsModel";
 import { toWorkspacePath } from "../model/pathMapping";
 import { SavedEvents } from "../model/savedEvents";
@@ -10,7 +10,7 @@ import { webviewHtml, webviewOptions } from "./webviewHtml";
 
 export interface InvokePanelDeps {
   extensionUri: vscode.Uri;
-  manager: EmulatorManager;
+  manager: DaemonConnection;
   model: FunctionsModel;
   logs: LogChannels;
   savedEvents: SavedEvents;

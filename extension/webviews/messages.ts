@@ -1,7 +1,7 @@
 // Messages between the extension and its webviews (media/invokePanel.js,
 // media/metricsView.js), declared once. The webview scripts are plain JS; they follow
 // these shapes.
-import type { FunctionCost, FunctionMetrics, InvocationSummary, InvokeResult, LogRecord, SampleEvent } from "../../emulator/protocol";
+import type { FunctionCost, FunctionMetrics, InvocationSummary, InvokeResult, LogRecord, SampleEvent } from "../../emulator/protocol/index";
 
 export interface PanelFunction {
   name: string;

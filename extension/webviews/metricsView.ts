@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
-import { Notifications, Requests, type FunctionCost, type MetricsResult } from "../../emulator/protocol";
-import type { EmulatorManager } from "../emulator/emulatorManager";
+import { Notifications, Requests, type FunctionCost, type MetricsResult } from "../../emulator/protocol/index";
+import type { DaemonConnection } from "../daemon/daemonConnection";
 import type { FunctionsModel } from "../model/functionsModel";
 import type { FromMetricsView, ToMetricsView } from "./messages";
 import { webviewHtml, webviewOptions } from "./webviewHtml";
@@ -18,7 +18,7 @@ export class MetricsViewProvider implements vscode.WebviewViewProvider, vscode.D
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly manager: EmulatorManager,
+    private readonly manager: DaemonConnection,
     private readonly model: FunctionsModel,
     private readonly openInvokePanel: (name: string) => void,
   ) {

@@ -1,5 +1,5 @@
 import type Docker from "dockerode";
-import { LABELS } from "../../emulator/docker/labels";
+import { LABELS } from "../../emulator/core/docker/labels";
 
 /**
  * The floor any container-based emulator stands on: create + start a container of

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { Emulator } from "../../emulator/emulator";
+import { Engine } from "../../emulator/core/engine";
 import { CdpClient } from "../helpers/cdpClient";
 import { DapClient } from "../helpers/dapClient";
 import { copyFixture } from "../helpers/emulator";
@@ -10,7 +10,7 @@ const RUNS = 5;
 
 /** From "debug this function" to the debugger stopped at a breakpoint in the handler, with real protocol clients. */
 export async function debugBench(): Promise<Row[]> {
-  const emulator = await Emulator.create({ root: copyFixture("runtime"), executor: "docker", watch: false });
+  const emulator = await Engine.create({ root: copyFixture("runtime"), executor: "docker", watch: false });
   const node: number[] = [];
   const python: number[] = [];
   try {

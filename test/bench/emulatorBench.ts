@@ -1,6 +1,6 @@
-import { Daemon } from "../../emulator/daemon";
-import { ControlClient } from "../../emulator/control/controlClient";
-import { Notifications, Requests } from "../../emulator/protocol";
+import { Daemon } from "../../emulator/daemon/daemon";
+import { ControlClient } from "../../emulator/client/controlClient";
+import { Notifications, Requests } from "../../emulator/protocol/index";
 import { copyFixture } from "../helpers/emulator";
 import { ms, percentile } from "./stats";
 

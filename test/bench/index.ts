@@ -3,7 +3,7 @@
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveImages } from "../../emulator/config/images";
-import { connectDocker } from "../../emulator/docker/engine";
+import { connectDocker } from "../../emulator/core/docker/engine";
 import { ARTIFACTS, REPO_ROOT } from "../helpers/paths";
 import { containerStartFloor } from "./containerFloor";
 import { emulatorBench, type Row } from "./emulatorBench";

@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { connectionFile } from "../../emulator/config/paths";
-import { LABELS } from "../../emulator/docker/labels";
+import { LABELS } from "../../emulator/core/docker/labels";
 import { runCli } from "../helpers/cli";
 import { faasboxContainers, requireDocker } from "../helpers/docker";
 import { copyFixture, waitFor } from "../helpers/emulator";

@@ -2,10 +2,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type WebSocket from "ws";
-import type { Daemon } from "../../emulator/daemon";
-import type { ControlClient } from "../../emulator/control/controlClient";
-import { readConnectionInfo } from "../../emulator/control/connectionFile";
-import { Notifications, Requests, type LogRecord } from "../../emulator/protocol";
+import type { Daemon } from "../../emulator/daemon/daemon";
+import type { ControlClient } from "../../emulator/client/controlClient";
+import { readConnectionInfo } from "../../emulator/client/connectionFile";
+import { Notifications, Requests, type LogRecord } from "../../emulator/protocol/index";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { clientFor, exchange, rawSocket, startDaemon } from "../helpers/control";
 import { waitFor } from "../helpers/emulator";

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Emulator } from "../../emulator/emulator";
+import type { Engine } from "../../emulator/core/engine";
 import { CdpClient } from "../helpers/cdpClient";
 import { DapClient } from "../helpers/dapClient";
 import type { FunctionSpec } from "../../emulator/project/spec";
@@ -11,7 +11,7 @@ import { lendableDebugpy, leftoverContainers, pythonImageWithoutDebugpy, require
 import { startEmulator } from "../helpers/emulator";
 
 describe("debugging (docker executor)", () => {
-  let emulator: Emulator;
+  let emulator: Engine;
   before(async () => {
     await requireDocker();
     emulator = await startEmulator("runtime", { executor: "docker" });

@@ -1,13 +1,13 @@
 // Failures keep the clouds' shape: errors thrown, init errors, timeouts, OOM, exits.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Emulator } from "../../emulator/emulator";
+import type { Engine } from "../../emulator/core/engine";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { startEmulator } from "../helpers/emulator";
 
 for (const executor of ["docker", "process"] as const) {
   describe(`errors (${executor} executor)`, () => {
-    let emulator: Emulator;
+    let emulator: Engine;
     before(async () => {
       if (executor === "docker") await requireDocker();
       emulator = await startEmulator("runtime", { executor });

@@ -2,7 +2,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import type { Daemon } from "../../emulator/daemon";
+import type { Daemon } from "../../emulator/daemon/daemon";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { startDaemon } from "../helpers/control";
 

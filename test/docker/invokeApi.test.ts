@@ -8,16 +8,16 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { InvokeCommand, LambdaClient, type InvokeCommandInput, type InvokeCommandOutput } from "@aws-sdk/client-lambda";
-import { AsyncQueue, type AsyncEvent } from "../../emulator/async/asyncQueue";
-import type { Emulator } from "../../emulator/emulator";
-import type { InvokeResult } from "../../emulator/invoke/invokeResult";
+import { AsyncQueue, type AsyncEvent } from "../../emulator/triggers/async/asyncQueue";
+import type { Engine } from "../../emulator/core/engine";
+import type { InvokeResult } from "../../emulator/core/invoke/invokeResult";
 import { emulatorTarget, InvokeApiServer } from "../../emulator/triggers/invokeApi";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { startEmulator } from "../helpers/emulator";
 
 /** An emulator, its async queue and the Invoke API in front of both, as the daemon wires them. */
 interface Stack {
-  emulator: Emulator;
+  emulator: Engine;
   queue: AsyncQueue;
   url: string;
   /** Events the queue delivered, and every invocation that finished, in order. */

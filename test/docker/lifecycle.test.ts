@@ -3,15 +3,15 @@ import { test } from "node:test";
 import { chmodSync } from "node:fs";
 import assert from "node:assert/strict";
 import { resolveImages } from "../../emulator/config/images";
-import { LABELS } from "../../emulator/docker/labels";
-import { Emulator } from "../../emulator/emulator";
+import { LABELS } from "../../emulator/core/docker/labels";
+import { Engine } from "../../emulator/core/engine";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { startEmulator, waitFor } from "../helpers/emulator";
 import { EXAMPLES } from "../helpers/paths";
 
 test("the bundled examples run in containers from serverless.yml (SCF) and template.yaml (SAM)", async () => {
   await requireDocker();
-  const emulator = await Emulator.create({ root: EXAMPLES, executor: "docker", watch: false });
+  const emulator = await Engine.create({ root: EXAMPLES, executor: "docker", watch: false });
   try {
     assert.deepEqual(emulator.problems.map((p) => p.message), []);
     const event = { queryString: { name: "Ada" }, queryStringParameters: { name: "Ada" } };
@@ -74,7 +74,7 @@ test("a code folder the container's user cannot read is a clear error naming the
   try {
     await emulator.shutdown();
     chmodSync(emulator.root, 0o700);
-    const locked = await Emulator.create({ root: emulator.root, executor: "docker", watch: false });
+    const locked = await Engine.create({ root: emulator.root, executor: "docker", watch: false });
     try {
       const result = await locked.invoke("node-prewarmed", {});
       if (process.getuid?.() === 0) {

@@ -2,7 +2,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type Docker from "dockerode";
 import { resolveImages } from "../../emulator/config/images";
-import { LABELS } from "../../emulator/docker/labels";
+import { LABELS } from "../../emulator/core/docker/labels";
 import { faasboxContainers, requireDocker } from "../helpers/docker";
 
 const TEST_LABEL = `${LABELS.project}=faasbox-test-runtime-images`;

@@ -6,7 +6,7 @@ import { appendFileSync, cpSync, existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { resolveImages } from "../../emulator/config/images";
-import { Emulator } from "../../emulator/emulator";
+import { Engine } from "../../emulator/core/engine";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { copyFixture } from "../helpers/emulator";
 
@@ -19,7 +19,7 @@ function builtRuntimeClient(): string {
 
 for (const executor of ["docker", "process"] as const) {
   describe(`the official Node.js runtime interface client (${executor} executor)`, () => {
-    let emulator: Emulator;
+    let emulator: Engine;
     before(async () => {
       if (executor === "docker") await requireDocker();
       const root = copyFixture("runtime-client");
@@ -30,7 +30,7 @@ for (const executor of ["docker", "process"] as const) {
       });
       // A custom runtime runs in the custom image, which has no node: use the Node.js image.
       appendFileSync(join(root, "faasbox.yml"), `images:\n  custom: ${JSON.stringify(resolveImages().nodejs.image)}\n`);
-      emulator = await Emulator.create({ root, watch: false, executor });
+      emulator = await Engine.create({ root, watch: false, executor });
       assert.deepEqual(emulator.problems, []);
     });
     after(() => emulator?.shutdown());

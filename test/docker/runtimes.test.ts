@@ -1,13 +1,13 @@
 // The Node.js, Python and custom (curl) runtimes in both dialects, on both executors.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Emulator } from "../../emulator/emulator";
+import type { Engine } from "../../emulator/core/engine";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { startEmulator } from "../helpers/emulator";
 
 for (const executor of ["docker", "process"] as const) {
   describe(`runtimes (${executor} executor)`, () => {
-    let emulator: Emulator;
+    let emulator: Engine;
     const codeRoot = (dialect: "aws" | "scf", dir: string) => (executor === "docker" ? (dialect === "aws" ? "/var/task" : "/var/user") : `${emulator.root}/${dir}`);
 
     before(async () => {

@@ -3,12 +3,12 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Emulator } from "../../emulator/emulator";
+import { Engine } from "../../emulator/core/engine";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { copyFixture, startEmulator, waitFor } from "../helpers/emulator";
 
 describe("scaling (docker executor)", () => {
-  let emulator: Emulator;
+  let emulator: Engine;
   before(async () => {
     await requireDocker();
     emulator = await startEmulator("runtime", { executor: "docker" });
@@ -46,7 +46,7 @@ describe("hot reload (docker executor)", () => {
   test("a change in a function's code folder retires its warm instances; the next invocation runs the new code", async () => {
     await requireDocker();
     const root = copyFixture("runtime");
-    const emulator = await Emulator.create({ root, executor: "docker", watch: true });
+    const emulator = await Engine.create({ root, executor: "docker", watch: true });
     try {
       const first = await emulator.invoke("node-esm", { v: 1 });
       assert.deepEqual(first.result, { style: "esm", echo: { v: 1 } });

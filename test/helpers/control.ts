@@ -1,6 +1,6 @@
 import WebSocket from "ws";
-import { Daemon } from "../../emulator/daemon";
-import { ControlClient } from "../../emulator/control/controlClient";
+import { Daemon } from "../../emulator/daemon/daemon";
+import { ControlClient } from "../../emulator/client/controlClient";
 import { copyFixture } from "./emulator";
 
 export async function startDaemon(fixture: string, root = copyFixture(fixture)): Promise<Daemon> {

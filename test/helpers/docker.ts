@@ -3,8 +3,8 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type Docker from "dockerode";
-import { connectDocker, describeDockerTarget, pingEngine } from "../../emulator/docker/engine";
-import { LABELS } from "../../emulator/docker/labels";
+import { connectDocker, describeDockerTarget, pingEngine } from "../../emulator/core/docker/engine";
+import { LABELS } from "../../emulator/core/docker/labels";
 import { resolveImages } from "../../emulator/config/images";
 
 /**

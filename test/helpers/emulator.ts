@@ -1,7 +1,7 @@
 import { chmodSync, cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Emulator, type EmulatorOptions } from "../../emulator/emulator";
+import { Engine, type EngineOptions } from "../../emulator/core/engine";
 import { REPO_ROOT } from "./paths";
 
 export const FIXTURES = join(REPO_ROOT, "test", "fixtures");
@@ -15,8 +15,8 @@ export function copyFixture(name: string): string {
 }
 
 /** An emulator on a copy of `fixture`; the caller shuts it down. */
-export async function startEmulator(fixture: string, options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
-  const emulator = await Emulator.create({ root: copyFixture(fixture), watch: false, ...options });
+export async function startEmulator(fixture: string, options: Partial<EngineOptions> = {}): Promise<Engine> {
+  const emulator = await Engine.create({ root: copyFixture(fixture), watch: false, ...options });
   if (emulator.problems.length) throw new Error(`fixture ${fixture} has problems:\n${emulator.problems.map((p) => p.message).join("\n")}`);
   return emulator;
 }

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Emulator } from "../../emulator/emulator";
-import { sampleEvent } from "../../emulator/events/samples";
+import { Engine } from "../../emulator/core/engine";
+import { sampleEvent } from "../../emulator/triggers/events/samples";
 import { loadProject } from "../../emulator/project/loadProject";
 import { functionTemplate, isValidFunctionName, type Language, type ManifestFormat, type TriggerKind } from "../../extension/templates/functionTemplates";
 
@@ -28,7 +28,7 @@ test("every New Function template loads without problems and its handler runs on
   assert.deepEqual(problems.map((p) => p.message), []);
   assert.equal(project.functions.length, 12);
 
-  const emulator = await Emulator.create({ root, executor: "process", watch: false });
+  const emulator = await Engine.create({ root, executor: "process", watch: false });
   try {
     for (const { name, trigger, format } of made) {
       // SAM names functions by logical id (NodeHttpSam); find each by its folder.

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Daemon } from "../../emulator/daemon";
+import { Daemon } from "../../emulator/daemon/daemon";
 import { copyFixture } from "../helpers/emulator";
 
 async function occupiedPort(): Promise<{ port: number; close: () => void }> {

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { listenWithFallback, type Listening } from "../../util/listen";
-import { httpEvent, type GatewayRequest } from "../../events/httpEvents";
-import type { InvokeResult } from "../../invoke/invokeResult";
+import { httpEvent, type GatewayRequest } from "../events/httpEvents";
+import type { InvokeResult } from "../../core/invoke/invokeResult";
 import type { FunctionSpec, HttpRoute } from "../../project/spec";
 import { toHttpResponse, type GatewayResponse } from "./responseMapping";
 import { RouteTable } from "./routeTable";

@@ -1,7 +1,7 @@
-import type { AsyncQueue } from "../../async/asyncQueue";
+import type { AsyncQueue } from "../async/asyncQueue";
 import type { RuntimeFamily } from "../../config/images";
-import type { Emulator } from "../../emulator";
-import type { InvokeResult } from "../../invoke/invokeResult";
+import type { Engine } from "../../core/engine";
+import type { InvokeResult } from "../../core/invoke/invokeResult";
 
 /** What the Invoke API needs from the emulator: its functions, a synchronous run, the async queue. */
 export interface InvokeApiTarget {
@@ -15,7 +15,7 @@ export interface InvokeApiTarget {
 }
 
 /** The usual target: an emulator's functions, with Event invocations through its async queue. */
-export function emulatorTarget(emulator: Emulator, queue: AsyncQueue): InvokeApiTarget {
+export function emulatorTarget(emulator: Engine, queue: AsyncQueue): InvokeApiTarget {
   return {
     hasFunction: (name) => emulator.functions().some((f) => f.name === name),
     functionNames: () => emulator.functions().map((f) => f.name),

@@ -1,5 +1,5 @@
 import type { RuntimeFamily } from "../../config/images";
-import type { InvokeResult } from "../../invoke/invokeResult";
+import type { InvokeResult } from "../../core/invoke/invokeResult";
 import { apiErrors, type ApiError } from "./apiError";
 import { tailLog } from "./tailLog";
 

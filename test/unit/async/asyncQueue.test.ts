@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AsyncQueue } from "../../../emulator/async/asyncQueue";
-import type { InvokeResult } from "../../../emulator/invoke/invokeResult";
+import { AsyncQueue } from "../../../emulator/triggers/async/asyncQueue";
+import type { InvokeResult } from "../../../emulator/core/invoke/invokeResult";
 
 function outcome(ok: boolean): InvokeResult {
   return {

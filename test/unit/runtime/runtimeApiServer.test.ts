@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { ServerResponse } from "node:http";
-import { RuntimeApiServer, type RuntimeApiSink, type RuntimeResult } from "../../../emulator/runtime/runtimeApiServer";
+import { RuntimeApiServer, type RuntimeApiSink, type RuntimeResult } from "../../../emulator/core/runtime/runtimeApiServer";
 
 /** A sink with one invocation, "req-1", in flight; it records what the server passes on. */
 function recordingSink() {

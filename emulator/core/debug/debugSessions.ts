@@ -1,0 +1,152 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import type { Executor } from "../executors/executor";
+import type { LogBus } from "../logs/logBus";
+import type { FunctionSpec } from "../../project/spec";
+import { Instance } from "../runtime/instance";
+import type { Invocation, InvocationOutcome } from "../runtime/invocation";
+import { freePort } from "../../util/freePort";
+
+/** How long the debugger may take to start listening before the session fails. */
+const LISTEN_TIMEOUT_MS = 30_000;
+
+export interface DebugSessionInfo {
+  sessionId: string;
+  function: string;
+  /** "node": Chrome DevTools Protocol (inspector); "python": Debug Adapter Protocol (debugpy). */
+  protocol: "node" | "python";
+  host: string;
+  port: number;
+  /** Where the code is inside the instance, and on this machine, for path mapping. */
+  remoteRoot: string;
+  localRoot: string;
+}
+
+interface Session {
+  info: DebugSessionInfo;
+  instance: Instance;
+  owner: string;
+  /** One invocation at a time: the rest wait their turn, as on any instance. */
+  queue: Promise<unknown>;
+}
+
+export interface DebugDeps {
+  executor: Executor;
+  logBus: LogBus;
+  imageFor(spec: FunctionSpec): string;
+  labels: Record<string, string>;
+}
+
+/**
+ * Dedicated instances with a debugger listening. Each debug session has its own
+ * instance, which serves the function's invocations while the session lasts (so a
+ * request through the HTTP gateway stops at the breakpoint too); it is removed when the
+ * session ends or its client goes away.
+ */
+export class DebugSessions {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(private readonly deps: DebugDeps) {}
+
+  /**
+   * Starts a debug instance and resolves once its debugger listens. `debugpyPath` is a host
+   * folder holding the `debugpy` package (the editor's own, or the user's), for Python
+   * images that have none.
+   */
+  async start(spec: FunctionSpec, owner: string, options: { debugpyPath?: string } = {}): Promise<DebugSessionInfo> {
+    if (spec.family === "custom") throw new Error(`${spec.name} uses a custom runtime: Faasbox can debug Node.js and Python functions`);
+    if (this.deps.executor.kind === "docker" && this.deps.executor.runtimeApiHost !== "127.0.0.1") {
+      throw new Error("debugging needs host networking (Linux); with Docker Desktop use the process executor to debug");
+    }
+    const debugpyDir = spec.family === "python" && options.debugpyPath !== undefined ? checkDebugpyFolder(options.debugpyPath) : undefined;
+    const port = await freePort();
+    const instance = new Instance(spec, this.deps.executor, spec.image ?? this.deps.imageFor(spec), this.deps.logBus, this.deps.labels, { port, debugpyDir });
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the debugger did not start listening within ${LISTEN_TIMEOUT_MS / 1000} s`)), LISTEN_TIMEOUT_MS);
+      instance.once("debugReady", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      instance.on("rawLine", (line) => {
+        if (/address already in use/i.test(line)) reject(new Error(`port ${port} is in use: the debugger could not listen (${line.trim()})`));
+      });
+      instance.on("state", (state) => {
+        if (state !== "stopped") return;
+        const failed = instance.startupError; // e.g. Runtime.DebuggerMissing, with what to do
+        reject(new Error(failed ? `${failed.errorType}: ${failed.errorMessage}` : "the function's instance exited before its debugger listened"));
+      });
+    });
+    await instance.start();
+    try {
+      await ready;
+    } catch (error) {
+      await instance.stop();
+      throw error;
+    }
+    const info: DebugSessionInfo = {
+      sessionId: randomBytes(8).toString("hex"),
+      function: spec.name,
+      protocol: spec.family === "nodejs" ? "node" : "python",
+      host: "127.0.0.1",
+      port,
+      remoteRoot: this.deps.executor.codeRootFor(spec),
+      localRoot: spec.codeDir,
+    };
+    this.sessions.set(info.sessionId, { info, instance, owner, queue: Promise.resolve() });
+    instance.on("state", (state) => {
+      if (state === "stopped") this.sessions.delete(info.sessionId);
+    });
+    return info;
+  }
+
+  /** The debug session serving `functionName`, if any: invocations go to it. */
+  forFunction(functionName: string): DebugSessionInfo | undefined {
+    for (const session of this.sessions.values()) if (session.info.function === functionName) return session.info;
+    return undefined;
+  }
+
+  invoke(sessionId: string, invocation: Invocation): Promise<InvocationOutcome> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return Promise.reject(new Error(`no debug session ${sessionId}`));
+    const run = session.queue.then(() => {
+      if (session.instance.state === "stopped" || session.instance.state === "stopping") {
+        throw new Error("the debug session's instance has stopped (the function crashed or the session ended)");
+      }
+      session.instance.assign(invocation);
+      return invocation.done;
+    });
+    session.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  list(): DebugSessionInfo[] {
+    return [...this.sessions.values()].map((s) => s.info);
+  }
+
+  async stop(sessionId: string): Promise<boolean> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return false;
+    this.sessions.delete(sessionId);
+    await session.instance.stop();
+    return true;
+  }
+
+  /** A client went away: its sessions end with it. */
+  async stopOwnedBy(owner: string): Promise<void> {
+    await Promise.all([...this.sessions.values()].filter((s) => s.owner === owner).map((s) => this.stop(s.info.sessionId)));
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.sessions.keys()].map((id) => this.stop(id)));
+  }
+}
+
+/** The folder must hold the package itself (`DIR/debugpy/__init__.py`), as `pip install --target DIR debugpy` leaves it. */
+function checkDebugpyFolder(path: string): string {
+  if (!isAbsolute(path)) throw new Error(`debugpyPath must be an absolute folder path, got ${JSON.stringify(path)}`);
+  if (!existsSync(join(path, "debugpy", "__init__.py"))) {
+    throw new Error(`debugpyPath ${path} holds no debugpy package (expected ${join(path, "debugpy", "__init__.py")}); pip install --target ${path} debugpy fills it`);
+  }
+  return path;
+}

@@ -1,0 +1,229 @@
+import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
+import { EventEmitter } from "node:events";
+import { resolveImages } from "../config/images";
+import { LABELS } from "./docker/labels";
+import { createExecutor, type ExecutorChoice } from "./executors/createExecutor";
+import type { DockerNetwork } from "./executors/dockerExecutor";
+import type { Executor } from "./executors/executor";
+import { billedDurationMs } from "./invoke/billing";
+import type { InvokeResult } from "./invoke/invokeResult";
+import { LogBus } from "./logs/logBus";
+import { FunctionPool, type InstanceInfo, type PoolDeps, type PoolSnapshot } from "./pool/functionPool";
+import type { ManifestError } from "../project/errors";
+import { loadProject, type LocalDefaults } from "../project/loadProject";
+import type { FunctionSpec, ProjectSpec } from "../project/spec";
+import { ProjectWatcher } from "../project/projectWatcher";
+import { Invocation, type InvocationOutcome } from "./runtime/invocation";
+import { DebugSessions } from "./debug/debugSessions";
+
+export interface EngineOptions {
+  root: string;
+  executor?: ExecutorChoice;
+  network?: DockerNetwork;
+  /** Hot reload on code and manifest changes (default true). */
+  watch?: boolean;
+  /** The user's defaults for functions faasbox.yml does not configure. */
+  localDefaults?: LocalDefaults;
+}
+
+export interface EngineEvents {
+  /** An instance was created, changed state or stopped. */
+  instance: [InstanceInfo];
+  /** A function's pool numbers changed. */
+  pool: [string, PoolSnapshot];
+  /** Functions were reloaded (manifest or code change); names of the functions affected. */
+  reloaded: [string[]];
+  /** Something the user should read once: a fallback, a manifest problem. */
+  warning: [string];
+  /** Every finished invocation, for metrics. */
+  invoked: [InvokeResult];
+}
+
+export interface InvokeOptions {
+  requestId?: string;
+  clientContext?: string;
+}
+
+/** The emulator: a project's functions, their pools and the logs they print. */
+export class Engine extends EventEmitter<EngineEvents> {
+  readonly logBus = new LogBus();
+  /** Labels every container with this emulator, so a later start can reap what a crash left. */
+  readonly id = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  project!: ProjectSpec;
+  problems: ManifestError[] = [];
+  readonly startedAt = Date.now();
+  private readonly pools = new Map<string, FunctionPool>();
+  readonly debugSessions: DebugSessions;
+  private watcher?: ProjectWatcher;
+  private shuttingDown?: Promise<void>;
+
+  private constructor(
+    readonly root: string,
+    readonly executor: Executor,
+    readonly warnings: string[],
+    private readonly localDefaults: LocalDefaults = {},
+  ) {
+    super();
+    this.debugSessions = new DebugSessions({
+      executor,
+      logBus: this.logBus,
+      imageFor: (spec) => resolveImages(this.project.images)[spec.family].image,
+      labels: this.labels,
+    });
+  }
+
+  private get labels(): Record<string, string> {
+    return { [LABELS.managed]: "true", [LABELS.project]: this.root, [LABELS.emulator]: this.id };
+  }
+
+  static async create(options: EngineOptions): Promise<Engine> {
+    const { executor, warning } = await createExecutor(options.executor ?? "auto", options.network);
+    const emulator = new Engine(resolve(options.root), executor, warning ? [warning] : [], options.localDefaults);
+    emulator.load();
+    if (options.watch !== false) {
+      emulator.watcher = new ProjectWatcher(emulator.project, {
+        onManifestChange: () => emulator.reload(),
+        onCodeChange: (names) => emulator.retire(names),
+      });
+    }
+    return emulator;
+  }
+
+  functions(): FunctionSpec[] {
+    return this.project.functions;
+  }
+
+  poolSnapshot(name: string): PoolSnapshot | undefined {
+    return this.pools.get(name)?.snapshot();
+  }
+
+  instances(name?: string): InstanceInfo[] {
+    return [...this.pools.values()].filter((p) => !name || p.spec.name === name).flatMap((p) => p.listInstances());
+  }
+
+  async stopInstance(id: string): Promise<boolean> {
+    for (const pool of this.pools.values()) if (await pool.stopInstanceById(id)) return true;
+    return false;
+  }
+
+  getFunction(name: string): FunctionSpec {
+    const spec = this.project.functions.find((f) => f.name === name);
+    if (!spec) {
+      const known = this.project.functions.map((f) => f.name).join(", ") || "none";
+      throw new Error(`no function named "${name}" in ${this.root} (functions: ${known})`);
+    }
+    return spec;
+  }
+
+  /** Runs `name` once with `event` (any JSON value, or raw bytes) and reports how it went. */
+  async invoke(name: string, event: unknown = {}, options: InvokeOptions = {}): Promise<InvokeResult> {
+    return (await this.invokeForBytes(name, event, options)).result;
+  }
+
+  /**
+   * `invoke`, plus the payload exactly as the runtime posted it, for callers that must pass
+   * it on unchanged (the Invoke API: re-encoding parsed JSON would round large integers).
+   */
+  async invokeForBytes(name: string, event: unknown = {}, options: InvokeOptions = {}): Promise<{ result: InvokeResult; payload?: Buffer }> {
+    const spec = this.getFunction(name);
+    const pool = this.pools.get(name)!;
+    const payload = Buffer.isBuffer(event) ? event : Buffer.from(JSON.stringify(event ?? {}));
+    const invocation = new Invocation(payload, options.requestId, options.clientContext);
+    // While a debug session runs for this function, its invocations stop at the breakpoints.
+    const debugging = this.debugSessions.forFunction(name);
+    const outcome = await (debugging ? this.debugSessions.invoke(debugging.sessionId, invocation) : pool.invoke(invocation));
+    const result = toResult(spec, outcome);
+    this.emit("invoked", result);
+    return { result, payload: outcome.failure ? undefined : outcome.payload };
+  }
+
+  /** Re-reads the manifests; changed functions get fresh instances, removed ones stop. */
+  reload(): string[] {
+    const before = new Map(this.project.functions.map((f) => [f.name, JSON.stringify(f)]));
+    this.load();
+    const affected = this.project.functions.filter((f) => before.get(f.name) !== JSON.stringify(f)).map((f) => f.name);
+    for (const name of before.keys()) if (!this.pools.has(name)) affected.push(name);
+    this.watcher?.update(this.project);
+    if (affected.length) this.emit("reloaded", affected);
+    return affected;
+  }
+
+  async shutdown(): Promise<void> {
+    this.shuttingDown ??= (async () => {
+      this.watcher?.close();
+      await this.debugSessions.stopAll();
+      await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+      await this.executor.close();
+    })();
+    return this.shuttingDown;
+  }
+
+  private retire(names: string[]): void {
+    for (const name of names) this.pools.get(name)?.retire();
+    this.emit("reloaded", names);
+  }
+
+  private load(): void {
+    const { project, problems } = loadProject(this.root, { localDefaults: this.localDefaults });
+    this.project = project;
+    this.problems = problems;
+    for (const problem of problems) this.emit("warning", problem.message);
+    const images = resolveImages(project.images);
+    const seen = new Set<string>();
+    for (const spec of project.functions) {
+      seen.add(spec.name);
+      const deps: PoolDeps = {
+        executor: this.executor,
+        image: spec.image ?? images[spec.family].image,
+        logBus: this.logBus,
+        labels: this.labels,
+      };
+      const existing = this.pools.get(spec.name);
+      if (existing) {
+        if (JSON.stringify(existing.spec) !== JSON.stringify(spec)) existing.retire(spec, deps);
+        continue;
+      }
+      const pool = new FunctionPool(spec, deps);
+      pool.on("instance", (info) => this.emit("instance", info));
+      pool.on("changed", (snapshot) => this.emit("pool", spec.name, snapshot));
+      this.pools.set(spec.name, pool);
+    }
+    for (const [name, pool] of this.pools) {
+      if (!seen.has(name)) {
+        this.pools.delete(name);
+        void pool.close();
+      }
+    }
+  }
+}
+
+function toResult(spec: FunctionSpec, outcome: InvocationOutcome): InvokeResult {
+  const result: InvokeResult = {
+    requestId: outcome.requestId,
+    function: spec.name,
+    ok: !outcome.failure,
+    logs: outcome.logs,
+    timings: {
+      durationMs: outcome.durationMs,
+      billedMs: outcome.failure?.kind === "throttle" ? 0 : billedDurationMs(spec.dialect, outcome.durationMs),
+      initMs: outcome.initMs,
+      cold: outcome.cold,
+      queuedMs: Math.max(0, outcome.queuedMs),
+    },
+    memory: { sizeMb: spec.memoryMb, maxUsedMb: outcome.maxUsedMb },
+    instanceId: outcome.instanceId,
+  };
+  if (outcome.failure) {
+    result.error = outcome.failure.error;
+    result.errorKind = outcome.failure.kind;
+  } else if (outcome.payload) {
+    const text = outcome.payload.toString("utf8");
+    try {
+      result.result = JSON.parse(text);
+    } catch {
+      result.result = text; // custom runtimes may answer with plain text, or nothing
+    }
+  }
+  return result;
+}

@@ -1,0 +1,95 @@
+import type { InvokeResult } from "../invoke/invokeResult";
+import type { FunctionMetrics, MetricsWindow, WindowMetrics } from "../../protocol/index";
+import { percentileOfSorted } from "./percentile";
+
+export interface InvocationSample {
+  time: number;
+  durationMs: number;
+  billedMs: number;
+  memoryMb: number;
+  ok: boolean;
+  throttled: boolean;
+  cold: boolean;
+}
+
+const WINDOWS: Record<MetricsWindow, number> = { "1m": 60_000, "5m": 300_000, "1h": 3_600_000 };
+const KEEP_MS = WINDOWS["1h"];
+
+/** Per-function invocation samples for the last hour, and concurrency over time. */
+export class MetricsCollector {
+  private readonly samples = new Map<string, InvocationSample[]>();
+  private readonly concurrencyNow = new Map<string, number>();
+  /** (time, concurrency) each time a function's busy count rose. */
+  private readonly concurrencyPeaks = new Map<string, { time: number; value: number }[]>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  record(result: InvokeResult): void {
+    const list = this.list(this.samples, result.function);
+    list.push({
+      time: this.now(),
+      durationMs: result.timings.durationMs,
+      billedMs: result.timings.billedMs,
+      memoryMb: result.memory.sizeMb,
+      ok: result.ok,
+      throttled: result.errorKind === "throttle",
+      cold: result.timings.cold,
+    });
+    this.prune(list);
+  }
+
+  concurrency(functionName: string, busy: number): void {
+    const previous = this.concurrencyNow.get(functionName) ?? 0;
+    this.concurrencyNow.set(functionName, busy);
+    if (busy > previous) {
+      const peaks = this.list(this.concurrencyPeaks, functionName);
+      peaks.push({ time: this.now(), value: busy });
+      this.prune(peaks);
+    }
+  }
+
+  samplesOf(functionName: string): readonly InvocationSample[] {
+    const list = this.samples.get(functionName) ?? [];
+    this.prune(list);
+    return list;
+  }
+
+  get(functionNames: string[]): FunctionMetrics[] {
+    return functionNames.map((name) => {
+      const samples = this.samplesOf(name);
+      const peaks = this.concurrencyPeaks.get(name) ?? [];
+      const current = this.concurrencyNow.get(name) ?? 0;
+      const windows = {} as Record<MetricsWindow, WindowMetrics>;
+      for (const [window, span] of Object.entries(WINDOWS) as [MetricsWindow, number][]) {
+        const since = this.now() - span;
+        const inWindow = samples.filter((s) => s.time >= since);
+        const ran = inWindow.filter((s) => !s.throttled);
+        const durations = ran.map((s) => s.durationMs).sort((a, b) => a - b);
+        windows[window] = {
+          invocations: inWindow.length,
+          errors: inWindow.filter((s) => !s.ok && !s.throttled).length,
+          throttles: inWindow.filter((s) => s.throttled).length,
+          coldStarts: ran.filter((s) => s.cold).length,
+          duration: durations.length
+            ? { p50: percentileOfSorted(durations, 50), p95: percentileOfSorted(durations, 95), p99: percentileOfSorted(durations, 99) }
+            : null,
+          concurrencyPeak: Math.max(current, ...peaks.filter((p) => p.time >= since).map((p) => p.value)),
+        };
+      }
+      return { function: name, concurrencyNow: current, windows };
+    });
+  }
+
+  private list<T>(map: Map<string, T[]>, key: string): T[] {
+    let list = map.get(key);
+    if (!list) map.set(key, (list = []));
+    return list;
+  }
+
+  private prune(list: { time: number }[]): void {
+    const cutoff = this.now() - KEEP_MS;
+    let drop = 0;
+    while (drop < list.length && list[drop].time < cutoff) drop++;
+    if (drop) list.splice(0, drop);
+  }
+}

@@ -1,0 +1,228 @@
+import { EventEmitter } from "node:events";
+import type { Executor } from "../executors/executor";
+import { platformErrors, type Failure } from "../invoke/functionError";
+import type { LogBus } from "../logs/logBus";
+import type { FunctionSpec } from "../../project/spec";
+import { Instance, type InstanceState } from "../runtime/instance";
+import type { Invocation, InvocationOutcome } from "../runtime/invocation";
+
+const MAX_WARM_BACKOFF_MS = 60_000;
+
+export interface PoolDeps {
+  executor: Executor;
+  image: string;
+  logBus: LogBus;
+  labels: Record<string, string>;
+}
+
+export interface PoolSnapshot {
+  starting: number;
+  idle: number;
+  busy: number;
+  stopping: number;
+  queued: number;
+}
+
+export interface InstanceInfo {
+  id: string;
+  function: string;
+  state: InstanceState;
+  createdAt: number;
+  lastUsedAt: number;
+  invocations: number;
+  initMs?: number;
+}
+
+export interface PoolEvents {
+  instance: [InstanceInfo];
+  changed: [PoolSnapshot];
+}
+
+/**
+ * The instances of one function. An instance serves one invocation at a time; more
+ * concurrent invocations start more instances up to maxConcurrency, then wait in a
+ * bounded queue, then are throttled. Idle instances stop after the keep-alive.
+ */
+export class FunctionPool extends EventEmitter<PoolEvents> {
+  private readonly instances = new Set<Instance>();
+  private readonly waiting: Invocation[] = [];
+  private readonly keepAliveTimers = new Map<Instance, NodeJS.Timeout>();
+  /** Instances running code older than the last change: stopped as soon as they are idle. */
+  private readonly retired = new WeakSet<Instance>();
+  private closed = false;
+  private warmBackoffMs = 0;
+  private warmTimer?: NodeJS.Timeout;
+
+  constructor(public spec: FunctionSpec, private deps: PoolDeps) {
+    super();
+    this.ensureMinWarm();
+  }
+
+  invoke(invocation: Invocation): Promise<InvocationOutcome> {
+    if (this.closed) {
+      this.reject(invocation, { kind: "platform", error: { errorType: "Faasbox.ShuttingDown", errorMessage: "the emulator is shutting down" } });
+    } else {
+      const idle = this.findIdle();
+      if (idle) this.assign(idle, invocation);
+      else if (this.activeCount() < this.spec.maxConcurrency) this.startInstance(invocation);
+      else if (this.waiting.length < this.spec.queueSize) this.waiting.push(invocation);
+      else this.reject(invocation, platformErrors.throttled(this.spec.dialect, this.spec.name, this.spec.maxConcurrency));
+      this.emitChanged();
+    }
+    return invocation.done;
+  }
+
+  /** New code or configuration: the next invocations run on fresh instances. */
+  retire(spec?: FunctionSpec, deps?: PoolDeps): void {
+    if (spec) this.spec = spec;
+    if (deps) this.deps = deps;
+    for (const instance of this.instances) {
+      this.retired.add(instance);
+      if (!instance.hasWork) void this.stopInstance(instance);
+    }
+    this.ensureMinWarm();
+  }
+
+  snapshot(): PoolSnapshot {
+    const counts: PoolSnapshot = { starting: 0, idle: 0, busy: 0, stopping: 0, queued: this.waiting.length };
+    for (const instance of this.instances) {
+      if (instance.state === "starting" || instance.state === "idle" || instance.state === "busy" || instance.state === "stopping") counts[instance.state]++;
+    }
+    return counts;
+  }
+
+  listInstances(): InstanceInfo[] {
+    return [...this.instances].map(describe);
+  }
+
+  async stopInstanceById(id: string): Promise<boolean> {
+    const instance = [...this.instances].find((i) => i.id === id);
+    if (!instance) return false;
+    await this.stopInstance(instance);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.warmTimer);
+    for (const invocation of this.waiting.splice(0)) {
+      this.reject(invocation, { kind: "platform", error: { errorType: "Faasbox.ShuttingDown", errorMessage: "the emulator is shutting down" } });
+    }
+    await Promise.all([...this.instances].map((instance) => this.stopInstance(instance)));
+  }
+
+  private activeCount(): number {
+    let count = 0;
+    for (const instance of this.instances) if (instance.state !== "stopping" && instance.state !== "stopped") count++;
+    return count;
+  }
+
+  private findIdle(): Instance | undefined {
+    for (const instance of this.instances) if (instance.isAvailable && !this.retired.has(instance)) return instance;
+    return undefined;
+  }
+
+  private assign(instance: Instance, invocation: Invocation): void {
+    clearTimeout(this.keepAliveTimers.get(instance));
+    this.keepAliveTimers.delete(instance);
+    instance.assign(invocation);
+  }
+
+  private startInstance(first?: Invocation): void {
+    const instance = new Instance(this.spec, this.deps.executor, this.spec.image ?? this.deps.image, this.deps.logBus, this.deps.labels);
+    this.instances.add(instance);
+    instance.on("state", (state) => this.onInstanceState(instance, state));
+    if (first) instance.assign(first);
+    this.emit("instance", describe(instance));
+    instance.start().catch(() => {
+      // The instance has already failed its invocation with the launch error and stopped.
+    });
+  }
+
+  private onInstanceState(instance: Instance, state: InstanceState): void {
+    this.emit("instance", describe(instance));
+    if (state === "idle") this.onIdle(instance);
+    // A stopping instance no longer counts against maxConcurrency: waiting invocations may start another.
+    if (state === "stopping" && !this.closed) this.serveWaiting();
+    if (state === "stopped") {
+      clearTimeout(this.keepAliveTimers.get(instance));
+      this.keepAliveTimers.delete(instance);
+      this.instances.delete(instance);
+      if (!this.closed) {
+        this.serveWaiting();
+        this.rewarmAfter(instance);
+      }
+    }
+    this.emitChanged();
+  }
+
+  private onIdle(instance: Instance): void {
+    if (this.retired.has(instance) || this.closed) {
+      void this.stopInstance(instance);
+      this.serveWaiting();
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) {
+      this.assign(instance, next);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.keepAliveTimers.delete(instance);
+      if (instance.isAvailable && this.activeCount() > this.spec.minWarm) void this.stopInstance(instance);
+    }, this.spec.keepAliveMs);
+    timer.unref();
+    this.keepAliveTimers.set(instance, timer);
+  }
+
+  /** Waiting invocations get new instances when capacity frees up. */
+  private serveWaiting(): void {
+    while (this.waiting.length > 0 && this.activeCount() < this.spec.maxConcurrency) {
+      this.startInstance(this.waiting.shift());
+    }
+  }
+
+  /** Replaces a stopped instance for minWarm, backing off while instances fail to start. */
+  private rewarmAfter(instance: Instance): void {
+    if (instance.initMs !== undefined) {
+      this.warmBackoffMs = 0;
+      this.ensureMinWarm();
+      return;
+    }
+    this.warmBackoffMs = Math.min(MAX_WARM_BACKOFF_MS, Math.max(1000, this.warmBackoffMs * 2));
+    clearTimeout(this.warmTimer);
+    this.warmTimer = setTimeout(() => this.ensureMinWarm(), this.warmBackoffMs);
+    this.warmTimer.unref();
+  }
+
+  private ensureMinWarm(): void {
+    if (this.closed) return;
+    let fresh = 0;
+    for (const instance of this.instances) if (!this.retired.has(instance) && instance.state !== "stopping" && instance.state !== "stopped") fresh++;
+    for (; fresh < this.spec.minWarm && this.activeCount() < this.spec.maxConcurrency; fresh++) this.startInstance();
+  }
+
+  private async stopInstance(instance: Instance): Promise<void> {
+    clearTimeout(this.keepAliveTimers.get(instance));
+    this.keepAliveTimers.delete(instance);
+    await instance.stop();
+  }
+
+  private reject(invocation: Invocation, failure: Failure): void {
+    invocation.settle({
+      requestId: invocation.requestId, failure, cold: false, durationMs: 0,
+      queuedMs: performance.now() - invocation.enqueuedAt, logs: [],
+    });
+  }
+
+  private emitChanged(): void {
+    this.emit("changed", this.snapshot());
+  }
+}
+
+function describe(instance: Instance): InstanceInfo {
+  return {
+    id: instance.id, function: instance.spec.name, state: instance.state, createdAt: instance.createdAt,
+    lastUsedAt: instance.lastUsedAt, invocations: instance.invocationCount, initMs: instance.initMs,
+  };
+}

@@ -1,0 +1,433 @@
+import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
+import type { ServerResponse } from "node:http";
+import { billedDurationMs } from "../invoke/billing";
+import { platformErrors, type Failure, type FunctionError } from "../invoke/functionError";
+import { LABELS } from "../docker/labels";
+import type { ExitInfo, Executor, LaunchedInstance } from "../executors/executor";
+import type { LogBus } from "../logs/logBus";
+import type { LogRecord, LogStream } from "../logs/logRecord";
+import { platformLines } from "../logs/platformLines";
+import type { FunctionSpec } from "../../project/spec";
+import type { Invocation } from "./invocation";
+import { RuntimeApiServer, type RuntimeResult, type ShimLogLine } from "./runtimeApiServer";
+import { clientContextHeader } from "./clientContext";
+import { debugEnv, functionArn, runtimeCommand, runtimeEnv, type DebugListen } from "./runtimeEnv";
+
+export type InstanceState = "starting" | "idle" | "busy" | "stopping" | "stopped";
+
+/** Lambda gives a runtime 10 s to initialise; a longer function timeout extends it. */
+const INIT_LIMIT_MS = 10_000;
+const OUTPUT_TAIL_LINES = 20;
+
+interface InFlight {
+  invocation: Invocation;
+  deliveredAt: number;
+  cold: boolean;
+  timer?: NodeJS.Timeout;
+  logs: LogRecord[];
+  /** The runtime answered; the instance is waiting for the rest of its output (see drainOutput). */
+  answered?: { result: Completion; memoryKb?: number; endedAt: number };
+}
+
+interface Completion {
+  payload?: Buffer;
+  failure?: Failure;
+}
+
+/**
+ * A runtime other than our shims prints through the container's output stream, which may
+ * deliver its last lines a few milliseconds after its HTTP answer. Its invocation ends once
+ * that stream has been quiet this long after the answer (at most OUTPUT_DRAIN_MAX_MS), so
+ * what it printed belongs to its request. The duration is measured at the answer.
+ */
+const OUTPUT_QUIET_MS = 10;
+const OUTPUT_DRAIN_MAX_MS = 100;
+
+export interface InstanceEvents {
+  state: [InstanceState];
+  /** The debugger listens (debug instances only). */
+  debugReady: [];
+  /** A line of the runtime's own output (not through the shim). */
+  rawLine: [string];
+}
+
+/** Waiting for a person at a breakpoint is not an init failure: debug instances wait this long. */
+const DEBUG_INIT_LIMIT_MS = 30 * 60_000;
+const DEBUG_LISTENING = /^(Debugger listening on ws:\/\/|faasbox: debugpy listening on )/;
+
+/**
+ * One warm runtime: a container or process of a function, with its own runtime API.
+ * It runs one invocation at a time, as in the clouds, and reports how each ended.
+ */
+export class Instance extends EventEmitter<InstanceEvents> {
+  readonly id = randomBytes(6).toString("hex");
+  state: InstanceState = "starting";
+  readonly createdAt = Date.now();
+  lastUsedAt = Date.now();
+  invocationCount = 0;
+  initMs?: number;
+
+  private readonly api: RuntimeApiServer;
+  private launched?: LaunchedInstance;
+  private launching?: Promise<LaunchedInstance>;
+  private launchStartedAt = 0;
+  private ready = false;
+  private parkedNext?: ServerResponse;
+  private assigned?: Invocation;
+  private assignedCold = false;
+  private inFlight?: InFlight;
+  private initError?: FunctionError;
+  private initTimer?: NodeJS.Timeout;
+  private readonly partialLines: Record<string, string> = { stdout: "", stderr: "" };
+  private lastRawOutputAt = 0;
+  private readonly outputTail: string[] = [];
+  private debugExitStatus?: number;
+
+  constructor(
+    readonly spec: FunctionSpec,
+    private readonly executor: Executor,
+    private readonly image: string,
+    private readonly logBus: LogBus,
+    private readonly labels: Record<string, string>,
+    readonly debug?: DebugListen,
+  ) {
+    super();
+    this.api = new RuntimeApiServer({
+      onReady: () => this.onReady(),
+      onNext: (response) => this.onNext(response),
+      onResult: (requestId, outcome) => this.onResult(requestId, outcome),
+      onInitError: (body, errorType) => this.onInitError(body, errorType),
+      onLogs: (lines) => this.onShimLogs(lines),
+    });
+  }
+
+  /** Starts the runtime; resolves once it is launched (not yet ready). */
+  async start(): Promise<void> {
+    const port = await this.api.listen(this.executor.runtimeApiHost === "127.0.0.1" ? "127.0.0.1" : "0.0.0.0");
+    const codeRoot = this.executor.codeRootFor(this.spec);
+    const env = { ...runtimeEnv({ spec: this.spec, codeRoot, apiHost: this.executor.runtimeApiHost, apiPort: port, instanceId: this.id }), ...debugEnv(this.debug) };
+    this.launchStartedAt = performance.now();
+    this.initTimer = setTimeout(() => this.onInitTimeout(), this.initLimitMs);
+    this.launching = this.executor.launch({
+      instanceId: this.id,
+      spec: this.spec,
+      image: this.image,
+      env,
+      command: runtimeCommand(this.spec, this.executor.shimRoot, codeRoot, this.debug),
+      codeRoot,
+      labels: { ...this.labels, [LABELS.function]: this.spec.name, [LABELS.instance]: this.id },
+      debugpyDir: this.debug?.debugpyDir,
+      onOutput: (stream, chunk) => this.onRawOutput(stream, chunk),
+    });
+    try {
+      this.launched = await this.launching;
+    } catch (error) {
+      this.failAndStop({ kind: "platform", error: { errorType: "Faasbox.LaunchFailed", errorMessage: (error as Error).message } });
+      throw error;
+    }
+    void this.launched.exited.then((info) => this.onExit(info));
+    // Stopped while the container was being created: nothing else will remove it.
+    if (this.state === "stopping" || this.state === "stopped") await this.launched.kill();
+  }
+
+  /** Gives this instance its next invocation; only when it is starting (cold) or idle. */
+  assign(invocation: Invocation): void {
+    if (this.assigned || this.inFlight || (this.state !== "idle" && this.state !== "starting")) {
+      throw new Error(`instance ${this.id} cannot take an invocation while ${this.state}`);
+    }
+    this.assigned = invocation;
+    // Cold means this invocation waited for the runtime to start; a pre-warmed instance's first is warm.
+    this.assignedCold = this.state === "starting";
+    if (this.state === "idle") this.setState("busy");
+    this.deliverIfPossible();
+  }
+
+  get isAvailable(): boolean {
+    return this.state === "idle" && !this.assigned;
+  }
+
+  /** An invocation is waiting for this instance or running on it. */
+  get hasWork(): boolean {
+    return this.assigned !== undefined || this.inFlight !== undefined;
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === "stopped") return;
+    if (this.state !== "stopping") this.setState("stopping");
+    clearTimeout(this.initTimer);
+    const launched = this.launched ?? (await this.launching?.catch(() => undefined));
+    await launched?.kill();
+    if (!launched) {
+      // It never started: nothing will report an exit, so settle what waited for it here.
+      this.failAssigned({ kind: "platform", error: { errorType: "Faasbox.InstanceStopped", errorMessage: "the instance was stopped before its runtime started" } });
+      this.setState("stopped");
+    }
+    this.api.close();
+  }
+
+  private setState(state: InstanceState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit("state", state);
+  }
+
+  private onReady(): void {
+    if (this.ready) return;
+    this.ready = true;
+    clearTimeout(this.initTimer);
+    this.initMs = performance.now() - this.launchStartedAt;
+    if (this.state === "starting") this.setState(this.assigned ? "busy" : "idle");
+  }
+
+  private onNext(response: ServerResponse): void {
+    this.parkedNext = response;
+    response.on("close", () => {
+      if (this.parkedNext === response) this.parkedNext = undefined;
+    });
+    this.deliverIfPossible();
+  }
+
+  private deliverIfPossible(): void {
+    const invocation = this.assigned;
+    const next = this.parkedNext;
+    if (!invocation || !next || this.inFlight || !this.ready) return;
+    this.assigned = undefined;
+    this.parkedNext = undefined;
+    const cold = this.assignedCold;
+    this.invocationCount++;
+    const deadline = Date.now() + this.spec.timeoutSec * 1000;
+    const inFlight: InFlight = { invocation, deliveredAt: performance.now(), cold, logs: [] };
+    this.inFlight = inFlight;
+    // While a debugger is attached the timeout is suspended: a person is stepping through.
+    if (!this.debug) inFlight.timer = setTimeout(() => this.onTimeout(inFlight), this.spec.timeoutSec * 1000);
+    this.publish("system", platformLines.start(this.spec.dialect, invocation.requestId), invocation.requestId);
+    const headers: Record<string, string | number> = {
+      "Content-Type": "application/json",
+      "Content-Length": invocation.payload.length,
+      // Lambda Runtime API
+      "Lambda-Runtime-Aws-Request-Id": invocation.requestId,
+      "Lambda-Runtime-Deadline-Ms": deadline,
+      "Lambda-Runtime-Invoked-Function-Arn": functionArn(this.spec),
+      "Lambda-Runtime-Trace-Id": `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${invocation.requestId.replaceAll("-", "").slice(0, 24)};Parent=0;Sampled=0`,
+      // SCF custom runtime API
+      request_id: invocation.requestId,
+      memory_limit_in_mb: this.spec.memoryMb,
+      time_limit_in_ms: this.spec.timeoutSec * 1000,
+    };
+    const clientContext = invocation.clientContext === undefined ? undefined : clientContextHeader(invocation.clientContext);
+    if (clientContext) headers["Lambda-Runtime-Client-Context"] = clientContext;
+    next.writeHead(200, headers).end(invocation.payload);
+  }
+
+  private onResult(requestId: string | undefined, result: RuntimeResult): boolean {
+    const inFlight = this.inFlight;
+    if (!inFlight || (requestId !== undefined && requestId !== inFlight.invocation.requestId)) return false;
+    if (inFlight.answered) return false;
+    const memoryKb = result.kind === "too-large" ? undefined : result.memoryKb;
+    const completion: Completion =
+      result.kind === "response"
+        ? { payload: result.body }
+        : result.kind === "error"
+          ? { failure: { kind: "function", error: parseFunctionError(result.body, result.errorType) } }
+          : {
+              failure: { kind: "function", error: { errorType: "Function.ResponseSizeTooLarge", errorMessage: `Response payload size (${result.size} bytes) exceeded the maximum allowed payload size (6291556 bytes).` } },
+            };
+    if (this.spec.family !== "custom") {
+      this.complete(inFlight, completion, memoryKb);
+    } else {
+      clearTimeout(inFlight.timer);
+      inFlight.answered = { result: completion, memoryKb, endedAt: performance.now() };
+      void this.drainOutput(inFlight.answered.endedAt).then(() => this.complete(inFlight, completion, memoryKb));
+    }
+    return true;
+  }
+
+  /** Resolves once the runtime's output has been quiet for OUTPUT_QUIET_MS after `answeredAt`. */
+  private async drainOutput(answeredAt: number): Promise<void> {
+    const deadline = answeredAt + OUTPUT_DRAIN_MAX_MS;
+    for (;;) {
+      const now = performance.now();
+      const quietSince = Math.max(this.lastRawOutputAt, answeredAt);
+      if (now - quietSince >= OUTPUT_QUIET_MS || now >= deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(quietSince + OUTPUT_QUIET_MS, deadline) - now));
+    }
+  }
+
+  private complete(inFlight: InFlight, result: Completion, memoryKb?: number, status?: string): void {
+    if (this.inFlight !== inFlight) return;
+    clearTimeout(inFlight.timer);
+    this.inFlight = undefined;
+    this.lastUsedAt = Date.now();
+    const measuredMs = (inFlight.answered?.endedAt ?? performance.now()) - inFlight.deliveredAt;
+    // Node's timers may fire a fraction of a millisecond early by performance.now(); the clouds
+    // report (and bill) a timed-out invocation as lasting its whole timeout, never less.
+    const durationMs = status === "timeout" ? Math.max(measuredMs, this.spec.timeoutSec * 1000) : measuredMs;
+    const { requestId } = inFlight.invocation;
+    const maxUsedMb = memoryKb === undefined ? undefined : Math.ceil(memoryKb / 1024);
+    const initMs = inFlight.cold ? this.initMs : undefined;
+    this.publish("system", platformLines.end(this.spec.dialect, requestId), requestId, inFlight);
+    this.publish("system", platformLines.report(this.spec.dialect, {
+      requestId, durationMs, billedMs: billedDurationMs(this.spec.dialect, durationMs), memoryMb: this.spec.memoryMb, maxUsedMb, initMs, status,
+    }), requestId, inFlight);
+    inFlight.invocation.settle({
+      requestId, instanceId: this.id, ...result, cold: inFlight.cold, initMs, durationMs,
+      queuedMs: inFlight.deliveredAt - inFlight.invocation.enqueuedAt - (initMs ?? 0), maxUsedMb, logs: inFlight.logs,
+    });
+    if (this.state === "busy") this.setState("idle");
+  }
+
+  private onTimeout(inFlight: InFlight): void {
+    const failure = platformErrors.timeout(this.spec.dialect, inFlight.invocation.requestId, this.spec.timeoutSec);
+    this.publish("system", failure.error.errorMessage, inFlight.invocation.requestId, inFlight);
+    // The clouds replace an instance that timed out: its state is unknown. Stopping comes
+    // first, so the pool does not hand it the next invocation as it settles this one.
+    this.setState("stopping");
+    this.complete(inFlight, { failure }, undefined, "timeout");
+    void this.stop();
+  }
+
+  private onInitTimeout(): void {
+    if (this.ready) return;
+    this.failAndStop({
+      kind: "init",
+      error: {
+        errorType: "Runtime.InitTimeout",
+        errorMessage: this.debug
+          ? `the debugger never continued into the function within ${this.initLimitMs / 60_000} minutes${this.tailHint()}`
+          : `the runtime did not become ready within ${this.initLimitMs / 1000} s${this.tailHint()}`,
+      },
+    });
+  }
+
+  /** The error the runtime reported while starting, if it failed to start. */
+  get startupError(): FunctionError | undefined {
+    return this.initError;
+  }
+
+  private onInitError(body: Buffer, errorType?: string): void {
+    this.initError = parseFunctionError(body, errorType);
+    this.publish("stderr", `${this.initError.errorType}: ${this.initError.errorMessage}`, this.assigned?.requestId);
+    this.failAndStop({ kind: "init", error: this.initError });
+  }
+
+  private onExit(exit: ExitInfo): void {
+    const info = this.debugExitStatus === undefined ? exit : { ...exit, exitCode: this.debugExitStatus, signal: undefined };
+    clearTimeout(this.initTimer);
+    this.flushPartialLines();
+    // An exited instance takes no more work: not idle, even for the moment it settles its invocation.
+    if (this.state !== "stopped") this.setState("stopping");
+    const inFlight = this.inFlight;
+    if (inFlight?.answered) {
+      // It answered, then exited while its last output was awaited: the answer stands.
+      this.complete(inFlight, inFlight.answered.result, inFlight.answered.memoryKb);
+    } else if (inFlight) {
+      const { requestId } = inFlight.invocation;
+      const failure = info.oomKilled
+        ? platformErrors.outOfMemory(this.spec.dialect, requestId, this.spec.memoryMb)
+        : platformErrors.exited(this.spec.dialect, requestId, info.exitCode, info.signal);
+      this.publish("system", failure.error.errorMessage, requestId, inFlight);
+      this.complete(inFlight, { failure }, this.spec.memoryMb * 1024, info.oomKilled ? "error (out of memory)" : "error");
+    }
+    if (this.assigned) {
+      const how = info.signal ? `signal ${info.signal}` : `exit status ${info.exitCode}`;
+      this.failAssigned({
+        kind: "init",
+        error: this.initError ?? { errorType: "Runtime.ExitError", errorMessage: `the runtime exited before it was ready (${how})${this.tailHint()}` },
+      });
+    }
+    this.api.close();
+    this.setState("stopped");
+  }
+
+  /** Fails the invocation waiting for this instance (if any) and stops the instance. */
+  private failAndStop(failure: Failure): void {
+    this.failAssigned(failure);
+    void this.stop();
+  }
+
+  private failAssigned(failure: Failure): void {
+    const invocation = this.assigned;
+    if (!invocation) return;
+    this.assigned = undefined;
+    invocation.settle({
+      requestId: invocation.requestId, instanceId: this.id, failure, cold: true, durationMs: 0,
+      queuedMs: performance.now() - invocation.enqueuedAt, logs: [],
+    });
+  }
+
+  private tailHint(): string {
+    return this.outputTail.length ? `; last output:\n${this.outputTail.join("\n")}` : "";
+  }
+
+  private onShimLogs(lines: ShimLogLine[]): void {
+    for (const line of lines) {
+      const inFlight = this.inFlight && this.inFlight.invocation.requestId === line.requestId ? this.inFlight : undefined;
+      this.publish(line.stream, line.text, line.requestId, inFlight, line.time);
+    }
+  }
+
+  /** Output that did not go through the shim: custom runtimes, native code, crashes. */
+  private onRawOutput(stream: "stdout" | "stderr", chunk: Buffer): void {
+    this.lastRawOutputAt = performance.now();
+    const text = this.partialLines[stream] + chunk.toString("utf8");
+    const lines = text.split("\n");
+    this.partialLines[stream] = lines.pop() ?? "";
+    for (const line of lines) this.rawLine(stream, line);
+  }
+
+  private flushPartialLines(): void {
+    for (const stream of ["stdout", "stderr"] as const) {
+      if (this.partialLines[stream]) this.rawLine(stream, this.partialLines[stream]);
+      this.partialLines[stream] = "";
+    }
+  }
+
+  private onDebugLine(line: string): void {
+    if (DEBUG_LISTENING.test(line)) this.emit("debugReady");
+    const exiting = /^faasbox: process exiting with status (\d+)/.exec(line);
+    if (exiting) this.debugExitStatus = Number(exiting[1]);
+    // Node holds an exiting process until the debugger disconnects: it has exited for us.
+    if (/Waiting for the debugger to disconnect/.test(line)) void this.launched?.kill();
+  }
+
+  private get initLimitMs(): number {
+    return this.debug ? DEBUG_INIT_LIMIT_MS : Math.max(INIT_LIMIT_MS, this.spec.timeoutSec * 1000);
+  }
+
+  private rawLine(stream: "stdout" | "stderr", line: string): void {
+    if (this.debug) this.onDebugLine(line);
+    this.emit("rawLine", line);
+    this.outputTail.push(line);
+    if (this.outputTail.length > OUTPUT_TAIL_LINES) this.outputTail.shift();
+    const inFlight = this.inFlight;
+    this.publish(stream, line, inFlight?.invocation.requestId, inFlight);
+  }
+
+  private publish(stream: LogStream, text: string, requestId: string | undefined, inFlight?: InFlight, time = Date.now()): void {
+    const record: LogRecord = { function: this.spec.name, requestId, stream, time, text, instanceId: this.id };
+    const target = inFlight ?? (this.inFlight?.invocation.requestId === requestId ? this.inFlight : undefined);
+    if (requestId !== undefined && target) target.logs.push(record);
+    this.logBus.publish(record);
+  }
+}
+
+/** The runtime's error body in the clouds' shape, whatever the runtime actually sent. */
+export function parseFunctionError(body: Buffer, errorTypeHeader?: string): FunctionError {
+  const text = body.toString("utf8");
+  try {
+    const parsed = JSON.parse(text) as Partial<FunctionError> & { stackTrace?: unknown; trace?: unknown };
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+      // Python runtimes name the stack `stackTrace`; AWS's Node.js runtime client names it `trace`.
+      const stack = Array.isArray(parsed.stackTrace) ? parsed.stackTrace : Array.isArray(parsed.trace) ? parsed.trace : undefined;
+      return {
+        errorType: String(parsed.errorType ?? errorTypeHeader ?? "Error"),
+        errorMessage: String(parsed.errorMessage ?? text),
+        ...(stack ? { stackTrace: stack.map(String) } : {}),
+      };
+    }
+  } catch {
+    // not JSON: a custom runtime may post plain text
+  }
+  return { errorType: errorTypeHeader ?? "Error", errorMessage: text.trim() };
+}

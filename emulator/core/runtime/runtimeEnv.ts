@@ -1,0 +1,103 @@
+import type { FunctionSpec } from "../../project/spec";
+
+export interface RuntimeEnvOptions {
+  spec: FunctionSpec;
+  codeRoot: string;
+  apiHost: string;
+  apiPort: number;
+  instanceId: string;
+}
+
+/** The ARN Lambda would give this function; used in the context and in events. */
+export function functionArn(spec: FunctionSpec): string {
+  return `arn:aws:lambda:${spec.region}:000000000000:function:${spec.name}`;
+}
+
+/**
+ * The environment a function sees, in its cloud's dialect: the platform's variables
+ * first, then the function's own (which, as in the clouds, cannot override the
+ * reserved runtime API address).
+ */
+export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId }: RuntimeEnvOptions): Record<string, string> {
+  const common: Record<string, string> = {
+    PATH: "/usr/local/bin:/usr/bin:/bin",
+    HOME: "/tmp",
+    TZ: "UTC",
+    LANG: "C.UTF-8",
+    PYTHONUNBUFFERED: "1",
+    PYTHONDONTWRITEBYTECODE: "1",
+    FAASBOX_DIALECT: spec.dialect,
+    FAASBOX_INSTANCE_ID: instanceId,
+    FAASBOX_TIMEOUT_SEC: String(spec.timeoutSec),
+  };
+  const platform: Record<string, string> = spec.dialect === "aws"
+    ? {
+        AWS_LAMBDA_RUNTIME_API: `${apiHost}:${apiPort}`,
+        AWS_LAMBDA_FUNCTION_NAME: spec.name,
+        AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
+        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.name}`,
+        AWS_LAMBDA_LOG_STREAM_NAME: `${new Date().toISOString().slice(0, 10).replaceAll("-", "/")}/[$LATEST]${instanceId}`,
+        AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+        AWS_REGION: spec.region,
+        AWS_DEFAULT_REGION: spec.region,
+        AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,
+        LAMBDA_TASK_ROOT: codeRoot,
+        LAMBDA_RUNTIME_DIR: "/var/runtime",
+        _HANDLER: spec.handler,
+      }
+    : {
+        SCF_RUNTIME_API: apiHost,
+        SCF_RUNTIME_API_PORT: String(apiPort),
+        SCF_RUNTIME: spec.runtime,
+        SCF_FUNCTIONNAME: spec.name,
+        SCF_FUNCTIONVERSION: "$LATEST",
+        SCF_NAMESPACE: spec.namespace,
+        SCF_MEMORY_SIZE: String(spec.memoryMb),
+        SCF_TIMEOUT: String(spec.timeoutSec),
+        TENCENTCLOUD_REGION: spec.region,
+        TENCENTCLOUD_APPID: "1250000000",
+        TENCENTCLOUD_UIN: "100000000001",
+        USER_CODE_ROOT: codeRoot,
+        _HANDLER: spec.handler,
+      };
+  const reserved = new Set(Object.keys(platform));
+  const user = Object.fromEntries(Object.entries(spec.environment).filter(([key]) => !reserved.has(key)));
+  return { ...common, ...platform, ...user };
+}
+
+/** A debugger listening inside the instance, on the host's loopback (host networking). */
+export interface DebugListen {
+  port: number;
+  /**
+   * A host folder holding the `debugpy` package, for Python images without one: mounted
+   * read-only and imported from there only when the image has no debugpy of its own.
+   */
+  debugpyDir?: string;
+}
+
+/**
+ * The command that starts the runtime: our shim for Node and Python, the user's bootstrap
+ * otherwise. With `debug`, Node's inspector breaks before any user code runs (so
+ * breakpoints in module scope bind) and Python's shim starts debugpy (see bootstrap.py).
+ */
+export function runtimeCommand(spec: FunctionSpec, shimRoot: string, codeRoot: string, debug?: DebugListen): string[] {
+  switch (spec.family) {
+    case "nodejs":
+      return debug
+        ? ["node", `--inspect-brk=127.0.0.1:${debug.port}`, `${shimRoot}/node/bootstrap.js`]
+        : ["node", `${shimRoot}/node/bootstrap.js`];
+    case "python":
+      return debug
+        ? ["python3", "-u", "-Xfrozen_modules=off", `${shimRoot}/python/bootstrap.py`]
+        : ["python3", "-u", `${shimRoot}/python/bootstrap.py`];
+    case "custom":
+      return [`${codeRoot}/bootstrap`];
+  }
+}
+
+/** The environment a debug instance adds. */
+export function debugEnv(debug: DebugListen | undefined): Record<string, string> {
+  // PYDEVD_DISABLE_FILE_VALIDATION silences debugpy's frozen-modules warning.
+  return debug ? { FAASBOX_DEBUG_PORT: String(debug.port), PYDEVD_DISABLE_FILE_VALIDATION: "1" } : {};
+}

@@ -1,0 +1,68 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import { CONTROL_PATH } from "../protocol/index";
+import { originAllowed, presentedToken, tokenMatches } from "./auth";
+
+export interface ControlServerOptions {
+  host: string;
+  port: number;
+  token: string;
+  onConnection: (socket: WebSocket) => void;
+}
+
+/** Caps one message from a client; invoke events are the largest (6 MB like the clouds). */
+const MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The control API's listener: WebSocket upgrades on CONTROL_PATH, admitted only with
+ * the token and without a browser Origin. Everything else gets a plain HTTP answer.
+ */
+export class ControlServer {
+  private readonly http: Server;
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
+  url = "";
+
+  constructor(private readonly options: ControlServerOptions) {
+    this.http = createServer((_request, response) => {
+      response.writeHead(426, { "Content-Type": "text/plain" }).end(`Faasbox control API: connect with a WebSocket to ${CONTROL_PATH}\n`);
+    });
+    this.http.on("upgrade", (request, socket, head) => this.upgrade(request, socket, head));
+    this.wss.on("connection", (socket) => options.onConnection(socket));
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.http.once("error", reject);
+      this.http.listen(this.options.port, this.options.host, () => resolve());
+    });
+    const { port } = this.http.address() as AddressInfo;
+    const host = this.options.host.includes(":") ? `[${this.options.host}]` : this.options.host;
+    this.url = `ws://${host}:${port}${CONTROL_PATH}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.wss.clients) client.close(1001, "emulator shutting down");
+    this.wss.close();
+    await new Promise<void>((resolve) => {
+      this.http.close(() => resolve());
+      this.http.closeAllConnections();
+    });
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    if (path !== CONTROL_PATH) return refuse(socket, 404, "Not Found", `the control API is at ${CONTROL_PATH}`);
+    if (!originAllowed(request)) return refuse(socket, 403, "Forbidden", "browser origins may not connect to the Faasbox control API");
+    if (!tokenMatches(presentedToken(request), this.options.token)) {
+      return refuse(socket, 401, "Unauthorized", "a valid token is required (?token= or Authorization: Bearer); see `faasbox status --json`");
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.wss.emit("connection", ws, request));
+  }
+}
+
+function refuse(socket: Duplex, status: number, reason: string, message: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\nConnection: close\r\n\r\n${message}`);
+}

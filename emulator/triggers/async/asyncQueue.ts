@@ -1,0 +1,213 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { open, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { FunctionError } from "../../core/invoke/functionError";
+import type { InvokeResult } from "../../core/invoke/invokeResult";
+
+/** One event for an asynchronous invocation: from the Invoke API (Event), a timer, a topic, a bucket. */
+export interface AsyncEvent {
+  id: string;
+  function: string;
+  /** The event as JSON text. */
+  payload: string;
+  /** Where it came from: "invoke-api", "timer:NAME", "topic:NAME", "storage:BUCKET"… */
+  source: string;
+  enqueuedAt: number;
+  /** Attempts made so far. */
+  attempts: number;
+  lastError?: FunctionError;
+  /** Set when it was moved to the dead-letter queue. */
+  deadAt?: number;
+}
+
+export interface AsyncQueueOptions {
+  /** Retries after the first attempt (SCF's and Lambda's default: 2). */
+  retries?: number;
+  /** Delay before each retry, doubled each time. */
+  retryDelayMs?: number;
+  /** Attempts in flight at once, across functions (the pools still throttle per function). */
+  parallel?: number;
+}
+
+type Invoke = (functionName: string, payload: Buffer) => Promise<InvokeResult>;
+
+/**
+ * Asynchronous invocation with at-least-once delivery. Each event is written to disk
+ * (fsync, then an atomic rename) before enqueue() resolves, and removed only once an
+ * attempt succeeded or it was dead-lettered, so an emulator killed with SIGKILL loses
+ * nothing: a restart delivers whatever was pending. Failed attempts are retried, then
+ * the event goes to the dead-letter queue, from which it can be replayed.
+ */
+export class AsyncQueue {
+  private readonly pendingDir: string;
+  private readonly deadDir: string;
+  private readonly retries: number;
+  private readonly retryDelayMs: number;
+  private readonly parallel: number;
+  private readonly ready: AsyncEvent[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private inFlight = 0;
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
+  private readonly listeners = new Set<(event: AsyncEvent, outcome: "delivered" | "retry" | "dead") => void>();
+
+  constructor(dir: string, private readonly invoke: Invoke, options: AsyncQueueOptions = {}) {
+    this.pendingDir = join(dir, "pending");
+    this.deadDir = join(dir, "dead");
+    mkdirSync(this.pendingDir, { recursive: true, mode: 0o700 });
+    mkdirSync(this.deadDir, { recursive: true, mode: 0o700 });
+    this.retries = options.retries ?? 2;
+    this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.parallel = options.parallel ?? 8;
+  }
+
+  /** Delivers what an earlier run left pending (the emulator crashed or was killed). */
+  start(): number {
+    const pending = readEvents(this.pendingDir).sort((a, b) => a.enqueuedAt - b.enqueuedAt);
+    for (const event of pending) this.ready.push(event);
+    this.pump();
+    return pending.length;
+  }
+
+  async enqueue(functionName: string, payload: string, source: string): Promise<AsyncEvent> {
+    const event: AsyncEvent = { id: randomUUID(), function: functionName, payload, source, enqueuedAt: Date.now(), attempts: 0 };
+    await writeDurably(this.pendingDir, event);
+    this.ready.push(event);
+    this.pump();
+    return event;
+  }
+
+  onOutcome(listener: (event: AsyncEvent, outcome: "delivered" | "retry" | "dead") => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  pending(functionName?: string): AsyncEvent[] {
+    return readEvents(this.pendingDir).filter((e) => !functionName || e.function === functionName);
+  }
+
+  deadLetters(functionName?: string): AsyncEvent[] {
+    return readEvents(this.deadDir).filter((e) => !functionName || e.function === functionName).sort((a, b) => (a.deadAt ?? 0) - (b.deadAt ?? 0));
+  }
+
+  /** Puts a dead-lettered event back in the queue with fresh attempts. */
+  async replay(id: string): Promise<AsyncEvent | undefined> {
+    const event = this.deadLetters().find((e) => e.id === id);
+    if (!event) return undefined;
+    const fresh: AsyncEvent = { ...event, attempts: 0, deadAt: undefined, lastError: undefined };
+    await writeDurably(this.pendingDir, fresh);
+    await rm(join(this.deadDir, `${id}.json`), { force: true });
+    this.ready.push(fresh);
+    this.pump();
+    return fresh;
+  }
+
+  /** Resolves when nothing is ready, waiting or in flight (for tests and shutdown). */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private isIdle(): boolean {
+    return this.ready.length === 0 && this.inFlight === 0 && this.timers.size === 0;
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.inFlight < this.parallel && this.ready.length > 0) {
+      const event = this.ready.shift()!;
+      this.inFlight++;
+      void this.attempt(event)
+        .catch((error: Error) => this.onDiskError(event, error))
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+          if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+        });
+    }
+  }
+
+  private async attempt(event: AsyncEvent): Promise<void> {
+    event.attempts++;
+    let result: InvokeResult | undefined;
+    try {
+      result = await this.invoke(event.function, Buffer.from(event.payload));
+    } catch (error) {
+      event.lastError = { errorType: "Faasbox.InvokeFailed", errorMessage: (error as Error).message };
+    }
+    if (this.stopped) return; // still pending on disk: the next start delivers it
+    if (result?.ok) {
+      await rm(join(this.pendingDir, `${event.id}.json`), { force: true });
+      this.emit(event, "delivered");
+      return;
+    }
+    if (result?.error) event.lastError = result.error;
+    if (event.attempts <= this.retries) {
+      await writeDurably(this.pendingDir, event);
+      this.emit(event, "retry");
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.ready.push(event);
+        this.pump();
+      }, this.retryDelayMs * 2 ** (event.attempts - 1));
+      this.timers.add(timer);
+      return;
+    }
+    event.deadAt = Date.now();
+    await writeDurably(this.deadDir, event);
+    await rm(join(this.pendingDir, `${event.id}.json`), { force: true });
+    this.emit(event, "dead");
+  }
+
+  /**
+   * The state folder could not be written (disk full, folder removed): the event stays in
+   * memory and is tried again later, rather than lost or left to crash the emulator.
+   */
+  private onDiskError(event: AsyncEvent, error: Error): void {
+    process.stderr.write(`faasbox: the asynchronous queue could not record event ${event.id} of ${event.function} (${error.message}); it is tried again later\n`);
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.ready.push(event);
+      this.pump();
+    }, Math.min(60_000, this.retryDelayMs * 2 ** Math.max(0, event.attempts - 1)));
+    this.timers.add(timer);
+  }
+
+  private emit(event: AsyncEvent, outcome: "delivered" | "retry" | "dead"): void {
+    for (const listener of this.listeners) listener(event, outcome);
+  }
+}
+
+/** Write to a temporary name, fsync, rename: after a crash the file is whole or absent. */
+async function writeDurably(dir: string, event: AsyncEvent): Promise<void> {
+  const file = join(dir, `${event.id}.json`);
+  const temporary = `${file}.${process.pid}.tmp`;
+  const handle = await open(temporary, "w", 0o600);
+  try {
+    await handle.writeFile(JSON.stringify(event));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temporary, file);
+}
+
+function readEvents(dir: string): AsyncEvent[] {
+  const events: AsyncEvent[] = [];
+  for (const file of readdirSync(dir)) {
+    if (!file.endsWith(".json")) continue; // .tmp files are writes a crash cut short
+    try {
+      events.push(JSON.parse(readFileSync(join(dir, file), "utf8")) as AsyncEvent);
+    } catch {
+      // unreadable: leave it for a person to look at
+    }
+  }
+  return events;
+}

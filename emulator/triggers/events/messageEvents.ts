@@ -1,0 +1,62 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { Dialect } from "../../project/spec";
+
+export interface QueuedMessage {
+  id: string;
+  body: string;
+  /** Milliseconds since the epoch. */
+  publishedAt: number;
+  attempts: number;
+  subject?: string;
+}
+
+export interface MessageSource {
+  /** Topic or queue name. */
+  name: string;
+  kind: "topic" | "queue";
+  region: string;
+}
+
+/**
+ * A batch of messages as the function's cloud delivers it: SCF's CMQ topic or CKafka
+ * records, or Lambda's SNS or SQS records.
+ */
+export function messageEvent(dialect: Dialect, source: MessageSource, messages: QueuedMessage[]): unknown {
+  const records = messages.map((m) => {
+    const published = new Date(m.publishedAt).toISOString();
+    if (dialect === "scf") {
+      return source.kind === "topic"
+        ? { CMQ: { type: "topic", topicOwner: 100000000001, topicName: source.name, subscriptionName: `${source.name}-faasbox`, publishTime: published, msgId: m.id, requestId: randomUUID(), msgBody: m.body, msgTag: "" } }
+        : { Ckafka: { topic: source.name, partition: 0, offset: m.publishedAt, msgKey: m.id, msgBody: m.body } };
+    }
+    if (source.kind === "topic") {
+      const topicArn = `arn:aws:sns:${source.region}:123456789012:${source.name}`;
+      return {
+        EventSource: "aws:sns",
+        EventVersion: "1.0",
+        EventSubscriptionArn: `${topicArn}:${m.id}`,
+        Sns: {
+          Type: "Notification", MessageId: m.id, TopicArn: topicArn, Subject: m.subject ?? null, Message: m.body, Timestamp: published,
+          SignatureVersion: "1", Signature: "FAASBOX-LOCAL", SigningCertUrl: "", UnsubscribeUrl: "", MessageAttributes: {},
+        },
+      };
+    }
+    return {
+      messageId: m.id,
+      receiptHandle: `${m.id}#${m.attempts}`,
+      body: m.body,
+      attributes: {
+        ApproximateReceiveCount: String(m.attempts),
+        SentTimestamp: String(m.publishedAt),
+        SenderId: "123456789012",
+        ApproximateFirstReceiveTimestamp: String(m.publishedAt),
+      },
+      messageAttributes: {},
+      md5OfBody: createHash("md5").update(m.body).digest("hex"),
+      eventSource: "aws:sqs",
+      eventSourceARN: `arn:aws:sqs:${source.region}:123456789012:${source.name}`,
+      awsRegion: source.region,
+    };
+  });
+  return { Records: records };
+}

@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import * as vscode from "vscode";
+import { readConnectionInfo, type ConnectionInfo } from "../../emulator/client/connectionFile";
+import type { FaasboxSettings } from "../settings";
+
+const START_TIMEOUT_MS = 30_000;
+
+export interface SpawnedEmulator {
+  child: ChildProcess;
+  info: ConnectionInfo;
+}
+
+/**
+ * Starts the bundled emulator (dist/emulator.js) for `root` with VS Code's own Node
+ * (ELECTRON_RUN_AS_NODE), and resolves once it has written its connection file.
+ */
+export async function spawnEmulator(extensionUri: vscode.Uri, root: string, settings: FaasboxSettings, output: vscode.OutputChannel): Promise<SpawnedEmulator> {
+  const script = vscode.Uri.joinPath(extensionUri, "dist", "emulator.js").fsPath;
+  const args = [
+    script, root, "--quiet", "--parent-pid", String(process.pid),
+    "--executor", settings.executor,
+    // Ports the user chose are kept strictly; the defaults move aside when busy.
+    ...(settings.portsChosen.http ? ["--http-port", String(settings.httpPort)] : []),
+    ...(settings.portsChosen.invoke ? ["--invoke-port", String(settings.invokePort)] : []),
+    "--keep-alive", String(settings.keepAliveSeconds),
+    "--max-concurrency", String(settings.maxConcurrency),
+  ];
+  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: "1" };
+  if (settings.images.nodejs) env.FAASBOX_IMAGE_NODEJS = settings.images.nodejs;
+  if (settings.images.python) env.FAASBOX_IMAGE_PYTHON = settings.images.python;
+  if (settings.images.custom) env.FAASBOX_IMAGE_CUSTOM = settings.images.custom;
+  output.appendLine(`starting the emulator for ${root}`);
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let tail = "";
+  const onOutput = (chunk: Buffer) => {
+    const text = chunk.toString();
+    tail = (tail + text).slice(-4000);
+    output.append(text);
+  };
+  child.stdout.on("data", onOutput);
+  child.stderr.on("data", onOutput);
+
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the emulator exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail.trim()}`);
+    }
+    const info = readConnectionInfo(root);
+    if (info && info.pid === child.pid) return { child, info };
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`the emulator did not start within ${START_TIMEOUT_MS / 1000} s:\n${tail.trim()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
