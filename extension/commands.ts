@@ -1,54 +1,38 @@
+// Registering, executing and linking commands through the one typed list in
+// commandIds.ts: no command id is a bare string anywhere else in the extension.
 import * as vscode from "vscode";
-import type { InvokeResult } from "../emulator/protocol/index";
-import type { TreeNode } from "./views/functionsTree";
-import type { AwsCredentialInput, DeployTarget, ScfCredentialInput } from "../emulator/deploy";
-import type { DeployOptions } from "./deploy/deployCommand";
+import type { CommandArgs, CommandId, CommandResults } from "./commandIds";
 
-/** A function as commands receive it: its name (CodeLens, API), a tree item, or nothing (palette: pick one). */
-export type FunctionTarget = string | TreeNode | undefined;
+export type { CommandArgs, CommandId, FunctionTarget } from "./commandIds";
 
 /**
- * Every command id, declared once with its argument types: a misspelled id or a wrong
- * argument is a compile error wherever the command is registered or executed.
+ * Commands VS Code itself provides that the extension calls: `faasbox.metrics.focus` is
+ * the one VS Code makes for the contributed Metrics view.
  */
-export interface CommandArgs {
-  "faasbox.functions.refresh": [];
-  "faasbox.emulator.doctor": [];
-  "faasbox.emulator.start": [];
-  "faasbox.emulator.stop": [];
-  "faasbox.emulator.showOutput": [];
-  "faasbox.emulator.actions": [];
-  "faasbox.function.invoke": [target?: FunctionTarget, event?: unknown];
-  "faasbox.function.openInvokePanel": [target?: FunctionTarget];
-  "faasbox.function.showLogs": [target?: FunctionTarget];
-  "faasbox.function.debug": [target?: FunctionTarget, event?: unknown];
-  "faasbox.pickFunction": [];
-  "faasbox.function.deploy": [target?: FunctionTarget, options?: DeployOptions];
-  "faasbox.cloud.setCredentials": [target?: DeployTarget, credentials?: ScfCredentialInput | AwsCredentialInput];
-  "faasbox.logs.showRequest": [functionName: string, requestId: string];
-  "faasbox.function.new": [];
-  "faasbox.metrics.show": [];
-  "faasbox.timer.fire": [node: TreeNode];
-  "faasbox.timer.enable": [node: TreeNode];
-  "faasbox.timer.disable": [node: TreeNode];
-  "faasbox.topic.publish": [node?: TreeNode];
+interface BuiltinCommandArgs {
+  "vscode.open": [uri: vscode.Uri, options?: vscode.TextDocumentShowOptions];
+  "faasbox.metrics.focus": [];
 }
 
-export interface CommandResults {
-  "faasbox.function.invoke": InvokeResult | undefined;
-  "faasbox.function.debug": boolean;
+type AnyCommandArgs = CommandArgs & BuiltinCommandArgs;
+type AnyCommandId = keyof AnyCommandArgs;
+type ResultOf<K> = K extends keyof CommandResults ? CommandResults[K] : unknown;
+
+export type CommandHandler<K extends CommandId> = (...args: CommandArgs[K]) => ResultOf<K> | Thenable<ResultOf<K>>;
+/** A handler for each of `ids`; given for all of them at once, none can be forgotten. */
+export type CommandHandlers<K extends CommandId = CommandId> = { [Id in K]: CommandHandler<Id> };
+
+export function registerCommands<K extends CommandId>(context: vscode.ExtensionContext, handlers: CommandHandlers<K>): void {
+  for (const [id, handler] of Object.entries(handlers) as [K, (...args: unknown[]) => unknown][]) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  }
 }
 
-export type CommandId = keyof CommandArgs;
-
-export function registerCommand<K extends CommandId>(
-  context: vscode.ExtensionContext,
-  id: K,
-  handler: (...args: CommandArgs[K]) => unknown,
-): void {
-  context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
+export function executeCommand<K extends AnyCommandId>(id: K, ...args: AnyCommandArgs[K]): Thenable<ResultOf<K>> {
+  return vscode.commands.executeCommand<ResultOf<K>>(id, ...args);
 }
 
-export function executeCommand<K extends CommandId>(id: K, ...args: CommandArgs[K]): Thenable<K extends keyof CommandResults ? CommandResults[K] : unknown> {
-  return vscode.commands.executeCommand(id, ...args);
+/** A command for a tree item, CodeLens or status bar item, with its arguments checked. */
+export function commandLink<K extends AnyCommandId>(title: string, id: K, ...args: AnyCommandArgs[K]): vscode.Command {
+  return { title, command: id, arguments: args };
 }

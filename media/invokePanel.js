@@ -1,18 +1,35 @@
+// @ts-check
 // The invoke panel for one function: edit an event, invoke, read the result and the
 // request's logs. Plain browser JavaScript under a strict CSP (no inline handlers, no
-// innerHTML with data); message shapes are in extension/webviews/messages.ts.
+// innerHTML with data), type-checked against the message shapes in
+// extension/webviews/messages.ts (`npx tsc -p media`).
+
+/** @typedef {import("../extension/webviews/messages").ToInvokePanel} ToInvokePanel */
+/** @typedef {import("../extension/webviews/messages").FromInvokePanel} FromInvokePanel */
+/** @typedef {import("../extension/webviews/messages").PanelFunction} PanelFunction */
+/** @typedef {import("../extension/webviews/messages").InvokeResult} InvokeResult */
+/** @typedef {import("../extension/webviews/messages").InvocationCost} InvocationCost */
+/** @typedef {import("../extension/webviews/messages").LogRecord} LogRecord */
+/** @typedef {import("../extension/webviews/messages").SampleEvent} SampleEvent */
+/** Persisted across the panel being hidden: the editor text and the chosen saved event. @typedef {{ text?: string; selected?: string; name?: string }} SavedState */
+/** Something el() appends: a node, text, or nothing. @typedef {Node | string | null | undefined | false} Child */
+
 (function () {
   "use strict";
 
-  // Provided by the webview host; callable once per page.
+  /** @type {import("../extension/webviews/messages").WebviewApi<FromInvokePanel, SavedState>} */
+  // @ts-expect-error the webview host's global, callable once per page (declared nowhere: a .d.ts here would ship in the .vsix)
   const vscode = acquireVsCodeApi();
 
-  /** Persisted across the panel being hidden: the editor text and the chosen saved event. */
+  /** @type {SavedState} */
   const saved = vscode.getState() || {};
   const state = {
+    /** @type {PanelFunction | null} */
     fn: null,
+    /** @type {SampleEvent[]} */
     templates: [],
     invoking: false,
+    /** The request whose log lines are shown live; lines of any other request are not. @type {string | undefined} */
     requestId: undefined,
     /** Keys of the live log records shown for the current invocation, to drop repeats. */
     liveKeys: new Set(),
@@ -23,14 +40,22 @@
 
   // ---- Small DOM helpers -----------------------------------------------------------
 
+  /**
+   * An element with attributes (`class`, `text`, properties for non-string values) and children.
+   * @template {keyof HTMLElementTagNameMap} K
+   * @param {K} tag
+   * @param {Record<string, unknown> | null} [props]
+   * @param {Child[]} [children]
+   * @returns {HTMLElementTagNameMap[K]}
+   */
   function el(tag, props, children) {
     const node = document.createElement(tag);
     if (props) {
       for (const [key, value] of Object.entries(props)) {
         if (value === undefined || value === null || value === false) continue;
-        if (key === "class") node.className = value;
-        else if (key === "text") node.textContent = value;
-        else if (key in node && typeof value !== "string") node[key] = value;
+        if (key === "class") node.className = String(value);
+        else if (key === "text") node.textContent = String(value);
+        else if (key in node && typeof value !== "string") /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (node))[key] = value;
         else node.setAttribute(key, value === true ? "" : String(value));
       }
     }
@@ -38,6 +63,7 @@
     return node;
   }
 
+  /** @param {string} value @param {string} label */
   function option(value, label) {
     const o = document.createElement("option");
     o.value = value;
@@ -64,6 +90,7 @@
   const saveButton = el("button", { id: "save", type: "button", class: "secondary", text: "Save" });
   const deleteButton = el("button", { id: "delete", type: "button", class: "secondary", text: "Delete", disabled: true });
 
+  /** @param {string} labelText @param {HTMLElement} control @param {string} [cls] */
   function field(labelText, control, cls) {
     return el("div", { class: "field " + (cls || "") }, [el("label", { for: control.id, text: labelText }), control]);
   }
@@ -146,6 +173,7 @@
     /(?<![\w:./\\-])((?:file:\/\/)?(?:\/|[A-Za-z]:[\\/])[^\s()"':]+):(\d+)(?::(\d+))?/g,
   ];
 
+  /** @param {string} raw */
   function toPath(raw) {
     if (!raw.startsWith("file://")) return raw;
     let p = raw.slice("file://".length);
@@ -158,8 +186,13 @@
     return /^\/[A-Za-z]:/.test(p) ? p.slice(1) : p;
   }
 
-  /** The frames in one line: [{start, end, path, line, column}], non-overlapping, in order. */
+  /**
+   * The frames in one line, non-overlapping, in order.
+   * @param {string} line
+   * @returns {{ start: number; end: number; path: string; line: number; column?: number }[]}
+   */
   function findFrames(line) {
+    /** @type {ReturnType<typeof findFrames>} */
     const found = [];
     for (const pattern of FRAME_PATTERNS) {
       pattern.lastIndex = 0;
@@ -175,7 +208,7 @@
     return found.sort((a, b) => a.start - b.start);
   }
 
-  /** Appends `text` to `parent`, with each stack frame in it as a link button. */
+  /** Appends `text` to `parent`, with each stack frame in it as a link button. @param {HTMLElement} parent @param {string} text */
   function appendWithFrames(parent, text) {
     const lines = text.split("\n");
     lines.forEach((line, i) => {
@@ -198,13 +231,17 @@
   app.addEventListener("click", (e) => {
     const link = e.target instanceof Element ? e.target.closest(".frame-link") : null;
     if (!link || !(link instanceof HTMLElement)) return;
-    const msg = { type: "openFrame", path: link.dataset.path, line: Number(link.dataset.line) };
-    if (link.dataset.column) msg.column = Number(link.dataset.column);
-    vscode.postMessage(msg);
+    vscode.postMessage({
+      type: "openFrame",
+      path: link.dataset.path || "",
+      line: Number(link.dataset.line),
+      column: link.dataset.column ? Number(link.dataset.column) : undefined,
+    });
   });
 
   // ---- Header ----------------------------------------------------------------------
 
+  /** @param {PanelFunction} fn */
   function renderHeader(fn) {
     title.textContent = fn.name;
     document.title = fn.name;
@@ -244,7 +281,7 @@
       }
     }
     state.jsonValid = message === undefined;
-    eventStatus.textContent = state.jsonValid ? "valid JSON" : message;
+    eventStatus.textContent = message === undefined ? "valid JSON" : message;
     eventStatus.classList.toggle("error", !state.jsonValid);
     eventStatus.classList.toggle("ok", state.jsonValid);
     editor.setAttribute("aria-invalid", state.jsonValid ? "false" : "true");
@@ -261,13 +298,14 @@
     saveButton.title = !nameInput.value.trim() ? "Enter a name to save this event" : !state.jsonValid ? "Fix the JSON to save it" : "Save this event as “" + nameInput.value.trim() + "”";
   }
 
+  /** @param {string} text */
   function setEditorText(text) {
     editor.value = text;
     validate();
     persist();
   }
 
-  /** Inserts text at the caret the way typing would, so Undo still works. */
+  /** Inserts text at the caret the way typing would, so Undo still works. @param {string} text */
   function insertAtCaret(text) {
     editor.focus();
     if (!document.execCommand || !document.execCommand("insertText", false, text)) {
@@ -299,6 +337,7 @@
   });
   editor.addEventListener("blur", () => (state.tabEscapes = false));
 
+  /** @param {string[]} names @param {string} [selected] */
   function setSavedNames(names, selected) {
     const keep = selected !== undefined ? selected : savedSelect.value;
     savedSelect.replaceChildren(option("", "(new event)"), ...names.map((n) => option(n, n)));
@@ -308,6 +347,7 @@
     persist();
   }
 
+  /** @param {SampleEvent[]} templates */
   function setTemplates(templates) {
     state.templates = templates || [];
     templateSelect.replaceChildren(
@@ -368,6 +408,7 @@
   }
   invokeButton.addEventListener("click", invoke);
 
+  /** @param {boolean} on @param {string} [requestId] */
   function setInvoking(on, requestId) {
     state.invoking = on;
     state.requestId = on ? requestId : undefined;
@@ -377,11 +418,12 @@
 
   // ---- Result ----------------------------------------------------------------------
 
+  /** @param {number | undefined} ms @param {number} digits */
   function fmtMs(ms, digits) {
     return typeof ms === "number" && isFinite(ms) ? ms.toFixed(digits) + " ms" : "–";
   }
 
-  /** Enough decimals to show two significant digits of a tiny price, at least `min`. */
+  /** Enough decimals to show two significant digits of a tiny price, at least `min`. @param {number} value @param {number} min */
   function fmtMoney(value, min) {
     if (!isFinite(value)) return "–";
     if (value === 0) return (0).toFixed(min);
@@ -389,10 +431,12 @@
     return value.toFixed(decimals);
   }
 
+  /** @param {string} text @param {string} cls @param {string} tooltip */
   function chip(text, cls, tooltip) {
     return el("span", { class: "chip " + (cls || ""), text, title: tooltip });
   }
 
+  /** @param {InvokeResult} result @param {InvocationCost} [cost] */
   function renderResult(result, cost) {
     resultSection.hidden = false;
     const t = result.timings || {};
@@ -446,15 +490,18 @@
 
   // ---- Logs ------------------------------------------------------------------------
 
+  /** @param {number} n @param {number} width */
   function pad(n, width) {
     return String(n).padStart(width, "0");
   }
 
+  /** @param {number} ms */
   function shortTime(ms) {
     const d = new Date(ms);
     return pad(d.getHours(), 2) + ":" + pad(d.getMinutes(), 2) + ":" + pad(d.getSeconds(), 2) + "." + pad(d.getMilliseconds(), 3);
   }
 
+  /** @param {LogRecord} record */
   function logLine(record) {
     const row = el("div", { class: "log-line " + (record.stream || "stdout") });
     row.append(el("span", { class: "log-time", text: shortTime(record.time) }));
@@ -464,19 +511,24 @@
     return row;
   }
 
+  /** @param {LogRecord} r */
   function logKey(r) {
     return [r.time, r.stream, r.requestId || "", r.text].join("\u0000");
   }
 
+  /** @param {LogRecord[]} records */
   function renderLogs(records) {
     logList.replaceChildren(...records.map(logLine));
     logsEmpty.hidden = records.length > 0;
     logList.hidden = records.length === 0;
   }
 
+  /** @param {LogRecord} record */
   function appendLiveLog(record) {
-    // Only this invocation's lines; lines without a request id (init code) belong to it too.
-    if (state.requestId && record.requestId && record.requestId !== state.requestId) return;
+    // Only this invocation's own lines: the same function may be running other requests
+    // (HTTP, timers, another invoke) at the same time. Lines of no request (init code)
+    // are in the function's Output channel.
+    if (record.requestId !== state.requestId) return;
     if (state.fn && record.function && record.function !== state.fn.name) return;
     const key = logKey(record);
     if (state.liveKeys.has(key)) return;
@@ -492,6 +544,7 @@
 
   // ---- Banner ----------------------------------------------------------------------
 
+  /** @param {string} message */
   function showBanner(message) {
     bannerText.textContent = message;
     banner.hidden = false;
@@ -506,7 +559,7 @@
 
   // ---- Messages from the extension -------------------------------------------------
 
-  window.addEventListener("message", (event) => {
+  window.addEventListener("message", (/** @type {MessageEvent<ToInvokePanel>} */ event) => {
     const msg = event.data;
     if (!msg || typeof msg !== "object") return;
     switch (msg.type) {

@@ -1,10 +1,20 @@
+// @ts-check
 // The metrics sidebar view: one card per function with its 5-minute numbers, its cost
 // per invocation and a bar chart of recent durations. Plain browser JavaScript under a
-// strict CSP; message shapes are in extension/webviews/messages.ts.
+// strict CSP, type-checked against the message shapes in extension/webviews/messages.ts
+// (`npx tsc -p media`).
+
+/** @typedef {import("../extension/webviews/messages").ToMetricsView} ToMetricsView */
+/** @typedef {import("../extension/webviews/messages").FromMetricsView} FromMetricsView */
+/** @typedef {import("../extension/webviews/messages").FunctionMetrics} FunctionMetrics */
+/** @typedef {import("../extension/webviews/messages").FunctionCost} FunctionCost */
+/** One bar of the chart. @typedef {ToMetricsView["history"][string][number]} HistoryItem */
+
 (function () {
   "use strict";
 
-  // Provided by the webview host; callable once per page.
+  /** @type {import("../extension/webviews/messages").WebviewApi<FromMetricsView, never>} */
+  // @ts-expect-error the webview host's global, callable once per page (declared nowhere: a .d.ts here would ship in the .vsix)
   const vscode = acquireVsCodeApi();
 
   const SVG_NS = "http://www.w3.org/2000/svg";
@@ -23,51 +33,69 @@
   /** The last message rendered, to skip rebuilding (and losing hover tooltips) when nothing changed. */
   let lastJson = "";
 
+  /**
+   * @template {keyof HTMLElementTagNameMap} K
+   * @param {K} tag
+   * @param {Record<string, unknown> | null} [props]
+   * @param {(Node | string | null | undefined | false)[]} [children]
+   * @returns {HTMLElementTagNameMap[K]}
+   */
   function el(tag, props, children) {
     const node = document.createElement(tag);
     for (const [key, value] of Object.entries(props || {})) {
       if (value === undefined || value === null || value === false) continue;
-      if (key === "class") node.className = value;
-      else if (key === "text") node.textContent = value;
+      if (key === "class") node.className = String(value);
+      else if (key === "text") node.textContent = String(value);
       else node.setAttribute(key, String(value));
     }
     for (const child of children || []) if (child) node.append(child);
     return node;
   }
 
+  /**
+   * @template {keyof SVGElementTagNameMap} K
+   * @param {K} tag
+   * @param {Record<string, string | number>} [attrs]
+   * @returns {SVGElementTagNameMap[K]}
+   */
   function svg(tag, attrs) {
     const node = document.createElementNS(SVG_NS, tag);
     for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, String(value));
     return node;
   }
 
+  /** @param {number | undefined} v @param {number} [digits] */
   function fmtMs(v, digits) {
     return typeof v === "number" && isFinite(v) ? v.toFixed(digits === undefined ? 1 : digits) + " ms" : "–";
   }
 
-  /** Two significant digits for tiny prices, never fewer than two decimals. */
+  /** Two significant digits for tiny prices, never fewer than two decimals. @param {number} value */
   function fmtMoney(value) {
     if (!isFinite(value)) return "–";
     if (value === 0) return "0.00";
     return value.toFixed(Math.min(12, Math.max(2, 1 - Math.floor(Math.log10(Math.abs(value))))));
   }
 
+  /** @param {number} ms */
   function timeOf(ms) {
     return new Date(ms).toLocaleTimeString();
   }
 
   // ---- One card ------------------------------------------------------------------
 
+  /** @param {string} label @param {string} value @param {string} [cls] */
   function stat(label, value, cls) {
     return el("div", { class: "stat" }, [el("dt", { text: label }), el("dd", { class: cls, text: value })]);
   }
 
+  /** @param {string} name */
   function nameButton(name) {
     const b = el("button", { type: "button", class: "fn-link", text: name, title: "Open the invoke panel for " + name });
     b.dataset.function = name;
     return b;
   }
 
+  /** @param {string} name @param {HistoryItem[]} history */
   function chart(name, history) {
     const items = history.slice(-CHART_SLOTS);
     if (items.length === 0) return el("div", { class: "chart-empty", text: "no invocations yet" });
@@ -119,6 +147,7 @@
     ]);
   }
 
+  /** @param {string} name @param {FunctionMetrics | undefined} metrics @param {FunctionCost | undefined} cost @param {HistoryItem[]} history */
   function card(name, metrics, cost, history) {
     const w5 = metrics && metrics.windows ? metrics.windows["5m"] : undefined;
     const w1h = metrics && metrics.windows ? metrics.windows["1h"] : undefined;
@@ -141,8 +170,9 @@
       stat("p95", m.duration ? fmtMs(m.duration.p95) : "–"),
       stat("concurrency", (metrics ? metrics.concurrencyNow : 0) + " / " + m.concurrencyPeak),
     ]);
-    grid.lastElementChild.setAttribute("title", "running now / peak in the last 5 minutes");
+    grid.lastElementChild?.setAttribute("title", "running now / peak in the last 5 minutes");
 
+    /** @type {Element[]} */
     const children = [header, grid];
     if (cost && cost.invocations > 0) {
       const line = el("div", { class: "cost", text: "≈ " + fmtMoney(cost.perInvocation) + " " + cost.currency + " per invocation" });
@@ -155,6 +185,7 @@
 
   // ---- The list ------------------------------------------------------------------
 
+  /** @param {ToMetricsView} msg */
   function render(msg) {
     if (!msg.connected) {
       status.textContent = "Emulator not running";
@@ -195,7 +226,7 @@
     }
   });
 
-  window.addEventListener("message", (event) => {
+  window.addEventListener("message", (/** @type {MessageEvent<ToMetricsView>} */ event) => {
     const msg = event.data;
     if (!msg || msg.type !== "metrics") return;
     const json = JSON.stringify(msg);

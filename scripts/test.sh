@@ -16,8 +16,8 @@ done
 
 bash scripts/setup.sh $setup_mode
 node scripts/build.mjs --tests
-npx tsc --noEmit -p .
-npx eslint extension emulator test
+npm run --silent typecheck
+npm run --silent lint
 
 files=()
 for tier in "${tiers[@]}"; do

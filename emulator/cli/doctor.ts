@@ -1,6 +1,7 @@
 import type Docker from "dockerode";
 import { connectDocker, describeDockerTarget, pingEngine } from "../core/docker/engine";
-import { RUNTIME_FAMILIES, resolveImages } from "../config/images";
+import { resolveImages } from "../config/images";
+import { RUNTIME_FAMILIES } from "../config/runtimeFamily";
 
 export interface Check {
   name: string;

@@ -1,20 +1,22 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Engine } from "../core/engine";
-import type { InvokeResult } from "../core/invoke/invokeResult";
+import { toInvokeResult } from "../core/invoke/invocationReport";
 import { formatLogLine } from "../core/logs/formatLog";
-import { Requests } from "../protocol/index";
+import { Requests, type InvokeResult } from "../protocol";
 import { connectToRunning } from "./connect";
 import { parseCommandArgs, parseExecutor, UsageError } from "./args";
 
 export const INVOKE_USAGE = "faasbox invoke FUNCTION [--project DIR] [--event FILE|-] [--executor docker|process|auto]";
 
-export function readEvent(source: string | undefined, stdin: () => string = () => readFileSync(0, "utf8")): unknown {
-  if (source === undefined) return {};
+/** The event as the user wrote it (checked to be JSON), which the function receives byte for byte. */
+export function readEventText(source: string | undefined, stdin: () => string = () => readFileSync(0, "utf8")): string {
+  if (source === undefined) return "{}";
   const text = source === "-" ? stdin() : readFileSync(source, "utf8");
-  if (text.trim() === "") return {};
+  if (text.trim() === "") return "{}";
   try {
-    return JSON.parse(text);
+    JSON.parse(text);
+    return text;
   } catch (error) {
     const where = source === "-" ? "standard input" : source;
     throw new UsageError(`faasbox invoke: the event in ${where} is not valid JSON: ${(error as Error).message}`);
@@ -43,12 +45,12 @@ export async function invokeCommand(argv: string[]): Promise<number> {
   const name = positionals[0];
   if (!name) throw new UsageError(`faasbox invoke: which function? Usage: ${INVOKE_USAGE}`);
   const root = resolve(values.project ?? ".");
-  const event = readEvent(values.event);
+  const eventText = readEventText(values.event);
   // A running emulator for the project serves the invocation on its warm instances.
   const running = await connectToRunning(root);
   if (running) {
     try {
-      return printInvokeResult(await running.client.request(Requests.invoke, { function: name, event }));
+      return printInvokeResult(await running.client.request(Requests.invoke, { function: name, eventText }));
     } catch (error) {
       throw new UsageError(`faasbox invoke: ${(error as Error).message}`);
     } finally {
@@ -59,7 +61,7 @@ export async function invokeCommand(argv: string[]): Promise<number> {
   try {
     for (const warning of emulator.warnings) process.stderr.write(`warning: ${warning}\n`);
     for (const problem of emulator.problems) process.stderr.write(`error: ${problem.message}\n`);
-    return printInvokeResult(await emulator.invoke(name, event));
+    return printInvokeResult(toInvokeResult(await emulator.run(name, Buffer.from(eventText), { keepLogs: true })));
   } finally {
     await emulator.shutdown();
   }

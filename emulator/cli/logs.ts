@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { formatLogLine } from "../core/logs/formatLog";
-import { Notifications, Requests, type LogFilter } from "../protocol/index";
+import { Notifications, Requests, type LogFilter } from "../protocol";
 import { stateDir } from "../config/paths";
 import { LogStore } from "../core/logs/logStore";
 import { parseCommandArgs, UsageError } from "./args";

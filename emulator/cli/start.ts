@@ -48,7 +48,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       maxConcurrency: positiveNumber("max-concurrency", values["max-concurrency"], 1),
     },
   });
-  const { emulator } = daemon;
+  const { engine } = daemon;
   const stopped = new Promise<void>((done) => {
     let signals = 0;
     const stop = () => {
@@ -61,7 +61,9 @@ export async function startCommand(argv: string[]): Promise<number> {
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
-    daemon.onShutdown(() => void daemon.stopped?.then(done));
+    daemon.onEvent((event) => {
+      if (event.kind === "shuttingDown") void daemon.stopped?.then(done);
+    });
   });
 
   // Started by an editor: when the editor goes away without stopping us, stop too.
@@ -72,18 +74,18 @@ export async function startCommand(argv: string[]): Promise<number> {
     }, PARENT_CHECK_MS).unref();
   }
 
-  for (const warning of emulator.warnings) console.error(`warning: ${warning}`);
-  for (const problem of emulator.problems) console.error(`error: ${problem.message}`);
-  emulator.on("warning", (message) => console.error(`warning: ${message}`));
-  emulator.on("reloaded", (names) => console.log(`reloaded: ${names.join(", ")}`));
-  if (!values.quiet) emulator.logBus.subscribe((record) => console.log(formatLogLine(record, { color })));
+  for (const warning of engine.warnings) console.error(`warning: ${warning}`);
+  for (const problem of engine.problems) console.error(`error: ${problem.message}`);
+  engine.on("warning", (message) => console.error(`warning: ${message}`));
+  engine.on("reloaded", (names) => console.log(`reloaded: ${names.join(", ")}`));
+  if (!values.quiet) engine.logBus.subscribe((record) => console.log(formatLogLine(record, { color })));
 
-  const isolation = emulator.executor.isolated ? `${emulator.executor.kind} containers` : "local processes (NOT isolated)";
+  const isolation = engine.executor.isolated ? `${engine.executor.kind} containers` : "local processes (NOT isolated)";
   console.log(`Faasbox serving ${root} with ${isolation}`);
-  for (const fn of emulator.functions()) {
+  for (const fn of engine.functions()) {
     console.log(`  ${fn.name}  ${fn.runtime}  ${fn.handler}  ${fn.memoryMb} MB  ${fn.timeoutSec} s`);
   }
-  if (emulator.functions().length === 0) console.log("  (no functions yet: add a serverless.yml, template.yaml or faasbox.yml)");
+  if (engine.functions().length === 0) console.log("  (no functions yet: add a serverless.yml, template.yaml or faasbox.yml)");
   const { routes } = daemon.triggers();
   if (routes.length) console.log("HTTP routes:");
   for (const route of routes) console.log(`  ${route.method.padEnd(6)} ${route.url}  → ${route.function}`);

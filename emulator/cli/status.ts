@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { readConnectionInfo } from "../client/connectionFile";
-import { Requests } from "../protocol/index";
+import { Requests } from "../protocol";
 import { parseCommandArgs } from "./args";
 import { connectToRunning } from "./connect";
 

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { Requests } from "../protocol/index";
+import { Requests } from "../protocol";
 import { parseCommandArgs, UsageError } from "./args";
 import { connectToRunning } from "./connect";
 

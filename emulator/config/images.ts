@@ -1,8 +1,5 @@
+import { RUNTIME_FAMILIES, type RuntimeFamily } from "./runtimeFamily";
 import { readUserConfig, userConfigPath } from "./userConfig";
-
-/** The runtime families an image serves; every SCF or Lambda runtime name maps to one. */
-export type RuntimeFamily = "nodejs" | "python" | "custom";
-export const RUNTIME_FAMILIES: readonly RuntimeFamily[] = ["nodejs", "python", "custom"];
 
 /** Public images that work on a user's machine; overridable per family. */
 export const DEFAULT_IMAGES: Readonly<Record<RuntimeFamily, string>> = {

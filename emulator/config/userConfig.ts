@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { PriceTable, Provider } from "../protocol/index";
-import type { RuntimeFamily } from "./images";
+import type { PriceTable, Provider } from "../protocol";
+import type { RuntimeFamily } from "./runtimeFamily";
 
 /** ~/.config/faasbox/config.json: per-user settings that no project should carry. */
 export interface UserConfig {

@@ -1,15 +1,15 @@
-import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { EventEmitter } from "node:events";
 import { resolveImages } from "../config/images";
-import { LABELS } from "./docker/labels";
+import { LABELS, newSessionId } from "./docker/labels";
 import { createExecutor, type ExecutorChoice } from "./executors/createExecutor";
 import type { DockerNetwork } from "./executors/dockerExecutor";
 import type { Executor } from "./executors/executor";
 import { billedDurationMs } from "./invoke/billing";
-import type { InvokeResult } from "./invoke/invokeResult";
+import { toInvokeResult, type InvocationReport } from "./invoke/invocationReport";
 import { LogBus } from "./logs/logBus";
-import { FunctionPool, type InstanceInfo, type PoolDeps, type PoolSnapshot } from "./pool/functionPool";
+import { FunctionPool, type PoolDeps } from "./pool/functionPool";
+import type { InstanceInfo, InvokeResult, PoolSnapshot } from "../protocol";
 import type { ManifestError } from "../project/errors";
 import { loadProject, type LocalDefaults } from "../project/loadProject";
 import type { FunctionSpec, ProjectSpec } from "../project/spec";
@@ -37,19 +37,22 @@ export interface EngineEvents {
   /** Something the user should read once: a fallback, a manifest problem. */
   warning: [string];
   /** Every finished invocation, for metrics. */
-  invoked: [InvokeResult];
+  invoked: [InvocationReport];
 }
 
 export interface InvokeOptions {
+  /** The caller's request id (a UUID when absent): the runtime, the log lines and the result carry it. */
   requestId?: string;
   clientContext?: string;
+  /** Keep the request's log lines in the report (the CLI, the editor, the Invoke API's Tail); others read the log bus. */
+  keepLogs?: boolean;
 }
 
 /** The emulator: a project's functions, their pools and the logs they print. */
 export class Engine extends EventEmitter<EngineEvents> {
   readonly logBus = new LogBus();
-  /** Labels every container with this emulator, so a later start can reap what a crash left. */
-  readonly id = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  /** This emulator's session: labels its containers (their lifetime is the lease, see lease.sh). */
+  readonly id = newSessionId();
   project!: ProjectSpec;
   problems: ManifestError[] = [];
   readonly startedAt = Date.now();
@@ -74,7 +77,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private get labels(): Record<string, string> {
-    return { [LABELS.managed]: "true", [LABELS.project]: this.root, [LABELS.emulator]: this.id };
+    return { [LABELS.managed]: "true", [LABELS.project]: this.root, [LABELS.session]: this.id };
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
@@ -116,26 +119,25 @@ export class Engine extends EventEmitter<EngineEvents> {
     return spec;
   }
 
-  /** Runs `name` once with `event` (any JSON value, or raw bytes) and reports how it went. */
-  async invoke(name: string, event: unknown = {}, options: InvokeOptions = {}): Promise<InvokeResult> {
-    return (await this.invokeForBytes(name, event, options)).result;
-  }
-
   /**
-   * `invoke`, plus the payload exactly as the runtime posted it, for callers that must pass
-   * it on unchanged (the Invoke API: re-encoding parsed JSON would round large integers).
+   * Runs `name` once with `event`, the bytes its runtime receives, and reports how it went
+   * with the runtime's answer as bytes: the one invoke path, for every edge.
    */
-  async invokeForBytes(name: string, event: unknown = {}, options: InvokeOptions = {}): Promise<{ result: InvokeResult; payload?: Buffer }> {
+  async run(name: string, event: Buffer, options: InvokeOptions = {}): Promise<InvocationReport> {
     const spec = this.getFunction(name);
     const pool = this.pools.get(name)!;
-    const payload = Buffer.isBuffer(event) ? event : Buffer.from(JSON.stringify(event ?? {}));
-    const invocation = new Invocation(payload, options.requestId, options.clientContext);
+    const invocation = new Invocation(event, options);
     // While a debug session runs for this function, its invocations stop at the breakpoints.
     const debugging = this.debugSessions.forFunction(name);
     const outcome = await (debugging ? this.debugSessions.invoke(debugging.sessionId, invocation) : pool.invoke(invocation));
-    const result = toResult(spec, outcome);
-    this.emit("invoked", result);
-    return { result, payload: outcome.failure ? undefined : outcome.payload };
+    const report = toReport(spec, outcome);
+    this.emit("invoked", report);
+    return report;
+  }
+
+  /** `run` for callers that hold a JSON value and want one back (the CLI, the control API, tests); keeps the request's logs. */
+  async invoke(name: string, event: unknown = {}, options: InvokeOptions = {}): Promise<InvokeResult> {
+    return toInvokeResult(await this.run(name, Buffer.from(JSON.stringify(event ?? {})), { keepLogs: true, ...options }));
   }
 
   /** Re-reads the manifests; changed functions get fresh instances, removed ones stop. */
@@ -198,8 +200,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 }
 
-function toResult(spec: FunctionSpec, outcome: InvocationOutcome): InvokeResult {
-  const result: InvokeResult = {
+function toReport(spec: FunctionSpec, outcome: InvocationOutcome): InvocationReport {
+  const report: InvocationReport = {
     requestId: outcome.requestId,
     function: spec.name,
     ok: !outcome.failure,
@@ -215,15 +217,10 @@ function toResult(spec: FunctionSpec, outcome: InvocationOutcome): InvokeResult 
     instanceId: outcome.instanceId,
   };
   if (outcome.failure) {
-    result.error = outcome.failure.error;
-    result.errorKind = outcome.failure.kind;
-  } else if (outcome.payload) {
-    const text = outcome.payload.toString("utf8");
-    try {
-      result.result = JSON.parse(text);
-    } catch {
-      result.result = text; // custom runtimes may answer with plain text, or nothing
-    }
+    report.error = outcome.failure.error;
+    report.errorKind = outcome.failure.kind;
+  } else {
+    report.payload = outcome.payload;
   }
-  return result;
+  return report;
 }

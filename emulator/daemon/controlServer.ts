@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { CONTROL_PATH } from "../protocol/index";
+import { CONTROL_PATH } from "../protocol";
 import { originAllowed, presentedToken, tokenMatches } from "./auth";
 
 export interface ControlServerOptions {

@@ -1,17 +1,15 @@
 import { randomBytes } from "node:crypto";
 import type WebSocket from "ws";
-import { ResponseError, type MessageConnection, type NotificationType } from "vscode-jsonrpc/node";
+import type { MessageConnection, NotificationType } from "vscode-jsonrpc/node";
 import { matchesFilter } from "../core/logs/logStore";
-import type { LogRecord } from "../core/logs/logRecord";
-import { ErrorCodes, Notifications, Requests, type InvocationSummary, type InvokeResult, type LogFilter, type PoolSnapshot } from "../protocol/index";
-import type { Daemon } from "./daemon";
-import { Params } from "../protocol/params";
+import { ErrorCodes, Notifications, protocolError, Requests, type LogFilter, type LogRecord, type Method, type RequestName, type SubscriptionResult } from "../protocol";
+import type { ControlEvent, ControlTarget, RequestHandler, RequestHandlers } from "./controlTarget";
 
 /** Above this many bytes waiting in a socket, log records for it are dropped and counted. */
 const HIGH_WATER_BYTES = 1024 * 1024;
 const DROP_REPORT_INTERVAL_MS = 200;
-const STREAMS = ["stdout", "stderr", "system"] as const;
 const POOL_NOTIFY_INTERVAL_MS = 50;
+const MIN_METRICS_INTERVAL_MS = 250;
 
 /** One connected client: its requests, its subscriptions, its notifications. */
 export class ControlSession {
@@ -21,163 +19,72 @@ export class ControlSession {
   /** Debug sessions end with the client that started them. */
   private readonly id = newId();
 
-  constructor(private readonly connection: MessageConnection, private readonly socket: WebSocket, private readonly daemon: Daemon) {
+  constructor(private readonly connection: MessageConnection, private readonly socket: WebSocket, private readonly target: ControlTarget) {
     this.registerRequests();
-    this.forwardEvents();
+    this.cleanups.push(target.onEvent((event) => this.forward(event)));
     connection.onClose(() => this.dispose());
     connection.listen();
   }
 
   dispose(): void {
     this.disposed = true;
-    void this.daemon.emulator.debugSessions.stopOwnedBy(this.id);
+    void this.target.stopDebugOwnedBy(this.id);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     for (const unsubscribe of this.subscriptions.values()) unsubscribe();
     this.subscriptions.clear();
   }
 
+  /** Every request from one table: each one's params validated by the protocol before its handler runs. */
   private registerRequests(): void {
-    const { connection, daemon } = this;
-    const emulator = daemon.emulator;
-    connection.onRequest(Requests.functionsList, () => daemon.functionsList());
-    connection.onRequest(Requests.projectReload, () => {
-      const reloaded = emulator.reload();
-      return { reloaded, problems: emulator.problems.map((p) => p.message) };
-    });
-    connection.onRequest(Requests.invoke, async (raw) => {
-      const params = new Params("invoke", raw, true);
-      const name = params.required<string>("function", "string");
-      this.requireFunction(name);
-      const event = params.raw("event");
-      return daemon.invoke(name, event === undefined ? {} : event);
-    });
-    connection.onRequest(Requests.instancesList, (raw) => {
-      const name = new Params("instances.list", raw).optional<string>("function", "string");
-      if (name !== undefined) this.requireFunction(name);
-      return { instances: emulator.instances(name) };
-    });
-    connection.onRequest(Requests.instancesStop, async (raw) => {
-      const id = new Params("instances.stop", raw, true).required<string>("id", "string");
-      return { stopped: await emulator.stopInstance(id) };
-    });
-    connection.onRequest(Requests.logsSubscribe, (raw) => this.subscribeLogs(logFilter("logs.subscribe", raw)));
-    connection.onRequest(Requests.logsUnsubscribe, (raw) => this.unsubscribe("logs.unsubscribe", raw));
-    connection.onRequest(Requests.logsQuery, async (raw) => {
-      const params = new Params("logs.query", raw);
-      const limit = params.optional<number>("limit", "number");
-      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new ResponseError(ErrorCodes.InvalidParams, "logs.query: params.limit must be a positive integer");
-      return {
-        records: await daemon.logStore.query({
-          ...logFilter("logs.query", raw),
-          since: params.optional<number>("since", "number"),
-          until: params.optional<number>("until", "number"),
-          limit,
-        }),
-      };
-    });
-    connection.onRequest(Requests.metricsGet, (raw) => {
-      const name = new Params("metrics.get", raw).optional<string>("function", "string");
-      if (name !== undefined) this.requireFunction(name);
-      return daemon.metrics(name);
-    });
-    connection.onRequest(Requests.metricsSubscribe, (raw) => {
-      const intervalMs = Math.max(250, new Params("metrics.subscribe", raw).optional<number>("intervalMs", "number") ?? 2000);
-      const subscriptionId = newId();
-      const timer = setInterval(() => void this.notify(Notifications.metricsUpdate, { subscriptionId, ...daemon.metrics() }), intervalMs);
-      this.subscriptions.set(subscriptionId, () => clearInterval(timer));
-      return { subscriptionId };
-    });
-    connection.onRequest(Requests.metricsUnsubscribe, (raw) => this.unsubscribe("metrics.unsubscribe", raw));
-    connection.onRequest(Requests.costEstimate, (raw) => {
-      const params = new Params("cost.estimate", raw);
-      const name = params.optional<string>("function", "string");
-      if (name !== undefined) this.requireFunction(name);
-      return daemon.costEstimate(name, params.oneOf("provider", ["scf", "aws"] as const));
-    });
-    connection.onRequest(Requests.debugStart, async (raw) => {
-      const params = new Params("debug.start", raw, true);
-      const name = params.required<string>("function", "string");
-      const debugpyPath = params.optional<string>("debugpyPath", "string");
-      this.requireFunction(name);
-      try {
-        const session = await emulator.debugSessions.start(emulator.getFunction(name), this.id, { debugpyPath });
+    const handlers: RequestHandlers = {
+      ...this.target.handlers,
+      logsSubscribe: (filter) => this.subscribeLogs(filter),
+      logsUnsubscribe: ({ subscriptionId }) => this.unsubscribe(subscriptionId),
+      metricsSubscribe: ({ intervalMs }) => this.subscribeMetrics(Math.max(MIN_METRICS_INTERVAL_MS, intervalMs ?? 2000)),
+      metricsUnsubscribe: ({ subscriptionId }) => this.unsubscribe(subscriptionId),
+      debugStart: async (params) => {
+        const session = await this.target.startDebug(params, this.id);
         // The client went away while the debugger was starting: nobody will attach, and the
         // session would take the function's invocations.
-        if (this.disposed) await emulator.debugSessions.stop(session.sessionId);
+        if (this.disposed) await this.target.stopDebug(session.sessionId);
         return session;
-      } catch (error) {
-        throw new ResponseError(ErrorCodes.DebugFailed, `cannot debug ${name}: ${(error as Error).message}`);
-      }
-    });
-    connection.onRequest(Requests.debugStop, async (raw) => ({
-      stopped: await emulator.debugSessions.stop(new Params("debug.stop", raw, true).required<string>("sessionId", "string")),
-    }));
-    connection.onRequest(Requests.debugList, () => ({ sessions: emulator.debugSessions.list() }));
-    connection.onRequest(Requests.triggersList, () => daemon.triggers());
-    connection.onRequest(Requests.timersSetEnabled, (raw) => {
-      const params = new Params("timers.setEnabled", raw, true);
-      const name = params.required<string>("function", "string");
-      this.requireFunction(name);
-      return { ok: daemon.timers.setEnabled(name, params.required<string>("trigger", "string"), params.required<boolean>("enabled", "boolean")) };
-    });
-    connection.onRequest(Requests.timersFire, (raw) => {
-      const params = new Params("timers.fire", raw, true);
-      const name = params.required<string>("function", "string");
-      this.requireFunction(name);
-      return { ok: daemon.timers.fireNow(name, params.required<string>("trigger", "string")) };
-    });
-    connection.onRequest(Requests.topicsPublish, async (raw) => {
-      const params = new Params("topics.publish", raw, true);
-      const topic = params.required<string>("topic", "string");
-      const messages = params.raw("messages");
-      if (!Array.isArray(messages) || messages.length === 0 || !messages.every((m) => typeof m === "string")) {
-        throw new ResponseError(ErrorCodes.InvalidParams, "topics.publish: params.messages must be a non-empty array of strings");
-      }
-      return { subscribers: await daemon.broker.publish(topic, messages, params.optional<string>("subject", "string")) };
-    });
-    connection.onRequest(Requests.asyncList, (raw) => {
-      const name = new Params("async.list", raw).optional<string>("function", "string");
-      return { pending: daemon.queue.pending(name), dead: daemon.queue.deadLetters(name) };
-    });
-    connection.onRequest(Requests.asyncReplay, async (raw) => {
-      const id = new Params("async.replay", raw, true).required<string>("id", "string");
-      return { replayed: (await daemon.queue.replay(id)) !== undefined };
-    });
-    connection.onRequest(Requests.eventsSamples, (raw) => {
-      const name = new Params("events.samples", raw).optional<string>("function", "string");
-      if (name !== undefined) this.requireFunction(name);
-      return { samples: daemon.sampleEvents(name) };
-    });
-    connection.onRequest(Requests.emulatorStatus, () => daemon.status());
-    connection.onRequest(Requests.emulatorShutdown, () => {
-      setImmediate(() => void daemon.shutdown("requested by a client"));
-      return { ok: true };
-    });
+      },
+    };
+    for (const name of Object.keys(Requests) as RequestName[]) this.register(name, handlers[name]);
   }
 
-  private forwardEvents(): void {
-    const { daemon } = this;
-    const on = <A extends unknown[]>(subscribe: (listener: (...args: A) => void) => () => void, listener: (...args: A) => void) => {
-      this.cleanups.push(subscribe(listener));
-    };
-    on((l) => daemon.onEmulator("instance", l), (info) => void this.notify(Notifications.instanceChanged, info));
-    // Pools change twice per invocation; clients get at most one update per function per interval.
-    const pending = new Map<string, NodeJS.Timeout>();
-    this.cleanups.push(() => pending.forEach((timer) => clearTimeout(timer)));
-    on<[string, PoolSnapshot]>((l) => daemon.onEmulator("pool", l), (name) => {
-      if (pending.has(name)) return;
-      pending.set(name, setTimeout(() => {
-        pending.delete(name);
-        const pool = daemon.emulator.poolSnapshot(name);
-        if (pool) void this.notify(Notifications.poolChanged, { function: name, pool, state: daemon.functionState(name) });
-      }, POOL_NOTIFY_INTERVAL_MS));
-    });
-    on((l) => daemon.onEmulator("reloaded", l), (names) => {
-      void this.notify(Notifications.functionsReloaded, { functions: names });
-      void this.notify(Notifications.projectChanged, daemon.functionsList());
-    });
-    on<[InvokeResult]>((l) => daemon.onEmulator("invoked", l), (result) => void this.notify(Notifications.invocationFinished, summarize(result)));
-    on((l) => daemon.onShutdown(l), (reason) => void this.notify(Notifications.shuttingDown, { reason }));
+  private register<K extends RequestName>(name: K, handler: RequestHandler<K>): void {
+    const method = Requests[name] as Method<unknown, unknown>;
+    this.connection.onRequest(method, (raw) => (handler as (params: unknown) => unknown)(method.parse(raw)));
+  }
+
+  private forward(event: ControlEvent): void {
+    switch (event.kind) {
+      case "instance":
+        return void this.notify(Notifications.instanceChanged, event.info);
+      case "pool":
+        return this.notifyPool(event.function);
+      case "reloaded":
+        void this.notify(Notifications.functionsReloaded, { functions: event.functions });
+        return void this.notify(Notifications.projectChanged, this.target.functionsList());
+      case "invoked":
+        return void this.notify(Notifications.invocationFinished, event.summary);
+      case "shuttingDown":
+        return void this.notify(Notifications.shuttingDown, { reason: event.reason });
+    }
+  }
+
+  private readonly pendingPools = new Map<string, NodeJS.Timeout>();
+
+  /** Pools change twice per invocation; clients get at most one update per function per interval. */
+  private notifyPool(name: string): void {
+    if (this.pendingPools.has(name)) return;
+    if (this.pendingPools.size === 0) this.cleanups.push(() => this.pendingPools.forEach((timer) => clearTimeout(timer)));
+    this.pendingPools.set(name, setTimeout(() => {
+      this.pendingPools.delete(name);
+      const state = this.target.poolState(name);
+      if (state) void this.notify(Notifications.poolChanged, { function: name, ...state });
+    }, POOL_NOTIFY_INTERVAL_MS));
   }
 
   /**
@@ -185,7 +92,7 @@ export class ControlSession {
    * invocation: past the high-water mark its records are dropped, counted, and it is
    * told how many as soon as its socket drains.
    */
-  private subscribeLogs(filter: LogFilter): { subscriptionId: string } {
+  private subscribeLogs(filter: LogFilter): SubscriptionResult {
     const subscriptionId = newId();
     let dropped = 0;
     let reportTimer: NodeJS.Timeout | undefined;
@@ -199,7 +106,7 @@ export class ControlSession {
       void this.notify(Notifications.logsDropped, { subscriptionId, count: dropped });
       dropped = 0;
     };
-    const unsubscribe = this.daemon.emulator.logBus.subscribe((record: LogRecord) => {
+    const unsubscribe = this.target.onLog((record: LogRecord) => {
       if (!matchesFilter(record, filter)) return;
       if (this.socket.bufferedAmount > HIGH_WATER_BYTES) {
         dropped++;
@@ -216,19 +123,18 @@ export class ControlSession {
     return { subscriptionId };
   }
 
-  private unsubscribe(method: string, raw: unknown): { ok: boolean } {
-    const id = new Params(method, raw, true).required<string>("subscriptionId", "string");
+  private subscribeMetrics(intervalMs: number): SubscriptionResult {
+    const subscriptionId = newId();
+    const timer = setInterval(() => void this.notify(Notifications.metricsUpdate, { subscriptionId, ...this.target.metrics() }), intervalMs);
+    this.subscriptions.set(subscriptionId, () => clearInterval(timer));
+    return { subscriptionId };
+  }
+
+  private unsubscribe(id: string): { ok: boolean } {
     const stop = this.subscriptions.get(id);
     stop?.();
     this.subscriptions.delete(id);
     return { ok: stop !== undefined };
-  }
-
-  private requireFunction(name: string): void {
-    if (!this.daemon.emulator.functions().some((f) => f.name === name)) {
-      const known = this.daemon.emulator.functions().map((f) => f.name).join(", ") || "none";
-      throw new ResponseError(ErrorCodes.UnknownFunction, `no function named "${name}" (functions: ${known})`);
-    }
   }
 
   private async notify<P>(type: NotificationType<P>, params: P): Promise<void> {
@@ -237,22 +143,9 @@ export class ControlSession {
   }
 }
 
-function logFilter(method: string, raw: unknown): LogFilter {
-  const params = new Params(method, raw);
-  return {
-    function: params.optional("function", "string"),
-    requestId: params.optional("requestId", "string"),
-    stream: params.oneOf("stream", STREAMS),
-    text: params.optional("text", "string"),
-  };
-}
-
-function summarize(result: InvokeResult): InvocationSummary {
-  return {
-    requestId: result.requestId, function: result.function, ok: result.ok, errorKind: result.errorKind,
-    errorMessage: result.error?.errorMessage, durationMs: result.timings.durationMs, billedMs: result.timings.billedMs,
-    cold: result.timings.cold, time: Date.now(),
-  };
+/** A request for a function the project does not have. */
+export function unknownFunction(name: string, known: string[]): Error {
+  return protocolError(ErrorCodes.UnknownFunction, `no function named "${name}" (functions: ${known.join(", ") || "none"})`);
 }
 
 function newId(): string {

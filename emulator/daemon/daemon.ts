@@ -7,34 +7,27 @@ import { TopicBroker } from "../triggers/topicBroker";
 import { InvokeApiServer, emulatorTarget } from "../triggers/invokeApi";
 import { TimerScheduler } from "../triggers/timers/timerScheduler";
 import { timerEvent } from "../triggers/events/timerEvents";
+import { SAMPLE_DESCRIPTIONS, SAMPLE_TYPES, sampleEvent } from "../triggers/events/samples";
 import { stateDir } from "../config/paths";
-import { newToken } from "./auth";
 import { readConnectionInfo, removeConnectionInfo, writeConnectionInfo } from "../client/connectionFile";
-import { ControlServer } from "./controlServer";
-import { ControlSession } from "./controlSession";
-import { jsonRpcOverWebSocket } from "./wsTransport";
-import { Engine, type EngineEvents, type EngineOptions } from "../core/engine";
-import type { FailureKind } from "../core/invoke/functionError";
-import type { InvokeResult } from "../core/invoke/invokeResult";
+import { Engine, type EngineOptions } from "../core/engine";
+import { toInvokeResult, type InvocationReport } from "../core/invoke/invocationReport";
 import { LogStore } from "../core/logs/logStore";
 import { DEFAULT_PRICES, estimateCost } from "../core/metrics/cost";
 import { MetricsCollector } from "../core/metrics/metricsCollector";
-import {
-  PROTOCOL_VERSION,
-  type EmulatorStatus,
-  type FunctionCost,
-  type FunctionInfo,
-  type FunctionState,
-  type FunctionsListResult,
-  type MetricsResult,
-  type PriceTable,
-  type Provider,
-  type SampleEvent,
-  type TriggersListResult,
-} from "../protocol/index";
-import { SAMPLE_DESCRIPTIONS, SAMPLE_TYPES, sampleEvent } from "../triggers/events/samples";
 import type { Dialect } from "../project/spec";
+import {
+  ErrorCodes, PROTOCOL_VERSION, protocolError,
+  type DebugSessionInfo, type DebugStartParams, type EmulatorStatus, type FailureKind, type FunctionCost, type FunctionInfo, type FunctionState,
+  type FunctionsListResult, type InvocationSummary, type InvokeParams, type InvokeResult, type LogRecord, type MetricsResult, type PoolSnapshot,
+  type PriceTable, type Provider, type SampleEvent, type TriggersListResult,
+} from "../protocol";
 import { FAASBOX_VERSION } from "../version";
+import { newToken } from "./auth";
+import { ControlServer } from "./controlServer";
+import { ControlSession, unknownFunction } from "./controlSession";
+import type { ControlEvent, ControlTarget, SharedHandlers } from "./controlTarget";
+import { jsonRpcOverWebSocket } from "./wsTransport";
 
 export interface DaemonOptions extends EngineOptions {
   /** Control API address: loopback unless bound elsewhere on purpose (the token still applies). */
@@ -53,17 +46,21 @@ export interface DaemonOptions extends EngineOptions {
 }
 
 const DEFAULT_LOG_CAP_MB = 16;
+const EMPTY_POOL: PoolSnapshot = { starting: 0, idle: 0, busy: 0, stopping: 0, queued: 0 };
 
 /**
- * A running emulator as a service: the emulator itself, its log store and metrics,
+ * A running emulator as a service: the engine, its triggers, its log store and metrics,
  * the control API, and the connection file that lets clients find it.
  */
-export class Daemon {
+export class Daemon implements ControlTarget {
   readonly token = newToken();
   readonly metricsCollector = new MetricsCollector();
+  readonly handlers: SharedHandlers;
   private readonly lastFailure = new Map<string, FailureKind | undefined>();
   private readonly lastThrottleAt = new Map<string, number>();
-  private readonly shutdownListeners = new Set<(reason: string) => void>();
+  private readonly eventListeners = new Set<(event: ControlEvent) => void>();
+  /** Request ids of the control API's invocations in flight: an id names one invocation. */
+  private readonly controlRequestIds = new Set<string>();
   private control!: ControlServer;
   private stopping?: Promise<void>;
   readonly queue: AsyncQueue;
@@ -73,11 +70,15 @@ export class Daemon {
   private readonly buckets: BucketWatcher;
   readonly timers: TimerScheduler;
   private timerProblems: string[] = [];
+  /** Base URL of the Lambda-compatible Invoke API (`aws lambda invoke --endpoint-url`). */
+  invokeUrl?: string;
 
-  private constructor(readonly emulator: Engine, readonly logStore: LogStore, options: DaemonOptions) {
-    this.queue = new AsyncQueue(join(stateDir(emulator.root), "queue"), (name, payload) => emulator.invoke(name, payload), { retryDelayMs: options.retryDelayMs });
-    this.broker = new TopicBroker(() => emulator.functions(), this.queue);
-    this.buckets = new BucketWatcher(emulator.root, this.queue);
+  private constructor(readonly engine: Engine, readonly logStore: LogStore, options: DaemonOptions) {
+    // An asynchronous event's id is the request id of each of its attempts: the id the
+    // Invoke API answers with is the one its log lines carry.
+    this.queue = new AsyncQueue(join(stateDir(engine.root), "queue"), (name, payload, requestId) => engine.run(name, payload, { requestId }), { retryDelayMs: options.retryDelayMs });
+    this.broker = new TopicBroker(() => engine.functions(), this.queue);
+    this.buckets = new BucketWatcher(engine.root, this.queue);
     // A timer's event is queued like any asynchronous invocation: retried, dead-lettered, durable.
     this.timers = new TimerScheduler((fn, trigger, time) => {
       const event = timerEvent(fn.dialect, { triggerName: trigger.name, functionName: fn.name, region: fn.region, time, message: trigger.message, input: trigger.input });
@@ -87,13 +88,14 @@ export class Daemon {
     });
     this.gateway = new HttpGateway(
       {
-        functions: () => emulator.functions(),
-        invoke: (name, event) => emulator.invoke(name, event),
+        functions: () => engine.functions(),
+        invoke: (name, event) => engine.run(name, event),
         publish: (topic, messages) => this.broker.publish(topic, messages),
       },
       { port: options.httpPort ?? 3000, host: options.controlHost, portFallback: options.portFallback?.http },
     );
-    this.invokeApi = new InvokeApiServer(emulatorTarget(emulator, this.queue), { port: options.invokePort ?? 3001, host: options.controlHost, portFallback: options.portFallback?.invoke });
+    this.invokeApi = new InvokeApiServer(emulatorTarget(engine, this.queue), { port: options.invokePort ?? 3001, host: options.controlHost, portFallback: options.portFallback?.invoke });
+    this.handlers = this.sharedHandlers();
   }
 
   static async start(options: DaemonOptions): Promise<Daemon> {
@@ -106,16 +108,11 @@ export class Daemon {
           `use it (faasbox status --project ${resolve(options.root)}), or stop it first`,
       );
     }
-    const emulator = await Engine.create(options);
-    const logStore = new LogStore(stateDir(emulator.root), (options.logCapMb ?? DEFAULT_LOG_CAP_MB) * 1024 * 1024);
-    const daemon = new Daemon(emulator, logStore, options);
-    emulator.logBus.subscribe((record) => logStore.append(record));
-    emulator.on("invoked", (result) => {
-      daemon.metricsCollector.record(result);
-      daemon.lastFailure.set(result.function, result.errorKind);
-      if (result.errorKind === "throttle") daemon.lastThrottleAt.set(result.function, Date.now());
-    });
-    emulator.on("pool", (name, snapshot) => daemon.metricsCollector.concurrency(name, snapshot.busy));
+    const engine = await Engine.create(options);
+    const logStore = new LogStore(stateDir(engine.root), (options.logCapMb ?? DEFAULT_LOG_CAP_MB) * 1024 * 1024);
+    const daemon = new Daemon(engine, logStore, options);
+    engine.logBus.subscribe((record) => logStore.append(record));
+    daemon.forwardEngineEvents();
     daemon.control = new ControlServer({
       host: options.controlHost ?? "127.0.0.1",
       port: options.controlPort ?? 0,
@@ -125,53 +122,50 @@ export class Daemon {
     try {
       await daemon.control.listen();
       const gateway = await daemon.gateway.listen();
-      if (gateway.busyPort) emulator.warnings.push(`port ${gateway.busyPort} is in use: the HTTP gateway listens on ${gateway.port} instead (--http-port chooses)`);
+      if (gateway.busyPort) engine.warnings.push(`port ${gateway.busyPort} is in use: the HTTP gateway listens on ${gateway.port} instead (--http-port chooses)`);
       daemon.invokeUrl = await daemon.invokeApi.listen();
-      if (daemon.invokeApi.busyPort) emulator.warnings.push(`port ${daemon.invokeApi.busyPort} is in use: the Lambda Invoke API listens on ${daemon.invokeUrl} instead (--invoke-port chooses)`);
+      if (daemon.invokeApi.busyPort) engine.warnings.push(`port ${daemon.invokeApi.busyPort} is in use: the Lambda Invoke API listens on ${daemon.invokeUrl} instead (--invoke-port chooses)`);
     } catch (error) {
       await daemon.shutdown("start failed");
       throw error;
     }
     const updateTriggers = () => {
       daemon.gateway.refresh();
-      daemon.buckets.update(emulator.functions());
-      daemon.timerProblems = daemon.timers.update(emulator.functions()).problems;
-      emulator.warnings.push(...daemon.timerProblems);
+      daemon.buckets.update(engine.functions());
+      daemon.timerProblems = daemon.timers.update(engine.functions()).problems;
+      engine.warnings.push(...daemon.timerProblems);
     };
     updateTriggers();
-    emulator.on("reloaded", updateTriggers);
+    engine.on("reloaded", updateTriggers);
     const recovered = daemon.queue.start();
-    if (recovered) emulator.warnings.push(`delivering ${recovered} asynchronous event(s) left pending by an earlier run`);
+    if (recovered) engine.warnings.push(`delivering ${recovered} asynchronous event(s) left pending by an earlier run`);
     writeConnectionInfo({
-      pid: process.pid, root: emulator.root, controlUrl: daemon.control.url, token: daemon.token,
-      httpUrl: daemon.gateway.url, invokeUrl: daemon.invokeUrl, version: FAASBOX_VERSION, startedAt: emulator.startedAt,
+      pid: process.pid, root: engine.root, controlUrl: daemon.control.url, token: daemon.token,
+      httpUrl: daemon.gateway.url, invokeUrl: daemon.invokeUrl, version: FAASBOX_VERSION, startedAt: engine.startedAt,
     });
     return daemon;
   }
-
-  /** Base URL of the Lambda-compatible Invoke API (`aws lambda invoke --endpoint-url`). */
-  invokeUrl?: string;
 
   get controlUrl(): string {
     return this.control.url;
   }
 
-  invoke(name: string, event: unknown): Promise<InvokeResult> {
-    return this.emulator.invoke(name, event);
+  onEvent(listener: (event: ControlEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   }
 
-  onEmulator<K extends keyof EngineEvents>(event: K, listener: (...args: EngineEvents[K]) => void): () => void {
-    this.emulator.on(event, listener as never);
-    return () => this.emulator.off(event, listener as never);
+  onLog(listener: (record: LogRecord) => void): () => void {
+    return this.engine.logBus.subscribe(listener);
   }
 
-  onShutdown(listener: (reason: string) => void): () => void {
-    this.shutdownListeners.add(listener);
-    return () => this.shutdownListeners.delete(listener);
+  poolState(name: string): { pool: PoolSnapshot; state: FunctionState } | undefined {
+    const pool = this.engine.poolSnapshot(name);
+    return pool && { pool, state: this.functionState(name) };
   }
 
   functionState(name: string): FunctionState {
-    const pool = this.emulator.poolSnapshot(name);
+    const pool = this.engine.poolSnapshot(name);
     if (!pool) return "stopped";
     // Called on every pool change (the hot path): no metrics scan here.
     const throttledRecently = Date.now() - (this.lastThrottleAt.get(name) ?? 0) < 60_000;
@@ -185,7 +179,7 @@ export class Daemon {
   }
 
   functionsList(): FunctionsListResult {
-    const functions: FunctionInfo[] = this.emulator.functions().map((spec) => ({
+    const functions: FunctionInfo[] = this.engine.functions().map((spec) => ({
       name: spec.name,
       runtime: spec.runtime,
       dialect: spec.dialect,
@@ -196,26 +190,56 @@ export class Daemon {
       maxConcurrency: spec.maxConcurrency,
       triggers: spec.triggers,
       state: this.functionState(spec.name),
-      pool: this.emulator.poolSnapshot(spec.name) ?? { starting: 0, idle: 0, busy: 0, stopping: 0, queued: 0 },
+      pool: this.engine.poolSnapshot(spec.name) ?? EMPTY_POOL,
       source: spec.source,
-      isolated: this.emulator.executor.isolated,
+      isolated: this.engine.executor.isolated,
     }));
-    return { functions, problems: this.emulator.problems.map((p) => p.message) };
+    return { functions, problems: this.engine.problems.map((p) => p.message) };
   }
 
   metrics(name?: string): MetricsResult {
-    const names = name ? [name] : this.emulator.functions().map((f) => f.name);
+    const names = name ? [name] : this.engine.functions().map((f) => f.name);
     return { functions: this.metricsCollector.get(names) };
+  }
+
+  /** Runs a function for a control client: the caller's request id, the event encoded once, the request's logs kept. */
+  async invoke({ function: name, event, eventText, requestId }: InvokeParams): Promise<InvokeResult> {
+    this.requireFunction(name);
+    const bytes = eventText === undefined ? Buffer.from(JSON.stringify(event ?? {})) : jsonBytes(eventText);
+    if (requestId !== undefined) {
+      if (this.controlRequestIds.has(requestId)) throw protocolError(ErrorCodes.InvalidParams, `invoke: request id ${requestId} names an invocation still in flight; each invocation needs its own`);
+      this.controlRequestIds.add(requestId);
+    }
+    try {
+      return toInvokeResult(await this.engine.run(name, bytes, { requestId, keepLogs: true }));
+    } finally {
+      if (requestId !== undefined) this.controlRequestIds.delete(requestId);
+    }
+  }
+
+  startDebug({ function: name, debugpyPath }: DebugStartParams, owner: string): Promise<DebugSessionInfo> {
+    this.requireFunction(name);
+    return this.engine.debugSessions.start(this.engine.getFunction(name), owner, { debugpyPath }).catch((error: Error) => {
+      throw protocolError(ErrorCodes.DebugFailed, `cannot debug ${name}: ${error.message}`);
+    });
+  }
+
+  stopDebug(sessionId: string): Promise<boolean> {
+    return this.engine.debugSessions.stop(sessionId);
+  }
+
+  stopDebugOwnedBy(owner: string): Promise<void> {
+    return this.engine.debugSessions.stopOwnedBy(owner);
   }
 
   costEstimate(name?: string, provider?: Provider): { functions: FunctionCost[] } {
     const overrides = readUserConfig().pricing ?? {};
-    const specs = this.emulator.functions().filter((f) => !name || f.name === name);
+    const specs = this.engine.functions().filter((f) => !name || f.name === name);
     return {
       functions: specs.map((spec) => {
         const chosen = provider ?? spec.dialect;
         const prices: PriceTable = { ...DEFAULT_PRICES[chosen], ...overrides[chosen], provider: chosen };
-        return estimateCost(spec.name, this.metricsCollector.samplesOf(spec.name), prices, Date.now(), this.emulator.startedAt);
+        return estimateCost(spec.name, this.metricsCollector.samplesOf(spec.name), prices, Date.now(), this.engine.startedAt);
       }),
     };
   }
@@ -225,15 +249,15 @@ export class Daemon {
       routes: this.gateway.routes(),
       timers: this.timers.list(),
       topics: this.broker.names(),
-      buckets: [...new Set(this.emulator.functions().flatMap((f) => f.triggers.flatMap((t) => (t.kind === "storage" ? [t.bucket] : []))))]
-        .map((bucket) => ({ bucket, folder: bucketFolder(this.emulator.root, bucket) })),
+      buckets: [...new Set(this.engine.functions().flatMap((f) => f.triggers.flatMap((t) => (t.kind === "storage" ? [t.bucket] : []))))]
+        .map((bucket) => ({ bucket, folder: bucketFolder(this.engine.root, bucket) })),
       problems: this.timerProblems,
     };
   }
 
   /** Sample events for each trigger type, in the dialect of `name` (or both dialects). */
   sampleEvents(name?: string): SampleEvent[] {
-    const dialects: Dialect[] = name ? [this.emulator.getFunction(name).dialect] : ["scf", "aws"];
+    const dialects: Dialect[] = name ? [this.engine.getFunction(name).dialect] : ["scf", "aws"];
     return dialects.flatMap((dialect) =>
       SAMPLE_TYPES.map((type) => ({ type, dialect, description: SAMPLE_DESCRIPTIONS[type], event: sampleEvent(type, dialect) })),
     );
@@ -244,11 +268,11 @@ export class Daemon {
       pid: process.pid,
       version: FAASBOX_VERSION,
       protocolVersion: PROTOCOL_VERSION,
-      root: this.emulator.root,
-      executor: this.emulator.executor.kind,
-      isolated: this.emulator.executor.isolated,
-      startedAt: this.emulator.startedAt,
-      functions: this.emulator.functions().length,
+      root: this.engine.root,
+      executor: this.engine.executor.kind,
+      isolated: this.engine.executor.isolated,
+      startedAt: this.engine.startedAt,
+      functions: this.engine.functions().length,
       controlUrl: this.control.url,
       httpUrl: this.gateway.url || undefined,
       invokeUrl: this.invokeUrl,
@@ -258,15 +282,15 @@ export class Daemon {
   /** Stops everything this daemon started; safe to call more than once. */
   shutdown(reason = "shutdown"): Promise<void> {
     this.stopping ??= (async () => {
-      for (const listener of this.shutdownListeners) listener(reason);
-      removeConnectionInfo(this.emulator.root);
+      this.emitEvent({ kind: "shuttingDown", reason });
+      removeConnectionInfo(this.engine.root);
       // Stop taking work first; what is queued stays on disk for the next start.
       await this.gateway.close();
       await this.invokeApi.close();
       this.buckets.close();
       this.timers.stop();
       this.queue.stop();
-      await this.emulator.shutdown();
+      await this.engine.shutdown();
       await this.logStore.close();
       await this.control.close();
     })();
@@ -276,4 +300,79 @@ export class Daemon {
   get stopped(): Promise<void> | undefined {
     return this.stopping;
   }
+
+  /** The answer to every request that is the same whoever asks. */
+  private sharedHandlers(): SharedHandlers {
+    const engine = this.engine;
+    const known = (name: string | undefined) => {
+      if (name !== undefined) this.requireFunction(name);
+      return name;
+    };
+    return {
+      functionsList: () => this.functionsList(),
+      projectReload: () => ({ reloaded: engine.reload(), problems: engine.problems.map((p) => p.message) }),
+      invoke: (params) => this.invoke(params),
+      instancesList: (params) => ({ instances: engine.instances(known(params.function)) }),
+      instancesStop: async ({ id }) => ({ stopped: await engine.stopInstance(id) }),
+      logsQuery: async (params) => ({ records: await this.logStore.query(params) }),
+      metricsGet: (params) => this.metrics(known(params.function)),
+      costEstimate: (params) => this.costEstimate(known(params.function), params.provider),
+      triggersList: () => this.triggers(),
+      timersSetEnabled: (params) => ({ ok: this.timers.setEnabled(known(params.function)!, params.trigger, params.enabled) }),
+      timersFire: (params) => ({ ok: this.timers.fireNow(known(params.function)!, params.trigger) }),
+      topicsPublish: async ({ topic, messages, subject }) => ({ subscribers: await this.broker.publish(topic, messages, subject) }),
+      asyncList: (params) => ({ pending: this.queue.pending(params.function), dead: this.queue.deadLetters(params.function) }),
+      asyncReplay: async ({ id }) => ({ replayed: (await this.queue.replay(id)) !== undefined }),
+      debugStop: async ({ sessionId }) => ({ stopped: await this.stopDebug(sessionId) }),
+      debugList: () => ({ sessions: engine.debugSessions.list() }),
+      eventsSamples: (params) => ({ samples: this.sampleEvents(known(params.function)) }),
+      emulatorStatus: () => this.status(),
+      emulatorShutdown: () => {
+        setImmediate(() => void this.shutdown("requested by a client"));
+        return { ok: true };
+      },
+    };
+  }
+
+  private forwardEngineEvents(): void {
+    const engine = this.engine;
+    engine.on("invoked", (report) => {
+      this.metricsCollector.record(report);
+      this.lastFailure.set(report.function, report.errorKind);
+      if (report.errorKind === "throttle") this.lastThrottleAt.set(report.function, Date.now());
+      this.emitEvent({ kind: "invoked", summary: summarize(report) });
+    });
+    engine.on("pool", (name, snapshot) => {
+      this.metricsCollector.concurrency(name, snapshot.busy);
+      this.emitEvent({ kind: "pool", function: name });
+    });
+    engine.on("instance", (info) => this.emitEvent({ kind: "instance", info }));
+    engine.on("reloaded", (functions) => this.emitEvent({ kind: "reloaded", functions }));
+  }
+
+  private emitEvent(event: ControlEvent): void {
+    for (const listener of this.eventListeners) listener(event);
+  }
+
+  private requireFunction(name: string): void {
+    if (!this.engine.functions().some((f) => f.name === name)) throw unknownFunction(name, this.engine.functions().map((f) => f.name));
+  }
+}
+
+/** The event text as the runtime will receive it, once it is known to be JSON (as Lambda requires of a payload). */
+function jsonBytes(text: string): Buffer {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw protocolError(ErrorCodes.InvalidParams, `invoke: params.eventText is not valid JSON: ${(error as Error).message}`);
+  }
+  return Buffer.from(text);
+}
+
+function summarize(report: InvocationReport): InvocationSummary {
+  return {
+    requestId: report.requestId, function: report.function, ok: report.ok, errorKind: report.errorKind,
+    errorMessage: report.error?.errorMessage, durationMs: report.timings.durationMs, billedMs: report.timings.billedMs,
+    cold: report.timings.cold, time: Date.now(),
+  };
 }

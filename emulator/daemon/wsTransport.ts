@@ -8,7 +8,7 @@ import {
   type Message,
   type MessageConnection,
 } from "vscode-jsonrpc/node";
-import { ErrorCodes } from "../protocol/index";
+import { ErrorCodes } from "../protocol";
 
 /**
  * JSON-RPC messages over a WebSocket, one message per frame. A frame that is not a

@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path";
-import { RUNTIME_FAMILIES, type RuntimeFamily } from "../config/images";
+import { RUNTIME_FAMILIES, type RuntimeFamily } from "../config/runtimeFamily";
 import { collectProblem, type FieldRef, type ManifestError } from "./errors";
 import {
   compact,

@@ -1,6 +1,6 @@
-import { watch, type FSWatcher } from "node:fs";
-import { dirname, relative, sep } from "node:path";
+import { watch, type FSWatcher } from "chokidar";
 import type { ProjectSpec } from "./spec";
+import { isIgnoredPath, isWithin, watchRoots } from "./watchScope";
 
 export interface WatchHandlers {
   onManifestChange: () => void;
@@ -9,14 +9,16 @@ export interface WatchHandlers {
 }
 
 const DEBOUNCE_MS = 150;
-const IGNORED = new Set([".git", "__pycache__", ".faasbox", ".pytest_cache"]);
+const MANIFEST_NAME = /(^|[\\/])((serverless|template|faasbox)\.ya?ml|\.env)$/;
 
 /**
- * Watches manifests and code folders. A burst of changes (an editor saving, a build
- * writing many files) becomes one reload after a short quiet period.
+ * Watches manifests and code folders, each folder once and never inside node_modules, .git
+ * or build output (see watchScope). A burst of changes (an editor saving, a build writing
+ * many files) becomes one reload after a short quiet period.
  */
 export class ProjectWatcher {
-  private watchers = new Map<string, FSWatcher>();
+  private watcher?: FSWatcher;
+  private roots: string[] = [];
   private pendingCode = new Set<string>();
   private manifestChanged = false;
   private timer?: NodeJS.Timeout;
@@ -27,6 +29,12 @@ export class ProjectWatcher {
     this.rewatch();
   }
 
+  /** Resolves once the folders are being watched: changes before that may be missed. */
+  ready(): Promise<void> {
+    const watcher = this.watcher;
+    return watcher ? new Promise((resolve) => watcher.once("ready", () => resolve())) : Promise.resolve();
+  }
+
   update(project: ProjectSpec): void {
     this.project = project;
     this.rewatch();
@@ -34,39 +42,24 @@ export class ProjectWatcher {
 
   close(): void {
     clearTimeout(this.timer);
-    for (const watcher of this.watchers.values()) watcher.close();
-    this.watchers.clear();
+    void this.watcher?.close();
+    this.watcher = undefined;
   }
 
   private rewatch(): void {
-    const folders = new Set<string>([this.project.root, ...this.project.functions.map((f) => f.codeDir), ...this.project.manifests.map((m) => dirname(m))]);
-    for (const [folder, watcher] of this.watchers) {
-      if (!folders.has(folder)) {
-        watcher.close();
-        this.watchers.delete(folder);
-      }
-    }
-    for (const folder of folders) {
-      if (this.watchers.has(folder)) continue;
-      try {
-        const watcher = watch(folder, { recursive: true, persistent: false }, (_event, file) => this.onChange(folder, file?.toString()));
-        watcher.on("error", () => undefined);
-        this.watchers.set(folder, watcher);
-      } catch {
-        // a folder that vanished; the next reload reports it
-      }
-    }
+    const roots = watchRoots(this.project);
+    if (this.watcher && roots.join("\n") === this.roots.join("\n")) return;
+    void this.watcher?.close();
+    this.roots = roots;
+    // The ignore test reads this.project, so a reload's new code folders count at once.
+    this.watcher = watch(roots, { ignoreInitial: true, persistent: false, ignored: (path) => isIgnoredPath(this.project, path) });
+    this.watcher.on("all", (_event, path) => this.onChange(path));
+    this.watcher.on("error", () => undefined); // a folder that vanished; the next reload reports it
   }
 
-  private onChange(folder: string, file: string | undefined): void {
-    // Byte-code caches and tool folders change without the code changing.
-    if (file && file.split(sep).some((part) => IGNORED.has(part))) return;
-    const path = file ? `${folder}${sep}${file}` : folder;
-    if (this.project.manifests.includes(path) || /(^|[\\/])(serverless|template|faasbox)\.ya?ml$|(^|[\\/])\.env$/.test(path)) this.manifestChanged = true;
-    for (const fn of this.project.functions) {
-      const rel = relative(fn.codeDir, path);
-      if (!rel.startsWith("..")) this.pendingCode.add(fn.name);
-    }
+  private onChange(path: string): void {
+    if (this.project.manifests.includes(path) || MANIFEST_NAME.test(path)) this.manifestChanged = true;
+    for (const fn of this.project.functions) if (isWithin(path, fn.codeDir)) this.pendingCode.add(fn.name);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.fire(), DEBOUNCE_MS);
   }

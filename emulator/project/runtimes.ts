@@ -1,4 +1,4 @@
-import type { RuntimeFamily } from "../config/images";
+import type { RuntimeFamily } from "../config/runtimeFamily";
 import type { Dialect } from "./spec";
 
 export interface RuntimeInfo {

@@ -1,60 +1,9 @@
-import type { RuntimeFamily } from "../config/images";
+import type { RuntimeFamily } from "../config/runtimeFamily";
 
-/** Which cloud a function was written for: it decides event shapes, context, env and log lines. */
-export type Dialect = "scf" | "aws";
+import type { Dialect, SourceLocation, TriggerSpec } from "../protocol";
 
-/** Where a value came from, so errors and the editor can point at it. */
-export interface SourceLocation {
-  file: string;
-  /** 1-based. */
-  line: number;
-}
-
-export interface HttpRoute {
-  kind: "http";
-  method: string; // upper case, or "ANY"
-  path: string; // "/users/{id}" style; "{proxy+}" greedy
-  /** Event shape: SCF API gateway, AWS REST (v1.0) or AWS HTTP API (v2.0). */
-  payload: "scf" | "aws-v1" | "aws-v2";
-  cors?: boolean;
-  /** An HTTP API's `$default` route: every path, `/` included, with routeKey "$default" and no path parameters. */
-  catchAll?: boolean;
-  /** SCF: integrated response (the function returns statusCode/headers/body). */
-  integratedResponse?: boolean;
-  name?: string;
-}
-
-export interface TimerTrigger {
-  kind: "timer";
-  name: string;
-  /** As written: SCF cron (6/7 fields or 5), AWS cron(...) / rate(...). */
-  schedule: string;
-  enabled: boolean;
-  message?: string;
-  input?: unknown;
-  timezone?: string;
-}
-
-export interface TopicTrigger {
-  kind: "topic";
-  name: string;
-  /** The topic or queue the function subscribes to. */
-  topic: string;
-  batchSize: number;
-  /** How the source looks in the manifest: a topic (SNS, CMQ topic) or a queue (SQS, CMQ queue, CKafka). */
-  source: "topic" | "queue";
-}
-
-export interface StorageTrigger {
-  kind: "storage";
-  name: string;
-  bucket: string;
-  events: string[];
-  prefix?: string;
-  suffix?: string;
-}
-
-export type TriggerSpec = HttpRoute | TimerTrigger | TopicTrigger | StorageTrigger;
+// The trigger and location shapes are the protocol's: the editor shows them as they are.
+export type { Dialect, HttpRoute, SourceLocation, StorageTrigger, TimerTrigger, TopicTrigger, TriggerSpec } from "../protocol";
 
 /** The one internal description of a function, whatever manifest it came from. */
 export interface FunctionSpec {

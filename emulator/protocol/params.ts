@@ -1,9 +1,11 @@
-import { ResponseError } from "vscode-jsonrpc/node";
-import { ErrorCodes } from "./index";
+import { ErrorCodes, protocolError } from "./errors";
 
 type Kind = "string" | "number" | "boolean" | "object";
 
-/** Checks a method's params and names the one that is wrong, as JSON-RPC InvalidParams. */
+/**
+ * Reads one method's params and names the one that is wrong, as JSON-RPC InvalidParams:
+ * a client's mistake gets an answer that says which field and what is expected.
+ */
 export class Params {
   private readonly value: Record<string, unknown>;
 
@@ -39,11 +41,35 @@ export class Params {
     return v as T | undefined;
   }
 
+  positiveInteger(name: string): number | undefined {
+    const v = this.optional<number>(name, "number");
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw invalid(`${this.method}: params.${name} must be a positive integer`);
+    return v;
+  }
+
+  /** A string that becomes an HTTP header value and a log field: printable ASCII, no spaces, at most 128 characters. */
+  token(name: string): string | undefined {
+    const v = this.optional<string>(name, "string");
+    if (v !== undefined && !/^[\x21-\x7e]{1,128}$/.test(v)) {
+      throw invalid(`${this.method}: params.${name} must be 1 to 128 printable ASCII characters without spaces, got ${JSON.stringify(v)}`);
+    }
+    return v;
+  }
+
+  /** A non-empty array of strings. */
+  strings(name: string): string[] {
+    const v = this.value[name];
+    if (!Array.isArray(v) || v.length === 0 || !v.every((m) => typeof m === "string")) {
+      throw invalid(`${this.method}: params.${name} must be a non-empty array of strings`);
+    }
+    return v as string[];
+  }
+
   raw(name: string): unknown {
     return this.value[name];
   }
 }
 
-function invalid(message: string): ResponseError<void> {
-  return new ResponseError(ErrorCodes.InvalidParams, message);
+function invalid(message: string) {
+  return protocolError(ErrorCodes.InvalidParams, message);
 }

@@ -3,8 +3,9 @@ import * as vscode from "vscode";
 import type { NotificationType, RequestType, RequestType0 } from "vscode-jsonrpc/node";
 import { readConnectionInfo } from "../../emulator/client/connectionFile";
 import { ControlClient } from "../../emulator/client/controlClient";
-import { Notifications, Requests, type EmulatorStatus } from "../../emulator/protocol/index";
+import { Notifications, Requests, type EmulatorStatus } from "../../emulator/protocol";
 import { readSettings } from "../settings";
+import { DisposableList } from "../util/disposableList";
 import { spawnEmulator } from "./daemonProcess";
 
 export type ConnectionState = "idle" | "starting" | "connected" | "reconnecting" | "stopped" | "failed" | "untrusted";
@@ -25,9 +26,10 @@ const MAX_RETRIES = 10;
  * Nothing else touches the socket.
  */
 export class DaemonConnection implements vscode.Disposable {
-  private readonly stateEmitter = new vscode.EventEmitter<ConnectionState>();
+  private readonly disposables = new DisposableList();
+  private readonly stateEmitter = this.disposables.push(new vscode.EventEmitter<ConnectionState>());
   readonly onDidChangeState = this.stateEmitter.event;
-  private readonly connectedEmitter = new vscode.EventEmitter<void>();
+  private readonly connectedEmitter = this.disposables.push(new vscode.EventEmitter<void>());
   /** Fires after each (re)connection, for subscriptions that must be renewed. */
   readonly onDidConnect = this.connectedEmitter.event;
   state: ConnectionState = "idle";
@@ -43,10 +45,12 @@ export class DaemonConnection implements vscode.Disposable {
   private shutDownByEmulator = false;
 
   constructor(private readonly extensionUri: vscode.Uri, readonly root: string, private readonly output: vscode.OutputChannel) {
-    this.onNotification(Notifications.shuttingDown, ({ reason }) => {
-      this.shutDownByEmulator = true;
-      this.output.appendLine(`the emulator is shutting down (${reason})`);
-    });
+    this.disposables.push(
+      this.onNotification(Notifications.shuttingDown, ({ reason }) => {
+        this.shutDownByEmulator = true;
+        this.output.appendLine(`the emulator is shutting down (${reason})`);
+      }),
+    );
   }
 
   get isConnected(): boolean {
@@ -97,8 +101,7 @@ export class DaemonConnection implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     void this.stop();
-    this.stateEmitter.dispose();
-    this.connectedEmitter.dispose();
+    this.disposables.dispose();
   }
 
   private async connect(): Promise<ControlClient> {

@@ -1,10 +1,13 @@
 import * as vscode from "vscode";
-import { Requests, type DebugSessionInfo } from "../../emulator/protocol/index";
+import { Requests, type DebugSessionInfo } from "../../emulator/protocol";
+import type { CommandId } from "../commandIds";
 import type { DaemonConnection } from "../daemon/daemonConnection";
 import type { SavedEvents } from "../model/savedEvents";
 import { lendableDebugpy } from "./lendableDebugpy";
 
 export const DEBUG_TYPE = "faasbox";
+/** Asks the user for the function when the launch is resolved (package.json's initial configuration says the same). */
+const PICK_FUNCTION = "${command:faasbox.pickFunction}" satisfies `\${command:${CommandId}}`;
 
 /** What a `faasbox` launch configuration holds (package.json declares the same for the editor). */
 export interface FaasboxDebugConfiguration extends vscode.DebugConfiguration {
@@ -32,13 +35,13 @@ export class FaasboxDebugConfigurationProvider implements vscode.DebugConfigurat
   ) {}
 
   provideDebugConfigurations(): vscode.DebugConfiguration[] {
-    return [{ type: DEBUG_TYPE, request: "launch", name: "Faasbox: Debug a function", function: "${command:faasbox.pickFunction}", event: {} }];
+    return [{ type: DEBUG_TYPE, request: "launch", name: "Faasbox: Debug a function", function: PICK_FUNCTION, event: {} }];
   }
 
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: FaasboxDebugConfiguration): FaasboxDebugConfiguration | undefined {
     // F5 with no launch.json: debug the function picked from a list.
     if (!config.type && !config.request && !config.name) {
-      return { type: DEBUG_TYPE, request: "launch", name: "Faasbox: Debug", function: "${command:faasbox.pickFunction}" };
+      return { type: DEBUG_TYPE, request: "launch", name: "Faasbox: Debug", function: PICK_FUNCTION };
     }
     return config;
   }

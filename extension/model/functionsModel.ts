@@ -1,7 +1,8 @@
 import * as vscode from "vscode";
 import { loadProject } from "../../emulator/project/loadProject";
-import { Notifications, Requests, type FunctionInfo, type InvocationSummary, type TriggersListResult } from "../../emulator/protocol/index";
+import { Notifications, Requests, type FunctionInfo, type InvocationSummary, type TriggersListResult } from "../../emulator/protocol";
 import type { DaemonConnection } from "../daemon/daemonConnection";
+import { DisposableList } from "../util/disposableList";
 
 const HISTORY_LENGTH = 20;
 
@@ -21,11 +22,12 @@ export class FunctionsModel implements vscode.Disposable {
   private readonly history = new Map<string, InvocationSummary[]>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableList();
 
   constructor(private readonly manager: DaemonConnection) {
     this.disposables.push(
       this.changed,
+      { dispose: () => clearTimeout(this.triggersTimer) },
       manager.onNotification(Notifications.poolChanged, ({ function: name, pool, state }) => {
         const fn = this.functions.find((f) => f.name === name);
         if (!fn) return;
@@ -111,7 +113,6 @@ export class FunctionsModel implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.triggersTimer);
-    for (const d of this.disposables) d.dispose();
+    this.disposables.dispose();
   }
 }

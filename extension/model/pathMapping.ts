@@ -1,5 +1,5 @@
 import { isAbsolute, join } from "node:path";
-import type { FunctionInfo } from "../../emulator/protocol/index";
+import type { FunctionInfo } from "../../emulator/protocol";
 
 /** Where a function's code appears inside its container, per dialect. */
 const CONTAINER_ROOTS = ["/var/task", "/var/user"];

@@ -1,15 +1,13 @@
 import { basename, dirname } from "node:path";
 import * as vscode from "vscode";
-import type { FunctionInfo, FunctionState, InvocationSummary, TriggerSpec } from "../../emulator/protocol/index";
+import type { FunctionInfo, FunctionState, InvocationSummary, TriggerSpec } from "../../emulator/protocol";
 import type { DaemonConnection } from "../daemon/daemonConnection";
 import type { FunctionsModel } from "../model/functionsModel";
+import { commandLink } from "../commands";
+import { DisposableList } from "../util/disposableList";
+import type { TreeNode } from "./treeNode";
 
-export type TreeNode =
-  | { kind: "manifest"; file: string }
-  | { kind: "function"; name: string }
-  | { kind: "trigger"; function: string; trigger: TriggerSpec; index: number }
-  | { kind: "invocation"; function: string; summary: InvocationSummary }
-  | { kind: "problem"; message: string };
+export type { TreeNode } from "./treeNode";
 
 const STATE_ICONS: Record<FunctionState, vscode.ThemeIcon> = {
   stopped: new vscode.ThemeIcon("circle-outline"),
@@ -25,19 +23,28 @@ const STATE_ICONS: Record<FunctionState, vscode.ThemeIcon> = {
  * → its triggers and recent invocations. Item state is in `contextValue`
  * (function.warm, function.busy…) so menus can depend on it.
  */
-export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode> {
+export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private refreshTimer?: NodeJS.Timeout;
+  private readonly disposables = new DisposableList();
 
   constructor(private readonly model: FunctionsModel, private readonly manager: DaemonConnection) {
-    // Notifications can come in bursts (a load test): repaint at most every 100 ms.
-    model.onDidChange(() => {
-      this.refreshTimer ??= setTimeout(() => {
-        this.refreshTimer = undefined;
-        this.changed.fire(undefined);
-      }, 100);
-    });
+    this.disposables.push(
+      this.changed,
+      // Notifications can come in bursts (a load test): repaint at most every 100 ms.
+      model.onDidChange(() => {
+        this.refreshTimer ??= setTimeout(() => {
+          this.refreshTimer = undefined;
+          this.changed.fire(undefined);
+        }, 100);
+      }),
+      { dispose: () => clearTimeout(this.refreshTimer) },
+    );
+  }
+
+  dispose(): void {
+    this.disposables.dispose();
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
@@ -77,7 +84,7 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode> 
         item.tooltip = node.message;
         item.contextValue = "problem";
         const location = /^(.*?):(\d+): /.exec(node.message);
-        if (location) item.command = { command: "vscode.open", title: "Open", arguments: [vscode.Uri.file(location[1]), { selection: new vscode.Range(Number(location[2]) - 1, 0, Number(location[2]) - 1, 0) }] };
+        if (location) item.command = commandLink("Open", "vscode.open", vscode.Uri.file(location[1]), { selection: new vscode.Range(Number(location[2]) - 1, 0, Number(location[2]) - 1, 0) });
         return item;
       }
     }
@@ -105,11 +112,7 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode> 
       `Instances: ${fn.pool.idle} warm, ${fn.pool.busy} busy, ${fn.pool.starting} starting, ${fn.pool.queued} queued (max ${fn.maxConcurrency})` +
       (this.manager.isConnected ? "" : "\n\n_The emulator is not running._"),
     );
-    item.command = {
-      command: "vscode.open",
-      title: "Open Manifest",
-      arguments: [vscode.Uri.file(fn.source.file), { selection: new vscode.Range(fn.source.line - 1, 0, fn.source.line - 1, 0) }],
-    };
+    item.command = commandLink("Open Manifest", "vscode.open", vscode.Uri.file(fn.source.file), { selection: new vscode.Range(fn.source.line - 1, 0, fn.source.line - 1, 0) });
     return item;
   }
 
@@ -157,7 +160,7 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode> 
     item.tooltip = summary.ok ? `Request ${summary.requestId}` : `Request ${summary.requestId}\n${summary.errorMessage ?? ""}`;
     item.iconPath = summary.ok ? new vscode.ThemeIcon("pass", new vscode.ThemeColor("testing.iconPassed")) : new vscode.ThemeIcon("error", new vscode.ThemeColor("testing.iconFailed"));
     item.contextValue = "invocation";
-    item.command = { command: "faasbox.logs.showRequest", title: "Show Logs", arguments: [summary.function, summary.requestId] };
+    item.command = commandLink("Show Logs", "faasbox.logs.showRequest", summary.function, summary.requestId);
     return item;
   }
 }

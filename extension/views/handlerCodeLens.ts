@@ -1,7 +1,9 @@
 import { join } from "node:path";
 import * as vscode from "vscode";
-import type { FunctionInfo } from "../../emulator/protocol/index";
+import type { FunctionInfo } from "../../emulator/protocol";
 import type { FunctionsModel } from "../model/functionsModel";
+import { commandLink } from "../commands";
+import { DisposableList } from "../util/disposableList";
 
 /** The file a handler names, without extension: Node splits at the first dot after the last slash, Python at the last dot. */
 export function handlerModule(fn: Pick<FunctionInfo, "handler" | "runtime" | "codeDir">, family: "nodejs" | "python"): { base: string; exportName: string } {
@@ -38,12 +40,17 @@ function definitionLine(document: vscode.TextDocument, name: string, family: "no
 }
 
 /** "Invoke | Debug | Logs" above each handler the manifests name. */
-export class HandlerCodeLensProvider implements vscode.CodeLensProvider {
+export class HandlerCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly disposables = new DisposableList();
 
   constructor(private readonly model: FunctionsModel) {
-    model.onDidChange(() => this.changed.fire());
+    this.disposables.push(this.changed, model.onDidChange(() => this.changed.fire()));
+  }
+
+  dispose(): void {
+    this.disposables.dispose();
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
@@ -60,10 +67,10 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider {
       const line = definitionLine(document, exportName, family) ?? 0;
       const range = new vscode.Range(line, 0, line, 0);
       lenses.push(
-        new vscode.CodeLens(range, { title: `$(play) Invoke ${fn.name}`, command: "faasbox.function.invoke", arguments: [fn.name] }),
-        new vscode.CodeLens(range, { title: "$(debug-alt) Debug", command: "faasbox.function.debug", arguments: [fn.name] }),
-        new vscode.CodeLens(range, { title: "$(output) Logs", command: "faasbox.function.showLogs", arguments: [fn.name] }),
-        new vscode.CodeLens(range, { title: "$(cloud-upload) Deploy", command: "faasbox.function.deploy", arguments: [fn.name] }),
+        new vscode.CodeLens(range, commandLink(`$(play) Invoke ${fn.name}`, "faasbox.function.invoke", fn.name)),
+        new vscode.CodeLens(range, commandLink("$(debug-alt) Debug", "faasbox.function.debug", fn.name)),
+        new vscode.CodeLens(range, commandLink("$(output) Logs", "faasbox.function.showLogs", fn.name)),
+        new vscode.CodeLens(range, commandLink("$(cloud-upload) Deploy", "faasbox.function.deploy", fn.name)),
       );
     }
     return lenses;

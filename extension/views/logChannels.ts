@@ -1,8 +1,9 @@
 import * as vscode from "vscode";
-import { Notifications, Requests, type LogRecord } from "../../emulator/protocol/index";
+import { Notifications, Requests, type LogRecord } from "../../emulator/protocol";
 import type { DaemonConnection } from "../daemon/daemonConnection";
 import type { FunctionsModel } from "../model/functionsModel";
 import { findStackFrames, mapLinePaths, toWorkspacePath } from "../model/pathMapping";
+import { DisposableList } from "../util/disposableList";
 
 const RECENT_PER_FUNCTION = 500;
 export const REQUEST_LOG_SCHEME = "faasbox-logs";
@@ -15,7 +16,7 @@ export const REQUEST_LOG_SCHEME = "faasbox-logs";
 export class LogChannels implements vscode.Disposable {
   private readonly channels = new Map<string, vscode.LogOutputChannel>();
   private readonly recent = new Map<string, LogRecord[]>();
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableList();
   private readonly received = new vscode.EventEmitter<LogRecord>();
   readonly onDidReceive = this.received.event;
 
@@ -62,8 +63,9 @@ export class LogChannels implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const d of this.disposables) d.dispose();
+    this.disposables.dispose();
     for (const channel of this.channels.values()) channel.dispose();
+    this.channels.clear();
   }
 }
 

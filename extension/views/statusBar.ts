@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import type { ConnectionState, DaemonConnection } from "../daemon/daemonConnection";
 import type { FunctionsModel } from "../model/functionsModel";
+import { commandLink } from "../commands";
 
 const TEXT: Record<ConnectionState, string> = {
   idle: "$(vm-outline) Faasbox",
@@ -16,7 +17,7 @@ const TEXT: Record<ConnectionState, string> = {
 export function registerStatusBar(context: vscode.ExtensionContext, manager: DaemonConnection, model: FunctionsModel): void {
   const item = vscode.window.createStatusBarItem("faasbox.status", vscode.StatusBarAlignment.Left, 50);
   item.name = "Faasbox";
-  item.command = "faasbox.emulator.actions";
+  item.command = commandLink("Emulator Actions", "faasbox.emulator.actions");
   const update = () => {
     const status = manager.status;
     let text = TEXT[manager.state];

@@ -1,9 +1,12 @@
 import * as vscode from "vscode";
-import { Requests, type InvokeResult, type LogRecord } from "../../emulator/protocol/index";
+import { Requests } from "../../emulator/protocol";
 import type { DaemonConnection } from "../daemon/daemonConnection";
+import type { InvocationEvent } from "../invocations/invocationEvents";
+import type { InvocationService } from "../invocations/invocationService";
 import type { FunctionsModel } from "../model/functionsModel";
 import { toWorkspacePath } from "../model/pathMapping";
 import { SavedEvents } from "../model/savedEvents";
+import { DisposableList } from "../util/disposableList";
 import type { LogChannels } from "../views/logChannels";
 import type { FromInvokePanel, PanelFunction, ToInvokePanel } from "./messages";
 import { webviewHtml, webviewOptions } from "./webviewHtml";
@@ -14,19 +17,29 @@ export interface InvokePanelDeps {
   model: FunctionsModel;
   logs: LogChannels;
   savedEvents: SavedEvents;
+  invocations: InvocationService;
 }
 
 /**
  * One invoke panel per function: edit or pick an event (saved per function, or a
  * template in the function's dialect), invoke, and see the result, the error with its
  * stack, the request's logs, the timings and the cost estimate.
+ *
+ * The panel runs nothing itself: it forwards the user's Invoke to the invocation service
+ * and shows what the service reports for its function, whoever started the invocation
+ * (this panel, the invoke command, CodeLens, a debug session). It follows the newest
+ * invocation, and of that one only its own request's log lines.
  */
 export class InvokePanel implements vscode.Disposable {
   private static readonly panels = new Map<string, InvokePanel>();
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableList();
   private eventText = "{}";
-  private live = false;
-  private ready: Promise<void>;
+  /** The event this panel last sent, to know the started invocation is its own (its text is already in the editor). */
+  private sentEvent: unknown;
+  /** The request whose lines and result the panel shows. */
+  private shownRequestId?: string;
+  /** Resolved once the webview has its init: messages wait for it, in order. */
+  private readonly ready: Promise<void>;
   private markReady!: () => void;
 
   static show(deps: InvokePanelDeps, functionName: string): InvokePanel {
@@ -53,54 +66,62 @@ export class InvokePanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, "media", "faasbox.svg");
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, "invokePanel", `Invoke ${functionName}`);
     this.disposables.push(
+      panel,
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((message: FromInvokePanel) => void this.onMessage(message)),
-      deps.logs.onDidReceive((record: LogRecord) => {
-        if (this.live && record.function === functionName) void this.post({ type: "log", record });
+      deps.invocations.onEvent((event) => {
+        if (event.function === functionName) this.onInvocation(event);
       }),
     );
   }
 
-  /** The event currently in the editor (the last one invoked or loaded). */
-  get currentEventText(): string {
-    return this.eventText;
+  /** The event last invoked or loaded in the editor, as a value ({} when its text is not JSON). */
+  get currentEvent(): unknown {
+    try {
+      return JSON.parse(this.eventText);
+    } catch {
+      return {};
+    }
   }
 
-  /** Invokes with `eventText` (or the editor's current event) and shows the outcome. */
-  async invoke(eventText: string = this.eventText): Promise<InvokeResult | undefined> {
-    await this.ready;
+  private onInvocation(event: InvocationEvent): void {
+    if (event.type === "started") {
+      this.shownRequestId = event.requestId;
+      if (event.event !== this.sentEvent) {
+        // Started elsewhere (the command, a debug session): show the event it runs with.
+        this.eventText = JSON.stringify(event.event ?? {}, null, 2);
+        this.post({ type: "eventText", text: this.eventText });
+      }
+      this.post({ type: "invoking", requestId: event.requestId });
+      return;
+    }
+    if (event.requestId !== this.shownRequestId) return; // an older invocation, replaced by a newer one
+    switch (event.type) {
+      case "log":
+        this.post({ type: "log", record: event.record });
+        break;
+      case "finished":
+        this.post({ type: "result", result: event.result, cost: event.cost });
+        break;
+      case "failed":
+        this.post({ type: "failed", message: event.message });
+        break;
+    }
+  }
+
+  /** The user's Invoke: the editor's text, parsed once here and handed to the service as a value. */
+  private async invoke(text: string): Promise<void> {
     let event: unknown;
     try {
-      event = JSON.parse(eventText);
+      event = JSON.parse(text);
     } catch (error) {
-      await this.post({ type: "failed", message: `The event is not valid JSON: ${(error as Error).message}` });
-      return undefined;
+      this.post({ type: "failed", message: `The event is not valid JSON: ${(error as Error).message}` });
+      return;
     }
-    this.eventText = eventText;
-    await this.post({ type: "eventText", text: eventText });
-    await this.post({ type: "invoking" });
-    this.live = true;
-    try {
-      const result = await this.deps.manager.request(Requests.invoke, { function: this.functionName, event });
-      const cost = await this.costOf();
-      await this.post({ type: "result", result, cost });
-      return result;
-    } catch (error) {
-      await this.post({ type: "failed", message: (error as Error).message });
-      throw error;
-    } finally {
-      this.live = false;
-    }
-  }
-
-  private async costOf(): Promise<{ perInvocation: number; currency: string; provider: string; monthly: number } | undefined> {
-    try {
-      const { functions } = await this.deps.manager.request(Requests.costEstimate, { function: this.functionName });
-      const cost = functions[0];
-      return cost && { perInvocation: cost.perInvocation, currency: cost.currency, provider: cost.provider, monthly: cost.monthly.cost };
-    } catch {
-      return undefined;
-    }
+    this.eventText = text;
+    this.sentEvent = event;
+    // Failures reach the panel as the service's "failed" event.
+    await this.deps.invocations.invoke(this.functionName, event).catch(() => undefined);
   }
 
   private async onMessage(message: FromInvokePanel): Promise<void> {
@@ -108,23 +129,23 @@ export class InvokePanel implements vscode.Disposable {
     try {
       switch (message.type) {
         case "ready":
-          await this.sendInit();
-          this.markReady();
+          // Ready even if init failed: the messages waiting, an error among them, still go out.
+          await this.sendInit().finally(() => this.markReady());
           break;
         case "invoke":
-          await this.invoke(message.text).catch(() => undefined);
+          await this.invoke(message.text);
           break;
         case "loadSaved":
           this.eventText = await savedEvents.read(this.functionName, message.name);
-          await this.post({ type: "eventText", text: this.eventText, name: message.name });
+          this.post({ type: "eventText", text: this.eventText, name: message.name });
           break;
         case "save":
           await savedEvents.save(this.functionName, message.name, message.text);
-          await this.post({ type: "savedEvents", names: await savedEvents.list(this.functionName), selected: message.name });
+          this.post({ type: "savedEvents", names: await savedEvents.list(this.functionName), selected: message.name });
           break;
         case "deleteSaved":
           await savedEvents.delete(this.functionName, message.name);
-          await this.post({ type: "savedEvents", names: await savedEvents.list(this.functionName) });
+          this.post({ type: "savedEvents", names: await savedEvents.list(this.functionName) });
           break;
         case "openLogs":
           this.deps.logs.show(this.functionName);
@@ -137,10 +158,11 @@ export class InvokePanel implements vscode.Disposable {
         }
       }
     } catch (error) {
-      await this.post({ type: "failed", message: (error as Error).message });
+      this.post({ type: "failed", message: (error as Error).message });
     }
   }
 
+  /** Sent at once, before anything else: the webview asked for it with "ready". */
   private async sendInit(): Promise<void> {
     const info = this.deps.model.get(this.functionName);
     const fn: PanelFunction = {
@@ -156,16 +178,23 @@ export class InvokePanel implements vscode.Disposable {
     const templates = await this.deps.manager
       .request(Requests.eventsSamples, { function: this.functionName })
       .then((r) => r.samples, () => []);
-    await this.post({ type: "init", fn, savedEvents: names, templates, eventText: this.eventText });
+    await this.panel.webview.postMessage({ type: "init", fn, savedEvents: names, templates, eventText: this.eventText } satisfies ToInvokePanel);
   }
 
-  private post(message: ToInvokePanel): Thenable<boolean> {
-    return this.panel.webview.postMessage(message);
+  /**
+   * Posts once the webview is ready (an invocation started by a command can begin before
+   * the new panel's page has loaded). Not awaited, and so in the order of the calls: the
+   * callbacks of one promise run in the order they were added, so "invoking" cannot be
+   * overtaken by its request's first log line.
+   */
+  private post(message: ToInvokePanel): void {
+    void this.ready
+      .then(() => (this.disposables.isDisposed ? undefined : this.panel.webview.postMessage(message)))
+      .then(undefined, () => undefined); // a panel closed meanwhile
   }
 
   dispose(): void {
-    InvokePanel.panels.delete(this.functionName);
-    for (const d of this.disposables) d.dispose();
-    this.panel.dispose();
+    if (InvokePanel.panels.get(this.functionName) === this) InvokePanel.panels.delete(this.functionName);
+    this.disposables.dispose();
   }
 }

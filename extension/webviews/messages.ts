@@ -1,7 +1,12 @@
 // Messages between the extension and its webviews (media/invokePanel.js,
-// media/metricsView.js), declared once. The webview scripts are plain JS; they follow
-// these shapes.
-import type { FunctionCost, FunctionMetrics, InvocationSummary, InvokeResult, LogRecord, SampleEvent } from "../../emulator/protocol/index";
+// media/metricsView.js), declared once. The webview scripts are plain JS checked against
+// these shapes (// @ts-check with JSDoc imports; `npx tsc -p media`), so keep this file
+// free of `vscode` and of anything but types.
+import type { FunctionCost, FunctionMetrics, InvocationSummary, InvokeResult, LogRecord, SampleEvent } from "../../emulator/protocol";
+import type { InvocationCost } from "../invocations/invocationEvents";
+
+// The shapes the messages carry, for the webview scripts' JSDoc imports.
+export type { FunctionCost, FunctionMetrics, InvocationCost, InvocationSummary, InvokeResult, LogRecord, SampleEvent };
 
 export interface PanelFunction {
   name: string;
@@ -18,9 +23,10 @@ export type ToInvokePanel =
   | { type: "init"; fn: PanelFunction; savedEvents: string[]; templates: SampleEvent[]; eventText: string }
   | { type: "savedEvents"; names: string[]; selected?: string }
   | { type: "eventText"; text: string; name?: string }
-  | { type: "invoking"; requestId?: string }
+  /** An invocation started: from now on the panel shows only `requestId`'s log lines. */
+  | { type: "invoking"; requestId: string }
   | { type: "log"; record: LogRecord }
-  | { type: "result"; result: InvokeResult; cost?: { perInvocation: number; currency: string; provider: string; monthly: number } }
+  | { type: "result"; result: InvokeResult; cost?: InvocationCost }
   | { type: "failed"; message: string };
 
 /** Invoke panel → extension. */
@@ -45,3 +51,13 @@ export type ToMetricsView = {
 
 /** Metrics view → extension. */
 export type FromMetricsView = { type: "ready" } | { type: "openInvokePanel"; function: string };
+
+/**
+ * What the webview host gives a page's scripts (`acquireVsCodeApi()`, once per page):
+ * `Message` is what the page may post to the extension, `State` what it keeps while hidden.
+ */
+export interface WebviewApi<Message, State> {
+  postMessage(message: Message): void;
+  getState(): State | undefined;
+  setState(state: State): void;
+}

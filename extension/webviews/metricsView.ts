@@ -1,7 +1,8 @@
 import * as vscode from "vscode";
-import { Notifications, Requests, type FunctionCost, type MetricsResult } from "../../emulator/protocol/index";
+import { Notifications, Requests, type FunctionCost, type MetricsResult } from "../../emulator/protocol";
 import type { DaemonConnection } from "../daemon/daemonConnection";
 import type { FunctionsModel } from "../model/functionsModel";
+import { DisposableList } from "../util/disposableList";
 import type { FromMetricsView, ToMetricsView } from "./messages";
 import { webviewHtml, webviewOptions } from "./webviewHtml";
 
@@ -14,7 +15,9 @@ const INTERVAL_MS = 2000;
 export class MetricsViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view?: vscode.WebviewView;
   private subscriptionId?: string;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableList();
+  /** The listeners of the view now shown: VS Code disposes a webview view when it is collapsed or moved, and resolves a new one. */
+  private viewDisposables = new DisposableList();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -37,16 +40,21 @@ export class MetricsViewProvider implements vscode.WebviewViewProvider, vscode.D
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
+    this.viewDisposables.dispose();
+    this.viewDisposables = new DisposableList();
     this.view = view;
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = webviewHtml(view.webview, this.extensionUri, "metricsView", "Faasbox Metrics");
-    this.disposables.push(
+    const disposables = this.viewDisposables;
+    disposables.push(
       view.webview.onDidReceiveMessage((message: FromMetricsView) => {
         if (message.type === "ready") void this.subscribe();
         if (message.type === "openInvokePanel") this.openInvokePanel(message.function);
       }),
       view.onDidChangeVisibility(() => (view.visible ? void this.subscribe() : void this.unsubscribe())),
       view.onDidDispose(() => {
+        disposables.dispose(); // this view's listeners go with it
+        if (this.view !== view) return;
         void this.unsubscribe();
         this.view = undefined;
       }),
@@ -92,6 +100,8 @@ export class MetricsViewProvider implements vscode.WebviewViewProvider, vscode.D
   }
 
   dispose(): void {
-    for (const d of this.disposables) d.dispose();
+    this.viewDisposables.dispose();
+    this.disposables.dispose();
+    void this.unsubscribe();
   }
 }

@@ -1,6 +1,6 @@
 import { Daemon } from "../../emulator/daemon/daemon";
 import { ControlClient } from "../../emulator/client/controlClient";
-import { Notifications, Requests } from "../../emulator/protocol/index";
+import { Notifications, Requests } from "../../emulator/protocol";
 import { copyFixture } from "../helpers/emulator";
 import { ms, percentile } from "./stats";
 
@@ -23,7 +23,7 @@ export async function emulatorBench(): Promise<Row[]> {
       const language = fn.endsWith("node") ? "Node" : "Python";
       const cold: number[] = [];
       for (let i = 0; i < COLD_RUNS; i++) {
-        for (const instance of daemon.emulator.instances(fn)) await daemon.emulator.stopInstance(instance.id);
+        for (const instance of daemon.engine.instances(fn)) await daemon.engine.stopInstance(instance.id);
         const started = performance.now();
         const result = await client.request(Requests.invoke, { function: fn, event: {} });
         cold.push(performance.now() - started);

@@ -5,7 +5,7 @@ import type WebSocket from "ws";
 import type { Daemon } from "../../emulator/daemon/daemon";
 import type { ControlClient } from "../../emulator/client/controlClient";
 import { readConnectionInfo } from "../../emulator/client/connectionFile";
-import { Notifications, Requests, type LogRecord } from "../../emulator/protocol/index";
+import { Notifications, Requests, type LogRecord } from "../../emulator/protocol";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { clientFor, exchange, rawSocket, startDaemon } from "../helpers/control";
 import { waitFor } from "../helpers/emulator";
@@ -24,12 +24,12 @@ describe("control API", () => {
   });
 
   test("the connection file names this process, the control URL and the token; the status agrees", async () => {
-    const info = readConnectionInfo(daemon.emulator.root);
+    const info = readConnectionInfo(daemon.engine.root);
     assert.equal(info?.pid, process.pid);
     assert.equal(info?.controlUrl, daemon.controlUrl);
     assert.equal(info?.token, daemon.token);
     const status = await client.request(Requests.emulatorStatus);
-    assert.equal(status.root, daemon.emulator.root);
+    assert.equal(status.root, daemon.engine.root);
     assert.equal(status.executor, "docker");
     assert.equal(status.isolated, true);
   });
@@ -72,6 +72,34 @@ describe("control API", () => {
     }
     assert.ok(received.every((r) => r.function === "node-chatty"));
     assert.deepEqual(await client.request(Requests.logsUnsubscribe, { subscriptionId }), { ok: true });
+  });
+
+  test("the caller's request id is the invocation's: the runtime sees it, its lines carry it; a duplicate in flight or a bad id is refused", async () => {
+    const received: LogRecord[] = [];
+    client.onNotification(Notifications.logRecord, ({ record }) => received.push(record));
+    const requestId = `editor-${Date.now()}`;
+    const { subscriptionId } = await client.request(Requests.logsSubscribe, { requestId });
+    const first = client.request(Requests.invoke, { function: "node-cjs", event: { mine: true }, requestId });
+    const duplicate = client.request(Requests.invoke, { function: "node-cjs", event: {}, requestId });
+    await assert.rejects(duplicate, (error: { code: number; message: string }) => error.code === -32602 && /still in flight/.test(error.message));
+    const others = await Promise.all([1, 2].map(() => client.request(Requests.invoke, { function: "node-cjs", event: { mine: false } })));
+    const result = await first;
+    assert.equal(result.requestId, requestId);
+    assert.equal((result.result as any).context.awsRequestId, requestId);
+    await waitFor(() => received.some((r) => r.text.startsWith("REPORT")), "the REPORT line of the request");
+    assert.ok(received.length >= 3, "START, END and REPORT at least");
+    assert.ok(received.every((r) => r.requestId === requestId));
+    assert.ok(others.every((other) => other.requestId !== requestId));
+    await client.request(Requests.logsUnsubscribe, { subscriptionId });
+    await assert.rejects(client.request(Requests.invoke, { function: "node-cjs", requestId: "two words\r\nX-Injected: 1" }), /params\.requestId must be 1 to 128 printable ASCII/);
+  });
+
+  test("eventText reaches the handler byte for byte (integers past 2^53 too); text that is not JSON is refused", async () => {
+    // Python reads big integers exactly and prints what it got: a re-encoding on the way would round it.
+    const result = await client.request(Requests.invoke, { function: "python-aws", eventText: '{"big": 12345678901234567890123}' });
+    assert.equal(result.ok, true, JSON.stringify(result.error));
+    assert.ok(result.logs.some((r) => r.text === 'python handler got {"big": 12345678901234567890123}'), JSON.stringify(result.logs.map((r) => r.text)));
+    await assert.rejects(client.request(Requests.invoke, { function: "node-cjs", eventText: "{oops" }), /params\.eventText is not valid JSON/);
   });
 
   test("metrics after N invocations: counts, errors, cold starts and duration percentiles", async () => {
@@ -139,7 +167,7 @@ describe("control API", () => {
     await new Promise((resolve) => setTimeout(resolve, 50)); // the request has reached the daemon
     leaving.dispose(); // before the debugger can be listening (about 250 ms)
     await new Promise((resolve) => setTimeout(resolve, 3000)); // well past the moment it listens
-    assert.deepEqual(daemon.emulator.debugSessions.list(), []);
+    assert.deepEqual(daemon.engine.debugSessions.list(), []);
     const result = await client.request(Requests.invoke, { function: "node-cjs", event: { after: "leaving" } });
     assert.equal(result.ok, true, "invocations run on the pool, not on an unattended debug instance");
   });
@@ -176,7 +204,7 @@ describe("log store", () => {
   test("logs are still queryable after the emulator restarts", async () => {
     await requireDocker();
     const first = await startDaemon("runtime");
-    const root = first.emulator.root;
+    const root = first.engine.root;
     let requestId: string;
     try {
       const client = await clientFor(first);

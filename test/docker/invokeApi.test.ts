@@ -8,9 +8,10 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { InvokeCommand, LambdaClient, type InvokeCommandInput, type InvokeCommandOutput } from "@aws-sdk/client-lambda";
-import { AsyncQueue, type AsyncEvent } from "../../emulator/triggers/async/asyncQueue";
+import { AsyncQueue } from "../../emulator/triggers/async/asyncQueue";
+import type { AsyncEventInfo, InvokeResult } from "../../emulator/protocol";
 import type { Engine } from "../../emulator/core/engine";
-import type { InvokeResult } from "../../emulator/core/invoke/invokeResult";
+import { toInvokeResult } from "../../emulator/core/invoke/invocationReport";
 import { emulatorTarget, InvokeApiServer } from "../../emulator/triggers/invokeApi";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { startEmulator } from "../helpers/emulator";
@@ -21,7 +22,7 @@ interface Stack {
   queue: AsyncQueue;
   url: string;
   /** Events the queue delivered, and every invocation that finished, in order. */
-  delivered: AsyncEvent[];
+  delivered: AsyncEventInfo[];
   invoked: InvokeResult[];
   shutdown(): Promise<void>;
 }
@@ -29,13 +30,13 @@ interface Stack {
 async function startStack(fixture: string): Promise<Stack> {
   await requireDocker();
   const emulator = await startEmulator(fixture, { executor: "docker" });
-  const queue = new AsyncQueue(mkdtempSync(join(tmpdir(), "faasbox-invoke-api-queue-")), (name, payload) => emulator.invoke(name, payload));
-  const delivered: AsyncEvent[] = [];
+  const queue = new AsyncQueue(mkdtempSync(join(tmpdir(), "faasbox-invoke-api-queue-")), (name, payload, requestId) => emulator.run(name, payload, { requestId }));
+  const delivered: AsyncEventInfo[] = [];
   const invoked: InvokeResult[] = [];
   queue.onOutcome((event, outcome) => {
     if (outcome === "delivered") delivered.push(event);
   });
-  emulator.on("invoked", (result) => invoked.push(result));
+  emulator.on("invoked", (report) => invoked.push(toInvokeResult(report)));
   queue.start();
   const server = new InvokeApiServer(emulatorTarget(emulator, queue), { port: 0 });
   const url = await server.listen();
@@ -287,7 +288,10 @@ describe("Invoke API with @aws-sdk/client-lambda (docker executor)", () => {
     assert.equal(output.StatusCode, 202);
     await stack.queue.idle();
     assert.ok(stack.delivered.some((e) => e.function === "node-cjs" && e.payload === '{"hello":"event-sdk"}' && e.source === "invoke-api"));
-    assert.ok(stack.invoked.some((r) => r.ok && (r.result as any)?.event?.hello === "event-sdk"));
+    const ran = stack.invoked.find((r) => r.ok && (r.result as any)?.event?.hello === "event-sdk");
+    // The id the caller was given is the invocation's: the runtime saw it, its log lines carry it.
+    assert.equal(ran?.requestId, output.$metadata.requestId);
+    assert.equal((ran?.result as any)?.context?.awsRequestId, output.$metadata.requestId);
   });
 
   test("past the concurrency limit with no queue, invocations are TooManyRequestsException", async () => {

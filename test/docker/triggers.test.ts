@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Daemon } from "../../emulator/daemon/daemon";
 import type { ControlClient } from "../../emulator/client/controlClient";
-import { Requests, type LogRecord } from "../../emulator/protocol/index";
+import { Requests, type LogRecord } from "../../emulator/protocol";
 import { bucketFolder } from "../../emulator/triggers/bucketWatcher";
 import { runCli, runCliAsync } from "../helpers/cli";
 import { clientFor } from "../helpers/control";
@@ -22,7 +22,7 @@ describe("triggers", () => {
   before(async () => {
     await requireDocker();
     daemon = await Daemon.start({ root: copyFixture("triggers"), executor: "docker", watch: false, httpPort: 0, invokePort: 0, retryDelayMs: 200 });
-    daemon.emulator.logBus.subscribe((record) => records.push(record));
+    daemon.engine.logBus.subscribe((record) => records.push(record));
     client = await clientFor(daemon);
   });
   after(async () => {
@@ -52,14 +52,14 @@ describe("triggers", () => {
   });
 
   test("firing a disabled AWS timer now delivers EventBridge's Scheduled Event (also from the CLI)", async () => {
-    const result = await runCliAsync(["timers", "fire", "nightly", "nightly", "--project", daemon.emulator.root]);
+    const result = await runCliAsync(["timers", "fire", "nightly", "nightly", "--project", daemon.engine.root]);
     assert.equal(result.status, 0, result.stderr);
     await waitFor(() => eventsOf("nightly").length === 1, "the fired timer's event");
     const [event] = eventsOf("nightly");
     assert.equal(event["detail-type"], "Scheduled Event");
     assert.equal(event.source, "aws.events");
     assert.match(event.resources[0], /^arn:aws:events:[\w-]+:\d{12}:rule\//);
-    const listing = await runCliAsync(["timers", "--project", daemon.emulator.root]);
+    const listing = await runCliAsync(["timers", "--project", daemon.engine.root]);
     assert.match(listing.stdout, /nightly\s+nightly\s+disabled next —\s+cron\(0 3 \* \* \? \*\)/);
   });
 
@@ -93,7 +93,7 @@ describe("triggers", () => {
     const response = await fetch(`${daemon.gateway.url}/_faasbox/topics/orders`, { method: "POST", body: '{"messages":["via-http"]}' });
     assert.equal(response.status, 202);
     assert.deepEqual(await response.json(), { topic: "orders", messages: 1, subscribers: 2 });
-    const cli = await runCliAsync(["publish", "orders", "--message", "via-cli", "--project", daemon.emulator.root]);
+    const cli = await runCliAsync(["publish", "orders", "--message", "via-cli", "--project", daemon.engine.root]);
     assert.equal(cli.status, 0, cli.stderr);
     assert.match(cli.stdout, /published 1 message\(s\) to orders: 2 function\(s\) subscribed/);
     await waitFor(() => ["via-http", "via-cli"].every((m) => eventsOf("orders-aws").some((e) => e.Records[0].Sns.Message === m)), "both messages");
@@ -107,14 +107,14 @@ describe("triggers", () => {
     assert.equal(dead.attempts, 3);
     assert.equal(dead.source, "topic:flaky-topic");
     assert.deepEqual(dead.lastError && { type: dead.lastError.errorType, message: dead.lastError.errorMessage }, { type: "Error", message: "downstream is down" });
-    const listing = await runCliAsync(["dlq", "list", "flaky", "--project", daemon.emulator.root]);
+    const listing = await runCliAsync(["dlq", "list", "flaky", "--project", daemon.engine.root]);
     assert.match(listing.stdout, new RegExp(`${dead.id}\\s+flaky\\s+topic:flaky-topic\\s+3 attempts\\s+Error: downstream is down`));
     assert.deepEqual(await client.request(Requests.asyncReplay, { id: dead.id }), { replayed: true });
     await waitFor(() => eventsOf("flaky").length === 6, "three more attempts after the replay", 15_000);
   });
 
   test("a file created or deleted in a bucket folder gives the storage event; other suffixes do not", async () => {
-    const folder = bucketFolder(daemon.emulator.root, "uploads");
+    const folder = bucketFolder(daemon.engine.root, "uploads");
     writeFileSync(join(folder, "report.txt"), "hello bucket");
     writeFileSync(join(folder, "photo.png"), "not a match");
     await waitFor(() => eventsOf("uploads-aws").length === 1, "the created event");
@@ -129,7 +129,7 @@ describe("triggers", () => {
   });
 
   test("a folder of files removed at once gives a delete event for each file in it, and none for the folders", async () => {
-    const folder = bucketFolder(daemon.emulator.root, "uploads");
+    const folder = bucketFolder(daemon.engine.root, "uploads");
     const before = eventsOf("uploads-aws").length;
     mkdirSync(join(folder, "reports", "2024"), { recursive: true });
     writeFileSync(join(folder, "reports", "2024", "a.txt"), "a");

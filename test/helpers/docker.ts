@@ -4,7 +4,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type Docker from "dockerode";
 import { connectDocker, describeDockerTarget, pingEngine } from "../../emulator/core/docker/engine";
-import { LABELS } from "../../emulator/core/docker/labels";
+import { LABELS, PROCESS_TOKEN } from "../../emulator/core/docker/labels";
 import { resolveImages } from "../../emulator/config/images";
 
 /**
@@ -26,10 +26,10 @@ export async function faasboxContainers(docker: Docker, extra: string[] = []): P
   return docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`, ...extra] } });
 }
 
-/** Containers created by emulators of this test process that are still there. */
+/** Containers created by emulators of this test process (their sessions start with its token) that are still there. */
 export async function leftoverContainers(docker: Docker): Promise<Docker.ContainerInfo[]> {
   const all = await faasboxContainers(docker);
-  return all.filter((c) => c.Labels[LABELS.emulator]?.startsWith(`${process.pid}-`));
+  return all.filter((c) => c.Labels[LABELS.session]?.startsWith(`${PROCESS_TOKEN}-`));
 }
 
 /**

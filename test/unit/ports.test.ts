@@ -17,7 +17,7 @@ test("a default HTTP port that is busy moves to a free one and says so; a chosen
     const daemon = await Daemon.start({ root: copyFixture("http"), executor: "process", watch: false, httpPort: busy.port, invokePort: 0, portFallback: { http: true, invoke: false } });
     try {
       assert.notEqual(new URL(daemon.gateway.url).port, String(busy.port));
-      assert.ok(daemon.emulator.warnings.some((w) => w.includes(`port ${busy.port} is in use: the HTTP gateway listens on`)), daemon.emulator.warnings.join("\n"));
+      assert.ok(daemon.engine.warnings.some((w) => w.includes(`port ${busy.port} is in use: the HTTP gateway listens on`)), daemon.engine.warnings.join("\n"));
     } finally {
       await daemon.shutdown();
     }
@@ -39,7 +39,7 @@ test("each default port moves aside on its own: a chosen HTTP port keeps a busy 
     });
     try {
       assert.notEqual(new URL(daemon.invokeUrl!).port, String(busy.port));
-      assert.ok(daemon.emulator.warnings.some((w) => w.includes(`port ${busy.port} is in use: the Lambda Invoke API listens on`)), daemon.emulator.warnings.join("\n"));
+      assert.ok(daemon.engine.warnings.some((w) => w.includes(`port ${busy.port} is in use: the Lambda Invoke API listens on`)), daemon.engine.warnings.join("\n"));
     } finally {
       await daemon.shutdown();
     }

@@ -3,11 +3,12 @@
 // screenshots are kept in test-results/ to look at.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ARTIFACTS } from "../helpers/paths";
 import { openWorkbench, type Workbench } from "../helpers/workbench";
-import { pickQuickItem, runFromPalette, webviewFrame } from "./workbenchUi";
+import { foreignLines, overlaps, PANEL_LOGS_FUNCTION, PANEL_LOGS_LINES, type PanelLogsAnswer } from "./suite/panelLogsFixture";
+import { panelLogLines, pickQuickItem, runFromPalette, webviewFrame } from "./workbenchUi";
 
 let workbench: Workbench | undefined;
 
@@ -35,6 +36,7 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   for (const language of ["Node", "Python"]) {
     assert.ok(results.passes.some((t) => t.includes(`stops at a breakpoint in a ${language} handler`)), `the ${language} debug test ran and passed: ${results.passes.join(", ")}`);
   }
+  assert.ok(results.passes.some((t) => t.startsWith("concurrent invocations of one function")), `the concurrent invocations test ran and passed: ${results.passes.join(", ")}`);
   assert.match(await page.title(), /Extension Development Host/);
   // One debug session for the paused function, stopped in its handler: no second session
   // attached to the same runtime behind the user's back.
@@ -61,6 +63,36 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   await panel.locator("#result").scrollIntoViewIfNeeded();
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(ARTIFACTS, "vscode-invoke-panel.png") });
+
+  // The panel's logs while HTTP requests run the same function at the same time: live and
+  // in the result, the panel shows its own request's lines and no one else's. The suite
+  // added the function (suite/panelLogs.test.ts) and left its instances warm.
+  const { url } = JSON.parse(readFileSync(`${workbench.resultsFile}.panelLogs`, "utf8")) as { url: string };
+  await runFromPalette(page, "View: Close All Editors");
+  await runFromPalette(page, "Faasbox: Open Invoke Panel");
+  await pickQuickItem(page, PANEL_LOGS_FUNCTION);
+  const logsPanel = await webviewFrame(page, "#fn-name", 30_000, PANEL_LOGS_FUNCTION);
+  await logsPanel.locator("#templates").waitFor({ state: "visible" });
+  await logsPanel.locator("#event").fill('{"marker": "panel"}');
+  const httpAnswers = Promise.all(["http-1", "http-2", "http-3"].map(async (marker) => (await fetch(`${url}?marker=${marker}`)).json() as Promise<PanelLogsAnswer>));
+  await logsPanel.locator("#invoke").press("Enter");
+  // Three of its lines in, while it still runs: the HTTP requests have printed theirs by now.
+  await logsPanel.locator("#log-lines .log-line").nth(2).waitFor({ timeout: 30_000 });
+  const live = await panelLogLines(logsPanel);
+  const stillInvoking = await logsPanel.locator("#invoke").getAttribute("aria-busy");
+  await page.screenshot({ path: join(ARTIFACTS, "vscode-invoke-panel-live-logs.png") });
+  await logsPanel.locator("#result-body").waitFor({ state: "visible", timeout: 30_000 });
+  const final = await panelLogLines(logsPanel);
+  const panelAnswer = JSON.parse(await logsPanel.locator("#result-body").innerText()) as PanelLogsAnswer;
+  const requestId = (await logsPanel.locator("#result-request").innerText()).replace(/^request /, "");
+  const others = await httpAnswers;
+  assert.equal(stillInvoking, "true", "the live lines were read while the invocation ran");
+  assert.ok(others.every((answer) => overlaps(answer, panelAnswer)), `the HTTP requests ran while the panel's did: ${JSON.stringify({ panelAnswer, others })}`);
+  assert.deepEqual(foreignLines(live, "panel", requestId), [], `live, only the panel's request's lines: ${live.join(" | ")}`);
+  assert.deepEqual(foreignLines(final, "panel", requestId), [], `in the result, only its lines: ${final.join(" | ")}`);
+  assert.equal(final.filter((line) => line.startsWith("marker=panel ")).length, PANEL_LOGS_LINES, "and all of them");
+  await logsPanel.locator("#logs").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, "vscode-invoke-panel-concurrent.png") });
 
   await runFromPalette(page, "Faasbox: Show Metrics");
   const metrics = await webviewFrame(page, "#functions .fn-link");

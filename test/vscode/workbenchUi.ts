@@ -18,14 +18,23 @@ export async function pickQuickItem(page: Page, label: string): Promise<void> {
   await page.locator(".quick-input-list .monaco-list-row", { hasText: label }).first().click();
 }
 
-/** The frame of a webview that contains `selector` (webviews are nested iframes in VS Code). */
-export async function webviewFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
+/**
+ * The frame of a webview that contains `selector`, whose text includes `hasText` when given
+ * (webviews are nested iframes in VS Code; one just closed may linger for a moment).
+ */
+export async function webviewFrame(page: Page, selector: string, timeoutMs = 30_000, hasText?: string): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const frame of page.frames()) {
-      if (await frame.$(selector).catch(() => null)) return frame;
+      const found = await frame.$(selector).catch(() => null);
+      if (found && (hasText === undefined || (await found.innerText().catch(() => "")).includes(hasText))) return frame;
     }
     if (Date.now() > deadline) throw new Error(`no webview with ${selector} appeared within ${timeoutMs} ms`);
     await page.waitForTimeout(250);
   }
+}
+
+/** The texts of the log lines the invoke panel shows. */
+export function panelLogLines(panel: Frame): Promise<string[]> {
+  return panel.locator("#log-lines .log-line .log-text").allInnerTexts();
 }

@@ -4,24 +4,13 @@ import { isAbsolute, join } from "node:path";
 import type { Executor } from "../executors/executor";
 import type { LogBus } from "../logs/logBus";
 import type { FunctionSpec } from "../../project/spec";
+import type { DebugSessionInfo } from "../../protocol";
 import { Instance } from "../runtime/instance";
 import type { Invocation, InvocationOutcome } from "../runtime/invocation";
 import { freePort } from "../../util/freePort";
 
 /** How long the debugger may take to start listening before the session fails. */
 const LISTEN_TIMEOUT_MS = 30_000;
-
-export interface DebugSessionInfo {
-  sessionId: string;
-  function: string;
-  /** "node": Chrome DevTools Protocol (inspector); "python": Debug Adapter Protocol (debugpy). */
-  protocol: "node" | "python";
-  host: string;
-  port: number;
-  /** Where the code is inside the instance, and on this machine, for path mapping. */
-  remoteRoot: string;
-  localRoot: string;
-}
 
 interface Session {
   info: DebugSessionInfo;

@@ -19,6 +19,15 @@ export function defaultNetwork(env: NodeJS.ProcessEnv = process.env): DockerNetw
   return process.platform === "linux" ? "host" : "bridge";
 }
 
+/**
+ * FAASBOX_REAP_GRACE_MS and FAASBOX_REAP_INTERVAL_MS tune the sweep for stopped orphan
+ * containers (see DockerExecutor.reapOrphans); the tests shorten them.
+ */
+function msFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = Number(env[name]);
+  return env[name] !== undefined && env[name] !== "" && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
 export async function createExecutor(choice: ExecutorChoice, network: DockerNetwork = defaultNetwork()): Promise<ExecutorSetup> {
   const shims = hostShimsDir();
   if (choice === "process") return { executor: new ProcessExecutor(shims) };
@@ -33,7 +42,13 @@ export async function createExecutor(choice: ExecutorChoice, network: DockerNetw
       warning: `${reason}: functions run as local processes (not isolated, no memory limit). Start Docker and restart to run them in containers.`,
     };
   }
-  const executor = new DockerExecutor(docker, { network, hostShimsDir: shims });
+  const executor = new DockerExecutor(docker, {
+    network,
+    hostShimsDir: shims,
+    reapGraceMs: msFromEnv("FAASBOX_REAP_GRACE_MS"),
+    sweepIntervalMs: msFromEnv("FAASBOX_REAP_INTERVAL_MS"),
+  });
   await executor.reapOrphans();
+  executor.startSweeping();
   return { executor };
 }

@@ -2,10 +2,15 @@ import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import type { FunctionSpec } from "../../project/spec";
 import type { ExitInfo, Executor, LaunchRequest, LaunchedInstance } from "./executor";
+import { HOST_HAS_SH, leasedCommand } from "./lease";
 
 /**
  * Runs each instance as a child process on the host: no Docker needed, but no
  * isolation and no memory limit, which the emulator shows wherever it lists functions.
+ *
+ * The child lives on the same lease as a container (emulator/shims/lease.sh): its stdin is a
+ * pipe whose other end only this process holds, so when the emulator dies, even by SIGKILL,
+ * the runtime and whatever it started are killed. Not on Windows, which has no sh.
  */
 export class ProcessExecutor implements Executor {
   readonly kind = "process" as const;
@@ -28,7 +33,11 @@ export class ProcessExecutor implements Executor {
       command = process.execPath;
       env.ELECTRON_RUN_AS_NODE = "1";
     }
-    const child = spawn(command, args, { cwd: request.codeRoot, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    // detached: the child leads its own process group, which kill() and the lease both end whole.
+    const [program, ...argv] = HOST_HAS_SH ? leasedCommand(this.shimRoot, [command, ...args]) : [command, ...args];
+    const child = spawn(program, argv, { cwd: request.codeRoot, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    // The lease: never written to nor ended; Node closes it when the child exits.
+    child.stdin.on("error", () => undefined);
     child.stdout.on("data", (chunk: Buffer) => request.onOutput("stdout", chunk));
     child.stderr.on("data", (chunk: Buffer) => request.onOutput("stderr", chunk));
     const exited = new Promise<ExitInfo>((resolve) => {

@@ -1,14 +1,4 @@
-import type { Dialect } from "../../project/spec";
-
-/** The error shape both clouds return: what the runtime posted, or what the platform says. */
-export interface FunctionError {
-  errorType: string;
-  errorMessage: string;
-  stackTrace?: string[];
-}
-
-/** Why an invocation failed; `function` is the handler's own error, the rest are the platform's. */
-export type FailureKind = "function" | "init" | "timeout" | "oom" | "exit" | "throttle" | "platform";
+import type { Dialect, FailureKind, FunctionError } from "../../protocol";
 
 export interface Failure {
   kind: FailureKind;

@@ -1,4 +1,4 @@
-import type { LogRecord } from "./logRecord";
+import type { LogRecord } from "../../protocol";
 
 /** One log record as a terminal line: time, function, short request id, text. */
 export function formatLogLine(record: LogRecord, options: { color?: boolean } = {}): string {

@@ -1,4 +1,4 @@
-import type { LogRecord } from "./logRecord";
+import type { LogRecord } from "../../protocol";
 
 export type LogListener = (record: LogRecord) => void;
 

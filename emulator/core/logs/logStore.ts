@@ -1,7 +1,7 @@
 import { mkdir, open, readFile, rename, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import type { LogFilter, LogsQueryParams } from "../../protocol/index";
-import type { LogRecord } from "./logRecord";
+import type { LogFilter, LogsQueryParams } from "../../protocol";
+import type { LogRecord } from "../../protocol";
 
 const DEFAULT_LIMIT = 1000;
 

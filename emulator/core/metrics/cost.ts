@@ -1,4 +1,4 @@
-import type { FunctionCost, PriceTable, Provider } from "../../protocol/index";
+import type { FunctionCost, PriceTable, Provider } from "../../protocol";
 import type { InvocationSample } from "./metricsCollector";
 
 /**

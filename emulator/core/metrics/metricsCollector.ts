@@ -1,5 +1,5 @@
-import type { InvokeResult } from "../invoke/invokeResult";
-import type { FunctionMetrics, MetricsWindow, WindowMetrics } from "../../protocol/index";
+import type { InvokeResult } from "../../protocol";
+import type { FunctionMetrics, MetricsWindow, WindowMetrics } from "../../protocol";
 import { percentileOfSorted } from "./percentile";
 
 export interface InvocationSample {

@@ -3,34 +3,18 @@ import type { Executor } from "../executors/executor";
 import { platformErrors, type Failure } from "../invoke/functionError";
 import type { LogBus } from "../logs/logBus";
 import type { FunctionSpec } from "../../project/spec";
-import { Instance, type InstanceState } from "../runtime/instance";
+import { Instance } from "../runtime/instance";
+import type { InstanceInfo, InstanceState, PoolSnapshot } from "../../protocol";
 import type { Invocation, InvocationOutcome } from "../runtime/invocation";
 
 const MAX_WARM_BACKOFF_MS = 60_000;
+const SHUTTING_DOWN: Failure = { kind: "platform", error: { errorType: "Faasbox.ShuttingDown", errorMessage: "the emulator is shutting down" } };
 
 export interface PoolDeps {
   executor: Executor;
   image: string;
   logBus: LogBus;
   labels: Record<string, string>;
-}
-
-export interface PoolSnapshot {
-  starting: number;
-  idle: number;
-  busy: number;
-  stopping: number;
-  queued: number;
-}
-
-export interface InstanceInfo {
-  id: string;
-  function: string;
-  state: InstanceState;
-  createdAt: number;
-  lastUsedAt: number;
-  invocations: number;
-  initMs?: number;
 }
 
 export interface PoolEvents {
@@ -60,7 +44,7 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
 
   invoke(invocation: Invocation): Promise<InvocationOutcome> {
     if (this.closed) {
-      this.reject(invocation, { kind: "platform", error: { errorType: "Faasbox.ShuttingDown", errorMessage: "the emulator is shutting down" } });
+      this.reject(invocation, SHUTTING_DOWN);
     } else {
       const idle = this.findIdle();
       if (idle) this.assign(idle, invocation);
@@ -106,7 +90,7 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
     this.closed = true;
     clearTimeout(this.warmTimer);
     for (const invocation of this.waiting.splice(0)) {
-      this.reject(invocation, { kind: "platform", error: { errorType: "Faasbox.ShuttingDown", errorMessage: "the emulator is shutting down" } });
+      this.reject(invocation, SHUTTING_DOWN);
     }
     await Promise.all([...this.instances].map((instance) => this.stopInstance(instance)));
   }
@@ -132,6 +116,11 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
     const instance = new Instance(this.spec, this.deps.executor, this.spec.image ?? this.deps.image, this.deps.logBus, this.deps.labels);
     this.instances.add(instance);
     instance.on("state", (state) => this.onInstanceState(instance, state));
+    // First in line again: it was accepted before anything now waiting.
+    instance.on("undelivered", (invocation) => {
+      if (this.closed) return this.reject(invocation, SHUTTING_DOWN);
+      this.waiting.unshift(invocation);
+    });
     if (first) instance.assign(first);
     this.emit("instance", describe(instance));
     instance.start().catch(() => {

@@ -2,19 +2,20 @@ import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { ServerResponse } from "node:http";
 import { billedDurationMs } from "../invoke/billing";
-import { platformErrors, type Failure, type FunctionError } from "../invoke/functionError";
+import { platformErrors, type Failure } from "../invoke/functionError";
+import type { FunctionError } from "../../protocol";
 import { LABELS } from "../docker/labels";
 import type { ExitInfo, Executor, LaunchedInstance } from "../executors/executor";
 import type { LogBus } from "../logs/logBus";
-import type { LogRecord, LogStream } from "../logs/logRecord";
+import type { LogRecord, LogStream } from "../../protocol";
 import { platformLines } from "../logs/platformLines";
 import type { FunctionSpec } from "../../project/spec";
+import type { InstanceState } from "../../protocol";
 import type { Invocation } from "./invocation";
 import { RuntimeApiServer, type RuntimeResult, type ShimLogLine } from "./runtimeApiServer";
 import { clientContextHeader } from "./clientContext";
 import { debugEnv, functionArn, runtimeCommand, runtimeEnv, type DebugListen } from "./runtimeEnv";
 
-export type InstanceState = "starting" | "idle" | "busy" | "stopping" | "stopped";
 
 /** Lambda gives a runtime 10 s to initialise; a longer function timeout extends it. */
 const INIT_LIMIT_MS = 10_000;
@@ -50,6 +51,8 @@ export interface InstanceEvents {
   debugReady: [];
   /** A line of the runtime's own output (not through the shim). */
   rawLine: [string];
+  /** An invocation assigned to it that its runtime never took before it exited: run it elsewhere. */
+  undelivered: [Invocation];
 }
 
 /** Waiting for a person at a breakpoint is not an init failure: debug instances wait this long. */
@@ -79,6 +82,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private inFlight?: InFlight;
   private initError?: FunctionError;
   private initTimer?: NodeJS.Timeout;
+  private pickupTimer?: NodeJS.Timeout;
   private readonly partialLines: Record<string, string> = { stdout: "", stderr: "" };
   private lastRawOutputAt = 0;
   private readonly outputTail: string[] = [];
@@ -178,6 +182,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
     clearTimeout(this.initTimer);
     this.initMs = performance.now() - this.launchStartedAt;
     if (this.state === "starting") this.setState(this.assigned ? "busy" : "idle");
+    this.armPickupTimeout();
   }
 
   private onNext(response: ServerResponse): void {
@@ -191,7 +196,9 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private deliverIfPossible(): void {
     const invocation = this.assigned;
     const next = this.parkedNext;
-    if (!invocation || !next || this.inFlight || !this.ready) return;
+    if (!invocation || !next || this.inFlight || !this.ready) return this.armPickupTimeout();
+    clearTimeout(this.pickupTimer);
+    this.pickupTimer = undefined;
     this.assigned = undefined;
     this.parkedNext = undefined;
     const cold = this.assignedCold;
@@ -329,7 +336,14 @@ export class Instance extends EventEmitter<InstanceEvents> {
       this.publish("system", failure.error.errorMessage, requestId, inFlight);
       this.complete(inFlight, { failure }, this.spec.memoryMb * 1024, info.oomKilled ? "error (out of memory)" : "error");
     }
-    if (this.assigned) {
+    if (this.assigned && this.ready && !this.debug) {
+      // It was ready and died idle (a runtime that exits after an answer, `docker kill`): the
+      // invocation handed to it never reached it, and the clouds would run it elsewhere.
+      const invocation = this.assigned;
+      this.assigned = undefined;
+      clearTimeout(this.pickupTimer);
+      this.emit("undelivered", invocation);
+    } else if (this.assigned) {
       const how = info.signal ? `signal ${info.signal}` : `exit status ${info.exitCode}`;
       this.failAssigned({
         kind: "init",
@@ -346,12 +360,32 @@ export class Instance extends EventEmitter<InstanceEvents> {
     void this.stop();
   }
 
+  /**
+   * A ready runtime that does not ask for its invocation (it stopped polling, or is stuck
+   * after its last answer) would hold it forever: it gets the function's timeout for that too.
+   */
+  private armPickupTimeout(): void {
+    const invocation = this.assigned;
+    if (!invocation || !this.ready || this.debug || this.pickupTimer) return;
+    this.pickupTimer = setTimeout(() => {
+      this.pickupTimer = undefined;
+      if (this.assigned !== invocation) return;
+      const failure = platformErrors.timeout(this.spec.dialect, invocation.requestId, this.spec.timeoutSec);
+      this.publish("system", `${failure.error.errorMessage} (the runtime never asked for this invocation)`, invocation.requestId);
+      this.setState("stopping");
+      this.failAssigned(failure);
+      void this.stop();
+    }, this.spec.timeoutSec * 1000);
+  }
+
   private failAssigned(failure: Failure): void {
     const invocation = this.assigned;
     if (!invocation) return;
+    clearTimeout(this.pickupTimer);
+    this.pickupTimer = undefined;
     this.assigned = undefined;
     invocation.settle({
-      requestId: invocation.requestId, instanceId: this.id, failure, cold: true, durationMs: 0,
+      requestId: invocation.requestId, instanceId: this.id, failure, cold: this.assignedCold, durationMs: 0,
       queuedMs: performance.now() - invocation.enqueuedAt, logs: [],
     });
   }
@@ -407,7 +441,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private publish(stream: LogStream, text: string, requestId: string | undefined, inFlight?: InFlight, time = Date.now()): void {
     const record: LogRecord = { function: this.spec.name, requestId, stream, time, text, instanceId: this.id };
     const target = inFlight ?? (this.inFlight?.invocation.requestId === requestId ? this.inFlight : undefined);
-    if (requestId !== undefined && target) target.logs.push(record);
+    if (requestId !== undefined && target?.invocation.keepLogs) target.logs.push(record);
     this.logBus.publish(record);
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Failure } from "../invoke/functionError";
-import type { LogRecord } from "../logs/logRecord";
+import type { LogRecord } from "../../protocol";
 
 export interface InvocationOutcome {
   requestId: string;
@@ -25,8 +25,14 @@ export class Invocation {
   readonly done: Promise<InvocationOutcome>;
   private resolveDone!: (outcome: InvocationOutcome) => void;
 
-  constructor(readonly payload: Buffer, requestId?: string, readonly clientContext?: string) {
-    this.requestId = requestId ?? randomUUID();
+  readonly clientContext?: string;
+  /** Keep the request's log lines for its outcome; off where nobody reads them (the HTTP gateway, the queue). */
+  readonly keepLogs: boolean;
+
+  constructor(readonly payload: Buffer, options: { requestId?: string; clientContext?: string; keepLogs?: boolean } = {}) {
+    this.requestId = options.requestId ?? randomUUID();
+    this.clientContext = options.clientContext;
+    this.keepLogs = options.keepLogs ?? false;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { LogStream } from "../logs/logRecord";
+import type { LogStream } from "../../protocol";
 
 /** Lambda and SCF both cap a synchronous response at 6 MB. */
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;

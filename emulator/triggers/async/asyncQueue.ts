@@ -2,24 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { FunctionError } from "../../core/invoke/functionError";
-import type { InvokeResult } from "../../core/invoke/invokeResult";
-
-/** One event for an asynchronous invocation: from the Invoke API (Event), a timer, a topic, a bucket. */
-export interface AsyncEvent {
-  id: string;
-  function: string;
-  /** The event as JSON text. */
-  payload: string;
-  /** Where it came from: "invoke-api", "timer:NAME", "topic:NAME", "storage:BUCKET"… */
-  source: string;
-  enqueuedAt: number;
-  /** Attempts made so far. */
-  attempts: number;
-  lastError?: FunctionError;
-  /** Set when it was moved to the dead-letter queue. */
-  deadAt?: number;
-}
+import type { AsyncEventInfo, FunctionError } from "../../protocol";
 
 export interface AsyncQueueOptions {
   /** Retries after the first attempt (SCF's and Lambda's default: 2). */
@@ -30,7 +13,8 @@ export interface AsyncQueueOptions {
   parallel?: number;
 }
 
-type Invoke = (functionName: string, payload: Buffer) => Promise<InvokeResult>;
+/** Runs one attempt; `requestId` is the event's id, so every attempt's log lines carry the id the caller was given. */
+type Invoke = (functionName: string, payload: Buffer, requestId: string) => Promise<{ ok: boolean; error?: FunctionError }>;
 
 /**
  * Asynchronous invocation with at-least-once delivery. Each event is written to disk
@@ -45,12 +29,12 @@ export class AsyncQueue {
   private readonly retries: number;
   private readonly retryDelayMs: number;
   private readonly parallel: number;
-  private readonly ready: AsyncEvent[] = [];
+  private readonly ready: AsyncEventInfo[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private inFlight = 0;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
-  private readonly listeners = new Set<(event: AsyncEvent, outcome: "delivered" | "retry" | "dead") => void>();
+  private readonly listeners = new Set<(event: AsyncEventInfo, outcome: "delivered" | "retry" | "dead") => void>();
 
   constructor(dir: string, private readonly invoke: Invoke, options: AsyncQueueOptions = {}) {
     this.pendingDir = join(dir, "pending");
@@ -70,32 +54,32 @@ export class AsyncQueue {
     return pending.length;
   }
 
-  async enqueue(functionName: string, payload: string, source: string): Promise<AsyncEvent> {
-    const event: AsyncEvent = { id: randomUUID(), function: functionName, payload, source, enqueuedAt: Date.now(), attempts: 0 };
+  async enqueue(functionName: string, payload: string, source: string): Promise<AsyncEventInfo> {
+    const event: AsyncEventInfo = { id: randomUUID(), function: functionName, payload, source, enqueuedAt: Date.now(), attempts: 0 };
     await writeDurably(this.pendingDir, event);
     this.ready.push(event);
     this.pump();
     return event;
   }
 
-  onOutcome(listener: (event: AsyncEvent, outcome: "delivered" | "retry" | "dead") => void): () => void {
+  onOutcome(listener: (event: AsyncEventInfo, outcome: "delivered" | "retry" | "dead") => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  pending(functionName?: string): AsyncEvent[] {
+  pending(functionName?: string): AsyncEventInfo[] {
     return readEvents(this.pendingDir).filter((e) => !functionName || e.function === functionName);
   }
 
-  deadLetters(functionName?: string): AsyncEvent[] {
+  deadLetters(functionName?: string): AsyncEventInfo[] {
     return readEvents(this.deadDir).filter((e) => !functionName || e.function === functionName).sort((a, b) => (a.deadAt ?? 0) - (b.deadAt ?? 0));
   }
 
   /** Puts a dead-lettered event back in the queue with fresh attempts. */
-  async replay(id: string): Promise<AsyncEvent | undefined> {
+  async replay(id: string): Promise<AsyncEventInfo | undefined> {
     const event = this.deadLetters().find((e) => e.id === id);
     if (!event) return undefined;
-    const fresh: AsyncEvent = { ...event, attempts: 0, deadAt: undefined, lastError: undefined };
+    const fresh: AsyncEventInfo = { ...event, attempts: 0, deadAt: undefined, lastError: undefined };
     await writeDurably(this.pendingDir, fresh);
     await rm(join(this.deadDir, `${id}.json`), { force: true });
     this.ready.push(fresh);
@@ -133,11 +117,11 @@ export class AsyncQueue {
     }
   }
 
-  private async attempt(event: AsyncEvent): Promise<void> {
+  private async attempt(event: AsyncEventInfo): Promise<void> {
     event.attempts++;
-    let result: InvokeResult | undefined;
+    let result: { ok: boolean; error?: FunctionError } | undefined;
     try {
-      result = await this.invoke(event.function, Buffer.from(event.payload));
+      result = await this.invoke(event.function, Buffer.from(event.payload), event.id);
     } catch (error) {
       event.lastError = { errorType: "Faasbox.InvokeFailed", errorMessage: (error as Error).message };
     }
@@ -169,7 +153,7 @@ export class AsyncQueue {
    * The state folder could not be written (disk full, folder removed): the event stays in
    * memory and is tried again later, rather than lost or left to crash the emulator.
    */
-  private onDiskError(event: AsyncEvent, error: Error): void {
+  private onDiskError(event: AsyncEventInfo, error: Error): void {
     process.stderr.write(`faasbox: the asynchronous queue could not record event ${event.id} of ${event.function} (${error.message}); it is tried again later\n`);
     if (this.stopped) return;
     const timer = setTimeout(() => {
@@ -180,13 +164,13 @@ export class AsyncQueue {
     this.timers.add(timer);
   }
 
-  private emit(event: AsyncEvent, outcome: "delivered" | "retry" | "dead"): void {
+  private emit(event: AsyncEventInfo, outcome: "delivered" | "retry" | "dead"): void {
     for (const listener of this.listeners) listener(event, outcome);
   }
 }
 
 /** Write to a temporary name, fsync, rename: after a crash the file is whole or absent. */
-async function writeDurably(dir: string, event: AsyncEvent): Promise<void> {
+async function writeDurably(dir: string, event: AsyncEventInfo): Promise<void> {
   const file = join(dir, `${event.id}.json`);
   const temporary = `${file}.${process.pid}.tmp`;
   const handle = await open(temporary, "w", 0o600);
@@ -199,12 +183,12 @@ async function writeDurably(dir: string, event: AsyncEvent): Promise<void> {
   await rename(temporary, file);
 }
 
-function readEvents(dir: string): AsyncEvent[] {
-  const events: AsyncEvent[] = [];
+function readEvents(dir: string): AsyncEventInfo[] {
+  const events: AsyncEventInfo[] = [];
   for (const file of readdirSync(dir)) {
     if (!file.endsWith(".json")) continue; // .tmp files are writes a crash cut short
     try {
-      events.push(JSON.parse(readFileSync(join(dir, file), "utf8")) as AsyncEvent);
+      events.push(JSON.parse(readFileSync(join(dir, file), "utf8")) as AsyncEventInfo);
     } catch {
       // unreadable: leave it for a person to look at
     }

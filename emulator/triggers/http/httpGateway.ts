@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { listenWithFallback, type Listening } from "../../util/listen";
 import { httpEvent, type GatewayRequest } from "../events/httpEvents";
-import type { InvokeResult } from "../../core/invoke/invokeResult";
-import type { FunctionSpec, HttpRoute } from "../../project/spec";
+import { toInvokeResult, type InvocationReport } from "../../core/invoke/invocationReport";
+import type { RouteInfo } from "../../protocol";
+import type { FunctionSpec } from "../../project/spec";
 import { toHttpResponse, type GatewayResponse } from "./responseMapping";
 import { RouteTable } from "./routeTable";
 
@@ -13,17 +14,10 @@ const TOPIC_PATH = /^\/_faasbox\/topics\/([^/]+)$/;
 
 export interface GatewayTarget {
   functions(): FunctionSpec[];
-  invoke(name: string, event: unknown): Promise<InvokeResult>;
+  /** Runs the function with the event's bytes; the gateway decodes the answer itself. */
+  invoke(name: string, event: Buffer): Promise<InvocationReport>;
   /** Publishes messages to a topic or queue; the number of functions they go to. */
   publish(topic: string, messages: string[]): Promise<number>;
-}
-
-export interface RouteInfo {
-  function: string;
-  method: string;
-  path: string;
-  url: string;
-  payload: HttpRoute["payload"];
 }
 
 /**
@@ -95,7 +89,7 @@ export class HttpGateway {
         sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1",
         pathParameters, requestId: randomUUID(), time: new Date(),
       };
-      const result = await this.target.invoke(entry.fn.name, httpEvent(entry.route, gatewayRequest));
+      const result = toInvokeResult(await this.target.invoke(entry.fn.name, Buffer.from(JSON.stringify(httpEvent(entry.route, gatewayRequest)))));
       const mapped = toHttpResponse(entry.route, result);
       mapped.headers["x-faasbox-request-id"] = result.requestId;
       if (entry.route.cors) mapped.headers["access-control-allow-origin"] ??= "*";

@@ -1,4 +1,4 @@
-import type { InvokeResult } from "../../core/invoke/invokeResult";
+import type { InvokeResult } from "../../protocol";
 import type { HttpRoute } from "../../project/spec";
 
 export interface GatewayResponse {

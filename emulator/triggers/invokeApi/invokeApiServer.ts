@@ -93,7 +93,7 @@ export class InvokeApiServer {
       return { status: 202, headers: { "x-amzn-RequestId": id }, body: "" };
     }
     const body = payload === text ? read.body : Buffer.from(payload);
-    const { result, payload: answer } = await this.target.invoke(invoke.name, body, { clientContext: invoke.clientContext });
-    return resultResponse(result, invoke.tail, this.target.familyOf(invoke.name), answer);
+    const report = await this.target.invoke(invoke.name, body, { clientContext: invoke.clientContext, keepLogs: invoke.tail });
+    return resultResponse(report, invoke.tail, this.target.familyOf(invoke.name));
   }
 }

@@ -1,7 +1,7 @@
 import type { AsyncQueue } from "../async/asyncQueue";
-import type { RuntimeFamily } from "../../config/images";
+import type { RuntimeFamily } from "../../config/runtimeFamily";
 import type { Engine } from "../../core/engine";
-import type { InvokeResult } from "../../core/invoke/invokeResult";
+import type { InvocationReport } from "../../core/invoke/invocationReport";
 
 /** What the Invoke API needs from the emulator: its functions, a synchronous run, the async queue. */
 export interface InvokeApiTarget {
@@ -9,8 +9,8 @@ export interface InvokeApiTarget {
   functionNames(): string[];
   /** The function's runtime family: error payloads name the stack as that runtime does. */
   familyOf(name: string): RuntimeFamily;
-  /** The result, and on success the payload as the runtime posted it. */
-  invoke(name: string, payload: Buffer, options: { clientContext?: string }): Promise<{ result: InvokeResult; payload?: Buffer }>;
+  /** How it went, with the payload as the runtime posted it; the request's log lines only when `keepLogs` (LogType Tail). */
+  invoke(name: string, payload: Buffer, options: { clientContext?: string; keepLogs?: boolean }): Promise<InvocationReport>;
   enqueue(name: string, payload: string, source: string): Promise<{ id: string }>;
 }
 
@@ -20,7 +20,7 @@ export function emulatorTarget(emulator: Engine, queue: AsyncQueue): InvokeApiTa
     hasFunction: (name) => emulator.functions().some((f) => f.name === name),
     functionNames: () => emulator.functions().map((f) => f.name),
     familyOf: (name) => emulator.getFunction(name).family,
-    invoke: (name, payload, options) => emulator.invokeForBytes(name, payload, options),
+    invoke: (name, payload, options) => emulator.run(name, payload, options),
     enqueue: (name, payload, source) => queue.enqueue(name, payload, source),
   };
 }

@@ -1,5 +1,5 @@
-import type { RuntimeFamily } from "../../config/images";
-import type { InvokeResult } from "../../core/invoke/invokeResult";
+import type { RuntimeFamily } from "../../config/runtimeFamily";
+import type { InvocationReport } from "../../core/invoke/invocationReport";
 import { apiErrors, type ApiError } from "./apiError";
 import { tailLog } from "./tailLog";
 
@@ -23,7 +23,7 @@ export function errorResponse(error: ApiError, requestId: string): ApiResponse {
  * X-Amz-Function-Error and the error as the payload; only invocations that never ran
  * are API errors: throttled (429), or the platform failed to run them (500).
  */
-export function resultResponse(result: InvokeResult, tail: boolean, family: RuntimeFamily, payload?: Buffer): ApiResponse {
+export function resultResponse(result: InvocationReport, tail: boolean, family: RuntimeFamily): ApiResponse {
   if (result.errorKind === "throttle") throw apiErrors.throttled(result.error?.errorMessage ?? "Rate Exceeded.");
   if (result.errorKind === "platform") throw apiErrors.service(result.error?.errorMessage ?? "the function could not be run");
   const headers: Record<string, string> = {
@@ -34,7 +34,7 @@ export function resultResponse(result: InvokeResult, tail: boolean, family: Runt
   if (tail) headers["X-Amz-Log-Result"] = tailLog(result.logs);
   // Lambda returns the bytes the runtime posted, unparsed: text stays text, and JSON keeps
   // its integers beyond 2^53 and its formatting.
-  if (result.ok) return { status: 200, headers, body: payload ?? Buffer.alloc(0) };
+  if (result.ok) return { status: 200, headers, body: result.payload ?? Buffer.alloc(0) };
   headers["X-Amz-Function-Error"] = "Unhandled";
   const error = result.error ?? { errorType: "Unknown", errorMessage: "the function failed without saying why" };
   // Lambda passes the runtime's error through: Node.js runtimes call the stack `trace`;

@@ -1,4 +1,4 @@
-import type { LogRecord } from "../../core/logs/logRecord";
+import type { LogRecord } from "../../protocol";
 
 /** Lambda returns at most the last 4 KB of the request's log with LogType Tail. */
 const TAIL_BYTES = 4096;

@@ -1,5 +1,5 @@
 import type { FunctionSpec, TimerTrigger } from "../../project/spec";
-import type { TimerInfo } from "../../protocol/index";
+import type { TimerInfo } from "../../protocol";
 import { armAt } from "./armAt";
 import { parseSchedule, ScheduleError, type Schedule } from "./schedule";
 

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FakeBuckets } from "./buckets";
 import { FakeHttpService } from "./httpServer";
-import { FakeLambdaState, LambdaApiError } from "./lambdaState";
+import { LambdaApiError } from "./lambdaApiError";
+import { FakeLambdaState } from "./lambdaState";
 import { verifySigV4 } from "./sigv4";
 
 export const AWS_TEST_ACCESS_KEY_ID = "AKIAFAASBOXTEST00042";

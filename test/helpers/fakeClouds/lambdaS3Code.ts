@@ -1,5 +1,5 @@
 import type { FakeBuckets } from "./buckets";
-import { LambdaApiError } from "./lambdaState";
+import { LambdaApiError } from "./lambdaApiError";
 
 /**
  * Code from S3 as Lambda takes it: S3Bucket and S3Key (no version here), read when the call

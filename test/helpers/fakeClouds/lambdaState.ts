@@ -1,18 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { FakeBuckets } from "./buckets";
+import { LambdaApiError } from "./lambdaApiError";
 import { lambdaCodeFromS3 } from "./lambdaS3Code";
 import { decodeBase64, readZipEntries } from "./zipCheck";
 
-/** A Lambda error: HTTP status, x-amzn-ErrorType header and {"Type", "message"} body. */
-export class LambdaApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 type Json = Record<string, unknown>;
 

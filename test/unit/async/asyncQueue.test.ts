@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AsyncQueue } from "../../../emulator/triggers/async/asyncQueue";
-import type { InvokeResult } from "../../../emulator/core/invoke/invokeResult";
+import type { InvokeResult } from "../../../emulator/protocol";
 
 function outcome(ok: boolean): InvokeResult {
   return {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import * as vscode from "vscode";
 import type { FaasboxApi } from "../../../extension/extension";
 import type { TreeNode } from "../../../extension/views/functionsTree";
-import type { InvokeResult } from "../../../emulator/protocol/index";
+import type { InvokeResult } from "../../../emulator/protocol";
 import { waitFor } from "./waitFor";
 
 const root = () => vscode.workspace.workspaceFolders![0].uri.fsPath;

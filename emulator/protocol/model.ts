@@ -1,0 +1,165 @@
+// Wire shapes of a project's functions, their triggers, instances and pools, and of the
+// emulator itself. A leaf: the implementation imports these, never the other way round.
+
+/** Which cloud a function was written for: it decides event shapes, context, env and log lines. */
+export type Dialect = "scf" | "aws";
+
+/** Where a value came from, so errors and the editor can point at it. */
+export interface SourceLocation {
+  file: string;
+  /** 1-based. */
+  line: number;
+}
+
+export interface HttpRoute {
+  kind: "http";
+  method: string; // upper case, or "ANY"
+  path: string; // "/users/{id}" style; "{proxy+}" greedy
+  /** Event shape: SCF API gateway, AWS REST (v1.0) or AWS HTTP API (v2.0). */
+  payload: "scf" | "aws-v1" | "aws-v2";
+  cors?: boolean;
+  /** An HTTP API's `$default` route: every path, `/` included, with routeKey "$default" and no path parameters. */
+  catchAll?: boolean;
+  /** SCF: integrated response (the function returns statusCode/headers/body). */
+  integratedResponse?: boolean;
+  name?: string;
+}
+
+export interface TimerTrigger {
+  kind: "timer";
+  name: string;
+  /** As written: SCF cron (6/7 fields or 5), AWS cron(...) / rate(...). */
+  schedule: string;
+  enabled: boolean;
+  message?: string;
+  input?: unknown;
+  timezone?: string;
+}
+
+export interface TopicTrigger {
+  kind: "topic";
+  name: string;
+  /** The topic or queue the function subscribes to. */
+  topic: string;
+  batchSize: number;
+  /** How the source looks in the manifest: a topic (SNS, CMQ topic) or a queue (SQS, CMQ queue, CKafka). */
+  source: "topic" | "queue";
+}
+
+export interface StorageTrigger {
+  kind: "storage";
+  name: string;
+  bucket: string;
+  events: string[];
+  prefix?: string;
+  suffix?: string;
+}
+
+export type TriggerSpec = HttpRoute | TimerTrigger | TopicTrigger | StorageTrigger;
+
+export type InstanceState = "starting" | "idle" | "busy" | "stopping" | "stopped";
+
+export interface PoolSnapshot {
+  starting: number;
+  idle: number;
+  busy: number;
+  stopping: number;
+  queued: number;
+}
+
+export interface InstanceInfo {
+  id: string;
+  function: string;
+  state: InstanceState;
+  createdAt: number;
+  lastUsedAt: number;
+  invocations: number;
+  initMs?: number;
+}
+
+export type FunctionState = "stopped" | "starting" | "warm" | "busy" | "throttled" | "error";
+
+export interface FunctionInfo {
+  name: string;
+  runtime: string;
+  dialect: Dialect;
+  handler: string;
+  codeDir: string;
+  memoryMb: number;
+  timeoutSec: number;
+  maxConcurrency: number;
+  triggers: TriggerSpec[];
+  state: FunctionState;
+  pool: PoolSnapshot;
+  source: SourceLocation;
+  /** False when instances run as local processes. */
+  isolated: boolean;
+}
+
+export interface FunctionsListResult {
+  functions: FunctionInfo[];
+  /** Manifest problems, each naming file, line and field. */
+  problems: string[];
+}
+
+export interface EmulatorStatus {
+  pid: number;
+  version: string;
+  protocolVersion: number;
+  root: string;
+  executor: "docker" | "process";
+  isolated: boolean;
+  startedAt: number;
+  functions: number;
+  controlUrl: string;
+  httpUrl?: string;
+  invokeUrl?: string;
+}
+
+export interface SampleEvent {
+  type: string;
+  dialect: Dialect;
+  description: string;
+  event: unknown;
+}
+
+export interface RouteInfo {
+  function: string;
+  method: string;
+  path: string;
+  url: string;
+  payload: HttpRoute["payload"];
+}
+
+export interface TimerInfo {
+  function: string;
+  name: string;
+  /** As written in the manifest. */
+  schedule: string;
+  enabled: boolean;
+  /** Milliseconds since the epoch; absent when disabled. */
+  nextFire?: number;
+  lastFire?: number;
+  timezone?: string;
+}
+
+export interface TriggersListResult {
+  routes: RouteInfo[];
+  timers: TimerInfo[];
+  topics: string[];
+  buckets: { bucket: string; folder: string }[];
+  /** Triggers that could not be set up (a bad schedule), each saying why. */
+  problems: string[];
+}
+
+export interface DebugSessionInfo {
+  sessionId: string;
+  function: string;
+  /** "node": Chrome DevTools Protocol (inspector); "python": Debug Adapter Protocol (debugpy). */
+  protocol: "node" | "python";
+  host: string;
+  port: number;
+  /** Where the code is inside the instance, and on this machine, for path mapping. */
+  remoteRoot: string;
+  localRoot: string;
+}

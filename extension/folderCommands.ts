@@ -1,0 +1,128 @@
+// The handlers of the commands that act on the workspace folder's functions, one for each
+// id commandIds.ts marks `needsFolder` (the type makes a missing one a compile error).
+import * as vscode from "vscode";
+import { Requests, type InvokeResult } from "../emulator/protocol";
+import type { FolderCommandId } from "./commandIds";
+import { executeCommand, type CommandHandlers, type FunctionTarget } from "./commands";
+import type { DaemonConnection } from "./daemon/daemonConnection";
+import { DEBUG_TYPE, type FaasboxDebugConfiguration, type FaasboxDebugConfigurationProvider } from "./debug/debugProvider";
+import { setCredentials, type CredentialStore } from "./deploy/credentials";
+import { emulatorActions, startLoudly } from "./emulatorUi";
+import type { InvocationService } from "./invocations/invocationService";
+import type { FunctionsModel } from "./model/functionsModel";
+import type { TreeNode } from "./views/treeNode";
+import { RequestLogDocuments, type LogChannels } from "./views/logChannels";
+import { InvokePanel, type InvokePanelDeps } from "./webviews/invokePanel";
+
+export interface FolderServices {
+  root: string;
+  output: vscode.OutputChannel;
+  manager: DaemonConnection;
+  model: FunctionsModel;
+  logs: LogChannels;
+  invocations: InvocationService;
+  panelDeps: InvokePanelDeps;
+  debugProvider: FaasboxDebugConfigurationProvider;
+  credentials: CredentialStore;
+}
+
+export function folderCommands(services: FolderServices): CommandHandlers<FolderCommandId> {
+  const { root, output, manager, model, logs, invocations, panelDeps, debugProvider, credentials } = services;
+
+  /** The function a command is about: its argument, or one the user picks. */
+  const resolveTarget = async (target: FunctionTarget): Promise<string | undefined> => {
+    if (typeof target === "string") return target;
+    if (target && "name" in target) return target.name;
+    if (target && "function" in target) return target.function;
+    if (model.functions.length === 0) await model.refresh();
+    const picked = await vscode.window.showQuickPick(
+      model.functions.map((f) => ({ label: f.name, description: `${f.runtime} · ${f.handler}` })),
+      { title: "Which function?" },
+    );
+    return picked?.label;
+  };
+
+  const timerCommand = (action: "fire" | "enable" | "disable") => async (node: TreeNode) => {
+    if (node?.kind !== "trigger" || node.trigger.kind !== "timer") return;
+    const params = { function: node.function, trigger: node.trigger.name };
+    if (action === "fire") await manager.request(Requests.timersFire, params);
+    else await manager.request(Requests.timersSetEnabled, { ...params, enabled: action === "enable" });
+    await model.refresh();
+  };
+
+  return {
+    "faasbox.functions.refresh": () => model.refresh(),
+    "faasbox.emulator.start": () => startLoudly(manager),
+    "faasbox.emulator.stop": () => manager.stop(),
+    "faasbox.emulator.showOutput": () => output.show(),
+    "faasbox.emulator.actions": () => emulatorActions(manager),
+    "faasbox.function.openInvokePanel": async (target) => {
+      const name = await resolveTarget(target);
+      if (name) InvokePanel.show(panelDeps, name);
+    },
+    // The panel is shown for the user, but the invocation runs in the service and the
+    // result is this command's answer, whether or not the panel has loaded yet.
+    "faasbox.function.invoke": async (target, event): Promise<InvokeResult | undefined> => {
+      const name = await resolveTarget(target);
+      if (!name || !(await startLoudly(manager))) return undefined;
+      const panel = InvokePanel.show(panelDeps, name);
+      return invocations.invoke(name, event !== undefined ? event : panel.currentEvent);
+    },
+    "faasbox.pickFunction": () => resolveTarget(undefined),
+    "faasbox.function.debug": async (target, event) => {
+      const name = await resolveTarget(target);
+      if (!name || !(await startLoudly(manager))) return false;
+      const config: FaasboxDebugConfiguration = {
+        type: DEBUG_TYPE, request: "launch", name: `Debug ${name}`, function: name,
+        event: event ?? InvokePanel.get(name)?.currentEvent ?? {},
+      };
+      debugProvider.lastNodeAttach = undefined;
+      const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], config);
+      return started || ((await debugProvider.lastNodeAttach) ?? false);
+    },
+    "faasbox.cloud.setCredentials": (target, given) => setCredentials(credentials, target, given),
+    "faasbox.function.deploy": async (target, options) => {
+      const name = await resolveTarget(target);
+      if (!name) return undefined;
+      try {
+        // Loaded on the first deploy: the cloud SDKs are most of the bundle and activation needs none of them.
+        const { deployFunction } = await import("./deploy/deployCommand");
+        return await deployFunction(root, name, credentials, output, options);
+      } catch (error) {
+        if (error instanceof vscode.CancellationError) return undefined;
+        const kind = (error as { kind?: string }).kind;
+        const actions = kind === "credentials" ? ["Set Cloud Credentials", "Show Output"] : ["Show Output"];
+        output.appendLine(`deploy of ${name} failed: ${(error as Error).message}`);
+        // Not awaited: the command settles now; the buttons act whenever the user clicks.
+        void vscode.window.showErrorMessage(`Deploy of ${name} failed: ${(error as Error).message}`, ...actions).then((choice) => {
+          if (choice === "Set Cloud Credentials") void executeCommand("faasbox.cloud.setCredentials");
+          if (choice === "Show Output") output.show();
+        });
+        throw error;
+      }
+    },
+    "faasbox.function.showLogs": async (target) => {
+      const name = await resolveTarget(target);
+      if (name) logs.show(name);
+    },
+    "faasbox.logs.showRequest": async (functionName, requestId) => {
+      const document = await vscode.workspace.openTextDocument(RequestLogDocuments.uri(functionName, requestId));
+      await vscode.window.showTextDocument(document, { preview: true });
+    },
+    "faasbox.metrics.show": () => executeCommand("faasbox.metrics.focus"),
+    "faasbox.timer.fire": timerCommand("fire"),
+    "faasbox.timer.enable": timerCommand("enable"),
+    "faasbox.timer.disable": timerCommand("disable"),
+    "faasbox.topic.publish": async (node) => {
+      const topics = model.triggers?.topics ?? [];
+      const topic = node?.kind === "trigger" && node.trigger.kind === "topic"
+        ? node.trigger.topic
+        : await vscode.window.showQuickPick(topics, { title: "Publish to which topic or queue?" });
+      if (!topic) return;
+      const message = await vscode.window.showInputBox({ title: `Publish a message to ${topic}`, value: '{"hello":"faasbox"}', ignoreFocusOut: true });
+      if (message === undefined) return;
+      const { subscribers } = await manager.request(Requests.topicsPublish, { topic, messages: [message] });
+      void vscode.window.showInformationMessage(`Published to ${topic}: ${subscribers} function(s) subscribed.`);
+    },
+  };
+}
