@@ -18,7 +18,15 @@ export class ConnectError extends Error {
  * Used by the CLI and the extension; neither touches the socket itself.
  */
 export class ControlClient {
-  private constructor(private readonly socket: WebSocket, private readonly connection: MessageConnection) {}
+  /** Rejects when the socket closes: a request the emulator never answered (it stopped or crashed) fails instead of hanging. */
+  private readonly closed: Promise<never>;
+
+  private constructor(private readonly socket: WebSocket, private readonly connection: MessageConnection) {
+    this.closed = new Promise<never>((_, reject) => {
+      socket.once("close", () => reject(new ConnectError("the emulator closed the connection before it answered (it stopped or crashed)")));
+    });
+    this.closed.catch(() => undefined); // nobody may be waiting
+  }
 
   static async connect(url: string, token: string, options: ConnectOptions = {}): Promise<ControlClient> {
     const socket = new WebSocket(url, { headers: { Authorization: `Bearer ${token}` }, maxPayload: 64 * 1024 * 1024 });
@@ -50,9 +58,10 @@ export class ControlClient {
   request<R>(type: RequestType0<R, void>): Promise<R>;
   request<P, R>(type: RequestType<P, R, void>, params: P): Promise<R>;
   request(type: RequestType0<unknown, void> | RequestType<unknown, unknown, void>, params?: unknown): Promise<unknown> {
-    return params === undefined
+    const sent = params === undefined
       ? this.connection.sendRequest(type as RequestType0<unknown, void>)
       : this.connection.sendRequest(type as RequestType<unknown, unknown, void>, params);
+    return Promise.race([sent, this.closed]);
   }
 
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): Disposable {

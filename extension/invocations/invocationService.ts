@@ -33,14 +33,19 @@ export class InvocationService implements Disposable {
     );
   }
 
-  /** Invokes `functionName` with `event` (any JSON value, sent as it is). Rejects when the emulator cannot run it. */
-  async invoke(functionName: string, event: unknown): Promise<InvokeResult> {
+  /**
+   * Invokes `functionName` with `event` (any JSON value, sent as it is), or with `eventText`
+   * when the user typed it: the runtime then gets those bytes as written. Rejects when the
+   * emulator cannot run it.
+   */
+  async invoke(functionName: string, event: unknown, eventText?: string): Promise<InvokeResult> {
     const requestId = randomUUID();
     this.running.set(requestId, functionName);
     this.emitter.fire({ type: "started", function: functionName, requestId, event });
     let result: InvokeResult;
     try {
-      result = await this.connection.request(Requests.invoke, { function: functionName, event, requestId });
+      const params = eventText === undefined ? { function: functionName, event, requestId } : { function: functionName, eventText, requestId };
+      result = await this.connection.request(Requests.invoke, params);
     } catch (error) {
       this.emitter.fire({ type: "failed", function: functionName, requestId, message: (error as Error).message });
       throw error;

@@ -109,7 +109,7 @@ export class InvokePanel implements vscode.Disposable {
     }
   }
 
-  /** The user's Invoke: the editor's text, parsed once here and handed to the service as a value. */
+  /** The user's Invoke: the editor's text, checked here and handed to the runtime as written. */
   private async invoke(text: string): Promise<void> {
     let event: unknown;
     try {
@@ -121,7 +121,7 @@ export class InvokePanel implements vscode.Disposable {
     this.eventText = text;
     this.sentEvent = event;
     // Failures reach the panel as the service's "failed" event.
-    await this.deps.invocations.invoke(this.functionName, event).catch(() => undefined);
+    await this.deps.invocations.invoke(this.functionName, event, text).catch(() => undefined);
   }
 
   private async onMessage(message: FromInvokePanel): Promise<void> {

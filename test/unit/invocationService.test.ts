@@ -57,6 +57,14 @@ test("each invocation gets a fresh request id, chosen before invoking and sent w
   assert.deepEqual(daemon.invoked.map((p) => p.event), [{ n: 1 }, { n: 2 }], "the event value as given, not re-encoded");
 });
 
+test("the text a user typed goes to the emulator as text, so the runtime gets it as written", () => {
+  const { daemon, service } = setUp();
+  const typed = '{ "big": 12345678901234567890123 }';
+  void service.invoke("Echo", JSON.parse(typed), typed);
+  assert.equal(daemon.invoked[0].eventText, typed);
+  assert.equal(daemon.invoked[0].event, undefined);
+});
+
 test("a request's log events hold only its own lines while the same function runs others", async () => {
   const { daemon, service, events, line } = setUp();
   const first = service.invoke("Echo", {});

@@ -1,7 +1,6 @@
 import { mkdir, open, readFile, rename, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import type { LogFilter, LogsQueryParams } from "../../protocol";
-import type { LogRecord } from "../../protocol";
+import type { LogFilter, LogRecord, LogsQueryParams } from "../../protocol";
 
 const DEFAULT_LIMIT = 1000;
 

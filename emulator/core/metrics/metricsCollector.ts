@@ -1,5 +1,4 @@
-import type { InvokeResult } from "../../protocol";
-import type { FunctionMetrics, MetricsWindow, WindowMetrics } from "../../protocol";
+import type { FunctionMetrics, InvokeResult, MetricsWindow, WindowMetrics } from "../../protocol";
 import { percentileOfSorted } from "./percentile";
 
 export interface InvocationSample {
@@ -24,7 +23,7 @@ export class MetricsCollector {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  record(result: InvokeResult): void {
+  record(result: Pick<InvokeResult, "function" | "ok" | "errorKind" | "timings" | "memory">): void {
     const list = this.list(this.samples, result.function);
     list.push({
       time: this.now(),

@@ -3,19 +3,16 @@ import { EventEmitter } from "node:events";
 import type { ServerResponse } from "node:http";
 import { billedDurationMs } from "../invoke/billing";
 import { platformErrors, type Failure } from "../invoke/functionError";
-import type { FunctionError } from "../../protocol";
+import type { FunctionError, InstanceState, LogRecord, LogStream } from "../../protocol";
 import { LABELS } from "../docker/labels";
 import type { ExitInfo, Executor, LaunchedInstance } from "../executors/executor";
 import type { LogBus } from "../logs/logBus";
-import type { LogRecord, LogStream } from "../../protocol";
 import { platformLines } from "../logs/platformLines";
 import type { FunctionSpec } from "../../project/spec";
-import type { InstanceState } from "../../protocol";
 import type { Invocation } from "./invocation";
 import { RuntimeApiServer, type RuntimeResult, type ShimLogLine } from "./runtimeApiServer";
 import { clientContextHeader } from "./clientContext";
 import { debugEnv, functionArn, runtimeCommand, runtimeEnv, type DebugListen } from "./runtimeEnv";
-
 
 /** Lambda gives a runtime 10 s to initialise; a longer function timeout extends it. */
 const INIT_LIMIT_MS = 10_000;
