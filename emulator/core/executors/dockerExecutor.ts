@@ -14,15 +14,16 @@ export interface DockerExecutorOptions {
   network: DockerNetwork;
   /** The shims folder on the host, mounted read-only into every container. */
   hostShimsDir: string;
-  /** How long a stopped Faasbox container may stay before any emulator removes it (default 45 s). */
+  /** How long a stopped Faasbox container may stay before any emulator removes it (default 30 s). */
   reapGraceMs?: number;
-  /** How often a running emulator looks for such containers (default 60 s; 0: only at start). */
+  /** How often a running emulator looks for such containers (default 30 s; 0: only at start). */
   sweepIntervalMs?: number;
 }
 
+// Grace plus interval: a crashed emulator's containers are gone within a minute while any emulator runs on the engine.
 /** A stopped container older than this is an orphan: its own emulator removes it as soon as it stops. */
-export const DEFAULT_REAP_GRACE_MS = 45_000;
-export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+export const DEFAULT_REAP_GRACE_MS = 30_000;
+export const DEFAULT_SWEEP_INTERVAL_MS = 30_000;
 /** States in which a container's lease may still be held: never removed for another session. */
 const LIVE_STATES = new Set(["running", "paused", "restarting", "removing"]);
 
