@@ -31,7 +31,7 @@ export function warnIfNotIsolated(manager: DaemonConnection): void {
   warnedNotIsolated = true;
   void vscode.window
     .showWarningMessage(
-      "Faasbox found no Docker engine: functions run as local processes (not isolated, no memory limit).",
+      "Faasbox found no Docker engine: functions run as local processes (not isolated, no memory or CPU limit).",
       "Docker Install Guide",
       "Keep Using Processes",
       "Run Doctor",

@@ -2,18 +2,28 @@ import { resolve } from "node:path";
 import { Daemon } from "../daemon/daemon";
 import { formatLogLine } from "../core/logs/formatLog";
 import { isAlive } from "../util/isAlive";
+import { parseAllowedHost } from "../util/requestGuard";
 import { parseCommandArgs, parseExecutor, parsePort, UsageError } from "./args";
 
 const PARENT_CHECK_MS = 2000;
 
 export const START_USAGE =
-  "faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto] [--keep-alive SECONDS] [--max-concurrency N] [--no-watch]";
+  "faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto] [--keep-alive SECONDS] [--max-concurrency N] [--no-watch] [--host ADDRESS] [--allowed-host NAME]...";
 
 function positiveNumber(name: string, value: string | undefined, scale: number): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new UsageError(`faasbox start: --${name} must be a whole number of at least 1, got "${value}"`);
   return number * scale;
+}
+
+/** `--allowed-host`, repeatable: names besides loopback ones the listeners answer to (DNS rebinding, util/requestGuard). */
+function allowedHosts(values: string[] | undefined): string[] | undefined {
+  try {
+    return values?.map(parseAllowedHost);
+  } catch (error) {
+    throw new UsageError(`faasbox start: --allowed-host: ${(error as Error).message}`);
+  }
 }
 
 /** Runs the emulator on a project until Ctrl-C or SIGTERM, then removes every instance. */
@@ -23,6 +33,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     "invoke-port": { type: "string" },
     port: { type: "string" },
     host: { type: "string" },
+    "allowed-host": { type: "string", multiple: true },
     executor: { type: "string" },
     project: { type: "string" },
     "no-watch": { type: "boolean" },
@@ -43,6 +54,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     portFallback: { http: values["http-port"] === undefined, invoke: values["invoke-port"] === undefined },
     invokePort: parsePort("start", "invoke-port", values["invoke-port"], 3001),
     controlHost: values.host,
+    allowedHosts: allowedHosts(values["allowed-host"]),
     localDefaults: {
       keepAliveMs: positiveNumber("keep-alive", values["keep-alive"], 1000),
       maxConcurrency: positiveNumber("max-concurrency", values["max-concurrency"], 1),

@@ -21,6 +21,8 @@ export interface EngineOptions {
   root: string;
   executor?: ExecutorChoice;
   network?: DockerNetwork;
+  /** The Docker engine to run containers on (`unix:///path/docker.sock` or `tcp://host:port`); default: DOCKER_HOST, else the local socket. */
+  dockerHost?: string;
   /** Hot reload on code and manifest changes (default true). */
   watch?: boolean;
   /** The user's defaults for functions faasbox.yml does not configure. */
@@ -81,7 +83,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
-    const { executor, warning } = await createExecutor(options.executor ?? "auto", options.network);
+    const { executor, warning } = await createExecutor(options.executor ?? "auto", options.network, { dockerHost: options.dockerHost });
     const emulator = new Engine(resolve(options.root), executor, warning ? [warning] : [], options.localDefaults);
     emulator.load();
     if (options.watch !== false) {

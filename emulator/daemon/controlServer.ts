@@ -3,12 +3,15 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { CONTROL_PATH } from "../protocol";
+import { hostRefusal } from "../util/requestGuard";
 import { originAllowed, presentedToken, tokenMatches } from "./auth";
 
 export interface ControlServerOptions {
   host: string;
   port: number;
   token: string;
+  /** Host names accepted besides loopback ones (`--allowed-host`); see util/requestGuard. */
+  allowedHosts?: readonly string[];
   onConnection: (socket: WebSocket) => void;
 }
 
@@ -16,8 +19,9 @@ export interface ControlServerOptions {
 const MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
 
 /**
- * The control API's listener: WebSocket upgrades on CONTROL_PATH, admitted only with
- * the token and without a browser Origin. Everything else gets a plain HTTP answer.
+ * The control API's listener: WebSocket upgrades on CONTROL_PATH, admitted only by one
+ * of the emulator's own Host names (against DNS rebinding, util/requestGuard), with the
+ * token and without a browser Origin. Everything else gets a plain HTTP answer.
  */
 export class ControlServer {
   private readonly http: Server;
@@ -25,7 +29,9 @@ export class ControlServer {
   url = "";
 
   constructor(private readonly options: ControlServerOptions) {
-    this.http = createServer((_request, response) => {
+    this.http = createServer((request, response) => {
+      const refusal = hostRefusal(request.headers.host, this.hostRule());
+      if (refusal) return void response.writeHead(refusal.status, { "Content-Type": "text/plain" }).end(`${refusal.message}\n`);
       response.writeHead(426, { "Content-Type": "text/plain" }).end(`Faasbox control API: connect with a WebSocket to ${CONTROL_PATH}\n`);
     });
     this.http.on("upgrade", (request, socket, head) => this.upgrade(request, socket, head));
@@ -55,11 +61,19 @@ export class ControlServer {
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     if (path !== CONTROL_PATH) return refuse(socket, 404, "Not Found", `the control API is at ${CONTROL_PATH}`);
+    // The token already keeps pages out (they cannot read it); the Host check is the
+    // same rule as the other listeners', so no listener answers to a rebound name.
+    const wrongHost = hostRefusal(request.headers.host, this.hostRule());
+    if (wrongHost) return refuse(socket, wrongHost.status, "Forbidden", wrongHost.message);
     if (!originAllowed(request)) return refuse(socket, 403, "Forbidden", "browser origins may not connect to the Faasbox control API");
     if (!tokenMatches(presentedToken(request), this.options.token)) {
       return refuse(socket, 401, "Unauthorized", "a valid token is required (?token= or Authorization: Bearer); see `faasbox status --json`");
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => this.wss.emit("connection", ws, request));
+  }
+
+  private hostRule() {
+    return { bindHost: this.options.host, allowedHosts: this.options.allowedHosts };
   }
 }
 

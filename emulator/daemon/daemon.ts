@@ -33,6 +33,12 @@ export interface DaemonOptions extends EngineOptions {
   /** Control API address: loopback unless bound elsewhere on purpose (the token still applies). */
   controlHost?: string;
   controlPort?: number;
+  /**
+   * Host names the gateway, the Invoke API and the control API accept besides loopback
+   * ones (and the bound address), e.g. a name in /etc/hosts (`--allowed-host`); a leading
+   * dot allows subdomains. Others are refused against DNS rebinding (util/requestGuard).
+   */
+  allowedHosts?: readonly string[];
   /** The HTTP gateway's port (default 3000; 0 = any free port). */
   httpPort?: number;
   /** The Lambda-compatible Invoke API's port (default 3001; 0 = any free port). */
@@ -92,9 +98,11 @@ export class Daemon implements ControlTarget {
         invoke: (name, event) => engine.run(name, event),
         publish: (topic, messages) => this.broker.publish(topic, messages),
       },
-      { port: options.httpPort ?? 3000, host: options.controlHost, portFallback: options.portFallback?.http },
+      { port: options.httpPort ?? 3000, host: options.controlHost, portFallback: options.portFallback?.http, allowedHosts: options.allowedHosts },
     );
-    this.invokeApi = new InvokeApiServer(emulatorTarget(engine, this.queue), { port: options.invokePort ?? 3001, host: options.controlHost, portFallback: options.portFallback?.invoke });
+    this.invokeApi = new InvokeApiServer(emulatorTarget(engine, this.queue), {
+      port: options.invokePort ?? 3001, host: options.controlHost, portFallback: options.portFallback?.invoke, allowedHosts: options.allowedHosts,
+    });
     this.handlers = this.sharedHandlers();
   }
 
@@ -117,6 +125,7 @@ export class Daemon implements ControlTarget {
       host: options.controlHost ?? "127.0.0.1",
       port: options.controlPort ?? 0,
       token: daemon.token,
+      allowedHosts: options.allowedHosts,
       onConnection: (socket) => new ControlSession(jsonRpcOverWebSocket(socket), socket, daemon),
     });
     try {

@@ -28,6 +28,31 @@ export class DeployError extends Error {
   }
 }
 
+/** How many problems a packaging error lists before it only counts the rest. */
+const PROBLEMS_SHOWN = 20;
+
+/**
+ * Files of a code folder that cannot go into the zip: each problem starts with the file's
+ * path relative to the code folder and says what to do. Nothing is packaged while any is left.
+ */
+export class PackagingError extends DeployError {
+  constructor(
+    /** The code folder, absolute. */
+    readonly codeDir: string,
+    /** "PATH: what is wrong. What to do", PATH relative to the code folder. */
+    readonly problems: readonly string[],
+    /** The function, when known, to start the message with. */
+    functionName?: string,
+  ) {
+    const count = problems.length === 1 ? "1 file" : `${problems.length} files`;
+    const shown = problems.slice(0, PROBLEMS_SHOWN).map((problem) => `\n  ${problem}`);
+    const more = problems.length > PROBLEMS_SHOWN ? [`\n  …and ${problems.length - PROBLEMS_SHOWN} more`] : [];
+    const heading = `${functionName ? `${functionName}: ` : ""}nothing was packaged: ${count} in ${codeDir} cannot go into the zip (paths are relative to that folder):`;
+    super("config", [heading, ...shown, ...more].join(""));
+    this.name = "PackagingError";
+  }
+}
+
 /** Node's own network failures: the cloud was never reached, whatever the request. */
 const NETWORK_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "UND_ERR_CONNECT_TIMEOUT"]);
 

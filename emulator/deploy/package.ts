@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { FunctionSpec } from "../project/spec";
-import { collectFiles } from "./collectFiles";
-import { DeployError } from "./errors";
+import { collectFiles, zipReadProblems, type CollectedFiles } from "./collectFiles";
+import { DeployError, PackagingError } from "./errors";
 import { missingHandlerWarning } from "./handlerCheck";
 import type { PackagedFunction } from "./types";
 import { writeDeterministicZip } from "./zipWriter";
@@ -21,6 +21,10 @@ export interface PackageOptions {
  * `src.exclude`, .gitignore and .faasboxignore leave out, without .git, .faasbox, node_modules/.cache and development-only
  * packages, and byte for byte the same for the same files (see zipWriter), so its sha256
  * tells whether the cloud already has this code.
+ *
+ * Nothing from outside the code folder goes in, nor a `.env` file unless a .faasboxignore
+ * asks for it (see collectFiles); a file that cannot safely go in (a link leading outside, a
+ * FIFO, a read that fails) is a PackagingError naming it, and nothing is packaged.
  */
 export async function packageFunction(spec: FunctionSpec, options: PackageOptions = {}): Promise<PackagedFunction> {
   const codeDir = resolve(spec.codeDir);
@@ -31,14 +35,28 @@ export async function packageFunction(spec: FunctionSpec, options: PackageOption
     );
   }
   const projectRoot = resolve(options.projectRoot ?? dirname(spec.source.file));
-  const collected = collectFiles(codeDir, projectRoot, spec.packageExclude);
+  let collected: CollectedFiles;
+  try {
+    collected = collectFiles(codeDir, projectRoot, spec.packageExclude);
+  } catch (error) {
+    if (error instanceof PackagingError) throw new PackagingError(error.codeDir, error.problems, spec.name);
+    throw error;
+  }
   if (collected.entries.length === 0) {
     throw new DeployError(
       "config",
       `${spec.name}: nothing to deploy, every file under ${codeDir} is left out; check the manifest's exclude list, .gitignore and .faasboxignore there and in the folders above it`,
     );
   }
-  const zip = await writeDeterministicZip(collected.entries);
+  let zip: Buffer;
+  try {
+    zip = await writeDeterministicZip(collected.entries);
+  } catch (error) {
+    // The files were checked a moment ago; one changed since, or its bytes could not be read.
+    const problems = zipReadProblems(collected.entries, error);
+    if (problems.length > 0) throw new PackagingError(codeDir, problems, spec.name);
+    throw new DeployError("config", `${spec.name}: writing the zip of ${codeDir} failed (${error instanceof Error ? error.message : String(error)}); run the command again, and check the disk if it fails again`);
+  }
   const files = collected.entries.map((entry) => entry.path);
   const warnings = [...collected.warnings];
   const missing = missingHandlerWarning(spec, files);

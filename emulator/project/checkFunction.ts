@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { ManifestError, type FieldRef } from "./errors";
 import type { ManifestFunction, TrackedField } from "./manifestFunction";
 import type { FunctionSpec } from "./spec";
+import { describeValue } from "./yamlSource";
 
 /** Lambda's limits; SCF's fit inside them. */
 const MEMORY_MB = { min: 64, max: 10240 };
@@ -60,7 +61,7 @@ function checkHandler(spec: FunctionSpec): string | undefined {
   const dot = spec.family === "nodejs" ? spec.handler.indexOf(".", spec.handler.lastIndexOf("/") + 1) : spec.handler.lastIndexOf(".");
   if (dot <= 0 || dot === spec.handler.length - 1) {
     const example = spec.family === "nodejs" ? "FILE.EXPORT such as index.handler" : "MODULE.FUNCTION such as app.handler";
-    return `got ${JSON.stringify(spec.handler)}; expected ${example}`;
+    return `got ${describeValue(spec.handler)}; expected ${example}`;
   }
   const module = spec.handler.slice(0, dot);
   // Node resolves `src/index.handler` to src/index.js (or .mjs/.cjs); Python resolves

@@ -18,12 +18,13 @@ export class ManifestError extends Error {
   readonly problem: string;
 
   constructor(file: string, line: number, field: string, problem: string) {
-    super(`${file}:${line}: ${field}: ${problem}`);
+    const shortProblem = shorten(problem);
+    super(`${file}:${line}: ${field}: ${shortProblem}`);
     this.name = "ManifestError";
     this.file = file;
     this.line = line;
     this.field = field;
-    this.problem = problem;
+    this.problem = shortProblem;
   }
 
   static at(ref: FieldRef, problem: string): ManifestError {
@@ -31,12 +32,25 @@ export class ManifestError extends Error {
   }
 }
 
+/** Far longer than any message of ours: the rest is a value quoted from the manifest (a megabyte of handler name). */
+const MAX_PROBLEM_LENGTH = 2000;
+
+/** Keeps both ends, where the field's value starts and what is expected. */
+function shorten(problem: string): string {
+  if (problem.length <= MAX_PROBLEM_LENGTH) return problem;
+  const head = problem.slice(0, 1200);
+  const tail = problem.slice(-600);
+  return `${head}…(${problem.length - head.length - tail.length} characters left out)…${tail}`;
+}
+
 /**
- * Runs one unit of reading (a function, an event) so that its failure is recorded and
- * the caller carries on with the next one; anything but a ManifestError is a bug and
- * is not swallowed.
+ * Runs one unit of reading (a manifest, a function, an event) so that its failure is
+ * recorded and the caller carries on with the next one. A ManifestError is the user's to
+ * fix. Anything else is a bug in Faasbox: with `at` (where the unit is written) it is
+ * recorded there as one, so the rest of the project still loads and the user knows what
+ * to report; without `at` it goes up to the enclosing unit, which knows the place.
  */
-export function collectProblem<T>(problems: ManifestError[], read: () => T): T | undefined {
+export function collectProblem<T>(problems: ManifestError[], read: () => T, at?: () => FieldRef): T | undefined {
   try {
     return read();
   } catch (error) {
@@ -44,6 +58,26 @@ export function collectProblem<T>(problems: ManifestError[], read: () => T): T |
       problems.push(error);
       return undefined;
     }
-    throw error;
+    if (!at) throw error;
+    problems.push(internalError(at(), error));
+    return undefined;
   }
+}
+
+/** An unexpected exception while reading what `at` points at, told as the bug it is. */
+export function internalError(at: FieldRef, error: unknown): ManifestError {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const problem = new ManifestError(
+    at.file,
+    at.line,
+    at.field,
+    `Faasbox failed to read this (${reason}); this is a bug in Faasbox, please report it with this file`,
+  );
+  problem.cause = error;
+  return problem;
+}
+
+/** Where a whole file is reported when nothing more precise is known. */
+export function fileRef(file: string): FieldRef {
+  return { file, line: 1, field: "(file)" };
 }

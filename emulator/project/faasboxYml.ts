@@ -107,18 +107,22 @@ export function readFaasboxYml(source: YamlSource, context: ReadContext): Faasbo
       continue;
     }
     collectProblem(problems, () => body.rejectUnknownKeys([...DEFINITION_KEYS, ...SETTING_KEYS]));
-    collectProblem(problems, () => {
-      const settings = readSettings(name, body, rootDir);
-      if (isNewFunction(body)) {
-        const fn = collectProblem(problems, () => readNewFunction(name, body, rootDir, context));
-        if (!fn) {
-          manifest.failedNames.push(name);
-          return;
+    collectProblem(
+      problems,
+      () => {
+        const settings = readSettings(name, body, rootDir);
+        if (isNewFunction(body)) {
+          const fn = collectProblem(problems, () => readNewFunction(name, body, rootDir, context));
+          if (!fn) {
+            manifest.failedNames.push(name);
+            return;
+          }
+          manifest.functions.push(fn);
         }
-        manifest.functions.push(fn);
-      }
-      manifest.settings.push(settings);
-    });
+        manifest.settings.push(settings);
+      },
+      () => body.ref,
+    );
   }
   return manifest;
 }
@@ -236,7 +240,11 @@ export function readFaasboxEvents(events: YamlField, dialect: Dialect, problems:
   const items = collectProblem(problems, () => events.items("a list of events such as `- http: {path: /hello}`")) ?? [];
   const triggers: TriggerSpec[] = [];
   items.forEach((item, index) => {
-    const trigger = collectProblem(problems, () => readEvent(item, index, dialect));
+    const trigger = collectProblem(
+      problems,
+      () => readEvent(item, index, dialect),
+      () => item.ref,
+    );
     if (trigger) triggers.push(trigger);
   });
   return triggers;

@@ -4,7 +4,7 @@ import { applyOverrides, applySettings } from "./applySettings";
 import { checkFunction } from "./checkFunction";
 import { readEnvFile } from "./dotenv";
 import { layerEnvironment, readNamedEnvFile } from "./environmentLayers";
-import { ManifestError, collectProblem } from "./errors";
+import { ManifestError, collectProblem, fileRef, type FieldRef } from "./errors";
 import { readFaasboxYml, type FaasboxManifest } from "./faasboxYml";
 import { findManifests } from "./findManifests";
 import { emptyResult, type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
@@ -35,7 +35,9 @@ export interface LocalDefaults {
 /**
  * Reads every manifest under `root` into one ProjectSpec. Nothing in a manifest throws:
  * a broken file or function becomes a problem and the others still load, so the
- * emulator keeps serving what works while the user fixes the rest.
+ * emulator keeps serving what works while the user fixes the rest. That holds for
+ * Faasbox's own bugs too: each manifest, and each function in the steps after reading,
+ * is read under a guard that reports an unexpected exception at its file and line.
  */
 export function loadProject(root: string, options: LoadOptions = {}): LoadResult {
   const rootDir = resolve(root);
@@ -54,7 +56,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
     for (const name of result.failedNames) failedNames.add(name);
   };
   for (const file of found.manifests) {
-    const result = collectProblem(problems, () => readManifest(file, context));
+    const result = collectProblem(problems, () => readManifest(file, context), () => fileRef(file));
     if (result) collect(result);
   }
 
@@ -64,26 +66,47 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
   }
   let faasbox: FaasboxManifest | undefined;
   if (faasboxFile) {
-    faasbox = collectProblem(problems, () => readFaasboxYml(YamlSource.read(faasboxFile), context));
+    faasbox = collectProblem(
+      problems,
+      () => readFaasboxYml(YamlSource.read(faasboxFile), context),
+      () => fileRef(faasboxFile),
+    );
     if (faasbox) collect(faasbox);
   }
 
   const unique = dropDuplicates(functions, problems);
   for (const fn of unique) Object.assign(fn.spec, definedOnly(options.localDefaults ?? {}));
-  applyFaasboxSettings(unique, faasbox, failedNames, problems);
+  // A function whose later step fails unexpectedly is left out, like one that fails to read.
+  const broken = new Set<ManifestFunction>();
+  const step: Step = (fn, run, at = () => fn.at.definition) => {
+    const done = collectProblem(
+      problems,
+      () => {
+        run();
+        return true;
+      },
+      at,
+    );
+    if (!done) broken.add(fn);
+  };
+  applyFaasboxSettings(unique, faasbox, failedNames, problems, step);
 
   const sharedEnv: Record<string, string> = {};
   for (const ref of faasbox?.envFiles ?? []) Object.assign(sharedEnv, readNamedEnvFile(ref, problems));
   const envFiles = new Map(faasbox?.settings.map((s) => [s.name, s.envFile]) ?? []);
   for (const fn of unique) {
     const layers = { root: rootDir, rootEnv, sharedEnv, envFile: envFiles.get(fn.spec.name) };
-    fn.spec.environment = layerEnvironment(fn.spec, layers, problems);
+    step(fn, () => (fn.spec.environment = layerEnvironment(fn.spec, layers, problems)));
   }
 
   const runnable = unique.filter((fn) => {
-    const found = checkFunction(fn);
-    problems.push(...found);
-    return found.length === 0;
+    if (broken.has(fn)) return false;
+    step(fn, () => {
+      const found = checkFunction(fn);
+      problems.push(...found);
+      if (found.length > 0) broken.add(fn);
+    });
+    return !broken.has(fn);
   });
 
   const manifests = faasboxFile ? [...found.manifests, faasboxFile] : found.manifests;
@@ -105,6 +128,8 @@ function readManifest(file: string, context: ReadContext): ManifestResult {
   try {
     source = YamlSource.parse(file, text);
   } catch (error) {
+    // Only a file that does not parse may be someone else's; anything else is our bug.
+    if (!(error instanceof ManifestError)) throw error;
     const ours = isServerlessYml
       ? /^component\s*:\s*["']?scf/m.test(text)
       : /AWS::Serverless|TencentCloud::Serverless/.test(text);
@@ -116,6 +141,9 @@ function readManifest(file: string, context: ReadContext): ManifestResult {
   if (isScfTemplate(source.root.value)) return readScfTemplate(source);
   return emptyResult();
 }
+
+/** Runs one later step for one function; an unexpected failure leaves the function out. */
+type Step = (fn: ManifestFunction, run: () => void, at?: () => FieldRef) => void;
 
 /** Names identify functions everywhere (routes, invoke, logs), so the second one of a name is an error. */
 function dropDuplicates(functions: ManifestFunction[], problems: ManifestError[]): ManifestFunction[] {
@@ -143,14 +171,15 @@ function applyFaasboxSettings(
   faasbox: FaasboxManifest | undefined,
   failedNames: Set<string>,
   problems: ManifestError[],
+  step: Step,
 ): void {
   if (!faasbox) return;
   const byName = new Map(functions.map((fn) => [fn.spec.name, fn]));
-  for (const fn of functions) applyOverrides(fn, faasbox.defaults);
+  for (const fn of functions) step(fn, () => applyOverrides(fn, faasbox.defaults));
   for (const settings of faasbox.settings) {
     const fn = byName.get(settings.name);
     if (fn) {
-      applySettings(fn, settings, problems);
+      step(fn, () => applySettings(fn, settings, problems), () => settings.at);
     } else if (!failedNames.has(settings.name)) {
       const known = [...byName.keys()].join(", ") || "none";
       problems.push(

@@ -1,5 +1,5 @@
 import { intrinsicName } from "./intrinsicTags";
-import { isPlainMap, type YamlField } from "./yamlSource";
+import { MAX_DEPTH, isPlainMap, mapData, type YamlField } from "./yamlSource";
 
 /**
  * The little of CloudFormation's intrinsic functions that can be known without deploying:
@@ -9,7 +9,7 @@ import { isPlainMap, type YamlField } from "./yamlSource";
 export interface TemplateScope {
   /** Resources by logical id (plain data). */
   resources: Record<string, unknown>;
-  /** Parameter defaults by name. */
+  /** Parameter defaults by name, with the parameters and pseudo parameters they refer to resolved. */
   parameters: Record<string, unknown>;
   region: string;
 }
@@ -17,16 +17,72 @@ export interface TemplateScope {
 /** Lambda's documentation account id: stable, obviously fake, and the right shape for ARNs. */
 const LOCAL_ACCOUNT_ID = "123456789012";
 
-export function templateScope(template: unknown, region: string): TemplateScope {
-  const data = isPlainMap(template) ? template : {};
+export function templateScope(template: YamlField, region: string): TemplateScope {
+  const data = isPlainMap(template.value) ? template.value : {};
   const resources = isPlainMap(data.Resources) ? data.Resources : {};
-  const parameters: Record<string, unknown> = {};
-  if (isPlainMap(data.Parameters)) {
-    for (const [name, parameter] of Object.entries(data.Parameters)) {
-      if (isPlainMap(parameter) && parameter.Default !== undefined) parameters[name] = parameter.Default;
+  const scope: TemplateScope = { resources, parameters: {}, region };
+  resolveParameters(template.child("Parameters"), scope);
+  return scope;
+}
+
+/**
+ * CloudFormation wants plain parameter defaults, but a default written as `!Ref Other` or
+ * `!Sub "${Other}-x"` is resolved here as far as it can be, so that it means the same
+ * wherever it is used. One that leads back to itself (`A: !Ref B`, `B: !Ref A`) is an
+ * error at the default that starts the loop, naming the chain.
+ */
+function resolveParameters(parameters: YamlField, scope: TemplateScope): void {
+  const defaults = new Map<string, YamlField>();
+  if (parameters.isMap()) {
+    for (const [name, parameter] of parameters.entries()) {
+      const value = parameter.child("Default");
+      if (parameter.isMap() && value.value !== undefined) defaults.set(name, value);
     }
   }
-  return { resources, parameters, region };
+  const chain: string[] = [];
+  const resolve = (name: string): void => {
+    if (Object.hasOwn(scope.parameters, name)) return;
+    const field = defaults.get(name);
+    if (!field) return;
+    const start = chain.indexOf(name);
+    if (start >= 0) {
+      const loop = [...chain.slice(start), name].join(" → ");
+      throw field.fail(`refers back to itself (${loop}); expected a default that does not depend on its own value`);
+    }
+    // Recursion follows the chain: keep it as short as any other nesting in a manifest.
+    if (chain.length >= MAX_DEPTH) throw field.fail(`is at the end of more than ${MAX_DEPTH} references; expected a shorter chain`);
+    chain.push(name);
+    for (const reference of referencedNames(field.value)) resolve(reference);
+    chain.pop();
+    const kind = intrinsicName(field.value);
+    const text = kind && kind !== "Ref" ? intrinsicText(field.value, scope) : undefined;
+    scope.parameters[name] = text ?? resolveKnownRefs(field.value, scope);
+  };
+  for (const name of defaults.keys()) resolve(name);
+}
+
+/** The names a value refers to: `!Ref X` and the `${X}` of `!Sub` (not its own variables, nor `${X.Attr}`). */
+function referencedNames(value: unknown): string[] {
+  const names: string[] = [];
+  // mapData as a walk: the copy it makes is dropped.
+  mapData(value, (item) => {
+    const kind = intrinsicName(item);
+    const argument = kind ? (item as Record<string, unknown>)[kind] : undefined;
+    if (kind === "Ref" && typeof argument === "string") names.push(argument);
+    if (kind === "Fn::Sub") {
+      const [template, variables] = Array.isArray(argument) ? argument : [argument, {}];
+      const own = isPlainMap(variables) ? variables : {};
+      if (typeof template === "string") {
+        for (const [, name] of template.matchAll(/\$\{([^}!][^}]*)\}/g)) {
+          if (!Object.hasOwn(own, name) && !name.includes(".")) names.push(name);
+        }
+      }
+      names.push(...referencedNames(Object.values(own)));
+      return { value: item }; // its parts are looked at above
+    }
+    return undefined;
+  });
+  return names;
 }
 
 function pseudoParameter(name: string, scope: TemplateScope): { value: unknown } | undefined {
@@ -52,14 +108,12 @@ function pseudoParameter(name: string, scope: TemplateScope): { value: unknown }
  * removes the property, as it does in CloudFormation.
  */
 export function resolveKnownRefs(value: unknown, scope: TemplateScope): unknown {
-  if (Array.isArray(value)) return value.map((item) => resolveKnownRefs(item, scope));
-  if (!isPlainMap(value)) return value;
-  if (intrinsicName(value) === "Ref" && typeof value.Ref === "string") {
-    const known = pseudoParameter(value.Ref, scope);
-    if (known) return known.value;
-    return value;
-  }
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveKnownRefs(item, scope)]));
+  return mapData(value, (item) => {
+    if (intrinsicName(item) !== "Ref") return undefined;
+    const name = (item as { Ref: unknown }).Ref;
+    // Parameters' values are already resolved (templateScope), so this never follows a chain.
+    return (typeof name === "string" && pseudoParameter(name, scope)) || { value: item };
+  });
 }
 
 /**
@@ -119,7 +173,8 @@ function intrinsicText(value: unknown, scope: TemplateScope): string | undefined
 
 function refText(name: string, scope: TemplateScope): string | undefined {
   const known = pseudoParameter(name, scope);
-  if (known) return known.value === undefined ? undefined : String(known.value);
+  // A default that stayed an intrinsic (`!GetAZs`) has no text here.
+  if (known) return known.value === undefined || isPlainMap(known.value) ? undefined : String(known.value);
   return Object.hasOwn(scope.resources, name) ? name : undefined;
 }
 

@@ -40,13 +40,15 @@ export function awsRegion(context: ReadContext): string {
 export function readSamTemplate(source: YamlSource, context: ReadContext): ManifestResult {
   const result = emptyResult();
   const region = awsRegion(context);
-  const scope = templateScope(source.root.value, region);
+  const scope = templateScope(source.root, region);
   const root = source.root.withValue(resolveKnownRefs(source.root.value, scope));
   const globals = root.child("Globals").child("Function");
   for (const [logicalId, resource] of root.child("Resources").entries("a map of resources")) {
     if (resource.child("Type").value !== FUNCTION_TYPE) continue;
-    const fn = collectProblem(result.problems, () =>
-      readFunction(logicalId, resource, globals, { scope, region, problems: result.problems }),
+    const fn = collectProblem(
+      result.problems,
+      () => readFunction(logicalId, resource, globals, { scope, region, problems: result.problems }),
+      () => resource.ref,
     );
     if (fn) result.functions.push(fn);
     else result.failedNames.push(functionName(logicalId, resource.child("Properties")));
@@ -101,7 +103,11 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
 
   const triggers: TriggerSpec[] = [];
   for (const [eventName, event] of properties.child("Events").entries("a map of events")) {
-    const trigger = collectProblem(where.problems, () => readEvent(eventName, event, where.scope));
+    const trigger = collectProblem(
+      where.problems,
+      () => readEvent(eventName, event, where.scope),
+      () => event.ref,
+    );
     if (trigger) triggers.push(trigger);
   }
 

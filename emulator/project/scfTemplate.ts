@@ -43,7 +43,11 @@ export function readScfTemplate(source: YamlSource): ManifestResult {
         : [[key, resource, "default"]];
     for (const [name, fn, namespace] of members) {
       if (!fn.isMap() || fn.child("Type").value !== FUNCTION_TYPE) continue;
-      const read = collectProblem(result.problems, () => readFunction(name, fn, namespace, globals, result));
+      const read = collectProblem(
+        result.problems,
+        () => readFunction(name, fn, namespace, globals, result),
+        () => fn.ref,
+      );
       if (read) result.functions.push(read);
       else result.failedNames.push(name);
     }
@@ -74,7 +78,11 @@ function readFunction(
 
   const triggers: TriggerSpec[] = [];
   for (const [eventName, event] of properties.child("Events").entries("a map of events")) {
-    const trigger = collectProblem(result.problems, () => readEvent(eventName, event, name));
+    const trigger = collectProblem(
+      result.problems,
+      () => readEvent(eventName, event, name),
+      () => event.ref,
+    );
     if (trigger) triggers.push(trigger);
   }
 

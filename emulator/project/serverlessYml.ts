@@ -16,7 +16,7 @@ import {
   type ReadContext,
 } from "./manifestFunction";
 import type { FunctionSpec, HttpRoute, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
-import { isPlainMap, type YamlField, type YamlSource } from "./yamlSource";
+import { isPlainMap, mapData, type YamlField, type YamlSource } from "./yamlSource";
 
 /**
  * Tencent's Serverless component format (`component: scf`), one function per file.
@@ -31,7 +31,7 @@ export function isScfComponent(data: unknown): boolean {
 export function readServerlessYml(source: YamlSource, context: ReadContext): ManifestResult {
   const result = emptyResult();
   if (!isScfComponent(source.root.value)) return result;
-  const root = source.root.withValue(substituteVariables(source.root.value, context));
+  const root = source.root.withValue(substituteVariables(source.root, context));
   const fn = collectProblem(result.problems, () => readFunction(root, result));
   if (fn) result.functions.push(fn);
   else {
@@ -73,7 +73,11 @@ function readFunction(root: YamlField, result: ManifestResult) {
     .child("events")
     .items("a list of events such as `- apigw: {...}`")
     .forEach((item, index) => {
-      const read = collectProblem(result.problems, () => readEvent(item, index, name));
+      const read = collectProblem(
+        result.problems,
+        () => readEvent(item, index, name),
+        () => item.ref,
+      );
       if (read) triggers.push(...read);
     });
 
@@ -194,28 +198,42 @@ function readApigw(event: YamlField, functionName: string): HttpRoute[] {
   );
 }
 
+/** The variables a serverless.yml may use anywhere, defined by its top-level keys of the same name. */
+const VARIABLES = ["name", "app", "stage", "org"];
+
 /**
  * The component CLI replaces `${name}`, `${app}`, `${stage}`, `${org}` and `${env:X}`
- * before deploying, and templates use them for names (`${name}-${stage}`). Unknown
- * variables stay as written, so the result is visible rather than silently empty.
+ * before deploying, and templates use them for names (`${name}-${stage}`); those four may
+ * use each other too (`name: ${app}-api`). Unknown variables stay as written, so the
+ * result is visible rather than silently empty. Variables that lead back to themselves
+ * (`name: ${stage}`, `stage: ${name}`) are an error at the first of them, naming the chain.
  */
-function substituteVariables(data: unknown, context: ReadContext): unknown {
-  const top = isPlainMap(data) ? data : {};
-  const expand = (text: string, vars: Record<string, unknown>): string =>
-    text.replace(/\$\{\s*([\w:.-]+)\s*\}/g, (whole, key: string) => {
-      if (key.startsWith("env:")) return context.env[key.slice(4)] ?? whole;
-      const value = vars[key];
-      return typeof value === "string" || typeof value === "number" ? String(value) : whole;
-    });
-  const vars: Record<string, unknown> = {};
-  for (const key of ["name", "app", "stage", "org"]) {
-    vars[key] = typeof top[key] === "string" ? expand(top[key], {}) : top[key];
-  }
-  const walk = (value: unknown): unknown => {
-    if (typeof value === "string") return expand(value, vars);
-    if (Array.isArray(value)) return value.map(walk);
-    if (isPlainMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+function substituteVariables(root: YamlField, context: ReadContext): unknown {
+  const values = new Map<string, unknown>();
+  const chain: string[] = [];
+  const variable = (key: string): unknown => {
+    if (values.has(key)) return values.get(key);
+    const field = root.child(key);
+    if (typeof field.value !== "string") return field.value;
+    const start = chain.indexOf(key);
+    if (start >= 0) {
+      const loop = [...chain.slice(start), key].map((name) => `\${${name}}`).join(" → ");
+      throw root.child(chain[start]).fail(`refers back to itself (${loop}); expected variables that do not depend on their own value`);
+    }
+    chain.push(key);
+    const value = expand(field.value);
+    chain.pop();
+    values.set(key, value);
     return value;
   };
-  return walk(data);
+  const expand = (text: string): string =>
+    text.replace(/\$\{\s*([\w:.-]+)\s*\}/g, (whole, key: string) => {
+      if (key.startsWith("env:")) return context.env[key.slice(4)] ?? whole;
+      if (!VARIABLES.includes(key)) return whole;
+      const value = variable(key);
+      return typeof value === "string" || typeof value === "number" ? String(value) : whole;
+    });
+  // In the order of the file, so a loop is reported at the first of its variables there.
+  for (const key of root.entries()) if (VARIABLES.includes(key[0])) variable(key[0]);
+  return mapData(root.value, (value) => (typeof value === "string" ? { value: expand(value) } : undefined));
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from "yaml";
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document } from "yaml";
 import { ManifestError, type FieldRef } from "./errors";
 import { INTRINSIC_TAGS, intrinsicName } from "./intrinsicTags";
 
@@ -18,6 +18,30 @@ export function formatPath(path: FieldPath): string {
 
 export function isPlainMap(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A copy of manifest data in which `replace` may stand in for any value; where it gives
+ * undefined the value is copied, its items going through `replace` in turn.
+ * YamlSource.parse refuses alias cycles, YAML bombs and deep nesting, so manifest data is
+ * a small finite tree. A cycle found here anyway is a bug in Faasbox, thrown as an error
+ * (which the loader reports as one) rather than overflowing the stack.
+ */
+export function mapData(value: unknown, replace: (value: unknown) => { value: unknown } | undefined): unknown {
+  const ancestors = new Set<object>();
+  const walk = (item: unknown): unknown => {
+    const replaced = replace(item);
+    if (replaced) return replaced.value;
+    if (typeof item !== "object" || item === null) return item;
+    if (ancestors.has(item)) throw new Error("manifest data contains itself although its aliases were checked");
+    ancestors.add(item);
+    const copy = Array.isArray(item)
+      ? item.map(walk)
+      : Object.fromEntries(Object.entries(item).map(([key, child]) => [key, walk(child)]));
+    ancestors.delete(item);
+    return copy;
+  };
+  return walk(value);
 }
 
 /** A short description of a value for "got X; expected Y" messages. */
@@ -47,7 +71,11 @@ export class YamlSource {
     this.root = new YamlField(this, [], data);
   }
 
-  /** Throws a ManifestError at the line of the first syntax error. */
+  /**
+   * Throws a ManifestError at the line of the first syntax error, or of the first alias
+   * that would make the data endless or huge (see AliasCheck): the readers walk the
+   * data freely and count on it being a small, finite tree.
+   */
   static parse(file: string, text: string): YamlSource {
     const lines = new LineCounter();
     // prettyErrors would append a code excerpt to the message; the line is reported separately.
@@ -55,13 +83,20 @@ export class YamlSource {
     const [first] = doc.errors;
     if (first) {
       const line = lines.linePos(first.pos[0]).line;
-      throw new ManifestError(file, line, "(syntax)", `${first.message}; expected valid YAML`);
+      // The parser recurses per level and reports running out of stack as an error of its own.
+      const problem = /call stack/i.test(first.message)
+        ? `nested too deeply to read; expected at most ${MAX_DEPTH} levels of nesting`
+        : `${first.message}; expected valid YAML`;
+      throw new ManifestError(file, line, "(syntax)", problem);
     }
+    new AliasCheck(file, lines).document(doc);
     let data: unknown;
     try {
-      data = doc.toJS();
+      // Aliases were measured above, more precisely than the yaml package's own alias
+      // count (which says neither where nor why); shared values stay shared here.
+      data = doc.toJS({ maxAliasCount: -1 });
     } catch (error) {
-      // Only alias bombs get here (too many aliases); there is no better line than the top.
+      // Not expected after the check above; whatever the yaml package still refuses is at least put at the file.
       throw new ManifestError(file, 1, "(syntax)", `${(error as Error).message}; expected valid YAML`);
     }
     return new YamlSource(file, doc, lines, data);
@@ -107,6 +142,124 @@ export function readManifestText(file: string): string {
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ManifestError(file, 1, "(file)", `cannot be read (${reason}); expected a readable YAML file`);
+  }
+}
+
+/** Deeper than any real manifest, shallow enough for every recursive reader. */
+export const MAX_DEPTH = 100;
+/** Values that aliases may add to the data, counting each copy: a billion laughs needs far more. */
+export const MAX_ALIAS_EXPANSION = 100_000;
+/** Far more than any manifest uses; it also bounds the yaml package's alias lookup, which is quadratic. */
+export const MAX_ALIASES = 2_000;
+
+interface Measure {
+  /** Values in the node once its aliases are expanded. */
+  size: number;
+  /** Levels of nesting below the node once its aliases are expanded. */
+  height: number;
+}
+
+/**
+ * Refuses, at the alias's own line, the aliases that plain data cannot hold: an alias
+ * inside the value it names (`a: &x [*x]`), which would make the data endless, and
+ * aliases that multiply (a billion laughs), which would make it huge. It walks the
+ * syntax tree the way the yaml package resolves aliases (document order, the last
+ * anchor of that name before the alias), measuring each anchored value once.
+ */
+class AliasCheck {
+  private readonly anchors = new Map<string, object>();
+  /** Where each anchored value was written, for messages. */
+  private readonly anchorLines = new Map<object, number>();
+  private readonly measured = new Map<object, Measure>();
+  /** Anchored values whose end has not been reached yet: an alias to one of them is a cycle. */
+  private readonly open = new Set<object>();
+  private aliases = 0;
+  private expansion = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly lines: LineCounter,
+  ) {}
+
+  document(doc: Document.Parsed): void {
+    this.node(doc.contents, [], 0);
+  }
+
+  /** `keyOffset`: where a map entry's key starts; `key: &x` writes the anchor on that line. */
+  private node(node: unknown, path: (string | number)[], depth: number, keyOffset?: number): Measure {
+    if (isAlias(node)) return this.alias(node, path, depth);
+    if (depth > MAX_DEPTH) {
+      throw this.fail(node, path, `nested more than ${MAX_DEPTH} levels deep; expected a shallower structure`);
+    }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) {
+      this.anchors.set(anchor, node as object);
+      this.anchorLines.set(node as object, this.lines.linePos(keyOffset ?? rangeStart(node) ?? 0).line);
+      this.open.add(node as object);
+    }
+    let measure: Measure = { size: 1, height: 0 };
+    const add = (child: Measure) => {
+      measure = { size: measure.size + child.size, height: Math.max(measure.height, child.height + 1) };
+    };
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        // A key that is a list or map (`? [a]`) has no name to put in a field path.
+        add(this.pair(pair, [...path, isScalar(pair.key) ? keyText(pair.key) : "(key)"], depth + 1));
+      }
+    } else if (isSeq(node)) {
+      // A flow list may hold `key: value` pairs; each becomes a map of its own.
+      node.items.forEach((item, index) => add(isPair(item) ? this.pair(item, [...path, index], depth + 1) : this.node(item, [...path, index], depth + 1)));
+    }
+    if (anchor) {
+      this.open.delete(node as object);
+      this.measured.set(node as object, measure);
+    }
+    return measure;
+  }
+
+  /** The key and the value, measured as one entry. */
+  private pair(pair: { key: unknown; value: unknown }, path: (string | number)[], depth: number): Measure {
+    const key = this.node(pair.key, path, depth);
+    const value = this.node(pair.value, path, depth, rangeStart(pair.key));
+    return { size: key.size + value.size, height: Math.max(key.height, value.height) };
+  }
+
+  private alias(node: { source: string }, path: (string | number)[], depth: number): Measure {
+    const name = `*${node.source}`;
+    if (++this.aliases > MAX_ALIASES) {
+      throw this.fail(node, path, `more than ${MAX_ALIASES} aliases; expected a manifest that repeats itself less`);
+    }
+    const target = this.anchors.get(node.source);
+    if (!target) throw this.fail(node, path, `${name} names no anchor; expected &${node.source} on a value before it`);
+    if (this.open.has(target)) {
+      throw this.fail(
+        node,
+        path,
+        `${name} is inside the value anchored &${node.source} (line ${this.anchorLines.get(target)}), so that value would contain itself forever; ` +
+          "expected an alias to a value outside it",
+      );
+    }
+    const measure = this.measured.get(target) ?? { size: 1, height: 0 };
+    this.expansion += measure.size;
+    if (this.expansion > MAX_ALIAS_EXPANSION) {
+      throw this.fail(
+        node,
+        path,
+        `aliases expand to more than ${MAX_ALIAS_EXPANSION} values by here (a YAML bomb?); expected aliases that repeat small parts of the file`,
+      );
+    }
+    if (depth + measure.height > MAX_DEPTH) {
+      throw this.fail(node, path, `${name} nests the data more than ${MAX_DEPTH} levels deep; expected a shallower structure`);
+    }
+    return measure;
+  }
+
+  private lineOf(node: unknown): number {
+    return this.lines.linePos(rangeStart(node) ?? 0).line;
+  }
+
+  private fail(node: unknown, path: FieldPath, problem: string): ManifestError {
+    return new ManifestError(this.file, this.lineOf(node), formatPath(path), problem);
   }
 }
 

@@ -76,6 +76,58 @@ for (const executor of ["docker", "process"] as const) {
       assert.equal(small.timings.cold, false);
     });
 
+    test("a Node result JSON cannot hold is the runtime's error, in each runtime's words, and the same warm instance serves on", async () => {
+      // nodejs20.x: Lambda's Node.js runtime interface client v3 throws a plain Error.
+      const circular = await emulator.invoke("node-unserialisable", { kind: "circular" });
+      assert.equal(circular.errorKind, "function", JSON.stringify(circular.error));
+      assert.equal(circular.error?.errorType, "Error");
+      assert.equal(circular.error?.errorMessage, "Unable to stringify response body");
+      assert.ok(circular.error?.stackTrace?.some((line) => line.includes("Converting circular structure to JSON")), JSON.stringify(circular.error));
+      const bigint = await emulator.invoke("node-unserialisable", { kind: "bigint" });
+      assert.equal(bigint.error?.errorMessage, "Unable to stringify response body");
+      const fine = await emulator.invoke("node-unserialisable", {});
+      assert.deepEqual(fine.result, { ok: true }, JSON.stringify(fine.error));
+      for (const later of [bigint, fine]) {
+        assert.equal(later.instanceId, circular.instanceId, "the instance is kept");
+        assert.equal(later.timings.cold, false);
+      }
+      // nodejs24.x: client v4 names the error.
+      const v4 = await emulator.invoke("node24-unserialisable", { kind: "circular" });
+      assert.equal(v4.error?.errorType, "Runtime.JSONStringifyError");
+      assert.equal(v4.error?.errorMessage, "Unable to stringify response body");
+      // SCF documents nothing here: the same error, saying why.
+      const scf = await emulator.invoke("node-unserialisable-scf", { kind: "circular" });
+      assert.equal(scf.errorKind, "function");
+      assert.equal(scf.error?.errorType, "Runtime.JSONStringifyError");
+      assert.match(scf.error!.errorMessage, /^Unable to stringify response body: TypeError: Converting circular structure to JSON/);
+      const scfAgain = await emulator.invoke("node-unserialisable-scf", {});
+      assert.deepEqual(scfAgain.result, { ok: true });
+      assert.equal(scfAgain.instanceId, scf.instanceId);
+    });
+
+    test("a Python result json cannot dump is Runtime.MarshalError, whatever json raised, and the same warm instance serves on", async () => {
+      const expected = {
+        set: /^Unable to marshal response: Object of type set is not JSON serializable$/,
+        datetime: /^Unable to marshal response: Object of type datetime is not JSON serializable$/,
+        object: /^Unable to marshal response: Object of type object is not JSON serializable$/,
+        // A RecursionError, not a TypeError: Lambda's runtime client catches every exception.
+        deep: /^Unable to marshal response: maximum recursion depth exceeded/,
+      };
+      let instanceId: string | undefined;
+      for (const [kind, message] of Object.entries(expected)) {
+        const result = await emulator.invoke("python-unserialisable", { kind });
+        assert.equal(result.errorKind, "function", `${kind}: ${JSON.stringify(result.error)}`);
+        assert.equal(result.error?.errorType, "Runtime.MarshalError");
+        assert.match(result.error!.errorMessage, message);
+        instanceId ??= result.instanceId;
+        assert.equal(result.instanceId, instanceId, `${kind}: the instance is kept`);
+      }
+      const fine = await emulator.invoke("python-unserialisable", {});
+      assert.deepEqual(fine.result, { ok: true }, JSON.stringify(fine.error));
+      assert.equal(fine.instanceId, instanceId);
+      assert.equal(fine.timings.cold, false);
+    });
+
     test("an invocation waiting behind one that crashes or times out runs on a fresh instance", async () => {
       for (const failing of [{ exit: true }, { sleep: true }]) {
         const [first, waiting] = await Promise.all([emulator.invoke("node-one-at-a-time", failing), emulator.invoke("node-one-at-a-time", { n: 2 })]);

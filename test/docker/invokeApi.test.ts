@@ -321,15 +321,15 @@ describe("Invoke API with @aws-sdk/client-lambda (docker executor)", () => {
     assert.match(error.message, /^Could not parse request body into json/);
   });
 
-  test("payloads over the limits are RequestTooLargeException: 6 MB synchronous, 256 KB Event", async () => {
+  test("payloads over the limits are RequestTooLargeException: 6 MB synchronous, 1 MB Event", async () => {
     const sync = await sdkError(client, { FunctionName: "node-cjs", Payload: Buffer.from(JSON.stringify({ s: "x".repeat(6 * 1024 * 1024) })) });
     assert.equal(sync.name, "RequestTooLargeException");
     assert.equal(sync.$metadata.httpStatusCode, 413);
-    const event = await sdkError(client, { FunctionName: "node-cjs", InvocationType: "Event", Payload: Buffer.from(JSON.stringify({ s: "x".repeat(300 * 1024) })) });
+    const event = await sdkError(client, { FunctionName: "node-cjs", InvocationType: "Event", Payload: Buffer.from(JSON.stringify({ s: "x".repeat(1100 * 1024) })) });
     assert.equal(event.name, "RequestTooLargeException");
-    assert.match(event.message, /too large for the Event invocation type \(limit 262144 bytes\)/);
-    // 200 KB is fine for an event, and the queue delivers it.
-    const fits = await client.send(new InvokeCommand({ FunctionName: "node-cjs", InvocationType: "Event", Payload: Buffer.from(JSON.stringify({ s: "y".repeat(200 * 1024) })) }));
+    assert.match(event.message, /too large for the Event invocation type \(limit 1048576 bytes\)/);
+    // 900 KB is fine for an event (it was not before 2025's 1 MB), and the queue delivers it.
+    const fits = await client.send(new InvokeCommand({ FunctionName: "node-cjs", InvocationType: "Event", Payload: Buffer.from(JSON.stringify({ s: "y".repeat(900 * 1024) })) }));
     assert.equal(fits.StatusCode, 202);
     await stack.queue.idle();
   });

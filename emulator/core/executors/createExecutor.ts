@@ -28,23 +28,34 @@ function msFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): number |
   return env[name] !== undefined && env[name] !== "" && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
-export async function createExecutor(choice: ExecutorChoice, network: DockerNetwork = defaultNetwork()): Promise<ExecutorSetup> {
+export interface CreateExecutorOptions {
+  /** The Docker engine (`unix:///path` or `tcp://host:port`); default: DOCKER_HOST, else the local socket. */
+  dockerHost?: string;
+}
+
+export async function createExecutor(
+  choice: ExecutorChoice,
+  network: DockerNetwork = defaultNetwork(),
+  options: CreateExecutorOptions = {},
+): Promise<ExecutorSetup> {
   const shims = hostShimsDir();
   if (choice === "process") return { executor: new ProcessExecutor(shims) };
-  const docker = connectDocker();
+  const docker = connectDocker(options.dockerHost);
+  const target = describeDockerTarget(process.env, options.dockerHost);
   try {
     await pingEngine(docker, 3000);
   } catch (error) {
-    const reason = `no Docker engine answers at ${describeDockerTarget()} (${(error as Error).message})`;
+    const reason = `no Docker engine answers at ${target} (${(error as Error).message})`;
     if (choice === "docker") throw new Error(`${reason}. Start Docker, or run with --executor process (functions then run as local processes, not isolated).`);
     return {
       executor: new ProcessExecutor(shims),
-      warning: `${reason}: functions run as local processes (not isolated, no memory limit). Start Docker and restart to run them in containers.`,
+      warning: `${reason}: functions run as local processes (not isolated, no memory or CPU limit). Start Docker and restart to run them in containers.`,
     };
   }
   const executor = new DockerExecutor(docker, {
     network,
     hostShimsDir: shims,
+    target,
     reapGraceMs: msFromEnv("FAASBOX_REAP_GRACE_MS"),
     sweepIntervalMs: msFromEnv("FAASBOX_REAP_INTERVAL_MS"),
   });

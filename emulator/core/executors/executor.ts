@@ -40,6 +40,11 @@ export interface Executor {
   /** Host the runtime uses to reach the emulator's runtime API. */
   readonly runtimeApiHost: string;
   codeRootFor(spec: FunctionSpec): string;
+  /**
+   * The uid that owns the sockets of this instance's runtime, the only caller its runtime
+   * API admits; undefined where the host cannot see the runtime's sockets (no check).
+   */
+  runtimeUidFor?(instanceId: string): number | undefined;
   launch(request: LaunchRequest): Promise<LaunchedInstance>;
   close(): Promise<void>;
 }

@@ -6,7 +6,8 @@ import { HOST_HAS_SH, leasedCommand } from "./lease";
 
 /**
  * Runs each instance as a child process on the host: no Docker needed, but no
- * isolation and no memory limit, which the emulator shows wherever it lists functions.
+ * isolation, no memory limit and no CPU share (a container gets CPU in proportion to its memory,
+ * as in Lambda), which the emulator shows wherever it lists functions.
  *
  * The child lives on the same lease as a container (emulator/shims/lease.sh): its stdin is a
  * pipe whose other end only this process holds, so when the emulator dies, even by SIGKILL,
@@ -21,6 +22,14 @@ export class ProcessExecutor implements Executor {
 
   codeRootFor(spec: FunctionSpec): string {
     return spec.codeDir;
+  }
+
+  /**
+   * Local processes run as the user: the runtime API admits that user's processes only. (Not
+   * isolated: the user's own processes could read the runtime's memory anyway.)
+   */
+  runtimeUidFor(): number | undefined {
+    return process.getuid?.();
   }
 
   async launch(request: LaunchRequest): Promise<LaunchedInstance> {

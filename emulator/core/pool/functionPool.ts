@@ -3,7 +3,7 @@ import type { Executor } from "../executors/executor";
 import { platformErrors, type Failure } from "../invoke/functionError";
 import type { LogBus } from "../logs/logBus";
 import type { FunctionSpec } from "../../project/spec";
-import { Instance } from "../runtime/instance";
+import { INIT_LIMIT_MS, Instance } from "../runtime/instance";
 import type { InstanceInfo, InstanceState, PoolSnapshot } from "../../protocol";
 import type { Invocation, InvocationOutcome } from "../runtime/invocation";
 
@@ -30,6 +30,8 @@ export interface PoolEvents {
 export class FunctionPool extends EventEmitter<PoolEvents> {
   private readonly instances = new Set<Instance>();
   private readonly waiting: Invocation[] = [];
+  /** When each waiting invocation gives up: the init limit plus the timeout, counted from when it was accepted. */
+  private readonly waitDeadlines = new Map<Invocation, NodeJS.Timeout>();
   private readonly keepAliveTimers = new Map<Instance, NodeJS.Timeout>();
   /** Instances running code older than the last change: stopped as soon as they are idle. */
   private readonly retired = new WeakSet<Instance>();
@@ -49,7 +51,7 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
       const idle = this.findIdle();
       if (idle) this.assign(idle, invocation);
       else if (this.activeCount() < this.spec.maxConcurrency) this.startInstance(invocation);
-      else if (this.waiting.length < this.spec.queueSize) this.waiting.push(invocation);
+      else if (this.waiting.length < this.spec.queueSize) this.wait(invocation);
       else this.reject(invocation, platformErrors.throttled(this.spec.dialect, this.spec.name, this.spec.maxConcurrency));
       this.emitChanged();
     }
@@ -89,7 +91,7 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.warmTimer);
-    for (const invocation of this.waiting.splice(0)) {
+    for (let invocation = this.takeWaiting(); invocation; invocation = this.takeWaiting()) {
       this.reject(invocation, SHUTTING_DOWN);
     }
     await Promise.all([...this.instances].map((instance) => this.stopInstance(instance)));
@@ -119,7 +121,7 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
     // First in line again: it was accepted before anything now waiting.
     instance.on("undelivered", (invocation) => {
       if (this.closed) return this.reject(invocation, SHUTTING_DOWN);
-      this.waiting.unshift(invocation);
+      this.wait(invocation, true);
     });
     if (first) instance.assign(first);
     this.emit("instance", describe(instance));
@@ -151,7 +153,7 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
       this.serveWaiting();
       return;
     }
-    const next = this.waiting.shift();
+    const next = this.takeWaiting();
     if (next) {
       this.assign(instance, next);
       return;
@@ -164,10 +166,42 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
     this.keepAliveTimers.set(instance, timer);
   }
 
+  /**
+   * Waits for an instance, but not forever: stuck instances are replaced (their own timeouts),
+   * and a call still without an instance when it could have started and run is throttled with
+   * the cloud's error, as a synchronous call past the concurrency limit is.
+   */
+  private wait(invocation: Invocation, first = false): void {
+    if (first) this.waiting.unshift(invocation);
+    else this.waiting.push(invocation);
+    const budgetMs = Math.max(INIT_LIMIT_MS, this.spec.timeoutSec * 1000) + this.spec.timeoutSec * 1000;
+    const timer = setTimeout(() => {
+      const index = this.waiting.indexOf(invocation);
+      if (index < 0) return;
+      this.waiting.splice(index, 1);
+      this.waitDeadlines.delete(invocation);
+      const failure = platformErrors.throttled(this.spec.dialect, this.spec.name, this.spec.maxConcurrency);
+      failure.error.errorMessage += ` No instance was free within ${budgetMs / 1000} s.`;
+      this.reject(invocation, failure);
+      this.emitChanged();
+    }, Math.max(0, budgetMs - (performance.now() - invocation.enqueuedAt)));
+    timer.unref();
+    this.waitDeadlines.set(invocation, timer);
+  }
+
+  private takeWaiting(): Invocation | undefined {
+    const invocation = this.waiting.shift();
+    if (invocation) {
+      clearTimeout(this.waitDeadlines.get(invocation));
+      this.waitDeadlines.delete(invocation);
+    }
+    return invocation;
+  }
+
   /** Waiting invocations get new instances when capacity frees up. */
   private serveWaiting(): void {
     while (this.waiting.length > 0 && this.activeCount() < this.spec.maxConcurrency) {
-      this.startInstance(this.waiting.shift());
+      this.startInstance(this.takeWaiting());
     }
   }
 

@@ -10,12 +10,16 @@ import type { LogBus } from "../logs/logBus";
 import { platformLines } from "../logs/platformLines";
 import type { FunctionSpec } from "../../project/spec";
 import type { Invocation } from "./invocation";
-import { RuntimeApiServer, type RuntimeResult, type ShimLogLine } from "./runtimeApiServer";
+import { MAX_RESPONSE_BYTES, RuntimeApiServer, type RuntimeResult, type ShimLogLine } from "./runtimeApiServer";
 import { clientContextHeader } from "./clientContext";
 import { debugEnv, functionArn, runtimeCommand, runtimeEnv, type DebugListen } from "./runtimeEnv";
 
-/** Lambda gives a runtime 10 s to initialise; a longer function timeout extends it. */
-const INIT_LIMIT_MS = 10_000;
+/**
+ * Lambda's Init phase is limited to 10 s; an init that runs over is retried on the first
+ * invocation with the function's timeout, so a longer timeout extends it here.
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+ */
+export const INIT_LIMIT_MS = 10_000;
 const OUTPUT_TAIL_LINES = 20;
 
 interface InFlight {
@@ -100,7 +104,9 @@ export class Instance extends EventEmitter<InstanceEvents> {
       onResult: (requestId, outcome) => this.onResult(requestId, outcome),
       onInitError: (body, errorType) => this.onInitError(body, errorType),
       onLogs: (lines) => this.onShimLogs(lines),
-    });
+      // Said where the user looks: someone on this machine tried to take or answer this function's invocations.
+      onRefused: (reason) => this.publish("system", `faasbox: refused a runtime API call: ${reason}`, undefined),
+    }, executor.runtimeUidFor?.(this.id));
   }
 
   /** Starts the runtime; resolves once it is launched (not yet ready). */
@@ -191,6 +197,11 @@ export class Instance extends EventEmitter<InstanceEvents> {
   }
 
   private deliverIfPossible(): void {
+    // A runtime that died (`docker kill`) has closed its side of the parked /next before its
+    // exit is reported, but the response's "close" may not have come yet: an invocation written
+    // there would be lost and then failed with the exit. It waits instead, and goes elsewhere
+    // when the exit comes (see "undelivered").
+    if (this.parkedNext && !canAnswer(this.parkedNext)) this.parkedNext = undefined;
     const invocation = this.assigned;
     const next = this.parkedNext;
     if (!invocation || !next || this.inFlight || !this.ready) return this.armPickupTimeout();
@@ -235,7 +246,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
         : result.kind === "error"
           ? { failure: { kind: "function", error: parseFunctionError(result.body, result.errorType) } }
           : {
-              failure: { kind: "function", error: { errorType: "Function.ResponseSizeTooLarge", errorMessage: `Response payload size (${result.size} bytes) exceeded the maximum allowed payload size (6291556 bytes).` } },
+              failure: { kind: "function", error: { errorType: "Function.ResponseSizeTooLarge", errorMessage: `Response payload size (${result.size} bytes) exceeded the maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).` } },
             };
     if (this.spec.family !== "custom") {
       this.complete(inFlight, completion, memoryKb);
@@ -441,6 +452,12 @@ export class Instance extends EventEmitter<InstanceEvents> {
     if (requestId !== undefined && target?.invocation.keepLogs) target.logs.push(record);
     this.logBus.publish(record);
   }
+}
+
+/** The parked /next can still carry an answer: the runtime has not closed its connection (it may have died). */
+function canAnswer(response: ServerResponse): boolean {
+  const socket = response.socket;
+  return !response.destroyed && !response.writableEnded && socket !== null && !socket.destroyed && socket.writable && !socket.readableEnded;
 }
 
 /** The runtime's error body in the clouds' shape, whatever the runtime actually sent. */

@@ -1,9 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { LogStream } from "../../protocol";
+import { socketOwnerUid } from "./socketOwner";
 
-/** Lambda and SCF both cap a synchronous response at 6 MB. */
-export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+/**
+ * Lambda and SCF both cap a synchronous response at 6 MB
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html); Lambda's own error
+ * names the exact figure, 6291556 bytes (the docs do not), which the clouds' error text repeats.
+ */
+export const MAX_RESPONSE_BYTES = 6_291_556;
 
 export interface ShimLogLine {
   stream: Exclude<LogStream, "system">;
@@ -22,6 +27,8 @@ export interface RuntimeApiSink {
   onResult(requestId: string | undefined, outcome: RuntimeResult): boolean;
   onInitError(body: Buffer, errorType?: string): void;
   onLogs(lines: ShimLogLine[]): void;
+  /** A caller that is not this instance's runtime was refused. */
+  onRefused?(reason: string): void;
 }
 
 export type RuntimeResult =
@@ -45,9 +52,15 @@ const FAASBOX_RESULT_NEXT = /^\/faasbox\/v1\/invocation\/([^/]+)\/(response|erro
  */
 export class RuntimeApiServer {
   private readonly server: Server;
+  /** Whether each connection comes from the instance's own runtime, decided once per connection. */
+  private readonly verdicts = new WeakMap<Socket, Promise<boolean>>();
 
-  constructor(private readonly sink: RuntimeApiSink) {
-    this.server = createServer((request, response) => this.route(request, response));
+  /**
+   * `callerUid`: the uid that owns the instance's runtime's sockets; every other caller (another
+   * function, any local process) is refused. Undefined where no check is possible.
+   */
+  constructor(private readonly sink: RuntimeApiSink, private readonly callerUid?: number) {
+    this.server = createServer((request, response) => this.admit(request, response));
     this.server.keepAliveTimeout = 0; // runtimes long-poll /next on kept-alive sockets
     this.server.requestTimeout = 0;
   }
@@ -63,6 +76,23 @@ export class RuntimeApiServer {
   close(): void {
     this.server.close();
     this.server.closeAllConnections();
+  }
+
+  /** Serves the instance's own runtime; refuses anyone else, on the shared loopback, before reading a byte of the request. */
+  private admit(request: IncomingMessage, response: ServerResponse): void {
+    if (this.callerUid === undefined) return this.route(request, response);
+    const socket = request.socket;
+    let verdict = this.verdicts.get(socket);
+    if (!verdict) {
+      verdict = socketOwnerUid(socket).then((uid) => uid === undefined || uid === this.callerUid, () => false);
+      this.verdicts.set(socket, verdict);
+    }
+    void verdict.then((admitted) => {
+      if (admitted) return this.route(request, response);
+      this.sink.onRefused?.(`${request.method} ${request.url} from a process that is not this instance's runtime (port ${socket.remotePort})`);
+      response.setHeader("Connection", "close");
+      reply(response, 403, { errorType: "Forbidden", errorMessage: "this runtime API serves only its own instance's runtime" });
+    });
   }
 
   private route(request: IncomingMessage, response: ServerResponse): void {

@@ -111,8 +111,55 @@ function toError(error, fallbackType) {
       stackTrace: String(error.stack || '').split('\n'),
     };
   }
-  if (error && typeof error === 'object') return { errorType: fallbackType || 'Error', errorMessage: JSON.stringify(error) };
+  if (error && typeof error === 'object') return { errorType: fallbackType || 'Error', errorMessage: jsonOrInspect(error) };
   return { errorType: typeof error === 'string' ? 'string' : fallbackType || 'Error', errorMessage: String(error) };
+}
+
+/** A thrown object as JSON, or as util.inspect shows it when JSON cannot hold it (a cycle, a BigInt). */
+function jsonOrInspect(value) {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return util.inspect(value, { depth: 2, breakLength: Infinity });
+  }
+}
+
+// ---- A result JSON cannot hold (a cycle, a BigInt, a toJSON that throws) fails the invocation
+// as each cloud's runtime fails it, and the instance serves on. Lambda's developer guide does not
+// document it; its Node.js runtime interface client does, and posts it as the invocation's error
+// (https://github.com/aws/aws-lambda-nodejs-runtime-interface-client). Client 3.x (nodejs18.x to
+// nodejs22.x) throws `new Error('Unable to stringify response body')` (src/RAPIDClient.js,
+// _trySerializeResponse) and its promise chain reports it; 4.0.0, "for Node.js 24"
+// (RELEASE.CHANGELOG.md), throws JSONStringifyError, named Runtime.JSONStringifyError
+// (src/utils/serialize.ts, src/utils/errors.ts, src/runtime/buffered-invoke-processor.ts).
+// SCF's docs are silent (no such case among https://www.tencentcloud.com/document/product/583/35311):
+// Faasbox reports client 4's type there, with the reason in the message.
+const nodeMajor = Number((/^AWS_Lambda_nodejs(\d+)/.exec(env.AWS_EXECUTION_ENV || '') || [])[1]) || 0;
+
+function unserialisableResult(cause) {
+  const reason = (cause instanceof Error ? `${cause.name}: ${cause.message}` : `${typeof cause}: ${String(cause)}`).replace(/\s*\n\s*/g, ' ');
+  const errorType = dialect === 'scf' || nodeMajor >= 24 ? 'Runtime.JSONStringifyError' : 'Error';
+  const errorMessage = dialect === 'scf' ? `Unable to stringify response body: ${reason}` : 'Unable to stringify response body';
+  // The cloud's trace is its runtime client's; the cause is what the developer needs.
+  const causeLines = cause instanceof Error && cause.stack ? String(cause.stack).split('\n') : [reason];
+  return { errorType, errorMessage, stackTrace: [`${errorType}: ${errorMessage}`, `Caused by: ${causeLines[0]}`, ...causeLines.slice(1)] };
+}
+
+/** An error body as JSON, even when the function put something JSON cannot hold in it. */
+function errorJson(value) {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return JSON.stringify({ errorType: String(value.errorType), errorMessage: jsonOrInspect(value.errorMessage) });
+  }
+}
+
+/**
+ * The error type as a header value: Node refuses to send a control character or anything past
+ * Latin-1 (an error class named in Chinese) in one, which would end the runtime instead.
+ */
+function errorTypeHeader(errorType) {
+  return String(errorType).replace(/[^\t\x20-\x7e\xa0-\xff]/g, (c) => encodeURIComponent(c));
 }
 
 // Inside a container the cgroup's peak covers every process of the instance; it is read
@@ -274,9 +321,18 @@ function runHandler(handler, event, context) {
 /** Posts the result and gets the next invocation in the same exchange (Faasbox's own endpoint). */
 async function postResultAndNext(requestId, ok, value) {
   await flushLogs();
-  const body = ok ? JSON.stringify(value === undefined ? null : value) : JSON.stringify(value);
+  let body;
+  if (ok) {
+    try {
+      body = JSON.stringify(value === undefined ? null : value);
+    } catch (cause) {
+      ok = false;
+      value = unserialisableResult(cause);
+    }
+  }
+  if (!ok) body = errorJson(value);
   const headers = { 'Content-Type': 'application/json', 'X-Faasbox-Memory-Kb': String(memoryKb()) };
-  if (!ok) headers['Lambda-Runtime-Function-Error-Type'] = value.errorType;
+  if (!ok) headers['Lambda-Runtime-Function-Error-Type'] = errorTypeHeader(value.errorType);
   return request('POST', `/faasbox/v1/invocation/${encodeURIComponent(requestId)}/${ok ? 'response' : 'error'}/next`, body, headers);
 }
 
@@ -299,7 +355,7 @@ async function main() {
     const body = toError(error, error.errorType);
     if (error.errorType) body.errorType = error.errorType;
     await flushLogs();
-    await request('POST', paths.initError, JSON.stringify(body), { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': body.errorType });
+    await request('POST', paths.initError, errorJson(body), { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': errorTypeHeader(body.errorType) });
     process.exit(1);
   }
   process.on('unhandledRejection', (reason) => fatal('Runtime.UnhandledPromiseRejection', reason));
@@ -336,7 +392,7 @@ function fatal(errorType, error) {
   body.errorType = errorType;
   const requestId = currentRequestId;
   const done = requestId
-    ? flushLogs().then(() => request('POST', paths.error(requestId), JSON.stringify(body), { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': errorType }))
+    ? flushLogs().then(() => request('POST', paths.error(requestId), errorJson(body), { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': errorType }))
     : flushLogs();
   done.finally(() => process.exit(128));
 }

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import traceback
+import urllib.parse
 
 ENV = os.environ
 DIALECT = "scf" if ENV.get("FAASBOX_DIALECT") == "scf" else "aws"
@@ -239,18 +240,31 @@ def load_handler(name):
     return handler
 
 
+def error_type_header(error_type):
+    """The error type as a header value: http.client sends headers as Latin-1 and refuses
+    control characters, so an exception class named in Chinese would end the runtime instead."""
+    return "".join(c if c == "\t" or " " <= c <= "~" or "\xa0" <= c <= "\xff" else urllib.parse.quote(c) for c in str(error_type))
+
+
 def post_result_and_next(shipper, request_id, ok, value):
     """Posts the result and gets the next invocation in the same exchange (Faasbox's own endpoint)."""
     shipper.flush()
     headers = {"Content-Type": "application/json", "X-Faasbox-Memory-Kb": str(memory_kb())}
     if ok:
+        # Lambda's Python runtime interface client turns *any* exception from the encoder (a set,
+        # a datetime, an object, a RecursionError from deep nesting) into the invocation's error
+        # Runtime.MarshalError "Unable to marshal response: ...", with no stack trace, and serves
+        # on: awslambdaric/lambda_runtime_marshaller.py (marshal_response) and bootstrap.py
+        # (handle_event_request) in https://github.com/aws/aws-lambda-python-runtime-interface-client.
+        # Lambda's developer guide does not document it; SCF's docs are silent, so SCF functions
+        # get the same error.
         try:
             body = json.dumps(value)
-        except (TypeError, ValueError) as error:
+        except Exception as error:  # noqa: BLE001 - as the runtime client: every encoder failure
             ok, value = False, {"errorMessage": f"Unable to marshal response: {error}", "errorType": "Runtime.MarshalError", "stackTrace": []}
     if not ok:
         body = json.dumps(value)
-        headers["Lambda-Runtime-Function-Error-Type"] = value["errorType"]
+        headers["Lambda-Runtime-Function-Error-Type"] = error_type_header(value["errorType"])
     kind = "response" if ok else "error"
     return invocations.call("POST", f"/faasbox/v1/invocation/{request_id}/{kind}/next", body, headers)
 

@@ -1,16 +1,35 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { listenWithFallback, type Listening } from "../../util/listen";
+import { crossSiteRefusal, hostRefusal } from "../../util/requestGuard";
 import { httpEvent, type GatewayRequest } from "../events/httpEvents";
 import { toInvokeResult, type InvocationReport } from "../../core/invoke/invocationReport";
 import type { RouteInfo } from "../../protocol";
-import type { FunctionSpec } from "../../project/spec";
+import type { FunctionSpec, HttpRoute } from "../../project/spec";
 import { toHttpResponse, type GatewayResponse } from "./responseMapping";
-import { RouteTable } from "./routeTable";
+import { decodePathSegment, RouteTable } from "./routeTable";
 
-/** API Gateway's payload limit. */
+/**
+ * API Gateway's own payload limit: "Payload size 10 MB", not adjustable
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html). SCF's API
+ * gateway passes bodies under 16 MB to backends other than functions
+ * (https://www.tencentcloud.com/document/product/628/38852); for a function the event limit
+ * below decides long before that.
+ */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/**
+ * The event the gateway builds is the payload of a synchronous invocation, which both clouds cap
+ * at 6 MB. Lambda: "Invocation payload (request and response): 6 MB (synchronous)", where "MB"
+ * means 1,024 KB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), and
+ * "For synchronous invocations, the maximum payload size is 6 MB"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html). SCF: 同步请求事件大小 6MB
+ * (https://cloud.tencent.com/document/product/583/11637). A body within the gateway's 10 MB can
+ * pass it once it is in the event: base64 makes bytes a third larger.
+ */
+const MAX_EVENT_BYTES = 6 * 1024 * 1024;
 const TOPIC_PATH = /^\/_faasbox\/topics\/([^/]+)$/;
+/** The gateway's own endpoints, beside the user's routes: refused to pages of other origins. */
+const FAASBOX_PATHS = "/_faasbox/";
 
 export interface GatewayTarget {
   functions(): FunctionSpec[];
@@ -30,7 +49,10 @@ export class HttpGateway {
   private table: RouteTable;
   url = "";
 
-  constructor(private readonly target: GatewayTarget, private readonly options: { host?: string; port: number; portFallback?: boolean }) {
+  constructor(
+    private readonly target: GatewayTarget,
+    private readonly options: { host?: string; port: number; portFallback?: boolean; /** Host names accepted besides loopback ones (--allowed-host). */ allowedHosts?: readonly string[] },
+  ) {
     this.table = new RouteTable(target.functions());
     this.server = createServer((request, response) => void this.handle(request, response));
     this.server.keepAliveTimeout = 65_000;
@@ -60,6 +82,12 @@ export class HttpGateway {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // Before the body is read and before anything runs: every route (DNS rebinding), and
+    // the /_faasbox/ endpoints against pages of other origins too. The user's routes keep
+    // API Gateway's behaviour, any Origin and CORS as configured (see util/requestGuard).
+    const refusal = hostRefusal(request.headers.host, { bindHost: this.options.host, allowedHosts: this.options.allowedHosts }) ??
+      ((request.url ?? "/").startsWith(FAASBOX_PATHS) ? crossSiteRefusal(request.headers, { name: "the gateway's /_faasbox/ endpoints", effect: "publish messages to your topics and queues" }) : undefined);
+    if (refusal) return send(response, json(refusal.status, { message: refusal.message }));
     try {
       const body = await readBody(request);
       if (body === undefined) return send(response, json(413, { message: `Request too large: the limit is ${MAX_REQUEST_BYTES} bytes` }));
@@ -70,9 +98,13 @@ export class HttpGateway {
       const method = (request.method ?? "GET").toUpperCase();
 
       const topic = TOPIC_PATH.exec(path);
-      if (topic && method === "POST") return send(response, await this.publish(decodeURIComponent(topic[1]), body));
+      if (topic && method === "POST") {
+        const name = decodePathSegment(topic[1]);
+        return send(response, name === undefined ? malformedPath(topic[1]) : await this.publish(name, body));
+      }
 
       const match = this.table.match(method, path);
+      if (match.kind === "malformed") return send(response, malformedPath(match.segment));
       if (match.kind === "not-found") {
         return send(response, json(404, { message: "Not Found", path, routes: this.routes().map((r) => `${r.method} ${r.path} → ${r.function}`) }));
       }
@@ -89,7 +121,9 @@ export class HttpGateway {
         sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1",
         pathParameters, requestId: randomUUID(), time: new Date(),
       };
-      const result = toInvokeResult(await this.target.invoke(entry.fn.name, Buffer.from(JSON.stringify(httpEvent(entry.route, gatewayRequest)))));
+      const event = Buffer.from(JSON.stringify(httpEvent(entry.route, gatewayRequest)));
+      if (event.length > MAX_EVENT_BYTES) return send(response, eventTooLarge(entry.route, entry.fn.name, event.length));
+      const result = toInvokeResult(await this.target.invoke(entry.fn.name, event));
       const mapped = toHttpResponse(entry.route, result);
       mapped.headers["x-faasbox-request-id"] = result.requestId;
       if (entry.route.cors) mapped.headers["access-control-allow-origin"] ??= "*";
@@ -114,6 +148,31 @@ export class HttpGateway {
     const subscribers = await this.target.publish(topic, messages);
     return json(202, { topic, messages: messages.length, subscribers });
   }
+}
+
+/** A path that cannot be decoded (see decodePathSegment): a client error, before anything runs. */
+function malformedPath(segment: string): GatewayResponse {
+  return json(400, {
+    message: `Bad Request: malformed percent-encoding in the path segment ${JSON.stringify(segment.slice(0, 200))}: each % must start a two-hex-digit escape, and the escaped bytes must be UTF-8`,
+  });
+}
+
+/**
+ * The cloud refuses an event over its synchronous limit before the function runs. Lambda: "If
+ * the Lambda API rejects the invocation request, API Gateway returns a 500 error code ... the
+ * body of the response from API Gateway is {"message": "Internal server error"}"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html); Lambda's error
+ * for it is RequestTooLargeException, "The request payload exceeded the Invoke request body JSON
+ * input quota" (https://docs.aws.amazon.com/botocore/latest/reference/services/lambda/client/exceptions/RequestTooLargeException.html).
+ * SCF's invocation fails with status 406 RequestTooLarge
+ * (https://www.tencentcloud.com/document/product/583/35311), but its docs do not say what its API
+ * gateway then answers the client: Faasbox answers 413 Payload Too Large.
+ */
+function eventTooLarge(route: HttpRoute, fn: string, size: number): GatewayResponse {
+  const why = `the event is ${size} bytes, over the ${MAX_EVENT_BYTES}-byte limit of a synchronous invocation`;
+  return route.payload === "scf"
+    ? json(413, { message: "Request Entity Too Large", reason: `SCF refused the invocation (406 RequestTooLarge): ${why}`, function: fn })
+    : json(500, { message: "Internal server error", reason: `Lambda refused the invocation (RequestTooLargeException): ${why}`, function: fn });
 }
 
 function json(status: number, value: unknown): GatewayResponse {

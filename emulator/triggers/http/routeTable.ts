@@ -8,7 +8,9 @@ export interface RouteEntry {
 export type RouteMatch =
   | { kind: "found"; entry: RouteEntry; pathParameters: Record<string, string> }
   | { kind: "method-not-allowed"; allowed: string[] }
-  | { kind: "not-found" };
+  | { kind: "not-found" }
+  /** A path segment whose percent-encoding is broken (`%E0%A4%A`, a lone `%`): no route can read it. */
+  | { kind: "malformed"; segment: string };
 
 type Segment = { literal: string } | { param: string } | { greedy: string };
 
@@ -58,7 +60,12 @@ export class RouteTable {
   }
 
   match(method: string, path: string): RouteMatch {
-    const parts = path.split("/").filter(Boolean).map(safeDecode);
+    const parts: string[] = [];
+    for (const segment of path.split("/").filter(Boolean)) {
+      const decoded = decodePathSegment(segment);
+      if (decoded === undefined) return { kind: "malformed", segment };
+      parts.push(decoded);
+    }
     const allowed = new Set<string>();
     for (const candidate of this.routes) {
       const pathParameters = candidate.route.catchAll ? {} : matchSegments(candidate.segments, parts);
@@ -92,10 +99,18 @@ function matchSegments(segments: Segment[], parts: string[]): Record<string, str
   return segments.length === parts.length ? params : undefined;
 }
 
-function safeDecode(part: string): string {
+/**
+ * A path segment with its percent-encoding decoded, or undefined when the encoding is broken
+ * (an incomplete escape, bytes that are not UTF-8). The clouds' documentation does not say what
+ * API gateways answer then: not API Gateway's page on path variables
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-http.html),
+ * not SCF's API gateway trigger (https://www.tencentcloud.com/document/product/583/12513). The
+ * gateway answers 400 Bad Request rather than guess a decoding or hand the function raw bytes.
+ */
+export function decodePathSegment(segment: string): string | undefined {
   try {
-    return decodeURIComponent(part);
+    return decodeURIComponent(segment);
   } catch {
-    return part;
+    return undefined;
   }
 }

@@ -23,8 +23,11 @@ export class ApiError extends Error {
   }
 }
 
-/** Lambda's payload limits: 6 MB synchronous, 256 KB asynchronous. */
-export const PAYLOAD_LIMITS = { RequestResponse: 6 * 1024 * 1024, Event: 256 * 1024, DryRun: 6 * 1024 * 1024 } as const;
+/**
+ * Lambda's payload limits: 6 MB synchronous, 1 MB asynchronous (it was 256 KB until 2025).
+ * https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html
+ */
+export const PAYLOAD_LIMITS = { RequestResponse: 6 * 1024 * 1024, Event: 1024 * 1024, DryRun: 6 * 1024 * 1024 } as const;
 
 export const apiErrors = {
   functionNotFound(arn: string): ApiError {

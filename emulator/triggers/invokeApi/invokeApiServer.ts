@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { listenWithFallback } from "../../util/listen";
+import { crossSiteRefusal, hostRefusal } from "../../util/requestGuard";
 import { ApiError, apiErrors, PAYLOAD_LIMITS } from "./apiError";
 import type { InvokeApiTarget } from "./invokeApiTarget";
 import { parseInvokeRequest } from "./invokeRequest";
@@ -16,6 +17,8 @@ export interface InvokeApiServerOptions {
   port: number;
   /** When `port` is busy, take a free one (a default port, not the user's choice). */
   portFallback?: boolean;
+  /** Host names accepted besides loopback ones (`--allowed-host`); see util/requestGuard. */
+  allowedHosts?: readonly string[];
 }
 
 /**
@@ -72,6 +75,14 @@ export class InvokeApiServer {
   }
 
   private async serve(request: IncomingMessage): Promise<ApiResponse> {
+    // Before anything is parsed or run: a page open in the user's browser may neither
+    // reach this API through a rebound DNS name nor send it a cross-site request (a
+    // no-cors fetch or a form runs the function even though the page cannot read the
+    // answer). The AWS CLI, the SDKs and curl send no Origin or Sec-Fetch-Site.
+    const refusal = hostRefusal(request.headers.host, { bindHost: this.options.host, allowedHosts: this.options.allowedHosts }) ??
+      crossSiteRefusal(request.headers, { name: "the Lambda Invoke API", effect: "run your functions" });
+    // Lambda's shape, so the CLI prints "An error occurred (AccessDeniedException) …: <why>".
+    if (refusal) throw new ApiError(refusal.status, "AccessDeniedException", refusal.message);
     const invoke = parseInvokeRequest(request.method ?? "GET", request.url ?? "/", request.headers, () => this.target.functionNames());
     if (!this.target.hasFunction(invoke.name)) throw apiErrors.functionNotFound(invoke.arn);
     const read = await readBody(request, PAYLOAD_LIMITS[invoke.invocationType]);

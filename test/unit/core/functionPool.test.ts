@@ -395,3 +395,29 @@ test("an invocation handed to an instance whose runtime exits before taking it r
   assert.equal(parsed(outcome), "second");
   assert.equal(executor.launches.length, 2);
 });
+
+test("an invocation waits for an instance at most the init limit plus the timeout, then is throttled with the cloud's error", async (t) => {
+  fakeTimers(t);
+  // One instance; every handler hangs, so each waiting call gets the instance only when the one before it timed out (3 s each).
+  const { executor, invoke } = makePool(t, { maxConcurrency: 1, queueSize: 10, timeoutSec: 3 }, { handler: (_event, ctx) => ctx.hang() });
+  const calls = Array.from({ length: 6 }, (_, n) => invoke(n));
+  const settled = new Set<number>();
+  calls.forEach((call, n) => void call.then(() => settled.add(n)));
+  // Budget: max(10 s init limit, 3 s) + 3 s = 13 s from when each call was accepted.
+  for (let delivered = 1; delivered <= 4; delivered++) {
+    await executor.received(delivered);
+    mock.timers.tick(3000);
+    await waitFor(() => settled.has(delivered - 1), `call ${delivered - 1} to time out`);
+  }
+  // 12 s: calls 0-3 timed out on the instance, call 4 was just handed it, call 5 still waits.
+  await executor.received(5);
+  mock.timers.tick(1000);
+  const last = await calls[5];
+  assert.equal(last.failure?.kind, "throttle");
+  assert.equal(last.failure?.error.errorType, "TooManyRequestsException");
+  assert.match(last.failure!.error.errorMessage, /No instance was free within 13 s/);
+  assert.equal(last.instanceId, undefined);
+  assert.equal(settled.has(4), false, "the call handed an instance in time runs its course");
+  mock.timers.tick(2000);
+  assert.equal((await calls[4]).failure?.kind, "timeout");
+});

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { chmodSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageFunction } from "../../../emulator/deploy/package";
 import { loadProject } from "../../../emulator/project/loadProject";
@@ -196,19 +196,19 @@ test("with package-lock.json, every package npm marks dev, transitive ones inclu
   assert.deepEqual(packaged.files.filter((f) => f.startsWith("node_modules/")), ["node_modules/express/index.js"]);
 });
 
-test("a symlink inside the code folder stays a link; one outside is copied in with a warning", async () => {
+test("a symlink inside the code folder stays a link; one outside is refused, naming it (see packageSafety.test.ts)", async () => {
   const outside = writeTree({ "shared.js": "module.exports = 'shared';\n" });
   const root = writeTree({
     "index.js": "exports.main_handler = () => 1;\n",
     "node_modules/tool/cli.js": "#!/usr/bin/env node\n",
     "node_modules/.bin/tool": { symlink: "../tool/cli.js" },
-    "shared.js": { symlink: join(outside, "shared.js") },
   });
   const packaged = await packageFunction(specFor(root), { projectRoot: root });
   const entries = (await readZipEntries(packaged.zip))!;
   assert.equal(entries.find((e) => e.name === "node_modules/.bin/tool")!.mode, 0o120777);
-  assert.equal(entries.find((e) => e.name === "shared.js")!.mode, 0o100644);
-  assert.match(packaged.warnings.join("\n"), /shared\.js is a symlink to .*outside the code folder; its content is copied/);
+
+  symlinkSync(join(outside, "shared.js"), join(root, "shared.js"));
+  await assert.rejects(packageFunction(specFor(root), { projectRoot: root }), /\n {2}shared\.js: a symlink to .*shared\.js, outside the code folder/);
 });
 
 test("a handler file left out by the ignore files is warned about; an empty package is an error", async () => {

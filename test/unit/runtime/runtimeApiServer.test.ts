@@ -43,7 +43,7 @@ test("a request id with broken percent-encoding is a 400 InvalidRequestID, and t
 test("a response over 6 MB: 413 on Lambda's endpoint; on the shims' combined endpoint the exchange still waits for the next invocation", async (t) => {
   const { sink, results, parked } = recordingSink();
   const url = await serve(t, sink);
-  const huge = Buffer.alloc(6 * 1024 * 1024 + 1, 0x61);
+  const huge = Buffer.alloc(6_291_556 + 1, 0x61);
   const lambda = await fetch(`${url}/2018-06-01/runtime/invocation/req-1/response`, { method: "POST", body: huge });
   assert.equal(lambda.status, 413);
 

@@ -1,0 +1,209 @@
+// A Docker engine of a test's own (see /work/shared/notes/machine-setup.md, section 5): for
+// tests that stop or restart an engine, or need one that shares nothing with the emulator.
+// The shared engine at /var/run/docker.sock belongs to every other test: this helper never
+// stops, restarts or reconfigures it, and only reads an image from it (`docker save`).
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Docker from "dockerode";
+import { connectDocker, pingEngine } from "../../emulator/core/docker/engine";
+
+export interface PrivateEngine {
+  /** `tcp://127.0.0.1:PORT`: for Engine.create({ dockerHost }) or DOCKER_HOST. */
+  readonly host: string;
+  /** A client of this engine (never of the shared one). */
+  readonly docker: Docker;
+  /** The temporary folder with its data root, exec root, pid file and log. */
+  readonly dir: string;
+  /** Whether its dockerd runs (started and not yet seen exiting). */
+  readonly running: boolean;
+  /** Starts dockerd (again, on the same data root after stop()); resolves once it answers. */
+  start(): Promise<void>;
+  /** SIGTERM to dockerd, as a service manager stops it; resolves once it has exited. */
+  stop(timeoutMs?: number): Promise<void>;
+  /** SIGSTOP to dockerd: it hangs, answering nothing (its containers keep running); resume() undoes it. */
+  pause(): void;
+  resume(): void;
+  /** Copies `image` from the shared engine (read only there) into this one. */
+  loadImage(image: string): Promise<void>;
+  /** The engine's log so far, for a failure message. */
+  log(): string;
+  /** Stops it whatever its state, unmounts what it left and removes its folder; never throws. */
+  dispose(): Promise<void>;
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A private dockerd on a free 127.0.0.1 TCP port, with its own data and exec roots in a temp
+ * folder, no bridge and no iptables rules: its containers run with host networking and only
+ * loopback traffic. Started before it resolves; the caller must call dispose() (in `after`).
+ */
+export async function startPrivateEngine(options: { startTimeoutMs?: number } = {}): Promise<PrivateEngine> {
+  const dir = mkdtempSync(join(tmpdir(), "faasbox-dockerd-"));
+  const port = await freeLoopbackPort();
+  const host = `tcp://127.0.0.1:${port}`;
+  const docker = connectDocker(host);
+  const logFile = join(dir, "log");
+  const configFile = join(dir, "daemon.json");
+  // Its own (empty) configuration: whatever /etc/docker/daemon.json says is the shared engine's.
+  writeFileSync(configFile, "{}\n");
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+
+  const alive = () => child !== undefined && child.exitCode === null && child.signalCode === null;
+
+  const engine: PrivateEngine = {
+    host,
+    docker,
+    dir,
+    get running() {
+      return alive();
+    },
+
+    async start() {
+      if (alive()) return;
+      const out = openSync(logFile, "a");
+      child = spawn(
+        "dockerd",
+        [
+          "--host", host,
+          "--config-file", configFile,
+          "--data-root", join(dir, "data"),
+          "--exec-root", join(dir, "exec"),
+          "--pidfile", join(dir, "pid"),
+          "--bridge=none", "--iptables=false", "--ip-forward=false", "--ip-masq=false",
+        ],
+        { stdio: ["ignore", out, out] },
+      );
+      closeSync(out);
+      const proc = child;
+      exited = new Promise<void>((resolve) => {
+        proc.once("exit", () => resolve());
+        proc.once("error", () => resolve());
+      });
+      const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+      for (;;) {
+        if (!alive()) throw new Error(`the private dockerd exited while starting:\n${engine.log()}`);
+        try {
+          await pingEngine(docker, 1000);
+          return;
+        } catch {
+          if (Date.now() > deadline) throw new Error(`the private dockerd at ${host} did not answer within ${options.startTimeoutMs ?? 30_000} ms:\n${engine.log()}`);
+          await sleep(100);
+        }
+      }
+    },
+
+    pause() {
+      if (alive()) child!.kill("SIGSTOP");
+    },
+
+    resume() {
+      if (alive()) child!.kill("SIGCONT");
+    },
+
+    async stop(timeoutMs = 30_000) {
+      if (!alive()) return;
+      const proc = child!;
+      proc.kill("SIGCONT"); // a paused dockerd could not act on SIGTERM
+      proc.kill("SIGTERM");
+      const stopped = await Promise.race([exited.then(() => true), sleep(timeoutMs).then(() => false)]);
+      if (!stopped) {
+        proc.kill("SIGKILL");
+        await exited;
+      }
+    },
+
+    async loadImage(image: string) {
+      // `docker save` reads the shared engine (DOCKER_HOST unset there); `docker load` writes this one.
+      const env = { ...process.env };
+      delete env.DOCKER_HOST;
+      const loaded = spawn("bash", ["-c", 'set -o pipefail; docker save "$1" | DOCKER_HOST="$2" docker load -q', "bash", image, host], {
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      loaded.stdout!.on("data", (d) => (output += d));
+      loaded.stderr!.on("data", (d) => (output += d));
+      const code = await new Promise<number | null>((resolve) => loaded.once("exit", resolve));
+      if (code !== 0) throw new Error(`loading ${image} into the private engine failed (${code}): ${output}`);
+      await docker.getImage(image).inspect();
+    },
+
+    log() {
+      try {
+        return readFileSync(logFile, "utf8").split("\n").slice(-40).join("\n");
+      } catch {
+        return "";
+      }
+    },
+
+    async dispose() {
+      try {
+        await engine.stop(20_000);
+      } catch {
+        // stopped as far as it goes: what is left is killed below
+      }
+      killProcessesUnder(dir);
+      unmountUnder(dir);
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // a mount that would not go: leave the folder rather than fail the test's clean-up
+      }
+    },
+  };
+
+  try {
+    await engine.start();
+  } catch (error) {
+    await engine.dispose();
+    throw error;
+  }
+  return engine;
+}
+
+/**
+ * Its containerd and shims, should dockerd have died without stopping them: only processes
+ * whose command line names this engine's own temp folder, one by one by PID.
+ */
+function killProcessesUnder(dir: string): void {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ");
+      if (cmdline.includes(dir)) process.kill(Number(entry), "SIGKILL");
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+}
+
+/** Unmounts whatever is still mounted under `dir` (exec/netns/default at least), deepest first. */
+function unmountUnder(dir: string): void {
+  const mountPoints = (): string[] =>
+    readFileSync("/proc/self/mounts", "utf8")
+      .split("\n")
+      .map((line) => line.split(" ")[1]?.replace(/\\040/g, " "))
+      .filter((point): point is string => point !== undefined && (point === dir || point.startsWith(`${dir}/`)))
+      .sort((a, b) => b.length - a.length);
+  for (const point of mountPoints()) spawnSync("umount", [point], { stdio: "ignore" });
+  for (const point of mountPoints()) spawnSync("umount", ["-l", point], { stdio: "ignore" });
+  const netns = join(dir, "exec", "netns", "default");
+  if (existsSync(netns)) spawnSync("umount", [netns], { stdio: "ignore" });
+}
