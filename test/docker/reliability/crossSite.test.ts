@@ -107,7 +107,7 @@ function awsInvoke(endpoint: string, name: string, payload: string, outfile: str
  * without the user noticing: no-cors fetches (the answer is opaque to the page, but the
  * request is made) and an HTML form posted into a hidden frame.
  */
-function hostilePage(invokeUrl: string, gatewayUrl: string, tag: string): string {
+function hostilePage(invokeUrl: string, gatewayUrl: string, controlUrl: string, tag: string): string {
   return `<!doctype html><html><body>
 <iframe name="sink" id="sink" style="display:none"></iframe>
 <form id="form" method="POST" action="${gatewayUrl}/_faasbox/topics/alerts" target="sink" enctype="text/plain">
@@ -124,6 +124,12 @@ window.attack = (async () => {
   outcome.form = await new Promise((resolve) => {
     document.getElementById("sink").onload = () => resolve("submitted");
     document.getElementById("form").submit();
+  });
+  // Even holding the control API's token (say it leaked into a page), a browser is refused.
+  outcome.control = await new Promise((resolve) => {
+    const socket = new WebSocket(${JSON.stringify(controlUrl)});
+    socket.onopen = () => { socket.close(); resolve("opened"); };
+    socket.onerror = () => resolve("refused");
   });
   return outcome;
 })();
@@ -168,7 +174,7 @@ describe("cross-site requests and DNS rebinding (docker executor)", () => {
     // The pages' own server, on another loopback port: another origin than the emulator's.
     pages = http.createServer((request, response) => {
       const url = new URL(request.url ?? "/", "http://pages");
-      const html = url.pathname === "/front-end" ? FRONT_END : hostilePage(invokeApi, gateway, url.searchParams.get("tag") ?? "page");
+      const html = url.pathname === "/front-end" ? FRONT_END : hostilePage(invokeApi, gateway, `${daemon.controlUrl}?token=${daemon.token}`, url.searchParams.get("tag") ?? "page");
       response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(html);
     });
     await new Promise<void>((resolve) => pages!.listen(0, "127.0.0.1", resolve));
@@ -254,7 +260,7 @@ describe("cross-site requests and DNS rebinding (docker executor)", () => {
     assert.ok(delivered.some((e) => e.function === "topic-listener" && e.payload.includes("from-curl")), JSON.stringify(delivered));
   });
 
-  test("headless Chromium: a page of another origin neither runs a function through the Invoke API nor publishes to a topic", async () => {
+  test("headless Chromium: a page of another origin neither runs a function through the Invoke API, nor publishes to a topic, nor opens the control API", async () => {
     const page = await (await openBrowser()).newPage();
     try {
       const before = runs("invoke-target");
@@ -268,7 +274,7 @@ describe("cross-site requests and DNS rebinding (docker executor)", () => {
       for (const [origin, tag] of [[`http://127.0.0.1:${pagesPort}`, "same-site"], [`http://localhost:${pagesPort}`, "cross-site"]]) {
         await page.goto(`${origin}/?tag=${tag}`);
         const outcome = await page.evaluate(() => (globalThis as any).attack);
-        assert.deepEqual(outcome, { invoke: "opaque", publish: "opaque", form: "submitted" }, `the requests were sent (${tag})`);
+        assert.deepEqual(outcome, { invoke: "opaque", publish: "opaque", form: "submitted", control: "refused" }, `the requests were sent, the control API refused the page (${tag})`);
       }
       await waitFor(() => statuses.length >= 6, `the browser's six requests to be answered: ${statuses.join("; ")}`);
 
