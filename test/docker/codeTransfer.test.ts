@@ -1,0 +1,57 @@
+// Code without bind mounts: what a remote engine needs, checked on the local one.
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import type Docker from "dockerode";
+import { resolveImages } from "../../emulator/config/images";
+import { copyInto, engineSeesPath, volumeFor } from "../../emulator/core/docker/codeTransfer";
+import { requireDocker } from "../helpers/docker";
+
+const created: Docker.Container[] = [];
+after(async () => {
+  for (const container of created) await container.remove({ force: true, v: true }).catch(() => undefined);
+});
+
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), "faasbox-transfer-"));
+  chmodSync(dir, 0o755);
+  mkdirSync(join(dir, "lib"));
+  writeFileSync(join(dir, "index.js"), "exports.handler = async () => 'copied';\n");
+  writeFileSync(join(dir, "lib", "data.txt"), "nested\n");
+  return dir;
+}
+
+test("the local engine sees this machine's folders (the probe finds the marker only this process wrote)", async () => {
+  const docker = await requireDocker();
+  assert.equal(await engineSeesPath(docker, resolveImages().nodejs.image, project()), true);
+});
+
+test("code copied through the archive API into a volume: the runtime reads it as an unprivileged user, with no bind mount", async () => {
+  const docker = await requireDocker();
+  const dir = project();
+  const container = await docker.createContainer({
+    Image: resolveImages().nodejs.image,
+    Cmd: ["/bin/sh", "-c", "cat /var/task/index.js /var/task/lib/data.txt; touch /var/task/x 2>/dev/null && echo writable || echo read-only"],
+    User: "1234567890:65534",
+    HostConfig: { NetworkMode: "none", ReadonlyRootfs: true, Mounts: [volumeFor("/var/task")] },
+  });
+  created.push(container);
+  await copyInto(container, dir, "/var/task");
+  const output = new PassThrough();
+  let text = "";
+  output.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+  container.modem.demuxStream(stream, output, output);
+  await container.start();
+  await container.wait();
+  await new Promise((r) => setTimeout(r, 100));
+  assert.match(text, /exports\.handler = async \(\) => 'copied';/);
+  assert.match(text, /nested/);
+  assert.match(text, /read-only/, "the code belongs to root: the runtime cannot change it");
+  const info = await container.inspect();
+  assert.deepEqual(info.HostConfig.Binds ?? [], [], "no host path is mounted");
+  assert.ok(info.Mounts.every((m) => m.Type === "volume"));
+});
