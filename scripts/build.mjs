@@ -2,6 +2,7 @@
 // which is also the emulator daemon (dist/emulator.js). `--watch` rebuilds on change, `--production` minifies,
 // `--tests` also bundles the suite that runs inside the VS Code extension host.
 import * as esbuild from "esbuild";
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 
 const args = new Set(process.argv.slice(2));
@@ -45,6 +46,9 @@ function copyShims() {
   mkdirSync("dist", { recursive: true });
   cpSync("emulator/shims", "dist/shims", { recursive: true });
 }
+
+// The in-container agent: static binaries, rebuilt only when its C sources changed.
+execFileSync("bash", ["scripts/build-agent.sh"], { stdio: "inherit" });
 
 if (args.has("--watch")) {
   copyShims();

@@ -45,6 +45,10 @@ npm_packages() {
   fi
 }
 
+# The instance agent's compilers (static amd64 with musl, arm64 cross with glibc; the cross
+# compiler only recommends its libc) and qemu for the agent's arm64 test.
+agent_toolchain() { apt_install musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static; }
+
 docker_answers() { timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
 docker_engine() {
@@ -164,6 +168,7 @@ test_peers() {
 }
 
 npm_packages
+agent_toolchain
 docker_engine
 runtime_images
 if [ $MODE != runtime ]; then

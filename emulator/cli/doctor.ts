@@ -1,5 +1,7 @@
 import type Docker from "dockerode";
-import { connectDocker, describeDockerTarget, pingEngine } from "../core/docker/engine";
+import { clientFor, explainEngineError, pingEngine, resolveEngineTarget, type EngineInfo, type EngineTarget } from "../core/docker/engine";
+import type { TargetInputs } from "../core/docker/engineTarget";
+import { NETWORK_VARIABLE, checkNetworkExists, describeNetwork, parseNetwork, type NetworkChoice } from "../core/docker/network";
 import { resolveImages } from "../config/images";
 import { RUNTIME_FAMILIES } from "../config/runtimeFamily";
 
@@ -42,25 +44,75 @@ async function imageCheck(docker: Docker, family: string, image: string, source:
   }
 }
 
-export async function runChecks(env: NodeJS.ProcessEnv = process.env): Promise<Check[]> {
+/** Where the engine is and how it is reached, e.g. "on this machine, over a unix socket". */
+export function engineConnection(target: EngineTarget): string {
+  const where = target.local ? (target.transport === "tcp" || target.transport === "tcp+TLS" ? "on this machine (loopback)" : "on this machine") : "remote";
+  const over = target.transport === "unix" ? "a unix socket" : target.transport === "npipe" ? "a named pipe" : target.transport;
+  return `${where}, over ${over}`;
+}
+
+export function engineDetail(engine: EngineInfo, target: EngineTarget): string {
+  return `${engine.product} ${engine.version} (API ${engine.apiVersion}, ${engine.os}) at ${target.description}: ${engineConnection(target)}`;
+}
+
+/** What to do when the engine does not answer and its error says nothing more precise. */
+function engineFix(target: EngineTarget): string {
+  switch (target.source) {
+    case "DOCKER_HOST":
+      return "Start the engine DOCKER_HOST points to, or unset DOCKER_HOST to use the docker context or the default socket.";
+    case "context":
+      return `Start the engine of docker context "${target.context}", or choose another ('docker context use default') or set DOCKER_HOST.`;
+    case "option":
+      return `Start the engine at ${target.host}.`;
+    default:
+      return "Install and start Docker (https://docs.docker.com/engine/install/), or point DOCKER_HOST or a docker context at your engine; on Debian as root, 'npm run setup' installs docker.io and starts it.";
+  }
+}
+
+export async function runChecks(env: NodeJS.ProcessEnv = process.env, where: Omit<TargetInputs, "env" | "dockerHost"> = {}): Promise<Check[]> {
   const checks: Check[] = [checkNode()];
-  const target = describeDockerTarget(env);
-  const docker = connectDocker();
+  const target = resolveEngineTarget({ ...where, env });
+  let network: NetworkChoice | undefined;
+  const networkCheck = (): Check => {
+    try {
+      network = parseNetwork(env[NETWORK_VARIABLE]);
+      return { name: "Function network", ok: true, detail: describeNetwork(network, env), required: true };
+    } catch (error) {
+      return { name: "Function network", ok: false, detail: (error as Error).message, fix: `Set ${NETWORK_VARIABLE} to one of those, or unset it.`, required: true };
+    }
+  };
+  let docker: Docker;
+  try {
+    docker = clientFor(target);
+  } catch (error) {
+    checks.push({ name: "Docker engine", ok: false, detail: `${target.description} cannot be used`, fix: (error as Error).message, required: true });
+    checks.push(networkCheck());
+    return checks;
+  }
   try {
     const engine = await pingEngine(docker);
-    checks.push({ name: "Docker engine", ok: true, detail: `Docker ${engine.version} (API ${engine.apiVersion}, ${engine.os}) at ${target}`, required: true });
+    checks.push({ name: "Docker engine", ok: true, detail: engineDetail(engine, target), required: true });
   } catch (error) {
+    const explained = explainEngineError(error, target);
     checks.push({
       name: "Docker engine",
       ok: false,
-      detail: `no engine answers at ${target}: ${(error as Error).message}`,
-      fix: env.DOCKER_HOST
-        ? "Start the engine DOCKER_HOST points to, or unset DOCKER_HOST to use the default socket."
-        : "Install and start Docker (https://docs.docker.com/engine/install/); on Debian as root, 'npm run setup' installs docker.io and starts it.",
+      detail: `no engine answers at ${target.description}: ${explained.reason}`,
+      fix: explained.fix ?? engineFix(target),
       required: true,
     });
+    checks.push(networkCheck());
     return checks; // image checks need the engine
   }
+  const parsed = networkCheck();
+  if (parsed.ok && network) {
+    try {
+      await checkNetworkExists(docker, network, target.description);
+    } catch (error) {
+      Object.assign(parsed, { ok: false, detail: (error as Error).message, fix: `Set ${NETWORK_VARIABLE} to one of those, or unset it.` });
+    }
+  }
+  checks.push(parsed);
   let images;
   try {
     images = resolveImages({}, env);

@@ -21,7 +21,9 @@ export interface EngineOptions {
   root: string;
   executor?: ExecutorChoice;
   network?: DockerNetwork;
-  /** The Docker engine to run containers on (`unix:///path/docker.sock` or `tcp://host:port`); default: DOCKER_HOST, else the local socket. */
+  /** Run instances under the in-container agent (default: FAASBOX_AGENT=1; always on a Docker network other than host). */
+  agent?: boolean;
+  /** The Docker engine to run containers on (`unix:///path/docker.sock` or `tcp://host:port`, with the TLS variables as `docker -H`); default: as the docker CLI chooses (see core/docker/engineTarget.ts). */
   dockerHost?: string;
   /** Hot reload on code and manifest changes (default true). */
   watch?: boolean;
@@ -83,7 +85,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
-    const { executor, warning } = await createExecutor(options.executor ?? "auto", options.network, { dockerHost: options.dockerHost });
+    const { executor, warning } = await createExecutor(options.executor ?? "auto", options.network, { dockerHost: options.dockerHost, agent: options.agent });
     const emulator = new Engine(resolve(options.root), executor, warning ? [warning] : [], options.localDefaults);
     emulator.load();
     if (options.watch !== false) {

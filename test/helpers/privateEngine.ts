@@ -3,12 +3,12 @@
 // The shared engine at /var/run/docker.sock belongs to every other test: this helper never
 // stops, restarts or reconfigures it, and only reads an image from it (`docker save`).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
-import { connectDocker, pingEngine } from "../../emulator/core/docker/engine";
+import { clientFor, connectDocker, pingEngine, resolveEngineTarget } from "../../emulator/core/docker/engine";
 
 export interface PrivateEngine {
   /** `tcp://127.0.0.1:PORT`: for Engine.create({ dockerHost }) or DOCKER_HOST. */
@@ -17,6 +17,10 @@ export interface PrivateEngine {
   readonly docker: Docker;
   /** The temporary folder with its data root, exec root, pid file and log. */
   readonly dir: string;
+  /** With `tls`: the folders of its certificates (made by startPrivateEngine with openssl). */
+  readonly tls?: TlsMaterial;
+  /** What a client needs in its environment to reach it: DOCKER_HOST, and with TLS DOCKER_TLS_VERIFY and DOCKER_CERT_PATH. */
+  readonly clientEnv: Record<string, string>;
   /** Whether its dockerd runs (started and not yet seen exiting). */
   readonly running: boolean;
   /** Starts dockerd (again, on the same data root after stop()); resolves once it answers. */
@@ -34,6 +38,39 @@ export interface PrivateEngine {
   dispose(): Promise<void>;
 }
 
+/** Certificates for a TLS engine on 127.0.0.1, as `openssl` made them. */
+export interface TlsMaterial {
+  /** ca.pem, cert.pem and key.pem of a client the engine admits: a DOCKER_CERT_PATH. */
+  clientDir: string;
+  /** The CA (ca.pem, ca-key.pem) and the engine's own server-cert.pem and server-key.pem. */
+  serverDir: string;
+}
+
+/**
+ * A CA, a server certificate for IP:127.0.0.1 and a client certificate, all signed by that CA
+ * and valid for a day (EC P-256 keys: a few hundred ms in all). Needs `openssl`.
+ */
+export function makeTlsMaterial(dir: string): TlsMaterial {
+  const serverDir = join(dir, "server");
+  const clientDir = join(dir, "client");
+  mkdirSync(serverDir, { recursive: true });
+  mkdirSync(clientDir, { recursive: true });
+  const ssl = (args: string[], cwd = serverDir) => {
+    const run = spawnSync("openssl", args, { cwd, encoding: "utf8" });
+    if (run.error || run.status !== 0) throw new Error(`openssl ${args.join(" ")} failed: ${run.error?.message ?? run.stderr}`);
+  };
+  const key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  ssl(["req", "-x509", ...key, "-keyout", "ca-key.pem", "-out", "ca.pem", "-days", "1", "-subj", "/CN=Faasbox test CA"]);
+  ssl(["req", "-new", ...key, "-keyout", "server-key.pem", "-out", "server.csr", "-subj", "/CN=127.0.0.1"]);
+  writeFileSync(join(serverDir, "server.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+  ssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial", "-days", "1", "-extfile", "server.ext", "-out", "server-cert.pem"]);
+  ssl(["req", "-new", ...key, "-keyout", join(clientDir, "key.pem"), "-out", "client.csr", "-subj", "/CN=faasbox test client"]);
+  writeFileSync(join(serverDir, "client.ext"), "extendedKeyUsage=clientAuth\n");
+  ssl(["x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial", "-days", "1", "-extfile", "client.ext", "-out", join(clientDir, "cert.pem")]);
+  copyFileSync(join(serverDir, "ca.pem"), join(clientDir, "ca.pem"));
+  return { clientDir, serverDir };
+}
+
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
 export async function freeLoopbackPort(): Promise<number> {
   const server = createServer();
@@ -48,16 +85,37 @@ export async function freeLoopbackPort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+export interface PrivateEngineOptions {
+  startTimeoutMs?: number;
+  /**
+   * Only TLS clients with a certificate of its own CA (dockerd --tlsverify): certificates are
+   * made with openssl into the engine's folder (see `tls` and `clientEnv`).
+   */
+  tls?: boolean;
+}
+
 /**
  * A private dockerd on a free 127.0.0.1 TCP port, with its own data and exec roots in a temp
  * folder, no bridge and no iptables rules: its containers run with host networking and only
  * loopback traffic. Started before it resolves; the caller must call dispose() (in `after`).
  */
-export async function startPrivateEngine(options: { startTimeoutMs?: number } = {}): Promise<PrivateEngine> {
+export async function startPrivateEngine(options: PrivateEngineOptions = {}): Promise<PrivateEngine> {
   const dir = mkdtempSync(join(tmpdir(), "faasbox-dockerd-"));
+  let tls: TlsMaterial | undefined;
+  try {
+    tls = options.tls ? makeTlsMaterial(join(dir, "certs")) : undefined;
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const port = await freeLoopbackPort();
   const host = `tcp://127.0.0.1:${port}`;
-  const docker = connectDocker(host);
+  const clientEnv: Record<string, string> = tls ? { DOCKER_HOST: host, DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: tls.clientDir } : { DOCKER_HOST: host };
+  // A plain engine's client ignores the environment's TLS settings; a TLS one's uses exactly its own.
+  const docker = tls ? clientFor(resolveEngineTarget({ env: clientEnv })) : connectDocker(host, {});
+  const serverTls = tls
+    ? ["--tlsverify", "--tlscacert", join(tls.serverDir, "ca.pem"), "--tlscert", join(tls.serverDir, "server-cert.pem"), "--tlskey", join(tls.serverDir, "server-key.pem")]
+    : [];
   const logFile = join(dir, "log");
   const configFile = join(dir, "daemon.json");
   // Its own (empty) configuration: whatever /etc/docker/daemon.json says is the shared engine's.
@@ -71,6 +129,8 @@ export async function startPrivateEngine(options: { startTimeoutMs?: number } = 
     host,
     docker,
     dir,
+    tls,
+    clientEnv,
     get running() {
       return alive();
     },
@@ -87,6 +147,7 @@ export async function startPrivateEngine(options: { startTimeoutMs?: number } = 
           "--exec-root", join(dir, "exec"),
           "--pidfile", join(dir, "pid"),
           "--bridge=none", "--iptables=false", "--ip-forward=false", "--ip-masq=false",
+          ...serverTls,
         ],
         { stdio: ["ignore", out, out] },
       );
@@ -122,7 +183,13 @@ export async function startPrivateEngine(options: { startTimeoutMs?: number } = 
       const proc = child!;
       proc.kill("SIGCONT"); // a paused dockerd could not act on SIGTERM
       proc.kill("SIGTERM");
-      const stopped = await Promise.race([exited.then(() => true), sleep(timeoutMs).then(() => false)]);
+      // The deadline's timer is cleared once dockerd exits: left running, it kept the test process alive for timeoutMs.
+      let deadline: NodeJS.Timeout | undefined;
+      const stopped = await Promise.race([
+        exited.then(() => true),
+        new Promise<boolean>((resolve) => (deadline = setTimeout(() => resolve(false), timeoutMs))),
+      ]);
+      clearTimeout(deadline);
       if (!stopped) {
         proc.kill("SIGKILL");
         await exited;
@@ -132,8 +199,9 @@ export async function startPrivateEngine(options: { startTimeoutMs?: number } = 
     async loadImage(image: string) {
       // `docker save` reads the shared engine (DOCKER_HOST unset there); `docker load` writes this one.
       const env = { ...process.env };
-      delete env.DOCKER_HOST;
-      const loaded = spawn("bash", ["-c", 'set -o pipefail; docker save "$1" | DOCKER_HOST="$2" docker load -q', "bash", image, host], {
+      for (const name of ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_TLS", "DOCKER_CERT_PATH", "DOCKER_CONTEXT"]) delete env[name];
+      const load = Object.entries(clientEnv).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(" ");
+      const loaded = spawn("bash", ["-c", `set -o pipefail; docker save "$1" | ${load} docker load -q`, "bash", image], {
         env,
         stdio: ["ignore", "pipe", "pipe"],
       });

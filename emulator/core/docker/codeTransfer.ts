@@ -58,7 +58,7 @@ export async function copyInto(container: Docker.Container, hostDir: string, tar
   await container.putArchive(archive, { path: target });
 }
 
-/** An anonymous volume at `target`, removed with its container (`remove({ v: true })`). */
-export function volumeFor(target: string): { Type: "volume"; Target: string; ReadOnly: false } {
-  return { Type: "volume", Target: target, ReadOnly: false };
+/** An anonymous volume at `target` (no source: the engine makes one), removed with its container (`remove({ v: true })`). */
+export function volumeFor(target: string): Docker.MountSettings {
+  return { Type: "volume", Source: "", Target: target, ReadOnly: false };
 }

@@ -1,17 +1,27 @@
-import { PassThrough } from "node:stream";
+import { PassThrough, type Writable } from "node:stream";
 import type Docker from "dockerode";
+import { AGENT_CONTAINER_PATH, agentArch, hostAgentBinary, type AgentArch } from "../agent/agentBinary";
+import { AGENT_API_PORT, AgentChannel } from "../agent/agentChannel";
+import { agentDiagnostics, agentHandlers } from "../agent/agentLaunch";
 import { LABELS } from "../docker/labels";
+import { freePort } from "../../util/freePort";
 import { isAlive } from "../../util/isAlive";
 import type { FunctionSpec } from "../../project/spec";
 import type { ExitInfo, Executor, LaunchRequest, LaunchedInstance } from "./executor";
 import { leasedCommand } from "./lease";
 import { checkReadable, newRuntimeUser, type RuntimeUser } from "./runtimeUser";
 
-export type DockerNetwork = "host" | "bridge";
+/** HostConfig.NetworkMode (FAASBOX_DOCKER_NETWORK may also name a network: treated as not host). */
+export type DockerNetwork = "host" | "bridge" | "none";
 
 export interface DockerExecutorOptions {
-  /** `host` on Linux; `bridge` with host.docker.internal on Docker Desktop. */
+  /** `host` on Linux; `bridge` on Docker Desktop; `none` or a named network as configured. */
   network: DockerNetwork;
+  /**
+   * Run every instance under the in-container agent (emulator/agent/PROTOCOL.md). Always so on
+   * a network other than host: there the runtime reaches its Runtime API through the agent only.
+   */
+  agent?: boolean;
   /** The shims folder on the host, mounted read-only into every container. */
   hostShimsDir: string;
   /** How long a stopped Faasbox container may stay before any emulator removes it (default 30 s). */
@@ -94,6 +104,20 @@ const OUTPUT_DRAIN_MS = 500;
 /** A hijacked attach connection: a socket. */
 type AttachedStream = NodeJS.ReadWriteStream & { destroy(): void };
 
+/** Docker's name for the engine's architecture (`docker version` Arch) as the agent's, asked once per engine. */
+const engineArches = new WeakMap<Docker, Promise<AgentArch>>();
+function engineAgentArch(docker: Docker): Promise<AgentArch> {
+  let arch = engineArches.get(docker);
+  if (!arch) {
+    const version = Promise.resolve().then(() => docker.version() as Promise<{ Arch?: string }>);
+    arch = within(version, LAUNCH_STEP_TIMEOUT_MS, "docker version").then((answer) => agentArch(answer.Arch ?? "unknown"));
+    // A failed question is asked again next time.
+    arch.catch(() => engineArches.delete(docker));
+    engineArches.set(docker, arch);
+  }
+  return arch;
+}
+
 /** One container's removal: retried with back-off until it is gone or its time is up. */
 interface Removal {
   /** Settles after the first attempt, whatever it gave. */
@@ -144,6 +168,7 @@ export class DockerExecutor implements Executor {
   readonly isolated = true;
   readonly shimRoot = SHIM_ROOT;
   readonly runtimeApiHost: string;
+  readonly agent: boolean;
   private sweeper?: NodeJS.Timeout;
   private sweeping?: Promise<number>;
   /** Every container we created and have not seen removed yet, with the last error removing it. */
@@ -155,7 +180,15 @@ export class DockerExecutor implements Executor {
   private readonly users = new Map<string, RuntimeUser>();
 
   constructor(private readonly docker: Docker, private readonly options: DockerExecutorOptions) {
+    // Without the agent (host networking only, now) the runtime calls the emulator on the host's
+    // loopback. Debug sessions read this too: 127.0.0.1 means a debugger's port is the host's.
     this.runtimeApiHost = options.network === "host" ? "127.0.0.1" : "host.docker.internal";
+    this.agent = options.agent === true || options.network !== "host";
+  }
+
+  /** In a network namespace of its own the agent takes the usual port; on the host's, each instance its own. */
+  agentApiPort(): Promise<number> {
+    return this.options.network === "host" ? freePort() : Promise.resolve(AGENT_API_PORT);
   }
 
   codeRootFor(spec: FunctionSpec): string {
@@ -168,6 +201,8 @@ export class DockerExecutor implements Executor {
    * check is possible there (the in-container agent of the any-engine work closes that).
    */
   runtimeUidFor(instanceId: string): number | undefined {
+    // Under the agent the runtime API has no port to guard: its connections come over the agent's channel.
+    if (this.agent) return undefined;
     return this.options.network === "host" ? this.runtimeUser(instanceId).uid : undefined;
   }
 
@@ -186,6 +221,9 @@ export class DockerExecutor implements Executor {
 
   private async launchContainer(request: LaunchRequest): Promise<LaunchedInstance> {
     const { spec } = request;
+    if (this.agent && !request.agent) throw new Error(`on the ${this.options.network} network an instance runs under the Faasbox agent only`);
+    // The agent binary for the engine's architecture, mounted read-only as the container's entrypoint.
+    const agentBinary = request.agent ? hostAgentBinary(await engineAgentArch(this.docker)) : undefined;
     const memoryBytes = spec.memoryMb * 1024 * 1024;
     const user = this.runtimeUser(request.instanceId);
     checkReadable(spec.codeDir, user);
@@ -193,7 +231,8 @@ export class DockerExecutor implements Executor {
     if (session) this.sessions.add(session);
     const container = await this.engineStep("create the container", this.docker.createContainer({
       Image: request.image,
-      Cmd: leasedCommand(SHIM_ROOT, request.command),
+      // The agent as PID 1 (it reaps, forwards SIGTERM, holds the lease), or lease.sh.
+      Cmd: agentBinary ? [AGENT_CONTAINER_PATH, ...request.command] : leasedCommand(SHIM_ROOT, request.command),
       WorkingDir: request.codeRoot,
       User: `${user.uid}:${user.gid}`,
       Env: Object.entries({ ...request.env, FAASBOX_IN_CONTAINER: "1", ...(request.debugpyDir ? { FAASBOX_DEBUGPY_PATH: DEBUGPY_ROOT } : {}) })
@@ -207,11 +246,13 @@ export class DockerExecutor implements Executor {
       AttachStderr: true,
       HostConfig: {
         NetworkMode: this.options.network,
-        ExtraHosts: this.options.network === "bridge" ? ["host.docker.internal:host-gateway"] : undefined,
+        // Under the agent nothing in the container calls the host.
+        ExtraHosts: this.options.network === "bridge" && !agentBinary ? ["host.docker.internal:host-gateway"] : undefined,
         Binds: [
           `${spec.codeDir}:${request.codeRoot}:ro`,
           `${this.options.hostShimsDir}:${SHIM_ROOT}:ro`,
           ...(request.debugpyDir ? [`${request.debugpyDir}:${DEBUGPY_ROOT}:ro`] : []),
+          ...(agentBinary ? [`${agentBinary}:${AGENT_CONTAINER_PATH}:ro`] : []),
         ],
         Memory: memoryBytes,
         MemorySwap: memoryBytes, // no swap: over the limit means killed, as in the clouds
@@ -246,8 +287,22 @@ export class DockerExecutor implements Executor {
       attached = stream;
       const stdout = new PassThrough();
       const stderr = new PassThrough();
-      stdout.on("data", (chunk: Buffer) => request.onOutput("stdout", chunk));
-      stderr.on("data", (chunk: Buffer) => request.onOutput("stderr", chunk));
+      let channel: AgentChannel | undefined;
+      if (request.agent) {
+        // The agent's stdout carries only frames (the runtime's output comes in STDOUT/STDERR
+        // frames); its stderr is its own diagnostics. We write frames to its stdin: the attach
+        // stream's writable side, whose end is the lease.
+        channel = new AgentChannel(stdout, stream as unknown as Writable, agentHandlers(request));
+        // Small frames (a Runtime API answer) go out at once on a TCP engine (DOCKER_HOST=tcp://); a no-op on a unix socket.
+        (stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
+        stderr.on("data", agentDiagnostics(request));
+        // demuxStream does not end its outputs: the channel must see the end of the agent's stdout.
+        stream.once("end", () => stdout.end());
+        stream.once("close", () => stdout.end());
+      } else {
+        stdout.on("data", (chunk: Buffer) => request.onOutput("stdout", chunk));
+        stderr.on("data", (chunk: Buffer) => request.onOutput("stderr", chunk));
+      }
       this.docker.modem.demuxStream(stream, stdout, stderr);
       const outputEnded = new Promise<void>((resolve) => {
         stream.once("end", resolve);
@@ -263,7 +318,10 @@ export class DockerExecutor implements Executor {
           // Gone before the exit is reported when the engine takes the removal at once; when it
           // does not (it is shutting down), the exit is reported now and the removal goes on.
           await remove().firstTry;
-          return { exitCode: result.StatusCode, oomKilled: Boolean(state?.OOMKilled) };
+          const oomKilled = Boolean(state?.OOMKilled);
+          // Under the agent, PID 1 is the agent: the runtime's own exit is in its EXIT frame.
+          const exit = channel?.exit;
+          return exit ? { exitCode: exit.code ?? null, signal: exit.signal, oomKilled } : { exitCode: result.StatusCode, oomKilled };
         },
         async () => {
           // Removed (kill), or the connection to the engine broke (it stopped or restarted).
@@ -272,7 +330,7 @@ export class DockerExecutor implements Executor {
         },
       );
       void exited.then(() => this.users.delete(request.instanceId));
-      return { exited, kill: async () => void (await remove().done) };
+      return { exited, kill: async () => void (await remove().done), channel };
     } catch (error) {
       attached?.destroy();
       await remove().firstTry;

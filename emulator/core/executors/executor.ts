@@ -1,3 +1,5 @@
+import type { Duplex } from "node:stream";
+import type { AgentChannel } from "../agent/agentChannel";
 import type { FunctionSpec } from "../../project/spec";
 
 export type ExecutorKind = "docker" | "process";
@@ -15,6 +17,14 @@ export interface LaunchRequest {
   /** A host folder with the `debugpy` package, for the runtime to import (debug instances only). */
   debugpyDir?: string;
   onOutput: (stream: "stdout" | "stderr", chunk: Buffer) => void;
+  /**
+   * Run the runtime under the instance agent (emulator/agent/PROTOCOL.md) instead of lease.sh:
+   * the agent listens for the runtime's Runtime API on 127.0.0.1:FAASBOX_AGENT_API_PORT (from
+   * `env`) beside it, and relays each connection over its channel to `onRuntimeConnection`.
+   */
+  agent?: boolean;
+  /** Agent mode: a Runtime API connection of the runtime (serve it: RuntimeApiServer.acceptConnection). */
+  onRuntimeConnection?: (connection: Duplex) => void;
 }
 
 export interface ExitInfo {
@@ -28,6 +38,8 @@ export interface LaunchedInstance {
   readonly exited: Promise<ExitInfo>;
   /** Stops it now and removes what it left (container); idempotent. */
   kill(): Promise<void>;
+  /** Agent mode: the channel to the instance's agent (e.g. connect(port) to reach a port inside it). */
+  readonly channel?: AgentChannel;
 }
 
 /** Starts one instance of a function: a container, or a child process on the host. */
@@ -37,8 +49,19 @@ export interface Executor {
   readonly isolated: boolean;
   /** Where the shims live as the runtime sees them. */
   readonly shimRoot: string;
-  /** Host the runtime uses to reach the emulator's runtime API. */
+  /** Host the runtime uses to reach the emulator's runtime API (without the agent). */
   readonly runtimeApiHost: string;
+  /**
+   * Instances run under the agent (LaunchRequest.agent): their Runtime API comes over the
+   * agent's channel and the emulator listens on no port for them.
+   */
+  readonly agent?: boolean;
+  /**
+   * Agent mode: the port a new instance's agent listens on for its runtime, on 127.0.0.1 beside
+   * it: AGENT_API_PORT in a container with a network of its own, a free port where instances
+   * share the host's (host networking, local processes).
+   */
+  agentApiPort?(): Promise<number>;
   codeRootFor(spec: FunctionSpec): string;
   /**
    * The uid that owns the sockets of this instance's runtime, the only caller its runtime

@@ -12,6 +12,7 @@ import type { FunctionSpec } from "../../project/spec";
 import type { Invocation } from "./invocation";
 import { MAX_RESPONSE_BYTES, RuntimeApiServer, type RuntimeResult, type ShimLogLine } from "./runtimeApiServer";
 import { clientContextHeader } from "./clientContext";
+import { AGENT_API_HOST, AGENT_API_PORT } from "../agent/agentChannel";
 import { debugEnv, functionArn, runtimeCommand, runtimeEnv, type DebugListen } from "./runtimeEnv";
 
 /**
@@ -111,9 +112,19 @@ export class Instance extends EventEmitter<InstanceEvents> {
 
   /** Starts the runtime; resolves once it is launched (not yet ready). */
   async start(): Promise<void> {
-    const port = await this.api.listen(this.executor.runtimeApiHost === "127.0.0.1" ? "127.0.0.1" : "0.0.0.0");
+    // Under the agent the runtime calls the agent beside it (127.0.0.1 in its container), which
+    // relays each connection to this.api over its channel: the emulator listens on no port.
+    const agent = this.executor.agent === true;
+    const apiHost = agent ? AGENT_API_HOST : this.executor.runtimeApiHost;
+    const apiPort = agent
+      ? await (this.executor.agentApiPort?.() ?? Promise.resolve(AGENT_API_PORT))
+      : await this.api.listen(this.executor.runtimeApiHost === "127.0.0.1" ? "127.0.0.1" : "0.0.0.0");
     const codeRoot = this.executor.codeRootFor(this.spec);
-    const env = { ...runtimeEnv({ spec: this.spec, codeRoot, apiHost: this.executor.runtimeApiHost, apiPort: port, instanceId: this.id }), ...debugEnv(this.debug) };
+    const env = {
+      ...runtimeEnv({ spec: this.spec, codeRoot, apiHost, apiPort, instanceId: this.id }),
+      ...debugEnv(this.debug),
+      ...(agent ? { FAASBOX_AGENT_API_PORT: String(apiPort) } : {}),
+    };
     this.launchStartedAt = performance.now();
     this.initTimer = setTimeout(() => this.onInitTimeout(), this.initLimitMs);
     this.launching = this.executor.launch({
@@ -126,6 +137,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
       labels: { ...this.labels, [LABELS.function]: this.spec.name, [LABELS.instance]: this.id },
       debugpyDir: this.debug?.debugpyDir,
       onOutput: (stream, chunk) => this.onRawOutput(stream, chunk),
+      agent,
+      onRuntimeConnection: agent ? (connection) => this.api.acceptConnection(connection) : undefined,
     });
     try {
       this.launched = await this.launching;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import type { LogStream } from "../../protocol";
 import { socketOwnerUid } from "./socketOwner";
 
@@ -54,6 +55,9 @@ export class RuntimeApiServer {
   private readonly server: Server;
   /** Whether each connection comes from the instance's own runtime, decided once per connection. */
   private readonly verdicts = new WeakMap<Socket, Promise<boolean>>();
+  /** Connections handed over by acceptConnection (the agent's): the instance's own by construction. */
+  private readonly accepted = new Set<Duplex>();
+  private closed = false;
 
   /**
    * `callerUid`: the uid that owns the instance's runtime's sockets; every other caller (another
@@ -73,14 +77,36 @@ export class RuntimeApiServer {
     return (this.server.address() as AddressInfo).port;
   }
 
+  /**
+   * Serves a connection that did not come through a port of ours: a Runtime API connection the
+   * instance's agent relays (emulator/agent/PROTOCOL.md), or any Duplex carrying HTTP/1.1 from a
+   * client. Such a connection comes over the instance's private channel, so it is the instance's
+   * own runtime by construction: the uid check of TCP callers does not apply to it. Works whether
+   * or not the server listens (in agent mode it listens nowhere).
+   */
+  acceptConnection(connection: Duplex): void {
+    if (this.closed) {
+      connection.destroy(); // the instance is stopping: its runtime is served no more
+      return;
+    }
+    addSocketShims(connection);
+    this.accepted.add(connection);
+    connection.once("close", () => this.accepted.delete(connection));
+    this.server.emit("connection", connection);
+  }
+
   close(): void {
+    this.closed = true;
     this.server.close();
     this.server.closeAllConnections();
+    // The http server tracks only the connections of a listening server: ours end here.
+    for (const connection of this.accepted) connection.destroy();
+    this.accepted.clear();
   }
 
   /** Serves the instance's own runtime; refuses anyone else, on the shared loopback, before reading a byte of the request. */
   private admit(request: IncomingMessage, response: ServerResponse): void {
-    if (this.callerUid === undefined) return this.route(request, response);
+    if (this.callerUid === undefined || this.accepted.has(request.socket)) return this.route(request, response);
     const socket = request.socket;
     let verdict = this.verdicts.get(socket);
     if (!verdict) {
@@ -147,6 +173,44 @@ export class RuntimeApiServer {
       }
       return reply(response, 404, { errorType: "NotFound", errorMessage: `POST ${url} is not part of the runtime API` });
     });
+  }
+}
+
+/**
+ * What Node's http server and ServerResponse may call on a connection beyond a Duplex's own
+ * (they are written for net.Socket), added where missing. Harmless here: this server sets no
+ * timeout (keepAliveTimeout, requestTimeout and timeout are 0: runtimes long-poll /next), and
+ * Nagle and TCP keep-alive mean nothing on a relayed stream. The runtime is on its own loopback.
+ */
+function addSocketShims(connection: Duplex): void {
+  const shims: Record<string, unknown> = {
+    setTimeout(this: Duplex) {
+      return this;
+    },
+    setNoDelay(this: Duplex) {
+      return this;
+    },
+    setKeepAlive(this: Duplex) {
+      return this;
+    },
+    ref(this: Duplex) {
+      return this;
+    },
+    unref(this: Duplex) {
+      return this;
+    },
+    // As net.Socket's: end, and destroy once everything written has gone out.
+    destroySoon(this: Duplex) {
+      if (this.writable) this.end();
+      if (this.writableFinished) this.destroy();
+      else this.once("finish", () => this.destroy());
+    },
+    remoteAddress: "127.0.0.1",
+    remoteFamily: "IPv4",
+    localAddress: "127.0.0.1",
+  };
+  for (const [name, value] of Object.entries(shims)) {
+    if (!(name in connection)) Object.defineProperty(connection, name, { value, configurable: true, writable: true });
   }
 }
 
