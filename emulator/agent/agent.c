@@ -425,6 +425,75 @@ static void connect_done(struct stream *s)
     flush_stream(s); /* DATA (and END) the emulator sent while we connected */
 }
 
+/* ---- who calls the runtime API ---------------------------------------------------------- */
+
+/* With host networking the listener is on the host's loopback, where any local process (or
+ * another instance) could connect and take invocations: only sockets of the agent's own uid,
+ * that is its runtime's, are served. The owner of the other end is read from the kernel's
+ * socket tables (/proc/net/tcp and tcp6, one line a socket with its owner's uid): the line
+ * whose local address is the peer's and remote port ours. In a network namespace of its own
+ * the check holds as well: the tables are the namespace's. */
+enum { PEER_UNREADABLE = -1, PEER_UNKNOWN = 0, PEER_FOUND = 1 };
+
+static int peer_uid(int fd, unsigned long *uid)
+{
+    struct sockaddr_in peer, self;
+    socklen_t peer_len = sizeof peer, self_len = sizeof self;
+    if (getpeername(fd, (struct sockaddr *)&peer, &peer_len) < 0 || getsockname(fd, (struct sockaddr *)&self, &self_len) < 0 ||
+        peer.sin_family != AF_INET)
+        return PEER_UNKNOWN;
+    unsigned long peer_port = ntohs(peer.sin_port), our_port = ntohs(self.sin_port);
+    static const char *const tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+    int readable = 0, found = 0;
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0] && !found; t++) {
+        FILE *f = fopen(tables[t], "r");
+        if (!f) continue;
+        readable = 1;
+        char line[512];
+        while (!found && fgets(line, sizeof line, f)) {
+            /* sl local_address rem_address st tx:rx tr:when retrnsmt uid ... (addresses in hex) */
+            char local[64], remote[64];
+            unsigned state;
+            unsigned long owner;
+            if (sscanf(line, " %*s %63s %63s %x %*s %*s %*s %lu", local, remote, &state, &owner) != 4) continue;
+            char *local_port = strrchr(local, ':'), *remote_port = strrchr(remote, ':');
+            if (!local_port || !remote_port || local_port - local < 8) continue;
+            if (strtoul(local_port + 1, NULL, 16) != peer_port || strtoul(remote_port + 1, NULL, 16) != our_port) continue;
+            /* The peer's IPv4 address: the last 8 digits (tcp6 shows it v4-mapped), as the kernel
+             * prints the address word in this machine's byte order. */
+            *local_port = 0;
+            if ((uint32_t)strtoul(local_port - 8, NULL, 16) != (uint32_t)peer.sin_addr.s_addr) continue;
+            /* TIME_WAIT (6) entries carry no owner; a live socket is ESTABLISHED (1), or closing
+             * already (FIN_WAIT1/2: a caller that half-closed after writing). */
+            if (state == 0x06 || state == 0x07 || state == 0x0A) continue;
+            *uid = owner;
+            found = 1;
+        }
+        fclose(f);
+    }
+    if (!readable) return PEER_UNREADABLE;
+    return found ? PEER_FOUND : PEER_UNKNOWN;
+}
+
+/* 1 when the connection on `fd` may be served. */
+static int admit(int fd)
+{
+    static int unchecked_said;
+    unsigned long uid = 0;
+    switch (peer_uid(fd, &uid)) {
+    case PEER_UNREADABLE:
+        if (!unchecked_said++) diag("cannot read /proc/net/tcp: runtime API connections are accepted unchecked");
+        return 1;
+    case PEER_FOUND:
+        if (uid == (unsigned long)getuid()) return 1;
+        diag("refused a runtime API connection from uid %lu", uid);
+        return 0;
+    default:
+        diag("refused a runtime API connection from a socket not found in /proc/net/tcp");
+        return 0;
+    }
+}
+
 static void accept_connections(void)
 {
     /* A few per turn: a burst of connections is taken quickly, without starving the rest. */
@@ -434,6 +503,13 @@ static void accept_connections(void)
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
                 diag("accept: %s", strerror(errno));
             return;
+        }
+        if (!admit(fd)) {
+            /* Closed at once, with a reset: the caller reads nothing, not even an orderly end. */
+            struct linger now = { 1, 0 };
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &now, sizeof now);
+            close(fd);
+            continue;
         }
         tune_socket(fd);
         struct stream *s = add_stream(next_odd_id, fd);

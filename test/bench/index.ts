@@ -8,6 +8,7 @@ import { ARTIFACTS, REPO_ROOT } from "../helpers/paths";
 import { containerStartFloor } from "./containerFloor";
 import { emulatorBench, type Row } from "./emulatorBench";
 import { activationBench } from "./activationBench";
+import { agentBench } from "./agentBench";
 import { gatewayBench } from "./gatewayBench";
 import { debugBench } from "./debugBench";
 import { machine, ms, percentile } from "./stats";
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   rows.push({ name: "container create+start+exit (node -e 0), p50", value: ms(percentile(floor, 50)) });
   rows.push({ name: "container create+start+exit (node -e 0), p95", value: ms(percentile(floor, 95)) });
   rows.push(...(await emulatorBench()));
+  rows.push(...(await agentBench()));
   rows.push(...(await debugBench()));
   rows.push(...(await gatewayBench()));
   rows.push(await activationBench());

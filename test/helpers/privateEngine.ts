@@ -3,7 +3,7 @@
 // The shared engine at /var/run/docker.sock belongs to every other test: this helper never
 // stops, restarts or reconfigures it, and only reads an image from it (`docker save`).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +19,11 @@ export interface PrivateEngine {
   readonly dir: string;
   /** With `tls`: the folders of its certificates (made by startPrivateEngine with openssl). */
   readonly tls?: TlsMaterial;
+  /**
+   * With `isolatedFiles`: the engine's mount namespace (`mnt:[INODE]`, as /proc/PID/ns/mnt
+   * reads) while it runs, so a test can check that nothing is left in it after dispose().
+   */
+  readonly mountNamespace?: string;
   /** What a client needs in its environment to reach it: DOCKER_HOST, and with TLS DOCKER_TLS_VERIFY and DOCKER_CERT_PATH. */
   readonly clientEnv: Record<string, string>;
   /** Whether its dockerd runs (started and not yet seen exiting). */
@@ -92,6 +97,23 @@ export interface PrivateEngineOptions {
    * made with openssl into the engine's folder (see `tls` and `clientEnv`).
    */
   tls?: boolean;
+  /**
+   * An engine that does not share this machine's files, as a remote one: dockerd runs in a
+   * mount namespace of its own (`unshare --mount --propagation private`) with an empty tmpfs
+   * on /tmp, so folders a test makes under /tmp (copies of fixtures) do not exist for it. Its
+   * own folder is then under /var/tmp (which it still sees). Needs root and util-linux unshare.
+   * The namespace, its tmpfs and its containers' mounts go when its last process exits.
+   */
+  isolatedFiles?: boolean;
+}
+
+/** The mount namespace of a process (`mnt:[INODE]`), undefined when it is gone or not readable. */
+function mountNamespaceOf(pid: number | string): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/mnt`);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -100,7 +122,9 @@ export interface PrivateEngineOptions {
  * loopback traffic. Started before it resolves; the caller must call dispose() (in `after`).
  */
 export async function startPrivateEngine(options: PrivateEngineOptions = {}): Promise<PrivateEngine> {
-  const dir = mkdtempSync(join(tmpdir(), "faasbox-dockerd-"));
+  // An isolated engine sees nothing of /tmp: its roots must be elsewhere.
+  const dir = options.isolatedFiles ? mkdtempSync("/var/tmp/faasbox-engine-") : mkdtempSync(join(tmpdir(), "faasbox-dockerd-"));
+  if (options.isolatedFiles) chmodSync(dir, 0o700);
   let tls: TlsMaterial | undefined;
   try {
     tls = options.tls ? makeTlsMaterial(join(dir, "certs")) : undefined;
@@ -122,6 +146,7 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
   writeFileSync(configFile, "{}\n");
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
+  let mountNamespace: string | undefined;
 
   const alive = () => child !== undefined && child.exitCode === null && child.signalCode === null;
 
@@ -131,6 +156,9 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
     dir,
     tls,
     clientEnv,
+    get mountNamespace() {
+      return mountNamespace;
+    },
     get running() {
       return alive();
     },
@@ -138,19 +166,23 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
     async start() {
       if (alive()) return;
       const out = openSync(logFile, "a");
-      child = spawn(
-        "dockerd",
-        [
-          "--host", host,
-          "--config-file", configFile,
-          "--data-root", join(dir, "data"),
-          "--exec-root", join(dir, "exec"),
-          "--pidfile", join(dir, "pid"),
-          "--bridge=none", "--iptables=false", "--ip-forward=false", "--ip-masq=false",
-          ...serverTls,
-        ],
-        { stdio: ["ignore", out, out] },
-      );
+      const dockerdArgs = [
+        "--host", host,
+        "--config-file", configFile,
+        "--data-root", join(dir, "data"),
+        "--exec-root", join(dir, "exec"),
+        "--pidfile", join(dir, "pid"),
+        "--bridge=none", "--iptables=false", "--ip-forward=false", "--ip-masq=false",
+        ...serverTls,
+      ];
+      // Isolated: unshare and sh exec in place, so the child's PID is dockerd's and signals reach it.
+      child = options.isolatedFiles
+        ? spawn(
+            "unshare",
+            ["--mount", "--propagation", "private", "sh", "-c", 'mount -t tmpfs -o size=64m,mode=1777 faasbox-engine-tmp /tmp && exec dockerd "$@"', "sh", ...dockerdArgs],
+            { stdio: ["ignore", out, out] },
+          )
+        : spawn("dockerd", dockerdArgs, { stdio: ["ignore", out, out] });
       closeSync(out);
       const proc = child;
       exited = new Promise<void>((resolve) => {
@@ -160,12 +192,20 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
       const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
       for (;;) {
         if (!alive()) throw new Error(`the private dockerd exited while starting:\n${engine.log()}`);
+        let answered = false;
         try {
           await pingEngine(docker, 1000);
-          return;
+          answered = true;
         } catch {
           if (Date.now() > deadline) throw new Error(`the private dockerd at ${host} did not answer within ${options.startTimeoutMs ?? 30_000} ms:\n${engine.log()}`);
           await sleep(100);
+        }
+        if (answered) {
+          if (options.isolatedFiles) {
+            mountNamespace = mountNamespaceOf(proc.pid!);
+            if (!mountNamespace || mountNamespace === mountNamespaceOf("self")) throw new Error(`the private dockerd does not run in a mount namespace of its own:\n${engine.log()}`);
+          }
+          return;
         }
       }
     },
@@ -228,6 +268,7 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
         // stopped as far as it goes: what is left is killed below
       }
       killProcessesUnder(dir);
+      if (mountNamespace) killProcessesIn(mountNamespace);
       unmountUnder(dir);
       try {
         rmSync(dir, { recursive: true, force: true });
@@ -258,6 +299,19 @@ function killProcessesUnder(dir: string): void {
       if (cmdline.includes(dir)) process.kill(Number(entry), "SIGKILL");
     } catch {
       // gone, or not ours to read
+    }
+  }
+}
+
+/** Whatever still runs in an isolated engine's mount namespace, one by one by PID: the namespace goes with its last process. */
+function killProcessesIn(namespace: string): void {
+  for (const entry of readdirSync("/proc")) {
+    if (/^\d+$/.test(entry) && Number(entry) !== process.pid && mountNamespaceOf(entry) === namespace) {
+      try {
+        process.kill(Number(entry), "SIGKILL");
+      } catch {
+        // gone meanwhile
+      }
     }
   }
 }

@@ -8,6 +8,7 @@ import type { DebugSessionInfo } from "../../protocol";
 import { Instance } from "../runtime/instance";
 import type { Invocation, InvocationOutcome } from "../runtime/invocation";
 import { freePort } from "../../util/freePort";
+import { forwardPort, type PortForward } from "../agent/portForward";
 
 /** How long the debugger may take to start listening before the session fails. */
 const LISTEN_TIMEOUT_MS = 30_000;
@@ -15,6 +16,8 @@ const LISTEN_TIMEOUT_MS = 30_000;
 interface Session {
   info: DebugSessionInfo;
   instance: Instance;
+  /** Agent mode: the host's end of the debugger inside the instance (closes with the session). */
+  forward?: PortForward;
   owner: string;
   /** One invocation at a time: the rest wait their turn, as on any instance. */
   queue: Promise<unknown>;
@@ -45,10 +48,13 @@ export class DebugSessions {
    */
   async start(spec: FunctionSpec, owner: string, options: { debugpyPath?: string } = {}): Promise<DebugSessionInfo> {
     if (spec.family === "custom") throw new Error(`${spec.name} uses a custom runtime: Faasbox can debug Node.js and Python functions`);
-    if (this.deps.executor.kind === "docker" && this.deps.executor.runtimeApiHost !== "127.0.0.1") {
+    // Under the agent the debugger is reached through its channel, whatever the instance's network.
+    if (this.deps.executor.kind === "docker" && !this.deps.executor.agent && this.deps.executor.runtimeApiHost !== "127.0.0.1") {
       throw new Error("debugging needs host networking (Linux); with Docker Desktop use the process executor to debug");
     }
     const debugpyDir = spec.family === "python" && options.debugpyPath !== undefined ? checkDebugpyFolder(options.debugpyPath) : undefined;
+    // Where the debugger listens: on the host's 127.0.0.1 directly, or under the agent on the
+    // instance's own 127.0.0.1 (a free port of the host's serves there too, host network or not).
     const port = await freePort();
     const instance = new Instance(spec, this.deps.executor, spec.image ?? this.deps.imageFor(spec), this.deps.logBus, this.deps.labels, { port, debugpyDir });
     const ready = new Promise<void>((resolve, reject) => {
@@ -67,8 +73,14 @@ export class DebugSessions {
       });
     });
     await instance.start();
+    let forward: PortForward | undefined;
     try {
       await ready;
+      const channel = instance.agentChannel;
+      // Security: the forwarding listener is on the host's loopback, reachable by this machine's
+      // users exactly as the direct debug port is without the agent (Node's inspector and debugpy
+      // listen on 127.0.0.1:PORT there): it opens no new way in, and lives only as long as the session.
+      if (channel) forward = await forwardPort(() => channel.connect(port), { host: "127.0.0.1" });
     } catch (error) {
       await instance.stop();
       throw error;
@@ -78,14 +90,22 @@ export class DebugSessions {
       function: spec.name,
       protocol: spec.family === "nodejs" ? "node" : "python",
       host: "127.0.0.1",
-      port,
+      port: forward?.port ?? port,
       remoteRoot: this.deps.executor.codeRootFor(spec),
       localRoot: spec.codeDir,
     };
-    this.sessions.set(info.sessionId, { info, instance, owner, queue: Promise.resolve() });
+    this.sessions.set(info.sessionId, { info, instance, forward, owner, queue: Promise.resolve() });
     instance.on("state", (state) => {
-      if (state === "stopped") this.sessions.delete(info.sessionId);
+      if (state !== "stopped") return;
+      this.sessions.delete(info.sessionId);
+      void forward?.close();
     });
+    // It may have ended while the forwarder was opening.
+    if (instance.state === "stopped") {
+      this.sessions.delete(info.sessionId);
+      await forward?.close();
+      throw new Error("the function's instance exited as its debug session started");
+    }
     return info;
   }
 
@@ -117,7 +137,7 @@ export class DebugSessions {
     const session = this.sessions.get(sessionId);
     if (!session) return false;
     this.sessions.delete(sessionId);
-    await session.instance.stop();
+    await Promise.all([session.forward?.close(), session.instance.stop()]);
     return true;
   }
 

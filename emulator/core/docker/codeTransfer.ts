@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { lstatSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, lstatSync, mkdirSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type Docker from "dockerode";
 import { pack } from "tar-fs";
 
@@ -11,6 +11,18 @@ import { pack } from "tar-fs";
  */
 export type CodeTransfer = "mount" | "copy";
 
+/** FAASBOX_CODE_TRANSFER's choices: `auto` probes the engine (engineSeesPath) once per executor. */
+export type CodeTransferChoice = CodeTransfer | "auto";
+export const CODE_TRANSFER_CHOICES: readonly CodeTransferChoice[] = ["mount", "copy", "auto"];
+
+/** FAASBOX_CODE_TRANSFER, `auto` when unset or empty; throws, naming the variable and the choices, on anything else. */
+export function parseCodeTransfer(value: string | undefined): CodeTransferChoice {
+  const choice = (value ?? "").trim().toLowerCase();
+  if (choice === "") return "auto";
+  if ((CODE_TRANSFER_CHOICES as readonly string[]).includes(choice)) return choice as CodeTransferChoice;
+  throw new Error(`FAASBOX_CODE_TRANSFER=${value} is not one of ${CODE_TRANSFER_CHOICES.join(", ")}`);
+}
+
 /**
  * Whether the engine sees `dir` as this machine does: a throwaway container with `dir` bind
  * mounted looks for a marker file only this process wrote. No network, no writes by the
@@ -19,6 +31,8 @@ export type CodeTransfer = "mount" | "copy";
 export async function engineSeesPath(docker: Docker, image: string, dir: string): Promise<boolean> {
   const marker = `.faasbox-probe-${randomBytes(6).toString("hex")}`;
   const probeDir = join(dir, ".faasbox");
+  // A .faasbox folder made only for the probe goes with it: nothing is left in a code folder.
+  const madeProbeDir = !existsSync(probeDir);
   mkdirSync(probeDir, { recursive: true });
   writeFileSync(join(probeDir, marker), "");
   const container = await docker.createContainer({
@@ -36,19 +50,39 @@ export async function engineSeesPath(docker: Docker, image: string, dir: string)
     return false;
   } finally {
     rmSync(join(probeDir, marker), { force: true });
+    if (madeProbeDir) {
+      try {
+        rmdirSync(probeDir);
+      } catch {
+        // something else wrote there meanwhile: left as it is
+      }
+    }
     await container.remove({ force: true }).catch(() => undefined);
   }
 }
 
 /**
- * Copies `hostDir` into a created (not yet started) container at `target`, which must be a
+ * Copies `hostPath` into a created (not yet started) container at `target`, which must be a
  * volume mount of the container (see volumeFor): the container's root file system is
- * read-only, and the archive API writes into volumes. Files keep their modes; they belong
- * to root, so the runtime's unprivileged user can read but not change them.
+ * read-only, and the archive API writes into volumes. A folder's content lands in `target`; a
+ * file lands in `target` as `name` (default: its own name). Files keep their modes but lose
+ * group and other write and set-id bits; they belong to root, so the runtime's unprivileged
+ * user can read but not change them.
  */
-export async function copyInto(container: Docker.Container, hostDir: string, target: string): Promise<void> {
-  const archive = pack(hostDir, {
-    map: (header) => ({ ...header, uid: 0, gid: 0, uname: "root", gname: "root" }),
+export async function copyInto(container: Docker.Container, hostPath: string, target: string, name?: string): Promise<void> {
+  const isFile = statSync(hostPath).isFile();
+  const root = isFile ? dirname(hostPath) : hostPath;
+  const archive = pack(root, {
+    entries: isFile ? [basename(hostPath)] : undefined,
+    map: (header) => ({
+      ...header,
+      name: isFile ? (name ?? basename(hostPath)) : header.name,
+      mode: header.mode === undefined ? header.mode : header.mode & ~0o6022,
+      uid: 0,
+      gid: 0,
+      uname: "root",
+      gname: "root",
+    }),
     // Code folders may hold sockets or FIFOs (a dev server's): only files, folders and links travel.
     ignore: (path) => {
       const stats = lstatSync(path, { throwIfNoEntry: false });
@@ -58,7 +92,10 @@ export async function copyInto(container: Docker.Container, hostDir: string, tar
   await container.putArchive(archive, { path: target });
 }
 
-/** An anonymous volume at `target` (no source: the engine makes one), removed with its container (`remove({ v: true })`). */
+/**
+ * An anonymous volume at `target` (no source: the engine makes one), removed with its container
+ * (`remove({ v: true })`). Empty (NoCopy): what the image has at `target` stays hidden, as under a bind mount.
+ */
 export function volumeFor(target: string): Docker.MountSettings {
-  return { Type: "volume", Source: "", Target: target, ReadOnly: false };
+  return { Type: "volume", Source: "", Target: target, ReadOnly: false, VolumeOptions: { NoCopy: true } as Docker.MountSettings["VolumeOptions"] };
 }

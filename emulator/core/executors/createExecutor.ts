@@ -1,3 +1,4 @@
+import { parseCodeTransfer } from "../docker/codeTransfer";
 import { clientFor, explainEngineError, pingEngine, resolveEngineTarget } from "../docker/engine";
 import { checkNetworkExists, networkMode, parseNetwork, type NetworkChoice } from "../docker/network";
 import { hostShimsDir } from "../runtime/shimsDir";
@@ -55,6 +56,8 @@ export async function createExecutor(
   const shims = hostShimsDir();
   if (choice === "process") return { executor: new ProcessExecutor(shims, { agent: agentWanted(options) }) };
   const chosenNetwork = network ?? defaultNetwork(); // a bad FAASBOX_DOCKER_NETWORK is refused even when `auto` might fall back
+  // FAASBOX_CODE_TRANSFER: mount, copy or auto (default; see DockerExecutor.codeTransfer), refused likewise when unknown.
+  const codeTransfer = parseCodeTransfer(process.env.FAASBOX_CODE_TRANSFER);
   const engine = resolveEngineTarget({ dockerHost: options.dockerHost });
   const target = engine.description;
   let docker;
@@ -80,6 +83,7 @@ export async function createExecutor(
     // executor treats every mode but host as reaching the emulator at host.docker.internal.
     network: networkMode(chosenNetwork) as DockerNetwork,
     hostShimsDir: shims,
+    codeTransfer,
     agent: agentWanted(options),
     target,
     reapGraceMs: msFromEnv("FAASBOX_REAP_GRACE_MS"),

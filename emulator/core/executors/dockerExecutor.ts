@@ -1,8 +1,9 @@
 import { PassThrough, type Writable } from "node:stream";
 import type Docker from "dockerode";
-import { AGENT_CONTAINER_PATH, agentArch, hostAgentBinary, type AgentArch } from "../agent/agentBinary";
+import { AGENT_CONTAINER_DIR, AGENT_CONTAINER_PATH, agentArch, hostAgentBinary, type AgentArch } from "../agent/agentBinary";
 import { AGENT_API_PORT, AgentChannel } from "../agent/agentChannel";
 import { agentDiagnostics, agentHandlers } from "../agent/agentLaunch";
+import { copyInto, engineSeesPath, volumeFor, type CodeTransfer, type CodeTransferChoice } from "../docker/codeTransfer";
 import { LABELS } from "../docker/labels";
 import { freePort } from "../../util/freePort";
 import { isAlive } from "../../util/isAlive";
@@ -22,8 +23,14 @@ export interface DockerExecutorOptions {
    * a network other than host: there the runtime reaches its Runtime API through the agent only.
    */
   agent?: boolean;
-  /** The shims folder on the host, mounted read-only into every container. */
+  /** The shims folder on the host, mounted read-only into (or copied into) every container. */
   hostShimsDir: string;
+  /**
+   * How host folders (code, shims, the agent, debugpy) reach a container: bind mounts, or
+   * copies through the archive API into volumes (an engine that does not see this machine's
+   * files); `auto` (the default) asks the engine once, with the first function's code folder.
+   */
+  codeTransfer?: CodeTransferChoice;
   /** How long a stopped Faasbox container may stay before any emulator removes it (default 30 s). */
   reapGraceMs?: number;
   /** How often a running emulator looks for such containers (default 30 s; 0: only at start). */
@@ -55,6 +62,15 @@ const LIVE_STATES = new Set(["running", "paused", "restarting", "removing"]);
 
 const SHIM_ROOT = "/opt/faasbox/shims";
 const DEBUGPY_ROOT = "/opt/faasbox/debugpy";
+
+/** A host folder (or file) a container needs, and where it appears, read-only for the runtime. */
+interface HostPath {
+  host: string;
+  /** The folder it appears as (or, for a file, in). */
+  target: string;
+  /** A file's name inside `target`. */
+  file?: string;
+}
 /** Lambda's /tmp is 512 MB by default; the root file system is read-only. */
 const TMP_SIZE = "512m";
 const PIDS_LIMIT = 256;
@@ -178,6 +194,8 @@ export class DockerExecutor implements Executor {
   private readonly sessions = new Set<string>();
   /** Each instance's own user, chosen before its runtime API opens (see runtimeUser.ts). */
   private readonly users = new Map<string, RuntimeUser>();
+  /** Mount or copy, decided once (see codeTransfer()). */
+  private transfer?: Promise<CodeTransfer>;
 
   constructor(private readonly docker: Docker, private readonly options: DockerExecutorOptions) {
     // Without the agent (host networking only, now) the runtime calls the emulator on the host's
@@ -206,6 +224,33 @@ export class DockerExecutor implements Executor {
     return this.options.network === "host" ? this.runtimeUser(instanceId).uid : undefined;
   }
 
+  /**
+   * Mount or copy for this executor's containers: as configured, or in `auto` whether the
+   * engine sees `probeDir` (a code folder: the folder that matters), asked once; a probe the
+   * engine could not answer is asked again at the next launch. A folder this process cannot
+   * write the probe's marker into leaves things as they always were: mount.
+   */
+  codeTransfer(image: string, probeDir: string): Promise<CodeTransfer> {
+    const choice = this.options.codeTransfer ?? "auto";
+    if (choice !== "auto") return Promise.resolve(choice);
+    if (!this.transfer) {
+      const probe = Promise.resolve().then(() => engineSeesPath(this.docker, image, probeDir)).then(
+        (sees): CodeTransfer => (sees ? "mount" : "copy"),
+        (error: unknown) => {
+          // The host's own file system refused the marker (it names a path; an engine's error does not).
+          if ((error as NodeJS.ErrnoException).path !== undefined && (error as { statusCode?: number }).statusCode === undefined) return "mount" as const;
+          throw error;
+        },
+      );
+      const transfer = this.engineStep("run the probe for shared files", probe);
+      transfer.catch(() => {
+        if (this.transfer === transfer) this.transfer = undefined;
+      });
+      this.transfer = transfer;
+    }
+    return this.transfer;
+  }
+
   private runtimeUser(instanceId: string): RuntimeUser {
     let user = this.users.get(instanceId);
     if (!user) this.users.set(instanceId, (user = newRuntimeUser()));
@@ -229,6 +274,13 @@ export class DockerExecutor implements Executor {
     checkReadable(spec.codeDir, user);
     const session = request.labels[LABELS.session];
     if (session) this.sessions.add(session);
+    const transfer = await this.codeTransfer(request.image, spec.codeDir);
+    const hostPaths: HostPath[] = [
+      { host: spec.codeDir, target: request.codeRoot },
+      { host: this.options.hostShimsDir, target: SHIM_ROOT },
+      ...(request.debugpyDir ? [{ host: request.debugpyDir, target: DEBUGPY_ROOT }] : []),
+      ...(agentBinary ? [{ host: agentBinary, target: AGENT_CONTAINER_DIR, file: AGENT_CONTAINER_PATH.slice(AGENT_CONTAINER_DIR.length + 1) }] : []),
+    ];
     const container = await this.engineStep("create the container", this.docker.createContainer({
       Image: request.image,
       // The agent as PID 1 (it reaps, forwards SIGTERM, holds the lease), or lease.sh.
@@ -248,12 +300,10 @@ export class DockerExecutor implements Executor {
         NetworkMode: this.options.network,
         // Under the agent nothing in the container calls the host.
         ExtraHosts: this.options.network === "bridge" && !agentBinary ? ["host.docker.internal:host-gateway"] : undefined,
-        Binds: [
-          `${spec.codeDir}:${request.codeRoot}:ro`,
-          `${this.options.hostShimsDir}:${SHIM_ROOT}:ro`,
-          ...(request.debugpyDir ? [`${request.debugpyDir}:${DEBUGPY_ROOT}:ro`] : []),
-          ...(agentBinary ? [`${agentBinary}:${AGENT_CONTAINER_PATH}:ro`] : []),
-        ],
+        // Mounted read-only, or copied (below) into volumes as files of root the runtime cannot change.
+        ...(transfer === "mount"
+          ? { Binds: hostPaths.map((p) => `${p.host}:${p.file ? `${p.target}/${p.file}` : p.target}:ro`) }
+          : { Mounts: hostPaths.map((p) => volumeFor(p.target)) }),
         Memory: memoryBytes,
         MemorySwap: memoryBytes, // no swap: over the limit means killed, as in the clouds
         NanoCpus: cpuShareNanos(spec.memoryMb, await engineCpus(this.docker)), // CPU in proportion to memory (MB_PER_VCPU, MIN_VCPU)
@@ -281,6 +331,10 @@ export class DockerExecutor implements Executor {
       return removal;
     };
     try {
+      if (transfer === "copy") {
+        // Each into its own volume, all at once.
+        await Promise.all(hostPaths.map((p) => this.engineStep(`copy ${p.host} into the container`, copyInto(container, p.host, p.target, p.file))));
+      }
       // One hijacked connection carries the output and holds the lease: never written to nor
       // ended while the instance should live (ending it would stop the runtime).
       const stream = (await this.engineStep("attach to the container", container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }))) as AttachedStream;
@@ -373,7 +427,7 @@ export class DockerExecutor implements Executor {
       const deadline = performance.now() + budgetMs;
       for (let delay = FIRST_RETRY_MS; ; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
         const left = Math.max(deadline - performance.now(), 1);
-        const error = await within(this.docker.getContainer(id).remove({ force: true }), left, "removal").then(() => undefined, (e: unknown) => e);
+        const error = await within(this.docker.getContainer(id).remove({ force: true, v: true }), left, "removal").then(() => undefined, (e: unknown) => e);
         firstTried();
         if (error === undefined || isGone(error)) {
           this.containers.delete(id);
@@ -439,7 +493,7 @@ export class DockerExecutor implements Executor {
       const changed = await this.lastStateChange(info);
       if (changed !== undefined && now - changed >= graceMs) orphans.push(info.Id);
     }
-    await Promise.all(orphans.map((id) => this.docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(orphans.map((id) => this.docker.getContainer(id).remove({ force: true, v: true }).catch(() => undefined)));
     return orphans.length;
   }
 

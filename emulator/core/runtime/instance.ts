@@ -12,7 +12,7 @@ import type { FunctionSpec } from "../../project/spec";
 import type { Invocation } from "./invocation";
 import { MAX_RESPONSE_BYTES, RuntimeApiServer, type RuntimeResult, type ShimLogLine } from "./runtimeApiServer";
 import { clientContextHeader } from "./clientContext";
-import { AGENT_API_HOST, AGENT_API_PORT } from "../agent/agentChannel";
+import { AGENT_API_HOST, AGENT_API_PORT, type AgentChannel } from "../agent/agentChannel";
 import { debugEnv, functionArn, runtimeCommand, runtimeEnv, type DebugListen } from "./runtimeEnv";
 
 /**
@@ -149,6 +149,11 @@ export class Instance extends EventEmitter<InstanceEvents> {
     void this.launched.exited.then((info) => this.onExit(info));
     // Stopped while the container was being created: nothing else will remove it.
     if (this.state === "stopping" || this.state === "stopped") await this.launched.kill();
+  }
+
+  /** Agent mode, once launched: the channel to the instance's agent (to reach a port inside it, e.g. its debugger). */
+  get agentChannel(): AgentChannel | undefined {
+    return this.launched?.channel;
   }
 
   /** Gives this instance its next invocation; only when it is starting (cold) or idle. */

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes, type Hash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { createConnection, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../helpers/paths";
 
@@ -397,6 +397,81 @@ describe("faasbox-agent (amd64, local process)", () => {
     assert.deepEqual(agent.exit, { code: 0 });
     assert.deepEqual(agent.frames.filter((f) => f.type === T.OPEN).map((f) => f.stream), [1, 3]);
     assert.equal(agent.resets.size, 0);
+  });
+
+  test("a runtime API connection from another uid is closed at once and named on stderr; one from the agent's uid is served", async () => {
+    // With host networking the listener is on the host's loopback: any local process could connect.
+    // The agent runs as this test's uid (root); the intruder as nobody (65534).
+    const agent = new Agent(await freePort(), ["sleep", "300"]);
+    await agent.frame("HELLO", (f) => f.type === T.HELLO);
+    const intruder = spawn(process.execPath, ["-e", `
+      const socket = require("net").connect(${agent.port}, "127.0.0.1", () =>
+        socket.write("GET /2018-06-01/runtime/invocation/next HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n"));
+      let got = "";
+      socket.on("data", (d) => (got += d));
+      socket.on("error", (e) => { console.log(JSON.stringify({ uid: process.getuid(), outcome: e.code, got })); process.exit(0); });
+      socket.on("end", () => { console.log(JSON.stringify({ uid: process.getuid(), outcome: "end", got })); process.exit(0); });
+      setTimeout(() => { console.log(JSON.stringify({ uid: process.getuid(), outcome: "held", got })); process.exit(0); }, 3000);
+    `], { uid: 65534, gid: 65534, stdio: ["ignore", "pipe", "inherit"] });
+    let output = "";
+    intruder.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+    await new Promise((resolve) => intruder.once("close", resolve));
+    const seen = JSON.parse(output) as { uid: number; outcome: string; got: string };
+    assert.equal(seen.uid, 65534);
+    assert.ok(["ECONNRESET", "end", "EPIPE"].includes(seen.outcome), `the intruder's connection is closed at once: ${output}`);
+    assert.equal(seen.got, "", "not a byte for the intruder");
+    assert.equal(agent.frames.filter((f) => f.type === T.OPEN).length, 0, `no OPEN for the intruder: ${agent.describe()}`);
+    assert.match(agent.stderr, /^faasbox-agent: refused a runtime API connection from uid 65534$/m);
+
+    // The same uid as the agent (this process, as a runtime would be) is served.
+    const own = await new Promise<Socket>((resolve, reject) => {
+      const socket = createConnection(agent.port, "127.0.0.1", () => resolve(socket)).on("error", reject);
+    });
+    try {
+      own.write("ping");
+      const open = await agent.frame("OPEN 1", (f) => f.type === T.OPEN && f.stream === 1);
+      assert.equal(open.payload.length, 0);
+      await agent.waitFor("the served connection's bytes", () => (agent.bytes(1).toString() === "ping" ? true : undefined));
+      const answer = new Promise<string>((resolve) => {
+        let got = "";
+        own.on("data", (d: Buffer) => (got += d.toString())).on("end", () => resolve(got));
+      });
+      agent.send(T.DATA, 1, "pong");
+      agent.send(T.END, 1);
+      assert.equal(await answer, "pong");
+      assert.equal(agent.stderr.match(/refused/g)?.length, 1, agent.stderr);
+    } finally {
+      own.destroy();
+    }
+  });
+
+  test("a runtime running as another uid than the agent is refused too (the other way round)", async () => {
+    // The agent as nobody, its runtime (inheriting nobody) served; this test process, root, refused.
+    const port = await freePort();
+    const child = spawn(AGENT_AMD64, ["sleep", "300"], { env: { ...process.env, FAASBOX_AGENT_API_PORT: String(port) }, uid: 65534, gid: 65534, stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    let frames: Frame[] = [];
+    const decoder = new Decoder();
+    child.stdout!.on("data", (chunk: Buffer) => (frames = frames.concat(decoder.push(chunk))));
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const closed = new Promise((resolve) => child.once("close", resolve));
+    try {
+      for (let i = 0; i < 100 && !frames.some((f) => f.type === T.HELLO); i++) await new Promise((r) => setTimeout(r, 20));
+      const outcome = await new Promise<string>((resolve) => {
+        const socket = createConnection(port, "127.0.0.1", () => socket.write("GET / HTTP/1.1\r\n\r\n"));
+        socket.on("data", () => resolve("data"));
+        socket.on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? "error"));
+        socket.on("end", () => resolve("end"));
+        setTimeout(() => resolve("held"), 3000);
+      });
+      assert.ok(["ECONNRESET", "end", "EPIPE"].includes(outcome), `root's connection to nobody's agent is closed at once: ${outcome}`);
+      for (let i = 0; i < 100 && !stderr.includes("refused"); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.match(stderr, /^faasbox-agent: refused a runtime API connection from uid 0$/m);
+      assert.equal(frames.filter((f) => f.type === T.OPEN).length, 0);
+    } finally {
+      child.stdin!.end();
+      await closed;
+    }
   });
 
   test("an emulator OPEN (even id, a port) connects inside and relays both ways, half-close included", async () => {

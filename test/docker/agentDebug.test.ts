@@ -1,0 +1,155 @@
+// Breakpoints in instances under the in-container agent (FAASBOX_DOCKER_NETWORK=none): the
+// debugger listens on the container's own 127.0.0.1, and the emulator forwards a port on the
+// host's loopback to it over the agent's channel. The same CDP and DAP clients as debug.test.ts
+// attach to the session's host and port, as the editor does.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { connect } from "node:net";
+import { join } from "node:path";
+import type { Engine } from "../../emulator/core/engine";
+import { CdpClient } from "../helpers/cdpClient";
+import { DapClient } from "../helpers/dapClient";
+import { LABELS } from "../../emulator/core/docker/labels";
+import { faasboxContainers, leftoverContainers, requireDocker } from "../helpers/docker";
+import { startEmulator } from "../helpers/emulator";
+import { REPO_ROOT } from "../helpers/paths";
+
+/** Resolves true when something accepts a connection on 127.0.0.1:port, false when refused. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+describe("debugging through the agent (docker executor, FAASBOX_DOCKER_NETWORK=none)", () => {
+  let emulator: Engine;
+  const savedNetwork = process.env.FAASBOX_DOCKER_NETWORK;
+
+  before(async () => {
+    const binary = join(REPO_ROOT, "dist", "agent", "faasbox-agent-amd64");
+    assert.ok(existsSync(binary), `${binary} is missing: build the agent: bash scripts/build-agent.sh`);
+    await requireDocker();
+    process.env.FAASBOX_DOCKER_NETWORK = "none";
+    try {
+      emulator = await startEmulator("runtime", { executor: "docker", agent: true });
+    } finally {
+      if (savedNetwork === undefined) delete process.env.FAASBOX_DOCKER_NETWORK;
+      else process.env.FAASBOX_DOCKER_NETWORK = savedNetwork;
+    }
+    assert.equal(emulator.executor.agent, true);
+  });
+  after(() => emulator?.shutdown());
+
+  test("Node: a CDP client on the forwarded port stops at the handler's breakpoint, evaluates, and the invoke completes", async (t) => {
+    const startedAt = performance.now();
+    const session = await emulator.debugSessions.start(emulator.getFunction("node-cjs"), "test");
+    assert.equal(session.protocol, "node");
+    assert.equal(session.host, "127.0.0.1");
+    assert.equal(session.remoteRoot, "/var/task");
+    const docker = await requireDocker();
+    const containers = await faasboxContainers(docker, [`${LABELS.session}=${emulator.id}`]);
+    assert.ok(containers.length > 0);
+    for (const c of containers) assert.equal((await docker.getContainer(c.Id).inspect()).HostConfig.NetworkMode, "none");
+    const cdp = await CdpClient.connect(session.port);
+    try {
+      await cdp.send("Runtime.enable");
+      await cdp.send("Debugger.enable");
+      await cdp.send("Debugger.setBreakpointByUrl", { urlRegex: "cjs\\.js$", lineNumber: 4 }); // first line of the handler
+      await cdp.send("Runtime.runIfWaitingForDebugger");
+      const start = await cdp.next("Debugger.paused");
+      assert.equal(start.reason, "Break on start", "the inspector breaks before any user code runs");
+      t.diagnostic(`debug start → break on start: ${Math.round(performance.now() - startedAt)} ms`);
+      await cdp.send("Debugger.resume");
+
+      const invokedAt = performance.now();
+      const invoked = emulator.invoke("node-cjs", { debug: "agent" });
+      const inHandler = await cdp.next("Debugger.paused");
+      t.diagnostic(`invoke → handler breakpoint: ${Math.round(performance.now() - invokedAt)} ms`);
+      assert.deepEqual(cdp.where(inHandler.callFrames[0]), { url: "file:///var/task/cjs.js", line: 4 });
+      const evaluated = await cdp.send("Debugger.evaluateOnCallFrame", {
+        callFrameId: inHandler.callFrames[0].callFrameId,
+        expression: "JSON.stringify(event)",
+        returnByValue: true,
+      });
+      assert.equal(evaluated.result.value, JSON.stringify({ debug: "agent" }));
+      await cdp.send("Debugger.resume");
+      const result = await invoked;
+      assert.equal(result.ok, true, JSON.stringify(result.error));
+      assert.deepEqual((result.result as any).event, { debug: "agent" });
+    } finally {
+      cdp.close();
+      await emulator.debugSessions.stop(session.sessionId);
+    }
+    assert.equal(await accepts(session.port), false, "the forwarding listener closes with the session");
+    const again = await emulator.invoke("node-cjs", {});
+    assert.equal(again.ok, true, "after the session, invocations run on the pool again");
+  });
+
+  test("Python: a DAP client (debugpy) on the forwarded port stops at a breakpoint, evaluates, and the invoke completes", async (t) => {
+    const spec = emulator.getFunction("python-aws");
+    const startedAt = performance.now();
+    const session = await emulator.debugSessions.start(spec, "test");
+    assert.equal(session.protocol, "python");
+    const dap = await DapClient.connect(session.port);
+    const file = join(spec.codeDir, "app.py");
+    try {
+      await dap.request("initialize", { adapterID: "faasbox", pathFormat: "path", linesStartAt1: true, columnsStartAt1: true });
+      const attached = dap.request("attach", { pathMappings: [{ localRoot: session.localRoot, remoteRoot: session.remoteRoot }], justMyCode: true });
+      await dap.next("initialized");
+      const { breakpoints } = await dap.request("setBreakpoints", { source: { path: file }, breakpoints: [{ line: 7 }] });
+      assert.equal(breakpoints[0].line, 7);
+      await dap.request("configurationDone");
+      await attached;
+      t.diagnostic(`debug start → attached: ${Math.round(performance.now() - startedAt)} ms`);
+
+      const invokedAt = performance.now();
+      const invoked = emulator.invoke(spec.name, { debug: "py-agent" });
+      const stopped = await dap.next("stopped");
+      t.diagnostic(`invoke → breakpoint: ${Math.round(performance.now() - invokedAt)} ms`);
+      assert.equal(stopped.reason, "breakpoint");
+      const { stackFrames } = await dap.request("stackTrace", { threadId: stopped.threadId });
+      assert.equal(stackFrames[0].source.path, file, "the frame is the workspace file, not the container path");
+      assert.equal(stackFrames[0].line, 7);
+      const evaluated = await dap.request("evaluate", { expression: "event['debug']", frameId: stackFrames[0].id, context: "repl" });
+      assert.equal(evaluated.result, "'py-agent'");
+      await dap.request("continue", { threadId: stopped.threadId });
+      const result = await invoked;
+      assert.equal(result.ok, true, JSON.stringify(result.error));
+      assert.deepEqual((result.result as any).event, { debug: "py-agent" });
+    } finally {
+      dap.close();
+      await emulator.debugSessions.stop(session.sessionId);
+    }
+    assert.equal(await accepts(session.port), false, "the forwarding listener closes with the session");
+  });
+
+  test("a debugged function that crashes ends its session, and its forwarding listener with it", async () => {
+    const session = await emulator.debugSessions.start(emulator.getFunction("node-exit"), "test");
+    const cdp = await CdpClient.connect(session.port);
+    try {
+      await cdp.send("Debugger.enable");
+      await cdp.send("Runtime.runIfWaitingForDebugger");
+      await cdp.next("Debugger.paused");
+      await cdp.send("Debugger.resume");
+      const result = await emulator.invoke("node-exit", {});
+      assert.equal(result.errorKind, "exit");
+      assert.match(result.error!.errorMessage, /exit status 3/);
+      assert.equal(emulator.debugSessions.list().some((s) => s.sessionId === session.sessionId), false);
+    } finally {
+      cdp.close();
+    }
+    // The listener's close follows the instance's stop.
+    const deadline = Date.now() + 5_000;
+    while ((await accepts(session.port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await accepts(session.port), false);
+  });
+});
+
+test("no container is left once the emulator has shut down", async () => {
+  assert.deepEqual((await leftoverContainers(await requireDocker())).map((c) => c.Names), []);
+});
