@@ -60,7 +60,7 @@ test("DOCKER_HOST + DOCKER_TLS_VERIFY + DOCKER_CERT_PATH: doctor reaches the TLS
   assert.match(line(out, "Function network"), /✓ Function network: host \(the default on Linux/, out);
 });
 
-test("a docker context written by the docker CLI to a temporary DOCKER_CONFIG: current, or named by DOCKER_CONTEXT", (t) => {
+test("a docker context written by the docker CLI to a temporary DOCKER_CONFIG: current, or named by DOCKER_CONTEXT", () => {
   const config = join(scratch, "docker-config");
   const certs = engine.tls!.clientDir;
   const cli = (...args: string[]) => {
@@ -70,7 +70,8 @@ test("a docker context written by the docker CLI to a temporary DOCKER_CONFIG: c
     return run.stdout;
   };
   const created = cli("context", "create", "faasbox-tls", "--docker", `host=${engine.host},ca=${certs}/ca.pem,cert=${certs}/cert.pem,key=${certs}/key.pem`);
-  if (created === undefined) return t.skip("no docker CLI to write the context with");
+  // Never skipped: without the docker CLI the test fails and says what to install.
+  assert.ok(created !== undefined, "the docker CLI is needed to write a context (Debian package docker.io; npm run setup installs it)");
   cli("context", "create", "other", "--docker", "host=tcp://127.0.0.1:9");
   cli("context", "use", "faasbox-tls");
   // The CLI itself reaches the engine through it: the context is a working one.

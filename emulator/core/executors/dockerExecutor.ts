@@ -1,21 +1,28 @@
 import { PassThrough, type Writable } from "node:stream";
 import type Docker from "dockerode";
-import { AGENT_CONTAINER_DIR, AGENT_CONTAINER_PATH, agentArch, hostAgentBinary, type AgentArch } from "../agent/agentBinary";
+import { AGENT_CONTAINER_DIR, AGENT_CONTAINER_PATH, hostAgentBinary } from "../agent/agentBinary";
 import { AGENT_API_PORT, AgentChannel } from "../agent/agentChannel";
 import { agentDiagnostics, agentHandlers } from "../agent/agentLaunch";
 import { copyInto, engineSeesPath, volumeFor, type CodeTransfer, type CodeTransferChoice } from "../docker/codeTransfer";
+import { LAUNCH_STEP_TIMEOUT_MS, NoAnswer, sleep, within } from "../docker/engineCalls";
+import { cpuShareNanos, engineAgentArch, engineCpus } from "../docker/engineFacts";
 import { LABELS } from "../docker/labels";
 import { freePort } from "../../util/freePort";
-import { isAlive } from "../../util/isAlive";
 import type { FunctionSpec } from "../../project/spec";
 import type { ExitInfo, Executor, LaunchRequest, LaunchedInstance } from "./executor";
+import { ContainerRemovals, FIRST_RETRY_MS, MAX_RETRY_MS, type ContainerRemovalsOptions, type Removal } from "./containerRemovals";
 import { leasedCommand } from "./lease";
+import { OrphanSweeper, type OrphanSweeperOptions } from "./orphanSweeper";
 import { checkReadable, newRuntimeUser, type RuntimeUser } from "./runtimeUser";
+
+export { cpuShareNanos } from "../docker/engineFacts";
+export { DEFAULT_REMOVE_RETRY_MS } from "./containerRemovals";
+export { DEFAULT_REAP_GRACE_MS, DEFAULT_SWEEP_INTERVAL_MS } from "./orphanSweeper";
 
 /** HostConfig.NetworkMode (FAASBOX_DOCKER_NETWORK may also name a network: treated as not host). */
 export type DockerNetwork = "host" | "bridge" | "none";
 
-export interface DockerExecutorOptions {
+export interface DockerExecutorOptions extends OrphanSweeperOptions, ContainerRemovalsOptions {
   /** `host` on Linux; `bridge` on Docker Desktop; `none` or a named network as configured. */
   network: DockerNetwork;
   /**
@@ -31,34 +38,16 @@ export interface DockerExecutorOptions {
    * files); `auto` (the default) asks the engine once, with the first function's code folder.
    */
   codeTransfer?: CodeTransferChoice;
-  /** How long a stopped Faasbox container may stay before any emulator removes it (default 30 s). */
-  reapGraceMs?: number;
-  /** How often a running emulator looks for such containers (default 30 s; 0: only at start). */
-  sweepIntervalMs?: number;
   /** The engine in words a user can act on, for error messages (see describeDockerTarget). */
   target?: string;
-  /** How long one container's removal is retried while the engine does not answer or fails (default 5 s). */
-  removeRetryMs?: number;
   /** How long close() may spend removing what is left of this emulator's containers (default 5 s). */
   closeBudgetMs?: number;
   /** Where a warning for the user goes (containers left behind at close); default: stderr. */
   warn?: (message: string) => void;
 }
 
-// Grace plus interval: a crashed emulator's containers are gone within a minute while any emulator runs on the engine.
-/** A stopped container older than this is an orphan: its own emulator removes it as soon as it stops. */
-export const DEFAULT_REAP_GRACE_MS = 30_000;
-export const DEFAULT_SWEEP_INTERVAL_MS = 30_000;
-/** Removal is retried this long while the engine is unreachable or answers an error; then it is left for later. */
-export const DEFAULT_REMOVE_RETRY_MS = 5_000;
 /** close() removes what is left of its session for at most this long, then says what it could not. */
 export const DEFAULT_CLOSE_BUDGET_MS = 5_000;
-/** A launch step the engine has not answered within this long fails, so nothing waits on a hung engine forever. */
-const LAUNCH_STEP_TIMEOUT_MS = 30_000;
-const FIRST_RETRY_MS = 50;
-const MAX_RETRY_MS = 1_000;
-/** States in which a container's lease may still be held: never removed for another session. */
-const LIVE_STATES = new Set(["running", "paused", "restarting", "removing"]);
 
 const SHIM_ROOT = "/opt/faasbox/shims";
 const DEBUGPY_ROOT = "/opt/faasbox/debugpy";
@@ -74,94 +63,9 @@ interface HostPath {
 /** Lambda's /tmp is 512 MB by default; the root file system is read-only. */
 const TMP_SIZE = "512m";
 const PIDS_LIMIT = 256;
-/**
- * CPU in proportion to memory, as Lambda allocates it: "Lambda allocates CPU power in proportion
- * to the amount of memory configured. ... At 1,769 MB, a function has the equivalent of one vCPU
- * (one vCPU-second of credits per second)" (https://docs.aws.amazon.com/lambda/latest/dg/resource-model.html,
- * "Configure Lambda function memory"). SCF's docs give no CPU figure for a memory size (its quotas,
- * https://cloud.tencent.com/document/product/583/11637, list memory only): SCF functions get the same share.
- */
-const MB_PER_VCPU = 1769;
-/**
- * The least CPU a container gets. Lambda's own share at 128 MB, 0.072 vCPU, made a cold start
- * here 4.6 times (Node) to 5.9 times (Python) slower than with no quota: medians of 742 and
- * 1,004 ms against 162 and 171 ms (five 128 MB cold starts each, start of the container to the
- * first answer, on a 2-CPU host); a 0.125 floor gave 397 and 549 ms, 0.25 gave 235 and 246 ms,
- * 0.5 gave 215 and 226 ms. Lambda does not initialise at that share either: on-demand functions
- * "use a full vCPU (non-throttled)" for up to 10 s of initialisation, says an AWS guide
- * (https://serverlessland.com/content/service/lambda/guides/effectively-running-java-on-serverless/init-heavy-lifting;
- * the developer guide is silent), and a container's quota is set when it is created, before its
- * runtime initialises. So 0.25 vCPU, past which cold starts barely improve: a function under
- * 443 MB gets more CPU here than in Lambda; from 443 MB up it gets exactly Lambda's share.
- */
-const MIN_VCPU = 0.25;
-
-/**
- * HostConfig.NanoCpus for a function of `memoryMb`: its share, at least MIN_VCPU, at most the
- * engine's CPUs (Docker refuses a container asking for more CPUs than its host has).
- */
-export function cpuShareNanos(memoryMb: number, engineCpus?: number): number {
-  const share = Math.max(MIN_VCPU, memoryMb / MB_PER_VCPU);
-  return Math.round(Math.min(share, engineCpus ?? Infinity) * 1e9);
-}
-
-/** The engine's CPU count (its VM's on Docker Desktop), asked once per engine; undefined when it does not say. */
-const engineCpuCounts = new WeakMap<Docker, Promise<number | undefined>>();
-function engineCpus(docker: Docker): Promise<number | undefined> {
-  let count = engineCpuCounts.get(docker);
-  if (!count) {
-    const info = Promise.resolve().then(() => docker.info() as Promise<{ NCPU?: number }>);
-    count = within(info, LAUNCH_STEP_TIMEOUT_MS, "docker info").then((answer) => answer.NCPU || undefined, () => undefined);
-    engineCpuCounts.set(docker, count);
-  }
-  return count;
-}
 const OUTPUT_DRAIN_MS = 500;
 /** A hijacked attach connection: a socket. */
 type AttachedStream = NodeJS.ReadWriteStream & { destroy(): void };
-
-/** Docker's name for the engine's architecture (`docker version` Arch) as the agent's, asked once per engine. */
-const engineArches = new WeakMap<Docker, Promise<AgentArch>>();
-function engineAgentArch(docker: Docker): Promise<AgentArch> {
-  let arch = engineArches.get(docker);
-  if (!arch) {
-    const version = Promise.resolve().then(() => docker.version() as Promise<{ Arch?: string }>);
-    arch = within(version, LAUNCH_STEP_TIMEOUT_MS, "docker version").then((answer) => agentArch(answer.Arch ?? "unknown"));
-    // A failed question is asked again next time.
-    arch.catch(() => engineArches.delete(docker));
-    engineArches.set(docker, arch);
-  }
-  return arch;
-}
-
-/** One container's removal: retried with back-off until it is gone or its time is up. */
-interface Removal {
-  /** Settles after the first attempt, whatever it gave. */
-  firstTry: Promise<void>;
-  /** True once the container is gone; false when the time ran out first (it stays tracked). */
-  done: Promise<boolean>;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** The engine says the container does not exist (any more): as good as removed. */
-function isGone(error: unknown): boolean {
-  return (error as { statusCode?: number }).statusCode === 404;
-}
-
-/** The engine did not answer in time (it may be hung, or very slow). */
-class NoAnswer extends Error {}
-
-/** A promise that rejects (NoAnswer) after `ms` when `promise` has not settled by then; `ms` of 0 or less: no bound. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  if (ms <= 0 || !Number.isFinite(ms)) return promise;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new NoAnswer(`${what}: no answer within ${(ms / 1000).toFixed(1)} s`)), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Runs each instance in its own container: non-root, read-only code, limited memory and pids.
@@ -185,11 +89,10 @@ export class DockerExecutor implements Executor {
   readonly shimRoot = SHIM_ROOT;
   readonly runtimeApiHost: string;
   readonly agent: boolean;
-  private sweeper?: NodeJS.Timeout;
-  private sweeping?: Promise<number>;
-  /** Every container we created and have not seen removed yet, with the last error removing it. */
-  private readonly containers = new Map<string, { lastError?: string }>();
-  private readonly removals = new Map<string, Removal>();
+  /** Every container we created and have not seen removed yet, and its removal. */
+  private readonly containers: ContainerRemovals;
+  /** Removes what dead emulators left on the engine. */
+  private readonly sweeper: OrphanSweeper;
   /** The sessions (dev.faasbox.session) our containers carry: close() sweeps each. */
   private readonly sessions = new Set<string>();
   /** Each instance's own user, chosen before its runtime API opens (see runtimeUser.ts). */
@@ -202,6 +105,8 @@ export class DockerExecutor implements Executor {
     // loopback. Debug sessions read this too: 127.0.0.1 means a debugger's port is the host's.
     this.runtimeApiHost = options.network === "host" ? "127.0.0.1" : "host.docker.internal";
     this.agent = options.agent === true || options.network !== "host";
+    this.containers = new ContainerRemovals(docker, options);
+    this.sweeper = new OrphanSweeper(docker, options, this.containers);
   }
 
   /** In a network namespace of its own the agent takes the usual port; on the host's, each instance its own. */
@@ -315,14 +220,14 @@ export class DockerExecutor implements Executor {
       },
     }));
     // Tracked from now on, whatever happens next: a container is never forgotten on the engine.
-    this.containers.set(container.id, {});
+    this.containers.track(container.id);
     // The engine answers: removals that ran out of time while it did not can finish now.
-    this.retryStranded();
+    this.containers.retryStranded();
     let attached: AttachedStream | undefined;
     let leaseEnded = false;
     // The removal under way, or a new one when the last ran out of time (kill() again retries).
     const remove = (): Removal => {
-      const removal = this.remove(container.id);
+      const removal = this.containers.remove(container.id);
       if (!leaseEnded) {
         leaseEnded = true;
         // The lease ends with the container, whether or not the engine took the removal yet.
@@ -412,115 +317,14 @@ export class DockerExecutor implements Executor {
     return this.options.target ?? "the configured address";
   }
 
-  /**
-   * Removes a tracked container, retrying with back-off while the engine is unreachable or
-   * answers an error, for at most `budgetMs`; a container still there then stays tracked, for
-   * retryStranded and close(). One removal per container at a time.
-   */
-  private remove(id: string, budgetMs = this.options.removeRetryMs ?? DEFAULT_REMOVE_RETRY_MS): Removal {
-    const under = this.removals.get(id);
-    if (under) return under;
-    if (!this.containers.has(id)) return { firstTry: Promise.resolve(), done: Promise.resolve(true) };
-    let firstTried!: () => void;
-    const firstTry = new Promise<void>((resolve) => (firstTried = resolve));
-    const done = (async () => {
-      const deadline = performance.now() + budgetMs;
-      for (let delay = FIRST_RETRY_MS; ; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
-        const left = Math.max(deadline - performance.now(), 1);
-        const error = await within(this.docker.getContainer(id).remove({ force: true, v: true }), left, "removal").then(() => undefined, (e: unknown) => e);
-        firstTried();
-        if (error === undefined || isGone(error)) {
-          this.containers.delete(id);
-          return true;
-        }
-        const tracked = this.containers.get(id);
-        if (tracked) tracked.lastError = (error as Error).message;
-        if (performance.now() + delay >= deadline) return false;
-        await sleep(delay);
-      }
-    })().finally(() => this.removals.delete(id));
-    const removal = { firstTry, done };
-    this.removals.set(id, removal);
-    return removal;
-  }
-
-  /** Containers whose removal ran out of time: tried again (in the background) now that the engine answers. */
-  private retryStranded(): void {
-    for (const [id, tracked] of this.containers) {
-      if (!this.removals.has(id) && tracked.lastError !== undefined) void this.remove(id);
-    }
-  }
-
   /** Reaps every `sweepIntervalMs` from now on, until close(); the timer never keeps the process alive. */
   startSweeping(): void {
-    const every = this.options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
-    if (every > 0 && !this.sweeper) {
-      this.sweeper = setInterval(() => {
-        this.retryStranded();
-        void this.reapOrphans().catch(() => undefined);
-      }, every);
-      this.sweeper.unref();
-    }
+    this.sweeper.start();
   }
 
-  /**
-   * Removes what dead emulators left, whichever session they belong to: a Faasbox container
-   * that is not running (created, exited, dead) and whose last change of state is older than
-   * the grace period. A live emulator removes its own containers as soon as they stop, so an
-   * old stopped one has no owner any more; its lease ran out. A running container is never
-   * removed for its session: by construction its owner still holds its lease. The one
-   * exception is a running container of a Faasbox from before sessions (no session label, no
-   * lease), removed as those versions did when its emulator's PID is dead, and only on a local
-   * unix-socket engine, where that PID can mean something.
-   */
-  async reapOrphans(graceMs = this.options.reapGraceMs ?? DEFAULT_REAP_GRACE_MS): Promise<number> {
-    // One sweep at a time: a slow engine must not pile them up.
-    this.sweeping ??= this.sweep(graceMs).finally(() => (this.sweeping = undefined));
-    return this.sweeping;
-  }
-
-  private async sweep(graceMs: number): Promise<number> {
-    const containers = await this.docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`] } });
-    const orphans: string[] = [];
-    let now: number | undefined;
-    for (const info of containers) {
-      if (LIVE_STATES.has(info.State)) {
-        if (this.isLegacyOrphan(info)) orphans.push(info.Id);
-        continue;
-      }
-      // The engine's clock, not ours: a remote engine's may differ by more than the grace.
-      now ??= await this.engineNow();
-      const changed = await this.lastStateChange(info);
-      if (changed !== undefined && now - changed >= graceMs) orphans.push(info.Id);
-    }
-    await Promise.all(orphans.map((id) => this.docker.getContainer(id).remove({ force: true, v: true }).catch(() => undefined)));
-    return orphans.length;
-  }
-
-  private isLegacyOrphan(info: Docker.ContainerInfo): boolean {
-    if (info.State !== "running" || info.Labels[LABELS.session] !== undefined || !this.localEngine()) return false;
-    const pid = Number(info.Labels[LABELS.emulator]?.split("-")[0]);
-    return Number.isInteger(pid) && pid > 0 && !isAlive(pid);
-  }
-
-  /** A unix socket not pointed elsewhere by DOCKER_HOST (tcp, ssh): the engine shares our PIDs, or at least our host. */
-  private localEngine(): boolean {
-    const host = process.env.DOCKER_HOST;
-    return Boolean((this.docker.modem as { socketPath?: unknown }).socketPath) && (!host || host.startsWith("unix://"));
-  }
-
-  /** When the container last started or stopped (or was created), in the engine's ms; undefined when gone. */
-  private async lastStateChange(info: Docker.ContainerInfo): Promise<number | undefined> {
-    const details = await this.docker.getContainer(info.Id).inspect().catch(() => undefined);
-    if (!details) return undefined;
-    const times = [details.Created, details.State.StartedAt, details.State.FinishedAt].map((t) => Date.parse(t)).filter((t) => t > 0);
-    return Math.max(info.Created * 1000, ...times);
-  }
-
-  private async engineNow(): Promise<number> {
-    const info = (await this.docker.info().catch(() => undefined)) as { SystemTime?: string } | undefined;
-    const time = info?.SystemTime ? Date.parse(info.SystemTime) : NaN;
-    return Number.isNaN(time) ? Date.now() : time;
+  /** Removes what dead emulators left (see OrphanSweeper.reapOrphans). */
+  reapOrphans(graceMs?: number): Promise<number> {
+    return this.sweeper.reapOrphans(graceMs);
   }
 
   /**
@@ -530,8 +334,7 @@ export class DockerExecutor implements Executor {
    * engine never holds the emulator's shutdown, and then says what it left.
    */
   async close(): Promise<void> {
-    clearInterval(this.sweeper);
-    this.sweeper = undefined;
+    this.sweeper.stop();
     const budget = this.options.closeBudgetMs ?? DEFAULT_CLOSE_BUDGET_MS;
     const deadline = performance.now() + budget;
     let listError: string | undefined;
@@ -539,13 +342,13 @@ export class DockerExecutor implements Executor {
       listError = await this.trackSessionContainers(Math.max(deadline - performance.now(), 1)).then(() => undefined, (e: Error) => e.message);
       const left = deadline - performance.now();
       // A listing that took the whole budget (a hung engine) leaves no time for removals worth trying.
-      if (left > FIRST_RETRY_MS) await Promise.all([...this.containers.keys()].map((id) => within(this.remove(id, left).done, left, "removal").catch(() => false)));
+      if (left > FIRST_RETRY_MS) await Promise.all(this.containers.ids.map((id) => within(this.containers.remove(id, left).done, left, "removal").catch(() => false)));
       if (listError === undefined && this.containers.size === 0) return;
       if (performance.now() + delay >= deadline) break;
       await sleep(delay);
     }
-    const ids = [...this.containers.keys()].map((id) => id.slice(0, 12));
-    const reasons = new Set([...this.containers.values()].map((c) => c.lastError).filter((e) => e !== undefined));
+    const ids = this.containers.ids.map((id) => id.slice(0, 12));
+    const reasons = new Set(this.containers.lastErrors());
     if (listError !== undefined) reasons.add(`listing them: ${listError}`);
     const what = ids.length
       ? `${ids.length} container(s) of this emulator could not be removed from the Docker engine at ${this.target} within ${budget / 1000} s: ${ids.join(" ")}`
@@ -564,7 +367,7 @@ export class DockerExecutor implements Executor {
   private async trackSessionContainers(timeoutMs: number): Promise<void> {
     for (const session of this.sessions) {
       const found = await within(this.docker.listContainers({ all: true, filters: { label: [`${LABELS.session}=${session}`] } }), timeoutMs, "listing");
-      for (const info of found) if (!this.containers.has(info.Id)) this.containers.set(info.Id, {});
+      for (const info of found) if (!this.containers.isTracked(info.Id)) this.containers.track(info.Id);
     }
   }
 }
