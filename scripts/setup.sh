@@ -156,7 +156,7 @@ code_server() {
 # compiles a native part (curl and aws-lambda-cpp) once, about a minute.
 RUNTIME_CLIENT_VERSION=3.3.0
 test_peers() {
-  apt_install awscli
+  apt_install awscli openssl
   local dir="$CACHE/runtime-client"
   [ -f "$dir/node_modules/aws-lambda-ric/dist/rapid-client.node" ] && return 0
   apt_install build-essential cmake autoconf automake libtool python3
