@@ -378,7 +378,8 @@ static int read_stream(struct stream *s)
     return 0;
 }
 
-/* An emulator OPEN: connect to 127.0.0.1:PORT without waiting for the connection. */
+/* An emulator OPEN: connect to 127.0.0.1:PORT without waiting for the connection. Once it is
+ * made the agent sends OPEN back with the same (even) id; a failed one gets RESET. */
 static void open_stream(uint32_t id, const unsigned char *payload, uint32_t len)
 {
     unsigned long port = 0;
@@ -409,6 +410,8 @@ static void open_stream(uint32_t id, const unsigned char *payload, uint32_t len)
     if (connect(fd, (struct sockaddr *)&to, sizeof to) < 0) {
         if (errno == EINPROGRESS || errno == EINTR) s->connecting = 1; /* POLLOUT tells how it went */
         else reset_stream(s, "connect to 127.0.0.1:%lu: %s", port, strerror(errno));
+    } else {
+        send_frame(F_OPEN, id, NULL, 0); /* connected at once: the acknowledgement */
     }
 }
 
@@ -422,6 +425,8 @@ static void connect_done(struct stream *s)
         return;
     }
     s->connecting = 0;
+    /* The acknowledgement: OPEN back with the emulator's id, before any DATA of the stream. */
+    send_frame(F_OPEN, s->id, NULL, 0);
     flush_stream(s); /* DATA (and END) the emulator sent while we connected */
 }
 

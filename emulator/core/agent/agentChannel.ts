@@ -14,12 +14,6 @@ export const AGENT_API_PORT = 9001;
 export const PROTOCOL_VERSION = 1;
 /** A stream's unread bytes past which it is RESET, as the agent does (PROTOCOL.md, Flow). */
 export const MAX_PENDING_BYTES = 4 * 1024 * 1024;
-/**
- * The protocol has no acknowledgement of a connect: the agent RESETs a refused one at once and
- * says nothing about one that succeeded (a debugger's port speaks only when spoken to). connect()
- * resolves at the first frame of the stream, or once this long passed without a RESET.
- */
-export const CONNECT_SETTLE_MS = 100;
 
 export interface AgentHello {
   version: number;
@@ -44,8 +38,6 @@ export interface AgentChannelHandlers {
 export interface AgentChannelOptions {
   /** Default MAX_PENDING_BYTES. */
   maxPendingBytes?: number;
-  /** Default CONNECT_SETTLE_MS. */
-  connectSettleMs?: number;
 }
 
 /** Bytes the emulator's side of a stream may keep in its readable buffer before it stops pushing. */
@@ -63,8 +55,8 @@ export class AgentStream extends Duplex {
   receivedEnd = false;
   /** RESET either way, or the channel went: no frame goes out for it any more. */
   gone = false;
-  /** An emulator-initiated stream until connect() settles. */
-  connecting?: { port: number; resolve(stream: Duplex): void; reject(error: Error): void; timer: NodeJS.Timeout };
+  /** An emulator-initiated stream until the agent acknowledges it (OPEN) or refuses it (RESET). */
+  connecting?: { port: number; resolve(stream: Duplex): void; reject(error: Error): void };
   /** DATA (and END, as null) held while the consumer is slow. */
   private pending: (Buffer | null)[] = [];
   private pendingBytes = 0;
@@ -133,7 +125,6 @@ export class AgentChannel {
   /** The runtime's exit, once the agent reported it. */
   exit?: AgentExit;
   readonly maxPendingBytes: number;
-  private readonly connectSettleMs: number;
   private readonly decoder = new FrameDecoder();
   private readonly streams = new Map<number, AgentStream>();
   /** The next emulator-initiated stream id (even). */
@@ -158,7 +149,6 @@ export class AgentChannel {
     options: AgentChannelOptions = {},
   ) {
     this.maxPendingBytes = options.maxPendingBytes ?? MAX_PENDING_BYTES;
-    this.connectSettleMs = options.connectSettleMs ?? CONNECT_SETTLE_MS;
     this.hello = new Promise((resolve, reject) => {
       this.resolveHello = resolve;
       this.rejectHello = reject;
@@ -181,7 +171,8 @@ export class AgentChannel {
 
   /**
    * Opens a connection to `port` on the instance's 127.0.0.1 (a debugger, a web function's
-   * port): resolves with it, or rejects when the agent refuses it (RESET).
+   * port): resolves when the agent says it connected (OPEN back with the stream's id), rejects
+   * when it refuses (RESET).
    */
   connect(port: number): Promise<Duplex> {
     if (!Number.isInteger(port) || port < 1 || port > 65535) return Promise.reject(new RangeError(`not a port: ${port}`));
@@ -190,8 +181,7 @@ export class AgentChannel {
     this.nextId += 2;
     this.streams.set(stream.id, stream);
     return new Promise<Duplex>((resolve, reject) => {
-      const timer = setTimeout(() => this.connected(stream), this.connectSettleMs);
-      stream.connecting = { port, resolve, reject, timer };
+      stream.connecting = { port, resolve, reject };
       this.send(FrameType.OPEN, stream.id, Buffer.from(String(port), "ascii"));
     });
   }
@@ -322,14 +312,14 @@ export class AgentChannel {
     switch (type) {
       case FrameType.DATA:
         if (stream.receivedEnd) throw new ProtocolError(`DATA on stream ${id} after its END`);
-        this.connected(stream);
+        if (stream.connecting) throw new ProtocolError(`DATA on stream ${id} before its OPEN`);
         if (!stream.deliver(payload)) {
           this.reset(stream, `the emulator's side of stream ${id} is not reading: over ${this.maxPendingBytes} bytes pending`);
         }
         return;
       case FrameType.END:
         if (stream.receivedEnd) return;
-        this.connected(stream);
+        if (stream.connecting) throw new ProtocolError(`END on stream ${id} before its OPEN`);
         stream.receivedEnd = true;
         stream.deliver(null);
         return this.forgetIfDone(stream);
@@ -368,7 +358,7 @@ export class AgentChannel {
   }
 
   private onOpen(id: number): void {
-    if (id % 2 === 0) throw new ProtocolError(`the agent opened stream ${id}: its ids are odd`);
+    if (id % 2 === 0) return this.onConnected(id);
     if (id <= this.highestAgentId) throw new ProtocolError(`the agent opened stream ${id} again (ids increase and are not reused)`);
     this.highestAgentId = id;
     const stream = new AgentStream(this, id);
@@ -386,16 +376,20 @@ export class AgentChannel {
     if (stream.sentEnd && stream.receivedEnd && this.streams.get(stream.id) === stream) this.streams.delete(stream.id);
   }
 
-  /** An emulator-initiated stream showed it is live (or settled long enough): connect() resolves. */
-  private connected(stream: AgentStream): void {
-    if (stream.connecting) this.settleConnect(stream);
+  /** OPEN with an even id: the agent's connect for our OPEN of that id succeeded, connect() resolves. */
+  private onConnected(id: number): void {
+    const stream = this.streams.get(id);
+    if (stream?.connecting) return this.settleConnect(stream);
+    if (stream) throw new ProtocolError(`the agent acknowledged stream ${id} again`);
+    // A stream we gave up on (destroyed, RESET) while the agent connected: its ack is dropped.
+    if (id < this.nextId) return;
+    throw new ProtocolError(`the agent acknowledged stream ${id}, which the emulator never opened (the agent's own ids are odd)`);
   }
 
   private settleConnect(stream: AgentStream, error?: Error): void {
     const connecting = stream.connecting;
     if (!connecting) return;
     stream.connecting = undefined;
-    clearTimeout(connecting.timer);
     if (error) connecting.reject(error);
     else connecting.resolve(stream);
   }

@@ -474,7 +474,7 @@ describe("faasbox-agent (amd64, local process)", () => {
     }
   });
 
-  test("an emulator OPEN (even id, a port) connects inside and relays both ways, half-close included", async () => {
+  test("an emulator OPEN (even id, a port) connects inside, is acknowledged by OPEN first, and relays both ways, half-close included", async () => {
     const server = createServer((socket) => {
       let got = "";
       socket.on("data", (d: Buffer) => (got += d.toString()));
@@ -489,6 +489,10 @@ describe("faasbox-agent (amd64, local process)", () => {
       agent.send(T.DATA, 2, "ng");
       agent.send(T.END, 2);
       await agent.waitFor("END of stream 2", () => (agent.ended.has(2) ? true : undefined));
+      const ofStream2 = agent.frames.filter((f) => f.stream === 2);
+      assert.equal(ofStream2[0]?.type, T.OPEN, `the acknowledgement (OPEN 2) comes first: ${agent.describe()}`);
+      assert.equal(ofStream2[0].payload.length, 0, "the acknowledgement has no payload");
+      assert.equal(ofStream2.filter((f) => f.type === T.OPEN).length, 1, "one acknowledgement");
       assert.equal(agent.bytes(2).toString(), "pong:ping");
       assert.equal(agent.resets.size, 0, `no RESET: ${[...agent.resets.values()].join(", ")}`);
       agent.release();
@@ -507,6 +511,7 @@ describe("faasbox-agent (amd64, local process)", () => {
     assert.match(agent.resets.get(2)!, /refused/i);
     assert.match(agent.resets.get(4)!, /port/);
     assert.match(agent.resets.get(6)!, /port/);
+    assert.equal(agent.frames.filter((f) => f.type === T.OPEN).length, 0, "no acknowledgement of a refused connect");
     assert.equal(agent.exitedWith, undefined, "the agent goes on");
   });
 

@@ -44,7 +44,8 @@ class FakeConn {
 
 /**
  * The agent's side: `stdout` is what it sends, `stdin` what the emulator sends it. Ports it
- * "listens" on accept the emulator's OPENs; any other port is refused with a RESET.
+ * "listens" on accept the emulator's OPENs (acknowledged with OPEN back, after `ackDelayMs`);
+ * any other port is refused with a RESET.
  */
 class FakeAgent {
   readonly stdout = new PassThrough();
@@ -54,6 +55,11 @@ class FakeAgent {
   readonly frames: Frame[] = [];
   readonly listening = new Map<number, (conn: FakeConn) => void>();
   stdinEnded = false;
+  /** How long the agent's connect takes before it acknowledges an emulator OPEN. */
+  ackDelayMs = 0;
+  /** When set, acknowledgements wait in heldAcks until the test sends them. */
+  holdAcks = false;
+  readonly heldAcks: (() => void)[] = [];
   private nextId = 1;
   private readonly decoder = new FrameDecoder();
 
@@ -90,7 +96,14 @@ class FakeAgent {
       if (!accept) return this.frame(FrameType.RESET, stream, "connection refused");
       const conn = new FakeConn(this, stream);
       this.conns.set(stream, conn);
-      return accept(conn);
+      const connected = () => {
+        this.frame(FrameType.OPEN, stream); // the acknowledgement, before anything else of the stream
+        accept(conn);
+      };
+      if (this.holdAcks) this.heldAcks.push(connected);
+      else if (this.ackDelayMs > 0) setTimeout(connected, this.ackDelayMs);
+      else connected();
+      return;
     }
     const conn = this.conns.get(stream);
     assert.ok(conn, `the emulator sent ${type} on stream ${stream}, which the agent does not know`);
@@ -283,7 +296,7 @@ describe("agent channel", () => {
   });
 
   test("a refused connect rejects with the agent's reason; a silent accepted one resolves; destroy() sends RESET", async () => {
-    const { agent, channel } = setup({}, { connectSettleMs: 20 });
+    const { agent, channel } = setup();
     agent.hello();
     await assert.rejects(channel.connect(1234), /cannot connect to port 1234 in the instance: connection refused/);
     agent.listening.set(9229, () => undefined);
@@ -294,6 +307,52 @@ describe("agent channel", () => {
     await until(() => agent.conns.get(id)?.reset !== undefined, "the RESET");
     assert.equal(agent.conns.get(id)!.reset, "the debugger went away");
     await assert.rejects(channel.connect(0), /not a port/);
+  });
+
+  test("connect() resolves at the agent's acknowledgement (OPEN with the even id), not before", async () => {
+    const { agent, channel, errors } = setup();
+    agent.hello();
+    agent.holdAcks = true;
+    agent.listening.set(9229, () => undefined);
+    let settled = false;
+    const connecting = channel.connect(9229).then((stream) => {
+      settled = true;
+      return stream;
+    });
+    await until(() => agent.heldAcks.length === 1, "the emulator's OPEN to reach the agent");
+    // Long past the 100 ms the channel used to wait instead of an acknowledgement: still waiting.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(settled, false, "connect() waits for the acknowledgement");
+    agent.heldAcks.shift()!();
+    const stream = await connecting;
+    assert.equal((stream as unknown as { id: number }).id, 2);
+    assert.deepEqual(errors, []);
+    stream.destroy();
+  });
+
+  test("an even-id OPEN the emulator did not ask for, a second acknowledgement, or DATA before the acknowledgement is a protocol error", async () => {
+    for (const [act, message] of [
+      [(s: Setup) => s.agent.frame(FrameType.OPEN, 2), /the agent acknowledged stream 2, which the emulator never opened/],
+      [(s: Setup) => {
+        s.agent.listening.set(9229, () => undefined);
+        void s.channel.connect(9229).then((stream) => {
+          stream.on("error", () => undefined); // destroyed as the channel closes
+          s.agent.frame(FrameType.OPEN, 2);
+        });
+      }, /the agent acknowledged stream 2 again/],
+      [(s: Setup) => {
+        s.agent.ackDelayMs = 1000;
+        s.agent.listening.set(9229, () => undefined);
+        s.channel.connect(9229).catch(() => undefined);
+        setTimeout(() => s.agent.frame(FrameType.DATA, 2, "early"), 20);
+      }, /DATA on stream 2 before its OPEN/],
+    ] as const) {
+      const other = setup();
+      other.agent.hello();
+      act(other);
+      await until(() => other.errors.length === 1, `the protocol error ${message}`);
+      assert.match(other.errors[0].message, message);
+    }
   });
 
   test("a RESET from the agent destroys the stream with the reason (ECONNRESET)", async () => {
@@ -374,7 +433,7 @@ describe("agent channel", () => {
     // Other breaches of the protocol.
     for (const [frames, message] of [
       [[encodeFrame(FrameType.DATA, 5, "x")], /DATA on stream 5, which was never opened/],
-      [[encodeFrame(FrameType.OPEN, 2)], /the agent opened stream 2: its ids are odd/],
+      [[encodeFrame(FrameType.OPEN, 4)], /the agent acknowledged stream 4, which the emulator never opened/],
       [[encodeFrame(FrameType.STDOUT, 3, "x")], /STDOUT on stream 3/],
       [[encodeFrame(FrameType.EXIT, 0, "not json")], /EXIT payload is not a JSON object/],
       [[Buffer.from([3, 0, 0, 0, 1, 0x7f, 0xff, 0xff, 0xff])], /DATA frame of 2147483647 bytes/],
