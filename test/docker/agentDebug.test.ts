@@ -12,6 +12,7 @@ import { CdpClient } from "../helpers/cdpClient";
 import { DapClient } from "../helpers/dapClient";
 import { LABELS } from "../../emulator/core/docker/labels";
 import { faasboxContainers, leftoverContainers, requireDocker } from "../helpers/docker";
+import { debugSessionEndsOnCrash } from "../helpers/debugScenarios";
 import { startEmulator } from "../helpers/emulator";
 import { REPO_ROOT } from "../helpers/paths";
 
@@ -129,20 +130,7 @@ describe("debugging through the agent (docker executor, FAASBOX_DOCKER_NETWORK=n
   });
 
   test("a debugged function that crashes ends its session, and its forwarding listener with it", async () => {
-    const session = await emulator.debugSessions.start(emulator.getFunction("node-exit"), "test");
-    const cdp = await CdpClient.connect(session.port);
-    try {
-      await cdp.send("Debugger.enable");
-      await cdp.send("Runtime.runIfWaitingForDebugger");
-      await cdp.next("Debugger.paused");
-      await cdp.send("Debugger.resume");
-      const result = await emulator.invoke("node-exit", {});
-      assert.equal(result.errorKind, "exit");
-      assert.match(result.error!.errorMessage, /exit status 3/);
-      assert.equal(emulator.debugSessions.list().some((s) => s.sessionId === session.sessionId), false);
-    } finally {
-      cdp.close();
-    }
+    const session = await debugSessionEndsOnCrash(emulator);
     // The listener's close follows the instance's stop.
     const deadline = Date.now() + 5_000;
     while ((await accepts(session.port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

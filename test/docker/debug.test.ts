@@ -8,6 +8,7 @@ import { CdpClient } from "../helpers/cdpClient";
 import { DapClient } from "../helpers/dapClient";
 import type { FunctionSpec } from "../../emulator/project/spec";
 import { lendableDebugpy, leftoverContainers, pythonImageWithoutDebugpy, requireDocker } from "../helpers/docker";
+import { debugSessionEndsOnCrash } from "../helpers/debugScenarios";
 import { startEmulator } from "../helpers/emulator";
 
 describe("debugging (docker executor)", () => {
@@ -112,20 +113,7 @@ describe("debugging (docker executor)", () => {
   });
 
   test("a function that crashes while debugged reports the crash, and the session ends", async () => {
-    const session = await emulator.debugSessions.start(emulator.getFunction("node-exit"), "test");
-    const cdp = await CdpClient.connect(session.port);
-    try {
-      await cdp.send("Debugger.enable");
-      await cdp.send("Runtime.runIfWaitingForDebugger");
-      await cdp.next("Debugger.paused");
-      await cdp.send("Debugger.resume");
-      const result = await emulator.invoke("node-exit", {});
-      assert.equal(result.errorKind, "exit");
-      assert.match(result.error!.errorMessage, /exit status 3/);
-      assert.equal(emulator.debugSessions.list().some((s) => s.sessionId === session.sessionId), false);
-    } finally {
-      cdp.close();
-    }
+    await debugSessionEndsOnCrash(emulator);
   });
 });
 
