@@ -4,7 +4,6 @@
 // attach to the session's host and port, as the editor does.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import type { Engine } from "../../emulator/core/engine";
@@ -13,8 +12,7 @@ import { DapClient } from "../helpers/dapClient";
 import { LABELS } from "../../emulator/core/docker/labels";
 import { faasboxContainers, leftoverContainers, requireDocker } from "../helpers/docker";
 import { debugSessionEndsOnCrash } from "../helpers/debugScenarios";
-import { startEmulator } from "../helpers/emulator";
-import { REPO_ROOT } from "../helpers/paths";
+import { startAgentEmulator } from "../helpers/agent";
 
 /** Resolves true when something accepts a connection on 127.0.0.1:port, false when refused. */
 function accepts(port: number): Promise<boolean> {
@@ -29,19 +27,10 @@ function accepts(port: number): Promise<boolean> {
 
 describe("debugging through the agent (docker executor, FAASBOX_DOCKER_NETWORK=none)", () => {
   let emulator: Engine;
-  const savedNetwork = process.env.FAASBOX_DOCKER_NETWORK;
 
   before(async () => {
-    const binary = join(REPO_ROOT, "dist", "agent", "faasbox-agent-amd64");
-    assert.ok(existsSync(binary), `${binary} is missing: build the agent: bash scripts/build-agent.sh`);
     await requireDocker();
-    process.env.FAASBOX_DOCKER_NETWORK = "none";
-    try {
-      emulator = await startEmulator("runtime", { executor: "docker", agent: true });
-    } finally {
-      if (savedNetwork === undefined) delete process.env.FAASBOX_DOCKER_NETWORK;
-      else process.env.FAASBOX_DOCKER_NETWORK = savedNetwork;
-    }
+    emulator = await startAgentEmulator("runtime");
     assert.equal(emulator.executor.agent, true);
   });
   after(() => emulator?.shutdown());

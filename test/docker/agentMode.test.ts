@@ -4,19 +4,13 @@
 // no port for them. Never skipped: without the agent binary this tier fails and says how to build it.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync, readlinkSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import type Docker from "dockerode";
 import type { Engine } from "../../emulator/core/engine";
 import { LABELS } from "../../emulator/core/docker/labels";
 import { faasboxContainers, leftoverContainers, requireDocker } from "../helpers/docker";
 import { startEmulator } from "../helpers/emulator";
-import { REPO_ROOT } from "../helpers/paths";
-
-function requireAgentBinary(): void {
-  const binary = join(REPO_ROOT, "dist", "agent", "faasbox-agent-amd64");
-  assert.ok(existsSync(binary), `${binary} is missing: build the agent: bash scripts/build-agent.sh`);
-}
+import { requireAgentBinary, startAgentEmulator } from "../helpers/agent";
 
 /** TCP ports this process listens on (from the kernel's tables: its own sockets in LISTEN state). */
 function ownListeningPorts(): Set<number> {
@@ -56,19 +50,11 @@ describe("agent mode (docker executor, FAASBOX_DOCKER_NETWORK=none)", () => {
   let docker: Docker;
   let emulator: Engine;
   let listeningBefore: Set<number>;
-  const savedNetwork = process.env.FAASBOX_DOCKER_NETWORK;
 
   before(async () => {
-    requireAgentBinary();
     docker = await requireDocker();
     listeningBefore = ownListeningPorts();
-    process.env.FAASBOX_DOCKER_NETWORK = "none";
-    try {
-      emulator = await startEmulator("runtime", { executor: "docker", agent: true });
-    } finally {
-      if (savedNetwork === undefined) delete process.env.FAASBOX_DOCKER_NETWORK;
-      else process.env.FAASBOX_DOCKER_NETWORK = savedNetwork;
-    }
+    emulator = await startAgentEmulator("runtime");
   });
   after(() => emulator?.shutdown());
 
