@@ -5,13 +5,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { connect } from "node:net";
-import { join } from "node:path";
 import type { Engine } from "../../emulator/core/engine";
 import { CdpClient } from "../helpers/cdpClient";
-import { DapClient } from "../helpers/dapClient";
 import { LABELS } from "../../emulator/core/docker/labels";
 import { faasboxContainers, leftoverContainers, requireDocker } from "../helpers/docker";
-import { debugSessionEndsOnCrash } from "../helpers/debugScenarios";
+import { debugPythonAtBreakpoint, debugSessionEndsOnCrash } from "../helpers/debugScenarios";
 import { startAgentEmulator } from "../helpers/agent";
 
 /** Resolves true when something accepts a connection on 127.0.0.1:port, false when refused. */
@@ -80,41 +78,8 @@ describe("debugging through the agent (docker executor, FAASBOX_DOCKER_NETWORK=n
     assert.equal(again.ok, true, "after the session, invocations run on the pool again");
   });
 
-  test("Python: a DAP client (debugpy) on the forwarded port stops at a breakpoint, evaluates, and the invoke completes", async (t) => {
-    const spec = emulator.getFunction("python-aws");
-    const startedAt = performance.now();
-    const session = await emulator.debugSessions.start(spec, "test");
-    assert.equal(session.protocol, "python");
-    const dap = await DapClient.connect(session.port);
-    const file = join(spec.codeDir, "app.py");
-    try {
-      await dap.request("initialize", { adapterID: "faasbox", pathFormat: "path", linesStartAt1: true, columnsStartAt1: true });
-      const attached = dap.request("attach", { pathMappings: [{ localRoot: session.localRoot, remoteRoot: session.remoteRoot }], justMyCode: true });
-      await dap.next("initialized");
-      const { breakpoints } = await dap.request("setBreakpoints", { source: { path: file }, breakpoints: [{ line: 7 }] });
-      assert.equal(breakpoints[0].line, 7);
-      await dap.request("configurationDone");
-      await attached;
-      t.diagnostic(`debug start → attached: ${Math.round(performance.now() - startedAt)} ms`);
-
-      const invokedAt = performance.now();
-      const invoked = emulator.invoke(spec.name, { debug: "py-agent" });
-      const stopped = await dap.next("stopped");
-      t.diagnostic(`invoke → breakpoint: ${Math.round(performance.now() - invokedAt)} ms`);
-      assert.equal(stopped.reason, "breakpoint");
-      const { stackFrames } = await dap.request("stackTrace", { threadId: stopped.threadId });
-      assert.equal(stackFrames[0].source.path, file, "the frame is the workspace file, not the container path");
-      assert.equal(stackFrames[0].line, 7);
-      const evaluated = await dap.request("evaluate", { expression: "event['debug']", frameId: stackFrames[0].id, context: "repl" });
-      assert.equal(evaluated.result, "'py-agent'");
-      await dap.request("continue", { threadId: stopped.threadId });
-      const result = await invoked;
-      assert.equal(result.ok, true, JSON.stringify(result.error));
-      assert.deepEqual((result.result as any).event, { debug: "py-agent" });
-    } finally {
-      dap.close();
-      await emulator.debugSessions.stop(session.sessionId);
-    }
+  test("Python: a DAP client (debugpy) on the forwarded port stops at a breakpoint, evaluates, and the invoke completes", async () => {
+    const session = await debugPythonAtBreakpoint(emulator, emulator.getFunction("python-aws"), "py-agent");
     assert.equal(await accepts(session.port), false, "the forwarding listener closes with the session");
   });
 

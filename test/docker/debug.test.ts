@@ -2,13 +2,11 @@
 // Chrome DevTools Protocol (Node's inspector) and the Debug Adapter Protocol (debugpy).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import type { Engine } from "../../emulator/core/engine";
 import { CdpClient } from "../helpers/cdpClient";
-import { DapClient } from "../helpers/dapClient";
 import type { FunctionSpec } from "../../emulator/project/spec";
 import { lendableDebugpy, leftoverContainers, pythonImageWithoutDebugpy, requireDocker } from "../helpers/docker";
-import { debugSessionEndsOnCrash } from "../helpers/debugScenarios";
+import { debugPythonAtBreakpoint, debugSessionEndsOnCrash } from "../helpers/debugScenarios";
 import { startEmulator } from "../helpers/emulator";
 
 describe("debugging (docker executor)", () => {
@@ -60,33 +58,7 @@ describe("debugging (docker executor)", () => {
 
   /** Attaches a DAP client, stops at app.py:7 in an invocation, continues, and checks the result. */
   async function debugPythonOnce(spec: FunctionSpec, debugpyPath?: string): Promise<void> {
-    const session = await emulator.debugSessions.start(spec, "test", { debugpyPath });
-    assert.equal(session.protocol, "python");
-    const dap = await DapClient.connect(session.port);
-    const file = join(spec.codeDir, "app.py");
-    try {
-      await dap.request("initialize", { adapterID: "faasbox", pathFormat: "path", linesStartAt1: true, columnsStartAt1: true });
-      const attached = dap.request("attach", { pathMappings: [{ localRoot: session.localRoot, remoteRoot: session.remoteRoot }], justMyCode: true });
-      await dap.next("initialized");
-      const { breakpoints } = await dap.request("setBreakpoints", { source: { path: file }, breakpoints: [{ line: 7 }] });
-      assert.equal(breakpoints[0].line, 7);
-      await dap.request("configurationDone");
-      await attached;
-
-      const invoked = emulator.invoke(spec.name, { debug: "py" });
-      const stopped = await dap.next("stopped");
-      assert.equal(stopped.reason, "breakpoint");
-      const { stackFrames } = await dap.request("stackTrace", { threadId: stopped.threadId });
-      assert.equal(stackFrames[0].source.path, file, "the frame is the workspace file, not the container path");
-      assert.equal(stackFrames[0].line, 7);
-      await dap.request("continue", { threadId: stopped.threadId });
-      const result = await invoked;
-      assert.equal(result.ok, true, JSON.stringify(result.error));
-      assert.deepEqual((result.result as any).event, { debug: "py" });
-    } finally {
-      dap.close();
-      await emulator.debugSessions.stop(session.sessionId);
-    }
+    await debugPythonAtBreakpoint(emulator, spec, "py", debugpyPath);
   }
 
   test("Python: a DAP client (debugpy) stops at a breakpoint mapped to the workspace file, then the invoke completes", async () => {

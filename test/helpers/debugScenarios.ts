@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import type { Engine } from "../../emulator/core/engine";
 import type { DebugSessionInfo } from "../../emulator/protocol";
+import type { FunctionSpec } from "../../emulator/project/spec";
 import { CdpClient } from "./cdpClient";
+import { DapClient } from "./dapClient";
 
 /**
  * A debugged Node function that exits mid-invocation ("node-exit" of the runtime fixture):
@@ -21,6 +24,44 @@ export async function debugSessionEndsOnCrash(emulator: Engine): Promise<DebugSe
     assert.equal(emulator.debugSessions.list().some((s) => s.sessionId === session.sessionId), false);
   } finally {
     cdp.close();
+  }
+  return session;
+}
+
+/**
+ * A DAP client (as VS Code speaks to debugpy) attaches with the path mapping, stops at app.py:7
+ * of an invocation with `{ debug: marker }`, reads `event['debug']` there, continues, and the
+ * invocation completes with its event. Returns the ended session.
+ */
+export async function debugPythonAtBreakpoint(emulator: Engine, spec: FunctionSpec, marker: string, debugpyPath?: string): Promise<DebugSessionInfo> {
+  const session = await emulator.debugSessions.start(spec, "test", { debugpyPath });
+  assert.equal(session.protocol, "python");
+  const dap = await DapClient.connect(session.port);
+  const file = join(spec.codeDir, "app.py");
+  try {
+    await dap.request("initialize", { adapterID: "faasbox", pathFormat: "path", linesStartAt1: true, columnsStartAt1: true });
+    const attached = dap.request("attach", { pathMappings: [{ localRoot: session.localRoot, remoteRoot: session.remoteRoot }], justMyCode: true });
+    await dap.next("initialized");
+    const { breakpoints } = await dap.request("setBreakpoints", { source: { path: file }, breakpoints: [{ line: 7 }] });
+    assert.equal(breakpoints[0].line, 7);
+    await dap.request("configurationDone");
+    await attached;
+
+    const invoked = emulator.invoke(spec.name, { debug: marker });
+    const stopped = await dap.next("stopped");
+    assert.equal(stopped.reason, "breakpoint");
+    const { stackFrames } = await dap.request("stackTrace", { threadId: stopped.threadId });
+    assert.equal(stackFrames[0].source.path, file, "the frame is the workspace file, not the container path");
+    assert.equal(stackFrames[0].line, 7);
+    const evaluated = await dap.request("evaluate", { expression: "event['debug']", frameId: stackFrames[0].id, context: "repl" });
+    assert.equal(evaluated.result, `'${marker}'`);
+    await dap.request("continue", { threadId: stopped.threadId });
+    const result = await invoked;
+    assert.equal(result.ok, true, JSON.stringify(result.error));
+    assert.deepEqual((result.result as { event: unknown }).event, { debug: marker });
+  } finally {
+    dap.close();
+    await emulator.debugSessions.stop(session.sessionId);
   }
   return session;
 }
