@@ -5,6 +5,8 @@ export type ExecutorSetting = "auto" | "docker" | "process";
 export interface FaasboxSettings {
   executor: ExecutorSetting;
   images: { nodejs: string; python: string; custom: string };
+  /** `faasbox.docker.*`: the engine (as DOCKER_HOST) and the functions' network (as FAASBOX_DOCKER_NETWORK); empty: unset. */
+  docker: { host: string; network: string };
   httpPort: number;
   invokePort: number;
   keepAliveSeconds: number;
@@ -22,6 +24,10 @@ export function readSettings(): FaasboxSettings {
       nodejs: config.get<string>("images.nodejs", ""),
       python: config.get<string>("images.python", ""),
       custom: config.get<string>("images.custom", ""),
+    },
+    docker: {
+      host: config.get<string>("docker.host", "").trim(),
+      network: config.get<string>("docker.network", "").trim(),
     },
     httpPort: config.get<number>("httpPort", 3000),
     invokePort: config.get<number>("invokePort", 3001),

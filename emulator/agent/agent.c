@@ -557,7 +557,9 @@ static void read_stdin(void)
 {
     ssize_t n = read(STDIN_FILENO, in + in_len, sizeof in - in_len);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-    if (n <= 0) finish(0); /* the emulator is gone or let go of the instance: its lease ended */
+    /* The emulator is gone or let go of the instance: its lease ended. 137 (128 + SIGKILL), as the
+     * shell's status of a killed process, so `docker ps -a` shows the instance was killed. */
+    if (n <= 0) finish(128 + SIGKILL);
     if (exit_sent) return;    /* past EXIT the agent only waits for stdout to drain */
     in_len += (size_t)n;
     size_t pos = 0;

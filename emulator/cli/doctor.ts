@@ -1,7 +1,7 @@
 import type Docker from "dockerode";
 import { clientFor, explainEngineError, pingEngine, resolveEngineTarget, type EngineInfo, type EngineTarget } from "../core/docker/engine";
 import type { TargetInputs } from "../core/docker/engineTarget";
-import { NETWORK_VARIABLE, checkNetworkExists, describeNetwork, parseNetwork, type NetworkChoice } from "../core/docker/network";
+import { NETWORK_VARIABLE, checkNetworkExists, chooseNetwork, describeNetwork, parseNetwork, type NetworkChoice } from "../core/docker/network";
 import { resolveImages } from "../config/images";
 import { RUNTIME_FAMILIES } from "../config/runtimeFamily";
 
@@ -72,15 +72,19 @@ function engineFix(target: EngineTarget): string {
 export async function runChecks(env: NodeJS.ProcessEnv = process.env, where: Omit<TargetInputs, "env" | "dockerHost"> = {}): Promise<Check[]> {
   const checks: Check[] = [checkNode()];
   const target = resolveEngineTarget({ ...where, env });
-  let network: NetworkChoice | undefined;
-  const networkCheck = (): Check => {
-    try {
-      network = parseNetwork(env[NETWORK_VARIABLE]);
-      return { name: "Function network", ok: true, detail: describeNetwork(network, env), required: true };
-    } catch (error) {
-      return { name: "Function network", ok: false, detail: (error as Error).message, fix: `Set ${NETWORK_VARIABLE} to one of those, or unset it.`, required: true };
-    }
-  };
+  let configured: NetworkChoice | undefined;
+  let networkError: string | undefined;
+  try {
+    configured = parseNetwork(env[NETWORK_VARIABLE]);
+  } catch (error) {
+    networkError = (error as Error).message;
+  }
+  const networkFix = `Set ${NETWORK_VARIABLE} to one of those, or unset it.`;
+  /** Without an engine: only what the variable says (the default depends on the engine). */
+  const networkCheck = (): Check =>
+    networkError
+      ? { name: "Function network", ok: false, detail: networkError, fix: networkFix, required: true }
+      : { name: "Function network", ok: true, detail: configured ? describeNetwork(configured, env) : "the engine's default (bridge where it has one, else host)", required: true };
   let docker: Docker;
   try {
     docker = clientFor(target);
@@ -104,15 +108,24 @@ export async function runChecks(env: NodeJS.ProcessEnv = process.env, where: Omi
     checks.push(networkCheck());
     return checks; // image checks need the engine
   }
-  const parsed = networkCheck();
-  if (parsed.ok && network) {
+  if (networkError) checks.push(networkCheck());
+  else {
     try {
+      const network = await chooseNetwork(docker, configured);
       await checkNetworkExists(docker, network, target.description);
+      const direct = env.FAASBOX_AGENT === "0";
+      if (direct && network !== "host") {
+        checks.push({ name: "Function network", ok: false, detail: `${describeNetwork(network, env)}, and FAASBOX_AGENT=0 (direct mode) needs host networking`, fix: "Set FAASBOX_DOCKER_NETWORK=host as well, or unset FAASBOX_AGENT.", required: true });
+      } else {
+        const how = direct
+          ? "FAASBOX_AGENT=0: runtimes reach their Runtime API directly on the host's loopback (admitted by uid)"
+          : "runtimes reach their Runtime API through the in-container agent";
+        checks.push({ name: "Function network", ok: true, detail: `${describeNetwork(network, env)}; ${how}`, required: true });
+      }
     } catch (error) {
-      Object.assign(parsed, { ok: false, detail: (error as Error).message, fix: `Set ${NETWORK_VARIABLE} to one of those, or unset it.` });
+      checks.push({ name: "Function network", ok: false, detail: (error as Error).message, fix: networkFix, required: true });
     }
   }
-  checks.push(parsed);
   let images;
   try {
     images = resolveImages({}, env);

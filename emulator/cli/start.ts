@@ -92,7 +92,9 @@ export async function startCommand(argv: string[]): Promise<number> {
   engine.on("reloaded", (names) => console.log(`reloaded: ${names.join(", ")}`));
   if (!values.quiet) engine.logBus.subscribe((record) => console.log(formatLogLine(record, { color })));
 
-  const isolation = engine.executor.isolated ? `${engine.executor.kind} containers` : "local processes (NOT isolated)";
+  const { executor } = engine;
+  const apiPath = executor.agent ? "Runtime API through the in-container agent" : "Runtime API DIRECT on the host's loopback (FAASBOX_AGENT=0)";
+  const isolation = executor.isolated ? `${executor.kind} containers (network ${executor.network}, ${apiPath})` : "local processes (NOT isolated)";
   console.log(`Faasbox serving ${root} with ${isolation}`);
   for (const fn of engine.functions()) {
     console.log(`  ${fn.name}  ${fn.runtime}  ${fn.handler}  ${fn.memoryMb} MB  ${fn.timeoutSec} s`);

@@ -21,7 +21,7 @@ export interface EngineOptions {
   root: string;
   executor?: ExecutorChoice;
   network?: DockerNetwork;
-  /** Run instances under the in-container agent (default: FAASBOX_AGENT=1; always on a Docker network other than host). */
+  /** Run instances under the in-container agent (default: in containers unless FAASBOX_AGENT=0; see agentWanted). */
   agent?: boolean;
   /** The Docker engine to run containers on (`unix:///path/docker.sock` or `tcp://host:port`, with the TLS variables as `docker -H`); default: as the docker CLI chooses (see core/docker/engineTarget.ts). */
   dockerHost?: string;

@@ -29,6 +29,9 @@ export async function spawnEmulator(extensionUri: vscode.Uri, root: string, sett
   if (settings.images.nodejs) env.FAASBOX_IMAGE_NODEJS = settings.images.nodejs;
   if (settings.images.python) env.FAASBOX_IMAGE_PYTHON = settings.images.python;
   if (settings.images.custom) env.FAASBOX_IMAGE_CUSTOM = settings.images.custom;
+  // The settings win over the editor's environment, as the images' do; the emulator checks both values.
+  if (settings.docker.host) env.DOCKER_HOST = settings.docker.host;
+  if (settings.docker.network) env.FAASBOX_DOCKER_NETWORK = settings.docker.network;
   output.appendLine(`starting the emulator for ${root}`);
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let tail = "";

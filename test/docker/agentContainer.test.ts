@@ -193,7 +193,7 @@ describe("faasbox-agent as a container's entrypoint", () => {
 
     // The emulator lets go: the engine closes the container's stdin, the agent kills the runtime.
     session.attached.end();
-    assert.equal(await session.stopped(), 0);
+    assert.equal(await session.stopped(), 137, "killed by its lease");
     assert.equal(session.stderr, "", "the agent had nothing to complain about");
   });
 
@@ -211,7 +211,7 @@ describe("faasbox-agent as a container's entrypoint", () => {
     const session = await AgentContainer.start(docker, ["sleep", "300"]);
     await session.waitFor("HELLO", () => session.frames.find((f) => f.type === T.HELLO));
     session.attached.destroy();
-    assert.equal(await session.stopped(), 0);
+    assert.equal(await session.stopped(), 137, "killed by its lease");
     const containers = await docker.listContainers({ filters: { label: [`${TEST_LABEL}=agentContainer`], status: ["running"] } });
     assert.deepEqual(containers.map((c) => c.Id).filter((id) => id === session.container.id), []);
   });

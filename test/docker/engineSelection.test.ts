@@ -57,7 +57,7 @@ test("DOCKER_HOST + DOCKER_TLS_VERIFY + DOCKER_CERT_PATH: doctor reaches the TLS
   assert.match(check, /^ {2}✓ Docker engine: Docker \S+ \(API [\d.]+, linux\/\w+\)/, out);
   assert.ok(check.includes(`at ${engine.host} with TLS (from DOCKER_HOST, certificates in ${engine.tls!.clientDir})`), out);
   assert.match(check, /on this machine \(loopback\), over tcp\+TLS$/, out);
-  assert.match(line(out, "Function network"), /✓ Function network: host \(the default on Linux/, out);
+  assert.match(line(out, "Function network"), /✓ Function network: host \(the default: the engine has no bridge network; .*\); runtimes reach their Runtime API through the in-container agent/, out);
 });
 
 test("a docker context written by the docker CLI to a temporary DOCKER_CONFIG: current, or named by DOCKER_CONTEXT", () => {
@@ -123,6 +123,14 @@ test("FAASBOX_DOCKER_NETWORK: none is accepted, a typo is refused with the engin
   assert.match(line(typo.out, "Function network"), /✗ Function network: FAASBOX_DOCKER_NETWORK=hots: the Docker engine at .* has no network of that name\. Use host, bridge or none/, typo.out);
   const invalid = doctor({ ...engine.clientEnv, FAASBOX_DOCKER_NETWORK: "container:db" });
   assert.match(line(invalid.out, "Function network"), /✗ Function network: FAASBOX_DOCKER_NETWORK="container:db" is not a network: use host, bridge, none, or the name of a network/, invalid.out);
+});
+
+test("FAASBOX_AGENT=0 (direct mode): said on host networking, refused on any other", () => {
+  const direct = doctor({ ...engine.clientEnv, FAASBOX_DOCKER_NETWORK: "host", FAASBOX_AGENT: "0" }).out;
+  assert.match(line(direct, "Function network"), /✓ Function network: host \(from FAASBOX_DOCKER_NETWORK\); FAASBOX_AGENT=0: runtimes reach their Runtime API directly on the host's loopback/, direct);
+  const refused = doctor({ ...engine.clientEnv, FAASBOX_DOCKER_NETWORK: "none", FAASBOX_AGENT: "0" });
+  assert.equal(refused.status, 1);
+  assert.match(line(refused.out, "Function network"), /✗ Function network: none \(from FAASBOX_DOCKER_NETWORK\), and FAASBOX_AGENT=0 \(direct mode\) needs host networking/, refused.out);
 });
 
 test("the emulator (createExecutor) explains the refusal too, and falls back to processes under `auto` saying so", async () => {

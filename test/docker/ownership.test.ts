@@ -103,7 +103,7 @@ test("SIGKILL an emulator: its containers stop on their lease and are removed; a
       return left.length === 0;
     }, "A's containers to stop and be removed", 60_000);
     t.diagnostic(`after SIGKILL: A's containers stopped within ${Math.round(allStoppedMs!)} ms, were removed within ${Math.round(goneMs!)} ms (grace ${TEST_GRACE_MS} ms)`);
-    assert.equal(seenExited.get(busy.Id), 137, "the busy instance was stopped by its lease (the watchdog's SIGKILL), then removed");
+    assert.equal(seenExited.get(busy.Id), 137, "the busy instance was stopped by its lease (the agent's exit status 137: it killed the runtime), then removed");
     assert.ok(ofA.every((c) => seenExited.has(c.Id)), "each container was seen stopped before it was removed");
     await busyInvoke; // the CLI that waited on A ends with it
     assert.ok(allStoppedMs! < 5000, `the lease stopped them in ${allStoppedMs} ms`);

@@ -3,15 +3,31 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type Docker from "dockerode";
-import { checkNetworkExists, describeNetwork, networkMode, parseNetwork } from "../../emulator/core/docker/network";
-import { defaultNetwork } from "../../emulator/core/executors/createExecutor";
+import { checkNetworkExists, chooseNetwork, describeNetwork, engineDefaultNetwork, networkMode, parseNetwork } from "../../emulator/core/docker/network";
+import { DIRECT_MODE_WARNING, agentWanted, configuredNetwork } from "../../emulator/core/executors/createExecutor";
 
-test("unset or empty: host on Linux, bridge elsewhere", () => {
-  assert.equal(parseNetwork(undefined, "linux"), "host");
-  assert.equal(parseNetwork("", "linux"), "host");
-  assert.equal(parseNetwork("  ", "darwin"), "bridge");
-  assert.equal(parseNetwork(undefined, "win32"), "bridge");
-  assert.equal(defaultNetwork({}), process.platform === "linux" ? "host" : "bridge");
+const engineWith = (...names: string[]) => ({ listNetworks: async () => names.map((Name, i) => ({ Name, Id: String(i) })) }) as unknown as Docker;
+
+test("unset or empty: the engine decides: bridge where it has one (Docker, Docker Desktop, Podman), else host", async () => {
+  assert.equal(parseNetwork(undefined), undefined);
+  assert.equal(parseNetwork("  "), undefined);
+  assert.equal(configuredNetwork({}), undefined);
+  assert.equal(engineDefaultNetwork(["bridge", "host", "none"]), "bridge");
+  assert.equal(engineDefaultNetwork(["podman"]), "bridge", "Podman before 4.2 lists its default network as podman");
+  assert.equal(engineDefaultNetwork(["host", "none"]), "host", "dockerd --bridge=none");
+  assert.equal(await chooseNetwork(engineWith("bridge", "host", "none"), undefined), "bridge");
+  assert.equal(await chooseNetwork(engineWith("host", "none"), undefined), "host");
+  assert.equal(await chooseNetwork(engineWith("bridge", "host", "none"), "none"), "none", "a configured network wins");
+});
+
+test("containers run under the agent unless FAASBOX_AGENT=0; local processes only with FAASBOX_AGENT=1", () => {
+  assert.equal(agentWanted("docker", {}, {}), true);
+  assert.equal(agentWanted("docker", {}, { FAASBOX_AGENT: "1" }), true);
+  assert.equal(agentWanted("docker", {}, { FAASBOX_AGENT: "0" }), false);
+  assert.equal(agentWanted("docker", { agent: true }, { FAASBOX_AGENT: "0" }), true, "the option wins");
+  assert.equal(agentWanted("process", {}, {}), false);
+  assert.equal(agentWanted("process", {}, { FAASBOX_AGENT: "1" }), true);
+  assert.match(DIRECT_MODE_WARNING, /^FAASBOX_AGENT=0: .*host's loopback/);
 });
 
 test("Docker's modes, in any case", () => {
@@ -19,7 +35,7 @@ test("Docker's modes, in any case", () => {
   assert.equal(parseNetwork("bridge"), "bridge");
   assert.equal(parseNetwork("none"), "none");
   assert.equal(parseNetwork(" NONE "), "none");
-  assert.equal(defaultNetwork({ FAASBOX_DOCKER_NETWORK: "none" }), "none");
+  assert.equal(configuredNetwork({ FAASBOX_DOCKER_NETWORK: "none" }), "none");
 });
 
 test("any other valid network name is a named network, passed to the engine as it is", () => {
@@ -54,7 +70,8 @@ test("a named network must exist on the engine: a typo is refused with the netwo
 });
 
 test("the description says where the choice came from", () => {
-  assert.equal(describeNetwork("host", {}, "linux"), "host (the default on Linux; FAASBOX_DOCKER_NETWORK chooses another)");
+  assert.equal(describeNetwork("host", {}), "host (the default: the engine has no bridge network; FAASBOX_DOCKER_NETWORK or the faasbox.docker.network setting chooses another)");
+  assert.equal(describeNetwork("bridge", {}), "bridge (the default: the engine has a bridge network; FAASBOX_DOCKER_NETWORK or the faasbox.docker.network setting chooses another)");
   assert.equal(describeNetwork("none", { FAASBOX_DOCKER_NETWORK: "none" }), "none (from FAASBOX_DOCKER_NETWORK)");
   assert.equal(describeNetwork({ name: "shop" }, { FAASBOX_DOCKER_NETWORK: "shop" }), 'the network "shop" (from FAASBOX_DOCKER_NETWORK)');
 });

@@ -1,6 +1,6 @@
 import { parseCodeTransfer } from "../docker/codeTransfer";
 import { clientFor, explainEngineError, pingEngine, resolveEngineTarget } from "../docker/engine";
-import { checkNetworkExists, networkMode, parseNetwork, type NetworkChoice } from "../docker/network";
+import { checkNetworkExists, chooseNetwork, networkMode, parseNetwork, type NetworkChoice } from "../docker/network";
 import { hostShimsDir } from "../runtime/shimsDir";
 import { DockerExecutor, type DockerNetwork } from "./dockerExecutor";
 import type { Executor } from "./executor";
@@ -10,16 +10,16 @@ export type ExecutorChoice = "docker" | "process" | "auto";
 
 export interface ExecutorSetup {
   executor: Executor;
-  /** Said once to the user when `auto` fell back to processes. */
+  /** Said once to the user where functions are listed: `auto` fell back to processes, or direct mode. */
   warning?: string;
 }
 
 /**
- * FAASBOX_DOCKER_NETWORK (see network.ts): host, bridge, none or a named network; unset, host
- * on Linux (engines there share the host's loopback) and bridge elsewhere (Docker Desktop,
- * with host.docker.internal). Throws, naming the variable and the choices, on anything else.
+ * FAASBOX_DOCKER_NETWORK (see network.ts): host, bridge, none or a named network; unset:
+ * undefined, the engine's default (bridge where it has one, else host). Throws, naming the
+ * variable and the choices, on anything else.
  */
-export function defaultNetwork(env: NodeJS.ProcessEnv = process.env): NetworkChoice {
+export function configuredNetwork(env: NodeJS.ProcessEnv = process.env): NetworkChoice | undefined {
   return parseNetwork(env.FAASBOX_DOCKER_NETWORK);
 }
 
@@ -33,16 +33,23 @@ function msFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): number |
 }
 
 /**
- * Whether instances run under the in-container agent (emulator/agent/PROTOCOL.md): opt-in for
- * now with FAASBOX_AGENT=1 (or the `agent` option); Docker networks other than host always do
- * (DockerExecutor decides that from the network).
+ * Whether instances run under the in-container agent (emulator/agent/PROTOCOL.md). In
+ * containers, always unless FAASBOX_AGENT=0 (or the `agent: false` option) asks for direct mode,
+ * which only host networking allows: the runtime then calls the emulator on the host's loopback,
+ * admitted by its own uid (see runtimeUser.ts). Local processes run under it with
+ * FAASBOX_AGENT=1 only (Linux only, and they are not isolated either way).
  */
-export function agentWanted(options: CreateExecutorOptions, env: NodeJS.ProcessEnv = process.env): boolean {
-  return options.agent ?? env.FAASBOX_AGENT === "1";
+export function agentWanted(kind: "docker" | "process", options: CreateExecutorOptions, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (options.agent !== undefined) return options.agent;
+  return kind === "docker" ? env.FAASBOX_AGENT !== "0" : env.FAASBOX_AGENT === "1";
 }
 
+/** Said where functions are listed while instances take their Runtime API directly from the host's loopback. */
+export const DIRECT_MODE_WARNING =
+  "FAASBOX_AGENT=0: runtimes reach their Runtime API directly on the host's loopback (admitted by each instance's own uid), not through the in-container agent; use it only for a function that must reach services on this machine's loopback, and unset it otherwise";
+
 export interface CreateExecutorOptions {
-  /** Run instances under the agent (default: FAASBOX_AGENT=1; always on a Docker network other than host). */
+  /** Run instances under the agent (default: in containers unless FAASBOX_AGENT=0; local processes with FAASBOX_AGENT=1). */
   agent?: boolean;
   /** The Docker engine (`unix:///path` or `tcp://host:port`); default: as the docker CLI chooses (see engineTarget.ts). */
   dockerHost?: string;
@@ -54,8 +61,8 @@ export async function createExecutor(
   options: CreateExecutorOptions = {},
 ): Promise<ExecutorSetup> {
   const shims = hostShimsDir();
-  if (choice === "process") return { executor: new ProcessExecutor(shims, { agent: agentWanted(options) }) };
-  const chosenNetwork = network ?? defaultNetwork(); // a bad FAASBOX_DOCKER_NETWORK is refused even when `auto` might fall back
+  if (choice === "process") return { executor: new ProcessExecutor(shims, { agent: agentWanted("process", options) }) };
+  const configured = network ?? configuredNetwork(); // a bad FAASBOX_DOCKER_NETWORK is refused even when `auto` might fall back
   // FAASBOX_CODE_TRANSFER: mount, copy or auto (default; see DockerExecutor.codeTransfer), refused likewise when unknown.
   const codeTransfer = parseCodeTransfer(process.env.FAASBOX_CODE_TRANSFER);
   const engine = resolveEngineTarget({ dockerHost: options.dockerHost });
@@ -71,25 +78,30 @@ export async function createExecutor(
       throw new Error(`${reason}. ${explained.fix ?? "Start Docker."} Or run with --executor process (functions then run as local processes, not isolated).`);
     }
     return {
-      executor: new ProcessExecutor(shims, { agent: agentWanted(options) }),
+      executor: new ProcessExecutor(shims, { agent: agentWanted("process", options) }),
       warning:
         `${reason}: functions run as local processes (not isolated, no memory or CPU limit). ` +
         `${explained.fix ? `${explained.fix} Then restart` : "Start Docker and restart"} to run them in containers.`,
     };
   }
+  const chosenNetwork = await chooseNetwork(docker, configured);
   await checkNetworkExists(docker, chosenNetwork, target);
+  const agent = agentWanted("docker", options);
+  if (!agent && chosenNetwork !== "host") {
+    throw new Error(`FAASBOX_AGENT=0 (direct mode) needs host networking, and functions would join ${networkMode(chosenNetwork)}: set FAASBOX_DOCKER_NETWORK=host as well, or unset FAASBOX_AGENT.`);
+  }
   const executor = new DockerExecutor(docker, {
     // none and named networks go to the engine as they are (HostConfig.NetworkMode); the
     // executor treats every mode but host as reaching the emulator at host.docker.internal.
     network: networkMode(chosenNetwork) as DockerNetwork,
     hostShimsDir: shims,
     codeTransfer,
-    agent: agentWanted(options),
+    agent,
     target,
     reapGraceMs: msFromEnv("FAASBOX_REAP_GRACE_MS"),
     sweepIntervalMs: msFromEnv("FAASBOX_REAP_INTERVAL_MS"),
   });
   await executor.reapOrphans();
   executor.startSweeping();
-  return { executor };
+  return { executor, warning: agent ? undefined : DIRECT_MODE_WARNING };
 }

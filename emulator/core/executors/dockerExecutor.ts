@@ -26,8 +26,9 @@ export interface DockerExecutorOptions extends OrphanSweeperOptions, ContainerRe
   /** `host` on Linux; `bridge` on Docker Desktop; `none` or a named network as configured. */
   network: DockerNetwork;
   /**
-   * Run every instance under the in-container agent (emulator/agent/PROTOCOL.md). Always so on
-   * a network other than host: there the runtime reaches its Runtime API through the agent only.
+   * Run every instance under the in-container agent (emulator/agent/PROTOCOL.md): the default.
+   * `false` (direct mode) only counts on host networking: elsewhere the runtime reaches its
+   * Runtime API through the agent only.
    */
   agent?: boolean;
   /** The shims folder on the host, mounted read-only into (or copied into) every container. */
@@ -89,6 +90,7 @@ export class DockerExecutor implements Executor {
   readonly shimRoot = SHIM_ROOT;
   readonly runtimeApiHost: string;
   readonly agent: boolean;
+  readonly network: string;
   /** Every container we created and have not seen removed yet, and its removal. */
   private readonly containers: ContainerRemovals;
   /** Removes what dead emulators left on the engine. */
@@ -99,12 +101,15 @@ export class DockerExecutor implements Executor {
   private readonly users = new Map<string, RuntimeUser>();
   /** Mount or copy, decided once (see codeTransfer()). */
   private transfer?: Promise<CodeTransfer>;
+  /** Set by close(): a launch still on its way creates nothing more, and removes what it made. */
+  private closed = false;
 
   constructor(private readonly docker: Docker, private readonly options: DockerExecutorOptions) {
-    // Without the agent (host networking only, now) the runtime calls the emulator on the host's
-    // loopback. Debug sessions read this too: 127.0.0.1 means a debugger's port is the host's.
+    // Without the agent (direct mode, host networking only) the runtime calls the emulator on the
+    // host's loopback. Debug sessions read this too: 127.0.0.1 means a debugger's port is the host's.
     this.runtimeApiHost = options.network === "host" ? "127.0.0.1" : "host.docker.internal";
-    this.agent = options.agent === true || options.network !== "host";
+    this.agent = options.agent !== false || options.network !== "host";
+    this.network = options.network;
     this.containers = new ContainerRemovals(docker, options);
     this.sweeper = new OrphanSweeper(docker, options, this.containers);
   }
@@ -172,13 +177,14 @@ export class DockerExecutor implements Executor {
   private async launchContainer(request: LaunchRequest): Promise<LaunchedInstance> {
     const { spec } = request;
     if (this.agent && !request.agent) throw new Error(`on the ${this.options.network} network an instance runs under the Faasbox agent only`);
+    // Known before the first await, so a close() that starts meanwhile lists this session too.
+    const session = request.labels[LABELS.session];
+    if (session) this.sessions.add(session);
     // The agent binary for the engine's architecture, mounted read-only as the container's entrypoint.
     const agentBinary = request.agent ? hostAgentBinary(await engineAgentArch(this.docker)) : undefined;
     const memoryBytes = spec.memoryMb * 1024 * 1024;
     const user = this.runtimeUser(request.instanceId);
     checkReadable(spec.codeDir, user);
-    const session = request.labels[LABELS.session];
-    if (session) this.sessions.add(session);
     const transfer = await this.codeTransfer(request.image, spec.codeDir);
     const hostPaths: HostPath[] = [
       { host: spec.codeDir, target: request.codeRoot },
@@ -186,6 +192,7 @@ export class DockerExecutor implements Executor {
       ...(request.debugpyDir ? [{ host: request.debugpyDir, target: DEBUGPY_ROOT }] : []),
       ...(agentBinary ? [{ host: agentBinary, target: AGENT_CONTAINER_DIR, file: AGENT_CONTAINER_PATH.slice(AGENT_CONTAINER_DIR.length + 1) }] : []),
     ];
+    this.refuseWhenClosed();
     const container = await this.engineStep("create the container", this.docker.createContainer({
       Image: request.image,
       // The agent as PID 1 (it reaps, forwards SIGTERM, holds the lease), or lease.sh.
@@ -203,8 +210,9 @@ export class DockerExecutor implements Executor {
       AttachStderr: true,
       HostConfig: {
         NetworkMode: this.options.network,
-        // Under the agent nothing in the container calls the host.
-        ExtraHosts: this.options.network === "bridge" && !agentBinary ? ["host.docker.internal:host-gateway"] : undefined,
+        // Not for the agent (nothing in the container calls the host for Faasbox): so a function
+        // reaches services on this machine by the name Docker Desktop gives it, on Linux too.
+        ExtraHosts: this.options.network === "bridge" ? ["host.docker.internal:host-gateway"] : undefined,
         // Mounted read-only, or copied (below) into volumes as files of root the runtime cannot change.
         ...(transfer === "mount"
           ? { Binds: hostPaths.map((p) => `${p.host}:${p.file ? `${p.target}/${p.file}` : p.target}:ro`) }
@@ -236,6 +244,7 @@ export class DockerExecutor implements Executor {
       return removal;
     };
     try {
+      this.refuseWhenClosed();
       if (transfer === "copy") {
         // Each into its own volume, all at once.
         await Promise.all(hostPaths.map((p) => this.engineStep(`copy ${p.host} into the container`, copyInto(container, p.host, p.target, p.file))));
@@ -297,6 +306,11 @@ export class DockerExecutor implements Executor {
     }
   }
 
+  /** A launch that outlived close() stops here (the catch of launchContainer removes what it made). */
+  private refuseWhenClosed(): void {
+    if (this.closed) throw new Error("the emulator is shutting down");
+  }
+
   /** A launch step, bounded, its failure worded so the user sees the engine is the cause. */
   private async engineStep<T>(what: string, step: Promise<T>): Promise<T> {
     try {
@@ -334,6 +348,7 @@ export class DockerExecutor implements Executor {
    * engine never holds the emulator's shutdown, and then says what it left.
    */
   async close(): Promise<void> {
+    this.closed = true;
     this.sweeper.stop();
     const budget = this.options.closeBudgetMs ?? DEFAULT_CLOSE_BUDGET_MS;
     const deadline = performance.now() + budget;

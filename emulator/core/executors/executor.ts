@@ -49,6 +49,8 @@ export interface Executor {
   readonly isolated: boolean;
   /** Where the shims live as the runtime sees them. */
   readonly shimRoot: string;
+  /** Docker only: the network functions join (HostConfig.NetworkMode), said where functions are listed. */
+  readonly network?: string;
   /** Host the runtime uses to reach the emulator's runtime API (without the agent). */
   readonly runtimeApiHost: string;
   /**

@@ -1,5 +1,7 @@
 // Hostile neighbours on a shared loopback: another function and another local process try to
-// take, answer or kill an instance's invocations through its runtime API.
+// take, answer or kill an instance's invocations through its runtime API, in direct mode
+// (FAASBOX_AGENT=0 on host networking), where that API listens on the host's loopback and
+// admits its instance's uid alone. Under the agent (the default) see runtimeApiAccessModes.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
@@ -12,7 +14,7 @@ let engine: Engine;
 before(async () => {
   const docker = await requireDocker();
   void docker;
-  engine = await startEmulator("hostile", { executor: "docker" });
+  engine = await startEmulator("hostile", { executor: "docker", network: "host", agent: false });
 });
 
 after(async () => {

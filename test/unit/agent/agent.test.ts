@@ -496,7 +496,7 @@ describe("faasbox-agent (amd64, local process)", () => {
       assert.equal(agent.bytes(2).toString(), "pong:ping");
       assert.equal(agent.resets.size, 0, `no RESET: ${[...agent.resets.values()].join(", ")}`);
       agent.release();
-      assert.deepEqual(await agent.ends(), { code: 0, signal: null });
+      assert.deepEqual(await agent.ends(), { code: 137, signal: null });
     } finally {
       server.close();
     }
@@ -515,13 +515,13 @@ describe("faasbox-agent (amd64, local process)", () => {
     assert.equal(agent.exitedWith, undefined, "the agent goes on");
   });
 
-  test("end of stdin (the lease) kills the runtime and its children; the agent exits", async () => {
+  test("end of stdin (the lease) kills the runtime and its children; the agent exits 137, as a killed process", async () => {
     const agent = new Agent(await freePort(), ["sh", "-c", "sleep 300 & echo $!; wait"]);
     const child = Number(await agent.waitFor("the child's pid", () => agent.text(T.STDOUT).match(/^(\d+)\n/)?.[1]));
     const runtime = agent.hello.pid;
     assert.ok(isRunning(runtime) && isRunning(child));
     agent.release();
-    assert.deepEqual(await agent.ends(), { code: 0, signal: null });
+    assert.deepEqual(await agent.ends(), { code: 137, signal: null });
     assert.ok(await gone(runtime), `runtime ${runtime} is gone`);
     assert.ok(await gone(child), `the runtime's child ${child} is gone`);
   });
