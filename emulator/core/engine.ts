@@ -77,6 +77,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       logBus: this.logBus,
       imageFor: (spec) => resolveImages(this.project.images)[spec.family].image,
       labels: this.labels,
+      warn: (message) => this.emit("warning", message),
     });
   }
 

@@ -4,6 +4,7 @@
 // attach to the session's host and port, as the editor does.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { connect } from "node:net";
 import type { Engine } from "../../emulator/core/engine";
 import { CdpClient } from "../helpers/cdpClient";
@@ -20,6 +21,18 @@ function accepts(port: number): Promise<boolean> {
       resolve(true);
     });
     socket.once("error", () => resolve(false));
+  });
+}
+
+/** Runs a command as `uid` (and the same gid) and collects its output. */
+function runAs(uid: number, command: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { uid, gid: uid, timeout: 10_000 });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
 }
 
@@ -81,6 +94,37 @@ describe("debugging through the agent (docker executor, FAASBOX_DOCKER_NETWORK=n
   test("Python: a DAP client (debugpy) on the forwarded port stops at a breakpoint, evaluates, and the invoke completes", async () => {
     const session = await debugPythonAtBreakpoint(emulator, emulator.getFunction("python-aws"), "py-agent");
     assert.equal(await accepts(session.port), false, "the forwarding listener closes with the session");
+  });
+
+  test("another user's process is refused at the forwarded debug port before a byte reaches the debugger; the editor's user gets through", async () => {
+    assert.equal(process.getuid?.(), 0, "this test acts as another user (uid 65534) and so needs root, as CI has");
+    const warnings: string[] = [];
+    const onWarning = (message: string) => warnings.push(message);
+    emulator.on("warning", onWarning);
+    const session = await emulator.debugSessions.start(emulator.getFunction("node-cjs"), "test");
+    try {
+      // Another local user asks the inspector for its WebSocket address, as a debugger would first.
+      // (Not spawnSync: the emulator under test runs in this process and must answer meanwhile.)
+      const probe = await runAs(65534, process.execPath, ["-e", `
+        const socket = require("net").connect(${session.port}, "127.0.0.1", () => socket.write("GET /json HTTP/1.0\\r\\n\\r\\n"));
+        let bytes = 0;
+        socket.on("data", (chunk) => (bytes += chunk.length));
+        socket.on("error", () => {});
+        socket.on("close", () => console.log(JSON.stringify({ bytes })));
+      `]);
+      assert.equal(probe.status, 0, probe.stderr);
+      assert.deepEqual(JSON.parse(probe.stdout), { bytes: 0 }, "closed without an answer");
+      assert.ok(warnings.some((w) => /refused a connection to the debug port of node-cjs from a process of another user/.test(w)), JSON.stringify(warnings));
+      const cdp = await CdpClient.connect(session.port);
+      try {
+        await cdp.send("Runtime.enable");
+      } finally {
+        cdp.close();
+      }
+    } finally {
+      emulator.off("warning", onWarning);
+      await emulator.debugSessions.stop(session.sessionId);
+    }
   });
 
   test("a debugged function that crashes ends its session, and its forwarding listener with it", async () => {

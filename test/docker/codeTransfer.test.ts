@@ -1,9 +1,9 @@
 // Code without bind mounts: what a remote engine needs, checked on the local one.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
 import { resolveImages } from "../../emulator/config/images";
@@ -54,4 +54,31 @@ test("code copied through the archive API into a volume: the runtime reads it as
   const info = await container.inspect();
   assert.deepEqual(info.HostConfig.Binds ?? [], [], "no host path is mounted");
   assert.ok(info.Mounts.every((m) => m.Type === "volume"));
+});
+
+test("links travel as links, never as what they point to; one leading out of the folder stays behind instead of failing the copy", async () => {
+  const docker = await requireDocker();
+  const dir = project();
+  const secret = join(mkdtempSync(join(tmpdir(), "faasbox-secret-")), "key");
+  writeFileSync(secret, "host secret\n");
+  symlinkSync("data.txt", join(dir, "lib", "alias.txt")); // inside: kept, and works
+  symlinkSync(secret, join(dir, "absolute-key")); // absolute: a path in the container, where nothing is
+  symlinkSync(join("..", "..", basename(dirname(secret)), "key"), join(dir, "lib", "escaping-key")); // relative, out of the folder
+  const container = await docker.createContainer({
+    Image: resolveImages().nodejs.image,
+    Cmd: ["/bin/sh", "-c", "cat /var/task/lib/alias.txt; readlink /var/task/absolute-key; cat /var/task/absolute-key 2>/dev/null || echo no-secret; ls /var/task/lib"],
+    User: "1234567890:65534",
+    HostConfig: { NetworkMode: "none", ReadonlyRootfs: true, Mounts: [volumeFor("/var/task")] },
+  });
+  created.push(container);
+  await copyInto(container, dir, "/var/task");
+  const output = new PassThrough();
+  let text = "";
+  output.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+  container.modem.demuxStream(stream, output, output);
+  await container.start();
+  await container.wait();
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(text, `nested\n${secret}\nno-secret\nalias.txt\ndata.txt\n`);
 });

@@ -21,6 +21,13 @@ export interface PortForwardOptions {
   host?: string;
   /** Default 0: a free port. */
   port?: number;
+  /**
+   * Who may connect: asked for each connection before a byte is read or anything is opened in
+   * the instance; a connection it refuses (false, or a rejection) is closed at once. Default: anyone.
+   */
+  admit?: (socket: Socket) => Promise<boolean>;
+  /** Told of each refused connection (for the user's log). */
+  onRefused?: (socket: Socket) => void;
 }
 
 /**
@@ -43,7 +50,12 @@ export async function forwardPort(connect: () => Promise<Duplex>, options: PortF
       entry.remote?.destroy();
     });
     socket.on("error", () => entry.remote?.destroy());
-    connect().then(
+    const admitted = options.admit ? options.admit(socket).catch(() => false) : Promise.resolve(true);
+    admitted.then((ok) => {
+      if (ok) return socket.destroyed || closed ? Promise.reject(new Error("gone")) : connect();
+      options.onRefused?.(socket);
+      throw new Error("refused");
+    }).then(
       (remote) => {
         if (socket.destroyed || closed) return void remote.destroy();
         entry.remote = remote;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import type { Socket } from "node:net";
 import { isAbsolute, join } from "node:path";
 import type { Executor } from "../executors/executor";
 import type { LogBus } from "../logs/logBus";
@@ -9,6 +10,7 @@ import { Instance } from "../runtime/instance";
 import type { Invocation, InvocationOutcome } from "../runtime/invocation";
 import { freePort } from "../../util/freePort";
 import { forwardPort, type PortForward } from "../agent/portForward";
+import { socketOwnerUid } from "../runtime/socketOwner";
 
 /** How long the debugger may take to start listening before the session fails. */
 const LISTEN_TIMEOUT_MS = 30_000;
@@ -28,6 +30,8 @@ export interface DebugDeps {
   logBus: LogBus;
   imageFor(spec: FunctionSpec): string;
   labels: Record<string, string>;
+  /** Said to the user (a refused connection to a debug port). */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -77,10 +81,17 @@ export class DebugSessions {
     try {
       await ready;
       const channel = instance.agentChannel;
-      // Security: the forwarding listener is on the host's loopback, reachable by this machine's
-      // users exactly as the direct debug port is without the agent (Node's inspector and debugpy
-      // listen on 127.0.0.1:PORT there): it opens no new way in, and lives only as long as the session.
-      if (channel) forward = await forwardPort(() => channel.connect(port), { host: "127.0.0.1" });
+      // Security: a debugger runs any code it likes in the function, so the forwarding listener on
+      // the host's loopback admits only processes of this emulator's own user (the editor's),
+      // checked in the kernel's socket table before anything is opened in the instance; it lives
+      // only as long as the session.
+      if (channel) {
+        forward = await forwardPort(() => channel.connect(port), {
+          host: "127.0.0.1",
+          admit: sameUserAsUs,
+          onRefused: (socket) => this.deps.warn?.(`refused a connection to the debug port of ${spec.name} from a process of another user (port ${socket.remotePort})`),
+        });
+      }
     } catch (error) {
       await instance.stop();
       throw error;
@@ -158,4 +169,10 @@ function checkDebugpyFolder(path: string): string {
     throw new Error(`debugpyPath ${path} holds no debugpy package (expected ${join(path, "debugpy", "__init__.py")}); pip install --target ${path} debugpy fills it`);
   }
   return path;
+}
+
+/** Whether the other end of a loopback connection belongs to this process's user (true where the kernel cannot say: not Linux). */
+async function sameUserAsUs(socket: Socket): Promise<boolean> {
+  const owner = await socketOwnerUid(socket);
+  return owner === undefined || owner === process.getuid?.();
 }

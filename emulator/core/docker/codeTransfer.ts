@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, lstatSync, mkdirSync, readlinkSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type Docker from "dockerode";
 import { pack } from "tar-fs";
 
@@ -84,12 +84,24 @@ export async function copyInto(container: Docker.Container, hostPath: string, ta
       gname: "root",
     }),
     // Code folders may hold sockets or FIFOs (a dev server's): only files, folders and links travel.
+    // Links travel as links (never what they point to). One whose relative target leads out of the
+    // copied folder stays behind: the engine refuses the whole archive for it ("invalid symlink"),
+    // and under a bind mount it would point at nothing of the project's in the container either.
     ignore: (path) => {
       const stats = lstatSync(path, { throwIfNoEntry: false });
-      return !stats || !(stats.isFile() || stats.isDirectory() || stats.isSymbolicLink());
+      if (!stats || !(stats.isFile() || stats.isDirectory() || stats.isSymbolicLink())) return true;
+      return stats.isSymbolicLink() && !isFile && linkLeavesFolder(path, root);
     },
   });
   await container.putArchive(archive, { path: target });
+}
+
+/** Whether the symbolic link at `path` has a relative target outside `root` (absolute targets name paths in the container). */
+function linkLeavesFolder(path: string, root: string): boolean {
+  const target = readlinkSync(path);
+  if (isAbsolute(target)) return false;
+  const within = relative(root, resolve(dirname(path), target));
+  return within === ".." || within.startsWith(`..${sep}`) || isAbsolute(within);
 }
 
 /**
