@@ -88,6 +88,7 @@ export async function startCommand(argv: string[]): Promise<number> {
 
   for (const warning of engine.warnings) console.error(`warning: ${warning}`);
   for (const problem of engine.problems) console.error(`error: ${problem.message}`);
+  for (const warning of engine.manifestWarnings) console.error(`warning: ${warning.message}`);
   engine.on("warning", (message) => console.error(`warning: ${message}`));
   engine.on("reloaded", (names) => console.log(`reloaded: ${names.join(", ")}`));
   if (!values.quiet) engine.logBus.subscribe((record) => console.log(formatLogLine(record, { color })));

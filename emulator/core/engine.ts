@@ -10,7 +10,7 @@ import { toInvokeResult, type InvocationReport } from "./invoke/invocationReport
 import { LogBus } from "./logs/logBus";
 import { FunctionPool, type PoolDeps } from "./pool/functionPool";
 import type { InstanceInfo, InvokeResult, PoolSnapshot } from "../protocol";
-import type { ManifestError } from "../project/errors";
+import type { ManifestError, ManifestWarning } from "../project/errors";
 import { loadProject, type LocalDefaults } from "../project/loadProject";
 import type { FunctionSpec, ProjectSpec } from "../project/spec";
 import { ProjectWatcher } from "../project/projectWatcher";
@@ -59,6 +59,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly id = newSessionId();
   project!: ProjectSpec;
   problems: ManifestError[] = [];
+  /** What loads but differs from the cloud, at FILE:LINE (see LoadResult.warnings). */
+  manifestWarnings: ManifestWarning[] = [];
   readonly startedAt = Date.now();
   private readonly pools = new Map<string, FunctionPool>();
   readonly debugSessions: DebugSessions;
@@ -172,9 +174,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private load(): void {
-    const { project, problems } = loadProject(this.root, { localDefaults: this.localDefaults });
+    const { project, problems, warnings } = loadProject(this.root, { localDefaults: this.localDefaults });
     this.project = project;
     this.problems = problems;
+    this.manifestWarnings = warnings;
     for (const problem of problems) this.emit("warning", problem.message);
     const images = resolveImages(project.images);
     const seen = new Set<string>();

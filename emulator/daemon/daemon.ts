@@ -203,7 +203,7 @@ export class Daemon implements ControlTarget {
       source: spec.source,
       isolated: this.engine.executor.isolated,
     }));
-    return { functions, problems: this.engine.problems.map((p) => p.message) };
+    return { functions, problems: this.engine.problems.map((p) => p.message), warnings: this.engine.manifestWarnings.map((w) => w.message) };
   }
 
   metrics(name?: string): MetricsResult {

@@ -32,6 +32,22 @@ export class ManifestError extends Error {
   }
 }
 
+/**
+ * Something a manifest says that Faasbox reads differently from the cloud, or does not emulate:
+ * the function still loads, and the user is told where and what it means locally (same
+ * `FILE:LINE: FIELD: MESSAGE` shape). A lenient parse (a duplicate key, last wins) is one too.
+ */
+export class ManifestWarning extends ManifestError {
+  constructor(file: string, line: number, field: string, problem: string) {
+    super(file, line, field, problem);
+    this.name = "ManifestWarning";
+  }
+
+  static override at(ref: FieldRef, problem: string): ManifestWarning {
+    return new ManifestWarning(ref.file, ref.line, ref.field, problem);
+  }
+}
+
 /** Far longer than any message of ours: the rest is a value quoted from the manifest (a megabyte of handler name). */
 const MAX_PROBLEM_LENGTH = 2000;
 

@@ -4,7 +4,7 @@ import { applyOverrides, applySettings } from "./applySettings";
 import { checkFunction } from "./checkFunction";
 import { readEnvFile } from "./dotenv";
 import { layerEnvironment, readNamedEnvFile } from "./environmentLayers";
-import { ManifestError, collectProblem, fileRef, type FieldRef } from "./errors";
+import { ManifestError, collectProblem, fileRef, type FieldRef, type ManifestWarning } from "./errors";
 import { readFaasboxYml, type FaasboxManifest } from "./faasboxYml";
 import { findManifests } from "./findManifests";
 import { emptyResult, type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
@@ -18,6 +18,11 @@ export interface LoadResult {
   project: ProjectSpec;
   /** Everything wrong, each at its file and line. The functions they concern are left out; the rest load. */
   problems: ManifestError[];
+  /**
+   * What loads but differs from the cloud (read leniently, not emulated, a local placeholder),
+   * each at its file and line with what it means locally. Nothing is left out for these.
+   */
+  warnings: ManifestWarning[];
 }
 
 export interface LoadOptions {
@@ -43,9 +48,10 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
   const rootDir = resolve(root);
   if (!isFolder(rootDir)) throw new Error(`project folder ${rootDir} does not exist or is not a folder`);
   const problems: ManifestError[] = [];
+  const warnings: ManifestWarning[] = [];
   const rootEnv = readEnvFile(join(rootDir, ".env")) ?? {};
   // The shell wins over .env, as with the CLIs that would deploy these manifests.
-  const context: ReadContext = { env: { ...rootEnv, ...(options.env ?? process.env) } };
+  const context: ReadContext = { env: { ...rootEnv, ...(options.env ?? process.env) }, warn: (warning) => void warnings.push(warning) };
 
   const found = findManifests(rootDir);
   const functions: ManifestFunction[] = [];
@@ -113,6 +119,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
   return {
     project: { root: rootDir, functions: runnable.map((fn) => fn.spec), manifests, images: faasbox?.images ?? {} },
     problems,
+    warnings,
   };
 }
 

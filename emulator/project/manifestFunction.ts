@@ -1,4 +1,4 @@
-import type { FieldRef, ManifestError } from "./errors";
+import type { FieldRef, ManifestError, ManifestWarning } from "./errors";
 import { lookupRuntime, unknownRuntimeProblem, type RuntimeInfo } from "./runtimes";
 import { FUNCTION_DEFAULTS, type Dialect, type FunctionSpec } from "./spec";
 import type { YamlField } from "./yamlSource";
@@ -37,6 +37,11 @@ export interface ManifestResult {
 export interface ReadContext {
   /** The host environment (AWS_REGION, `${env:X}` in serverless.yml). */
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Tells the user, at FILE:LINE, of something read leniently or not emulated (see
+   * ManifestWarning): the function still loads. Never a reason to leave anything out.
+   */
+  warn(warning: ManifestWarning): void;
 }
 
 export function emptyResult(): ManifestResult {

@@ -100,6 +100,8 @@ export interface FunctionsListResult {
   functions: FunctionInfo[];
   /** Manifest problems, each naming file, line and field. */
   problems: string[];
+  /** What loads but differs from the cloud or is not emulated, each naming file, line and field and what it means locally. */
+  warnings?: string[];
 }
 
 export interface EmulatorStatus {

@@ -14,6 +14,8 @@ const HISTORY_LENGTH = 20;
 export class FunctionsModel implements vscode.Disposable {
   functions: FunctionInfo[] = [];
   problems: string[] = [];
+  /** What loads but differs from the cloud or is not emulated (FILE:LINE: FIELD: what it means locally). */
+  warnings: string[] = [];
   /** True when the list came from the emulator, not from reading manifests locally. */
   live = false;
   /** Routes with their URLs, timers with their next fire time (only while connected). */
@@ -38,6 +40,7 @@ export class FunctionsModel implements vscode.Disposable {
       manager.onNotification(Notifications.projectChanged, (list) => {
         this.functions = list.functions;
         this.problems = list.problems;
+        this.warnings = list.warnings ?? [];
         this.live = true;
         this.changed.fire();
         this.refreshTriggersSoon(); // new routes, timers and topics, with their URLs and next fires
@@ -68,6 +71,7 @@ export class FunctionsModel implements vscode.Disposable {
         const list = await this.manager.request(Requests.functionsList);
         this.functions = list.functions;
         this.problems = list.problems;
+        this.warnings = list.warnings ?? [];
         this.triggers = await this.manager.request(Requests.triggersList).catch(() => undefined);
         this.live = true;
         this.changed.fire();
@@ -77,16 +81,18 @@ export class FunctionsModel implements vscode.Disposable {
       }
     }
     try {
-      const { project, problems } = loadProject(this.manager.root);
+      const { project, problems, warnings } = loadProject(this.manager.root);
       this.functions = project.functions.map((spec) => ({
         name: spec.name, runtime: spec.runtime, dialect: spec.dialect, handler: spec.handler, codeDir: spec.codeDir,
         memoryMb: spec.memoryMb, timeoutSec: spec.timeoutSec, maxConcurrency: spec.maxConcurrency, triggers: spec.triggers,
         state: "stopped", pool: { starting: 0, idle: 0, busy: 0, stopping: 0, queued: 0 }, source: spec.source, isolated: true,
       }));
       this.problems = problems.map((p) => p.message);
+      this.warnings = warnings.map((w) => w.message);
     } catch (error) {
       this.functions = [];
       this.problems = [(error as Error).message];
+      this.warnings = [];
     }
     this.live = false;
     this.triggers = undefined;

@@ -52,7 +52,8 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       const manifests = [...new Set(this.model.functions.map((f) => f.source.file))].sort();
       return [
         ...manifests.map((file): TreeNode => ({ kind: "manifest", file })),
-        ...this.model.problems.map((message): TreeNode => ({ kind: "problem", message })),
+        ...this.model.problems.map((message): TreeNode => ({ kind: "problem", message, severity: "error" })),
+        ...this.model.warnings.map((message): TreeNode => ({ kind: "problem", message, severity: "warning" })),
       ];
     }
     if (node.kind === "manifest") {
@@ -80,9 +81,11 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         return this.invocationItem(node.summary);
       case "problem": {
         const item = new vscode.TreeItem(node.message.replace(/^.*?:\d+: /, ""), vscode.TreeItemCollapsibleState.None);
-        item.iconPath = new vscode.ThemeIcon("error", new vscode.ThemeColor("list.errorForeground"));
+        item.iconPath = node.severity === "error"
+          ? new vscode.ThemeIcon("error", new vscode.ThemeColor("list.errorForeground"))
+          : new vscode.ThemeIcon("warning", new vscode.ThemeColor("list.warningForeground"));
         item.tooltip = node.message;
-        item.contextValue = "problem";
+        item.contextValue = node.severity === "error" ? "problem" : "manifestWarning";
         const location = /^(.*?):(\d+): /.exec(node.message);
         if (location) item.command = commandLink("Open", "vscode.open", vscode.Uri.file(location[1]), { selection: new vscode.Range(Number(location[2]) - 1, 0, Number(location[2]) - 1, 0) });
         return item;

@@ -7,4 +7,4 @@ export type TreeNode =
   | { kind: "function"; name: string }
   | { kind: "trigger"; function: string; trigger: TriggerSpec; index: number }
   | { kind: "invocation"; function: string; summary: InvocationSummary }
-  | { kind: "problem"; message: string };
+  | { kind: "problem"; message: string; severity: "error" | "warning" };

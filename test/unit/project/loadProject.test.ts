@@ -199,7 +199,7 @@ test("manifests are found at any depth up to five folders, skipping dependencies
 
 test("an empty project loads no functions; a missing root folder is the caller's error", () => {
   const root = writeProject({});
-  assert.deepEqual(load(root), { project: { root, functions: [], manifests: [], images: {} }, problems: [] });
+  assert.deepEqual(load(root), { project: { root, functions: [], manifests: [], images: {} }, problems: [], warnings: [] });
   assert.throws(() => loadProject(join(root, "nope")), /project folder .*nope does not exist or is not a folder/);
 });
 
