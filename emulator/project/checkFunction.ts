@@ -37,8 +37,9 @@ export function checkFunction(fn: ManifestFunction): ManifestError[] {
   if (!inRange(spec.memoryMb, MEMORY_MB)) {
     problems.push(ManifestError.at(at("memoryMb"), `got ${spec.memoryMb}; expected a whole number of MB from ${MEMORY_MB.min} to ${MEMORY_MB.max}`));
   }
-  if (!inRange(spec.timeoutSec, TIMEOUT_SEC)) {
-    problems.push(ManifestError.at(at("timeoutSec"), `got ${spec.timeoutSec}; expected a whole number of seconds from ${TIMEOUT_SEC.min} to ${TIMEOUT_SEC.max}`));
+  const timeout = { min: TIMEOUT_SEC.min, max: fn.maxTimeoutSec ?? TIMEOUT_SEC.max };
+  if (!inRange(spec.timeoutSec, timeout)) {
+    problems.push(ManifestError.at(at("timeoutSec"), `got ${spec.timeoutSec}; expected a whole number of seconds from ${timeout.min} to ${timeout.max}`));
   }
   if (spec.minWarm > spec.maxConcurrency) {
     problems.push(ManifestError.at(at("minWarm"), `got ${spec.minWarm}, more than maxConcurrency ${spec.maxConcurrency}; expected at most ${spec.maxConcurrency}`));

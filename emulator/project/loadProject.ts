@@ -10,6 +10,7 @@ import { findManifests } from "./findManifests";
 import { emptyResult, type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
 import { isSamTemplate, readSamTemplate } from "./samTemplate";
 import { isScfTemplate, readScfTemplate } from "./scfTemplate";
+import { sameScfFunction } from "./sameScfFunction";
 import { readServerlessYml } from "./serverlessYml";
 import type { ProjectSpec } from "./spec";
 import { YamlSource, readManifestText } from "./yamlSource";
@@ -80,7 +81,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
     if (faasbox) collect(faasbox);
   }
 
-  const unique = dropDuplicates(functions, problems);
+  const unique = dropDuplicates(functions, problems, warnings);
   for (const fn of unique) Object.assign(fn.spec, definedOnly(options.localDefaults ?? {}));
   // A function whose later step fails unexpectedly is left out, like one that fails to read.
   const broken = new Set<ManifestFunction>();
@@ -138,7 +139,7 @@ function readManifest(file: string, context: ReadContext): ManifestResult {
     // Only a file that does not parse may be someone else's; anything else is our bug.
     if (!(error instanceof ManifestError)) throw error;
     const ours = isServerlessYml
-      ? /^component\s*:\s*["']?scf/m.test(text)
+      ? /^component\s*:\s*["']?(multi-)?scf/m.test(text)
       : /AWS::Serverless|TencentCloud::Serverless/.test(text);
     if (ours) throw error;
     return emptyResult();
@@ -152,13 +153,23 @@ function readManifest(file: string, context: ReadContext): ManifestResult {
 /** Runs one later step for one function; an unexpected failure leaves the function out. */
 type Step = (fn: ManifestFunction, run: () => void, at?: () => FieldRef) => void;
 
-/** Names identify functions everywhere (routes, invoke, logs), so the second one of a name is an error. */
-function dropDuplicates(functions: ManifestFunction[], problems: ManifestError[]): ManifestFunction[] {
+/**
+ * Names identify functions everywhere (routes, invoke, logs), so the second one of a name is
+ * an error, except for one SCF function described in both serverless.yml and template.yaml
+ * of the same folder (Tencent's tooling keeps both): that is one function, see sameScfFunction.
+ */
+function dropDuplicates(functions: ManifestFunction[], problems: ManifestError[], warnings: ManifestWarning[]): ManifestFunction[] {
   const firsts = new Map<string, ManifestFunction>();
   for (const fn of functions) {
     const first = firsts.get(fn.spec.name);
     if (!first) {
       firsts.set(fn.spec.name, fn);
+      continue;
+    }
+    const pair = sameScfFunction(first, fn);
+    if (pair) {
+      firsts.set(fn.spec.name, pair.kept);
+      warnings.push(pair.warning);
       continue;
     }
     const where = `${first.spec.source.file}:${first.spec.source.line}`;

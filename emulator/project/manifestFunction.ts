@@ -24,6 +24,8 @@ export type FunctionFieldRefs = { definition: FieldRef } & Partial<Record<Tracke
 export interface ManifestFunction {
   spec: FunctionSpec;
   at: FunctionFieldRefs;
+  /** A longer limit than the usual 900 s, where the manifest allows it (SCF async execution). */
+  maxTimeoutSec?: number;
 }
 
 export interface ManifestResult {

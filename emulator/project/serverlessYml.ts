@@ -1,21 +1,10 @@
-import { dirname, resolve } from "node:path";
 import { collectProblem } from "./errors";
-import {
-  compact,
-  cosBucketName,
-  emptyResult,
-  localDefaults,
-  readMemory,
-  readMethod,
-  readPath,
-  readRuntime,
-  readTimeout,
-  readVariables,
-  singleKeyEntry,
-  type ManifestResult,
-  type ReadContext,
-} from "./manifestFunction";
-import type { FunctionSpec, HttpRoute, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
+import { emptyResult, singleKeyEntry, type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
+import { isMultiScfComponent, readMultiScf } from "./multiScf";
+import { defaultFunctionName, instanceNames, readSrc } from "./scfComponentBasics";
+import { scfFunction, warnUnknownInputs } from "./scfFunctionInputs";
+import { readScfTrigger, type ScfTriggerContext } from "./scfTriggers";
+import type { TriggerSpec } from "./spec";
 import { isPlainMap, mapData, type YamlField, type YamlSource } from "./yamlSource";
 
 /**
@@ -29,173 +18,60 @@ export function isScfComponent(data: unknown): boolean {
 }
 
 export function readServerlessYml(source: YamlSource, context: ReadContext): ManifestResult {
+  if (isMultiScfComponent(source.root.value)) {
+    return readMultiScf(source.root.withValue(substituteVariables(source.root, context)), context);
+  }
   const result = emptyResult();
   if (!isScfComponent(source.root.value)) return result;
   const root = source.root.withValue(substituteVariables(source.root, context));
-  const fn = collectProblem(result.problems, () => readFunction(root, result));
+  const fn = collectProblem(result.problems, () => readFunction(root, result, context));
   if (fn) result.functions.push(fn);
   else {
-    const name = root.child("inputs").child("name").value ?? root.child("name").value;
+    const name = root.child("inputs").child("name").value ?? defaultFunctionName(root);
     if (typeof name === "string") result.failedNames.push(name);
   }
   return result;
 }
 
-const EVENT_TYPES = ["apigw", "timer", "cmq", "ckafka", "cos"];
+/** The scf component's own inputs besides those scfFunction reads or warns about. */
+const SCF_INPUTS = ["name", "src", "events", "description", "role", "enableRoleAuth", "tags"];
 
-function readFunction(root: YamlField, result: ManifestResult) {
+function readFunction(root: YamlField, result: ManifestResult, context: ReadContext): ManifestFunction {
   const inputs = root.child("inputs");
   if (inputs.isSet && !inputs.isMap()) throw inputs.wrongType("a map of the function's settings");
 
   const nameField = inputs.child("name").isSet ? inputs.child("name") : root.child("name");
-  if (!nameField.isSet) throw inputs.child("name").missing("the function name (inputs.name or the top-level name)");
-  const name = nameField.requireString("the function name");
+  if (!nameField.isSet) throw inputs.child("name").missing("the function name (inputs.name, or the instance name `name` at the top)");
+  const name = inputs.child("name").isSet
+    ? nameField.requireString("the function name")
+    : `${nameField.requireString("the instance name")}-${instanceNames(root).stage}-${instanceNames(root).app}`;
 
-  // `src` is a folder or `{src: folder, exclude: [...]}`; code already uploaded to COS cannot run here.
-  let srcField = inputs.child("src");
-  let packageExclude: string[] | undefined;
-  if (srcField.isMap()) {
-    if (srcField.child("bucket").isSet || srcField.child("object").isSet) {
-      throw srcField.fail("code in a COS bucket cannot run locally; expected a local folder such as ./src");
-    }
-    packageExclude = srcField.child("exclude").stringList("a list of patterns such as `- .env` or `- node_modules/**`");
-    srcField = srcField.child("src");
-  }
-  const codeDir = resolve(dirname(root.source.file), srcField.string("a folder path such as ./src") ?? "./");
-
-  const runtimeField = inputs.child("runtime");
-  const runtime = runtimeField.isSet
-    ? readRuntime(runtimeField, "scf")
-    : { name: "Nodejs10.15", family: "nodejs" as const, dialect: "scf" as const };
+  const { codeDir, srcField, packageExclude } = readSrc(root, inputs.child("src"));
+  const { stage, app, instance } = instanceNames(root);
+  const triggerContext: ScfTriggerContext = {
+    functionName: name,
+    defaultName: (type) => `${type}-${instance}-${stage}-${app}`,
+    warn: context.warn,
+  };
 
   const triggers: TriggerSpec[] = [];
   inputs
     .child("events")
     .items("a list of events such as `- apigw: {...}`")
-    .forEach((item, index) => {
+    .forEach((item) => {
       const read = collectProblem(
         result.problems,
-        () => readEvent(item, index, name),
+        () => {
+          const [type, event] = singleKeyEntry(item, "`- apigw: {parameters: ...}`");
+          return readScfTrigger(type, event, event.child("parameters"), triggerContext);
+        },
         () => item.ref,
       );
       if (read) triggers.push(...read);
     });
+  warnUnknownInputs(inputs, SCF_INPUTS, context);
 
-  const spec: FunctionSpec = {
-    name,
-    dialect: "scf",
-    runtime: runtime.name,
-    family: runtime.family,
-    codeDir,
-    handler: inputs.child("handler").string("MODULE.FUNCTION such as index.main_handler") ?? "index.main_handler",
-    memoryMb: readMemory(inputs.child("memorySize")) ?? 128,
-    timeoutSec: readTimeout(inputs.child("timeout")) ?? 3,
-    environment: readVariables(inputs.child("environment").child("variables")),
-    triggers,
-    namespace: inputs.child("namespace").string() ?? "default",
-    region: inputs.child("region").string() ?? "ap-guangzhou",
-    ...localDefaults(),
-    ...(packageExclude?.length ? { packageExclude } : {}),
-    source: { file: root.source.file, line: nameField.line },
-  };
-  return {
-    spec,
-    at: {
-      definition: nameField.ref,
-      name: nameField.ref,
-      codeDir: srcField.ref,
-      handler: inputs.child("handler").ref,
-      runtime: runtimeField.ref,
-      memoryMb: inputs.child("memorySize").ref,
-      timeoutSec: inputs.child("timeout").ref,
-    },
-  };
-}
-
-function readEvent(item: YamlField, index: number, functionName: string): TriggerSpec[] {
-  const [type, event] = singleKeyEntry(item, "`- apigw: {parameters: ...}`");
-  const parameters = event.child("parameters");
-  const enabled = () => parameters.child("enable").boolean() ?? true;
-  switch (type) {
-    case "apigw":
-      return readApigw(event, functionName);
-    case "timer":
-      return [
-        compact<TimerTrigger>({
-          kind: "timer",
-          name: event.child("name").string() ?? `timer-${index + 1}`,
-          schedule: parameters.child("cronExpression").requireString('a cron expression such as "*/5 * * * * * *"'),
-          enabled: enabled(),
-          message: parameters.child("argument").text(),
-        }),
-      ];
-    case "cmq":
-    case "ckafka": {
-      // A disabled trigger is never fired by the cloud, so locally it does not exist either.
-      if (!enabled()) return [];
-      // CKafka's `name` is the instance and `topic` the topic; CMQ only has `name`.
-      const order = type === "ckafka" ? ["topic", "name"] : ["name", "topic"];
-      const topicField = parameters.child(order.find((key) => parameters.child(key).isSet) ?? order[0]);
-      const topic = topicField.requireString(`the ${type === "cmq" ? "CMQ topic" : "CKafka topic"} name`);
-      return [
-        {
-          kind: "topic",
-          name: event.child("name").string() ?? topic,
-          topic,
-          batchSize: parameters.child("maxMsgNum").integer("a whole number of at least 1", 1) ?? 1,
-          source: type === "cmq" ? "topic" : "queue",
-        },
-      ];
-    }
-    case "cos": {
-      if (!enabled()) return [];
-      const bucket = cosBucketName(parameters.child("bucket").requireString("the bucket, such as uploads-1250000000"));
-      const filter = parameters.child("filter");
-      return [
-        compact<StorageTrigger>({
-          kind: "storage",
-          name: event.child("name").string() ?? bucket,
-          bucket,
-          events: parameters.child("events").stringList("a COS event such as cos:ObjectCreated:*") ?? [
-            "cos:ObjectCreated:*",
-          ],
-          prefix: filter.child("prefix").string(),
-          suffix: filter.child("suffix").string(),
-        }),
-      ];
-    }
-    default:
-      throw item.child(type).fail(`unknown event type ${JSON.stringify(type)}; expected one of ${EVENT_TYPES.join(", ")}`);
-  }
-}
-
-function readApigw(event: YamlField, functionName: string): HttpRoute[] {
-  const apiName = event.child("name").string();
-  const endpoints = event.child("parameters").child("endpoints").items("a list of endpoints {path, method}");
-  // Without endpoints the component creates one route named after the function.
-  if (endpoints.length === 0) {
-    return [
-      compact<HttpRoute>({
-        kind: "http",
-        method: "ANY",
-        path: `/${functionName}`,
-        payload: "scf",
-        integratedResponse: true,
-        name: apiName,
-      }),
-    ];
-  }
-  return endpoints.map((endpoint) =>
-    compact<HttpRoute>({
-      kind: "http",
-      method: readMethod(endpoint.child("method")),
-      path: readPath(endpoint.child("path")),
-      payload: "scf",
-      integratedResponse: endpoint.child("function").child("isIntegratedResponse").boolean() ?? true,
-      cors: endpoint.child("cors").boolean(),
-      name: endpoint.child("apiName").string() ?? apiName,
-    }),
-  );
+  return scfFunction({ name, nameField, own: inputs, codeDir, codeField: srcField, triggers, packageExclude }, context);
 }
 
 /** The variables a serverless.yml may use anywhere, defined by its top-level keys of the same name. */
@@ -214,6 +90,9 @@ function substituteVariables(root: YamlField, context: ReadContext): unknown {
   const variable = (key: string): unknown => {
     if (values.has(key)) return values.get(key);
     const field = root.child(key);
+    // The CLI's defaults: stage `dev`, app the instance name (https://cloud.tencent.com/document/product/1154/51080).
+    if (!field.isSet && key === "stage") return "dev";
+    if (!field.isSet && key === "app") return variable("name");
     if (typeof field.value !== "string") return field.value;
     const start = chain.indexOf(key);
     if (start >= 0) {
