@@ -134,7 +134,7 @@ test("memory and timeout outside the cloud's limits are reported at their lines"
 
 test("a limit overridden in faasbox.yml is reported in faasbox.yml", () => {
   const root = writeProject({
-    "serverless.yml": "component: scf\nname: fn\n",
+    "serverless.yml": "component: scf\nname: fn\ninputs:\n  name: fn\n",
     "index.js": SCF_NODE_HANDLER,
     "faasbox.yml": "functions:\n  fn:\n    memorySize: 32\n    minWarm: 20\n",
   });
@@ -149,7 +149,7 @@ test("a limit overridden in faasbox.yml is reported in faasbox.yml", () => {
 
 test("a second function of the same name is the error, naming where the first is", () => {
   const root = writeProject({
-    "a/serverless.yml": "component: scf\nname: hello\n",
+    "a/serverless.yml": "component: scf\nname: hello\ninputs:\n  name: hello\n",
     "a/index.js": SCF_NODE_HANDLER,
     "b/template.yaml": `Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -167,12 +167,12 @@ Resources:
   assert.deepEqual(problems.map(where), [{ file: join(root, "b", "template.yaml"), line: 6, field: "Resources.Other.Properties.FunctionName" }]);
   assert.equal(
     problems[0].problem,
-    `duplicate function name "hello", already defined at ${join(root, "a", "serverless.yml")}:2; expected each function name once in the project`,
+    `duplicate function name "hello", already defined at ${join(root, "a", "serverless.yml")}:4; expected each function name once in the project`,
   );
 });
 
 test("manifests are found at any depth up to five folders, skipping dependencies, build output and dot-folders", () => {
-  const scf = (name: string) => `component: scf\nname: ${name}\n`;
+  const scf = (name: string) => `component: scf\nname: ${name}\ninputs:\n  name: ${name}\n`;
   const root = writeProject({
     "serverless.yml": scf("at-root"),
     "index.js": SCF_NODE_HANDLER,
@@ -205,10 +205,10 @@ test("an empty project loads no functions; a missing root folder is the caller's
 
 test("a function's own .env is read from its code folder, not from other functions' folders", () => {
   const root = writeProject({
-    "a/serverless.yml": "component: scf\nname: a\n",
+    "a/serverless.yml": "component: scf\nname: a\ninputs:\n  name: a\n",
     "a/index.js": SCF_NODE_HANDLER,
     "a/.env": "ONLY_A=1\n",
-    "b/serverless.yml": "component: scf\nname: b\n",
+    "b/serverless.yml": "component: scf\nname: b\ninputs:\n  name: b\n",
     "b/index.js": SCF_NODE_HANDLER,
   });
   const { project } = load(root);

@@ -11,7 +11,7 @@ import { load, SCF_NODE_HANDLER, where, writeProject } from "./projectFiles";
 
 /** The manifest that must keep loading next to the broken one. */
 const CONTROL = {
-  "control/serverless.yml": "component: scf\nname: control-fn\ninputs:\n  src: ./\n  runtime: Nodejs18.15\n",
+  "control/serverless.yml": "component: scf\nname: control-fn\ninputs:\n  src: ./\n  runtime: Nodejs18.15\n  name: control-fn\n",
   "control/index.js": SCF_NODE_HANDLER,
 };
 
@@ -227,7 +227,7 @@ describe("any YAML manifest", () => {
     const root = writeProject({ ...CONTROL, "bad/serverless.yml": text, "bad/index.js": SCF_NODE_HANDLER });
     const { project, problems } = load(root);
     assert.deepEqual(problems, []);
-    assert.equal(Object.keys(project.functions.find((fn) => fn.name === "bad")!.environment).length, 300);
+    assert.equal(Object.keys(project.functions.find((fn) => fn.name === "bad-dev-bad")!.environment).length, 300);
   });
 });
 

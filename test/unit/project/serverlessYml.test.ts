@@ -25,7 +25,7 @@ test("the SCF examples load hello-node and hello-python with their API gateway r
     [node.memoryMb, node.timeoutSec, node.environment, node.namespace, node.region],
     [128, 3, { GREETING: "Hello" }, "default", "ap-guangzhou"],
   );
-  assert.deepEqual(node.source, { file: join(EXAMPLES, "scf", "node", "serverless.yml"), line: 5 });
+  assert.deepEqual(node.source, { file: join(EXAMPLES, "scf", "node", "serverless.yml"), line: 26 }, "inputs.name, at the end of the file");
 });
 
 test("every input and event type of the scf component is read", () => {
@@ -58,19 +58,20 @@ test("every input and event type of the scf component is read", () => {
 });
 
 test("a minimal serverless.yml gets the component's defaults and one route named after the function", () => {
-  const minimal = load(fixture("scf-component")).project.functions.find((f) => f.name === "minimal");
+  // No inputs.name: the component's ${name}-${stage}-${app}, stage dev and app the instance name.
+  const minimal = load(fixture("scf-component")).project.functions.find((f) => f.name === "minimal-dev-minimal");
   assert.ok(minimal);
   assert.deepEqual(
     [minimal.runtime, minimal.handler, minimal.codeDir, minimal.memoryMb, minimal.timeoutSec, minimal.namespace, minimal.region],
     ["Nodejs10.15", "index.main_handler", fixture("scf-component/minimal"), 128, 3, "default", "ap-guangzhou"],
   );
-  assert.deepEqual(minimal.triggers, [{ kind: "http", method: "ANY", path: "/minimal", payload: "scf", integratedResponse: true }]);
+  assert.deepEqual(minimal.triggers, [{ kind: "http", method: "ANY", path: "/minimal-dev-minimal", payload: "scf", integratedResponse: true }]);
 });
 
 test("serverless.yml files of other components and of the Serverless Framework are ignored", () => {
   const { project, problems } = load(fixture("scf-component"));
   assert.deepEqual(problems, []);
-  assert.deepEqual(project.functions.map((f) => f.name).sort(), ["minimal", "orders-test"]);
+  assert.deepEqual(project.functions.map((f) => f.name).sort(), ["minimal-dev-minimal", "orders-test"]);
   assert.equal(project.manifests.length, 4, "they are still read, and watched");
 });
 
@@ -81,7 +82,7 @@ name: fn
 inputs:
   runtime: Nodejs18.15
   events:
-    - cls:
+    - foo:
         parameters: {}
     - timer:
         parameters:
@@ -90,9 +91,9 @@ inputs:
     "index.js": SCF_NODE_HANDLER,
   });
   const { project, problems } = load(root);
-  assert.deepEqual(problems.map(where), [{ file: join(root, "serverless.yml"), line: 6, field: "inputs.events[0].cls" }]);
-  assert.equal(problems[0].problem, 'unknown event type "cls"; expected one of apigw, timer, cmq, ckafka, cos');
-  assert.deepEqual(project.functions[0].triggers, [{ kind: "timer", name: "timer-2", schedule: "*/5 * * * * * *", enabled: true }]);
+  assert.deepEqual(problems.map(where), [{ file: join(root, "serverless.yml"), line: 6, field: "inputs.events[0].foo" }]);
+  assert.equal(problems[0].problem, 'unknown event type "foo"; expected one of apigw, timer, cmq, ckafka, cos');
+  assert.deepEqual(project.functions[0].triggers, [{ kind: "timer", name: "timer-fn-dev-fn", schedule: "*/5 * * * * * *", enabled: false }]);
 });
 
 test("an SCF manifest refuses runtimes SCF does not have, listing SCF's names", () => {
