@@ -252,7 +252,7 @@ test("reads that fail name the file: one that disappears or changes before the z
 
 test("a file that cannot be read is refused, naming it (as an unprivileged user, even when the tests run as root)", async () => {
   const project = writeTree({
-    "serverless.yml": "component: scf\nname: hello\ninputs:\n  src: ./src\n  handler: index.main_handler\n  runtime: Nodejs18.15\n",
+    "serverless.yml": "component: scf\nname: hello\ninputs:\n  name: hello\n  src: ./src\n  handler: index.main_handler\n  runtime: Nodejs18.15\n",
     "src/index.js": "exports.main_handler = () => 1;\n",
     "src/secret.txt": { content: "x", mode: 0o000 },
   });
@@ -292,7 +292,7 @@ test("an ignore file that is a link to a device or a FIFO is an error naming it,
 test("faasbox package on a project with a hostile symlink exits non-zero, names the link and writes no zip", async () => {
   const home = writeTree({ ".aws/credentials": "[default]\naws_secret_access_key = SECRET-FROM-HOME\n" });
   const project = writeTree({
-    "serverless.yml": "component: scf\nname: hello\ninputs:\n  src: ./src\n  handler: index.main_handler\n  runtime: Nodejs18.15\n",
+    "serverless.yml": "component: scf\nname: hello\ninputs:\n  name: hello\n  src: ./src\n  handler: index.main_handler\n  runtime: Nodejs18.15\n",
     "src/index.js": "exports.main_handler = async () => 'ok';\n",
     "src/docs/credentials": { symlink: join(home, ".aws", "credentials") },
   });
@@ -320,7 +320,7 @@ after(async () => {
 
 test("faasbox deploy --dry-run shows which .env files were left out of the zip and why", async () => {
   const project = writeTree({
-    "serverless.yml": "component: scf\nname: hello\ninputs:\n  src: ./src\n  handler: index.main_handler\n  runtime: Nodejs18.15\n  region: ap-guangzhou\n",
+    "serverless.yml": "component: scf\nname: hello\ninputs:\n  name: hello\n  src: ./src\n  handler: index.main_handler\n  runtime: Nodejs18.15\n  region: ap-guangzhou\n",
     "src/index.js": "exports.main_handler = async () => 'ok';\n",
     "src/.env": "API_KEY=1\n",
   });
