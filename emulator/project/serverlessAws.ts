@@ -82,7 +82,8 @@ export function readServerlessAws(source: YamlSource, context: ReadContext): Man
     }
   };
 
-  for (const [key, field] of provider.entries("a map of provider settings")) {
+  // `provider: aws` alone is the short form: nothing else is set.
+  for (const [key, field] of provider.isMap() ? provider.entries() : []) {
     if (Object.hasOwn(NOT_EMULATED, key)) warn(context, field, NOT_EMULATED[key]);
   }
   warnPlugins(root.child("plugins"), context);

@@ -69,8 +69,8 @@ function warn(scope: EventScope, field: YamlField, message: string): void {
 
 /** `method path` as in `GET /users/{id}`; `*` is any method. */
 function splitRoute(event: YamlField, example: string): { method: string; path: string } | undefined {
-  const text = event.string(`a route such as ${example}, or a map {method, path}`);
-  if (text === undefined) return undefined;
+  if (event.isMap()) return undefined;
+  const text = event.requireString(`a route such as ${example}, or a map {method, path}`);
   const [method, path, ...rest] = text.trim().split(/\s+/);
   if (!path || rest.length > 0) throw event.wrongType(`a route such as ${example}`);
   return { method, path };

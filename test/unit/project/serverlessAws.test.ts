@@ -54,8 +54,8 @@ test("the SQS worker starter loads its producer and says what serverless-lift wo
     warnings.map((w) => [w.line, w.field]),
     [
       [25, "plugins[0]"],
-      [10, "constructs.jobs"],
-      [21, "functions.producer.environment.QUEUE_URL"],
+      [9, "constructs.jobs"],
+      [22, "functions.producer.environment.QUEUE_URL"],
     ].map(([line, field]) => [line, field]),
   );
   assert.ok(warnings.every((w) => w.file === file));
