@@ -11,6 +11,7 @@ import { emptyResult, type ManifestFunction, type ManifestResult, type ReadConte
 import { isSamTemplate, readSamTemplate } from "./samTemplate";
 import { isScfTemplate, readScfTemplate } from "./scfTemplate";
 import { sameScfFunction } from "./sameScfFunction";
+import { isServerlessAws, mentionsAwsProvider, readServerlessAws } from "./serverlessAws";
 import { readServerlessYml } from "./serverlessYml";
 import type { ProjectSpec } from "./spec";
 import { YamlSource, readManifestText } from "./yamlSource";
@@ -31,6 +32,9 @@ export interface LoadOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** The user's own defaults (editor settings, CLI flags); faasbox.yml still wins over them. */
   localDefaults?: LocalDefaults;
+  /** `--stage` and `--region`, as serverless.yml's `${opt:stage}` / `${opt:region}` and the stage and region it deploys to. */
+  stage?: string;
+  region?: string;
 }
 
 export interface LocalDefaults {
@@ -52,7 +56,11 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
   const warnings: ManifestWarning[] = [];
   const rootEnv = readEnvFile(join(rootDir, ".env")) ?? {};
   // The shell wins over .env, as with the CLIs that would deploy these manifests.
-  const context: ReadContext = { env: { ...rootEnv, ...(options.env ?? process.env) }, warn: (warning) => void warnings.push(warning) };
+  const context: ReadContext = {
+    env: { ...rootEnv, ...(options.env ?? process.env) },
+    cliOptions: { stage: options.stage, region: options.region },
+    warn: (warning) => void warnings.push(warning),
+  };
 
   const found = findManifests(rootDir);
   const functions: ManifestFunction[] = [];
@@ -139,11 +147,13 @@ function readManifest(file: string, context: ReadContext): ManifestResult {
     // Only a file that does not parse may be someone else's; anything else is our bug.
     if (!(error instanceof ManifestError)) throw error;
     const ours = isServerlessYml
-      ? /^component\s*:\s*["']?(multi-)?scf/m.test(text)
+      ? /^component\s*:\s*["']?(multi-)?scf/m.test(text) || mentionsAwsProvider(text)
       : /AWS::Serverless|TencentCloud::Serverless/.test(text);
     if (ours) throw error;
     return emptyResult();
   }
+  // `provider: aws` is the Serverless Framework's; everything else stays with the Tencent reader.
+  if (isServerlessYml && isServerlessAws(source.root.value)) return readServerlessAws(source, context);
   if (isServerlessYml) return readServerlessYml(source, context);
   if (isSamTemplate(source.root.value)) return readSamTemplate(source, context);
   if (isScfTemplate(source.root.value)) return readScfTemplate(source);

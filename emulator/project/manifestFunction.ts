@@ -39,6 +39,8 @@ export interface ManifestResult {
 export interface ReadContext {
   /** The host environment (AWS_REGION, `${env:X}` in serverless.yml). */
   env: Readonly<Record<string, string | undefined>>;
+  /** Command-line options a manifest may refer to: serverless.yml's `${opt:stage}` and `${opt:region}`. */
+  cliOptions?: Readonly<Record<string, string | undefined>>;
   /**
    * Tells the user, at FILE:LINE, of something read leniently or not emulated (see
    * ManifestWarning): the function still loads. Never a reason to leave anything out.

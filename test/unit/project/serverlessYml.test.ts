@@ -68,7 +68,7 @@ test("a minimal serverless.yml gets the component's defaults and one route named
   assert.deepEqual(minimal.triggers, [{ kind: "http", method: "ANY", path: "/minimal-dev-minimal", payload: "scf", integratedResponse: true }]);
 });
 
-test("serverless.yml files of other components and of the Serverless Framework are ignored", () => {
+test("serverless.yml files of other components and of the Serverless Framework for other clouds are ignored", () => {
   const { project, problems } = load(fixture("scf-component"));
   assert.deepEqual(problems, []);
   assert.deepEqual(project.functions.map((f) => f.name).sort(), ["minimal-dev-minimal", "orders-test"]);
