@@ -7,7 +7,7 @@ import { compact, type ReadContext } from "./manifestFunction";
 import { resourceName, type TemplateScope } from "./samIntrinsics";
 import type { TopicTrigger } from "./spec";
 import type { YamlField } from "./yamlSource";
-import { checkPattern, parsePatternText, PatternError } from "../triggers/eventPattern";
+import { parsePatternText, PatternError } from "../triggers/eventPattern";
 
 /** What each mapping property means locally, for those read but not emulated. */
 const SQS_NOT_EMULATED: Record<string, string> = {
@@ -73,16 +73,6 @@ export function readFilterCriteria(field: YamlField): Array<Record<string, unkno
       throw error;
     }
   });
-}
-
-/** A pattern written as a map (an EventBridge rule's EventPattern). */
-export function readPatternMap(field: YamlField): Record<string, unknown> {
-  try {
-    return { ...checkPattern(field.value) };
-  } catch (error) {
-    if (error instanceof PatternError) throw field.fail(`${error.message}; expected an EventBridge event pattern`);
-    throw error;
-  }
 }
 
 function readResponseTypes(field: YamlField): boolean {
