@@ -82,7 +82,11 @@ export class Daemon implements ControlTarget {
   private constructor(readonly engine: Engine, readonly logStore: LogStore, options: DaemonOptions) {
     // An asynchronous event's id is the request id of each of its attempts: the id the
     // Invoke API answers with is the one its log lines carry.
-    this.queue = new AsyncQueue(join(stateDir(engine.root), "queue"), (name, payload, requestId) => engine.run(name, payload, { requestId }), { retryDelayMs: options.retryDelayMs });
+    this.queue = new AsyncQueue(join(stateDir(engine.root), "queue"), (name, payload, requestId) => engine.run(name, payload, { requestId }), {
+      retryDelayMs: options.retryDelayMs,
+      // A queue's partial batch response decides what is retried; the broker knows the mappings.
+      remainder: (event, response) => this.broker.remainder(event, response),
+    });
     this.broker = new TopicBroker(() => engine.functions(), this.queue);
     this.buckets = new BucketWatcher(engine.root, this.queue);
     // A timer's event is queued like any asynchronous invocation: retried, dead-lettered, durable.
@@ -298,6 +302,7 @@ export class Daemon implements ControlTarget {
       await this.invokeApi.close();
       this.buckets.close();
       this.timers.stop();
+      await this.broker.flush(); // what batching windows hold is queued on disk, not lost
       this.queue.stop();
       await this.engine.shutdown();
       await this.logStore.close();

@@ -14,6 +14,7 @@ import {
   type ManifestResult,
   type ReadContext,
 } from "./manifestFunction";
+import { readSqsEvent } from "./samEventSources";
 import { resolveKnownRefs, resourceName, templateScope, variableText, type TemplateScope } from "./samIntrinsics";
 import type { FunctionSpec, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import { isPlainMap, type YamlField, type YamlSource } from "./yamlSource";
@@ -47,7 +48,7 @@ export function readSamTemplate(source: YamlSource, context: ReadContext): Manif
     if (resource.child("Type").value !== FUNCTION_TYPE) continue;
     const fn = collectProblem(
       result.problems,
-      () => readFunction(logicalId, resource, globals, { scope, region, problems: result.problems }),
+      () => readFunction(logicalId, resource, globals, { scope, region, problems: result.problems, warn: context.warn }),
       () => resource.ref,
     );
     if (fn) result.functions.push(fn);
@@ -60,6 +61,7 @@ interface FunctionScope {
   scope: TemplateScope;
   region: string;
   problems: ManifestResult["problems"];
+  warn: ReadContext["warn"];
 }
 
 /** The deployed name is FunctionName when it is a plain string (not `!Sub ...`), else the logical id. */
@@ -105,7 +107,7 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
   for (const [eventName, event] of properties.child("Events").entries("a map of events")) {
     const trigger = collectProblem(
       where.problems,
-      () => readEvent(eventName, event, where.scope),
+      () => readEvent(eventName, event, where.scope, where.warn),
       () => event.ref,
     );
     if (trigger) triggers.push(trigger);
@@ -147,7 +149,7 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
 const EVENT_TYPES = ["Api", "HttpApi", "Schedule", "ScheduleV2", "SNS", "SQS", "S3"];
 
 /** Undefined for an event that exists but is disabled (an SQS mapping with Enabled: false). */
-function readEvent(eventName: string, event: YamlField, scope: TemplateScope): TriggerSpec | undefined {
+function readEvent(eventName: string, event: YamlField, scope: TemplateScope, warn: ReadContext["warn"]): TriggerSpec | undefined {
   const type = event.child("Type");
   const properties = event.child("Properties");
   switch (type.value) {
@@ -184,16 +186,8 @@ function readEvent(eventName: string, event: YamlField, scope: TemplateScope): T
         batchSize: 1,
         source: "topic",
       };
-    case "SQS": {
-      if (properties.child("Enabled").boolean() === false) return undefined;
-      return {
-        kind: "topic",
-        name: eventName,
-        topic: resourceName(properties.child("Queue"), "QueueName", scope, "the SQS queue"),
-        batchSize: properties.child("BatchSize").integer("a whole number of at least 1", 1) ?? 10,
-        source: "queue",
-      };
-    }
+    case "SQS":
+      return readSqsEvent(eventName, properties, scope, warn);
     case "S3":
       return readS3(eventName, properties, scope);
     default:

@@ -44,6 +44,12 @@ export interface TopicTrigger {
   batchSize: number;
   /** How the source looks in the manifest: a topic (SNS, CMQ topic) or a queue (SQS, CMQ queue, CKafka). */
   source: "topic" | "queue";
+  /** Lambda FilterCriteria patterns, ORed: a queue message matching none is deleted without an invocation. */
+  filters?: Array<Record<string, unknown>>;
+  /** MaximumBatchingWindowInSeconds: published messages are gathered this long (up to batchSize) into one event. */
+  batchWindowSec?: number;
+  /** FunctionResponseTypes: [ReportBatchItemFailures]: only the messages the response names are retried. */
+  reportBatchItemFailures?: boolean;
 }
 
 export interface StorageTrigger {

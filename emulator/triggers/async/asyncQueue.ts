@@ -11,10 +11,15 @@ export interface AsyncQueueOptions {
   retryDelayMs?: number;
   /** Attempts in flight at once, across functions (the pools still throttle per function). */
   parallel?: number;
+  /**
+   * Looks at a successful attempt's response: what is left to retry (an SQS partial batch
+   * response naming failed messages), as the event to retry and why, or undefined when done.
+   */
+  remainder?: (event: AsyncEventInfo, response: Buffer | undefined) => { payload: string; error: FunctionError } | undefined;
 }
 
 /** Runs one attempt; `requestId` is the event's id, so every attempt's log lines carry the id the caller was given. */
-type Invoke = (functionName: string, payload: Buffer, requestId: string) => Promise<{ ok: boolean; error?: FunctionError }>;
+type Invoke = (functionName: string, payload: Buffer, requestId: string) => Promise<{ ok: boolean; error?: FunctionError; payload?: Buffer }>;
 
 /**
  * Asynchronous invocation with at-least-once delivery. Each event is written to disk
@@ -29,6 +34,7 @@ export class AsyncQueue {
   private readonly retries: number;
   private readonly retryDelayMs: number;
   private readonly parallel: number;
+  private readonly remainder: AsyncQueueOptions["remainder"];
   private readonly ready: AsyncEventInfo[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private inFlight = 0;
@@ -44,6 +50,7 @@ export class AsyncQueue {
     this.retries = options.retries ?? 2;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.parallel = options.parallel ?? 8;
+    this.remainder = options.remainder;
   }
 
   /** Delivers what an earlier run left pending (the emulator crashed or was killed). */
@@ -119,13 +126,18 @@ export class AsyncQueue {
 
   private async attempt(event: AsyncEventInfo): Promise<void> {
     event.attempts++;
-    let result: { ok: boolean; error?: FunctionError } | undefined;
+    let result: { ok: boolean; error?: FunctionError; payload?: Buffer } | undefined;
     try {
       result = await this.invoke(event.function, Buffer.from(event.payload), event.id);
     } catch (error) {
       event.lastError = { errorType: "Faasbox.InvokeFailed", errorMessage: (error as Error).message };
     }
     if (this.stopped) return; // still pending on disk: the next start delivers it
+    const left = result?.ok ? this.remainder?.(event, result.payload) : undefined;
+    if (left) {
+      event.payload = left.payload;
+      result = { ok: false, error: left.error };
+    }
     if (result?.ok) {
       await rm(join(this.pendingDir, `${event.id}.json`), { force: true });
       this.emit(event, "delivered");

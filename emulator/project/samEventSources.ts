@@ -1,0 +1,85 @@
+// SAM event sources that Lambda reads through an event source mapping (SQS today), with
+// the mapping's own settings: filters, batch size and window, partial batch responses.
+// https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-sqs.html
+// https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
+import { ManifestWarning } from "./errors";
+import { compact, type ReadContext } from "./manifestFunction";
+import { resourceName, type TemplateScope } from "./samIntrinsics";
+import type { TopicTrigger } from "./spec";
+import type { YamlField } from "./yamlSource";
+import { parsePatternText, PatternError } from "../triggers/eventPattern";
+
+/** What each mapping property means locally, for those read but not emulated. */
+const SQS_NOT_EMULATED: Record<string, string> = {
+  ScalingConfig: "the function's own concurrency (faasbox.yml maxConcurrency) limits how many batches run at once",
+  KmsKeyArn: "filter criteria are kept in plain text locally",
+  MetricsConfig: "no CloudWatch metrics are published locally",
+  ProvisionedPollerConfig: "one local poller delivers every message",
+};
+const SQS_READ = ["Queue", "BatchSize", "Enabled", "FilterCriteria", "FunctionResponseTypes", "MaximumBatchingWindowInSeconds"];
+
+/** Undefined for a mapping with Enabled: false (nothing is delivered, as in the cloud). */
+export function readSqsEvent(eventName: string, properties: YamlField, scope: TemplateScope, warn: ReadContext["warn"]): TopicTrigger | undefined {
+  if (properties.child("Enabled").boolean() === false) return undefined;
+  for (const [key, field] of properties.entries("a map of SQS event properties")) {
+    if (SQS_READ.includes(key)) continue;
+    const meaning = SQS_NOT_EMULATED[key] ?? "it is not read";
+    warn(ManifestWarning.at(field.ref, `${key} is not emulated: ${meaning}`));
+  }
+  // Lambda: BatchSize 1-10,000 for standard queues (10 for FIFO), default 10; a window of
+  // 0-300 s, required (at least 1 s) when BatchSize is over 10. https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+  const batchSizeField = properties.child("BatchSize");
+  const batchSize = batchSizeField.integer("a whole number from 1 to 10000", 1) ?? 10;
+  if (batchSize > 10_000) throw batchSizeField.wrongType("a whole number from 1 to 10000");
+  const windowField = properties.child("MaximumBatchingWindowInSeconds");
+  const batchWindowSec = windowField.integer("a whole number of seconds from 0 to 300", 0);
+  if (batchWindowSec !== undefined && batchWindowSec > 300) throw windowField.wrongType("a whole number of seconds from 0 to 300");
+  if (batchSize > 10 && !batchWindowSec) {
+    throw batchSizeField.fail("a BatchSize over 10 needs MaximumBatchingWindowInSeconds of at least 1, as Lambda requires");
+  }
+  return compact<TopicTrigger>({
+    kind: "topic",
+    name: eventName,
+    topic: resourceName(properties.child("Queue"), "QueueName", scope, "the SQS queue"),
+    batchSize,
+    source: "queue",
+    filters: readFilterCriteria(properties.child("FilterCriteria")),
+    batchWindowSec: batchWindowSec || undefined,
+    reportBatchItemFailures: readResponseTypes(properties.child("FunctionResponseTypes")) || undefined,
+  });
+}
+
+/**
+ * `FilterCriteria: {Filters: [{Pattern: '{"body": {...}}'}]}`: each Pattern is a JSON
+ * string in Lambda's filter rule syntax. https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
+ */
+export function readFilterCriteria(field: YamlField): Array<Record<string, unknown>> | undefined {
+  if (!field.isSet) return undefined;
+  const filters = field.child("Filters");
+  const items = filters.items('a list of filters such as [{Pattern: \'{"body": {"kind": ["order"]}}\'}]');
+  if (items.length === 0) throw filters.wrongType("at least one filter {Pattern: '...'}");
+  return items.map((item) => {
+    const pattern = item.child("Pattern");
+    const expected = `a JSON string in Lambda's filter syntax, such as '{"body": {"kind": ["order"]}}'`;
+    if (pattern.isMap()) {
+      // CloudFormation types Pattern as a string; a map would be refused at deploy time.
+      throw pattern.wrongType(`${expected} (CloudFormation's Pattern is a string, not a map)`);
+    }
+    const text = pattern.requireString(expected);
+    try {
+      return { ...parsePatternText(text) };
+    } catch (error) {
+      if (error instanceof PatternError) throw pattern.fail(`${error.message}; expected ${expected}`);
+      throw error;
+    }
+  });
+}
+
+function readResponseTypes(field: YamlField): boolean {
+  const types = field.stringList("a list such as [ReportBatchItemFailures]");
+  if (!types) return false;
+  for (const type of types) {
+    if (type !== "ReportBatchItemFailures") throw field.wrongType("[ReportBatchItemFailures], the only response type Lambda has");
+  }
+  return types.length > 0;
+}
