@@ -14,6 +14,7 @@ import {
   type ManifestResult,
   type ReadContext,
 } from "./manifestFunction";
+import { TemplateLayers } from "./samLayers";
 import { resolveKnownRefs, resourceName, templateScope, variableText, type TemplateScope } from "./samIntrinsics";
 import type { FunctionSpec, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import { isPlainMap, type YamlField, type YamlSource } from "./yamlSource";
@@ -43,11 +44,12 @@ export function readSamTemplate(source: YamlSource, context: ReadContext): Manif
   const scope = templateScope(source.root, region);
   const root = source.root.withValue(resolveKnownRefs(source.root.value, scope));
   const globals = root.child("Globals").child("Function");
+  const layers = new TemplateLayers(root.child("Resources"), context, result.problems);
   for (const [logicalId, resource] of root.child("Resources").entries("a map of resources")) {
     if (resource.child("Type").value !== FUNCTION_TYPE) continue;
     const fn = collectProblem(
       result.problems,
-      () => readFunction(logicalId, resource, globals, { scope, region, problems: result.problems }),
+      () => readFunction(logicalId, resource, globals, { scope, region, problems: result.problems, layers }),
       () => resource.ref,
     );
     if (fn) result.functions.push(fn);
@@ -60,6 +62,7 @@ interface FunctionScope {
   scope: TemplateScope;
   region: string;
   problems: ManifestResult["problems"];
+  layers: TemplateLayers;
 }
 
 /** The deployed name is FunctionName when it is a plain string (not `!Sub ...`), else the logical id. */
@@ -111,6 +114,7 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
     if (trigger) triggers.push(trigger);
   }
 
+  const layers = where.layers.forFunction(properties, globals);
   const nameField = properties.child("FunctionName");
   const name = functionName(logicalId, properties);
   const definition = resource.ref;
@@ -128,6 +132,7 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
     namespace: "default",
     region: where.region,
     ...localDefaults(),
+    ...(layers.length ? { layers } : {}),
     source: { file: definition.file, line: definition.line },
   };
   return {

@@ -35,6 +35,11 @@ export interface FunctionSpec {
    * (serverless.yml `src.exclude`). The function still runs locally with them.
    */
   packageExclude?: string[];
+  /**
+   * Layers' contents on the host (folders or .zip files), in order: extracted under /opt at
+   * launch, a later one's files overwriting an earlier one's, as Lambda and SCF do.
+   */
+  layers?: string[];
   /** Explicit image for this function, overriding the runtime family's. */
   image?: string;
   source: SourceLocation;

@@ -8,6 +8,8 @@ import { LAUNCH_STEP_TIMEOUT_MS, NoAnswer, sleep, within } from "../docker/engin
 import { cpuShareNanos, engineAgentArch, engineCpus } from "../docker/engineFacts";
 import { LABELS } from "../docker/labels";
 import { freePort } from "../../util/freePort";
+import { layersCacheDir } from "../../config/paths";
+import { mergedLayers } from "../layers/layerCache";
 import type { FunctionSpec } from "../../project/spec";
 import type { ExitInfo, Executor, LaunchRequest, LaunchedInstance } from "./executor";
 import { ContainerRemovals, FIRST_RETRY_MS, MAX_RETRY_MS, type ContainerRemovalsOptions, type Removal } from "./containerRemovals";
@@ -50,6 +52,8 @@ export interface DockerExecutorOptions extends OrphanSweeperOptions, ContainerRe
 /** close() removes what is left of its session for at most this long, then says what it could not. */
 export const DEFAULT_CLOSE_BUDGET_MS = 5_000;
 
+/** Where Lambda and SCF put a function's layers. */
+const LAYER_ROOT = "/opt";
 const SHIM_ROOT = "/opt/faasbox/shims";
 const DEBUGPY_ROOT = "/opt/faasbox/debugpy";
 
@@ -187,6 +191,8 @@ export class DockerExecutor implements Executor {
     checkReadable(spec.codeDir, user);
     const transfer = await this.codeTransfer(request.image, spec.codeDir);
     const hostPaths: HostPath[] = [
+      // First: the rest are mounted (or copied) over it.
+      ...(spec.layers?.length ? [{ host: this.mergedLayers(spec.layers), target: LAYER_ROOT }] : []),
       { host: spec.codeDir, target: request.codeRoot },
       { host: this.options.hostShimsDir, target: SHIM_ROOT },
       ...(request.debugpyDir ? [{ host: request.debugpyDir, target: DEBUGPY_ROOT }] : []),
@@ -246,8 +252,11 @@ export class DockerExecutor implements Executor {
     try {
       this.refuseWhenClosed();
       if (transfer === "copy") {
-        // Each into its own volume, all at once.
-        await Promise.all(hostPaths.map((p) => this.engineStep(`copy ${p.host} into the container`, copyInto(container, p.host, p.target, p.file))));
+        // Each into its own volume, all at once; the layers before the rest, whose volumes are inside theirs.
+        const copy = (p: HostPath) => this.engineStep(`copy ${p.host} into the container`, copyInto(container, p.host, p.target, p.file));
+        const [layers, rest] = hostPaths[0].target === LAYER_ROOT ? [hostPaths[0], hostPaths.slice(1)] : [undefined, hostPaths];
+        if (layers) await copy(layers);
+        await Promise.all(rest.map(copy));
       }
       // One hijacked connection carries the output and holds the lease: never written to nor
       // ended while the instance should live (ending it would stop the runtime).
@@ -304,6 +313,19 @@ export class DockerExecutor implements Executor {
       await remove().firstTry;
       throw error;
     }
+  }
+
+  /**
+   * The function's layers merged into one cached folder, with empty mount points for what this
+   * executor puts inside /opt (shims, debugpy, the agent): a read-only /opt cannot have them made.
+   */
+  private mergedLayers(layers: string[]): string {
+    const inOpt = (path: string) => path.slice(LAYER_ROOT.length + 1);
+    return mergedLayers(layers, layersCacheDir(), { dirs: [inOpt(SHIM_ROOT), inOpt(DEBUGPY_ROOT), inOpt(AGENT_CONTAINER_DIR)], files: [inOpt(AGENT_CONTAINER_PATH)] });
+  }
+
+  layerRootFor(): string {
+    return LAYER_ROOT;
   }
 
   /** A launch that outlived close() stops here (the catch of launchContainer removes what it made). */
