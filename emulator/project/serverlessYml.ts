@@ -17,6 +17,7 @@ import {
 } from "./manifestFunction";
 import type { FunctionSpec, HttpRoute, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import { isPlainMap, mapData, type YamlField, type YamlSource } from "./yamlSource";
+import { readScfLayers } from "./scfLayers";
 
 /**
  * Tencent's Serverless component format (`component: scf`), one function per file.
@@ -32,7 +33,8 @@ export function readServerlessYml(source: YamlSource, context: ReadContext): Man
   const result = emptyResult();
   if (!isScfComponent(source.root.value)) return result;
   const root = source.root.withValue(substituteVariables(source.root, context));
-  const fn = collectProblem(result.problems, () => readFunction(root, result));
+  const layersRead = collectProblem(result.problems, () => readScfLayers(root.child("inputs").child("layers"), context));
+  const fn = layersRead && collectProblem(result.problems, () => readFunction(root, result));
   if (fn) result.functions.push(fn);
   else {
     const name = root.child("inputs").child("name").value ?? root.child("name").value;
