@@ -192,7 +192,7 @@ export class DockerExecutor implements Executor {
     const transfer = await this.codeTransfer(request.image, spec.codeDir);
     const hostPaths: HostPath[] = [
       // First: the rest are mounted (or copied) over it.
-      ...(spec.layers?.length ? [{ host: this.mergedLayers(spec.layers), target: LAYER_ROOT }] : []),
+      ...(spec.layers?.length ? [{ host: await this.mergedLayers(spec.layers), target: LAYER_ROOT }] : []),
       { host: spec.codeDir, target: request.codeRoot },
       { host: this.options.hostShimsDir, target: SHIM_ROOT },
       ...(request.debugpyDir ? [{ host: request.debugpyDir, target: DEBUGPY_ROOT }] : []),
@@ -319,7 +319,7 @@ export class DockerExecutor implements Executor {
    * The function's layers merged into one cached folder, with empty mount points for what this
    * executor puts inside /opt (shims, debugpy, the agent): a read-only /opt cannot have them made.
    */
-  private mergedLayers(layers: string[]): string {
+  private mergedLayers(layers: string[]): Promise<string> {
     const inOpt = (path: string) => path.slice(LAYER_ROOT.length + 1);
     return mergedLayers(layers, layersCacheDir(), { dirs: [inOpt(SHIM_ROOT), inOpt(DEBUGPY_ROOT), inOpt(AGENT_CONTAINER_DIR)], files: [inOpt(AGENT_CONTAINER_PATH)] });
   }

@@ -66,7 +66,7 @@ export interface Executor {
   agentApiPort?(): Promise<number>;
   codeRootFor(spec: FunctionSpec): string;
   /** Where a function's layers (FunctionSpec.layers) appear to its runtime; /opt when not given. */
-  layerRootFor?(spec: FunctionSpec): string;
+  layerRootFor?(spec: FunctionSpec): string | Promise<string>;
   /**
    * The uid that owns the sockets of this instance's runtime, the only caller its runtime
    * API admits; undefined where the host cannot see the runtime's sockets (no check).

@@ -45,8 +45,8 @@ export class ProcessExecutor implements Executor {
   }
 
   /** There is no /opt of the function's own here: its layers are merged into a cache folder, read from there. */
-  layerRootFor(spec: FunctionSpec): string {
-    return spec.layers?.length ? mergedLayers(spec.layers, layersCacheDir(), { dirs: [], files: [] }) : "/opt";
+  async layerRootFor(spec: FunctionSpec): Promise<string> {
+    return spec.layers?.length ? await mergedLayers(spec.layers, layersCacheDir(), { dirs: [], files: [] }) : "/opt";
   }
 
   /**

@@ -22,7 +22,7 @@ const COMPLETE = ".faasbox-layers-complete";
  * times; a zip's bytes), so a changed layer gives a new folder and an unchanged one is merged once.
  * Everything in it is readable by any user: the runtime runs as an unprivileged user of its own.
  */
-export function mergedLayers(layers: readonly string[], cacheRoot: string, mountPoints: MountPoints): string {
+export async function mergedLayers(layers: readonly string[], cacheRoot: string, mountPoints: MountPoints): Promise<string> {
   const key = createHash("sha256");
   for (const layer of layers) key.update(layerFingerprint(layer)).update("\0");
   key.update(JSON.stringify(mountPoints));
@@ -35,7 +35,7 @@ export function mergedLayers(layers: readonly string[], cacheRoot: string, mount
     mkdirSync(building, { recursive: true });
     for (const layer of layers) {
       if (statSync(layer).isDirectory()) cpSync(layer, building, { recursive: true, force: true, verbatimSymlinks: true });
-      else unzipInto(layer, building);
+      else await unzipInto(layer, building);
     }
     for (const mountDir of mountPoints.dirs) mkdirSync(join(building, mountDir), { recursive: true });
     for (const file of mountPoints.files) {

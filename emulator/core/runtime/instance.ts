@@ -121,7 +121,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
       : await this.api.listen(this.executor.runtimeApiHost === "127.0.0.1" ? "127.0.0.1" : "0.0.0.0");
     const codeRoot = this.executor.codeRootFor(this.spec);
     const env = {
-      ...runtimeEnv({ spec: this.spec, codeRoot, apiHost, apiPort, instanceId: this.id, layerRoot: this.executor.layerRootFor?.(this.spec) }),
+      ...runtimeEnv({ spec: this.spec, codeRoot, apiHost, apiPort, instanceId: this.id, layerRoot: await this.executor.layerRootFor?.(this.spec) }),
       ...debugEnv(this.debug),
       ...(agent ? { FAASBOX_AGENT_API_PORT: String(apiPort) } : {}),
     };

@@ -90,7 +90,7 @@ Resources:
   assert.match(problems[3].problem, /A is not a layer of this template/);
 });
 
-test("layers merge in order into one cached folder: the later one's file wins, zips included, mount points made", () => {
+test("layers merge in order into one cached folder: the later one's file wins, zips included, mount points made", async () => {
   const root = writeProject({
     "one/nodejs/node_modules/m/index.js": "one",
     "one/only-one.txt": "1",
@@ -101,16 +101,16 @@ test("layers merge in order into one cached folder: the later one's file wins, z
   writeFileSync(zip, storedZip("python/z.py", "print('z')\n"));
   const cache = join(root, "cache");
   const mounts = { dirs: ["faasbox/shims"], files: ["faasbox/agent/faasbox-agent"] };
-  const merged = mergedLayers([join(root, "one"), join(root, "two"), zip], cache, mounts);
+  const merged = await mergedLayers([join(root, "one"), join(root, "two"), zip], cache, mounts);
   assert.equal(readFileSync(join(merged, "nodejs/node_modules/m/index.js"), "utf8"), "two");
   assert.equal(readFileSync(join(merged, "only-one.txt"), "utf8"), "1");
   assert.equal(readFileSync(join(merged, "python/z.py"), "utf8"), "print('z')\n");
   assert.deepEqual(readdirSync(join(merged, "faasbox")).sort(), ["agent", "shims"]);
-  assert.equal(mergedLayers([join(root, "one"), join(root, "two"), zip], cache, mounts), merged, "unchanged layers: the same folder");
-  const reversed = mergedLayers([join(root, "two"), join(root, "one")], cache, mounts);
+  assert.equal(await mergedLayers([join(root, "one"), join(root, "two"), zip], cache, mounts), merged, "unchanged layers: the same folder");
+  const reversed = await mergedLayers([join(root, "two"), join(root, "one")], cache, mounts);
   assert.equal(readFileSync(join(reversed, "nodejs/node_modules/m/index.js"), "utf8"), "one");
   writeFileSync(join(root, "two/nodejs/node_modules/m/index.js"), "two, changed");
-  const changed = mergedLayers([join(root, "one"), join(root, "two"), zip], cache, mounts);
+  const changed = await mergedLayers([join(root, "one"), join(root, "two"), zip], cache, mounts);
   assert.notEqual(changed, merged);
   assert.equal(readFileSync(join(changed, "nodejs/node_modules/m/index.js"), "utf8"), "two, changed");
 });
