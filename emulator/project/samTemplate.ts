@@ -14,6 +14,7 @@ import {
   type ManifestResult,
   type ReadContext,
 } from "./manifestFunction";
+import { readImageFunction } from "./samImage";
 import { TemplateLayers } from "./samLayers";
 import { resolveKnownRefs, resourceName, templateScope, variableText, type TemplateScope } from "./samIntrinsics";
 import type { FunctionSpec, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
@@ -49,7 +50,7 @@ export function readSamTemplate(source: YamlSource, context: ReadContext): Manif
     if (resource.child("Type").value !== FUNCTION_TYPE) continue;
     const fn = collectProblem(
       result.problems,
-      () => readFunction(logicalId, resource, globals, { scope, region, problems: result.problems, layers }),
+      () => readFunction(logicalId, resource, globals, { scope, region, problems: result.problems, layers, context }),
       () => resource.ref,
     );
     if (fn) result.functions.push(fn);
@@ -63,6 +64,7 @@ interface FunctionScope {
   region: string;
   problems: ManifestResult["problems"];
   layers: TemplateLayers;
+  context: ReadContext;
 }
 
 /** The deployed name is FunctionName when it is a plain string (not `!Sub ...`), else the logical id. */
@@ -76,24 +78,21 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
   if (properties.isSet && !properties.isMap()) throw properties.wrongType("a map of function properties");
   const property = (key: string) => propertyWithGlobals(properties, globals, key);
 
-  const packageType = property("PackageType");
-  if (packageType.value === "Image") {
-    throw packageType.fail("container image functions are not supported; expected a zip function (PackageType: Zip) with CodeUri");
-  }
+  const image = property("PackageType").value === "Image" ? readImageFunction(resource, property, where.context) : undefined;
   const inlineCode = property("InlineCode");
-  if (inlineCode.isSet) {
+  if (inlineCode.isSet && !image) {
     throw inlineCode.fail("inline code is not supported; expected CodeUri naming the folder of a zip function");
   }
 
   const codeUri = property("CodeUri");
   const codePath = codeUri.string("a local folder such as src/ (code in S3 cannot run locally)") ?? ".";
   const runtimeField = property("Runtime");
-  const runtime = readRuntime(runtimeField, "aws");
+  const runtime = image ? { name: "image", family: "custom" as const } : readRuntime(runtimeField, "aws");
   const handlerField = property("Handler");
   // A custom runtime's bootstrap decides what the handler means, so any value (or none) is fine.
   const handler =
     runtime.family === "custom"
-      ? (handlerField.string() ?? "")
+      ? (image ? "" : (handlerField.string() ?? ""))
       : handlerField.requireString("FILE.FUNCTION such as app.handler");
 
   // Globals' variables first, then the function's: they merge key by key.
@@ -114,7 +113,7 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
     if (trigger) triggers.push(trigger);
   }
 
-  const layers = where.layers.forFunction(properties, globals);
+  const layers = image ? [] : where.layers.forFunction(properties, globals);
   const nameField = properties.child("FunctionName");
   const name = functionName(logicalId, properties);
   const definition = resource.ref;
@@ -123,7 +122,7 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
     dialect: "aws",
     runtime: runtime.name,
     family: runtime.family,
-    codeDir: resolve(dirname(resource.source.file), codePath),
+    codeDir: image?.codeDir ?? resolve(dirname(resource.source.file), codePath),
     handler,
     memoryMb: readMemory(property("MemorySize")) ?? 128,
     timeoutSec: readTimeout(property("Timeout")) ?? 3,
@@ -133,6 +132,7 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
     region: where.region,
     ...localDefaults(),
     ...(layers.length ? { layers } : {}),
+    ...(image ? { container: image.container } : {}),
     source: { file: definition.file, line: definition.line },
   };
   return {

@@ -72,6 +72,12 @@ export interface Executor {
    * API admits; undefined where the host cannot see the runtime's sockets (no check).
    */
   runtimeUidFor?(instanceId: string): number | undefined;
+  /**
+   * Readies what a launch of `spec` needs and may take long (an image function's image build),
+   * before the init limit starts counting; `say` tells the function's log what it does. Where
+   * absent, or when it throws, the function cannot run on this executor as it is.
+   */
+  prepare?(spec: FunctionSpec, say: (line: string) => void): Promise<void>;
   launch(request: LaunchRequest): Promise<LaunchedInstance>;
   close(): Promise<void>;
 }

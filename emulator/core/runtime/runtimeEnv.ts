@@ -24,7 +24,8 @@ export function functionArn(spec: FunctionSpec): string {
 export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId, layerRoot = "/opt" }: RuntimeEnvOptions): Record<string, string> {
   const path = "/usr/local/bin:/usr/bin:/bin";
   const common: Record<string, string> = {
-    PATH: path,
+    // An image function keeps its image's PATH (ENV in its Dockerfile); what Lambda does there its docs do not say.
+    ...(spec.container ? {} : { PATH: path }),
     HOME: "/tmp",
     TZ: "UTC",
     LANG: "C.UTF-8",
