@@ -17,6 +17,7 @@ import {
 } from "./manifestFunction";
 import type { FunctionSpec, HttpRoute, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import { isPlainMap, mapData, type YamlField, type YamlSource } from "./yamlSource";
+import { refuseScfImage } from "./scfImage";
 import { readScfLayers } from "./scfLayers";
 
 /**
@@ -33,7 +34,9 @@ export function readServerlessYml(source: YamlSource, context: ReadContext): Man
   const result = emptyResult();
   if (!isScfComponent(source.root.value)) return result;
   const root = source.root.withValue(substituteVariables(source.root, context));
-  const layersRead = collectProblem(result.problems, () => readScfLayers(root.child("inputs").child("layers"), context));
+  const layersRead =
+    collectProblem(result.problems, () => refuseScfImage(root.child("inputs").child("image"))) &&
+    collectProblem(result.problems, () => readScfLayers(root.child("inputs").child("layers"), context));
   const fn = layersRead && collectProblem(result.problems, () => readFunction(root, result));
   if (fn) result.functions.push(fn);
   else {
