@@ -17,6 +17,11 @@ export function connectionFile(root: string, env: NodeJS.ProcessEnv = process.en
   return join(base, `${projectKey(root)}.json`);
 }
 
+/** Functions' layers merged per ordered set of contents (see mergedLayers). */
+export function layersCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(cacheHome(env), "faasbox", "layers");
+}
+
 /** Kept state of a project's emulator: the log store, queued events. */
 export function stateDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheHome(env), "faasbox", "state", projectKey(root));

@@ -53,6 +53,8 @@ function inRange(value: number, range: { min: number; max: number }): boolean {
 
 /** The problem with the handler, or undefined when the file it names is there. */
 function checkHandler(spec: FunctionSpec): string | undefined {
+  // An image function's image holds its runtime and code (samImage.ts checked its Dockerfile).
+  if (spec.container) return undefined;
   if (spec.family === "custom") {
     if (kindOf(join(spec.codeDir, "bootstrap")) === "file") return undefined;
     return `custom runtime without a bootstrap; expected an executable file named bootstrap in ${spec.codeDir}`;

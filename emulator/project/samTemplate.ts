@@ -15,6 +15,8 @@ import {
   type ReadContext,
 } from "./manifestFunction";
 import { readSqsEvent } from "./samEventSources";
+import { readImageFunction } from "./samImage";
+import { TemplateLayers } from "./samLayers";
 import { resolveKnownRefs, resourceName, templateScope, variableText, type TemplateScope } from "./samIntrinsics";
 import type { FunctionSpec, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import { isPlainMap, type YamlField, type YamlSource } from "./yamlSource";
@@ -44,11 +46,12 @@ export function readSamTemplate(source: YamlSource, context: ReadContext): Manif
   const scope = templateScope(source.root, region);
   const root = source.root.withValue(resolveKnownRefs(source.root.value, scope));
   const globals = root.child("Globals").child("Function");
+  const layers = new TemplateLayers(root.child("Resources"), context, result.problems);
   for (const [logicalId, resource] of root.child("Resources").entries("a map of resources")) {
     if (resource.child("Type").value !== FUNCTION_TYPE) continue;
     const fn = collectProblem(
       result.problems,
-      () => readFunction(logicalId, resource, globals, { scope, region, problems: result.problems, warn: context.warn }),
+      () => readFunction(logicalId, resource, globals, { scope, region, problems: result.problems, layers, context }),
       () => resource.ref,
     );
     if (fn) result.functions.push(fn);
@@ -61,7 +64,8 @@ interface FunctionScope {
   scope: TemplateScope;
   region: string;
   problems: ManifestResult["problems"];
-  warn: ReadContext["warn"];
+  layers: TemplateLayers;
+  context: ReadContext;
 }
 
 /** The deployed name is FunctionName when it is a plain string (not `!Sub ...`), else the logical id. */
@@ -75,24 +79,21 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
   if (properties.isSet && !properties.isMap()) throw properties.wrongType("a map of function properties");
   const property = (key: string) => propertyWithGlobals(properties, globals, key);
 
-  const packageType = property("PackageType");
-  if (packageType.value === "Image") {
-    throw packageType.fail("container image functions are not supported; expected a zip function (PackageType: Zip) with CodeUri");
-  }
+  const image = property("PackageType").value === "Image" ? readImageFunction(resource, property, where.context) : undefined;
   const inlineCode = property("InlineCode");
-  if (inlineCode.isSet) {
+  if (inlineCode.isSet && !image) {
     throw inlineCode.fail("inline code is not supported; expected CodeUri naming the folder of a zip function");
   }
 
   const codeUri = property("CodeUri");
   const codePath = codeUri.string("a local folder such as src/ (code in S3 cannot run locally)") ?? ".";
   const runtimeField = property("Runtime");
-  const runtime = readRuntime(runtimeField, "aws");
+  const runtime = image ? { name: "image", family: "custom" as const } : readRuntime(runtimeField, "aws");
   const handlerField = property("Handler");
   // A custom runtime's bootstrap decides what the handler means, so any value (or none) is fine.
   const handler =
     runtime.family === "custom"
-      ? (handlerField.string() ?? "")
+      ? (image ? "" : (handlerField.string() ?? ""))
       : handlerField.requireString("FILE.FUNCTION such as app.handler");
 
   // Globals' variables first, then the function's: they merge key by key.
@@ -107,12 +108,13 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
   for (const [eventName, event] of properties.child("Events").entries("a map of events")) {
     const trigger = collectProblem(
       where.problems,
-      () => readEvent(eventName, event, where.scope, where.warn),
+      () => readEvent(eventName, event, where.scope, where.context.warn),
       () => event.ref,
     );
     if (trigger) triggers.push(trigger);
   }
 
+  const layers = image ? [] : where.layers.forFunction(properties, globals);
   const nameField = properties.child("FunctionName");
   const name = functionName(logicalId, properties);
   const definition = resource.ref;
@@ -121,7 +123,7 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
     dialect: "aws",
     runtime: runtime.name,
     family: runtime.family,
-    codeDir: resolve(dirname(resource.source.file), codePath),
+    codeDir: image?.codeDir ?? resolve(dirname(resource.source.file), codePath),
     handler,
     memoryMb: readMemory(property("MemorySize")) ?? 128,
     timeoutSec: readTimeout(property("Timeout")) ?? 3,
@@ -130,6 +132,8 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
     namespace: "default",
     region: where.region,
     ...localDefaults(),
+    ...(layers.length ? { layers } : {}),
+    ...(image ? { container: image.container } : {}),
     source: { file: definition.file, line: definition.line },
   };
   return {

@@ -31,6 +31,8 @@ export interface ScfFunctionParts {
   codeField: YamlField;
   triggers: TriggerSpec[];
   packageExclude?: string[];
+  /** Inputs the caller reads itself (the scf component's `layers` and `image`): not warned about here. */
+  handled?: readonly string[];
 }
 
 /**
@@ -60,7 +62,7 @@ export function scfFunction(parts: ScfFunctionParts, context: ReadContext): Mani
     );
   }
   for (const settings of parts.shared ? [parts.shared, own] : [own]) {
-    warnUnused(settings, FUNCTION_UNUSED, context);
+    warnUnused(settings, unusedInputs(parts.handled), context);
     const type = settings.child("type");
     if (type.value === "web") context.warn(ManifestWarning.at(type.ref, "web functions are not emulated: the function runs as an event function (handler, not scf_bootstrap)"));
   }
@@ -133,6 +135,10 @@ const FUNCTION_UNUSED: Record<string, string> = {
   retryNum: "failed asynchronous invocations are not retried locally",
   msgTTL: "the age of asynchronous events is not limited locally",
 };
+
+function unusedInputs(handled: readonly string[] = []): Record<string, string> {
+  return Object.fromEntries(Object.entries(FUNCTION_UNUSED).filter(([key]) => !handled.includes(key)));
+}
 
 /** What scfFunction reads or warns about; the rest of a function's inputs is told as not read. */
 const READ_INPUTS = ["handler", "runtime", "memorySize", "timeout", "environment", "namespace", "region", "asyncRunEnable", "type"];

@@ -6,6 +6,8 @@ import { scfFunction, warnUnknownInputs } from "./scfFunctionInputs";
 import { readScfTrigger, type ScfTriggerContext } from "./scfTriggers";
 import type { TriggerSpec } from "./spec";
 import { isPlainMap, mapData, type YamlField, type YamlSource } from "./yamlSource";
+import { refuseScfImage } from "./scfImage";
+import { readScfLayers } from "./scfLayers";
 
 /**
  * Tencent's Serverless component format (`component: scf`), one function per file.
@@ -24,7 +26,10 @@ export function readServerlessYml(source: YamlSource, context: ReadContext): Man
   const result = emptyResult();
   if (!isScfComponent(source.root.value)) return result;
   const root = source.root.withValue(substituteVariables(source.root, context));
-  const fn = collectProblem(result.problems, () => readFunction(root, result, context));
+  const layersRead =
+    collectProblem(result.problems, () => refuseScfImage(root.child("inputs").child("image"))) &&
+    collectProblem(result.problems, () => readScfLayers(root.child("inputs").child("layers"), context));
+  const fn = layersRead && collectProblem(result.problems, () => readFunction(root, result, context));
   if (fn) result.functions.push(fn);
   else {
     const name = root.child("inputs").child("name").value ?? defaultFunctionName(root);
@@ -71,7 +76,8 @@ function readFunction(root: YamlField, result: ManifestResult, context: ReadCont
     });
   warnUnknownInputs(inputs, SCF_INPUTS, context);
 
-  return scfFunction({ name, nameField, own: inputs, codeDir, codeField: srcField, triggers, packageExclude }, context);
+  // layers and image were read before (readScfLayers, refuseScfImage).
+  return scfFunction({ name, nameField, own: inputs, codeDir, codeField: srcField, triggers, packageExclude, handled: ["layers", "image"] }, context);
 }
 
 /** The variables a serverless.yml may use anywhere, defined by its top-level keys of the same name. */

@@ -35,8 +35,15 @@ export interface FunctionSpec {
    * (serverless.yml `src.exclude`). The function still runs locally with them.
    */
   packageExclude?: string[];
+  /**
+   * Layers' contents on the host (folders or .zip files), in order: extracted under /opt at
+   * launch, a later one's files overwriting an earlier one's, as Lambda and SCF do.
+   */
+  layers?: string[];
   /** Explicit image for this function, overriding the runtime family's. */
   image?: string;
+  /** A container image function (SAM `PackageType: Image`): its image runs its own runtime client. */
+  container?: ContainerImage;
   source: SourceLocation;
 }
 
@@ -57,3 +64,24 @@ export const FUNCTION_DEFAULTS = {
   keepAliveMs: 5 * 60_000,
   minWarm: 0,
 } as const;
+
+/**
+ * A function packaged as a container image. Either `build` (a Dockerfile, built locally) or
+ * `imageUri` (an image the Docker engine must already hold). The overrides are Lambda's
+ * ImageConfig: https://docs.aws.amazon.com/lambda/latest/api/API_ImageConfig.html
+ */
+export interface ContainerImage {
+  build?: {
+    /** Absolute path of the build context folder. */
+    context: string;
+    /** The Dockerfile, relative to the context. */
+    dockerfile: string;
+    buildArgs: Record<string, string>;
+    /** Metadata.DockerTag: an extra tag the built image gets. */
+    tag?: string;
+  };
+  imageUri?: string;
+  entryPoint?: string[];
+  command?: string[];
+  workingDirectory?: string;
+}

@@ -51,6 +51,7 @@ export class DebugSessions {
    * images that have none.
    */
   async start(spec: FunctionSpec, owner: string, options: { debugpyPath?: string } = {}): Promise<DebugSessionInfo> {
+    if (spec.container) throw new Error(`${spec.name} is a container image function: its image starts its own runtime, which Faasbox cannot start under a debugger; run it with Invoke, or attach a debugger your image starts itself`);
     if (spec.family === "custom") throw new Error(`${spec.name} uses a custom runtime: Faasbox can debug Node.js and Python functions`);
     // Under the agent the debugger is reached through its channel, whatever the instance's network.
     if (this.deps.executor.kind === "docker" && !this.deps.executor.agent && this.deps.executor.runtimeApiHost !== "127.0.0.1") {

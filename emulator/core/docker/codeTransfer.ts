@@ -37,6 +37,8 @@ export async function engineSeesPath(docker: Docker, image: string, dir: string)
   writeFileSync(join(probeDir, marker), "");
   const container = await docker.createContainer({
     Image: image,
+    // An image function's image may have an ENTRYPOINT of its own (its runtime client): not for the probe.
+    Entrypoint: [""],
     Cmd: ["/bin/sh", "-c", `test -e /probe/${marker}`],
     User: "65534:65534",
     HostConfig: { Binds: [`${probeDir}:/probe:ro`], NetworkMode: "none", AutoRemove: false },

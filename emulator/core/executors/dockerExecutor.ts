@@ -8,6 +8,9 @@ import { LAUNCH_STEP_TIMEOUT_MS, NoAnswer, sleep, within } from "../docker/engin
 import { cpuShareNanos, engineAgentArch, engineCpus } from "../docker/engineFacts";
 import { LABELS } from "../docker/labels";
 import { freePort } from "../../util/freePort";
+import { layersCacheDir } from "../../config/paths";
+import { mergedLayers } from "../layers/layerCache";
+import { FunctionImages, type PreparedImage } from "../docker/functionImages";
 import type { FunctionSpec } from "../../project/spec";
 import type { ExitInfo, Executor, LaunchRequest, LaunchedInstance } from "./executor";
 import { ContainerRemovals, FIRST_RETRY_MS, MAX_RETRY_MS, type ContainerRemovalsOptions, type Removal } from "./containerRemovals";
@@ -50,6 +53,8 @@ export interface DockerExecutorOptions extends OrphanSweeperOptions, ContainerRe
 /** close() removes what is left of its session for at most this long, then says what it could not. */
 export const DEFAULT_CLOSE_BUDGET_MS = 5_000;
 
+/** Where Lambda and SCF put a function's layers. */
+const LAYER_ROOT = "/opt";
 const SHIM_ROOT = "/opt/faasbox/shims";
 const DEBUGPY_ROOT = "/opt/faasbox/debugpy";
 
@@ -95,6 +100,7 @@ export class DockerExecutor implements Executor {
   private readonly containers: ContainerRemovals;
   /** Removes what dead emulators left on the engine. */
   private readonly sweeper: OrphanSweeper;
+  private readonly functionImages: FunctionImages;
   /** The sessions (dev.faasbox.session) our containers carry: close() sweeps each. */
   private readonly sessions = new Set<string>();
   /** Each instance's own user, chosen before its runtime API opens (see runtimeUser.ts). */
@@ -112,6 +118,7 @@ export class DockerExecutor implements Executor {
     this.network = options.network;
     this.containers = new ContainerRemovals(docker, options);
     this.sweeper = new OrphanSweeper(docker, options, this.containers);
+    this.functionImages = new FunctionImages(docker, options.network);
   }
 
   /** In a network namespace of its own the agent takes the usual port; on the host's, each instance its own. */
@@ -184,20 +191,27 @@ export class DockerExecutor implements Executor {
     const agentBinary = request.agent ? hostAgentBinary(await engineAgentArch(this.docker)) : undefined;
     const memoryBytes = spec.memoryMb * 1024 * 1024;
     const user = this.runtimeUser(request.instanceId);
-    checkReadable(spec.codeDir, user);
-    const transfer = await this.codeTransfer(request.image, spec.codeDir);
+    // An image function brings its code and runtime in its image: built (or found) here, nothing of the host's code is lent.
+    const prepared = spec.container ? await this.prepareImage(request) : undefined;
+    if (!prepared) checkReadable(spec.codeDir, user);
+    const image = prepared?.image ?? request.image;
+    const transfer = await this.codeTransfer(image, spec.codeDir);
     const hostPaths: HostPath[] = [
-      { host: spec.codeDir, target: request.codeRoot },
+      // First: the rest are mounted (or copied) over it.
+      ...(spec.layers?.length ? [{ host: await this.mergedLayers(spec.layers), target: LAYER_ROOT }] : []),
+      ...(prepared ? [] : [{ host: spec.codeDir, target: request.codeRoot }]),
       { host: this.options.hostShimsDir, target: SHIM_ROOT },
       ...(request.debugpyDir ? [{ host: request.debugpyDir, target: DEBUGPY_ROOT }] : []),
       ...(agentBinary ? [{ host: agentBinary, target: AGENT_CONTAINER_DIR, file: AGENT_CONTAINER_PATH.slice(AGENT_CONTAINER_DIR.length + 1) }] : []),
     ];
     this.refuseWhenClosed();
     const container = await this.engineStep("create the container", this.docker.createContainer({
-      Image: request.image,
-      // The agent as PID 1 (it reaps, forwards SIGTERM, holds the lease), or lease.sh.
-      Cmd: agentBinary ? [AGENT_CONTAINER_PATH, ...request.command] : leasedCommand(SHIM_ROOT, request.command),
-      WorkingDir: request.codeRoot,
+      Image: image,
+      // The agent as PID 1 (it reaps, forwards SIGTERM, holds the lease), or lease.sh. An image
+      // function's ENTRYPOINT + CMD are the argv the agent runs, so the image's own ENTRYPOINT is reset.
+      ...(prepared ? { Entrypoint: [""] } : {}),
+      Cmd: agentBinary ? [AGENT_CONTAINER_PATH, ...(prepared?.argv ?? request.command)] : leasedCommand(SHIM_ROOT, prepared?.argv ?? request.command),
+      WorkingDir: prepared?.workingDir ?? request.codeRoot,
       User: `${user.uid}:${user.gid}`,
       Env: Object.entries({ ...request.env, FAASBOX_IN_CONTAINER: "1", ...(request.debugpyDir ? { FAASBOX_DEBUGPY_PATH: DEBUGPY_ROOT } : {}) })
         .map(([key, value]) => `${key}=${value}`),
@@ -246,8 +260,11 @@ export class DockerExecutor implements Executor {
     try {
       this.refuseWhenClosed();
       if (transfer === "copy") {
-        // Each into its own volume, all at once.
-        await Promise.all(hostPaths.map((p) => this.engineStep(`copy ${p.host} into the container`, copyInto(container, p.host, p.target, p.file))));
+        // Each into its own volume, all at once; the layers before the rest, whose volumes are inside theirs.
+        const copy = (p: HostPath) => this.engineStep(`copy ${p.host} into the container`, copyInto(container, p.host, p.target, p.file));
+        const [layers, rest] = hostPaths[0].target === LAYER_ROOT ? [hostPaths[0], hostPaths.slice(1)] : [undefined, hostPaths];
+        if (layers) await copy(layers);
+        await Promise.all(rest.map(copy));
       }
       // One hijacked connection carries the output and holds the lease: never written to nor
       // ended while the instance should live (ending it would stop the runtime).
@@ -304,6 +321,29 @@ export class DockerExecutor implements Executor {
       await remove().firstTry;
       throw error;
     }
+  }
+
+  /** An image function's image, built when its context changed (unbounded: a build takes what it takes). */
+  async prepare(spec: FunctionSpec, say: (line: string) => void): Promise<void> {
+    if (spec.container) await this.functionImages.prepare(spec.name, spec.container, say);
+  }
+
+  /** At launch, after prepare(): the image is there, so this is a fingerprint and an inspect. */
+  private prepareImage(request: LaunchRequest): Promise<PreparedImage> {
+    return this.functionImages.prepare(request.spec.name, request.spec.container!, (line) => request.onOutput("stderr", Buffer.from(`${line}\n`)));
+  }
+
+  /**
+   * The function's layers merged into one cached folder, with empty mount points for what this
+   * executor puts inside /opt (shims, debugpy, the agent): a read-only /opt cannot have them made.
+   */
+  private mergedLayers(layers: string[]): Promise<string> {
+    const inOpt = (path: string) => path.slice(LAYER_ROOT.length + 1);
+    return mergedLayers(layers, layersCacheDir(), { dirs: [inOpt(SHIM_ROOT), inOpt(DEBUGPY_ROOT), inOpt(AGENT_CONTAINER_DIR)], files: [inOpt(AGENT_CONTAINER_PATH)] });
+  }
+
+  layerRootFor(): string {
+    return LAYER_ROOT;
   }
 
   /** A launch that outlived close() stops here (the catch of launchContainer removes what it made). */

@@ -65,11 +65,19 @@ export interface Executor {
    */
   agentApiPort?(): Promise<number>;
   codeRootFor(spec: FunctionSpec): string;
+  /** Where a function's layers (FunctionSpec.layers) appear to its runtime; /opt when not given. */
+  layerRootFor?(spec: FunctionSpec): string | Promise<string>;
   /**
    * The uid that owns the sockets of this instance's runtime, the only caller its runtime
    * API admits; undefined where the host cannot see the runtime's sockets (no check).
    */
   runtimeUidFor?(instanceId: string): number | undefined;
+  /**
+   * Readies what a launch of `spec` needs and may take long (an image function's image build),
+   * before the init limit starts counting; `say` tells the function's log what it does. Where
+   * absent, or when it throws, the function cannot run on this executor as it is.
+   */
+  prepare?(spec: FunctionSpec, say: (line: string) => void): Promise<void>;
   launch(request: LaunchRequest): Promise<LaunchedInstance>;
   close(): Promise<void>;
 }

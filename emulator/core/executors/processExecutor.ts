@@ -1,4 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { layersCacheDir } from "../../config/paths";
+import { mergedLayers } from "../layers/layerCache";
 import { tmpdir } from "node:os";
 import { agentArch, hostAgentBinary } from "../agent/agentBinary";
 import { AgentChannel } from "../agent/agentChannel";
@@ -40,6 +42,11 @@ export class ProcessExecutor implements Executor {
 
   codeRootFor(spec: FunctionSpec): string {
     return spec.codeDir;
+  }
+
+  /** There is no /opt of the function's own here: its layers are merged into a cache folder, read from there. */
+  async layerRootFor(spec: FunctionSpec): Promise<string> {
+    return spec.layers?.length ? await mergedLayers(spec.layers, layersCacheDir(), { dirs: [], files: [] }) : "/opt";
   }
 
   /**

@@ -120,8 +120,9 @@ export class Instance extends EventEmitter<InstanceEvents> {
       ? await (this.executor.agentApiPort?.() ?? Promise.resolve(AGENT_API_PORT))
       : await this.api.listen(this.executor.runtimeApiHost === "127.0.0.1" ? "127.0.0.1" : "0.0.0.0");
     const codeRoot = this.executor.codeRootFor(this.spec);
+    if (this.spec.container) await this.prepareImage();
     const env = {
-      ...runtimeEnv({ spec: this.spec, codeRoot, apiHost, apiPort, instanceId: this.id }),
+      ...runtimeEnv({ spec: this.spec, codeRoot, apiHost, apiPort, instanceId: this.id, layerRoot: await this.executor.layerRootFor?.(this.spec) }),
       ...debugEnv(this.debug),
       ...(agent ? { FAASBOX_AGENT_API_PORT: String(apiPort) } : {}),
     };
@@ -149,6 +150,17 @@ export class Instance extends EventEmitter<InstanceEvents> {
     void this.launched.exited.then((info) => this.onExit(info));
     // Stopped while the container was being created: nothing else will remove it.
     if (this.state === "stopping" || this.state === "stopped") await this.launched.kill();
+  }
+
+  /** An image function's image, built before the init limit counts; refused where the executor has no images. */
+  private async prepareImage(): Promise<void> {
+    try {
+      if (!this.executor.prepare) throw new Error(`${this.spec.name} is a container image function: it runs in Docker only; start Faasbox with the Docker executor`);
+      await this.executor.prepare(this.spec, (line) => this.publish("system", line, undefined));
+    } catch (error) {
+      this.failAndStop({ kind: "platform", error: { errorType: "Faasbox.LaunchFailed", errorMessage: (error as Error).message } });
+      throw error;
+    }
   }
 
   /** Agent mode, once launched: the channel to the instance's agent (to reach a port inside it, e.g. its debugger). */

@@ -1,4 +1,5 @@
 import type { FunctionSpec } from "../../project/spec";
+import { layerEnv } from "./layerEnv";
 
 export interface RuntimeEnvOptions {
   spec: FunctionSpec;
@@ -6,6 +7,8 @@ export interface RuntimeEnvOptions {
   apiHost: string;
   apiPort: number;
   instanceId: string;
+  /** Where the function's layers appear to it: /opt in a container. */
+  layerRoot?: string;
 }
 
 /** The ARN Lambda would give this function; used in the context and in events. */
@@ -18,9 +21,11 @@ export function functionArn(spec: FunctionSpec): string {
  * first, then the function's own (which, as in the clouds, cannot override the
  * reserved runtime API address).
  */
-export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId }: RuntimeEnvOptions): Record<string, string> {
+export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId, layerRoot = "/opt" }: RuntimeEnvOptions): Record<string, string> {
+  const path = "/usr/local/bin:/usr/bin:/bin";
   const common: Record<string, string> = {
-    PATH: "/usr/local/bin:/usr/bin:/bin",
+    // An image function keeps its image's PATH (ENV in its Dockerfile); what Lambda does there its docs do not say.
+    ...(spec.container ? {} : { PATH: path }),
     HOME: "/tmp",
     TZ: "UTC",
     LANG: "C.UTF-8",
@@ -29,6 +34,7 @@ export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId }: Run
     FAASBOX_DIALECT: spec.dialect,
     FAASBOX_INSTANCE_ID: instanceId,
     FAASBOX_TIMEOUT_SEC: String(spec.timeoutSec),
+    ...layerEnv(spec, layerRoot, path),
   };
   const platform: Record<string, string> = spec.dialect === "aws"
     ? {
