@@ -74,7 +74,11 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
   if (faasboxFile) {
     faasbox = collectProblem(
       problems,
-      () => readFaasboxYml(YamlSource.read(faasboxFile), context),
+      () => {
+        const source = YamlSource.read(faasboxFile);
+        for (const warning of source.warnings) context.warn(warning);
+        return readFaasboxYml(source, context);
+      },
       () => fileRef(faasboxFile),
     );
     if (faasbox) collect(faasbox);
@@ -143,10 +147,17 @@ function readManifest(file: string, context: ReadContext): ManifestResult {
     if (ours) throw error;
     return emptyResult();
   }
-  if (isServerlessYml) return readServerlessYml(source, context);
-  if (isSamTemplate(source.root.value)) return readSamTemplate(source, context);
-  if (isScfTemplate(source.root.value)) return readScfTemplate(source);
-  return emptyResult();
+  const read = isServerlessYml
+    ? () => readServerlessYml(source, context)
+    : isSamTemplate(source.root.value)
+      ? () => readSamTemplate(source, context)
+      : isScfTemplate(source.root.value)
+        ? () => readScfTemplate(source)
+        : undefined;
+  // Another tool's file is not ours to comment on, not even its duplicate keys.
+  if (!read) return emptyResult();
+  for (const warning of source.warnings) context.warn(warning);
+  return read();
 }
 
 /** Runs one later step for one function; an unexpected failure leaves the function out. */
