@@ -8,6 +8,7 @@ import { ManifestError, collectProblem, fileRef, type FieldRef, type ManifestWar
 import { readFaasboxYml, type FaasboxManifest } from "./faasboxYml";
 import { findManifests } from "./findManifests";
 import { emptyResult, type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
+import type { SamOptions } from "./samOptions";
 import { isSamTemplate, readSamTemplate } from "./samTemplate";
 import { isScfTemplate, readScfTemplate } from "./scfTemplate";
 import { readServerlessYml } from "./serverlessYml";
@@ -30,6 +31,8 @@ export interface LoadOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** The user's own defaults (editor settings, CLI flags); faasbox.yml still wins over them. */
   localDefaults?: LocalDefaults;
+  /** SAM template parameter values and the like, as the user gave them to `faasbox start`/`invoke`. */
+  sam?: SamOptions;
 }
 
 export interface LocalDefaults {
@@ -62,7 +65,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
     for (const name of result.failedNames) failedNames.add(name);
   };
   for (const file of found.manifests) {
-    const result = collectProblem(problems, () => readManifest(file, context), () => fileRef(file));
+    const result = collectProblem(problems, () => readManifest(file, context, options.sam), () => fileRef(file));
     if (result) collect(result);
   }
 
@@ -132,7 +135,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
  * tool, so one that is not SCF or SAM gives nothing, and one that does not even parse is
  * only reported when its text says it is ours.
  */
-function readManifest(file: string, context: ReadContext): ManifestResult {
+function readManifest(file: string, context: ReadContext, sam: SamOptions = {}): ManifestResult {
   const isServerlessYml = basename(file).startsWith("serverless.");
   const text = readManifestText(file);
   let source: YamlSource;
@@ -150,7 +153,7 @@ function readManifest(file: string, context: ReadContext): ManifestResult {
   const read = isServerlessYml
     ? () => readServerlessYml(source, context)
     : isSamTemplate(source.root.value)
-      ? () => readSamTemplate(source, context)
+      ? () => readSamTemplate(source, context, sam)
       : isScfTemplate(source.root.value)
         ? () => readScfTemplate(source)
         : undefined;

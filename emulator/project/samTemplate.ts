@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path";
-import { collectProblem } from "./errors";
+import { ManifestWarning, collectProblem } from "./errors";
 import {
   compact,
   emptyResult,
@@ -14,7 +14,10 @@ import {
   type ManifestResult,
   type ReadContext,
 } from "./manifestFunction";
-import { resolveKnownRefs, resourceName, templateScope, variableText, type TemplateScope } from "./samIntrinsics";
+import { resolveKnownRefs, resourceName, variableText, type TemplateScope } from "./samIntrinsics";
+import type { SamOptions } from "./samOptions";
+import { unresolvedIntrinsic } from "./samResolution";
+import { templateScope } from "./samScope";
 import type { FunctionSpec, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import { isPlainMap, type YamlField, type YamlSource } from "./yamlSource";
 
@@ -37,23 +40,48 @@ export function awsRegion(context: ReadContext): string {
   return context.env.AWS_REGION || "us-east-1";
 }
 
-export function readSamTemplate(source: YamlSource, context: ReadContext): ManifestResult {
+export function readSamTemplate(source: YamlSource, context: ReadContext, options: SamOptions = {}): ManifestResult {
   const result = emptyResult();
-  const region = awsRegion(context);
-  const scope = templateScope(source.root, region);
+  const given = options.parameters ?? {};
+  const region = given["AWS::Region"] ?? awsRegion(context);
+  const scope = templateScope(source.root, region, given, result.problems);
   const root = source.root.withValue(resolveKnownRefs(source.root.value, scope));
   const globals = root.child("Globals").child("Function");
   for (const [logicalId, resource] of root.child("Resources").entries("a map of resources")) {
     if (resource.child("Type").value !== FUNCTION_TYPE) continue;
     const fn = collectProblem(
       result.problems,
-      () => readFunction(logicalId, resource, globals, { scope, region, problems: result.problems }),
+      () => {
+        if (!isCreated(logicalId, resource, scope, context)) return undefined;
+        return readFunction(logicalId, resource, globals, { scope, region, problems: result.problems });
+      },
       () => resource.ref,
     );
     if (fn) result.functions.push(fn);
+    // Not created (a false Condition) counts as failed too: faasbox.yml settings for it are not orphans.
     else result.failedNames.push(functionName(logicalId, resource.child("Properties")));
   }
   return result;
+}
+
+/**
+ * A resource with `Condition: Name` exists only when that condition is true; one that is
+ * false is not loaded, and the user is told so at the Condition's line.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/conditions-section-structure.html
+ */
+function isCreated(logicalId: string, resource: YamlField, scope: TemplateScope, context: ReadContext): boolean {
+  const field = resource.child("Condition");
+  if (!field.isSet) return true;
+  const name = field.requireString("the name of a condition in Conditions");
+  if (!scope.conditions.has(name)) throw field.fail(`condition ${JSON.stringify(name)} is not in Conditions; expected the name of a condition`);
+  const value = scope.conditions.get(name);
+  if (value === undefined) throw field.fail(`condition ${name} cannot be known (see the errors at Conditions or Parameters)`);
+  if (!value) {
+    context.warn(
+      ManifestWarning.at(field.ref, `condition ${name} is false with these parameter values, so ${logicalId} is not created in the cloud and is not loaded here`),
+    );
+  }
+  return value;
 }
 
 interface FunctionScope {
@@ -72,6 +100,11 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
   const properties = resource.child("Properties");
   if (properties.isSet && !properties.isMap()) throw properties.wrongType("a map of function properties");
   const property = (key: string) => propertyWithGlobals(properties, globals, key);
+  // What the function uses and cannot be resolved (a parameter with no value...) leaves it out, saying where.
+  for (const used of [properties, ...globals.entries().filter(([key]) => !properties.child(key).isSet).map(([, value]) => value)]) {
+    const unresolved = unresolvedIntrinsic(used, where.scope);
+    if (unresolved) throw unresolved;
+  }
 
   const packageType = property("PackageType");
   if (packageType.value === "Image") {
