@@ -130,6 +130,8 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
   const environment: Record<string, string> = {};
   for (const layer of [globals, properties]) {
     for (const [key, value] of layer.child("Environment").child("Variables").entries("a map of variable names to values")) {
+      // `!Ref AWS::NoValue` (undefined here) removes the variable; `KEY:` with nothing is "".
+      if (value.value === undefined) continue;
       environment[key] = variableText(value.value, where.scope);
     }
   }
