@@ -153,6 +153,11 @@ export function intrinsicText(value: unknown, scope: TemplateScope): string | un
     if (typeof template !== "string") return undefined;
     return substitute(template, isPlainMap(variables) ? variables : {}, scope);
   }
+  if (kind === "Fn::GetAtt" && Array.isArray(argument) && typeof argument[0] === "string" && typeof argument[1] === "string") {
+    return attributePlaceholder(argument[0], argument[1], scope);
+  }
+  // An export of another stack: its name stands for it (there is no other stack locally).
+  if (kind === "Fn::ImportValue" && typeof argument === "string") return argument;
   if (kind === "Fn::Join" && Array.isArray(argument) && typeof argument[0] === "string" && Array.isArray(argument[1])) {
     const parts = argument[1].map((part) => intrinsicText(part, scope));
     return parts.every((part) => part !== undefined) ? parts.join(argument[0]) : undefined;
@@ -172,9 +177,55 @@ function substitute(template: string, variables: Record<string, unknown>, scope:
   const text = template.replace(/\$\{([^}]*)\}/g, (_whole, name: string) => {
     // `${!Literal}` is Sub's escape for a literal `${Literal}`.
     if (name.startsWith("!")) return `\${${name.slice(1)}}`;
-    const resolved = Object.hasOwn(variables, name) ? intrinsicText(variables[name], scope) : refText(name, scope);
+    const dot = name.indexOf(".");
+    const resolved = Object.hasOwn(variables, name)
+      ? intrinsicText(variables[name], scope)
+      : dot > 0 && !name.startsWith("AWS::")
+        ? attributePlaceholder(name.slice(0, dot), name.slice(dot + 1), scope)
+        : refText(name, scope);
     if (resolved === undefined) unresolved = true;
     return resolved ?? "";
   });
   return unresolved ? undefined : text;
+}
+
+/**
+ * Stands in for `!GetAtt Resource.Attribute` of a resource that does not exist locally
+ * (a table, a bucket): `Arn` gives an ARN-shaped string for the resource's service, local
+ * account and region, ending in the resource's name (`arn:aws:dynamodb:us-east-1:123456789012:Orders`);
+ * any other attribute gives `Resource.Attribute`. The docs say nothing of local values
+ * here; these are Faasbox's, chosen to be recognisable, and each use is a warning.
+ */
+export function attributePlaceholder(logicalId: string, attribute: string, scope: TemplateScope): string | undefined {
+  if (!Object.hasOwn(scope.resources, logicalId)) return undefined;
+  if (attribute !== "Arn") return `${logicalId}.${attribute}`;
+  const resource = scope.resources[logicalId];
+  const type = isPlainMap(resource) && typeof resource.Type === "string" ? resource.Type : "";
+  const service = type.split("::")[1]?.toLowerCase() || "local";
+  return `arn:${scope.pseudo["AWS::Partition"]}:${service}:${scope.pseudo["AWS::Region"]}:${scope.pseudo["AWS::AccountId"]}:${logicalId}`;
+}
+
+/** The resources (or other stacks' exports) a value stands in for, by logical id: what makes it a local placeholder. */
+export function placeholderSources(value: unknown, scope: TemplateScope): string[] {
+  const sources: string[] = [];
+  mapData(value, (item) => {
+    const kind = intrinsicName(item);
+    const argument = kind ? (item as Record<string, unknown>)[kind] : undefined;
+    if (kind === "Ref" && typeof argument === "string" && !knownName(argument, scope) && Object.hasOwn(scope.resources, argument)) {
+      sources.push(`!Ref ${argument}`);
+    }
+    if (kind === "Fn::GetAtt" && Array.isArray(argument)) sources.push(`!GetAtt ${argument.join(".")}`);
+    if (kind === "Fn::ImportValue") sources.push(`!ImportValue ${JSON.stringify(argument)}`);
+    if (kind === "Fn::Sub") {
+      const [template] = Array.isArray(argument) ? argument : [argument];
+      if (typeof template === "string") {
+        for (const [, name] of template.matchAll(/\$\{([^}!][^}]*)\}/g)) {
+          const id = name.split(".")[0];
+          if (!knownName(name, scope) && Object.hasOwn(scope.resources, id)) sources.push(`\${${name}}`);
+        }
+      }
+    }
+    return undefined;
+  });
+  return sources;
 }

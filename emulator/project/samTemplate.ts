@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path";
-import { ManifestWarning, collectProblem } from "./errors";
+import { ManifestWarning, collectProblem, type FieldRef } from "./errors";
 import {
   compact,
   emptyResult,
@@ -14,7 +14,7 @@ import {
   type ManifestResult,
   type ReadContext,
 } from "./manifestFunction";
-import { resolveKnownRefs, resourceName, variableText, type TemplateScope } from "./samIntrinsics";
+import { placeholderSources, resolveKnownRefs, resourceName, variableText, type TemplateScope } from "./samIntrinsics";
 import type { SamOptions } from "./samOptions";
 import { unresolvedIntrinsic } from "./samResolution";
 import { templateScope } from "./samScope";
@@ -53,7 +53,7 @@ export function readSamTemplate(source: YamlSource, context: ReadContext, option
       result.problems,
       () => {
         if (!isCreated(logicalId, resource, scope, context)) return undefined;
-        return readFunction(logicalId, resource, globals, { scope, region, problems: result.problems });
+        return readFunction(logicalId, resource, globals, { scope, region, problems: result.problems, warn: (ref, message) => context.warn(ManifestWarning.at(ref, message)) });
       },
       () => resource.ref,
     );
@@ -86,6 +86,8 @@ function isCreated(logicalId: string, resource: YamlField, scope: TemplateScope,
 
 interface FunctionScope {
   scope: TemplateScope;
+  /** Tells the user of something not emulated at `ref` (ReadContext.warn). */
+  warn(ref: FieldRef, message: string): void;
   region: string;
   problems: ManifestResult["problems"];
 }
@@ -133,6 +135,16 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
       // `!Ref AWS::NoValue` (undefined here) removes the variable; `KEY:` with nothing is "".
       if (value.value === undefined) continue;
       environment[key] = variableText(value.value, where.scope);
+      const sources = placeholderSources(value.value, where.scope);
+      if (sources.length > 0) {
+        where.warn(
+          value.ref,
+          `${key} is set to the local placeholder ${JSON.stringify(environment[key])} for ${sources.join(", ")}, which Faasbox does not create; ` +
+            "code using it reaches no such resource locally (give the real value in faasbox.yml's env or a .env file)",
+        );
+      } else if (environment[key] === "" && typeof value.value === "object") {
+        where.warn(value.ref, `${key} cannot be resolved locally and is empty ("")`);
+      }
     }
   }
 

@@ -43,9 +43,18 @@ test("Globals.Function fills in what a function leaves out, variables merging ke
     TABLE: "dev-table",
     REGION: "eu-west-1",
     TOPIC_REF: "Orders",
-    // Not knowable without deploying: empty, as `sam local` does.
-    QUEUE_ARN: "",
+    // A resource Faasbox does not create: an ARN-shaped placeholder, said as a warning.
+    QUEUE_ARN: "arn:aws:sqs:eu-west-1:123456789012:Jobs",
   });
+  const placeholders = load(fixture("sam-app"), { AWS_REGION: "eu-west-1" }).warnings.filter((w) => /local placeholder/.test(w.problem));
+  assert.deepEqual(
+    placeholders.map((w) => [w.line, w.field]),
+    [
+      [47, "Resources.ApiFunction.Properties.Environment.Variables.TOPIC_REF"],
+      [48, "Resources.ApiFunction.Properties.Environment.Variables.QUEUE_ARN"],
+    ],
+  );
+  assert.match(placeholders[1].problem, /^QUEUE_ARN is set to the local placeholder "arn:aws:sqs:eu-west-1:123456789012:Jobs" for !GetAtt Jobs\.Arn, which Faasbox does not create/);
   assert.equal(api.region, "eu-west-1");
 });
 
