@@ -1,17 +1,26 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { readEnvVarsFile } from "../project/samEnvVarsFile";
 import { parseParameterOverrides, readParametersFile, type SamOptions } from "../project/samOptions";
 
 export class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
-/** node:util's parseArgs, with its errors turned into usage errors that name the command. */
 /** The flags `start` and `invoke` share for SAM templates. */
 export const SAM_FLAGS = {
   "parameter-overrides": { type: "string", multiple: true },
   "parameters-file": { type: "string" },
+  "env-vars": { type: "string" },
 } as const;
 
+/** SAM_FLAGS' values as parseCommandArgs gives them. */
+export interface SamFlagValues {
+  "parameter-overrides"?: string[];
+  "parameters-file"?: string;
+  "env-vars"?: string;
+}
+
+/** node:util's parseArgs, with its errors turned into usage errors that name the command. */
 export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T, allowPositionals = true) {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
@@ -35,12 +44,22 @@ export function parseExecutor(command: string, value: string | undefined): "dock
   throw new UsageError(`faasbox ${command}: --executor must be docker, process or auto, got "${value}"`);
 }
 
-/** `--parameter-overrides` (repeatable) and `--parameters-file`, as SAM template parameter values; given values win over the file's. */
-export function parseSamOptions(command: string, overrides: string[] | undefined, file: string | undefined): SamOptions {
+/**
+ * `--parameter-overrides` (repeatable) and `--parameters-file`, as SAM template parameter
+ * values (given values win over the file's), and `--env-vars FILE`.
+ */
+export function parseSamOptions(command: string, values: SamFlagValues): SamOptions {
   try {
-    const parameters = { ...(file ? readParametersFile(file) : {}), ...parseParameterOverrides(overrides ?? []) };
-    return { parameters };
+    const file = values["parameters-file"];
+    const parameters = { ...(file ? readParametersFile(file) : {}), ...parseParameterOverrides(values["parameter-overrides"] ?? []) };
+    const envVarsFile = values["env-vars"];
+    return { parameters, ...(envVarsFile ? { envVars: readEnvVarsFile(envVarsFile) } : {}) };
   } catch (error) {
     throw new UsageError(`faasbox ${command}: ${(error as Error).message}`);
   }
+}
+
+/** Whether any SAM flag was given: a running emulator keeps its own and the user must be told. */
+export function hasSamFlags(values: SamFlagValues): boolean {
+  return Object.keys(SAM_FLAGS).some((flag) => values[flag as keyof SamFlagValues] !== undefined);
 }

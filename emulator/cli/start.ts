@@ -8,7 +8,7 @@ import { parseCommandArgs, parseExecutor, parsePort, parseSamOptions, SAM_FLAGS,
 const PARENT_CHECK_MS = 2000;
 
 export const START_USAGE =
-  "faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto] [--keep-alive SECONDS] [--max-concurrency N] [--no-watch] [--host ADDRESS] [--allowed-host NAME]... [--parameter-overrides 'KEY=VALUE ...']... [--parameters-file FILE]";
+  "faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto] [--keep-alive SECONDS] [--max-concurrency N] [--no-watch] [--host ADDRESS] [--allowed-host NAME]... [--parameter-overrides 'KEY=VALUE ...']... [--parameters-file FILE] [--env-vars FILE]";
 
 function positiveNumber(name: string, value: string | undefined, scale: number): number | undefined {
   if (value === undefined) return undefined;
@@ -56,7 +56,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     invokePort: parsePort("start", "invoke-port", values["invoke-port"], 3001),
     controlHost: values.host,
     allowedHosts: allowedHosts(values["allowed-host"]),
-    sam: parseSamOptions("start", values["parameter-overrides"], values["parameters-file"]),
+    sam: parseSamOptions("start", values),
     localDefaults: {
       keepAliveMs: positiveNumber("keep-alive", values["keep-alive"], 1000),
       maxConcurrency: positiveNumber("max-concurrency", values["max-concurrency"], 1),

@@ -8,6 +8,7 @@ import { ManifestError, collectProblem, fileRef, type FieldRef, type ManifestWar
 import { readFaasboxYml, type FaasboxManifest } from "./faasboxYml";
 import { findManifests } from "./findManifests";
 import { emptyResult, type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
+import { EnvVarsOverrides } from "./samEnvVarsOverrides";
 import type { SamOptions } from "./samOptions";
 import { isSamTemplate, readSamTemplate } from "./samTemplate";
 import { isScfTemplate, readScfTemplate } from "./scfTemplate";
@@ -54,7 +55,8 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
   const warnings: ManifestWarning[] = [];
   const rootEnv = readEnvFile(join(rootDir, ".env")) ?? {};
   // The shell wins over .env, as with the CLIs that would deploy these manifests.
-  const context: ReadContext = { env: { ...rootEnv, ...(options.env ?? process.env) }, warn: (warning) => void warnings.push(warning) };
+  const samEnvVars = options.sam?.envVars ? new EnvVarsOverrides(options.sam.envVars) : undefined;
+  const context: ReadContext = { env: { ...rootEnv, ...(options.env ?? process.env) }, warn: (warning) => void warnings.push(warning), samEnvVars };
 
   const found = findManifests(rootDir);
   const functions: ManifestFunction[] = [];
@@ -68,6 +70,9 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
     const result = collectProblem(problems, () => readManifest(file, context, options.sam), () => fileRef(file));
     if (result) collect(result);
   }
+
+  // After every template: only then is it known what in the --env-vars file matched nothing.
+  if (samEnvVars) warnings.push(...samEnvVars.unused());
 
   const [faasboxFile, ...extraFaasbox] = found.faasbox;
   for (const file of extraFaasbox) {

@@ -1,4 +1,5 @@
 import type { FieldRef, ManifestError, ManifestWarning } from "./errors";
+import type { EnvVarsOverrides } from "./samEnvVarsOverrides";
 import { lookupRuntime, unknownRuntimeProblem, type RuntimeInfo } from "./runtimes";
 import { FUNCTION_DEFAULTS, type Dialect, type FunctionSpec } from "./spec";
 import type { YamlField } from "./yamlSource";
@@ -42,6 +43,8 @@ export interface ReadContext {
    * ManifestWarning): the function still loads. Never a reason to leave anything out.
    */
   warn(warning: ManifestWarning): void;
+  /** `--env-vars` values for SAM functions' declared variables, when the user gave a file. */
+  samEnvVars?: EnvVarsOverrides;
 }
 
 export function emptyResult(): ManifestResult {

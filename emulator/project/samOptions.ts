@@ -1,10 +1,13 @@
 import { readFileSync } from "node:fs";
+import type { SamEnvVars } from "./samEnvVarsFile";
 import { isPlainMap } from "./yamlSource";
 
 /** What the user tells the SAM reader besides the template, as `sam local` takes it. */
 export interface SamOptions {
   /** Template parameter values (`--parameter-overrides`, `--parameters-file`); they win over each Default. */
   parameters?: Readonly<Record<string, string>>;
+  /** `--env-vars FILE`, read (samEnvVarsFile.ts): values for variables the template declares. */
+  envVars?: SamEnvVars;
 }
 
 /**

@@ -53,7 +53,7 @@ export function readSamTemplate(source: YamlSource, context: ReadContext, option
       result.problems,
       () => {
         if (!isCreated(logicalId, resource, scope, context)) return undefined;
-        return readFunction(logicalId, resource, globals, { scope, region, problems: result.problems, warn: (ref, message) => context.warn(ManifestWarning.at(ref, message)) });
+        return readFunction(logicalId, resource, globals, { scope, region, context, problems: result.problems, warn: (ref, message) => context.warn(ManifestWarning.at(ref, message)) });
       },
       () => resource.ref,
     );
@@ -90,6 +90,7 @@ interface FunctionScope {
   warn(ref: FieldRef, message: string): void;
   region: string;
   problems: ManifestResult["problems"];
+  context: ReadContext;
 }
 
 /** The deployed name is FunctionName when it is a plain string (not `!Sub ...`), else the logical id. */
@@ -160,6 +161,7 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
 
   const nameField = properties.child("FunctionName");
   const name = functionName(logicalId, properties);
+  const variables = where.context.samEnvVars?.apply(logicalId, name, environment, where.context.warn) ?? environment;
   const definition = resource.ref;
   const spec: FunctionSpec = {
     name,
@@ -170,7 +172,7 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
     handler,
     memoryMb: readMemory(property("MemorySize")) ?? 128,
     timeoutSec: readTimeout(property("Timeout")) ?? 3,
-    environment,
+    environment: variables,
     triggers,
     namespace: "default",
     region: where.region,
