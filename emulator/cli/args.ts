@@ -1,3 +1,5 @@
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { readEnvVarsFile } from "../project/samEnvVarsFile";
 import { parseParameterOverrides, readParametersFile, type SamOptions } from "../project/samOptions";
@@ -11,6 +13,7 @@ export const SAM_FLAGS = {
   "parameter-overrides": { type: "string", multiple: true },
   "parameters-file": { type: "string" },
   "env-vars": { type: "string" },
+  template: { type: "string", short: "t" },
 } as const;
 
 /** SAM_FLAGS' values as parseCommandArgs gives them. */
@@ -18,6 +21,7 @@ export interface SamFlagValues {
   "parameter-overrides"?: string[];
   "parameters-file"?: string;
   "env-vars"?: string;
+  template?: string;
 }
 
 /** node:util's parseArgs, with its errors turned into usage errors that name the command. */
@@ -53,9 +57,25 @@ export function parseSamOptions(command: string, values: SamFlagValues): SamOpti
     const file = values["parameters-file"];
     const parameters = { ...(file ? readParametersFile(file) : {}), ...parseParameterOverrides(values["parameter-overrides"] ?? []) };
     const envVarsFile = values["env-vars"];
-    return { parameters, ...(envVarsFile ? { envVars: readEnvVarsFile(envVarsFile) } : {}) };
+    return { parameters, ...(envVarsFile ? { envVars: readEnvVarsFile(envVarsFile) } : {}), ...templateOption(values.template) };
   } catch (error) {
     throw new UsageError(`faasbox ${command}: ${(error as Error).message}`);
+  }
+}
+
+/** `--template FILE`, relative to the current folder as sam local takes it; it must be a file. */
+function templateOption(template: string | undefined): { template?: string } {
+  if (template === undefined) return {};
+  const file = resolve(template);
+  if (!isFile(file)) throw new Error(`--template ${template}: ${file} is not a file; expected a SAM template such as template.yaml`);
+  return { template: file };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 

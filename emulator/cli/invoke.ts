@@ -7,7 +7,7 @@ import { Requests, type InvokeResult } from "../protocol";
 import { connectToRunning } from "./connect";
 import { parseCommandArgs, parseExecutor, hasSamFlags, parseSamOptions, SAM_FLAGS, UsageError } from "./args";
 
-export const INVOKE_USAGE = "faasbox invoke FUNCTION [--project DIR] [--event FILE|-] [--executor docker|process|auto] [--parameter-overrides 'KEY=VALUE ...']... [--parameters-file FILE] [--env-vars FILE]";
+export const INVOKE_USAGE = "faasbox invoke FUNCTION [--project DIR] [--event FILE|-] [--executor docker|process|auto] [--parameter-overrides 'KEY=VALUE ...']... [--parameters-file FILE] [--env-vars FILE] [--template FILE]";
 
 /** The event as the user wrote it (checked to be JSON), which the function receives byte for byte. */
 export function readEventText(source: string | undefined, stdin: () => string = () => readFileSync(0, "utf8")): string {
@@ -52,7 +52,7 @@ export async function invokeCommand(argv: string[]): Promise<number> {
   const running = await connectToRunning(root);
   if (running) {
     if (hasSamFlags(values)) {
-      process.stderr.write("warning: an emulator already runs for this project; its own template settings are used, not --parameter-overrides/--parameters-file/--env-vars\n");
+      process.stderr.write("warning: an emulator already runs for this project; its own template settings are used, not --parameter-overrides/--parameters-file/--env-vars/--template\n");
     }
     try {
       return printInvokeResult(await running.client.request(Requests.invoke, { function: name, eventText }));

@@ -8,7 +8,7 @@ import { parseCommandArgs, parseExecutor, parsePort, parseSamOptions, SAM_FLAGS,
 const PARENT_CHECK_MS = 2000;
 
 export const START_USAGE =
-  "faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto] [--keep-alive SECONDS] [--max-concurrency N] [--no-watch] [--host ADDRESS] [--allowed-host NAME]... [--parameter-overrides 'KEY=VALUE ...']... [--parameters-file FILE] [--env-vars FILE]";
+  "faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto] [--keep-alive SECONDS] [--max-concurrency N] [--no-watch] [--host ADDRESS] [--allowed-host NAME]... [--parameter-overrides 'KEY=VALUE ...']... [--parameters-file FILE] [--env-vars FILE] [--template FILE]";
 
 function positiveNumber(name: string, value: string | undefined, scale: number): number | undefined {
   if (value === undefined) return undefined;

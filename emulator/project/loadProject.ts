@@ -6,8 +6,9 @@ import { readEnvFile } from "./dotenv";
 import { layerEnvironment, readNamedEnvFile } from "./environmentLayers";
 import { ManifestError, collectProblem, fileRef, type FieldRef, type ManifestWarning } from "./errors";
 import { readFaasboxYml, type FaasboxManifest } from "./faasboxYml";
-import { findManifests } from "./findManifests";
+import { findFaasboxYml, findManifests } from "./findManifests";
 import { emptyResult, type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
+import { samBuildOutput } from "./samBuildOutput";
 import { EnvVarsOverrides } from "./samEnvVarsOverrides";
 import type { SamOptions } from "./samOptions";
 import { isSamTemplate, readSamTemplate } from "./samTemplate";
@@ -58,7 +59,9 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
   const samEnvVars = options.sam?.envVars ? new EnvVarsOverrides(options.sam.envVars) : undefined;
   const context: ReadContext = { env: { ...rootEnv, ...(options.env ?? process.env) }, warn: (warning) => void warnings.push(warning), samEnvVars };
 
-  const found = findManifests(rootDir);
+  const found = options.sam?.template ? { manifests: [options.sam.template], faasbox: findFaasboxYml(rootDir) } : findManifests(rootDir);
+  // The files actually read, for watching: a build output read in place of its template too.
+  const read = new Set(found.manifests);
   const functions: ManifestFunction[] = [];
   const failedNames = new Set<string>();
   const collect = (result: ManifestResult) => {
@@ -66,7 +69,9 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
     problems.push(...result.problems);
     for (const name of result.failedNames) failedNames.add(name);
   };
-  for (const file of found.manifests) {
+  for (const discovered of found.manifests) {
+    const file = options.sam?.template ? discovered : samBuildOutput(discovered, context.warn);
+    read.add(file);
     const result = collectProblem(problems, () => readManifest(file, context, options.sam), () => fileRef(file));
     if (result) collect(result);
   }
@@ -127,7 +132,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
     return !broken.has(fn);
   });
 
-  const manifests = faasboxFile ? [...found.manifests, faasboxFile] : found.manifests;
+  const manifests = faasboxFile ? [...read, faasboxFile] : [...read];
   return {
     project: { root: rootDir, functions: runnable.map((fn) => fn.spec), manifests, images: faasbox?.images ?? {} },
     problems,

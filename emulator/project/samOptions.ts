@@ -8,6 +8,11 @@ export interface SamOptions {
   parameters?: Readonly<Record<string, string>>;
   /** `--env-vars FILE`, read (samEnvVarsFile.ts): values for variables the template declares. */
   envVars?: SamEnvVars;
+  /**
+   * `--template FILE` (absolute): read that template alone, as given (no `.aws-sam/build`
+   * look-up, as sam local with -t), with faasbox.yml, instead of every manifest under the root.
+   */
+  template?: string;
 }
 
 /**

@@ -22,8 +22,8 @@ export function watchRoots(project: ProjectSpec): string[] {
  */
 export function isIgnoredPath(project: ProjectSpec, path: string): boolean {
   const codeDirs = project.functions.map((f) => f.codeDir);
-  // A folder on the way to a code folder is walked whatever its name.
-  if (codeDirs.some((dir) => isWithin(dir, path))) return false;
+  // A folder on the way to a code folder or a manifest read (.aws-sam/build/template.yaml) is walked whatever its name.
+  if ([...codeDirs, ...project.manifests].some((dir) => isWithin(dir, path))) return false;
   const codeDir = codeDirs.filter((dir) => isWithin(path, dir)).sort((a, b) => b.length - a.length)[0];
   const base = codeDir ?? watchRoots(project).find((root) => isWithin(path, root));
   if (base === undefined) return false;

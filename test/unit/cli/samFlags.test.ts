@@ -18,3 +18,11 @@ test("faasbox start --env-vars FILE reads SAM's file; a bad one is a usage error
     (error: Error) => error instanceof UsageError && /^faasbox invoke: --env-vars .*bad\.json: not a JSON object/.test(error.message),
   );
 });
+
+test("faasbox start -t/--template FILE resolves the file from the current folder and refuses what is not a file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "faasbox-flags-"));
+  writeFileSync(join(dir, "template.yml"), "Resources: {}\n");
+  const { values } = parseCommandArgs("start", ["-t", join(dir, "template.yml")], { ...SAM_FLAGS });
+  assert.equal(parseSamOptions("start", values).template, join(dir, "template.yml"));
+  assert.throws(() => parseSamOptions("start", { template: dir }), /faasbox start: --template .*: .* is not a file; expected a SAM template/);
+});
