@@ -57,7 +57,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
   const rootEnv = readEnvFile(join(rootDir, ".env")) ?? {};
   // The shell wins over .env, as with the CLIs that would deploy these manifests.
   const samEnvVars = options.sam?.envVars ? new EnvVarsOverrides(options.sam.envVars) : undefined;
-  const context: ReadContext = { env: { ...rootEnv, ...(options.env ?? process.env) }, warn: (warning) => void warnings.push(warning), samEnvVars };
+  const context: ReadContext = { env: { ...rootEnv, ...(options.env ?? process.env) }, warn: (warning) => void warnings.push(warning), samEnvVars, cacheDir: join(rootDir, ".faasbox") };
 
   const found = options.sam?.template ? { manifests: [options.sam.template], faasbox: findFaasboxYml(rootDir) } : findManifests(rootDir);
   // The files actually read, for watching: a build output read in place of its template too.

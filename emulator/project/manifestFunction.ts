@@ -43,6 +43,8 @@ export interface ReadContext {
    * ManifestWarning): the function still loads. Never a reason to leave anything out.
    */
   warn(warning: ManifestWarning): void;
+  /** The project's `.faasbox/` folder, where code written from a manifest (inline source) is cached. */
+  cacheDir: string;
   /** `--env-vars` values for SAM functions' declared variables, when the user gave a file. */
   samEnvVars?: EnvVarsOverrides;
 }

@@ -167,7 +167,7 @@ Resources:
   assert.equal(fromGlobals.problem, 'got "soon"; expected a number (seconds)');
 });
 
-test("image functions, inline code and code in S3 are refused with what to use instead", () => {
+test("image functions and code in S3 are refused with what to use instead; inline code loads (samInlineCode.test.ts)", () => {
   const root = writeProject({
     "template.yaml": `${SAM_HEADER}  Image:
     Type: AWS::Serverless::Function
@@ -192,15 +192,13 @@ test("image functions, inline code and code in S3 are refused with what to use i
   });
   const file = join(root, "template.yaml");
   const { project, problems } = load(root);
-  assert.deepEqual(project.functions, []);
+  assert.deepEqual(project.functions.map((f) => f.name), ["Inline"]);
   assert.deepEqual(problems.map(where), [
     { file, line: 6, field: "Resources.Image.Properties.PackageType" },
-    { file, line: 13, field: "Resources.Inline.Properties.InlineCode" },
     { file, line: 19, field: "Resources.FromS3.Properties.CodeUri" },
   ]);
   assert.match(problems[0].problem, /container image functions are not supported; expected a zip function .*CodeUri/);
-  assert.match(problems[1].problem, /inline code is not supported; expected CodeUri/);
-  assert.match(problems[2].problem, /^got a map; expected a local folder/);
+  assert.match(problems[1].problem, /^code in S3 cannot run locally; expected a local path such as src\//);
 });
 
 test("an event type that is not emulated is reported, and the function still loads without it", () => {

@@ -1,0 +1,48 @@
+import { collectProblem } from "./errors";
+import { propertyWithGlobals, type ManifestFunction } from "./manifestFunction";
+import { codeOwner, serverlessCode } from "./samCode";
+import { readEvent } from "./samEvents";
+import type { FunctionScope } from "./samFunctionScope";
+import { samFunctionSpec } from "./samFunctionSpec";
+import { unresolvedIntrinsic } from "./samResolution";
+import type { TriggerSpec } from "./spec";
+import type { YamlField } from "./yamlSource";
+
+/** One AWS::Serverless::Function, Globals.Function filling in what it leaves out. */
+export function readServerlessFunction(logicalId: string, resource: YamlField, globals: YamlField, where: FunctionScope): ManifestFunction {
+  const properties = resource.child("Properties");
+  if (properties.isSet && !properties.isMap()) throw properties.wrongType("a map of function properties");
+  const property = (key: string) => propertyWithGlobals(properties, globals, key);
+  // What the function uses and cannot be resolved (a parameter with no value...) leaves it out, saying where.
+  for (const used of [properties, ...globals.entries().filter(([key]) => !properties.child(key).isSet).map(([, value]) => value)]) {
+    const unresolved = unresolvedIntrinsic(used, where.scope);
+    if (unresolved) throw unresolved;
+  }
+
+  const packageType = property("PackageType");
+  if (packageType.value === "Image") {
+    throw packageType.fail("container image functions are not supported; expected a zip function (PackageType: Zip) with CodeUri");
+  }
+
+  const triggers: TriggerSpec[] = [];
+  for (const [eventName, event] of properties.child("Events").entries("a map of events")) {
+    const trigger = collectProblem(
+      where.problems,
+      () => readEvent(eventName, event, where.scope),
+      () => event.ref,
+    );
+    if (trigger) triggers.push(trigger);
+  }
+
+  return samFunctionSpec(
+    {
+      logicalId,
+      resource,
+      property,
+      environmentLayers: [globals, properties],
+      code: (family) => serverlessCode(property("CodeUri"), property("InlineCode"), family, codeOwner(where.context, logicalId)),
+      triggers,
+    },
+    where,
+  );
+}
