@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import { AsyncQueue } from "../triggers/async/asyncQueue";
+import { asyncPolicy } from "../triggers/async/asyncPolicy";
 import { readUserConfig } from "../config/userConfig";
 import { BucketWatcher, bucketFolder } from "../triggers/bucketWatcher";
 import { HttpGateway } from "../triggers/http/httpGateway";
@@ -82,7 +83,10 @@ export class Daemon implements ControlTarget {
   private constructor(readonly engine: Engine, readonly logStore: LogStore, options: DaemonOptions) {
     // An asynchronous event's id is the request id of each of its attempts: the id the
     // Invoke API answers with is the one its log lines carry.
-    this.queue = new AsyncQueue(join(stateDir(engine.root), "queue"), (name, payload, requestId) => engine.run(name, payload, { requestId }), { retryDelayMs: options.retryDelayMs });
+    this.queue = new AsyncQueue(join(stateDir(engine.root), "queue"), (name, payload, requestId) => engine.run(name, payload, { requestId }), {
+      retryDelayMs: options.retryDelayMs,
+      policy: (name) => asyncPolicy(engine.functions().find((fn) => fn.name === name)),
+    });
     this.broker = new TopicBroker(() => engine.functions(), this.queue);
     this.buckets = new BucketWatcher(engine.root, this.queue);
     // A timer's event is queued like any asynchronous invocation: retried, dead-lettered, durable.

@@ -14,7 +14,7 @@ import type { SamOptions } from "./samOptions";
 import { isSamTemplate, readSamTemplate } from "./samTemplate";
 import { isScfTemplate, readScfTemplate } from "./scfTemplate";
 import { readServerlessYml } from "./serverlessYml";
-import type { ProjectSpec } from "./spec";
+import type { FunctionSpec, ProjectSpec } from "./spec";
 import { YamlSource, readManifestText } from "./yamlSource";
 
 export interface LoadResult {
@@ -57,7 +57,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
   const rootEnv = readEnvFile(join(rootDir, ".env")) ?? {};
   // The shell wins over .env, as with the CLIs that would deploy these manifests.
   const samEnvVars = options.sam?.envVars ? new EnvVarsOverrides(options.sam.envVars) : undefined;
-  const context: ReadContext = { env: { ...rootEnv, ...(options.env ?? process.env) }, warn: (warning) => void warnings.push(warning), samEnvVars, cacheDir: join(rootDir, ".faasbox") };
+  const context: ReadContext = { env: { ...rootEnv, ...(options.env ?? process.env) }, warn: (warning) => addWarning(warnings, warning), samEnvVars, cacheDir: join(rootDir, ".faasbox") };
 
   const found = options.sam?.template ? { manifests: [options.sam.template], faasbox: findFaasboxYml(rootDir) } : findManifests(rootDir);
   // The files actually read, for watching: a build output read in place of its template too.
@@ -113,6 +113,8 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
     if (!done) broken.add(fn);
   };
   applyFaasboxSettings(unique, faasbox, failedNames, problems, step);
+
+  for (const fn of unique) step(fn, () => capConcurrency(fn.spec));
 
   const sharedEnv: Record<string, string> = {};
   for (const ref of faasbox?.envFiles ?? []) Object.assign(sharedEnv, readNamedEnvFile(ref, problems));
@@ -222,6 +224,22 @@ function applyFaasboxSettings(
       );
     }
   }
+}
+
+/**
+ * The cloud's reserved concurrency wins over local settings (faasbox.yml, --max-concurrency):
+ * a function that can never run more than N at once must not be tested with more. At 0
+ * nothing runs and nothing waits: every call is throttled at once.
+ */
+function capConcurrency(spec: FunctionSpec): void {
+  if (spec.reservedConcurrency === undefined) return;
+  spec.maxConcurrency = Math.min(spec.maxConcurrency, spec.reservedConcurrency);
+  if (spec.reservedConcurrency === 0) spec.queueSize = 0;
+}
+
+/** Globals are read once per function that uses them: what they say is told once. */
+function addWarning(warnings: ManifestWarning[], warning: ManifestWarning): void {
+  if (!warnings.some((known) => known.message === warning.message)) warnings.push(warning);
 }
 
 function isFolder(path: string): boolean {

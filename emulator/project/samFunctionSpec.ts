@@ -3,6 +3,8 @@ import { localDefaults, readMemory, readRuntime, readTimeout, type ManifestFunct
 import type { CodeLocation } from "./samCode";
 import { readEnvironment } from "./samEnvironment";
 import { functionName, type FunctionScope } from "./samFunctionScope";
+import { readBehaviourSettings } from "./samFunctionSettings";
+import { ignoredPropertyWarnings } from "./samIgnoredProperties";
 import type { FunctionSpec, TriggerSpec } from "./spec";
 import type { YamlField } from "./yamlSource";
 
@@ -12,6 +14,8 @@ export interface FunctionShape {
   resource: YamlField;
   /** A property as it applies to the function (SAM's with Globals, Lambda's as written). */
   property(key: string): YamlField;
+  /** Where the function's properties are written (Globals.Function, Properties), each told of what Faasbox does not use. */
+  propertyLayers: YamlField[];
   /** Where `Environment.Variables` come from, later winning. */
   environmentLayers: YamlField[];
   code(family: RuntimeFamily): CodeLocation;
@@ -31,6 +35,8 @@ export function samFunctionSpec(shape: FunctionShape, where: FunctionScope): Man
   const nameField = properties.child("FunctionName");
   const name = functionName(logicalId, properties);
   const definition = resource.ref;
+  const warnAt = (field: YamlField, message: string) => where.warn(field.ref, message);
+  for (const layer of shape.propertyLayers) ignoredPropertyWarnings(layer, warnAt);
   const spec: FunctionSpec = {
     name,
     dialect: "aws",
@@ -45,6 +51,7 @@ export function samFunctionSpec(shape: FunctionShape, where: FunctionScope): Man
     namespace: "default",
     region: where.region,
     ...localDefaults(),
+    ...readBehaviourSettings(property, warnAt),
     source: { file: definition.file, line: definition.line },
   };
   return {

@@ -25,6 +25,7 @@ export function readLambdaFunction(logicalId: string, resource: YamlField, where
       logicalId,
       resource,
       property: (key) => properties.child(key),
+      propertyLayers: [properties],
       environmentLayers: [properties],
       code: (family) => lambdaCode(properties.child("Code"), family, codeOwner(where.context, logicalId)),
       triggers: [],

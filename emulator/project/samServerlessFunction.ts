@@ -39,6 +39,7 @@ export function readServerlessFunction(logicalId: string, resource: YamlField, g
       logicalId,
       resource,
       property,
+      propertyLayers: [globals, properties],
       environmentLayers: [globals, properties],
       code: (family) => serverlessCode(property("CodeUri"), property("InlineCode"), family, codeOwner(where.context, logicalId)),
       triggers,

@@ -35,6 +35,15 @@ export interface FunctionSpec {
    * (serverless.yml `src.exclude`). The function still runs locally with them.
    */
   packageExclude?: string[];
+  /**
+   * The cloud's cap on concurrent executions (Lambda's ReservedConcurrentExecutions): it
+   * caps maxConcurrency whatever faasbox.yml or the CLI say, and 0 throttles every call.
+   */
+  reservedConcurrency?: number;
+  /** Retries of a failed asynchronous event (Lambda's EventInvokeConfig); the queue's default otherwise. */
+  asyncRetries?: number;
+  /** An asynchronous event older than this is not attempted again but dead-lettered (EventInvokeConfig). */
+  asyncMaxEventAgeSec?: number;
   /** Explicit image for this function, overriding the runtime family's. */
   image?: string;
   source: SourceLocation;
