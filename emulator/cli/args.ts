@@ -1,8 +1,28 @@
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { readEnvVarsFile } from "../project/samEnvVarsFile";
+import { parseParameterOverrides, readParametersFile, type SamOptions } from "../project/samOptions";
 
 export class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** The flags `start` and `invoke` share for SAM templates. */
+export const SAM_FLAGS = {
+  "parameter-overrides": { type: "string", multiple: true },
+  "parameters-file": { type: "string" },
+  "env-vars": { type: "string" },
+  template: { type: "string", short: "t" },
+} as const;
+
+/** SAM_FLAGS' values as parseCommandArgs gives them. */
+export interface SamFlagValues {
+  "parameter-overrides"?: string[];
+  "parameters-file"?: string;
+  "env-vars"?: string;
+  template?: string;
+}
 
 /** node:util's parseArgs, with its errors turned into usage errors that name the command. */
 export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T, allowPositionals = true) {
@@ -26,4 +46,40 @@ export function parseExecutor(command: string, value: string | undefined): "dock
   if (value === undefined) return "auto";
   if (value === "docker" || value === "process" || value === "auto") return value;
   throw new UsageError(`faasbox ${command}: --executor must be docker, process or auto, got "${value}"`);
+}
+
+/**
+ * `--parameter-overrides` (repeatable) and `--parameters-file`, as SAM template parameter
+ * values (given values win over the file's), and `--env-vars FILE`.
+ */
+export function parseSamOptions(command: string, values: SamFlagValues): SamOptions {
+  try {
+    const file = values["parameters-file"];
+    const parameters = { ...(file ? readParametersFile(file) : {}), ...parseParameterOverrides(values["parameter-overrides"] ?? []) };
+    const envVarsFile = values["env-vars"];
+    return { parameters, ...(envVarsFile ? { envVars: readEnvVarsFile(envVarsFile) } : {}), ...templateOption(values.template) };
+  } catch (error) {
+    throw new UsageError(`faasbox ${command}: ${(error as Error).message}`);
+  }
+}
+
+/** `--template FILE`, relative to the current folder as sam local takes it; it must be a file. */
+function templateOption(template: string | undefined): { template?: string } {
+  if (template === undefined) return {};
+  const file = resolve(template);
+  if (!isFile(file)) throw new Error(`--template ${template}: ${file} is not a file; expected a SAM template such as template.yaml`);
+  return { template: file };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether any SAM flag was given: a running emulator keeps its own and the user must be told. */
+export function hasSamFlags(values: SamFlagValues): boolean {
+  return Object.keys(SAM_FLAGS).some((flag) => values[flag as keyof SamFlagValues] !== undefined);
 }

@@ -5,9 +5,9 @@ import { toInvokeResult } from "../core/invoke/invocationReport";
 import { formatLogLine } from "../core/logs/formatLog";
 import { Requests, type InvokeResult } from "../protocol";
 import { connectToRunning } from "./connect";
-import { parseCommandArgs, parseExecutor, UsageError } from "./args";
+import { parseCommandArgs, parseExecutor, hasSamFlags, parseSamOptions, SAM_FLAGS, UsageError } from "./args";
 
-export const INVOKE_USAGE = "faasbox invoke FUNCTION [--project DIR] [--event FILE|-] [--executor docker|process|auto]";
+export const INVOKE_USAGE = "faasbox invoke FUNCTION [--project DIR] [--event FILE|-] [--executor docker|process|auto] [--parameter-overrides 'KEY=VALUE ...']... [--parameters-file FILE] [--env-vars FILE] [--template FILE]";
 
 /** The event as the user wrote it (checked to be JSON), which the function receives byte for byte. */
 export function readEventText(source: string | undefined, stdin: () => string = () => readFileSync(0, "utf8")): string {
@@ -41,14 +41,19 @@ export async function invokeCommand(argv: string[]): Promise<number> {
     project: { type: "string" },
     event: { type: "string" },
     executor: { type: "string" },
+    ...SAM_FLAGS,
   });
   const name = positionals[0];
   if (!name) throw new UsageError(`faasbox invoke: which function? Usage: ${INVOKE_USAGE}`);
   const root = resolve(values.project ?? ".");
   const eventText = readEventText(values.event);
+  const sam = parseSamOptions("invoke", values);
   // A running emulator for the project serves the invocation on its warm instances.
   const running = await connectToRunning(root);
   if (running) {
+    if (hasSamFlags(values)) {
+      process.stderr.write("warning: an emulator already runs for this project; its own template settings are used, not --parameter-overrides/--parameters-file/--env-vars/--template\n");
+    }
     try {
       return printInvokeResult(await running.client.request(Requests.invoke, { function: name, eventText }));
     } catch (error) {
@@ -57,10 +62,11 @@ export async function invokeCommand(argv: string[]): Promise<number> {
       running.client.dispose();
     }
   }
-  const emulator = await Engine.create({ root, executor: parseExecutor("invoke", values.executor), watch: false });
+  const emulator = await Engine.create({ root, executor: parseExecutor("invoke", values.executor), watch: false, sam });
   try {
     for (const warning of emulator.warnings) process.stderr.write(`warning: ${warning}\n`);
     for (const problem of emulator.problems) process.stderr.write(`error: ${problem.message}\n`);
+    for (const warning of emulator.manifestWarnings) process.stderr.write(`warning: ${warning.message}\n`);
     return printInvokeResult(toInvokeResult(await emulator.run(name, Buffer.from(eventText), { keepLogs: true })));
   } finally {
     await emulator.shutdown();

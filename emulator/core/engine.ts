@@ -14,6 +14,7 @@ import type { ManifestError, ManifestWarning } from "../project/errors";
 import { loadProject, type LocalDefaults } from "../project/loadProject";
 import type { FunctionSpec, ProjectSpec } from "../project/spec";
 import { ProjectWatcher } from "../project/projectWatcher";
+import type { SamOptions } from "../project/samOptions";
 import { Invocation, type InvocationOutcome } from "./runtime/invocation";
 import { DebugSessions } from "./debug/debugSessions";
 
@@ -29,6 +30,8 @@ export interface EngineOptions {
   watch?: boolean;
   /** The user's defaults for functions faasbox.yml does not configure. */
   localDefaults?: LocalDefaults;
+  /** SAM template parameter values and the like (`faasbox start --parameter-overrides`). */
+  sam?: SamOptions;
 }
 
 export interface EngineEvents {
@@ -72,6 +75,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     readonly executor: Executor,
     readonly warnings: string[],
     private readonly localDefaults: LocalDefaults = {},
+    private readonly sam: SamOptions = {},
   ) {
     super();
     this.debugSessions = new DebugSessions({
@@ -89,7 +93,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   static async create(options: EngineOptions): Promise<Engine> {
     const { executor, warning } = await createExecutor(options.executor ?? "auto", options.network, { dockerHost: options.dockerHost, agent: options.agent });
-    const emulator = new Engine(resolve(options.root), executor, warning ? [warning] : [], options.localDefaults);
+    const emulator = new Engine(resolve(options.root), executor, warning ? [warning] : [], options.localDefaults, options.sam);
     emulator.load();
     if (options.watch !== false) {
       emulator.watcher = new ProjectWatcher(emulator.project, {
@@ -174,7 +178,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private load(): void {
-    const { project, problems, warnings } = loadProject(this.root, { localDefaults: this.localDefaults });
+    const { project, problems, warnings } = loadProject(this.root, { localDefaults: this.localDefaults, sam: this.sam });
     this.project = project;
     this.problems = problems;
     this.manifestWarnings = warnings;

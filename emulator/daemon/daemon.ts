@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import { AsyncQueue } from "../triggers/async/asyncQueue";
+import { asyncPolicy } from "../triggers/async/asyncPolicy";
 import { readUserConfig } from "../config/userConfig";
 import { BucketWatcher, bucketFolder } from "../triggers/bucketWatcher";
 import { HttpGateway } from "../triggers/http/httpGateway";
@@ -86,6 +87,7 @@ export class Daemon implements ControlTarget {
       retryDelayMs: options.retryDelayMs,
       // A queue's partial batch response decides what is retried; the broker knows the mappings.
       remainder: (event, response) => this.broker.remainder(event, response),
+      policy: (name) => asyncPolicy(engine.functions().find((fn) => fn.name === name)),
     });
     this.broker = new TopicBroker(() => engine.functions(), this.queue);
     this.buckets = new BucketWatcher(engine.root, this.queue);

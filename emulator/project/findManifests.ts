@@ -18,8 +18,12 @@ export interface FoundManifests {
 export function findManifests(root: string): FoundManifests {
   const manifests: string[] = [];
   walk(root, 0, manifests);
-  const faasbox = FAASBOX_NAMES.map((name) => join(root, name)).filter(isFile);
-  return { manifests, faasbox };
+  return { manifests, faasbox: findFaasboxYml(root) };
+}
+
+/** Only faasbox.yml at the root, with the one template the user named (`--template`) instead of a walk. */
+export function findFaasboxYml(root: string): string[] {
+  return FAASBOX_NAMES.map((name) => join(root, name)).filter(isFile);
 }
 
 function walk(folder: string, depth: number, found: string[]): void {

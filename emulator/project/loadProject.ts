@@ -6,14 +6,17 @@ import { readEnvFile } from "./dotenv";
 import { layerEnvironment, readNamedEnvFile } from "./environmentLayers";
 import { ManifestError, collectProblem, fileRef, type FieldRef, type ManifestWarning } from "./errors";
 import { readFaasboxYml, type FaasboxManifest } from "./faasboxYml";
-import { findManifests } from "./findManifests";
+import { findFaasboxYml, findManifests } from "./findManifests";
 import { emptyResult, type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
+import { samBuildOutput } from "./samBuildOutput";
+import { EnvVarsOverrides } from "./samEnvVarsOverrides";
+import type { SamOptions } from "./samOptions";
 import { isSamTemplate, readSamTemplate } from "./samTemplate";
 import { isScfTemplate, readScfTemplate } from "./scfTemplate";
 import { sameScfFunction } from "./sameScfFunction";
 import { isServerlessAws, mentionsAwsProvider, readServerlessAws } from "./serverlessAws";
 import { readServerlessYml } from "./serverlessYml";
-import type { ProjectSpec } from "./spec";
+import type { FunctionSpec, ProjectSpec } from "./spec";
 import { YamlSource, readManifestText } from "./yamlSource";
 
 export interface LoadResult {
@@ -35,6 +38,8 @@ export interface LoadOptions {
   /** `--stage` and `--region`, as serverless.yml's `${opt:stage}` / `${opt:region}` and the stage and region it deploys to. */
   stage?: string;
   region?: string;
+  /** SAM template parameter values and the like, as the user gave them to `faasbox start`/`invoke`. */
+  sam?: SamOptions;
 }
 
 export interface LocalDefaults {
@@ -56,13 +61,18 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
   const warnings: ManifestWarning[] = [];
   const rootEnv = readEnvFile(join(rootDir, ".env")) ?? {};
   // The shell wins over .env, as with the CLIs that would deploy these manifests.
+  const samEnvVars = options.sam?.envVars ? new EnvVarsOverrides(options.sam.envVars) : undefined;
   const context: ReadContext = {
     env: { ...rootEnv, ...(options.env ?? process.env) },
     cliOptions: { stage: options.stage, region: options.region },
-    warn: (warning) => void warnings.push(warning),
+    warn: (warning) => addWarning(warnings, warning),
+    samEnvVars,
+    cacheDir: join(rootDir, ".faasbox"),
   };
 
-  const found = findManifests(rootDir);
+  const found = options.sam?.template ? { manifests: [options.sam.template], faasbox: findFaasboxYml(rootDir) } : findManifests(rootDir);
+  // The files actually read, for watching: a build output read in place of its template too.
+  const read = new Set(found.manifests);
   const functions: ManifestFunction[] = [];
   const failedNames = new Set<string>();
   const collect = (result: ManifestResult) => {
@@ -70,10 +80,15 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
     problems.push(...result.problems);
     for (const name of result.failedNames) failedNames.add(name);
   };
-  for (const file of found.manifests) {
-    const result = collectProblem(problems, () => readManifest(file, context), () => fileRef(file));
+  for (const discovered of found.manifests) {
+    const file = options.sam?.template ? discovered : samBuildOutput(discovered, context.warn);
+    read.add(file);
+    const result = collectProblem(problems, () => readManifest(file, context, options.sam), () => fileRef(file));
     if (result) collect(result);
   }
+
+  // After every template: only then is it known what in the --env-vars file matched nothing.
+  if (samEnvVars) warnings.push(...samEnvVars.unused());
 
   const [faasboxFile, ...extraFaasbox] = found.faasbox;
   for (const file of extraFaasbox) {
@@ -83,7 +98,11 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
   if (faasboxFile) {
     faasbox = collectProblem(
       problems,
-      () => readFaasboxYml(YamlSource.read(faasboxFile), context),
+      () => {
+        const source = YamlSource.read(faasboxFile);
+        for (const warning of source.warnings) context.warn(warning);
+        return readFaasboxYml(source, context);
+      },
       () => fileRef(faasboxFile),
     );
     if (faasbox) collect(faasbox);
@@ -106,6 +125,8 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
   };
   applyFaasboxSettings(unique, faasbox, failedNames, problems, step);
 
+  for (const fn of unique) step(fn, () => capConcurrency(fn.spec));
+
   const sharedEnv: Record<string, string> = {};
   for (const ref of faasbox?.envFiles ?? []) Object.assign(sharedEnv, readNamedEnvFile(ref, problems));
   const envFiles = new Map(faasbox?.settings.map((s) => [s.name, s.envFile]) ?? []);
@@ -124,7 +145,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
     return !broken.has(fn);
   });
 
-  const manifests = faasboxFile ? [...found.manifests, faasboxFile] : found.manifests;
+  const manifests = faasboxFile ? [...read, faasboxFile] : [...read];
   return {
     project: { root: rootDir, functions: runnable.map((fn) => fn.spec), manifests, images: faasbox?.images ?? {} },
     problems,
@@ -137,7 +158,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
  * tool, so one that is not SCF or SAM gives nothing, and one that does not even parse is
  * only reported when its text says it is ours.
  */
-function readManifest(file: string, context: ReadContext): ManifestResult {
+function readManifest(file: string, context: ReadContext, sam: SamOptions = {}): ManifestResult {
   const isServerlessYml = basename(file).startsWith("serverless.");
   const text = readManifestText(file);
   let source: YamlSource;
@@ -152,12 +173,20 @@ function readManifest(file: string, context: ReadContext): ManifestResult {
     if (ours) throw error;
     return emptyResult();
   }
-  // `provider: aws` is the Serverless Framework's; everything else stays with the Tencent reader.
-  if (isServerlessYml && isServerlessAws(source.root.value)) return readServerlessAws(source, context);
-  if (isServerlessYml) return readServerlessYml(source, context);
-  if (isSamTemplate(source.root.value)) return readSamTemplate(source, context);
-  if (isScfTemplate(source.root.value)) return readScfTemplate(source);
-  return emptyResult();
+  const read = isServerlessYml
+    ? // `provider: aws` is the Serverless Framework's; everything else stays with the Tencent reader.
+      isServerlessAws(source.root.value)
+      ? () => readServerlessAws(source, context)
+      : () => readServerlessYml(source, context)
+    : isSamTemplate(source.root.value)
+      ? () => readSamTemplate(source, context, sam)
+      : isScfTemplate(source.root.value)
+        ? () => readScfTemplate(source)
+        : undefined;
+  // Another tool's file is not ours to comment on, not even its duplicate keys.
+  if (!read) return emptyResult();
+  for (const warning of source.warnings) context.warn(warning);
+  return read();
 }
 
 /** Runs one later step for one function; an unexpected failure leaves the function out. */
@@ -219,6 +248,22 @@ function applyFaasboxSettings(
       );
     }
   }
+}
+
+/**
+ * The cloud's reserved concurrency wins over local settings (faasbox.yml, --max-concurrency):
+ * a function that can never run more than N at once must not be tested with more. At 0
+ * nothing runs and nothing waits: every call is throttled at once.
+ */
+function capConcurrency(spec: FunctionSpec): void {
+  if (spec.reservedConcurrency === undefined) return;
+  spec.maxConcurrency = Math.min(spec.maxConcurrency, spec.reservedConcurrency);
+  if (spec.reservedConcurrency === 0) spec.queueSize = 0;
+}
+
+/** Globals are read once per function that uses them: what they say is told once. */
+function addWarning(warnings: ManifestWarning[], warning: ManifestWarning): void {
+  if (!warnings.some((known) => known.message === warning.message)) warnings.push(warning);
 }
 
 function isFolder(path: string): boolean {

@@ -1,4 +1,5 @@
 import type { FieldRef, ManifestError, ManifestWarning } from "./errors";
+import type { EnvVarsOverrides } from "./samEnvVarsOverrides";
 import { lookupRuntime, unknownRuntimeProblem, type RuntimeInfo } from "./runtimes";
 import { FUNCTION_DEFAULTS, type Dialect, type FunctionSpec } from "./spec";
 import type { YamlField } from "./yamlSource";
@@ -46,6 +47,10 @@ export interface ReadContext {
    * ManifestWarning): the function still loads. Never a reason to leave anything out.
    */
   warn(warning: ManifestWarning): void;
+  /** The project's `.faasbox/` folder, where code written from a manifest (inline source) is cached. */
+  cacheDir: string;
+  /** `--env-vars` values for SAM functions' declared variables, when the user gave a file. */
+  samEnvVars?: EnvVarsOverrides;
 }
 
 export function emptyResult(): ManifestResult {

@@ -1,68 +1,32 @@
 import { intrinsicName } from "./intrinsicTags";
-import { MAX_DEPTH, isPlainMap, mapData, type YamlField } from "./yamlSource";
+import { isPlainMap, mapData, type YamlField } from "./yamlSource";
 
 /**
- * The little of CloudFormation's intrinsic functions that can be known without deploying:
- * template parameters with a default, a few pseudo parameters, and logical ids. It lets
- * `Runtime: !Ref Runtime` or `Topic: !Ref Orders` mean something locally.
+ * What a template's intrinsic functions can be resolved against without deploying:
+ * parameters (given or defaulted), pseudo parameters, mappings, conditions and logical
+ * ids. It lets `Runtime: !Ref Runtime`, `!FindInMap` or `!If` mean something locally.
+ * samScope.ts builds it.
  */
 export interface TemplateScope {
   /** Resources by logical id (plain data). */
   resources: Record<string, unknown>;
-  /** Parameter defaults by name, with the parameters and pseudo parameters they refer to resolved. */
+  /** Parameter values by name (given, else the Default), with what they refer to resolved. */
   parameters: Record<string, unknown>;
-  region: string;
-}
-
-/** Lambda's documentation account id: stable, obviously fake, and the right shape for ARNs. */
-const LOCAL_ACCOUNT_ID = "123456789012";
-
-export function templateScope(template: YamlField, region: string): TemplateScope {
-  const data = isPlainMap(template.value) ? template.value : {};
-  const resources = isPlainMap(data.Resources) ? data.Resources : {};
-  const scope: TemplateScope = { resources, parameters: {}, region };
-  resolveParameters(template.child("Parameters"), scope);
-  return scope;
-}
-
-/**
- * CloudFormation wants plain parameter defaults, but a default written as `!Ref Other` or
- * `!Sub "${Other}-x"` is resolved here as far as it can be, so that it means the same
- * wherever it is used. One that leads back to itself (`A: !Ref B`, `B: !Ref A`) is an
- * error at the default that starts the loop, naming the chain.
- */
-function resolveParameters(parameters: YamlField, scope: TemplateScope): void {
-  const defaults = new Map<string, YamlField>();
-  if (parameters.isMap()) {
-    for (const [name, parameter] of parameters.entries()) {
-      const value = parameter.child("Default");
-      if (parameter.isMap() && value.value !== undefined) defaults.set(name, value);
-    }
-  }
-  const chain: string[] = [];
-  const resolve = (name: string): void => {
-    if (Object.hasOwn(scope.parameters, name)) return;
-    const field = defaults.get(name);
-    if (!field) return;
-    const start = chain.indexOf(name);
-    if (start >= 0) {
-      const loop = [...chain.slice(start), name].join(" → ");
-      throw field.fail(`refers back to itself (${loop}); expected a default that does not depend on its own value`);
-    }
-    // Recursion follows the chain: keep it as short as any other nesting in a manifest.
-    if (chain.length >= MAX_DEPTH) throw field.fail(`is at the end of more than ${MAX_DEPTH} references; expected a shorter chain`);
-    chain.push(name);
-    for (const reference of referencedNames(field.value)) resolve(reference);
-    chain.pop();
-    const kind = intrinsicName(field.value);
-    const text = kind && kind !== "Ref" ? intrinsicText(field.value, scope) : undefined;
-    scope.parameters[name] = text ?? resolveKnownRefs(field.value, scope);
-  };
-  for (const name of defaults.keys()) resolve(name);
+  /**
+   * Parameters that have no usable value (no Default and none given, or one not in its
+   * AllowedValues), with why: a function using one is left out with that reason.
+   */
+  unsetParameters: Map<string, string>;
+  /** The template's Mappings (plain data). */
+  mappings: Record<string, unknown>;
+  /** Each condition's value; undefined where it cannot be known (it uses an unset parameter). */
+  conditions: Map<string, boolean | undefined>;
+  /** Pseudo parameters by name (`AWS::Region`...), see samScope.ts for their local values. */
+  pseudo: Record<string, string>;
 }
 
 /** The names a value refers to: `!Ref X` and the `${X}` of `!Sub` (not its own variables, nor `${X.Attr}`). */
-function referencedNames(value: unknown): string[] {
+export function referencedNames(value: unknown): string[] {
   const names: string[] = [];
   // mapData as a walk: the copy it makes is dropped.
   mapData(value, (item) => {
@@ -85,35 +49,56 @@ function referencedNames(value: unknown): string[] {
   return names;
 }
 
-function pseudoParameter(name: string, scope: TemplateScope): { value: unknown } | undefined {
-  switch (name) {
-    case "AWS::Region":
-      return { value: scope.region };
-    case "AWS::AccountId":
-      return { value: LOCAL_ACCOUNT_ID };
-    case "AWS::Partition":
-      return { value: "aws" };
-    case "AWS::URLSuffix":
-      return { value: "amazonaws.com" };
-    case "AWS::NoValue":
-      return { value: undefined };
-    default:
-      return Object.hasOwn(scope.parameters, name) ? { value: scope.parameters[name] } : undefined;
-  }
+/** A parameter's or pseudo parameter's value; undefined when `name` is neither (a logical id, a typo). */
+function knownName(name: string, scope: TemplateScope): { value: unknown } | undefined {
+  // AWS::NoValue removes the property it stands for, as in CloudFormation:
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html#cfn-pseudo-param-novalue
+  if (name === "AWS::NoValue") return { value: undefined };
+  if (Object.hasOwn(scope.parameters, name)) return { value: scope.parameters[name] };
+  if (Object.hasOwn(scope.pseudo, name)) return { value: scope.pseudo[name] };
+  return undefined;
 }
 
 /**
- * Replaces every `{Ref: P}` whose value is known (a parameter default, a pseudo
- * parameter) by that value; other intrinsics stay for the reader to judge. `AWS::NoValue`
- * removes the property, as it does in CloudFormation.
+ * Replaces every intrinsic whose value is known locally by that value: `Ref` to a
+ * parameter or pseudo parameter, `Fn::FindInMap` with known keys, `Fn::If` on a known
+ * condition (`!If [C, a, b]` picks a or b, then resolved in turn). The rest stay for the
+ * reader to judge (samResolution.ts tells which of them leave a function out).
  */
 export function resolveKnownRefs(value: unknown, scope: TemplateScope): unknown {
   return mapData(value, (item) => {
-    if (intrinsicName(item) !== "Ref") return undefined;
-    const name = (item as { Ref: unknown }).Ref;
-    // Parameters' values are already resolved (templateScope), so this never follows a chain.
-    return (typeof name === "string" && pseudoParameter(name, scope)) || { value: item };
+    const kind = intrinsicName(item);
+    if (!kind) return undefined;
+    const argument = (item as Record<string, unknown>)[kind];
+    if (kind === "Ref") return (typeof argument === "string" && knownName(argument, scope)) || { value: item };
+    if (kind === "Fn::FindInMap") {
+      const found = findInMap(argument, scope);
+      return found ?? { value: item };
+    }
+    if (kind === "Fn::If" && Array.isArray(argument) && argument.length === 3 && typeof argument[0] === "string") {
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-conditions.html#intrinsic-function-reference-conditions-if
+      const condition = scope.conditions.get(argument[0]);
+      if (condition === undefined) return { value: item };
+      return { value: resolveKnownRefs(condition ? argument[1] : argument[2], scope) };
+    }
+    return undefined;
   });
+}
+
+/**
+ * `Fn::FindInMap: [MapName, TopLevelKey, SecondLevelKey]`, each key possibly `!Ref` to a
+ * parameter or pseudo parameter; undefined when a key is not known or not in the map.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-findinmap.html
+ */
+export function findInMap(argument: unknown, scope: TemplateScope): { value: unknown } | undefined {
+  if (!Array.isArray(argument) || argument.length !== 3) return undefined;
+  const keys = argument.map((key) => intrinsicText(resolveKnownRefs(key, scope), scope));
+  if (keys.some((key) => key === undefined)) return undefined;
+  const [mapName, top, second] = keys as string[];
+  const map = scope.mappings[mapName];
+  const level = isPlainMap(map) ? map[top] : undefined;
+  if (!isPlainMap(level) || !Object.hasOwn(level, second)) return undefined;
+  return { value: level[second] };
 }
 
 /**
@@ -154,16 +139,25 @@ export function variableText(value: unknown, scope: TemplateScope): string {
   return intrinsicText(value, scope) ?? "";
 }
 
-function intrinsicText(value: unknown, scope: TemplateScope): string | undefined {
+export function intrinsicText(value: unknown, scope: TemplateScope): string | undefined {
   if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return String(value);
   const kind = intrinsicName(value);
   const argument = kind ? (value as Record<string, unknown>)[kind] : undefined;
   if (kind === "Ref" && typeof argument === "string") return refText(argument, scope);
+  if (kind === "Fn::FindInMap") {
+    const found = findInMap(argument, scope);
+    return found ? intrinsicText(found.value, scope) : undefined;
+  }
   if (kind === "Fn::Sub") {
     const [template, variables] = Array.isArray(argument) ? argument : [argument, {}];
     if (typeof template !== "string") return undefined;
     return substitute(template, isPlainMap(variables) ? variables : {}, scope);
   }
+  if (kind === "Fn::GetAtt" && Array.isArray(argument) && typeof argument[0] === "string" && typeof argument[1] === "string") {
+    return attributePlaceholder(argument[0], argument[1], scope);
+  }
+  // An export of another stack: its name stands for it (there is no other stack locally).
+  if (kind === "Fn::ImportValue" && typeof argument === "string") return argument;
   if (kind === "Fn::Join" && Array.isArray(argument) && typeof argument[0] === "string" && Array.isArray(argument[1])) {
     const parts = argument[1].map((part) => intrinsicText(part, scope));
     return parts.every((part) => part !== undefined) ? parts.join(argument[0]) : undefined;
@@ -172,7 +166,7 @@ function intrinsicText(value: unknown, scope: TemplateScope): string | undefined
 }
 
 function refText(name: string, scope: TemplateScope): string | undefined {
-  const known = pseudoParameter(name, scope);
+  const known = knownName(name, scope);
   // A default that stayed an intrinsic (`!GetAZs`) has no text here.
   if (known) return known.value === undefined || isPlainMap(known.value) ? undefined : String(known.value);
   return Object.hasOwn(scope.resources, name) ? name : undefined;
@@ -183,9 +177,55 @@ function substitute(template: string, variables: Record<string, unknown>, scope:
   const text = template.replace(/\$\{([^}]*)\}/g, (_whole, name: string) => {
     // `${!Literal}` is Sub's escape for a literal `${Literal}`.
     if (name.startsWith("!")) return `\${${name.slice(1)}}`;
-    const resolved = Object.hasOwn(variables, name) ? intrinsicText(variables[name], scope) : refText(name, scope);
+    const dot = name.indexOf(".");
+    const resolved = Object.hasOwn(variables, name)
+      ? intrinsicText(variables[name], scope)
+      : dot > 0 && !name.startsWith("AWS::")
+        ? attributePlaceholder(name.slice(0, dot), name.slice(dot + 1), scope)
+        : refText(name, scope);
     if (resolved === undefined) unresolved = true;
     return resolved ?? "";
   });
   return unresolved ? undefined : text;
+}
+
+/**
+ * Stands in for `!GetAtt Resource.Attribute` of a resource that does not exist locally
+ * (a table, a bucket): `Arn` gives an ARN-shaped string for the resource's service, local
+ * account and region, ending in the resource's name (`arn:aws:dynamodb:us-east-1:123456789012:Orders`);
+ * any other attribute gives `Resource.Attribute`. The docs say nothing of local values
+ * here; these are Faasbox's, chosen to be recognisable, and each use is a warning.
+ */
+export function attributePlaceholder(logicalId: string, attribute: string, scope: TemplateScope): string | undefined {
+  if (!Object.hasOwn(scope.resources, logicalId)) return undefined;
+  if (attribute !== "Arn") return `${logicalId}.${attribute}`;
+  const resource = scope.resources[logicalId];
+  const type = isPlainMap(resource) && typeof resource.Type === "string" ? resource.Type : "";
+  const service = type.split("::")[1]?.toLowerCase() || "local";
+  return `arn:${scope.pseudo["AWS::Partition"]}:${service}:${scope.pseudo["AWS::Region"]}:${scope.pseudo["AWS::AccountId"]}:${logicalId}`;
+}
+
+/** The resources (or other stacks' exports) a value stands in for, by logical id: what makes it a local placeholder. */
+export function placeholderSources(value: unknown, scope: TemplateScope): string[] {
+  const sources: string[] = [];
+  mapData(value, (item) => {
+    const kind = intrinsicName(item);
+    const argument = kind ? (item as Record<string, unknown>)[kind] : undefined;
+    if (kind === "Ref" && typeof argument === "string" && !knownName(argument, scope) && Object.hasOwn(scope.resources, argument)) {
+      sources.push(`!Ref ${argument}`);
+    }
+    if (kind === "Fn::GetAtt" && Array.isArray(argument)) sources.push(`!GetAtt ${argument.join(".")}`);
+    if (kind === "Fn::ImportValue") sources.push(`!ImportValue ${JSON.stringify(argument)}`);
+    if (kind === "Fn::Sub") {
+      const [template] = Array.isArray(argument) ? argument : [argument];
+      if (typeof template === "string") {
+        for (const [, name] of template.matchAll(/\$\{([^}!][^}]*)\}/g)) {
+          const id = name.split(".")[0];
+          if (!knownName(name, scope) && Object.hasOwn(scope.resources, id)) sources.push(`\${${name}}`);
+        }
+      }
+    }
+    return undefined;
+  });
+  return sources;
 }

@@ -63,13 +63,14 @@ export class TemplateLayers {
   }
 
   /**
-   * A function's layers: Globals' first, then its own (SAM's lists are additive:
+   * A function's layers, from `Layers` of each of `propertyLayers` in order: Globals' first, then its own (SAM's lists are additive:
    * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html).
    * An ARN of a layer in the cloud is told and left out; a reference to anything but a local layer is an error.
    */
-  forFunction(properties: YamlField, globals: YamlField): string[] {
+  forFunction(propertyLayers: YamlField[]): string[] {
     const paths: string[] = [];
-    for (const list of [globals.child("Layers"), properties.child("Layers")]) {
+    const lists = propertyLayers.map((properties) => properties.child("Layers"));
+    for (const list of lists) {
       for (const item of list.items("a list of layers: !Ref LAYER or a layer version ARN")) {
         const path = this.resolveItem(item);
         if (path !== undefined) paths.push(path);
@@ -77,7 +78,8 @@ export class TemplateLayers {
     }
     // "You can add up to five layers to a Lambda function": https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html
     if (paths.length > MAX_LAYERS) {
-      this.context.warn(ManifestWarning.at(properties.child("Layers").isSet ? properties.child("Layers").ref : globals.child("Layers").ref,
+      const written = [...lists].reverse().find((list) => list.isSet) ?? lists[lists.length - 1];
+      this.context.warn(ManifestWarning.at(written.ref,
         `${paths.length} layers: Lambda takes at most ${MAX_LAYERS} per function, so deploying fails; all of them are used locally`));
     }
     return paths;

@@ -1,27 +1,17 @@
-import { dirname, resolve } from "node:path";
-import { collectProblem } from "./errors";
-import {
-  compact,
-  emptyResult,
-  localDefaults,
-  propertyWithGlobals,
-  readMemory,
-  readMethod,
-  readPath,
-  readRuntime,
-  readTimeout,
-  type ManifestFunction,
-  type ManifestResult,
-  type ReadContext,
-} from "./manifestFunction";
-import { readSqsEvent } from "./samEventSources";
-import { readImageFunction } from "./samImage";
+import { ManifestWarning, collectProblem } from "./errors";
+import { emptyResult, type ManifestResult, type ReadContext } from "./manifestFunction";
+import { functionName, type FunctionScope } from "./samFunctionScope";
+import { resolveKnownRefs, type TemplateScope } from "./samIntrinsics";
+import { readLambdaFunction } from "./samLambdaFunction";
+import type { SamOptions } from "./samOptions";
+import { templateScope } from "./samScope";
 import { TemplateLayers } from "./samLayers";
-import { resolveKnownRefs, resourceName, templateScope, variableText, type TemplateScope } from "./samIntrinsics";
-import type { FunctionSpec, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
+import { readServerlessFunction } from "./samServerlessFunction";
 import { isPlainMap, type YamlField, type YamlSource } from "./yamlSource";
 
 const FUNCTION_TYPE = "AWS::Serverless::Function";
+/** Plain CloudFormation functions run the same way; a template of only those is read too. */
+const LAMBDA_TYPE = "AWS::Lambda::Function";
 
 /**
  * Any template.yaml may be plain CloudFormation or another tool's file; only one with
@@ -32,7 +22,7 @@ export function isSamTemplate(data: unknown): boolean {
   const transforms = Array.isArray(data.Transform) ? data.Transform : [data.Transform];
   if (transforms.some((t) => typeof t === "string" && t.includes("AWS::Serverless"))) return true;
   const resources = isPlainMap(data.Resources) ? Object.values(data.Resources) : [];
-  return resources.some((resource) => isPlainMap(resource) && resource.Type === FUNCTION_TYPE);
+  return resources.some((resource) => isPlainMap(resource) && (resource.Type === FUNCTION_TYPE || resource.Type === LAMBDA_TYPE));
 }
 
 /** Without a deployment there is no region; the CLI's variable is the user's intent. */
@@ -40,219 +30,50 @@ export function awsRegion(context: ReadContext): string {
   return context.env.AWS_REGION || "us-east-1";
 }
 
-export function readSamTemplate(source: YamlSource, context: ReadContext): ManifestResult {
+export function readSamTemplate(source: YamlSource, context: ReadContext, options: SamOptions = {}): ManifestResult {
   const result = emptyResult();
-  const region = awsRegion(context);
-  const scope = templateScope(source.root, region);
+  const given = options.parameters ?? {};
+  const region = given["AWS::Region"] ?? awsRegion(context);
+  const scope = templateScope(source.root, region, given, result.problems);
   const root = source.root.withValue(resolveKnownRefs(source.root.value, scope));
   const globals = root.child("Globals").child("Function");
   const layers = new TemplateLayers(root.child("Resources"), context, result.problems);
   for (const [logicalId, resource] of root.child("Resources").entries("a map of resources")) {
-    if (resource.child("Type").value !== FUNCTION_TYPE) continue;
+    const type = resource.child("Type").value;
+    if (type !== FUNCTION_TYPE && type !== LAMBDA_TYPE) continue;
     const fn = collectProblem(
       result.problems,
-      () => readFunction(logicalId, resource, globals, { scope, region, problems: result.problems, layers, context }),
+      () => {
+        if (!isCreated(logicalId, resource, scope, context)) return undefined;
+        const where: FunctionScope = { scope, region, context, layers, problems: result.problems, warn: (ref, message) => context.warn(ManifestWarning.at(ref, message)) };
+        return type === FUNCTION_TYPE ? readServerlessFunction(logicalId, resource, globals, where) : readLambdaFunction(logicalId, resource, where);
+      },
       () => resource.ref,
     );
     if (fn) result.functions.push(fn);
+    // Not created (a false Condition) counts as failed too: faasbox.yml settings for it are not orphans.
     else result.failedNames.push(functionName(logicalId, resource.child("Properties")));
   }
   return result;
 }
 
-interface FunctionScope {
-  scope: TemplateScope;
-  region: string;
-  problems: ManifestResult["problems"];
-  layers: TemplateLayers;
-  context: ReadContext;
-}
-
-/** The deployed name is FunctionName when it is a plain string (not `!Sub ...`), else the logical id. */
-function functionName(logicalId: string, properties: YamlField): string {
-  const name = properties.child("FunctionName").value;
-  return typeof name === "string" && name !== "" ? name : logicalId;
-}
-
-function readFunction(logicalId: string, resource: YamlField, globals: YamlField, where: FunctionScope): ManifestFunction {
-  const properties = resource.child("Properties");
-  if (properties.isSet && !properties.isMap()) throw properties.wrongType("a map of function properties");
-  const property = (key: string) => propertyWithGlobals(properties, globals, key);
-
-  const image = property("PackageType").value === "Image" ? readImageFunction(resource, property, where.context) : undefined;
-  const inlineCode = property("InlineCode");
-  if (inlineCode.isSet && !image) {
-    throw inlineCode.fail("inline code is not supported; expected CodeUri naming the folder of a zip function");
-  }
-
-  const codeUri = property("CodeUri");
-  const codePath = codeUri.string("a local folder such as src/ (code in S3 cannot run locally)") ?? ".";
-  const runtimeField = property("Runtime");
-  const runtime = image ? { name: "image", family: "custom" as const } : readRuntime(runtimeField, "aws");
-  const handlerField = property("Handler");
-  // A custom runtime's bootstrap decides what the handler means, so any value (or none) is fine.
-  const handler =
-    runtime.family === "custom"
-      ? (image ? "" : (handlerField.string() ?? ""))
-      : handlerField.requireString("FILE.FUNCTION such as app.handler");
-
-  // Globals' variables first, then the function's: they merge key by key.
-  const environment: Record<string, string> = {};
-  for (const layer of [globals, properties]) {
-    for (const [key, value] of layer.child("Environment").child("Variables").entries("a map of variable names to values")) {
-      environment[key] = variableText(value.value, where.scope);
-    }
-  }
-
-  const triggers: TriggerSpec[] = [];
-  for (const [eventName, event] of properties.child("Events").entries("a map of events")) {
-    const trigger = collectProblem(
-      where.problems,
-      () => readEvent(eventName, event, where.scope, where.context.warn),
-      () => event.ref,
+/**
+ * A resource with `Condition: Name` exists only when that condition is true; one that is
+ * false is not loaded, and the user is told so at the Condition's line.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/conditions-section-structure.html
+ */
+function isCreated(logicalId: string, resource: YamlField, scope: TemplateScope, context: ReadContext): boolean {
+  const field = resource.child("Condition");
+  if (!field.isSet) return true;
+  const name = field.requireString("the name of a condition in Conditions");
+  if (!scope.conditions.has(name)) throw field.fail(`condition ${JSON.stringify(name)} is not in Conditions; expected the name of a condition`);
+  const value = scope.conditions.get(name);
+  if (value === undefined) throw field.fail(`condition ${name} cannot be known (see the errors at Conditions or Parameters)`);
+  if (!value) {
+    context.warn(
+      ManifestWarning.at(field.ref, `condition ${name} is false with these parameter values, so ${logicalId} is not created in the cloud and is not loaded here`),
     );
-    if (trigger) triggers.push(trigger);
   }
-
-  const layers = image ? [] : where.layers.forFunction(properties, globals);
-  const nameField = properties.child("FunctionName");
-  const name = functionName(logicalId, properties);
-  const definition = resource.ref;
-  const spec: FunctionSpec = {
-    name,
-    dialect: "aws",
-    runtime: runtime.name,
-    family: runtime.family,
-    codeDir: image?.codeDir ?? resolve(dirname(resource.source.file), codePath),
-    handler,
-    memoryMb: readMemory(property("MemorySize")) ?? 128,
-    timeoutSec: readTimeout(property("Timeout")) ?? 3,
-    environment,
-    triggers,
-    namespace: "default",
-    region: where.region,
-    ...localDefaults(),
-    ...(layers.length ? { layers } : {}),
-    ...(image ? { container: image.container } : {}),
-    source: { file: definition.file, line: definition.line },
-  };
-  return {
-    spec,
-    at: {
-      definition,
-      name: name === logicalId ? definition : nameField.ref,
-      codeDir: codeUri.ref,
-      handler: handlerField.ref,
-      runtime: runtimeField.ref,
-      memoryMb: property("MemorySize").ref,
-      timeoutSec: property("Timeout").ref,
-    },
-  };
+  return value;
 }
 
-const EVENT_TYPES = ["Api", "HttpApi", "Schedule", "ScheduleV2", "SNS", "SQS", "S3"];
-
-/** Undefined for an event that exists but is disabled (an SQS mapping with Enabled: false). */
-function readEvent(eventName: string, event: YamlField, scope: TemplateScope, warn: ReadContext["warn"]): TriggerSpec | undefined {
-  const type = event.child("Type");
-  const properties = event.child("Properties");
-  switch (type.value) {
-    case "Api":
-      return {
-        kind: "http",
-        method: readMethod(properties.child("Method")),
-        path: readPath(properties.child("Path")),
-        payload: "aws-v1",
-        name: eventName,
-      };
-    case "HttpApi": {
-      // No path (or "$default") is the API's catch-all route.
-      const pathField = properties.child("Path");
-      const isDefault = !pathField.isSet || pathField.value === "$default";
-      return {
-        kind: "http",
-        method: isDefault ? "ANY" : readMethod(properties.child("Method")),
-        path: isDefault ? "/{proxy+}" : readPath(pathField),
-        payload: readPayloadVersion(properties.child("PayloadFormatVersion")),
-        name: eventName,
-        ...(isDefault ? { catchAll: true } : {}),
-      };
-    }
-    case "Schedule":
-      return readSchedule(eventName, properties, "Schedule");
-    case "ScheduleV2":
-      return readSchedule(eventName, properties, "ScheduleExpression");
-    case "SNS":
-      return {
-        kind: "topic",
-        name: eventName,
-        topic: resourceName(properties.child("Topic"), "TopicName", scope, "the SNS topic"),
-        batchSize: 1,
-        source: "topic",
-      };
-    case "SQS":
-      return readSqsEvent(eventName, properties, scope, warn);
-    case "S3":
-      return readS3(eventName, properties, scope);
-    default:
-      if (!type.isSet) throw type.missing(`an event type: one of ${EVENT_TYPES.join(", ")}`);
-      throw type.fail(`event type ${JSON.stringify(type.value)} is not emulated; expected one of ${EVENT_TYPES.join(", ")}`);
-  }
-}
-
-/** YAML reads `PayloadFormatVersion: 2.0` as the number 2, so numbers count too. */
-function readPayloadVersion(field: YamlField): "aws-v1" | "aws-v2" {
-  const version = field.text('"1.0" or "2.0"');
-  if (version === undefined) return "aws-v2";
-  if (Number(version) === 1) return "aws-v1";
-  if (Number(version) === 2) return "aws-v2";
-  throw field.wrongType('"1.0" or "2.0"');
-}
-
-function readSchedule(eventName: string, properties: YamlField, expressionKey: string): TimerTrigger {
-  const state = properties.child("State");
-  const stateValue = state.string("ENABLED or DISABLED");
-  if (stateValue !== undefined && stateValue !== "ENABLED" && stateValue !== "DISABLED") {
-    throw state.wrongType("ENABLED or DISABLED");
-  }
-  const enabled = properties.child("Enabled").boolean() ?? (stateValue === undefined || stateValue === "ENABLED");
-  return compact<TimerTrigger>({
-    kind: "timer",
-    name: properties.child("Name").string() ?? eventName,
-    schedule: properties.child(expressionKey).requireString("a schedule such as rate(5 minutes) or cron(0 12 * * ? *)"),
-    enabled,
-    input: readInput(properties.child("Input")),
-    timezone: properties.child("ScheduleExpressionTimezone").string("a time zone such as Europe/Paris"),
-  });
-}
-
-/** EventBridge delivers Input as the event itself, so it is parsed here rather than at every invoke. */
-function readInput(field: YamlField): unknown {
-  const text = field.string("a JSON string");
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw field.fail(`not valid JSON (${(error as Error).message}); expected a JSON string such as '{"key": "value"}'`);
-  }
-}
-
-function readS3(eventName: string, properties: YamlField, scope: TemplateScope): TriggerSpec {
-  const events = properties.child("Events");
-  const rules = properties.child("Filter").child("S3Key").child("Rules");
-  const filter: { prefix?: string; suffix?: string } = {};
-  for (const rule of rules.items("a list of {Name: prefix|suffix, Value}")) {
-    const name = rule.child("Name").requireString("prefix or suffix").toLowerCase();
-    if (name !== "prefix" && name !== "suffix") throw rule.child("Name").wrongType("prefix or suffix");
-    filter[name] = rule.child("Value").requireString("the key prefix or suffix");
-  }
-  const eventNames = events.stringList("an S3 event such as s3:ObjectCreated:*");
-  if (!eventNames) throw events.missing("an S3 event such as s3:ObjectCreated:* (or a list of them)");
-  return compact<StorageTrigger>({
-    kind: "storage",
-    name: eventName,
-    bucket: resourceName(properties.child("Bucket"), "BucketName", scope, "the S3 bucket"),
-    events: eventNames,
-    ...filter,
-  });
-}

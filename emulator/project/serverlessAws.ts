@@ -10,7 +10,8 @@ import {
   type ManifestResult,
   type ReadContext,
 } from "./manifestFunction";
-import { templateScope, variableText } from "./samIntrinsics";
+import { variableText } from "./samIntrinsics";
+import { templateScope } from "./samScope";
 import { readAwsEvent, type EventScope } from "./serverlessAwsEvents";
 import { readPackagePatterns } from "./serverlessAwsPackage";
 import { ServerlessVariables } from "./serverlessVariables";
@@ -102,7 +103,8 @@ export function readServerlessAws(source: YamlSource, context: ReadContext): Man
     servicePatterns: servicePackage ?? [],
     events: {
       context,
-      resources: templateScope(root.child("resources").withValue(variables.resolve(["resources"])), region),
+      // serverless.yml's `resources` is CloudFormation without Parameters or Conditions of its own: nothing to report there.
+      resources: templateScope(root.child("resources").withValue(variables.resolve(["resources"])), region, {}, []),
       stage,
       prependStage: custom(["serverless-offline", "noPrependStageInUrl"]).boolean() !== true,
       httpApi: provider.child("httpApi"),

@@ -40,6 +40,15 @@ export interface FunctionSpec {
    * launch, a later one's files overwriting an earlier one's, as Lambda and SCF do.
    */
   layers?: string[];
+  /**
+   * The cloud's cap on concurrent executions (Lambda's ReservedConcurrentExecutions): it
+   * caps maxConcurrency whatever faasbox.yml or the CLI say, and 0 throttles every call.
+   */
+  reservedConcurrency?: number;
+  /** Retries of a failed asynchronous event (Lambda's EventInvokeConfig); the queue's default otherwise. */
+  asyncRetries?: number;
+  /** An asynchronous event older than this is not attempted again but dead-lettered (EventInvokeConfig). */
+  asyncMaxEventAgeSec?: number;
   /** Explicit image for this function, overriding the runtime family's. */
   image?: string;
   /** A container image function (SAM `PackageType: Image`): its image runs its own runtime client. */

@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, relative, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import type { ProjectSpec } from "./spec";
 
 /** Never code: tools' folders and caches, inside a code folder or not. */
@@ -21,9 +21,11 @@ export function watchRoots(project: ProjectSpec): string[] {
  * descends into, so node_modules and .git are never walked.
  */
 export function isIgnoredPath(project: ProjectSpec, path: string): boolean {
+  // Faasbox's own cache, even where a code folder is inside it (inline code): what is written there follows the manifest, which is watched.
+  if (isWithin(path, join(project.root, ".faasbox"))) return true;
   const codeDirs = project.functions.map((f) => f.codeDir);
-  // A folder on the way to a code folder is walked whatever its name.
-  if (codeDirs.some((dir) => isWithin(dir, path))) return false;
+  // A folder on the way to a code folder or a manifest read (.aws-sam/build/template.yaml) is walked whatever its name.
+  if ([...codeDirs, ...project.manifests].some((dir) => isWithin(dir, path))) return false;
   const codeDir = codeDirs.filter((dir) => isWithin(path, dir)).sort((a, b) => b.length - a.length)[0];
   const base = codeDir ?? watchRoots(project).find((root) => isWithin(path, root));
   if (base === undefined) return false;

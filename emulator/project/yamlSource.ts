@@ -1,20 +1,11 @@
 import { readFileSync } from "node:fs";
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document } from "yaml";
-import { ManifestError, type FieldRef } from "./errors";
+import { duplicateKeyWarnings } from "./duplicateKeys";
+import { ManifestError, type FieldRef, type ManifestWarning } from "./errors";
 import { INTRINSIC_TAGS, intrinsicName } from "./intrinsicTags";
+import { formatPath, type FieldPath } from "./yamlPath";
 
-/** Keys and list indexes from the document root to a value, e.g. ["inputs", "events", 0]. */
-export type FieldPath = readonly (string | number)[];
-
-/** `inputs.events[0].apigw`: how a field is named in error messages. */
-export function formatPath(path: FieldPath): string {
-  let text = "";
-  for (const part of path) {
-    if (typeof part === "number") text += `[${part}]`;
-    else text += text ? `.${part}` : part;
-  }
-  return text || "(document)";
-}
+export { formatPath, type FieldPath };
 
 export function isPlainMap(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -67,6 +58,8 @@ export class YamlSource {
     private readonly doc: Document.Parsed,
     private readonly lines: LineCounter,
     data: unknown,
+    /** What was read leniently (a key written twice): the loader passes these on to the user. */
+    readonly warnings: readonly ManifestWarning[],
   ) {
     this.root = new YamlField(this, [], data);
   }
@@ -79,7 +72,8 @@ export class YamlSource {
   static parse(file: string, text: string): YamlSource {
     const lines = new LineCounter();
     // prettyErrors would append a code excerpt to the message; the line is reported separately.
-    const doc = parseDocument(text, { lineCounter: lines, customTags: INTRINSIC_TAGS, prettyErrors: false });
+    // uniqueKeys: false because the clouds' tools accept a key written twice (last wins); see duplicateKeys.ts.
+    const doc = parseDocument(text, { lineCounter: lines, customTags: INTRINSIC_TAGS, prettyErrors: false, uniqueKeys: false });
     const [first] = doc.errors;
     if (first) {
       const line = lines.linePos(first.pos[0]).line;
@@ -99,7 +93,7 @@ export class YamlSource {
       // Not expected after the check above; whatever the yaml package still refuses is at least put at the file.
       throw new ManifestError(file, 1, "(syntax)", `${(error as Error).message}; expected valid YAML`);
     }
-    return new YamlSource(file, doc, lines, data);
+    return new YamlSource(file, doc, lines, data, duplicateKeyWarnings(doc.contents, lines, file));
   }
 
   static read(file: string): YamlSource {
@@ -116,7 +110,8 @@ export class YamlSource {
     let offset = rangeStart(node) ?? 0;
     for (const part of path) {
       if (isMap(node)) {
-        const pair = node.items.find((item) => keyText(item.key) === String(part));
+        // The last of a key written twice: that is the value the data holds (see duplicateKeys.ts).
+        const pair = [...node.items].reverse().find((item) => keyText(item.key) === String(part));
         if (!pair) break;
         offset = rangeStart(pair.key) ?? offset;
         node = pair.value;

@@ -16,6 +16,16 @@ export interface AsyncQueueOptions {
    * response naming failed messages), as the event to retry and why, or undefined when done.
    */
   remainder?: (event: AsyncEventInfo, response: Buffer | undefined) => { payload: string; error: FunctionError } | undefined;
+  /** A function's own settings (Lambda's EventInvokeConfig), asked at each attempt so a reload applies at once. */
+  policy?: (functionName: string) => AsyncPolicy;
+}
+
+/** Per function; what is left out falls back to the queue's options. */
+export interface AsyncPolicy {
+  /** Retries after the first attempt (Lambda: 0 to 2). */
+  retries?: number;
+  /** An event older than this is dead-lettered instead of attempted (Lambda's MaximumEventAgeInSeconds). */
+  maxEventAgeMs?: number;
 }
 
 /** Runs one attempt; `requestId` is the event's id, so every attempt's log lines carry the id the caller was given. */
@@ -35,6 +45,7 @@ export class AsyncQueue {
   private readonly retryDelayMs: number;
   private readonly parallel: number;
   private readonly remainder: AsyncQueueOptions["remainder"];
+  private readonly policy: (functionName: string) => AsyncPolicy;
   private readonly ready: AsyncEventInfo[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private inFlight = 0;
@@ -51,6 +62,7 @@ export class AsyncQueue {
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.parallel = options.parallel ?? 8;
     this.remainder = options.remainder;
+    this.policy = options.policy ?? (() => ({}));
   }
 
   /** Delivers what an earlier run left pending (the emulator crashed or was killed). */
@@ -125,6 +137,16 @@ export class AsyncQueue {
   }
 
   private async attempt(event: AsyncEventInfo): Promise<void> {
+    const policy = this.policy(event.function);
+    // Lambda discards (or dead-letters) an event older than the maximum age instead of trying it again:
+    // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+    if (policy.maxEventAgeMs !== undefined && Date.now() - event.enqueuedAt > policy.maxEventAgeMs) {
+      event.lastError = {
+        errorType: "Faasbox.EventTooOld",
+        errorMessage: `not attempted again: the event is older than the function's MaximumEventAgeInSeconds (${policy.maxEventAgeMs / 1000} s)`,
+      };
+      return this.deadLetter(event);
+    }
     event.attempts++;
     let result: { ok: boolean; error?: FunctionError; payload?: Buffer } | undefined;
     try {
@@ -144,7 +166,7 @@ export class AsyncQueue {
       return;
     }
     if (result?.error) event.lastError = result.error;
-    if (event.attempts <= this.retries) {
+    if (event.attempts <= (policy.retries ?? this.retries)) {
       await writeDurably(this.pendingDir, event);
       this.emit(event, "retry");
       const timer = setTimeout(() => {
@@ -155,6 +177,10 @@ export class AsyncQueue {
       this.timers.add(timer);
       return;
     }
+    await this.deadLetter(event);
+  }
+
+  private async deadLetter(event: AsyncEventInfo): Promise<void> {
     event.deadAt = Date.now();
     await writeDurably(this.deadDir, event);
     await rm(join(this.pendingDir, `${event.id}.json`), { force: true });

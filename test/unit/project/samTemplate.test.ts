@@ -43,9 +43,18 @@ test("Globals.Function fills in what a function leaves out, variables merging ke
     TABLE: "dev-table",
     REGION: "eu-west-1",
     TOPIC_REF: "Orders",
-    // Not knowable without deploying: empty, as `sam local` does.
-    QUEUE_ARN: "",
+    // A resource Faasbox does not create: an ARN-shaped placeholder, said as a warning.
+    QUEUE_ARN: "arn:aws:sqs:eu-west-1:123456789012:Jobs",
   });
+  const placeholders = load(fixture("sam-app"), { AWS_REGION: "eu-west-1" }).warnings.filter((w) => /local placeholder/.test(w.problem));
+  assert.deepEqual(
+    placeholders.map((w) => [w.line, w.field]),
+    [
+      [47, "Resources.ApiFunction.Properties.Environment.Variables.TOPIC_REF"],
+      [48, "Resources.ApiFunction.Properties.Environment.Variables.QUEUE_ARN"],
+    ],
+  );
+  assert.match(placeholders[1].problem, /^QUEUE_ARN is set to the local placeholder "arn:aws:sqs:eu-west-1:123456789012:Jobs" for !GetAtt Jobs\.Arn, which Faasbox does not create/);
   assert.equal(api.region, "eu-west-1");
 });
 
@@ -158,7 +167,7 @@ Resources:
   assert.equal(fromGlobals.problem, 'got "soon"; expected a number (seconds)');
 });
 
-test("inline code and code in S3 are refused with what to use instead; an image function loads (samImage.test.ts)", () => {
+test("code in S3 is refused with what to use instead; an image function (samImage.test.ts) and inline code (samInlineCode.test.ts) load", () => {
   const root = writeProject({
     "template.yaml": `${SAM_HEADER}  Image:
     Type: AWS::Serverless::Function
@@ -183,13 +192,9 @@ test("inline code and code in S3 are refused with what to use instead; an image 
   });
   const file = join(root, "template.yaml");
   const { project, problems } = load(root);
-  assert.deepEqual(project.functions.map((f) => [f.name, f.container?.imageUri]), [["Image", "repo/image:latest"]]);
-  assert.deepEqual(problems.map(where), [
-    { file, line: 13, field: "Resources.Inline.Properties.InlineCode" },
-    { file, line: 19, field: "Resources.FromS3.Properties.CodeUri" },
-  ]);
-  assert.match(problems[0].problem, /inline code is not supported; expected CodeUri/);
-  assert.match(problems[1].problem, /^got a map; expected a local folder/);
+  assert.deepEqual(project.functions.map((f) => [f.name, f.container?.imageUri]), [["Image", "repo/image:latest"], ["Inline", undefined]]);
+  assert.deepEqual(problems.map(where), [{ file, line: 19, field: "Resources.FromS3.Properties.CodeUri" }]);
+  assert.match(problems[0].problem, /^code in S3 cannot run locally; expected a local path such as src\//);
 });
 
 test("an event type that is not emulated is reported, and the function still loads without it", () => {

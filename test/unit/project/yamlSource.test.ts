@@ -23,9 +23,18 @@ test("a YAML syntax error names the file and the line of the mistake", () => {
   assert.match(error.message, /^\/project\/template\.yaml:4: \(syntax\): .+; expected valid YAML$/);
 });
 
-test("a key written twice is a syntax error at the second one", () => {
-  const error = thrown(() => YamlSource.parse(FILE, "name: a\ninputs: {}\nname: b\n"));
-  assert.equal(error.line, 3);
+test("a key written twice keeps the last value, with a warning at the second one", () => {
+  const source = YamlSource.parse(FILE, "name: a\ninputs:\n  x: 1\n  x: 2\nname: b\n");
+  assert.deepEqual(source.root.value, { name: "b", inputs: { x: 2 } });
+  assert.deepEqual(
+    source.warnings.map((w) => [w.line, w.field, w.name]),
+    [
+      [4, "inputs.x", "ManifestWarning"],
+      [5, "name", "ManifestWarning"],
+    ],
+  );
+  assert.match(source.warnings[1].message, /^\/project\/template\.yaml:5: name: key written twice in the same map \(first at line 1\); this later value is used/);
+  assert.equal(source.root.child("name").line, 5, "a field's line is that of the value it holds");
 });
 
 test("CloudFormation short-form tags read as their long forms", () => {
