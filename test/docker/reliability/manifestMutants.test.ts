@@ -28,6 +28,7 @@ const CONTROL_FILES = {
   "control/serverless.yml": `component: scf
 name: ${CONTROL_NAME}
 inputs:
+  name: ${CONTROL_NAME}
   src: ./
   runtime: Nodejs18.15
   events:
