@@ -20,7 +20,10 @@ export function checkFunction(fn: ManifestFunction): ManifestError[] {
   const problems: ManifestError[] = [];
 
   const folder = kindOf(spec.codeDir);
-  if (folder !== "folder") {
+  // A zip package not unpacked yet: its handler is found (or not, as an init error) at the first launch.
+  if (spec.codeArchive && folder === "missing") {
+    // nothing to check before the package is unpacked
+  } else if (folder !== "folder") {
     problems.push(
       ManifestError.at(
         at("codeDir"),

@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { basename, dirname, extname, resolve } from "node:path";
 import type { RuntimeFamily } from "../config/runtimeFamily";
 import { inlineCodeDir } from "./inlineCode";
+import { zipPackageCodeDir } from "./zipPackage";
 import type { ReadContext } from "./manifestFunction";
 import { isPlainMap, type YamlField } from "./yamlSource";
 
@@ -10,6 +11,8 @@ export interface CodeLocation {
   codeDir: string;
   /** The field the code folder comes from, for messages about it. */
   field: YamlField;
+  /** A zip package codeDir is unpacked from at the first launch. */
+  archive?: string;
 }
 
 /**
@@ -25,8 +28,8 @@ export function serverlessCode(codeUri: YamlField, inlineCode: YamlField, family
   if (isPlainMap(codeUri.value) && ("Bucket" in codeUri.value || "Key" in codeUri.value)) {
     throw codeUri.fail("code in S3 cannot run locally; expected a local path such as src/ (the folder sam build or aws cloudformation package would upload)");
   }
-  const path = codeUri.string("a local folder such as src/ (code in S3 cannot run locally)") ?? ".";
-  return { codeDir: localCodePath(codeUri, path), field: codeUri };
+  const path = codeUri.string("a local folder or .zip package such as src/ (code in S3 cannot run locally)") ?? ".";
+  return localCode(codeUri, path, owner);
 }
 
 /**
@@ -37,7 +40,7 @@ export function serverlessCode(codeUri: YamlField, inlineCode: YamlField, family
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html
  */
 export function lambdaCode(code: YamlField, family: RuntimeFamily, owner: CodeOwner): CodeLocation {
-  if (typeof code.value === "string") return { codeDir: localCodePath(code, code.value), field: code };
+  if (typeof code.value === "string") return localCode(code, code.value, owner);
   if (!code.isSet) throw code.missing("the function's code: a local folder (Code: src/) or inline source (Code: {ZipFile: ...})");
   if (!code.isMap()) throw code.wrongType("a local folder such as src/, or a map with ZipFile");
   const zipFile = code.child("ZipFile");
@@ -66,11 +69,12 @@ export function codeOwner(context: ReadContext, logicalId: string): CodeOwner {
  * and sam local unpacks only .zip and .jar files (samcli/local/lambdafn/zip.py; the user
  * guide is silent), so a file is a package, never "the code in this file's folder".
  */
-function localCodePath(field: YamlField, path: string): string {
+function localCode(field: YamlField, path: string, owner: CodeOwner): CodeLocation {
   const absolute = resolve(dirname(field.source.file), path);
-  if (!isFile(absolute)) return absolute; // a folder, or missing: checkFunction says which
+  if (!isFile(absolute)) return { codeDir: absolute, field }; // a folder, or missing: checkFunction says which
   if ([".zip", ".jar"].includes(extname(absolute).toLowerCase())) {
-    throw field.fail(`${basename(absolute)} is a zip package, and zip code URIs are not unpacked by Faasbox yet; expected the folder the package is made from, such as src/`);
+    // Unpacked at the first launch into the project's cache, as sam local unpacks it for each run.
+    return { codeDir: zipPackageCodeDir(owner.cacheDir, absolute), field, archive: absolute };
   }
   throw field.fail(
     `${basename(absolute)} is a file: the cloud would take it as the zip package itself, not as code in its folder; expected the folder holding the code, such as ${relativeFolder(path)}`,

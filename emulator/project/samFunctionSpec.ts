@@ -60,6 +60,7 @@ export function samFunctionSpec(shape: FunctionShape, where: FunctionScope): Man
     ...localDefaults(),
     ...readBehaviourSettings(property, warnAt),
     ...(shape.layers.length ? { layers: shape.layers } : {}),
+    ...(code.archive ? { codeArchive: code.archive } : {}),
     ...(image ? { container: image.container } : {}),
     source: { file: definition.file, line: definition.line },
   };

@@ -49,6 +49,11 @@ export interface FunctionSpec {
   asyncRetries?: number;
   /** An asynchronous event older than this is not attempted again but dead-lettered (EventInvokeConfig). */
   asyncMaxEventAgeSec?: number;
+  /**
+   * A zip package (SAM `CodeUri: fn.zip`) that `codeDir` is unpacked from at the first launch;
+   * until then codeDir may not exist.
+   */
+  codeArchive?: string;
   /** Explicit image for this function, overriding the runtime family's. */
   image?: string;
   /** A container image function (SAM `PackageType: Image`): its image runs its own runtime client. */

@@ -14,6 +14,7 @@ import { MAX_RESPONSE_BYTES, RuntimeApiServer, type RuntimeResult, type ShimLogL
 import { clientContextHeader } from "./clientContext";
 import { AGENT_API_HOST, AGENT_API_PORT, type AgentChannel } from "../agent/agentChannel";
 import { debugEnv, functionArn, runtimeCommand, runtimeEnv, type DebugListen } from "./runtimeEnv";
+import { unpackCode } from "./codeArchive";
 
 /**
  * Lambda's Init phase is limited to 10 s; an init that runs over is retried on the first
@@ -120,6 +121,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
       ? await (this.executor.agentApiPort?.() ?? Promise.resolve(AGENT_API_PORT))
       : await this.api.listen(this.executor.runtimeApiHost === "127.0.0.1" ? "127.0.0.1" : "0.0.0.0");
     const codeRoot = this.executor.codeRootFor(this.spec);
+    if (this.spec.codeArchive) await unpackCode(this.spec.codeArchive, this.spec.codeDir);
     if (this.spec.container) await this.prepareImage();
     const env = {
       ...runtimeEnv({ spec: this.spec, codeRoot, apiHost, apiPort, instanceId: this.id, layerRoot: await this.executor.layerRootFor?.(this.spec) }),

@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import yazl from "yazl";
+import { unpackCode } from "../../../emulator/core/runtime/codeArchive";
 import { isIgnoredPath } from "../../../emulator/project/watchScope";
 import { load, NODE_HANDLER, PYTHON_HANDLER, where, writeProject } from "./projectFiles";
 
@@ -103,9 +105,8 @@ test("AWS::Lambda::Function with a local Code path loads; S3 code and inline cod
   assert.match(problems[1].problem, /inline code runs only on Node.js and Python runtimes/);
 });
 
-test("a CodeUri naming a zip is not unpacked yet, and one naming another file is the package itself: both errors naming a folder to use", () => {
+test("a CodeUri naming a zip package is unpacked at the first launch into the project's cache (keyed by its content); one naming another file is the package itself: an error naming a folder to use", async () => {
   const root = writeProject({
-    "build/fn.zip": "PK",
     "src/app.py": PYTHON_HANDLER,
     "template.yaml": [
       "Transform: AWS::Serverless-2016-10-31",
@@ -125,13 +126,31 @@ test("a CodeUri naming a zip is not unpacked yet, and one naming another file is
       "",
     ].join("\n"),
   });
+  mkdirSync(join(root, "build"));
+  await writeZip(join(root, "build", "fn.zip"), { "app.py": PYTHON_HANDLER });
   const file = join(root, "template.yaml");
   const { project, problems } = load(root);
-  assert.deepEqual(project.functions, []);
-  assert.deepEqual(problems.map(where), [
-    { file, line: 8, field: "Resources.Zipped.Properties.CodeUri" },
-    { file, line: 14, field: "Resources.OneFile.Properties.CodeUri" },
-  ]);
-  assert.match(problems[0].problem, /^fn\.zip is a zip package, and zip code URIs are not unpacked by Faasbox yet; expected the folder/);
-  assert.match(problems[1].problem, /^app\.py is a file: the cloud would take it as the zip package itself.*expected the folder holding the code, such as src\//);
+  assert.deepEqual(project.functions.map((f) => f.name), ["Zipped"]);
+  const [zipped] = project.functions;
+  assert.equal(zipped.codeArchive, join(root, "build", "fn.zip"));
+  assert.match(zipped.codeDir, new RegExp(`^${join(root, ".faasbox", "zip").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/[0-9a-f]{32}$`));
+  assert.deepEqual(problems.map(where), [{ file, line: 14, field: "Resources.OneFile.Properties.CodeUri" }]);
+  assert.match(problems[0].problem, /^app\.py is a file: the cloud would take it as the zip package itself.*expected the folder holding the code, such as src\//);
+
+  await unpackCode(zipped.codeArchive!, zipped.codeDir);
+  assert.equal(readFileSync(join(zipped.codeDir, "app.py"), "utf8"), PYTHON_HANDLER);
+  assert.deepEqual(load(root).problems.map(where), [{ file, line: 14, field: "Resources.OneFile.Properties.CodeUri" }], "once unpacked, its handler is checked and found");
+
+  await writeZip(join(root, "build", "fn.zip"), { "app.py": `${PYTHON_HANDLER}\n# changed\n` });
+  const changed = load(root).project.functions[0];
+  assert.notEqual(changed.codeDir, zipped.codeDir, "a changed package gets a folder of its own");
 });
+/** A zip of `files` as yazl writes it. */
+function writeZip(path: string, files: Record<string, string>): Promise<void> {
+  const zip = new yazl.ZipFile();
+  for (const [name, text] of Object.entries(files)) zip.addBuffer(Buffer.from(text), name);
+  zip.end();
+  return new Promise((resolve, reject) => {
+    zip.outputStream.pipe(createWriteStream(path)).on("close", resolve).on("error", reject);
+  });
+}
