@@ -14,7 +14,10 @@ import {
   type ManifestResult,
   type ReadContext,
 } from "./manifestFunction";
+import { attachResourceTriggers } from "./cfnResourceTriggers";
 import { readSqsEvent } from "./samEventSources";
+import { readRuleEvent } from "./samEventRules";
+import { readStreamEvent } from "./samStreamSources";
 import { resolveKnownRefs, resourceName, templateScope, variableText, type TemplateScope } from "./samIntrinsics";
 import type { FunctionSpec, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import { isPlainMap, type YamlField, type YamlSource } from "./yamlSource";
@@ -54,6 +57,7 @@ export function readSamTemplate(source: YamlSource, context: ReadContext): Manif
     if (fn) result.functions.push(fn);
     else result.failedNames.push(functionName(logicalId, resource.child("Properties")));
   }
+  attachResourceTriggers(root.child("Resources"), result, scope, context.warn, (id, resource) => functionName(id, resource.child("Properties")));
   return result;
 }
 
@@ -146,7 +150,7 @@ function readFunction(logicalId: string, resource: YamlField, globals: YamlField
   };
 }
 
-const EVENT_TYPES = ["Api", "HttpApi", "Schedule", "ScheduleV2", "SNS", "SQS", "S3"];
+const EVENT_TYPES = ["Api", "HttpApi", "Schedule", "ScheduleV2", "SNS", "SQS", "S3", "EventBridgeRule", "CloudWatchEvent", "Kinesis", "DynamoDB"];
 
 /** Undefined for an event that exists but is disabled (an SQS mapping with Enabled: false). */
 function readEvent(eventName: string, event: YamlField, scope: TemplateScope, warn: ReadContext["warn"]): TriggerSpec | undefined {
@@ -190,6 +194,13 @@ function readEvent(eventName: string, event: YamlField, scope: TemplateScope, wa
       return readSqsEvent(eventName, properties, scope, warn);
     case "S3":
       return readS3(eventName, properties, scope);
+    case "EventBridgeRule":
+    case "CloudWatchEvent":
+      return readRuleEvent(eventName, properties, scope, warn);
+    case "Kinesis":
+      return readStreamEvent(eventName, properties, "kinesis", scope, warn);
+    case "DynamoDB":
+      return readStreamEvent(eventName, properties, "dynamodb", scope, warn);
     default:
       if (!type.isSet) throw type.missing(`an event type: one of ${EVENT_TYPES.join(", ")}`);
       throw type.fail(`event type ${JSON.stringify(type.value)} is not emulated; expected one of ${EVENT_TYPES.join(", ")}`);
