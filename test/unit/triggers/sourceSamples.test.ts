@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { sampleEvent, SAMPLE_TYPES } from "../../../emulator/triggers/events/samples";
 import { runCliAsync } from "../../helpers/cli";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 test("sqs-batch: several SQS records with message ids, bodies and receive counts", () => {
   const event = sampleEvent("sqs-batch", "aws") as Json;

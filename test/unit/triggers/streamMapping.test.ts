@@ -14,7 +14,7 @@ import { functionSpec } from "../../helpers/specs";
 import { waitFor } from "../../helpers/fakeExecutor";
 
 type After = { after(fn: () => unknown): void };
-type StreamRecord = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type StreamRecord = Record<string, any>;
 interface StreamEvent {
   Records: StreamRecord[];
 }
