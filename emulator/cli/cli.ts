@@ -7,6 +7,7 @@ import { STATUS_USAGE, statusCommand } from "./status";
 import { LOGS_USAGE, logsCommand } from "./logs";
 import { EVENT_USAGE, eventCommand } from "./event";
 import { DEPLOY_USAGE, PACKAGE_USAGE } from "./deployUsage";
+import { PUBLISH_DYNAMODB_USAGE, PUBLISH_EVENT_USAGE, PUBLISH_STREAM_USAGE } from "./publishSources";
 import { DLQ_USAGE, PUBLISH_USAGE, TIMERS_USAGE, dlqCommand, publishCommand, timersCommand } from "./triggers";
 
 const HELP = `faasbox ${FAASBOX_VERSION}: run SCF and Lambda functions locally in warm Docker containers
@@ -22,8 +23,11 @@ Commands:
       ${STATUS_USAGE}
   logs                print a project's kept logs; -f follows new ones
       ${LOGS_USAGE}
-  publish             publish messages to a topic or queue of the running emulator
+  publish             publish messages to a topic or queue, an event to an EventBridge bus, or records to a Kinesis or DynamoDB stream
       ${PUBLISH_USAGE}
+      ${PUBLISH_EVENT_USAGE}
+      ${PUBLISH_STREAM_USAGE}
+      ${PUBLISH_DYNAMODB_USAGE}
   timers              list timers with their next fire time; enable, disable or fire one now
       ${TIMERS_USAGE}
   dlq                 list asynchronous events that failed every retry; replay one

@@ -9,7 +9,7 @@ export async function eventCommand(argv: string[]): Promise<number> {
   const [action, type] = positionals;
   if (action !== "generate") throw new UsageError(`faasbox event: expected 'generate'. Usage: ${EVENT_USAGE}`);
   if (!type || !SAMPLE_TYPES.includes(type as SampleType)) {
-    const list = SAMPLE_TYPES.map((t) => `  ${t.padEnd(6)} ${SAMPLE_DESCRIPTIONS[t]}`).join("\n");
+    const list = SAMPLE_TYPES.map((t) => `  ${t.padEnd(12)} ${SAMPLE_DESCRIPTIONS[t]}`).join("\n");
     throw new UsageError(`faasbox event generate: ${type ? `unknown type "${type}"` : "which type?"}; expected one of:\n${list}`);
   }
   const dialect = values.dialect ?? "aws";

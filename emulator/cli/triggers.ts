@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { Requests } from "../protocol";
 import { parseCommandArgs, UsageError } from "./args";
 import { connectToRunning } from "./connect";
+import { publishTarget, SOURCE_OPTIONS, type PublishTarget } from "./publishSources";
 
 export const PUBLISH_USAGE = "faasbox publish TOPIC --message TEXT [--message TEXT…] [--subject S] [--project DIR]";
 export const TIMERS_USAGE = "faasbox timers [list | enable|disable|fire FUNCTION TRIGGER] [--project DIR]";
@@ -20,7 +21,10 @@ export async function publishCommand(argv: string[]): Promise<number> {
     project: { type: "string" },
     message: { type: "string", multiple: true },
     subject: { type: "string" },
+    ...SOURCE_OPTIONS,
   });
+  const target = publishTarget(values);
+  if (target) return publishToSource(target, values.project);
   const topic = positionals[0];
   if (!topic || !values.message?.length) throw new UsageError(`faasbox publish: a topic and at least one --message are required. Usage: ${PUBLISH_USAGE}`);
   const client = await running("publish", values.project);
@@ -28,6 +32,28 @@ export async function publishCommand(argv: string[]): Promise<number> {
     const { subscribers } = await client.request(Requests.topicsPublish, { topic, messages: values.message, subject: values.subject });
     console.log(`published ${values.message.length} message(s) to ${topic}: ${subscribers} function(s) subscribed`);
     if (subscribers === 0) console.error(`warning: no function subscribes to "${topic}"`);
+    return 0;
+  } finally {
+    client.dispose();
+  }
+}
+
+/** An EventBridge event (PutEvents), Kinesis records or a DynamoDB item change. */
+async function publishToSource(target: PublishTarget, project: string | undefined): Promise<number> {
+  const client = await running("publish", project);
+  try {
+    if (target.kind === "event") {
+      const { bus, source, detailType, detail, resources } = target;
+      const { rules } = await client.request(Requests.eventsPut, { bus, source, detailType, detail, resources });
+      console.log(`put 1 event on bus ${target.bus}: ${rules.length} rule(s) matched${rules.length ? ` (${rules.join(", ")})` : ""}`);
+      if (rules.length === 0) console.error(`warning: no enabled rule on bus "${target.bus}" matches this event`);
+      return 0;
+    }
+    if (target.note) console.error(`note: ${target.note}`);
+    const { consumers } = await client.request(Requests.streamsPut, target.params);
+    const what = target.params.kind === "kinesis" ? `Kinesis stream ${target.params.stream}` : `the stream of DynamoDB table ${target.params.stream}`;
+    console.log(`put ${target.params.records.length} record(s) on ${what}: ${consumers} function(s) read it`);
+    if (consumers === 0) console.error(`warning: no function reads ${what}`);
     return 0;
   } finally {
     client.dispose();

@@ -5,6 +5,8 @@ import { readUserConfig } from "../config/userConfig";
 import { BucketWatcher, bucketFolder } from "../triggers/bucketWatcher";
 import { HttpGateway } from "../triggers/http/httpGateway";
 import { TopicBroker } from "../triggers/topicBroker";
+import { EventBus } from "../triggers/eventBus";
+import { StreamBroker } from "../triggers/streamBroker";
 import { InvokeApiServer, emulatorTarget } from "../triggers/invokeApi";
 import { TimerScheduler } from "../triggers/timers/timerScheduler";
 import { timerEvent } from "../triggers/events/timerEvents";
@@ -72,6 +74,8 @@ export class Daemon implements ControlTarget {
   private stopping?: Promise<void>;
   readonly queue: AsyncQueue;
   readonly broker: TopicBroker;
+  readonly eventBus: EventBus;
+  readonly streams: StreamBroker;
   readonly gateway: HttpGateway;
   readonly invokeApi: InvokeApiServer;
   private readonly buckets: BucketWatcher;
@@ -85,11 +89,13 @@ export class Daemon implements ControlTarget {
     // Invoke API answers with is the one its log lines carry.
     this.queue = new AsyncQueue(join(stateDir(engine.root), "queue"), (name, payload, requestId) => engine.run(name, payload, { requestId }), {
       retryDelayMs: options.retryDelayMs,
-      // A queue's partial batch response decides what is retried; the broker knows the mappings.
-      remainder: (event, response) => this.broker.remainder(event, response),
+      // A queue's or stream's partial batch response decides what is retried; the brokers know the mappings.
+      remainder: (event, response) => this.broker.remainder(event, response) ?? this.streams.remainder(event, response),
       policy: (name) => asyncPolicy(engine.functions().find((fn) => fn.name === name)),
     });
     this.broker = new TopicBroker(() => engine.functions(), this.queue);
+    this.eventBus = new EventBus(() => engine.functions(), this.queue);
+    this.streams = new StreamBroker(() => engine.functions(), this.queue);
     this.buckets = new BucketWatcher(engine.root, this.queue);
     // A timer's event is queued like any asynchronous invocation: retried, dead-lettered, durable.
     this.timers = new TimerScheduler((fn, trigger, time) => {
@@ -337,6 +343,10 @@ export class Daemon implements ControlTarget {
       timersSetEnabled: (params) => ({ ok: this.timers.setEnabled(known(params.function)!, params.trigger, params.enabled) }),
       timersFire: (params) => ({ ok: this.timers.fireNow(known(params.function)!, params.trigger) }),
       topicsPublish: async ({ topic, messages, subject }) => ({ subscribers: await this.broker.publish(topic, messages, subject) }),
+      eventsPut: async (params) => ({ rules: await this.eventBus.put({ ...params, detail: detailObject(params.detail) }) }),
+      streamsPut: async (params) => ({
+        consumers: params.kind === "kinesis" ? await this.streams.putKinesis(params.stream, params.records) : await this.streams.putDynamoDb(params.stream, params.records),
+      }),
       asyncList: (params) => ({ pending: this.queue.pending(params.function), dead: this.queue.deadLetters(params.function) }),
       asyncReplay: async ({ id }) => ({ replayed: (await this.queue.replay(id)) !== undefined }),
       debugStop: async ({ sessionId }) => ({ stopped: await this.stopDebug(sessionId) }),
@@ -383,6 +393,20 @@ function jsonBytes(text: string): Buffer {
     throw protocolError(ErrorCodes.InvalidParams, `invoke: params.eventText is not valid JSON: ${(error as Error).message}`);
   }
   return Buffer.from(text);
+}
+
+/** PutEvents' Detail must be a JSON object: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html */
+function detailObject(text: string): unknown {
+  let detail: unknown;
+  try {
+    detail = JSON.parse(text);
+  } catch (error) {
+    throw protocolError(ErrorCodes.InvalidParams, `events.put: params.detail is not valid JSON: ${(error as Error).message}`);
+  }
+  if (detail === null || typeof detail !== "object" || Array.isArray(detail)) {
+    throw protocolError(ErrorCodes.InvalidParams, "events.put: params.detail must be a JSON object, as EventBridge's Detail is");
+  }
+  return detail;
 }
 
 function summarize(report: InvocationReport): InvocationSummary {

@@ -1,5 +1,5 @@
 import { AddPermissionCommand, CreateFunctionUrlConfigCommand, GetFunctionUrlConfigCommand } from "@aws-sdk/client-lambda";
-import type { FunctionSpec, HttpRoute } from "../project/spec";
+import type { FunctionSpec, HttpRoute, TriggerSpec } from "../project/spec";
 import { isLambdaNotFound, type LambdaApi } from "./lambdaApi";
 import { awsErrorName } from "./lambdaErrors";
 import type { ProgressReporter, TriggerPlan } from "./types";
@@ -27,11 +27,26 @@ export function planLambdaTriggers(spec: FunctionSpec, existingUrl: string | und
   }
   for (const trigger of spec.triggers) {
     if (trigger.kind === "http") continue;
-    const service = trigger.kind === "timer" ? "EventBridge" : trigger.kind === "storage" ? "S3" : trigger.source === "queue" ? "SQS" : "SNS";
-    const detail = trigger.kind === "timer" ? trigger.schedule : trigger.kind === "storage" ? trigger.bucket : trigger.topic;
+    const [service, detail] = cloudSetup(trigger);
     plans.push({ type: trigger.kind, name: trigger.name, action: "skip", detail, note: `needs ${service} set up; deploy it with \`sam deploy\` or the console` });
   }
   return plans;
+}
+
+/** The AWS service a trigger needs set up, and what it names there. */
+function cloudSetup(trigger: Exclude<TriggerSpec, HttpRoute>): [string, string] {
+  switch (trigger.kind) {
+    case "timer":
+      return ["EventBridge", trigger.schedule];
+    case "storage":
+      return ["S3", trigger.bucket];
+    case "topic":
+      return [trigger.source === "queue" ? "SQS" : "SNS", trigger.topic];
+    case "eventRule":
+      return ["EventBridge", `bus ${trigger.bus}`];
+    case "stream":
+      return [trigger.source === "kinesis" ? "a Kinesis event source mapping" : "a DynamoDB stream event source mapping", trigger.stream];
+  }
 }
 
 export async function getFunctionUrl(api: LambdaApi, progress?: ProgressReporter): Promise<string | undefined> {

@@ -16,13 +16,24 @@ const SQS_NOT_EMULATED: Record<string, string> = {
   MetricsConfig: "no CloudWatch metrics are published locally",
   ProvisionedPollerConfig: "one local poller delivers every message",
 };
-const SQS_READ = ["Queue", "BatchSize", "Enabled", "FilterCriteria", "FunctionResponseTypes", "MaximumBatchingWindowInSeconds"];
+const SQS_READ = ["BatchSize", "Enabled", "FilterCriteria", "FunctionResponseTypes", "MaximumBatchingWindowInSeconds"];
 
-/** Undefined for a mapping with Enabled: false (nothing is delivered, as in the cloud). */
-export function readSqsEvent(eventName: string, properties: YamlField, scope: TemplateScope, warn: ReadContext["warn"]): TopicTrigger | undefined {
+/**
+ * Undefined for a mapping with Enabled: false (nothing is delivered, as in the cloud).
+ * `sourceKey` is where the queue is named (SAM's `Queue`, a mapping resource's
+ * `EventSourceArn`), `alsoRead` the resource's other keys.
+ */
+export function readSqsEvent(
+  eventName: string,
+  properties: YamlField,
+  scope: TemplateScope,
+  warn: ReadContext["warn"],
+  sourceKey = "Queue",
+  alsoRead: readonly string[] = [],
+): TopicTrigger | undefined {
   if (properties.child("Enabled").boolean() === false) return undefined;
   for (const [key, field] of properties.entries("a map of SQS event properties")) {
-    if (SQS_READ.includes(key)) continue;
+    if (SQS_READ.includes(key) || key === sourceKey || alsoRead.includes(key)) continue;
     const meaning = SQS_NOT_EMULATED[key] ?? "it is not read";
     warn(ManifestWarning.at(field.ref, `${key} is not emulated: ${meaning}`));
   }
@@ -40,7 +51,7 @@ export function readSqsEvent(eventName: string, properties: YamlField, scope: Te
   return compact<TopicTrigger>({
     kind: "topic",
     name: eventName,
-    topic: resourceName(properties.child("Queue"), "QueueName", scope, "the SQS queue"),
+    topic: resourceName(properties.child(sourceKey), "QueueName", scope, "the SQS queue"),
     batchSize,
     source: "queue",
     filters: readFilterCriteria(properties.child("FilterCriteria")),
@@ -75,7 +86,8 @@ export function readFilterCriteria(field: YamlField): Array<Record<string, unkno
   });
 }
 
-function readResponseTypes(field: YamlField): boolean {
+/** FunctionResponseTypes: true when it asks for ReportBatchItemFailures (SQS and streams alike). */
+export function readResponseTypes(field: YamlField): boolean {
   const types = field.stringList("a list such as [ReportBatchItemFailures]");
   if (!types) return false;
   for (const type of types) {

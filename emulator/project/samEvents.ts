@@ -1,11 +1,13 @@
 import { compact, readMethod, readPath, type ReadContext } from "./manifestFunction";
+import { readRuleEvent } from "./samEventRules";
 import { readSqsEvent } from "./samEventSources";
+import { readStreamEvent } from "./samStreamSources";
 import { resourceName, type TemplateScope } from "./samIntrinsics";
 import type { StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import type { YamlField } from "./yamlSource";
 
 /** SAM's `Events` of a function, as Faasbox's triggers. */
-const EVENT_TYPES = ["Api", "HttpApi", "Schedule", "ScheduleV2", "SNS", "SQS", "S3"];
+const EVENT_TYPES = ["Api", "HttpApi", "Schedule", "ScheduleV2", "SNS", "SQS", "S3", "EventBridgeRule", "CloudWatchEvent", "Kinesis", "DynamoDB"];
 
 /** Undefined for an event that exists but is disabled (an SQS mapping with Enabled: false). */
 export function readEvent(eventName: string, event: YamlField, scope: TemplateScope, warn: ReadContext["warn"]): TriggerSpec | undefined {
@@ -49,6 +51,13 @@ export function readEvent(eventName: string, event: YamlField, scope: TemplateSc
       return readSqsEvent(eventName, properties, scope, warn);
     case "S3":
       return readS3(eventName, properties, scope);
+    case "EventBridgeRule":
+    case "CloudWatchEvent":
+      return readRuleEvent(eventName, properties, scope, warn);
+    case "Kinesis":
+      return readStreamEvent(eventName, properties, "kinesis", scope, warn);
+    case "DynamoDB":
+      return readStreamEvent(eventName, properties, "dynamodb", scope, warn);
     default:
       if (!type.isSet) throw type.missing(`an event type: one of ${EVENT_TYPES.join(", ")}`);
       throw type.fail(`event type ${JSON.stringify(type.value)} is not emulated; expected one of ${EVENT_TYPES.join(", ")}`);

@@ -1,3 +1,4 @@
+import { attachResourceTriggers } from "./cfnResourceTriggers";
 import { ManifestWarning, collectProblem } from "./errors";
 import { emptyResult, type ManifestResult, type ReadContext } from "./manifestFunction";
 import { functionName, type FunctionScope } from "./samFunctionScope";
@@ -54,6 +55,8 @@ export function readSamTemplate(source: YamlSource, context: ReadContext, option
     // Not created (a false Condition) counts as failed too: faasbox.yml settings for it are not orphans.
     else result.failedNames.push(functionName(logicalId, resource.child("Properties")));
   }
+  // Plain AWS::Events::Rule and AWS::Lambda::EventSourceMapping resources name their functions.
+  attachResourceTriggers(root.child("Resources"), result, scope, context.warn, (id, resource) => functionName(id, resource.child("Properties")));
   return result;
 }
 

@@ -7,6 +7,7 @@ import type {
   DebugSessionInfo, EmulatorStatus, FunctionState, FunctionsListResult, InstanceInfo, PoolSnapshot, SampleEvent, TriggersListResult,
 } from "./model";
 import type { CostEstimateParams, FunctionCost, MetricsResult } from "./observability";
+import { ErrorCodes, protocolError } from "./errors";
 import { Params } from "./params";
 
 /** Bumped when a method or a shape changes incompatibly. */
@@ -63,6 +64,45 @@ export interface PublishParams {
   subject?: string;
 }
 
+/** One event for an EventBridge bus, as PutEvents takes it (Detail as JSON text). */
+export interface EventsPutParams {
+  bus: string;
+  source: string;
+  detailType: string;
+  /** A JSON object as text, as PutEvents' Detail. */
+  detail: string;
+  resources?: string[];
+}
+
+/** Kinesis records or DynamoDB item changes put on a stream (DynamoDB images in plain JSON). */
+export type StreamsPutParams =
+  | { kind: "kinesis"; stream: string; records: Array<{ data: string; partitionKey?: string }> }
+  | {
+      kind: "dynamodb";
+      stream: string;
+      records: Array<{ eventName: "INSERT" | "MODIFY" | "REMOVE"; keys: Record<string, unknown>; newImage?: Record<string, unknown>; oldImage?: Record<string, unknown> }>;
+    };
+
+function streamsPut(raw: unknown): StreamsPutParams {
+  const p = new Params("streams.put", raw, true);
+  const kind = p.oneOf("kind", ["kinesis", "dynamodb"] as const);
+  const stream = p.required<string>("stream", "string");
+  const records = p.raw("records");
+  const fail = (expected: string) => protocolError(ErrorCodes.InvalidParams, `streams.put: params.records must be a non-empty array of ${expected}`);
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (!Array.isArray(records) || records.length === 0) throw fail("records");
+  if (kind === "kinesis") {
+    if (!records.every((r) => isObject(r) && typeof r.data === "string" && (r.partitionKey === undefined || typeof r.partitionKey === "string"))) throw fail("{data: string, partitionKey?: string}");
+    return { kind, stream, records: records as Array<{ data: string; partitionKey?: string }> };
+  }
+  if (kind !== "dynamodb") throw protocolError(ErrorCodes.InvalidParams, "streams.put: params.kind is required (kinesis or dynamodb)");
+  const change = (r: unknown) =>
+    isObject(r) && ["INSERT", "MODIFY", "REMOVE"].includes(r.eventName as string) && isObject(r.keys) &&
+    (r.newImage === undefined || isObject(r.newImage)) && (r.oldImage === undefined || isObject(r.oldImage));
+  if (!records.every(change)) throw fail("{eventName: INSERT|MODIFY|REMOVE, keys: object, newImage?: object, oldImage?: object}");
+  return { kind, stream, records: records as Extract<StreamsPutParams, { kind: "dynamodb" }>["records"] };
+}
+
 const STREAMS = ["stdout", "stderr", "system"] as const;
 
 function logFilter(p: Params): LogFilter {
@@ -115,6 +155,15 @@ export const Requests = {
     const p = new Params("topics.publish", raw, true);
     return { topic: p.required("topic", "string"), messages: p.strings("messages"), subject: p.optional("subject", "string") };
   }),
+  eventsPut: new Method<EventsPutParams, { rules: string[] }>("events.put", (raw) => {
+    const p = new Params("events.put", raw, true);
+    const resources = p.raw("resources");
+    return {
+      bus: p.required("bus", "string"), source: p.required("source", "string"), detailType: p.required("detailType", "string"), detail: p.required("detail", "string"),
+      resources: resources === undefined ? undefined : p.strings("resources"),
+    };
+  }),
+  streamsPut: new Method<StreamsPutParams, { consumers: number }>("streams.put", streamsPut),
   asyncList: new Method<{ function?: string }, { pending: AsyncEventInfo[]; dead: AsyncEventInfo[] }>("async.list", optionalFunction("async.list")),
   asyncReplay: new Method<{ id: string }, { replayed: boolean }>("async.replay", (raw) => ({ id: new Params("async.replay", raw, true).required("id", "string") })),
   debugStart: new Method<DebugStartParams, DebugSessionInfo>("debug.start", (raw) => {

@@ -61,7 +61,40 @@ export interface StorageTrigger {
   suffix?: string;
 }
 
-export type TriggerSpec = HttpRoute | TimerTrigger | TopicTrigger | StorageTrigger;
+/** An EventBridge rule (SAM EventBridgeRule / CloudWatchEvent, or an AWS::Events::Rule) targeting the function. */
+export interface EventRuleTrigger {
+  kind: "eventRule";
+  name: string;
+  /** The event bus the rule listens on ("default" unless EventBusName says otherwise). */
+  bus: string;
+  /** EventBridge event pattern: an event put on the bus invokes the function when it matches. */
+  pattern: Record<string, unknown>;
+  enabled: boolean;
+  /** Input: this JSON replaces the event delivered to the function. */
+  input?: unknown;
+  /** InputPath: the part of the event delivered (a JSONPath such as $.detail). */
+  inputPath?: string;
+}
+
+/** A Lambda event source mapping reading a Kinesis stream or a DynamoDB table's stream. */
+export interface StreamTrigger {
+  kind: "stream";
+  name: string;
+  source: "kinesis" | "dynamodb";
+  /** The Kinesis stream's name, or the DynamoDB table's name. */
+  stream: string;
+  batchSize: number;
+  /** TRIM_HORIZON, LATEST or AT_TIMESTAMP, as written (locally every record published while running is read). */
+  startingPosition?: string;
+  /** Lambda FilterCriteria patterns, ORed: a record matching none is skipped without an invocation. */
+  filters?: Array<Record<string, unknown>>;
+  /** FunctionResponseTypes: [ReportBatchItemFailures]: the batch is retried from the lowest sequence number reported. */
+  reportBatchItemFailures?: boolean;
+  /** DynamoDB: the table's StreamViewType (which images a record carries), when the template says. */
+  viewType?: "KEYS_ONLY" | "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES";
+}
+
+export type TriggerSpec = HttpRoute | TimerTrigger | TopicTrigger | StorageTrigger | EventRuleTrigger | StreamTrigger;
 
 export type InstanceState = "starting" | "idle" | "busy" | "stopping" | "stopped";
 

@@ -151,6 +151,16 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         item.description = trigger.events.join(", ");
         item.iconPath = new vscode.ThemeIcon("database");
         break;
+      case "eventRule":
+        item.label = `rule ${trigger.name}`;
+        item.description = `bus ${trigger.bus}${trigger.enabled ? "" : " (disabled)"}`;
+        item.iconPath = new vscode.ThemeIcon(trigger.enabled ? "zap" : "circle-slash");
+        break;
+      case "stream":
+        item.label = `${trigger.source} ${trigger.stream}`;
+        item.description = `batch ${trigger.batchSize}`;
+        item.iconPath = new vscode.ThemeIcon("list-ordered");
+        break;
     }
     return item;
   }

@@ -206,8 +206,8 @@ test("an event type that is not emulated is reported, and the function still loa
       Runtime: nodejs20.x
       Events:
         Stream:
-          Type: DynamoDB
-          Properties: { Stream: arn }
+          Type: MQ
+          Properties: { Broker: arn }
         Tick:
           Type: Schedule
           Properties: { Schedule: rate(1 minute), Input: "{not json" }
@@ -223,7 +223,7 @@ test("an event type that is not emulated is reported, and the function still loa
     { file, line: 10, field: "Resources.Fn.Properties.Events.Stream.Type" },
     { file, line: 14, field: "Resources.Fn.Properties.Events.Tick.Properties.Input" },
   ]);
-  assert.match(problems[0].problem, /^event type "DynamoDB" is not emulated; expected one of Api, HttpApi, Schedule, ScheduleV2, SNS, SQS, S3$/);
+  assert.match(problems[0].problem, /^event type "MQ" is not emulated; expected one of Api, HttpApi, Schedule, ScheduleV2, SNS, SQS, S3, EventBridgeRule, CloudWatchEvent, Kinesis, DynamoDB$/);
   assert.match(problems[1].problem, /^not valid JSON .*; expected a JSON string/);
   assert.deepEqual(project.functions[0].triggers, [{ kind: "http", method: "GET", path: "/web", payload: "aws-v2", name: "Web" }]);
 });

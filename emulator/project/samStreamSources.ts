@@ -1,0 +1,102 @@
+// Kinesis and DynamoDB stream event sources: SAM's `Kinesis` and `DynamoDB` event types,
+// and AWS::Lambda::EventSourceMapping resources reading a stream (same properties).
+// https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-kinesis.html
+// https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-dynamodb.html
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html
+import { ManifestWarning } from "./errors";
+import { compact, type ReadContext } from "./manifestFunction";
+import { readFilterCriteria, readResponseTypes } from "./samEventSources";
+import { resourceName, type TemplateScope } from "./samIntrinsics";
+import type { StreamTrigger } from "./spec";
+import { isPlainMap, type YamlField } from "./yamlSource";
+import { intrinsicName } from "./intrinsicTags";
+
+/** What each mapping property means locally, for those read but not emulated. */
+const STREAM_NOT_EMULATED: Record<string, string> = {
+  BisectBatchOnFunctionError: "a failed batch is retried whole (or from the sequence number reported), never split in two",
+  DestinationConfig: "no on-failure destination receives discarded batches; they go to Faasbox's dead letters (faasbox dlq)",
+  MaximumRetryAttempts: "the local asynchronous queue retries a failed batch twice, then dead-letters it (faasbox dlq)",
+  MaximumRecordAgeInSeconds: "records never expire locally",
+  MaximumBatchingWindowInSeconds: "each publish is delivered at once, in batches of BatchSize",
+  ParallelizationFactor: "one local shard: batches are not spread over concurrent readers",
+  TumblingWindowInSeconds: "no tumbling windows: the event carries no window or state fields",
+  StartingPositionTimestamp: "locally a stream holds only what was published while the emulator runs",
+  KmsKeyArn: "filter criteria are kept in plain text locally",
+  MetricsConfig: "no CloudWatch metrics are published locally",
+  ProvisionedPollerConfig: "one local poller delivers every record",
+  ConsumerArn: "records are read directly, not through an enhanced fan-out consumer",
+  ScalingConfig: "the function's own concurrency (faasbox.yml maxConcurrency) limits how many batches run at once",
+};
+const STARTING_POSITIONS = ["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"];
+const VIEW_TYPES = ["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"] as const;
+
+/**
+ * SAM `Type: Kinesis` / `Type: DynamoDB`; `sourceKey` is where the stream is named
+ * (SAM's `Stream`, a mapping resource's `EventSourceArn`), `alsoRead` the resource's other
+ * keys. Undefined for a mapping with Enabled: false (nothing is delivered, as in the cloud).
+ */
+export function readStreamEvent(
+  eventName: string,
+  properties: YamlField,
+  source: "kinesis" | "dynamodb",
+  scope: TemplateScope,
+  warn: ReadContext["warn"],
+  sourceKey = "Stream",
+  alsoRead: readonly string[] = [],
+): StreamTrigger | undefined {
+  if (properties.child("Enabled").boolean() === false) return undefined;
+  const read = [sourceKey, ...alsoRead, "BatchSize", "Enabled", "FilterCriteria", "FunctionResponseTypes", "StartingPosition"];
+  for (const [key, field] of properties.entries("a map of event source mapping properties")) {
+    if (read.includes(key)) continue;
+    warn(ManifestWarning.at(field.ref, `${key} is not emulated: ${STREAM_NOT_EMULATED[key] ?? "it is not read"}`));
+  }
+  // Lambda: BatchSize 1-10,000 for both, default 100. https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
+  // https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html
+  const batchSizeField = properties.child("BatchSize");
+  const batchSize = batchSizeField.integer("a whole number from 1 to 10000", 1) ?? 100;
+  if (batchSize > 10_000) throw batchSizeField.wrongType("a whole number from 1 to 10000");
+  // StartingPosition is required for streams; locally each position reads what is published while the emulator runs.
+  const position = properties.child("StartingPosition");
+  const startingPosition = position.requireString(STARTING_POSITIONS.join(", "));
+  if (!STARTING_POSITIONS.includes(startingPosition)) throw position.wrongType(STARTING_POSITIONS.join(", "));
+  const stream = properties.child(sourceKey);
+  return compact<StreamTrigger>({
+    kind: "stream",
+    name: eventName,
+    source,
+    stream: streamName(stream, source, scope),
+    batchSize,
+    startingPosition,
+    filters: readFilterCriteria(properties.child("FilterCriteria")),
+    reportBatchItemFailures: readResponseTypes(properties.child("FunctionResponseTypes")) || undefined,
+    viewType: source === "dynamodb" ? tableViewType(stream, scope) : undefined,
+  });
+}
+
+/**
+ * The stream's local name: a Kinesis stream's name (`arn:…:stream/NAME`, !GetAtt S.Arn → its
+ * Name), or a DynamoDB table's (`arn:…:table/T/stream/LABEL`, !GetAtt T.StreamArn → its TableName).
+ */
+function streamName(field: YamlField, source: "kinesis" | "dynamodb", scope: TemplateScope): string {
+  const expected = source === "kinesis" ? "the Kinesis stream's ARN or !GetAtt Stream.Arn" : "the DynamoDB table's stream ARN or !GetAtt Table.StreamArn";
+  const value = field.value;
+  if (typeof value === "string" && value.startsWith("arn:")) {
+    const resource = value.split(":").slice(5).join(":");
+    const match = source === "kinesis" ? /^stream\/([^/]+)$/.exec(resource) : /^table\/([^/]+)\/stream\//.exec(resource);
+    if (!match) throw field.wrongType(expected);
+    return match[1];
+  }
+  return resourceName(field, source === "kinesis" ? "Name" : "TableName", scope, expected);
+}
+
+/** StreamViewType from the table's StreamSpecification, when the stream is `!GetAtt Table.StreamArn` of a table in the template. */
+function tableViewType(field: YamlField, scope: TemplateScope): StreamTrigger["viewType"] {
+  if (intrinsicName(field.value) !== "Fn::GetAtt") return undefined;
+  const target = (field.value as { "Fn::GetAtt": unknown })["Fn::GetAtt"];
+  const logicalId = Array.isArray(target) ? target[0] : undefined;
+  const resource = typeof logicalId === "string" ? scope.resources[logicalId] : undefined;
+  const properties = isPlainMap(resource) && isPlainMap(resource.Properties) ? resource.Properties : {};
+  const spec = isPlainMap(properties.StreamSpecification) ? properties.StreamSpecification : {};
+  const viewType = spec.StreamViewType;
+  return VIEW_TYPES.find((v) => v === viewType);
+}
