@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { applyOverrides, applySettings } from "./applySettings";
 import { checkFunction } from "./checkFunction";
+import { isComponentsV1, mentionsComponentsV1, readComponentsV1 } from "./componentsV1";
 import { readEnvFile } from "./dotenv";
 import { layerEnvironment, readNamedEnvFile } from "./environmentLayers";
 import { ManifestError, collectProblem, fileRef, type FieldRef, type ManifestWarning } from "./errors";
@@ -147,13 +148,15 @@ function readManifest(file: string, context: ReadContext): ManifestResult {
     // Only a file that does not parse may be someone else's; anything else is our bug.
     if (!(error instanceof ManifestError)) throw error;
     const ours = isServerlessYml
-      ? /^component\s*:\s*["']?(multi-)?scf/m.test(text) || mentionsAwsProvider(text)
+      ? /^component\s*:\s*["']?(multi-)?scf/m.test(text) || mentionsComponentsV1(text) || mentionsAwsProvider(text)
       : /AWS::Serverless|TencentCloud::Serverless/.test(text);
     if (ours) throw error;
     return emptyResult();
   }
   // `provider: aws` is the Serverless Framework's; everything else stays with the Tencent reader.
   if (isServerlessYml && isServerlessAws(source.root.value)) return readServerlessAws(source, context);
+  // Serverless Components v1: top-level instances `NAME: {component: "@serverless/tencent-scf", inputs}`.
+  if (isServerlessYml && isComponentsV1(source.root.value)) return readComponentsV1(source, context);
   if (isServerlessYml) return readServerlessYml(source, context);
   if (isSamTemplate(source.root.value)) return readSamTemplate(source, context);
   if (isScfTemplate(source.root.value)) return readScfTemplate(source);
