@@ -1,10 +1,9 @@
 import { dirname, resolve } from "node:path";
 import { ManifestWarning, collectProblem } from "./errors";
 import { isGlobalComponent, resolveInstanceOutputs } from "./componentsV1Outputs";
-import { emptyResult, singleKeyEntry, type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
+import { emptyResult, type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
 import { scfFunction, warnUnknownInputs } from "./scfFunctionInputs";
-import { readScfTrigger, type ScfTriggerContext } from "./scfTriggers";
-import type { TriggerSpec } from "./spec";
+import { readScfEvents, type ScfTriggerContext } from "./scfTriggers";
 import { isPlainMap, type YamlField, type YamlSource } from "./yamlSource";
 
 /**
@@ -82,20 +81,8 @@ function readInstance(instance: YamlField, result: ManifestResult, context: Read
     defaultName: (type) => type,
     warn: context.warn,
   };
-  const triggers: TriggerSpec[] = [];
-  for (const item of inputs.child("events").items("a list of events such as `- timer: {name, parameters}`")) {
-    // One broken event is reported at its line; the function loads with the others, as in the scf reader.
-    const read = collectProblem(
-      result.problems,
-      () => {
-        const [type, event] = singleKeyEntry(item, "`- timer: {name, parameters: ...}`");
-        // The v1 event shape is the later scf component's (name beside parameters, endpoints under apigw).
-        return readScfTrigger(type, event, event.child("parameters"), triggerContext);
-      },
-      () => item.ref,
-    );
-    if (read) triggers.push(...read);
-  }
+  // The v1 event shape is the later scf component's (name beside parameters, endpoints under apigw).
+  const triggers = readScfEvents(inputs.child("events"), triggerContext, result.problems);
   warnUnknownInputs(inputs, V1_INPUTS, context);
 
   // Runtime Nodejs8.9 when none is written (provider.js getFunctionResource); memory 128, timeout 3, region ap-guangzhou as scfFunction's.

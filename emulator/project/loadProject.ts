@@ -13,6 +13,7 @@ import { isSamTemplate, readSamTemplate } from "./samTemplate";
 import { isScfTemplate, readScfTemplate } from "./scfTemplate";
 import { sameScfFunction } from "./sameScfFunction";
 import { isServerlessAws, mentionsAwsProvider, readServerlessAws } from "./serverlessAws";
+import { isServerlessTencent, mentionsTencentProvider, readServerlessTencent } from "./serverlessTencent";
 import { readServerlessYml } from "./serverlessYml";
 import type { ProjectSpec } from "./spec";
 import { YamlSource, readManifestText } from "./yamlSource";
@@ -148,13 +149,14 @@ function readManifest(file: string, context: ReadContext): ManifestResult {
     // Only a file that does not parse may be someone else's; anything else is our bug.
     if (!(error instanceof ManifestError)) throw error;
     const ours = isServerlessYml
-      ? /^component\s*:\s*["']?(multi-)?scf/m.test(text) || mentionsComponentsV1(text) || mentionsAwsProvider(text)
+      ? /^component\s*:\s*["']?(multi-)?scf/m.test(text) || mentionsComponentsV1(text) || mentionsAwsProvider(text) || mentionsTencentProvider(text)
       : /AWS::Serverless|TencentCloud::Serverless/.test(text);
     if (ours) throw error;
     return emptyResult();
   }
-  // `provider: aws` is the Serverless Framework's; everything else stays with the Tencent reader.
+  // `provider: aws` / `provider: tencent` are the Serverless Framework's; `component:` files stay with the Tencent reader.
   if (isServerlessYml && isServerlessAws(source.root.value)) return readServerlessAws(source, context);
+  if (isServerlessYml && isServerlessTencent(source.root.value)) return readServerlessTencent(source, context);
   // Serverless Components v1: top-level instances `NAME: {component: "@serverless/tencent-scf", inputs}`.
   if (isServerlessYml && isComponentsV1(source.root.value)) return readComponentsV1(source, context);
   if (isServerlessYml) return readServerlessYml(source, context);
