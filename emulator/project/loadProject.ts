@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { applyOverrides, applySettings } from "./applySettings";
 import { checkFunction } from "./checkFunction";
+import { isComponentsV1, mentionsComponentsV1, readComponentsV1 } from "./componentsV1";
 import { readEnvFile } from "./dotenv";
 import { layerEnvironment, readNamedEnvFile } from "./environmentLayers";
 import { ManifestError, collectProblem, fileRef, type FieldRef, type ManifestWarning } from "./errors";
@@ -15,6 +16,7 @@ import { isSamTemplate, readSamTemplate } from "./samTemplate";
 import { isScfTemplate, readScfTemplate } from "./scfTemplate";
 import { sameScfFunction } from "./sameScfFunction";
 import { isServerlessAws, mentionsAwsProvider, readServerlessAws } from "./serverlessAws";
+import { isServerlessTencent, mentionsTencentProvider, readServerlessTencent } from "./serverlessTencent";
 import { readServerlessYml } from "./serverlessYml";
 import type { FunctionSpec, ProjectSpec } from "./spec";
 import { YamlSource, readManifestText } from "./yamlSource";
@@ -168,25 +170,32 @@ function readManifest(file: string, context: ReadContext, sam: SamOptions = {}):
     // Only a file that does not parse may be someone else's; anything else is our bug.
     if (!(error instanceof ManifestError)) throw error;
     const ours = isServerlessYml
-      ? /^component\s*:\s*["']?(multi-)?scf/m.test(text) || mentionsAwsProvider(text)
+      ? /^component\s*:\s*["']?(multi-)?scf/m.test(text) || mentionsComponentsV1(text) || mentionsAwsProvider(text) || mentionsTencentProvider(text)
       : /AWS::Serverless|TencentCloud::Serverless/.test(text);
     if (ours) throw error;
     return emptyResult();
   }
-  const read = isServerlessYml
-    ? // `provider: aws` is the Serverless Framework's; everything else stays with the Tencent reader.
-      isServerlessAws(source.root.value)
-      ? () => readServerlessAws(source, context)
-      : () => readServerlessYml(source, context)
-    : isSamTemplate(source.root.value)
-      ? () => readSamTemplate(source, context, sam)
-      : isScfTemplate(source.root.value)
-        ? () => readScfTemplate(source)
-        : undefined;
+  const read = pickReader(isServerlessYml, source, context, sam);
   // Another tool's file is not ours to comment on, not even its duplicate keys.
   if (!read) return emptyResult();
   for (const warning of source.warnings) context.warn(warning);
   return read();
+}
+
+/** The reader of a parsed manifest, or undefined for another tool's file. */
+function pickReader(isServerlessYml: boolean, source: YamlSource, context: ReadContext, sam: SamOptions): (() => ManifestResult) | undefined {
+  const data = source.root.value;
+  if (isServerlessYml) {
+    // `provider: aws` / `provider: tencent` are the Serverless Framework's; `component:` files are Tencent's components.
+    if (isServerlessAws(data)) return () => readServerlessAws(source, context);
+    if (isServerlessTencent(data)) return () => readServerlessTencent(source, context);
+    // Serverless Components v1: top-level instances `NAME: {component: "@serverless/tencent-scf", inputs}`.
+    if (isComponentsV1(data)) return () => readComponentsV1(source, context);
+    return () => readServerlessYml(source, context);
+  }
+  if (isSamTemplate(data)) return () => readSamTemplate(source, context, sam);
+  if (isScfTemplate(data)) return () => readScfTemplate(source);
+  return undefined;
 }
 
 /** Runs one later step for one function; an unexpected failure leaves the function out. */

@@ -33,6 +33,8 @@ export interface ScfFunctionParts {
   packageExclude?: string[];
   /** Inputs the caller reads itself (the scf component's `layers` and `image`): not warned about here. */
   handled?: readonly string[];
+  /** The tool's runtime when none is written: Nodejs10.15 for the scf component, Nodejs8.9 for the older v1 tools. */
+  defaultRuntime?: string;
 }
 
 /**
@@ -48,7 +50,7 @@ export function scfFunction(parts: ScfFunctionParts, context: ReadContext): Mani
   const runtimeField = input("runtime");
   const runtime = runtimeField.isSet
     ? readRuntime(runtimeField, "scf")
-    : { name: "Nodejs10.15", family: "nodejs" as const, dialect: "scf" as const };
+    : { name: parts.defaultRuntime ?? "Nodejs10.15", family: "nodejs" as const, dialect: "scf" as const };
 
   const asyncRun = input("asyncRunEnable");
   const isAsync = asyncRun.boolean() ?? false;

@@ -1,5 +1,5 @@
-import { ManifestWarning } from "./errors";
-import { compact, cosBucketName, readMethod, readPath } from "./manifestFunction";
+import { ManifestWarning, collectProblem, type ManifestError } from "./errors";
+import { compact, cosBucketName, readMethod, readPath, singleKeyEntry } from "./manifestFunction";
 import type { HttpRoute, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import type { YamlField } from "./yamlSource";
 
@@ -88,6 +88,26 @@ export function readScfTrigger(type: string, item: YamlField, parameters: YamlFi
     default:
       throw item.fail(`unknown event type ${JSON.stringify(type)}; expected one of ${SCF_TRIGGER_TYPES.join(", ")}`);
   }
+}
+
+/**
+ * `events: [- TYPE: {name, parameters}]`, as the scf component and its v1 predecessor write
+ * them. A broken event is a problem at its line; the function still loads with the others.
+ */
+export function readScfEvents(events: YamlField, context: ScfTriggerContext, problems: ManifestError[]): TriggerSpec[] {
+  const triggers: TriggerSpec[] = [];
+  for (const item of events.items("a list of events such as `- apigw: {...}`")) {
+    const read = collectProblem(
+      problems,
+      () => {
+        const [type, event] = singleKeyEntry(item, "`- apigw: {parameters: ...}`");
+        return readScfTrigger(type, event, event.child("parameters"), context);
+      },
+      () => item.ref,
+    );
+    if (read) triggers.push(...read);
+  }
+  return triggers;
 }
 
 /**

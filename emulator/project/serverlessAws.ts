@@ -14,23 +14,22 @@ import { variableText } from "./samIntrinsics";
 import { templateScope } from "./samScope";
 import { readAwsEvent, type EventScope } from "./serverlessAwsEvents";
 import { readPackagePatterns } from "./serverlessAwsPackage";
+import { mentionsProvider, providerName } from "./serverlessProvider";
 import { ServerlessVariables } from "./serverlessVariables";
 import type { FunctionSpec, TriggerSpec } from "./spec";
-import { isPlainMap, type YamlField, type YamlSource } from "./yamlSource";
+import type { YamlField, YamlSource } from "./yamlSource";
 
 /**
  * The Serverless Framework's AWS format (`provider: aws` or `provider: {name: aws}`), the
  * one serverless-offline users have. https://www.serverless.com/framework/docs/providers/aws/guide/serverless.yml
  */
 export function isServerlessAws(data: unknown): boolean {
-  if (!isPlainMap(data)) return false;
-  const provider = data.provider;
-  return provider === "aws" || (isPlainMap(provider) && provider.name === "aws");
+  return providerName(data) === "aws";
 }
 
 /** For a file that does not parse: does its text say it is a Serverless Framework AWS service? */
 export function mentionsAwsProvider(text: string): boolean {
-  return /^provider\s*:\s*["']?aws["']?\s*(#.*)?$/m.test(text) || /^provider\s*:\s*(#.*)?\n(?:[ \t]+.*\n|[ \t]*\n)*?[ \t]+name\s*:\s*["']?aws\b/m.test(text);
+  return mentionsProvider(text, "aws");
 }
 
 /**

@@ -21,6 +21,8 @@ export class ServerlessVariables {
   constructor(
     private readonly root: YamlField,
     private readonly context: ReadContext,
+    /** The provider's region when neither --region nor provider.region says: us-east-1 for AWS, ap-guangzhou for the Tencent plugin. */
+    private readonly defaultRegion = "us-east-1",
   ) {
     this.data = root.value;
   }
@@ -55,10 +57,10 @@ export class ServerlessVariables {
     return typeof value === "string" && value !== "" ? value : "dev";
   }
 
-  /** `--region`, else provider.region, else us-east-1 (the framework's default; it does not read AWS_REGION). */
+  /** `--region`, else provider.region, else the provider's default (AWS: us-east-1; the framework does not read AWS_REGION). */
   region(): string {
     const value = this.context.cliOptions?.region ?? this.resolve(["provider", "region"]);
-    return typeof value === "string" && value !== "" ? value : "us-east-1";
+    return typeof value === "string" && value !== "" ? value : this.defaultRegion;
   }
 
   private field(path: FieldPath): YamlField {

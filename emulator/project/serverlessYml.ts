@@ -1,10 +1,9 @@
 import { collectProblem } from "./errors";
-import { emptyResult, singleKeyEntry, type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
+import { emptyResult, type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
 import { isMultiScfComponent, readMultiScf } from "./multiScf";
 import { defaultFunctionName, instanceNames, readSrc } from "./scfComponentBasics";
 import { scfFunction, warnUnknownInputs } from "./scfFunctionInputs";
-import { readScfTrigger, type ScfTriggerContext } from "./scfTriggers";
-import type { TriggerSpec } from "./spec";
+import { readScfEvents, type ScfTriggerContext } from "./scfTriggers";
 import { isPlainMap, mapData, type YamlField, type YamlSource } from "./yamlSource";
 import { refuseScfImage } from "./scfImage";
 import { readScfLayers } from "./scfLayers";
@@ -59,21 +58,7 @@ function readFunction(root: YamlField, result: ManifestResult, context: ReadCont
     warn: context.warn,
   };
 
-  const triggers: TriggerSpec[] = [];
-  inputs
-    .child("events")
-    .items("a list of events such as `- apigw: {...}`")
-    .forEach((item) => {
-      const read = collectProblem(
-        result.problems,
-        () => {
-          const [type, event] = singleKeyEntry(item, "`- apigw: {parameters: ...}`");
-          return readScfTrigger(type, event, event.child("parameters"), triggerContext);
-        },
-        () => item.ref,
-      );
-      if (read) triggers.push(...read);
-    });
+  const triggers = readScfEvents(inputs.child("events"), triggerContext, result.problems);
   warnUnknownInputs(inputs, SCF_INPUTS, context);
 
   // layers and image were read before (readScfLayers, refuseScfImage).
