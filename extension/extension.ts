@@ -12,6 +12,7 @@ import { SavedEvents } from "./model/savedEvents";
 import { newFunction } from "./newFunction";
 import { CredentialStore } from "./deploy/credentials";
 import { FunctionsTreeProvider } from "./views/functionsTree";
+import { manifestDiagnostics } from "./views/manifestDiagnostics";
 import { DEBUG_TYPE, FaasboxDebugAdapterFactory, FaasboxDebugConfigurationProvider, type FaasboxDebugConfiguration } from "./debug/debugProvider";
 import { HandlerCodeLensProvider } from "./views/handlerCodeLens";
 import { LogChannels, REQUEST_LOG_SCHEME, RequestLogDocuments } from "./views/logChannels";
@@ -70,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
   });
   context.subscriptions.push(
     manager, model, logs, invocations, tree, treeView, metricsView, codeLenses,
+    manifestDiagnostics(model),
     vscode.window.registerWebviewViewProvider("faasbox.metrics", metricsView),
     vscode.languages.registerCodeLensProvider(
       [{ language: "javascript" }, { language: "typescript" }, { language: "javascriptreact" }, { language: "typescriptreact" }, { language: "python" }],

@@ -5,6 +5,7 @@ import type { DaemonConnection } from "../daemon/daemonConnection";
 import type { FunctionsModel } from "../model/functionsModel";
 import { commandLink } from "../commands";
 import { DisposableList } from "../util/disposableList";
+import { parseLocated } from "../model/locatedMessage";
 import type { TreeNode } from "./treeNode";
 
 export type { TreeNode } from "./treeNode";
@@ -50,14 +51,23 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   getChildren(node?: TreeNode): TreeNode[] {
     if (!node) {
       const manifests = [...new Set(this.model.functions.map((f) => f.source.file))].sort();
+      // A warning sits under the manifest it is about; one about a file with no function (a
+      // faasbox.yml, a template whose functions all failed) stays at the top, as errors do.
       return [
         ...manifests.map((file): TreeNode => ({ kind: "manifest", file })),
         ...this.model.problems.map((message): TreeNode => ({ kind: "problem", message, severity: "error" })),
-        ...this.model.warnings.map((message): TreeNode => ({ kind: "problem", message, severity: "warning" })),
+        ...this.model.warnings
+          .filter((message) => !manifests.includes(parseLocated(message)?.file ?? ""))
+          .map((message): TreeNode => ({ kind: "problem", message, severity: "warning" })),
       ];
     }
     if (node.kind === "manifest") {
-      return this.model.functions.filter((f) => f.source.file === node.file).map((f): TreeNode => ({ kind: "function", name: f.name }));
+      return [
+        ...this.model.functions.filter((f) => f.source.file === node.file).map((f): TreeNode => ({ kind: "function", name: f.name })),
+        ...this.model.warnings
+          .filter((message) => parseLocated(message)?.file === node.file)
+          .map((message): TreeNode => ({ kind: "problem", message, severity: "warning" })),
+      ];
     }
     if (node.kind === "function") {
       const fn = this.model.get(node.name);
@@ -80,14 +90,15 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       case "invocation":
         return this.invocationItem(node.summary);
       case "problem": {
-        const item = new vscode.TreeItem(node.message.replace(/^.*?:\d+: /, ""), vscode.TreeItemCollapsibleState.None);
+        const located = parseLocated(node.message);
+        const item = new vscode.TreeItem(located ? `${located.field}: ${located.message}` : node.message, vscode.TreeItemCollapsibleState.None);
+        item.description = located ? `line ${located.line}` : undefined;
         item.iconPath = node.severity === "error"
           ? new vscode.ThemeIcon("error", new vscode.ThemeColor("list.errorForeground"))
           : new vscode.ThemeIcon("warning", new vscode.ThemeColor("list.warningForeground"));
         item.tooltip = node.message;
         item.contextValue = node.severity === "error" ? "problem" : "manifestWarning";
-        const location = /^(.*?):(\d+): /.exec(node.message);
-        if (location) item.command = commandLink("Open", "vscode.open", vscode.Uri.file(location[1]), { selection: new vscode.Range(Number(location[2]) - 1, 0, Number(location[2]) - 1, 0) });
+        if (located) item.command = commandLink("Open", "vscode.open", vscode.Uri.file(located.file), { selection: new vscode.Range(located.line - 1, 0, located.line - 1, 0) });
         return item;
       }
     }
