@@ -2,27 +2,39 @@ import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { readEnvVarsFile } from "../project/samEnvVarsFile";
-import { parseParameterOverrides, readParametersFile, type SamOptions } from "../project/samOptions";
+import type { ManifestOptions } from "../project/loadProject";
+import { parseParameterOverrides, readParametersFile } from "../project/samOptions";
 
 export class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
-/** The flags `start` and `invoke` share for SAM templates. */
-export const SAM_FLAGS = {
+/**
+ * The flags `start` and `invoke` share for the manifests: the Serverless Framework's
+ * `--stage`/`-s` and `--region`/`-r` (https://www.serverless.com/framework/docs/providers/aws/cli-reference/deploy,
+ * Options), and sam local's template flags.
+ */
+export const MANIFEST_FLAGS = {
+  stage: { type: "string", short: "s" },
+  region: { type: "string", short: "r" },
   "parameter-overrides": { type: "string", multiple: true },
   "parameters-file": { type: "string" },
   "env-vars": { type: "string" },
   template: { type: "string", short: "t" },
 } as const;
 
-/** SAM_FLAGS' values as parseCommandArgs gives them. */
-export interface SamFlagValues {
+/** MANIFEST_FLAGS' values as parseCommandArgs gives them. */
+export interface ManifestFlagValues {
+  stage?: string;
+  region?: string;
   "parameter-overrides"?: string[];
   "parameters-file"?: string;
   "env-vars"?: string;
   template?: string;
 }
+
+/** MANIFEST_FLAGS in usage lines. */
+export const MANIFEST_USAGE = "[--stage NAME] [--region NAME] [--parameter-overrides 'KEY=VALUE ...']... [--parameters-file FILE] [--env-vars FILE] [--template FILE]";
 
 /** node:util's parseArgs, with its errors turned into usage errors that name the command. */
 export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T, allowPositionals = true) {
@@ -49,18 +61,29 @@ export function parseExecutor(command: string, value: string | undefined): "dock
 }
 
 /**
- * `--parameter-overrides` (repeatable) and `--parameters-file`, as SAM template parameter
- * values (given values win over the file's), and `--env-vars FILE`.
+ * `--stage` and `--region`; `--parameter-overrides` (repeatable) and `--parameters-file`, as
+ * SAM template parameter values (given values win over the file's), and `--env-vars FILE`.
  */
-export function parseSamOptions(command: string, values: SamFlagValues): SamOptions {
+export function parseManifestOptions(command: string, values: ManifestFlagValues): ManifestOptions {
   try {
     const file = values["parameters-file"];
     const parameters = { ...(file ? readParametersFile(file) : {}), ...parseParameterOverrides(values["parameter-overrides"] ?? []) };
     const envVarsFile = values["env-vars"];
-    return { parameters, ...(envVarsFile ? { envVars: readEnvVarsFile(envVarsFile) } : {}), ...templateOption(values.template) };
+    return {
+      ...nameOption("stage", values.stage),
+      ...nameOption("region", values.region),
+      sam: { parameters, ...(envVarsFile ? { envVars: readEnvVarsFile(envVarsFile) } : {}), ...templateOption(values.template) },
+    };
   } catch (error) {
     throw new UsageError(`faasbox ${command}: ${(error as Error).message}`);
   }
+}
+
+/** `--stage NAME` / `--region NAME`: an empty name would silently mean the manifest's own. */
+function nameOption(flag: "stage" | "region", value: string | undefined): { stage?: string; region?: string } {
+  if (value === undefined) return {};
+  if (value.trim() === "") throw new Error(`--${flag} needs a name, such as --${flag} ${flag === "stage" ? "prod" : "eu-west-1"}`);
+  return { [flag]: value };
 }
 
 /** `--template FILE`, relative to the current folder as sam local takes it; it must be a file. */
@@ -79,7 +102,7 @@ function isFile(path: string): boolean {
   }
 }
 
-/** Whether any SAM flag was given: a running emulator keeps its own and the user must be told. */
-export function hasSamFlags(values: SamFlagValues): boolean {
-  return Object.keys(SAM_FLAGS).some((flag) => values[flag as keyof SamFlagValues] !== undefined);
+/** Whether any manifest flag was given: a running emulator keeps its own and the user must be told. */
+export function hasManifestFlags(values: ManifestFlagValues): boolean {
+  return Object.keys(MANIFEST_FLAGS).some((flag) => values[flag as keyof ManifestFlagValues] !== undefined);
 }

@@ -5,9 +5,9 @@ import { toInvokeResult } from "../core/invoke/invocationReport";
 import { formatLogLine } from "../core/logs/formatLog";
 import { Requests, type InvokeResult } from "../protocol";
 import { connectToRunning } from "./connect";
-import { parseCommandArgs, parseExecutor, hasSamFlags, parseSamOptions, SAM_FLAGS, UsageError } from "./args";
+import { hasManifestFlags, MANIFEST_FLAGS, MANIFEST_USAGE, parseCommandArgs, parseExecutor, parseManifestOptions, UsageError } from "./args";
 
-export const INVOKE_USAGE = "faasbox invoke FUNCTION [--project DIR] [--event FILE|-] [--executor docker|process|auto] [--parameter-overrides 'KEY=VALUE ...']... [--parameters-file FILE] [--env-vars FILE] [--template FILE]";
+export const INVOKE_USAGE = `faasbox invoke FUNCTION [--project DIR] [--event FILE|-] [--executor docker|process|auto] ${MANIFEST_USAGE}`;
 
 /** The event as the user wrote it (checked to be JSON), which the function receives byte for byte. */
 export function readEventText(source: string | undefined, stdin: () => string = () => readFileSync(0, "utf8")): string {
@@ -41,18 +41,18 @@ export async function invokeCommand(argv: string[]): Promise<number> {
     project: { type: "string" },
     event: { type: "string" },
     executor: { type: "string" },
-    ...SAM_FLAGS,
+    ...MANIFEST_FLAGS,
   });
   const name = positionals[0];
   if (!name) throw new UsageError(`faasbox invoke: which function? Usage: ${INVOKE_USAGE}`);
   const root = resolve(values.project ?? ".");
   const eventText = readEventText(values.event);
-  const sam = parseSamOptions("invoke", values);
+  const manifest = parseManifestOptions("invoke", values);
   // A running emulator for the project serves the invocation on its warm instances.
   const running = await connectToRunning(root);
   if (running) {
-    if (hasSamFlags(values)) {
-      process.stderr.write("warning: an emulator already runs for this project; its own template settings are used, not --parameter-overrides/--parameters-file/--env-vars/--template\n");
+    if (hasManifestFlags(values)) {
+      process.stderr.write("warning: an emulator already runs for this project; its own manifest settings are used, not --stage/--region/--parameter-overrides/--parameters-file/--env-vars/--template\n");
     }
     try {
       return printInvokeResult(await running.client.request(Requests.invoke, { function: name, eventText }));
@@ -62,7 +62,7 @@ export async function invokeCommand(argv: string[]): Promise<number> {
       running.client.dispose();
     }
   }
-  const emulator = await Engine.create({ root, executor: parseExecutor("invoke", values.executor), watch: false, sam });
+  const emulator = await Engine.create({ root, executor: parseExecutor("invoke", values.executor), watch: false, manifest });
   try {
     for (const warning of emulator.warnings) process.stderr.write(`warning: ${warning}\n`);
     for (const problem of emulator.problems) process.stderr.write(`error: ${problem.message}\n`);

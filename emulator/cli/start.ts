@@ -3,12 +3,11 @@ import { Daemon } from "../daemon/daemon";
 import { formatLogLine } from "../core/logs/formatLog";
 import { isAlive } from "../util/isAlive";
 import { parseAllowedHost } from "../util/requestGuard";
-import { parseCommandArgs, parseExecutor, parsePort, parseSamOptions, SAM_FLAGS, UsageError } from "./args";
+import { MANIFEST_FLAGS, MANIFEST_USAGE, parseCommandArgs, parseExecutor, parseManifestOptions, parsePort, UsageError } from "./args";
 
 const PARENT_CHECK_MS = 2000;
 
-export const START_USAGE =
-  "faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto] [--keep-alive SECONDS] [--max-concurrency N] [--no-watch] [--host ADDRESS] [--allowed-host NAME]... [--parameter-overrides 'KEY=VALUE ...']... [--parameters-file FILE] [--env-vars FILE] [--template FILE]";
+export const START_USAGE = `faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto] [--keep-alive SECONDS] [--max-concurrency N] [--no-watch] [--host ADDRESS] [--allowed-host NAME]... ${MANIFEST_USAGE}`;
 
 function positiveNumber(name: string, value: string | undefined, scale: number): number | undefined {
   if (value === undefined) return undefined;
@@ -41,7 +40,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     "keep-alive": { type: "string" },
     "max-concurrency": { type: "string" },
     "parent-pid": { type: "string" },
-    ...SAM_FLAGS,
+    ...MANIFEST_FLAGS,
   });
   const root = resolve(positionals[0] ?? values.project ?? ".");
   const color = process.stdout.isTTY;
@@ -56,7 +55,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     invokePort: parsePort("start", "invoke-port", values["invoke-port"], 3001),
     controlHost: values.host,
     allowedHosts: allowedHosts(values["allowed-host"]),
-    sam: parseSamOptions("start", values),
+    manifest: parseManifestOptions("start", values),
     localDefaults: {
       keepAliveMs: positiveNumber("keep-alive", values["keep-alive"], 1000),
       maxConcurrency: positiveNumber("max-concurrency", values["max-concurrency"], 1),

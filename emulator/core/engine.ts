@@ -11,10 +11,9 @@ import { LogBus } from "./logs/logBus";
 import { FunctionPool, type PoolDeps } from "./pool/functionPool";
 import type { InstanceInfo, InvokeResult, PoolSnapshot } from "../protocol";
 import type { ManifestError, ManifestWarning } from "../project/errors";
-import { loadProject, type LocalDefaults } from "../project/loadProject";
+import { loadProject, type LocalDefaults, type ManifestOptions } from "../project/loadProject";
 import type { FunctionSpec, ProjectSpec } from "../project/spec";
 import { ProjectWatcher } from "../project/projectWatcher";
-import type { SamOptions } from "../project/samOptions";
 import { Invocation, type InvocationOutcome } from "./runtime/invocation";
 import { DebugSessions } from "./debug/debugSessions";
 
@@ -30,8 +29,8 @@ export interface EngineOptions {
   watch?: boolean;
   /** The user's defaults for functions faasbox.yml does not configure. */
   localDefaults?: LocalDefaults;
-  /** SAM template parameter values and the like (`faasbox start --parameter-overrides`). */
-  sam?: SamOptions;
+  /** The command line's settings for the manifests (`--stage`, `--parameter-overrides`...). */
+  manifest?: ManifestOptions;
 }
 
 export interface EngineEvents {
@@ -75,7 +74,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     readonly executor: Executor,
     readonly warnings: string[],
     private readonly localDefaults: LocalDefaults = {},
-    private readonly sam: SamOptions = {},
+    private readonly manifest: ManifestOptions = {},
   ) {
     super();
     this.debugSessions = new DebugSessions({
@@ -93,7 +92,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   static async create(options: EngineOptions): Promise<Engine> {
     const { executor, warning } = await createExecutor(options.executor ?? "auto", options.network, { dockerHost: options.dockerHost, agent: options.agent });
-    const emulator = new Engine(resolve(options.root), executor, warning ? [warning] : [], options.localDefaults, options.sam);
+    const emulator = new Engine(resolve(options.root), executor, warning ? [warning] : [], options.localDefaults, options.manifest);
     emulator.load();
     if (options.watch !== false) {
       emulator.watcher = new ProjectWatcher(emulator.project, {
@@ -178,7 +177,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private load(): void {
-    const { project, problems, warnings } = loadProject(this.root, { localDefaults: this.localDefaults, sam: this.sam });
+    const { project, problems, warnings } = loadProject(this.root, { ...this.manifest, localDefaults: this.localDefaults });
     this.project = project;
     this.problems = problems;
     this.manifestWarnings = warnings;

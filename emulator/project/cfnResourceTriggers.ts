@@ -7,12 +7,12 @@
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html
 import { collectProblem, ManifestWarning } from "./errors";
 import { intrinsicName } from "./intrinsicTags";
-import { compact, type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
+import { type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
 import { readSqsEvent } from "./samEventSources";
-import { readBusName, readEventPattern, readRuleState, readTargetInput, RULE_NOT_EMULATED } from "./samEventRules";
+import { readBusName, readEventPattern, readRuleState, readTargetInput, ruleTriggers, RULE_NOT_EMULATED } from "./samEventRules";
 import type { TemplateScope } from "./samIntrinsics";
 import { readStreamEvent } from "./samStreamSources";
-import type { TimerTrigger, TriggerSpec } from "./spec";
+import { warnUnread } from "./unreadProperties";
 import { isPlainMap, type YamlField } from "./yamlSource";
 
 const FUNCTION_TYPES = ["AWS::Serverless::Function", "AWS::Lambda::Function"];
@@ -72,9 +72,7 @@ function functionFinder(resources: YamlField, result: ManifestResult, nameOf: Fu
 
 function readRule(logicalId: string, resource: YamlField, find: Finder, scope: TemplateScope, warn: ReadContext["warn"]): void {
   const properties = resource.child("Properties");
-  for (const [key, field] of properties.entries("a map of rule properties")) {
-    if (!RULE_READ.includes(key)) warn(ManifestWarning.at(field.ref, `${key} is not emulated: it is not read`));
-  }
+  warnUnread(properties, RULE_READ, warn, {});
   const patternField = properties.child("EventPattern");
   const scheduleField = properties.child("ScheduleExpression");
   if (!patternField.isSet && !scheduleField.isSet) throw properties.missing("EventPattern or ScheduleExpression, as AWS::Events::Rule requires one");
@@ -83,10 +81,8 @@ function readRule(logicalId: string, resource: YamlField, find: Finder, scope: T
   const bus = readBusName(properties.child("EventBusName"), scope);
   const enabled = readRuleState(properties);
   for (const target of properties.child("Targets").items("a list of targets {Arn, Id}")) {
-    for (const [key, field] of target.entries("a target {Arn, Id}")) {
-      if (TARGET_READ.includes(key)) continue;
-      warn(ManifestWarning.at(field.ref, `${key} is not emulated: ${RULE_NOT_EMULATED[key] ?? "it is not read"}`));
-    }
+    if (!target.isMap()) throw target.wrongType("a target {Arn, Id}");
+    warnUnread(target, TARGET_READ, warn, RULE_NOT_EMULATED);
     const arn = target.child("Arn");
     if (!arn.isSet) throw arn.missing("the target's ARN, such as !GetAtt MyFunction.Arn");
     const { fn, local } = find(arn);
@@ -96,13 +92,7 @@ function readRule(logicalId: string, resource: YamlField, find: Finder, scope: T
     }
     if (!fn) continue;
     const input = readTargetInput(target);
-    const triggers: TriggerSpec[] = [];
-    if (pattern) triggers.push(compact({ kind: "eventRule" as const, name: logicalId, bus, pattern, enabled, ...input }));
-    if (schedule !== undefined) {
-      // A scheduled rule's event has no part worth selecting: InputPath is said, and the whole event delivered.
-      if (input.inputPath !== undefined) warn(ManifestWarning.at(target.child("InputPath").ref, "InputPath is not emulated on a scheduled rule: the whole Scheduled Event is delivered"));
-      triggers.push(compact<TimerTrigger>({ kind: "timer", name: logicalId, schedule, enabled, input: input.input }));
-    }
+    const triggers = ruleTriggers({ name: logicalId, bus, pattern, schedule, enabled, ...input }, target.child("InputPath"), warn);
     fn.spec.triggers.push(...triggers);
   }
 }

@@ -32,16 +32,23 @@ export interface LoadResult {
   warnings: ManifestWarning[];
 }
 
-export interface LoadOptions {
+/** What the user tells the manifest readers on the command line (`faasbox start`/`invoke`), as the clouds' own CLIs take it. */
+export interface ManifestOptions {
+  /**
+   * `--stage` and `--region`, as serverless.yml's `${opt:stage}` / `${opt:region}` and the stage
+   * and region it deploys to; `--region` is a SAM template's `AWS::Region` too, as with `sam local`.
+   */
+  stage?: string;
+  region?: string;
+  /** SAM template parameter values and the like. */
+  sam?: SamOptions;
+}
+
+export interface LoadOptions extends ManifestOptions {
   /** The host environment, for AWS_REGION and serverless.yml's `${env:X}`; process.env by default. */
   env?: Readonly<Record<string, string | undefined>>;
   /** The user's own defaults (editor settings, CLI flags); faasbox.yml still wins over them. */
   localDefaults?: LocalDefaults;
-  /** `--stage` and `--region`, as serverless.yml's `${opt:stage}` / `${opt:region}` and the stage and region it deploys to. */
-  stage?: string;
-  region?: string;
-  /** SAM template parameter values and the like, as the user gave them to `faasbox start`/`invoke`. */
-  sam?: SamOptions;
 }
 
 export interface LocalDefaults {

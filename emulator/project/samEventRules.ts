@@ -5,10 +5,12 @@
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-rule.html
 import { ManifestWarning } from "./errors";
 import { compact, type ReadContext } from "./manifestFunction";
+import { readPattern } from "./patternField";
 import { resourceName, type TemplateScope } from "./samIntrinsics";
-import type { EventRuleTrigger } from "./spec";
+import type { EventRuleTrigger, TimerTrigger, TriggerSpec } from "./spec";
+import { warnUnread } from "./unreadProperties";
 import type { YamlField } from "./yamlSource";
-import { checkPattern, parsePatternText, PatternError, type EventPattern } from "../triggers/eventPattern";
+import type { EventPattern } from "../triggers/eventPattern";
 import { inputPathProblem } from "../triggers/events/ruleTarget";
 
 /** What each rule or target property means locally, for those read but not emulated. */
@@ -22,7 +24,7 @@ const RULE_READ = ["Pattern", "EventBusName", "Input", "InputPath", "State", "En
 
 /** SAM `Type: EventBridgeRule` or `Type: CloudWatchEvent` (the older name of the same thing). */
 export function readRuleEvent(eventName: string, properties: YamlField, scope: TemplateScope, warn: ReadContext["warn"]): EventRuleTrigger {
-  warnUnread(properties, RULE_READ, warn);
+  warnUnread(properties, RULE_READ, warn, RULE_NOT_EMULATED);
   const pattern = properties.child("Pattern");
   if (!pattern.isSet) throw pattern.missing('an event pattern such as {source: [my.app]}');
   return compact<EventRuleTrigger>({
@@ -35,25 +37,38 @@ export function readRuleEvent(eventName: string, properties: YamlField, scope: T
   });
 }
 
-/** Says, at its line, each property that is read but not emulated, or not read at all. */
-export function warnUnread(properties: YamlField, read: readonly string[], warn: ReadContext["warn"]): void {
-  for (const [key, field] of properties.entries("a map of properties")) {
-    if (read.includes(key)) continue;
-    warn(ManifestWarning.at(field.ref, `${key} is not emulated: ${RULE_NOT_EMULATED[key] ?? "it is not read"}`));
-  }
-}
-
 /** A YAML map, or (CloudFormation's EventPattern) a JSON string. */
 export function readEventPattern(field: YamlField): EventPattern {
-  const expected = "an EventBridge event pattern such as {source: [my.app], detail-type: [Order Placed]}";
-  try {
-    if (typeof field.value === "string") return parsePatternText(field.value);
-    if (!field.isMap()) throw field.wrongType(expected);
-    return checkPattern(field.value);
-  } catch (error) {
-    if (error instanceof PatternError) throw field.fail(`${error.message}; expected ${expected}`);
-    throw error;
+  return readPattern(field, "an EventBridge event pattern such as {source: [my.app], detail-type: [Order Placed]}");
+}
+
+/** What a rule's target receives and when, whatever the manifest calls each setting. */
+export interface RuleSettings {
+  name: string;
+  bus: string;
+  pattern?: EventPattern;
+  /** A schedule expression: the rule also fires on its own, as EventBridge's PutRule allows both. */
+  schedule?: string;
+  enabled: boolean;
+  input?: unknown;
+  inputPath?: string;
+}
+
+/**
+ * A rule's triggers: an event rule for its pattern, a timer for its schedule (both when it has
+ * both). https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html
+ * `inputPathField` is where InputPath is written, to say it does nothing on a schedule.
+ */
+export function ruleTriggers(rule: RuleSettings, inputPathField: YamlField, warn: ReadContext["warn"]): TriggerSpec[] {
+  const { name, bus, pattern, schedule, enabled, input, inputPath } = rule;
+  const triggers: TriggerSpec[] = [];
+  if (pattern) triggers.push(compact<EventRuleTrigger>({ kind: "eventRule", name, bus, pattern, enabled, input, inputPath }));
+  if (schedule !== undefined) {
+    // A scheduled rule's event has no part worth selecting: InputPath is said, and the whole event delivered.
+    if (inputPath !== undefined) warn(ManifestWarning.at(inputPathField.ref, `${String(inputPathField.path.at(-1))} is not emulated on a scheduled rule: the whole Scheduled Event is delivered`));
+    triggers.push(compact<TimerTrigger>({ kind: "timer", name, schedule, enabled, input }));
   }
+  return triggers;
 }
 
 /** No EventBusName is the account's "default" bus; a name, an ARN (…:event-bus/NAME), !Ref or !GetAtt of an AWS::Events::EventBus. */
@@ -86,8 +101,13 @@ export function readTargetInput(target: YamlField): { input?: unknown; inputPath
       throw inputField.fail(`not valid JSON (${(error as Error).message}); expected a JSON string such as '{"key": "value"}'`);
     }
   }
-  const inputPath = pathField.string("a JSONPath such as $.detail");
+  return { input, inputPath: readInputPath(pathField) };
+}
+
+/** InputPath: a JSONPath into the event, checked as EventBridge checks it. */
+export function readInputPath(field: YamlField): string | undefined {
+  const inputPath = field.string("a JSONPath such as $.detail");
   const problem = inputPath === undefined ? undefined : inputPathProblem(inputPath);
-  if (problem) throw pathField.wrongType(problem);
-  return { input, inputPath };
+  if (problem) throw field.wrongType(problem);
+  return inputPath;
 }

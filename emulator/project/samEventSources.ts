@@ -2,15 +2,15 @@
 // the mapping's own settings: filters, batch size and window, partial batch responses.
 // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-sqs.html
 // https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
-import { ManifestWarning } from "./errors";
 import { compact, type ReadContext } from "./manifestFunction";
+import { readPattern } from "./patternField";
 import { resourceName, type TemplateScope } from "./samIntrinsics";
 import type { TopicTrigger } from "./spec";
+import { warnUnread } from "./unreadProperties";
 import type { YamlField } from "./yamlSource";
-import { parsePatternText, PatternError } from "../triggers/eventPattern";
 
 /** What each mapping property means locally, for those read but not emulated. */
-const SQS_NOT_EMULATED: Record<string, string> = {
+export const SQS_NOT_EMULATED: Record<string, string> = {
   ScalingConfig: "the function's own concurrency (faasbox.yml maxConcurrency) limits how many batches run at once",
   KmsKeyArn: "filter criteria are kept in plain text locally",
   MetricsConfig: "no CloudWatch metrics are published locally",
@@ -32,31 +32,54 @@ export function readSqsEvent(
   alsoRead: readonly string[] = [],
 ): TopicTrigger | undefined {
   if (properties.child("Enabled").boolean() === false) return undefined;
-  for (const [key, field] of properties.entries("a map of SQS event properties")) {
-    if (SQS_READ.includes(key) || key === sourceKey || alsoRead.includes(key)) continue;
-    const meaning = SQS_NOT_EMULATED[key] ?? "it is not read";
-    warn(ManifestWarning.at(field.ref, `${key} is not emulated: ${meaning}`));
-  }
+  warnUnread(properties, [...SQS_READ, sourceKey, ...alsoRead], warn, SQS_NOT_EMULATED);
+  return sqsTrigger(
+    {
+      queue: properties.child(sourceKey),
+      batchSize: properties.child("BatchSize"),
+      batchWindow: properties.child("MaximumBatchingWindowInSeconds"),
+      filters: readFilterCriteria(properties.child("FilterCriteria")),
+      reportBatchItemFailures: readResponseTypes(properties.child("FunctionResponseTypes")),
+    },
+    scope,
+    eventName,
+  );
+}
+
+/** An SQS event source mapping's settings, each the field it is written in, whatever the manifest calls it. */
+export interface SqsMapping {
+  /** The queue: a name, an ARN, !Ref or !GetAtt of an AWS::SQS::Queue. */
+  queue: YamlField;
+  batchSize: YamlField;
+  /** MaximumBatchingWindowInSeconds. */
+  batchWindow: YamlField;
+  filters: Array<Record<string, unknown>> | undefined;
+  reportBatchItemFailures: boolean;
+}
+
+/** The trigger for an SQS mapping, checked as Lambda checks it; named `name`, else after its queue. */
+export function sqsTrigger(mapping: SqsMapping, scope: TemplateScope, name?: string): TopicTrigger {
   // Lambda: BatchSize 1-10,000 for standard queues (10 for FIFO), default 10; a window of
   // 0-300 s, required (at least 1 s) when BatchSize is over 10. https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
-  const batchSizeField = properties.child("BatchSize");
+  const { batchSize: batchSizeField, batchWindow: windowField } = mapping;
   const batchSize = batchSizeField.integer("a whole number from 1 to 10000", 1) ?? 10;
   if (batchSize > 10_000) throw batchSizeField.wrongType("a whole number from 1 to 10000");
-  const windowField = properties.child("MaximumBatchingWindowInSeconds");
   const batchWindowSec = windowField.integer("a whole number of seconds from 0 to 300", 0);
   if (batchWindowSec !== undefined && batchWindowSec > 300) throw windowField.wrongType("a whole number of seconds from 0 to 300");
   if (batchSize > 10 && !batchWindowSec) {
-    throw batchSizeField.fail("a BatchSize over 10 needs MaximumBatchingWindowInSeconds of at least 1, as Lambda requires");
+    const [sizeKey, windowKey] = [batchSizeField, windowField].map((field) => String(field.path.at(-1)));
+    throw batchSizeField.fail(`a ${sizeKey} over 10 needs ${windowKey} of at least 1, as Lambda requires`);
   }
+  const queue = resourceName(mapping.queue, "QueueName", scope, "the SQS queue");
   return compact<TopicTrigger>({
     kind: "topic",
-    name: eventName,
-    topic: resourceName(properties.child(sourceKey), "QueueName", scope, "the SQS queue"),
+    name: name ?? queue,
+    topic: queue,
     batchSize,
     source: "queue",
-    filters: readFilterCriteria(properties.child("FilterCriteria")),
+    filters: mapping.filters,
     batchWindowSec: batchWindowSec || undefined,
-    reportBatchItemFailures: readResponseTypes(properties.child("FunctionResponseTypes")) || undefined,
+    reportBatchItemFailures: mapping.reportBatchItemFailures || undefined,
   });
 }
 
@@ -76,13 +99,8 @@ export function readFilterCriteria(field: YamlField): Array<Record<string, unkno
       // CloudFormation types Pattern as a string; a map would be refused at deploy time.
       throw pattern.wrongType(`${expected} (CloudFormation's Pattern is a string, not a map)`);
     }
-    const text = pattern.requireString(expected);
-    try {
-      return { ...parsePatternText(text) };
-    } catch (error) {
-      if (error instanceof PatternError) throw pattern.fail(`${error.message}; expected ${expected}`);
-      throw error;
-    }
+    pattern.requireString(expected);
+    return { ...readPattern(pattern, expected) };
   });
 }
 

@@ -3,16 +3,16 @@
 // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-kinesis.html
 // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-dynamodb.html
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html
-import { ManifestWarning } from "./errors";
 import { compact, type ReadContext } from "./manifestFunction";
 import { readFilterCriteria, readResponseTypes } from "./samEventSources";
 import { resourceName, type TemplateScope } from "./samIntrinsics";
 import type { StreamTrigger } from "./spec";
+import { warnUnread } from "./unreadProperties";
 import { isPlainMap, type YamlField } from "./yamlSource";
 import { intrinsicName } from "./intrinsicTags";
 
 /** What each mapping property means locally, for those read but not emulated. */
-const STREAM_NOT_EMULATED: Record<string, string> = {
+export const STREAM_NOT_EMULATED: Record<string, string> = {
   BisectBatchOnFunctionError: "a failed batch is retried whole (or from the sequence number reported), never split in two",
   DestinationConfig: "no on-failure destination receives discarded batches; they go to Faasbox's dead letters (faasbox dlq)",
   MaximumRetryAttempts: "the local asynchronous queue retries a failed batch twice, then dead-letters it (faasbox dlq)",
@@ -27,7 +27,7 @@ const STREAM_NOT_EMULATED: Record<string, string> = {
   ConsumerArn: "records are read directly, not through an enhanced fan-out consumer",
   ScalingConfig: "the function's own concurrency (faasbox.yml maxConcurrency) limits how many batches run at once",
 };
-const STARTING_POSITIONS = ["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"];
+export const STARTING_POSITIONS = ["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"];
 const VIEW_TYPES = ["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"] as const;
 
 /**
@@ -46,30 +46,60 @@ export function readStreamEvent(
 ): StreamTrigger | undefined {
   if (properties.child("Enabled").boolean() === false) return undefined;
   const read = [sourceKey, ...alsoRead, "BatchSize", "Enabled", "FilterCriteria", "FunctionResponseTypes", "StartingPosition"];
-  for (const [key, field] of properties.entries("a map of event source mapping properties")) {
-    if (read.includes(key)) continue;
-    warn(ManifestWarning.at(field.ref, `${key} is not emulated: ${STREAM_NOT_EMULATED[key] ?? "it is not read"}`));
-  }
-  // Lambda: BatchSize 1-10,000 for both, default 100. https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
+  warnUnread(properties, read, warn, STREAM_NOT_EMULATED);
+  // Lambda's default BatchSize is 100 for both. https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
   // https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html
-  const batchSizeField = properties.child("BatchSize");
-  const batchSize = batchSizeField.integer("a whole number from 1 to 10000", 1) ?? 100;
+  return streamTrigger(
+    {
+      stream: properties.child(sourceKey),
+      batchSize: properties.child("BatchSize"),
+      defaultBatchSize: 100,
+      startingPosition: properties.child("StartingPosition"),
+      filters: readFilterCriteria(properties.child("FilterCriteria")),
+      reportBatchItemFailures: readResponseTypes(properties.child("FunctionResponseTypes")),
+    },
+    source,
+    scope,
+    eventName,
+  );
+}
+
+/** A stream event source mapping's settings, each the field it is written in, whatever the manifest calls it. */
+export interface StreamMapping {
+  /** The Kinesis stream or the table's stream: an ARN, !Ref or !GetAtt. */
+  stream: YamlField;
+  batchSize: YamlField;
+  /** What an unset BatchSize means in this manifest's format. */
+  defaultBatchSize: number;
+  /** Required unless `defaultStartingPosition` says what the format sets. */
+  startingPosition: YamlField;
+  defaultStartingPosition?: string;
+  filters: Array<Record<string, unknown>> | undefined;
+  reportBatchItemFailures: boolean;
+}
+
+/** The trigger for a Kinesis or DynamoDB stream mapping, checked as Lambda checks it; named `name`, else after its stream. */
+export function streamTrigger(mapping: StreamMapping, source: "kinesis" | "dynamodb", scope: TemplateScope, name?: string): StreamTrigger {
+  // Lambda: BatchSize 1-10,000 for both.
+  const { batchSize: batchSizeField, startingPosition: position } = mapping;
+  const batchSize = batchSizeField.integer("a whole number from 1 to 10000", 1) ?? mapping.defaultBatchSize;
   if (batchSize > 10_000) throw batchSizeField.wrongType("a whole number from 1 to 10000");
-  // StartingPosition is required for streams; locally each position reads what is published while the emulator runs.
-  const position = properties.child("StartingPosition");
-  const startingPosition = position.requireString(STARTING_POSITIONS.join(", "));
+  // Locally each position reads what is published while the emulator runs.
+  const startingPosition = mapping.defaultStartingPosition !== undefined && !position.isSet
+    ? mapping.defaultStartingPosition
+    : position.requireString(STARTING_POSITIONS.join(", "));
   if (!STARTING_POSITIONS.includes(startingPosition)) throw position.wrongType(STARTING_POSITIONS.join(", "));
-  const stream = properties.child(sourceKey);
+  const stream = streamName(mapping.stream, source, scope);
   return compact<StreamTrigger>({
     kind: "stream",
-    name: eventName,
+    name: name ?? stream,
     source,
-    stream: streamName(stream, source, scope),
+    stream,
     batchSize,
     startingPosition,
-    filters: readFilterCriteria(properties.child("FilterCriteria")),
-    reportBatchItemFailures: readResponseTypes(properties.child("FunctionResponseTypes")) || undefined,
-    viewType: source === "dynamodb" ? tableViewType(stream, scope) : undefined,
+    filters: mapping.filters,
+    reportBatchItemFailures: mapping.reportBatchItemFailures || undefined,
+    viewType: source === "dynamodb" ? tableViewType(mapping.stream, scope) : undefined,
   });
 }
 

@@ -26,9 +26,13 @@ export function isSamTemplate(data: unknown): boolean {
   return resources.some((resource) => isPlainMap(resource) && (resource.Type === FUNCTION_TYPE || resource.Type === LAMBDA_TYPE));
 }
 
-/** Without a deployment there is no region; the CLI's variable is the user's intent. */
+/**
+ * Without a deployment there is no region: `--region`, else the CLI's variable, is the user's
+ * intent, as `sam local invoke --region` sets it.
+ * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-cli-command-reference-sam-local-invoke.html
+ */
 export function awsRegion(context: ReadContext): string {
-  return context.env.AWS_REGION || "us-east-1";
+  return context.cliOptions?.region || context.env.AWS_REGION || "us-east-1";
 }
 
 export function readSamTemplate(source: YamlSource, context: ReadContext, options: SamOptions = {}): ManifestResult {

@@ -1,6 +1,7 @@
 import { ManifestWarning } from "./errors";
 import { compact, readMethod, readPath, singleKeyEntry, type ReadContext } from "./manifestFunction";
 import { resourceName, type TemplateScope } from "./samIntrinsics";
+import { readEventBridge, readInput, readSqs, readStream } from "./serverlessAwsSources";
 import type { HttpRoute, StorageTrigger, TimerTrigger, TopicTrigger, TriggerSpec } from "./spec";
 import type { YamlField } from "./yamlSource";
 
@@ -21,8 +22,6 @@ export interface EventScope {
  * loads and can be invoked directly. https://www.serverless.com/framework/docs/providers/aws/events
  */
 const NOT_WIRED = [
-  "stream",
-  "eventBridge",
   "cloudwatchEvent",
   "cloudwatchLog",
   "websocket",
@@ -51,6 +50,10 @@ export function readAwsEvent(item: YamlField, index: number, scope: EventScope):
       return readSchedule(event, index, scope);
     case "sqs":
       return readSqs(event, scope);
+    case "stream":
+      return readStream(event, scope);
+    case "eventBridge":
+      return readEventBridge(event, index, scope);
     case "sns":
       return [readSns(event, scope)];
     case "s3":
@@ -155,38 +158,6 @@ function readSchedule(event: YamlField, index: number, scope: EventScope): Timer
       timezone: event.child("timezone").string("a time zone such as Europe/Paris"),
     }),
   );
-}
-
-/** The framework sends `input` as the event: a map as it is, a string as the JSON it must be. */
-function readInput(field: YamlField): unknown {
-  if (!field.isSet || typeof field.value !== "string") return field.value ?? undefined;
-  try {
-    return JSON.parse(field.value) as unknown;
-  } catch (error) {
-    throw field.fail(`not valid JSON (${(error as Error).message}); expected a map, or a JSON string such as '{"key": "value"}'`);
-  }
-}
-
-/**
- * `sqs: ARN` or `{arn, batchSize (default 10), enabled, ...}`; a disabled mapping delivers nothing.
- * https://www.serverless.com/framework/docs/providers/aws/events/sqs
- */
-function readSqs(event: YamlField, scope: EventScope): TopicTrigger[] {
-  const arn = event.isMap() ? event.child("arn") : event;
-  if (event.child("enabled").boolean() === false) return [];
-  for (const key of ["filterPatterns", "functionResponseType", "maximumBatchingWindow", "maximumConcurrency"]) {
-    if (event.child(key).isSet) warn(scope, event.child(key), `${key} is not applied locally yet; every message is delivered in batches as they come`);
-  }
-  const queue = resourceName(arn, "QueueName", scope.resources, "the SQS queue ARN");
-  return [
-    {
-      kind: "topic",
-      name: queue,
-      topic: queue,
-      batchSize: event.child("batchSize").integer("a whole number of at least 1", 1) ?? 10,
-      source: "queue",
-    },
-  ];
 }
 
 /**

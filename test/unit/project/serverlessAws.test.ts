@@ -352,9 +352,9 @@ test("events, settings and plugins Faasbox does not emulate are warnings at thei
       "    vpc:",
       "      securityGroupIds: [sg-1]",
       "    events:",
-      "      - stream: arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/1",
-      "      - eventBridge:",
-      "          pattern: {source: [shop]}",
+      "      - cloudwatchLog: /aws/lambda/other",
+      "      - alb:",
+      "          priority: 1",
       "      - websocket: $connect",
       "      - http:",
       "          path: secret",
@@ -377,14 +377,14 @@ test("events, settings and plugins Faasbox does not emulate are warnings at thei
       [16, "functions.hello.url"],
       [17, "functions.hello.layers"],
       [19, "functions.hello.vpc"],
-      [22, "functions.hello.events[0].stream"],
-      [23, "functions.hello.events[1].eventBridge"],
+      [22, "functions.hello.events[0].cloudwatchLog"],
+      [23, "functions.hello.events[1].alb"],
       [25, "functions.hello.events[2].websocket"],
       [29, "functions.hello.events[3].http.authorizer"],
     ],
   );
   assert.match(warnings[4].problem, /Function URLs are not served locally/);
-  assert.match(warnings[7].problem, /stream events is not wired locally/);
+  assert.match(warnings[7].problem, /cloudwatchLog events is not wired locally/);
 });
 
 test("package patterns become the deploy exclusions in gitignore sense, service-level first, legacy exclude/include too", () => {
