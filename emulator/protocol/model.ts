@@ -11,6 +11,34 @@ export interface SourceLocation {
   line: number;
 }
 
+/**
+ * The API Gateway API a route belongs to (SAM's AWS::Serverless::Api / HttpApi, the implicit
+ * ServerlessRestApi / ServerlessHttpApi, or an SCF API gateway service), with what changes its
+ * requests and responses. Absent: the route's defaults (stage "$default", no CORS, no binary types).
+ */
+export interface ApiContext {
+  /** The API's id as the manifest names it (a logical id; SAM's implicit APIs: ServerlessRestApi, ServerlessHttpApi). */
+  id: string;
+  kind: "rest" | "http" | "scf";
+  /** StageName (REST: required; HTTP API: "$default" unless set). */
+  stage: string;
+  stageVariables?: Record<string, string>;
+  /** CORS as configured on the API; absent: no CORS at all. */
+  cors?: CorsConfig;
+  /** Media types API Gateway treats as binary (REST BinaryMediaTypes, x-amazon-apigateway-binary-media-types). */
+  binaryMediaTypes?: string[];
+}
+
+/** An API's CORS configuration, as API Gateway applies it. */
+export interface CorsConfig {
+  allowOrigins: string[];
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders?: string[];
+  maxAgeSec?: number;
+  allowCredentials?: boolean;
+}
+
 export interface HttpRoute {
   kind: "http";
   method: string; // upper case, or "ANY"
@@ -23,6 +51,8 @@ export interface HttpRoute {
   /** SCF: integrated response (the function returns statusCode/headers/body). */
   integratedResponse?: boolean;
   name?: string;
+  /** The API it belongs to; absent for routes of manifests without API resources (faasbox.yml). */
+  api?: ApiContext;
 }
 
 export interface TimerTrigger {
