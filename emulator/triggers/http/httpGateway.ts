@@ -6,6 +6,7 @@ import { httpEvent, type GatewayRequest } from "../events/httpEvents";
 import { toInvokeResult, type InvocationReport } from "../../core/invoke/invocationReport";
 import type { RouteInfo } from "../../protocol";
 import type { FunctionSpec, HttpRoute } from "../../project/spec";
+import { answerOptions, applyCorsHeaders } from "./cors";
 import { toHttpResponse, type GatewayResponse } from "./responseMapping";
 import { decodePathSegment, RouteTable } from "./routeTable";
 
@@ -105,17 +106,18 @@ export class HttpGateway {
 
       const match = this.table.match(method, path);
       if (match.kind === "malformed") return send(response, malformedPath(match.segment));
+      if (method === "OPTIONS") {
+        // CORS as the route's API configures it, or none (see ./cors).
+        const outcome = answerOptions(request.headers, match, this.table.routesAt(path));
+        if (outcome.kind === "answer") return send(response, outcome.response);
+      }
       if (match.kind === "not-found") {
         return send(response, json(404, { message: "Not Found", path, routes: this.routes().map((r) => `${r.method} ${r.path} → ${r.function}`) }));
       }
       if (match.kind === "method-not-allowed") {
-        if (method === "OPTIONS") return send(response, { status: 204, headers: corsHeaders(match.allowed), body: Buffer.alloc(0) });
         return send(response, json(405, { message: `Method ${method} not allowed on ${path}; allowed: ${match.allowed.join(", ")}` }));
       }
       const { entry, pathParameters } = match;
-      if (method === "OPTIONS" && entry.route.cors && entry.route.method !== "OPTIONS") {
-        return send(response, { status: 204, headers: corsHeaders([entry.route.method]), body: Buffer.alloc(0) });
-      }
       const gatewayRequest: GatewayRequest = {
         method, path, rawQuery, headers: headerLists(request, (name) => name.toLowerCase()), headersAsSent: headerLists(request, (name) => name), body,
         sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1",
@@ -124,9 +126,8 @@ export class HttpGateway {
       const event = Buffer.from(JSON.stringify(httpEvent(entry.route, gatewayRequest)));
       if (event.length > MAX_EVENT_BYTES) return send(response, eventTooLarge(entry.route, entry.fn.name, event.length));
       const result = toInvokeResult(await this.target.invoke(entry.fn.name, event));
-      const mapped = toHttpResponse(entry.route, result);
+      const mapped = applyCorsHeaders(entry.route, method, request.headers, toHttpResponse(entry.route, result));
       mapped.headers["x-faasbox-request-id"] = result.requestId;
-      if (entry.route.cors) mapped.headers["access-control-allow-origin"] ??= "*";
       send(response, mapped, method === "HEAD");
     } catch (error) {
       send(response, json(500, { message: "Faasbox gateway error", reason: (error as Error).message }));
@@ -177,19 +178,6 @@ function eventTooLarge(route: HttpRoute, fn: string, size: number): GatewayRespo
 
 function json(status: number, value: unknown): GatewayResponse {
   return { status, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify(value)) };
-}
-
-/** What a route that takes ANY method allows a browser to send. */
-const EVERY_METHOD = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"];
-
-function corsHeaders(methods: string[]): Record<string, string> {
-  const allowed = methods.flatMap((m) => (m === "ANY" ? EVERY_METHOD : [m]));
-  return {
-    "access-control-allow-origin": "*",
-    "access-control-allow-methods": [...new Set([...allowed, "OPTIONS"])].join(", "),
-    "access-control-allow-headers": "*",
-    "access-control-max-age": "600",
-  };
 }
 
 function headerLists(request: IncomingMessage, nameOf: (name: string) => string): Record<string, string[]> {

@@ -59,6 +59,15 @@ export class RouteTable {
     return this.routes.map(({ fn, route }) => ({ fn, route }));
   }
 
+  /**
+   * Every route whose path matches, whatever its method, most specific first: the API
+   * resource a request lands on (its API, its CORS configuration, its methods).
+   */
+  routesAt(path: string): RouteEntry[] {
+    const parts = path.split("/").filter(Boolean).map((segment) => decodePathSegment(segment) ?? segment);
+    return this.routes.filter((r) => r.route.catchAll || matchSegments(r.segments, parts)).map(({ fn, route }) => ({ fn, route }));
+  }
+
   match(method: string, path: string): RouteMatch {
     const parts: string[] = [];
     for (const segment of path.split("/").filter(Boolean)) {
