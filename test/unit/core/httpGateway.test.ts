@@ -209,17 +209,34 @@ test("a path with no route is a 404 listing the routes; a wrong method is a 405 
   assert.equal(events.length, 0, "neither reached the function");
 });
 
-test("a CORS route answers the browser's preflight itself and adds Access-Control-Allow-Origin", async (t) => {
-  const { port, events } = await gateway(t, [httpRoute({ payload: "aws-v2", method: "POST", path: "/api", cors: true })]);
+test("cors: true (an open function URL) answers the browser's preflight itself and sets Access-Control-Allow-Origin for a request with an Origin", async (t) => {
+  const { port, events } = await gateway(t, [httpRoute({ payload: "aws-v2", method: "POST", path: "/api", cors: true })], () => ({
+    value: { statusCode: 200, headers: { "Access-Control-Allow-Origin": "https://function.example" }, body: "ok" },
+  }));
   const preflight = await send(port, "OPTIONS", "/api", [["Origin", "http://localhost:5173"], ["Access-Control-Request-Method", "POST"]]);
   assert.equal(preflight.status, 204);
   assert.equal(preflight.headers["access-control-allow-origin"], "*");
-  assert.match(String(preflight.headers["access-control-allow-methods"]), /POST/);
+  assert.equal(preflight.headers["access-control-allow-methods"], "*");
+  assert.equal(preflight.headers["access-control-allow-headers"], "*");
   assert.equal(events.length, 0, "the preflight does not invoke the function");
 
-  const actual = await send(port, "POST", "/api", [["Content-Type", "application/json"]], "{}");
+  const actual = await send(port, "POST", "/api", [["Origin", "http://localhost:5173"], ["Content-Type", "application/json"]], "{}");
   assert.equal(actual.status, 200);
-  assert.equal(actual.headers["access-control-allow-origin"], "*");
+  assert.equal(actual.headers["access-control-allow-origin"], "*", "the configured value, not the function's");
+  const direct = await send(port, "POST", "/api", [["Content-Type", "application/json"]], "{}");
+  assert.equal(direct.headers["access-control-allow-origin"], undefined, "no Origin, no CORS headers");
+});
+
+test("a route without CORS sends no CORS header and gets no blanket preflight answer", async (t) => {
+  const { port, events } = await gateway(t, [httpRoute({ payload: "aws-v2", method: "POST", path: "/api" })]);
+  const preflight = await send(port, "OPTIONS", "/api", [["Origin", "http://localhost:5173"], ["Access-Control-Request-Method", "POST"]]);
+  assert.equal(preflight.status, 404);
+  assert.deepEqual(json(preflight), { message: "Not Found" });
+  assert.equal(preflight.headers["access-control-allow-origin"], undefined);
+  const actual = await send(port, "POST", "/api", [["Origin", "http://localhost:5173"]], "{}");
+  assert.equal(actual.status, 200);
+  assert.equal(actual.headers["access-control-allow-origin"], undefined);
+  assert.equal(events.length, 1);
 });
 
 test("POST /_faasbox/topics/NAME publishes a batch of messages, or the body as one message", async (t) => {
