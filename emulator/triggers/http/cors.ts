@@ -6,9 +6,9 @@ import type { CorsConfig, HttpRoute } from "../../protocol";
 import type { GatewayResponse } from "./responseMapping";
 import type { RouteEntry, RouteMatch } from "./routeTable";
 
-const HTTP_API_CORS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html";
-const REST_API_CORS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html";
-export const CORS_SOURCES = { HTTP_API_CORS, REST_API_CORS } as const;
+//
+// Sources named below: HTTP_API_CORS = https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html
+// REST_API_CORS = https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html
 
 /**
  * Who produces the CORS headers. "rest-mock": SAM's `Cors` on an AWS::Serverless::Api adds an
