@@ -107,6 +107,7 @@ export class Daemon implements ControlTarget {
     this.gateway = new HttpGateway(
       {
         functions: () => engine.functions(),
+        unservedRoutes: () => engine.unservedRoutes(),
         invoke: (name, event) => engine.run(name, event),
         publish: (topic, messages) => this.broker.publish(topic, messages),
       },

@@ -2,31 +2,39 @@ import { compact, readMethod, readPath, type ReadContext } from "./manifestFunct
 import { readRuleEvent } from "./samEventRules";
 import { readSqsEvent } from "./samEventSources";
 import { readStreamEvent } from "./samStreamSources";
+import type { SamApis } from "./samApis";
 import { resourceName, type TemplateScope } from "./samIntrinsics";
-import type { StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
+import type { HttpRoute, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import type { YamlField } from "./yamlSource";
 
 /** SAM's `Events` of a function, as Faasbox's triggers. */
 const EVENT_TYPES = ["Api", "HttpApi", "Schedule", "ScheduleV2", "SNS", "SQS", "S3", "EventBridgeRule", "CloudWatchEvent", "Kinesis", "DynamoDB"];
 
-/** Undefined for an event that exists but is disabled (an SQS mapping with Enabled: false). */
-export function readEvent(eventName: string, event: YamlField, scope: TemplateScope, warn: ReadContext["warn"]): TriggerSpec | undefined {
+/**
+ * Undefined for an event that exists but is disabled (an SQS mapping with Enabled: false), or
+ * whose API failed to read (that problem is reported at the API).
+ */
+export function readEvent(eventName: string, event: YamlField, scope: TemplateScope, warn: ReadContext["warn"], apis?: SamApis): TriggerSpec | undefined {
   const type = event.child("Type");
   const properties = event.child("Properties");
   switch (type.value) {
-    case "Api":
-      return {
+    case "Api": {
+      const route: HttpRoute = {
         kind: "http",
         method: readMethod(properties.child("Method")),
         path: readPath(properties.child("Path")),
         payload: "aws-v1",
         name: eventName,
       };
+      if (!apis) return route;
+      const api = apis.forEvent("rest", properties.child("RestApiId"));
+      return api && { ...route, api };
+    }
     case "HttpApi": {
       // No path (or "$default") is the API's catch-all route.
       const pathField = properties.child("Path");
       const isDefault = !pathField.isSet || pathField.value === "$default";
-      return {
+      const route: HttpRoute = {
         kind: "http",
         method: isDefault ? "ANY" : readMethod(properties.child("Method")),
         path: isDefault ? "/{proxy+}" : readPath(pathField),
@@ -34,6 +42,9 @@ export function readEvent(eventName: string, event: YamlField, scope: TemplateSc
         name: eventName,
         ...(isDefault ? { catchAll: true } : {}),
       };
+      if (!apis) return route;
+      const api = apis.forEvent("http", properties.child("ApiId"));
+      return api && { ...route, api };
     }
     case "Schedule":
       return readSchedule(eventName, properties, "Schedule");
@@ -65,7 +76,7 @@ export function readEvent(eventName: string, event: YamlField, scope: TemplateSc
 }
 
 /** YAML reads `PayloadFormatVersion: 2.0` as the number 2, so numbers count too. */
-function readPayloadVersion(field: YamlField): "aws-v1" | "aws-v2" {
+export function readPayloadVersion(field: YamlField): "aws-v1" | "aws-v2" {
   const version = field.text('"1.0" or "2.0"');
   if (version === undefined) return "aws-v2";
   if (Number(version) === 1) return "aws-v1";

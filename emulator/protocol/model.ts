@@ -200,6 +200,10 @@ export interface RouteInfo {
   path: string;
   url: string;
   payload: HttpRoute["payload"];
+  /** The API the route belongs to (route.api.id), to list routes per API. */
+  api?: string;
+  /** A route of an OpenAPI body whose integration Faasbox cannot run (a mock, an HTTP proxy): why. It answers 501. */
+  unsupported?: string;
 }
 
 export interface TimerInfo {

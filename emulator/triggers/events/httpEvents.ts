@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { HttpRoute } from "../../project/spec";
+import { pathWithoutStage } from "../http/apiMount";
 
 /** An HTTP request as the gateway saw it, before it is shaped for a cloud. */
 export interface GatewayRequest {
@@ -89,14 +90,16 @@ export function awsV1Event(route: HttpRoute, request: GatewayRequest): unknown {
   const { body, isBase64Encoded } = encodeBody(request);
   return {
     resource: route.path,
-    path: request.path,
+    // Without the stage; requestContext.path keeps it (see pathWithoutStage).
+    path: pathWithoutStage(route.api, request.path),
     httpMethod: request.method,
     headers: orNull(last(request.headersAsSent)),
     multiValueHeaders: orNull(request.headersAsSent),
     queryStringParameters: orNull(last(query)),
     multiValueQueryStringParameters: orNull(query),
     pathParameters: orNull(request.pathParameters),
-    stageVariables: null,
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format
+    stageVariables: route.api?.stageVariables ?? null,
     requestContext: {
       accountId: "123456789012",
       apiId: "faasbox",
@@ -112,7 +115,7 @@ export function awsV1Event(route: HttpRoute, request: GatewayRequest): unknown {
       requestTimeEpoch: request.time.getTime(),
       resourceId: "faasbox",
       resourcePath: route.path,
-      stage: "Prod",
+      stage: route.api?.stage ?? "Prod",
     },
     body: body === "" ? null : body,
     isBase64Encoded,
@@ -138,7 +141,7 @@ export function awsV2Event(route: HttpRoute, request: GatewayRequest): unknown {
       http: { method: request.method, path: request.path, protocol: "HTTP/1.1", sourceIp: request.sourceIp, userAgent: request.headers["user-agent"]?.[0] ?? "" },
       requestId: request.requestId,
       routeKey,
-      stage: "$default",
+      stage: route.api?.stage ?? "$default",
       time: clf(request.time),
       timeEpoch: request.time.getTime(),
     },
@@ -149,6 +152,8 @@ export function awsV2Event(route: HttpRoute, request: GatewayRequest): unknown {
   if (Object.keys(query).length) event.queryStringParameters = joined(query);
   if (Object.keys(request.pathParameters).length) event.pathParameters = request.pathParameters;
   if (body !== "") event.body = body;
+  // Present when the stage has variables: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+  if (route.api?.stageVariables) event.stageVariables = route.api.stageVariables;
   return event;
 }
 

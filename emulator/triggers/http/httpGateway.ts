@@ -5,7 +5,8 @@ import { crossSiteRefusal, hostRefusal } from "../../util/requestGuard";
 import { httpEvent, type GatewayRequest } from "../events/httpEvents";
 import { toInvokeResult, type InvocationReport } from "../../core/invoke/invocationReport";
 import type { RouteInfo } from "../../protocol";
-import type { FunctionSpec, HttpRoute } from "../../project/spec";
+import type { FunctionSpec, HttpRoute, UnservedRoute } from "../../project/spec";
+import { mountedPath } from "./apiMount";
 import { answerOptions, applyCorsHeaders } from "./cors";
 import { toHttpResponse, type GatewayResponse } from "./responseMapping";
 import { decodePathSegment, RouteTable } from "./routeTable";
@@ -34,6 +35,8 @@ const FAASBOX_PATHS = "/_faasbox/";
 
 export interface GatewayTarget {
   functions(): FunctionSpec[];
+  /** Routes of API definitions that no function answers: they answer 501 rather than fall through to another route. */
+  unservedRoutes?(): UnservedRoute[];
   /** Runs the function with the event's bytes; the gateway decodes the answer itself. */
   invoke(name: string, event: Buffer): Promise<InvocationReport>;
   /** Publishes messages to a topic or queue; the number of functions they go to. */
@@ -54,7 +57,7 @@ export class HttpGateway {
     private readonly target: GatewayTarget,
     private readonly options: { host?: string; port: number; portFallback?: boolean; /** Host names accepted besides loopback ones (--allowed-host). */ allowedHosts?: readonly string[] },
   ) {
-    this.table = new RouteTable(target.functions());
+    this.table = this.routeTable();
     this.server = createServer((request, response) => void this.handle(request, response));
     this.server.keepAliveTimeout = 65_000;
   }
@@ -68,11 +71,22 @@ export class HttpGateway {
 
   /** Functions or their routes changed. */
   refresh(): void {
-    this.table = new RouteTable(this.target.functions());
+    this.table = this.routeTable();
   }
 
+  private routeTable(): RouteTable {
+    return new RouteTable(this.target.functions(), this.target.unservedRoutes?.() ?? []);
+  }
+
+  /** `path` is the route's own (as the manifest writes it); `url` is where it is served, its API's stage first (apiMount.ts). */
   routes(): RouteInfo[] {
-    return this.table.entries().map(({ fn, route }) => ({ function: fn.name, method: route.method, path: route.path, url: `${this.url}${route.path}`, payload: route.payload }));
+    const info = (fn: string, route: HttpRoute): RouteInfo => ({
+      function: fn, method: route.method, path: route.path, url: `${this.url}${mountedPath(route)}`, payload: route.payload, ...(route.api ? { api: route.api.id } : {}),
+    });
+    return [
+      ...this.table.entries().map(({ fn, route }) => info(fn.name, route)),
+      ...this.table.unserved().map((u) => ({ ...info("", u.route), unsupported: u.reason })),
+    ];
   }
 
   async close(): Promise<void> {
@@ -117,6 +131,7 @@ export class HttpGateway {
       if (match.kind === "method-not-allowed") {
         return send(response, json(405, { message: `Method ${method} not allowed on ${path}; allowed: ${match.allowed.join(", ")}` }));
       }
+      if (match.kind === "unsupported") return send(response, unsupportedIntegration(match.unserved));
       const { entry, pathParameters } = match;
       const gatewayRequest: GatewayRequest = {
         method, path, rawQuery, headers: headerLists(request, (name) => name.toLowerCase()), headersAsSent: headerLists(request, (name) => name), body,
@@ -174,6 +189,17 @@ function eventTooLarge(route: HttpRoute, fn: string, size: number): GatewayRespo
   return route.payload === "scf"
     ? json(413, { message: "Request Entity Too Large", reason: `SCF refused the invocation (406 RequestTooLarge): ${why}`, function: fn })
     : json(500, { message: "Internal server error", reason: `Lambda refused the invocation (RequestTooLargeException): ${why}`, function: fn });
+}
+
+/**
+ * A route whose integration Faasbox cannot run (a mock, an HTTP proxy): 501, with why in
+ * x-faasbox-error (kept to printable ASCII, as a header value must be), never another route's answer.
+ */
+function unsupportedIntegration(unserved: UnservedRoute): GatewayResponse {
+  const response = json(501, { message: "Not Implemented" });
+  const why = `${unserved.route.method} ${unserved.route.path}${unserved.route.api ? ` of ${unserved.route.api.id}` : ""} is not run locally: ${unserved.reason} (${unserved.source.file}:${unserved.source.line})`;
+  response.headers["x-faasbox-error"] = why.replace(/[^\x20-\x7e]/g, "?");
+  return response;
 }
 
 function json(status: number, value: unknown): GatewayResponse {

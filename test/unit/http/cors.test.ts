@@ -55,8 +55,9 @@ test("HTTP API origins: '*', exact origins and scheme wildcards; anything else g
 
 test("without CORS: OPTIONS goes to an OPTIONS or ANY route, else REST answers 403 Missing Authentication Token and HTTP APIs 404", () => {
   assert.deepEqual(options([route("OPTIONS", "/items", { api: api("http") })], "/items", PREFLIGHT), { kind: "route" });
-  assert.deepEqual(options([route("ANY", "/items", { payload: "aws-v1", api: api("rest") })], "/items", PREFLIGHT), { kind: "route" });
-  const rest = answer(options([route("GET", "/items", { payload: "aws-v1", api: api("rest") })], "/items", PREFLIGHT));
+  // A REST API is served under its stage (apiMount.ts).
+  assert.deepEqual(options([route("ANY", "/items", { payload: "aws-v1", api: api("rest") })], "/Prod/items", PREFLIGHT), { kind: "route" });
+  const rest = answer(options([route("GET", "/items", { payload: "aws-v1", api: api("rest") })], "/Prod/items", PREFLIGHT));
   assert.deepEqual([rest.status, rest.headers, rest.body.toString()], [403, { "content-type": "application/json" }, '{"message":"Missing Authentication Token"}']);
   const http = answer(options([route("GET", "/items", { api: api("http") })], "/items", PREFLIGHT));
   assert.deepEqual([http.status, http.headers, http.body.toString()], [404, { "content-type": "application/json" }, '{"message":"Not Found"}']);
@@ -70,7 +71,7 @@ test("REST with Cors: SAM's mock answers every OPTIONS with the configured value
   const cors: CorsConfig = { allowOrigins: [APP], allowMethods: [], allowHeaders: ["Content-Type", "X-Api-Key"], maxAgeSec: 600, allowCredentials: true };
   const routes = [route("GET", "/items", { payload: "aws-v1", api: api("rest", cors) }), route("POST", "/items", { payload: "aws-v1", api: api("rest", cors) })];
   for (const headers of [PREFLIGHT, { origin: "https://evil.example", "access-control-request-method": "POST" }, {}]) {
-    const mock = answer(options(routes, "/items", headers));
+    const mock = answer(options(routes, "/Prod/items", headers));
     assert.equal(mock.status, 200);
     assert.equal(mock.body.toString(), "{}\n");
     assert.deepEqual(mock.headers, {
@@ -83,12 +84,12 @@ test("REST with Cors: SAM's mock answers every OPTIONS with the configured value
     });
   }
   // ANY lists every method; configured methods are sent as written; no optional header unless set.
-  const any = answer(options([route("ANY", "/{proxy+}", { payload: "aws-v1", api: api("rest", { allowOrigins: ["*"], allowMethods: [], allowHeaders: [] }) })], "/a/b", {}));
+  const any = answer(options([route("ANY", "/{proxy+}", { payload: "aws-v1", api: api("rest", { allowOrigins: ["*"], allowMethods: [], allowHeaders: [] }) })], "/Prod/a/b", {}));
   assert.deepEqual(any.headers, { "content-type": "application/json", "access-control-allow-origin": "*", "access-control-allow-methods": "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT" });
-  const written = answer(options([route("GET", "/x", { payload: "aws-v1", api: api("rest", { allowOrigins: ["*"], allowMethods: ["GET", "PUT"], allowHeaders: [] }) })], "/x", {}));
+  const written = answer(options([route("GET", "/x", { payload: "aws-v1", api: api("rest", { allowOrigins: ["*"], allowMethods: ["GET", "PUT"], allowHeaders: [] }) })], "/Prod/x", {}));
   assert.equal(written.headers["access-control-allow-methods"], "GET,PUT");
   // A path with its own OPTIONS method keeps it: SAM adds no mock there.
-  assert.deepEqual(options([route("OPTIONS", "/items", { payload: "aws-v1", api: api("rest", cors) })], "/items", PREFLIGHT), { kind: "route" });
+  assert.deepEqual(options([route("OPTIONS", "/items", { payload: "aws-v1", api: api("rest", cors) })], "/Prod/items", PREFLIGHT), { kind: "route" });
 });
 
 test("HTTP API with CORS: a preflight no route takes is a 204 with the configured headers, for allowed origins only", () => {
