@@ -1,16 +1,17 @@
 import { compact, readMethod, readPath, type ReadContext } from "./manifestFunction";
+import { readRouteAuth } from "./samApiAuth";
 import { readRuleEvent } from "./samEventRules";
 import { readSqsEvent } from "./samEventSources";
 import { readStreamEvent } from "./samStreamSources";
 import { resourceName, type TemplateScope } from "./samIntrinsics";
-import type { StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
+import type { RouteAuth, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import type { YamlField } from "./yamlSource";
 
 /** SAM's `Events` of a function, as Faasbox's triggers. */
 const EVENT_TYPES = ["Api", "HttpApi", "Schedule", "ScheduleV2", "SNS", "SQS", "S3", "EventBridgeRule", "CloudWatchEvent", "Kinesis", "DynamoDB"];
 
 /** Undefined for an event that exists but is disabled (an SQS mapping with Enabled: false). */
-export function readEvent(eventName: string, event: YamlField, scope: TemplateScope, warn: ReadContext["warn"]): TriggerSpec | undefined {
+export function readEvent(eventName: string, event: YamlField, scope: TemplateScope, warn: ReadContext["warn"], env: ReadContext["env"] = {}): TriggerSpec | undefined {
   const type = event.child("Type");
   const properties = event.child("Properties");
   switch (type.value) {
@@ -21,6 +22,7 @@ export function readEvent(eventName: string, event: YamlField, scope: TemplateSc
         path: readPath(properties.child("Path")),
         payload: "aws-v1",
         name: eventName,
+        ...withAuth(readRouteAuth("Api", properties, scope, warn, env)),
       };
     case "HttpApi": {
       // No path (or "$default") is the API's catch-all route.
@@ -33,6 +35,7 @@ export function readEvent(eventName: string, event: YamlField, scope: TemplateSc
         payload: readPayloadVersion(properties.child("PayloadFormatVersion")),
         name: eventName,
         ...(isDefault ? { catchAll: true } : {}),
+        ...withAuth(readRouteAuth("HttpApi", properties, scope, warn, env)),
       };
     }
     case "Schedule":
@@ -62,6 +65,11 @@ export function readEvent(eventName: string, event: YamlField, scope: TemplateSc
       if (!type.isSet) throw type.missing(`an event type: one of ${EVENT_TYPES.join(", ")}`);
       throw type.fail(`event type ${JSON.stringify(type.value)} is not emulated; expected one of ${EVENT_TYPES.join(", ")}`);
   }
+}
+
+/** The route's access control (samApiAuth.ts), only when it has some. */
+function withAuth(auth: RouteAuth | undefined): { auth?: RouteAuth } {
+  return auth ? { auth } : {};
 }
 
 /** YAML reads `PayloadFormatVersion: 2.0` as the number 2, so numbers count too. */
