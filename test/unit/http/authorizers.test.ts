@@ -28,7 +28,7 @@ async function gateway(t: After, routes: HttpRoute[], authorize: (event: any) =>
       if (name === "handler") return { ...report, payload: Buffer.from(JSON.stringify({ statusCode: 200, body: JSON.stringify(event.requestContext.authorizer ?? null) })) };
       calls.push(event);
       const answer = authorize(event);
-      if (answer instanceof Error) return { ...report, ok: false, errorKind: "handled", error: { errorType: "Error", errorMessage: answer.message } };
+      if (answer instanceof Error) return { ...report, ok: false, errorKind: "function", error: { errorType: "Error", errorMessage: answer.message } };
       return { ...report, payload: Buffer.from(JSON.stringify(answer)) };
     },
     publish: async () => 0,
