@@ -1,10 +1,11 @@
 import { compact, readMethod, readPath, type ReadContext } from "./manifestFunction";
+import { readRouteAuth } from "./samApiAuth";
 import { readRuleEvent } from "./samEventRules";
 import { readSqsEvent } from "./samEventSources";
 import { readStreamEvent } from "./samStreamSources";
 import type { SamApis } from "./samApis";
 import { resourceName, type TemplateScope } from "./samIntrinsics";
-import type { HttpRoute, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
+import type { RouteAuth, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import type { YamlField } from "./yamlSource";
 
 /** SAM's `Events` of a function, as Faasbox's triggers. */
@@ -14,37 +15,47 @@ const EVENT_TYPES = ["Api", "HttpApi", "Schedule", "ScheduleV2", "SNS", "SQS", "
  * Undefined for an event that exists but is disabled (an SQS mapping with Enabled: false), or
  * whose API failed to read (that problem is reported at the API).
  */
-export function readEvent(eventName: string, event: YamlField, scope: TemplateScope, warn: ReadContext["warn"], apis?: SamApis): TriggerSpec | undefined {
+export function readEvent(
+  eventName: string,
+  event: YamlField,
+  scope: TemplateScope,
+  warn: ReadContext["warn"],
+  apis?: SamApis,
+  env: ReadContext["env"] = {},
+): TriggerSpec | undefined {
   const type = event.child("Type");
   const properties = event.child("Properties");
   switch (type.value) {
     case "Api": {
-      const route: HttpRoute = {
+      // The API first: a mistake in naming it is the one to report (its Auth is read from it).
+      const api = apis?.forEvent("rest", properties.child("RestApiId"));
+      if (apis && !api) return undefined;
+      return {
         kind: "http",
         method: readMethod(properties.child("Method")),
         path: readPath(properties.child("Path")),
         payload: "aws-v1",
         name: eventName,
+        ...withAuth(readRouteAuth("Api", properties, scope, warn, env)),
+        ...(api ? { api } : {}),
       };
-      if (!apis) return route;
-      const api = apis.forEvent("rest", properties.child("RestApiId"));
-      return api && { ...route, api };
     }
     case "HttpApi": {
+      const api = apis?.forEvent("http", properties.child("ApiId"));
+      if (apis && !api) return undefined;
       // No path (or "$default") is the API's catch-all route.
       const pathField = properties.child("Path");
       const isDefault = !pathField.isSet || pathField.value === "$default";
-      const route: HttpRoute = {
+      return {
         kind: "http",
         method: isDefault ? "ANY" : readMethod(properties.child("Method")),
         path: isDefault ? "/{proxy+}" : readPath(pathField),
         payload: readPayloadVersion(properties.child("PayloadFormatVersion")),
         name: eventName,
         ...(isDefault ? { catchAll: true } : {}),
+        ...withAuth(readRouteAuth("HttpApi", properties, scope, warn, env)),
+        ...(api ? { api } : {}),
       };
-      if (!apis) return route;
-      const api = apis.forEvent("http", properties.child("ApiId"));
-      return api && { ...route, api };
     }
     case "Schedule":
       return readSchedule(eventName, properties, "Schedule");
@@ -73,6 +84,11 @@ export function readEvent(eventName: string, event: YamlField, scope: TemplateSc
       if (!type.isSet) throw type.missing(`an event type: one of ${EVENT_TYPES.join(", ")}`);
       throw type.fail(`event type ${JSON.stringify(type.value)} is not emulated; expected one of ${EVENT_TYPES.join(", ")}`);
   }
+}
+
+/** The route's access control (samApiAuth.ts), only when it has some. */
+function withAuth(auth: RouteAuth | undefined): { auth?: RouteAuth } {
+  return auth ? { auth } : {};
 }
 
 /** YAML reads `PayloadFormatVersion: 2.0` as the number 2, so numbers count too. */

@@ -53,6 +53,66 @@ export interface HttpRoute {
   name?: string;
   /** The API it belongs to; absent for routes of manifests without API resources (faasbox.yml). */
   api?: ApiContext;
+  /** What API Gateway checks before the function runs (authorizer, API key); absent: nothing. */
+  auth?: RouteAuth;
+}
+
+/**
+ * A route's access control as API Gateway runs it: an authorizer, then (REST) an API key.
+ * `apiKind` decides the refusal bodies and where the authorizer's output lands in the event.
+ */
+export interface RouteAuth {
+  apiKind: "rest" | "http";
+  /** For method and route ARNs (arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH). */
+  region: string;
+  authorizer?: AuthorizerSpec;
+  /** Scopes of which the token must carry one (JWT, Cognito with AuthorizationScopes). */
+  scopes?: string[];
+  /** REST: the request must carry a locally configured API key. */
+  apiKeyRequired?: boolean;
+  /** REST ApiKeySourceType: HEADER (x-api-key) or AUTHORIZER (the Lambda authorizer's usageIdentifierKey). */
+  apiKeySource?: "HEADER" | "AUTHORIZER";
+}
+
+export type AuthorizerSpec = LambdaAuthorizerSpec | JwtAuthorizerSpec;
+
+/** Where API Gateway reads an identity from: `method.request.header.X`, `$request.querystring.q`... */
+export interface IdentitySource {
+  from: "header" | "query" | "stageVariable" | "context";
+  name: string;
+}
+
+export interface LambdaAuthorizerSpec {
+  kind: "lambda";
+  /** The authorizer's name in Auth.Authorizers. */
+  name: string;
+  /** The project's function that runs it. */
+  function: string;
+  /** REST: TOKEN or REQUEST; HTTP APIs: REQUEST. */
+  type: "TOKEN" | "REQUEST";
+  /** HTTP APIs: the authorizer payload format version. */
+  payloadVersion?: "1.0" | "2.0";
+  /** HTTP APIs, 2.0: the function answers {isAuthorized, context} instead of an IAM policy. */
+  simpleResponses?: boolean;
+  identitySources: IdentitySource[];
+  /** REST TOKEN: a regular expression the token must match, else 401 without invoking. */
+  validationExpression?: string;
+  /** How long a result is reused for the same identity (0: every request runs the function). */
+  ttlSec: number;
+}
+
+/** An HTTP API JWT authorizer, or a REST API Cognito user pool authorizer (`cognito`). */
+export interface JwtAuthorizerSpec {
+  kind: "jwt";
+  name: string;
+  cognito: boolean;
+  /** Issuers accepted exactly (the JWT issuer; one per Cognito user pool). */
+  issuers: string[];
+  /** Accepted when the pool id is not known locally (!GetAtt Pool.Arn): any issuer starting so. */
+  issuerPrefix?: string;
+  /** HTTP APIs: `aud` or `client_id` must be one of these. */
+  audiences?: string[];
+  identitySource: IdentitySource;
 }
 
 export interface TimerTrigger {

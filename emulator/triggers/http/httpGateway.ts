@@ -10,6 +10,8 @@ import { mountedPath } from "./apiMount";
 import { answerOptions, applyCorsHeaders } from "./cors";
 import { toHttpResponse, type GatewayResponse } from "./responseMapping";
 import { decodePathSegment, RouteTable } from "./routeTable";
+import { localAuthSettings, type LocalAuthSettings } from "./authorizers/localAuthSettings";
+import { RouteAuthorizer } from "./authorizers/routeAuthorizer";
 
 /**
  * API Gateway's own payload limit: "Payload size 10 MB", not adjustable
@@ -51,13 +53,16 @@ export interface GatewayTarget {
 export class HttpGateway {
   private readonly server: Server;
   private table: RouteTable;
+  /** Authorizers and API keys, run before a route's function (authorizers/routeAuthorizer.ts). */
+  private readonly authorizer: RouteAuthorizer;
   url = "";
 
   constructor(
     private readonly target: GatewayTarget,
-    private readonly options: { host?: string; port: number; portFallback?: boolean; /** Host names accepted besides loopback ones (--allowed-host). */ allowedHosts?: readonly string[] },
+    private readonly options: { host?: string; port: number; portFallback?: boolean; /** Host names accepted besides loopback ones (--allowed-host). */ allowedHosts?: readonly string[]; /** Local JWKS and API keys; default: FAASBOX_JWKS and FAASBOX_API_KEYS. */ auth?: LocalAuthSettings },
   ) {
     this.table = this.routeTable();
+    this.authorizer = new RouteAuthorizer(target, options.auth ?? localAuthSettings());
     this.server = createServer((request, response) => void this.handle(request, response));
     this.server.keepAliveTimeout = 65_000;
   }
@@ -138,7 +143,10 @@ export class HttpGateway {
         sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1",
         pathParameters, requestId: randomUUID(), time: new Date(),
       };
-      const event = Buffer.from(JSON.stringify(httpEvent(entry.route, gatewayRequest)));
+      const eventValue = httpEvent(entry.route, gatewayRequest);
+      const refused = await this.authorizer.check(entry.route, gatewayRequest, eventValue);
+      if (refused) return send(response, refused);
+      const event = Buffer.from(JSON.stringify(eventValue));
       if (event.length > MAX_EVENT_BYTES) return send(response, eventTooLarge(entry.route, entry.fn.name, event.length));
       const result = toInvokeResult(await this.target.invoke(entry.fn.name, event));
       const mapped = applyCorsHeaders(entry.route, method, request.headers, toHttpResponse(entry.route, result));
