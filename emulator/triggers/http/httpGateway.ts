@@ -8,6 +8,10 @@ import type { RouteInfo } from "../../protocol";
 import type { FunctionSpec, HttpRoute } from "../../project/spec";
 import { toHttpResponse, type GatewayResponse } from "./responseMapping";
 import { decodePathSegment, RouteTable } from "./routeTable";
+import { diagnosisHeader, FAASBOX_ERROR_HEADER, invocationRefused } from "./gatewayErrors";
+import { gatewayKind } from "./gatewayKind";
+import { unmatchedRoute } from "./unmatchedRoute";
+import type { LogRecord } from "../../protocol";
 
 /**
  * API Gateway's own payload limit: "Payload size 10 MB", not adjustable
@@ -37,6 +41,8 @@ export interface GatewayTarget {
   invoke(name: string, event: Buffer): Promise<InvocationReport>;
   /** Publishes messages to a topic or queue; the number of functions they go to. */
   publish(topic: string, messages: string[]): Promise<number>;
+  /** Writes a line to the logs (the function's, when it names one): why a response is an error. */
+  log?(record: LogRecord): void;
 }
 
 /**
@@ -106,11 +112,13 @@ export class HttpGateway {
       const match = this.table.match(method, path);
       if (match.kind === "malformed") return send(response, malformedPath(match.segment));
       if (match.kind === "not-found") {
-        return send(response, json(404, { message: "Not Found", path, routes: this.routes().map((r) => `${r.method} ${r.path} → ${r.function}`) }));
+        const unmatched = unmatchedRoute(method, path, [], this.table.entries().map((e) => e.route));
+        return send(response, unmatched ?? json(404, { message: "Not Found", path, routes: this.routes().map((r) => `${r.method} ${r.path} → ${r.function}`) }), method === "HEAD");
       }
       if (match.kind === "method-not-allowed") {
         if (method === "OPTIONS") return send(response, { status: 204, headers: corsHeaders(match.allowed), body: Buffer.alloc(0) });
-        return send(response, json(405, { message: `Method ${method} not allowed on ${path}; allowed: ${match.allowed.join(", ")}` }));
+        const unmatched = unmatchedRoute(method, path, match.routes, []);
+        return send(response, unmatched ?? json(405, { message: `Method ${method} not allowed on ${path}; allowed: ${match.allowed.join(", ")}` }), method === "HEAD");
       }
       const { entry, pathParameters } = match;
       if (method === "OPTIONS" && entry.route.cors && entry.route.method !== "OPTIONS") {
@@ -126,6 +134,7 @@ export class HttpGateway {
       const result = toInvokeResult(await this.target.invoke(entry.fn.name, event));
       const mapped = toHttpResponse(entry.route, result);
       mapped.headers["x-faasbox-request-id"] = result.requestId;
+      if (mapped.diagnosis) this.target.log?.({ function: entry.fn.name, requestId: result.requestId, stream: "system", time: Date.now(), text: `HTTP gateway: ${mapped.status} to ${method} ${path}: ${mapped.diagnosis}` });
       if (entry.route.cors) mapped.headers["access-control-allow-origin"] ??= "*";
       send(response, mapped, method === "HEAD");
     } catch (error) {
@@ -170,9 +179,10 @@ function malformedPath(segment: string): GatewayResponse {
  */
 function eventTooLarge(route: HttpRoute, fn: string, size: number): GatewayResponse {
   const why = `the event is ${size} bytes, over the ${MAX_EVENT_BYTES}-byte limit of a synchronous invocation`;
-  return route.payload === "scf"
+  const kind = gatewayKind(route);
+  return kind === "scf"
     ? json(413, { message: "Request Entity Too Large", reason: `SCF refused the invocation (406 RequestTooLarge): ${why}`, function: fn })
-    : json(500, { message: "Internal server error", reason: `Lambda refused the invocation (RequestTooLargeException): ${why}`, function: fn });
+    : invocationRefused(kind, `Lambda refused the invocation of ${fn} (RequestTooLargeException): ${why}`);
 }
 
 function json(status: number, value: unknown): GatewayResponse {
@@ -214,6 +224,7 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 
 function send(response: ServerResponse, mapped: GatewayResponse, headOnly = false): void {
   if (response.headersSent) return;
-  response.writeHead(mapped.status, { ...mapped.headers, "content-length": mapped.body.length });
+  const diagnosis = mapped.diagnosis === undefined ? {} : { [FAASBOX_ERROR_HEADER]: diagnosisHeader(mapped.diagnosis) };
+  response.writeHead(mapped.status, { ...mapped.headers, ...diagnosis, "content-length": mapped.body.length });
   response.end(headOnly ? undefined : mapped.body);
 }

@@ -1,19 +1,28 @@
 import type { InvokeResult } from "../../protocol";
 import type { HttpRoute } from "../../project/spec";
+import { integrationError, invocationRefused } from "./gatewayErrors";
+import { gatewayKind, type GatewayKind } from "./gatewayKind";
+import type { GatewayResponse } from "./gatewayResponse";
 
-export interface GatewayResponse {
-  status: number;
-  headers: Record<string, string | string[]>;
-  body: Buffer;
-}
+export type { GatewayResponse } from "./gatewayResponse";
 
 function json(status: number, value: unknown, extra: Record<string, string> = {}): GatewayResponse {
   return { status, headers: { "content-type": "application/json", ...extra }, body: Buffer.from(JSON.stringify(value)) };
 }
 
-/** API gateways answer 502 when the function fails or answers in a shape they cannot map; say why. */
-function badGateway(reason: string, result: InvokeResult): GatewayResponse {
-  return json(502, { message: "Internal server error", reason, function: result.function, requestId: result.requestId });
+/** Who failed and why, for the logs and the x-faasbox-error header. */
+function diagnose(reason: string, result: InvokeResult): string {
+  return `${reason} (function ${result.function}, request ${result.requestId})`;
+}
+
+/**
+ * The function failed or its answer cannot be mapped: AWS APIs answer their fixed error body
+ * (see gatewayErrors); SCF's API gateway keeps Faasbox's 502 with the reason in the body, as
+ * before (what SCF answers is outside this part of the work).
+ */
+function badGateway(kind: GatewayKind, reason: string, result: InvokeResult): GatewayResponse {
+  if (kind !== "scf") return integrationError(kind, diagnose(reason, result));
+  return { ...json(502, { message: "Internal server error", reason, function: result.function, requestId: result.requestId }), diagnosis: diagnose(reason, result) };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -56,10 +65,14 @@ function fromProxyShape(value: Record<string, unknown>, allowCookies: boolean): 
 
 /** What the client gets back for a route, mapped from the function's result in the route's dialect. */
 export function toHttpResponse(route: HttpRoute, result: InvokeResult): GatewayResponse {
-  if (result.errorKind === "throttle") return json(429, { message: "Too Many Requests" });
+  const kind = gatewayKind(route);
+  if (result.errorKind === "throttle") {
+    const why = diagnose(`Lambda throttled the invocation: ${result.error?.errorType}: ${result.error?.errorMessage}`, result);
+    return kind === "scf" ? { ...json(429, { message: "Too Many Requests" }), diagnosis: why } : invocationRefused(kind, why);
+  }
   if (!result.ok) {
     const error = result.error;
-    return badGateway(`the function failed (${result.errorKind}): ${error?.errorType}: ${error?.errorMessage}`, result);
+    return badGateway(kind, `the function failed (${result.errorKind}): ${error?.errorType}: ${error?.errorMessage}`, result);
   }
   const value = result.result;
   switch (route.payload) {
@@ -67,21 +80,21 @@ export function toHttpResponse(route: HttpRoute, result: InvokeResult): GatewayR
       // HTTP API 2.0 infers a response when the function returns no statusCode.
       if (isObject(value) && "statusCode" in value) {
         const mapped = fromProxyShape(value, true);
-        return typeof mapped === "string" ? badGateway(`invalid response: ${mapped}`, result) : mapped;
+        return typeof mapped === "string" ? badGateway(kind, `invalid response: ${mapped}`, result) : mapped;
       }
       const body = typeof value === "string" ? value : JSON.stringify(value ?? null);
       return { status: 200, headers: { "content-type": "application/json" }, body: Buffer.from(body) };
     }
     case "aws-v1": {
-      if (!isObject(value)) return badGateway(`invalid response: a REST API (payload 1.0) function must return {statusCode, headers?, body?}, got ${JSON.stringify(value)?.slice(0, 100)}`, result);
+      if (!isObject(value)) return badGateway(kind, `invalid response: a REST API (payload 1.0) function must return {statusCode, headers?, body?}, got ${JSON.stringify(value)?.slice(0, 100)}`, result);
       const mapped = fromProxyShape(value, false);
-      return typeof mapped === "string" ? badGateway(`invalid response: ${mapped}`, result) : mapped;
+      return typeof mapped === "string" ? badGateway(kind, `invalid response: ${mapped}`, result) : mapped;
     }
     case "scf": {
       if (route.integratedResponse === false) return json(200, value ?? null);
-      if (!isObject(value)) return badGateway(`invalid integrated response: return {isBase64Encoded, statusCode, headers, body}, got ${JSON.stringify(value)?.slice(0, 100)}`, result);
+      if (!isObject(value)) return badGateway(kind, `invalid integrated response: return {isBase64Encoded, statusCode, headers, body}, got ${JSON.stringify(value)?.slice(0, 100)}`, result);
       const mapped = fromProxyShape(value, false);
-      return typeof mapped === "string" ? badGateway(`invalid integrated response: ${mapped}`, result) : mapped;
+      return typeof mapped === "string" ? badGateway(kind, `invalid integrated response: ${mapped}`, result) : mapped;
     }
   }
 }

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { HttpGateway, type GatewayTarget } from "../../../emulator/triggers/http/httpGateway";
 import type { InvocationReport } from "../../../emulator/core/invoke/invocationReport";
-import type { FailureKind, FunctionError } from "../../../emulator/protocol";
+import type { FailureKind, FunctionError, LogRecord } from "../../../emulator/protocol";
 import type { FunctionSpec, HttpRoute } from "../../../emulator/project/spec";
 import { functionSpec, httpRoute } from "../../helpers/specs";
 
@@ -17,6 +17,7 @@ async function gateway(t: After, routes: HttpRoute[], answer: (event: any) => An
   const functions: FunctionSpec[] = routes.map((route, i) => functionSpec({ name: `fn${i}`, triggers: [route] }));
   const events: Array<{ name: string; event: any }> = [];
   const published: Array<{ topic: string; messages: string[] }> = [];
+  const logs: LogRecord[] = [];
   let count = 0;
   const target: GatewayTarget = {
     functions: () => functions,
@@ -36,11 +37,12 @@ async function gateway(t: After, routes: HttpRoute[], answer: (event: any) => An
       published.push({ topic, messages });
       return 2;
     },
+    log: (record) => logs.push(record),
   };
   const http = new HttpGateway(target, { port: 0 });
   const { port } = await http.listen();
   t.after(() => http.close());
-  return { http, port, events, published };
+  return { http, port, events, published, logs };
 }
 
 interface Reply {
@@ -173,32 +175,67 @@ test("AWS HTTP API (2.0): an answer without statusCode is sent as a 200 JSON bod
   assert.deepEqual(json(reply), { items: [1, 2] });
 });
 
-test("an answer in a shape the gateway cannot map is a 502 with the reason; a failed function is a 502; a throttled one a 429", async (t) => {
-  const { port } = await gateway(t, [httpRoute({ payload: "aws-v1", method: "ANY", path: "/{what}" })], (event) => {
-    switch (event.pathParameters.what) {
-      case "shape":
-        return { value: "not a proxy response" };
-      case "crash":
-        return { failure: "exit", error: { errorType: "Runtime.ExitError", errorMessage: "exit status 1" } };
-      default:
-        return { failure: "throttle", error: { errorType: "TooManyRequestsException", errorMessage: "Rate Exceeded." } };
-    }
-  });
+test("REST: a shape the gateway cannot map and a failed function are 502 {message: Internal server error}; the reason is in x-faasbox-error and the function's log", async (t) => {
+  const { port, logs } = await gateway(t, [httpRoute({ payload: "aws-v1", method: "ANY", path: "/{what}" })], (event) =>
+    event.pathParameters.what === "shape" ? { value: "not a proxy response" } : { failure: "exit", error: { errorType: "Runtime.ExitError", errorMessage: "exit status 1" } },
+  );
   const shape = await send(port, "GET", "/shape");
   assert.equal(shape.status, 502);
-  assert.equal(json(shape).message, "Internal server error");
-  assert.match(json(shape).reason, /payload 1\.0/);
+  assert.equal(shape.headers["content-type"], "application/json");
+  assert.equal(shape.body.toString(), '{"message":"Internal server error"}');
+  assert.match(String(shape.headers["x-faasbox-error"]), /payload 1\.0 .*function fn0, request req-1/);
 
   const crash = await send(port, "GET", "/crash");
   assert.equal(crash.status, 502);
-  assert.match(json(crash).reason, /the function failed \(exit\): Runtime\.ExitError/);
-  assert.equal(json(crash).requestId, crash.headers["x-faasbox-request-id"]);
-
-  const busy = await send(port, "GET", "/busy");
-  assert.equal(busy.status, 429);
+  assert.equal(crash.body.toString(), '{"message":"Internal server error"}');
+  assert.match(String(crash.headers["x-faasbox-error"]), /the function failed \(exit\): Runtime\.ExitError/);
+  assert.deepEqual(logs.map((l) => [l.function, l.requestId, l.stream]), [["fn0", "req-1", "system"], ["fn0", "req-2", "system"]]);
+  assert.match(logs[1].text, /502 to GET \/crash: the function failed \(exit\)/);
 });
 
-test("a path with no route is a 404 listing the routes; a wrong method is a 405 naming the allowed ones", async (t) => {
+test("HTTP API: a failed function is 500 {message: Internal Server Error}", async (t) => {
+  const { port } = await gateway(t, [httpRoute({ payload: "aws-v2", method: "GET", path: "/boom" })], () => ({ failure: "function", error: { errorType: "Error", errorMessage: "boom" } }));
+  const reply = await send(port, "GET", "/boom");
+  assert.equal(reply.status, 500);
+  assert.equal(reply.body.toString(), '{"message":"Internal Server Error"}');
+  assert.match(String(reply.headers["x-faasbox-error"]), /Error: boom/);
+});
+
+test("an unknown path or a wrong method: REST 403 Missing Authentication Token, HTTP API 404 Not Found; SCF keeps Faasbox's 404/405", async (t) => {
+  const rest = await gateway(t, [httpRoute({ payload: "aws-v1", method: "GET", path: "/hello" })]);
+  for (const [method, path] of [["GET", "/nowhere"], ["DELETE", "/hello"]]) {
+    const reply = await send(rest.port, method, path);
+    assert.equal(reply.status, 403, `${method} ${path}`);
+    assert.equal(reply.body.toString(), '{"message":"Missing Authentication Token"}');
+    assert.equal(reply.headers["content-type"], "application/json");
+    assert.equal(reply.headers["x-amzn-errortype"], "MissingAuthenticationTokenException");
+    assert.ok(reply.headers["x-faasbox-error"]);
+  }
+  const http = await gateway(t, [httpRoute({ payload: "aws-v2", method: "GET", path: "/hello" })]);
+  for (const [method, path] of [["GET", "/nowhere"], ["DELETE", "/hello"]]) {
+    const reply = await send(http.port, method, path);
+    assert.equal(reply.status, 404, `${method} ${path}`);
+    assert.equal(reply.body.toString(), '{"message":"Not Found"}');
+    assert.equal(reply.headers["x-amzn-errortype"], undefined);
+  }
+  // Both kinds of API: a known path answers in its API's rules, an unknown one as the HTTP API.
+  const both = await gateway(t, [httpRoute({ payload: "aws-v1", method: "GET", path: "/rest" }), httpRoute({ payload: "aws-v2", method: "GET", path: "/http" })]);
+  assert.equal((await send(both.port, "POST", "/rest")).status, 403);
+  assert.equal((await send(both.port, "POST", "/http")).status, 404);
+  assert.equal((await send(both.port, "GET", "/neither")).status, 404);
+  assert.equal(rest.events.length + http.events.length + both.events.length, 0, "none reached a function");
+});
+
+test("HEAD reaches only a route that declares HEAD or ANY, never a GET route", async (t) => {
+  const { port, events } = await gateway(t, [httpRoute({ payload: "aws-v2", method: "GET", path: "/get" }), httpRoute({ payload: "aws-v2", method: "ANY", path: "/any" })]);
+  assert.equal((await send(port, "HEAD", "/get")).status, 404);
+  const any = await send(port, "HEAD", "/any");
+  assert.equal(any.status, 200);
+  assert.equal(any.body.length, 0, "a HEAD response has no body");
+  assert.deepEqual(events.map((e) => [e.name, e.event.requestContext.http.method]), [["fn1", "HEAD"]]);
+});
+
+test("SCF: a path with no route is a 404 listing the routes; a wrong method is a 405 naming the allowed ones", async (t) => {
   const { port, events } = await gateway(t, [httpRoute({ payload: "scf", method: "GET", path: "/hello" })]);
   const missing = await send(port, "GET", "/nowhere");
   assert.equal(missing.status, 404);

@@ -69,36 +69,52 @@ test("SCF without integrated response answers 200 with the function's value as J
   assert.deepEqual(bodyJson(response), { statusCode: 404, anything: true });
 });
 
-test("answers the gateway cannot map are a 502 that says why", () => {
+test("answers the gateway cannot map get the API's own error body; the reason goes to the diagnosis only", () => {
   const cases: Array<[string, ReturnType<typeof httpRoute>, unknown, RegExp]> = [
     ["REST API, not an object", v1, "just text", /must return \{statusCode, headers\?, body\?\}/],
-    ["REST API, no statusCode", v1, { body: "x" }, /statusCode must be an HTTP status number, got undefined/],
     ["status out of range", v2, { statusCode: 99 }, /statusCode must be an HTTP status number, got 99/],
     ["status not an integer", v1, { statusCode: 200.5 }, /statusCode must be an HTTP status number/],
-    ["status as text", scf, { statusCode: "200" }, /statusCode must be an HTTP status number, got "200"/],
     ["headers not an object", v1, { statusCode: 200, headers: ["a"] }, /headers must be an object/],
     ["multiValueHeaders value not an array", v1, { statusCode: 200, multiValueHeaders: { a: "b" } }, /multiValueHeaders\.a must be an array/],
     ["cookies not an array", v2, { statusCode: 200, cookies: "a=1" }, /cookies must be an array/],
     ["body not a string", v1, { statusCode: 200, body: { a: 1 } }, /body must be a string \(JSON\.stringify objects\), got object/],
-    ["SCF integrated, not an object", scf, [1, 2], /invalid integrated response/],
   ];
   for (const [name, route, value, reason] of cases) {
     const response = toHttpResponse(route, returned(value));
-    assert.equal(response.status, 502, name);
-    const body = bodyJson(response);
-    assert.equal(body.message, "Internal server error", name);
-    assert.match(body.reason, reason, name);
-    assert.equal(body.requestId, "req-1", name);
-    assert.equal(body.function, "api", name);
+    const rest = route.payload === "aws-v1";
+    assert.equal(response.status, rest ? 502 : 500, name);
+    assert.equal(response.body.toString(), rest ? '{"message":"Internal server error"}' : '{"message":"Internal Server Error"}', name);
+    assert.deepEqual(response.headers, { "content-type": "application/json" }, name);
+    assert.match(response.diagnosis ?? "", reason, name);
+    assert.match(response.diagnosis ?? "", /function api, request req-1/, name);
   }
 });
 
-test("a failed invocation is a 502 naming the failure; a throttled one is a 429", () => {
-  const timeout = toHttpResponse(v2, failed("timeout", { errorType: "Sandbox.Timedout", errorMessage: "Task timed out after 3.00 seconds" }));
-  assert.equal(timeout.status, 502);
-  assert.match(bodyJson(timeout).reason, /the function failed \(timeout\): Sandbox\.Timedout: Task timed out after 3\.00 seconds/);
+test("SCF keeps its 502 that says why, in the body and the diagnosis", () => {
+  for (const [value, reason] of [[{ statusCode: "200" }, /statusCode must be an HTTP status number, got "200"/], [[1, 2], /invalid integrated response/]] as const) {
+    const response = toHttpResponse(scf, returned(value));
+    assert.equal(response.status, 502);
+    assert.match(bodyJson(response).reason, reason);
+    assert.equal(bodyJson(response).requestId, "req-1");
+    assert.match(response.diagnosis ?? "", reason);
+  }
+});
 
-  const throttled = toHttpResponse(scf, failed("throttle", { errorType: "ResourceLimitReached", errorMessage: "TooManyRequests" }));
-  assert.equal(throttled.status, 429);
-  assert.deepEqual(bodyJson(throttled), { message: "Too Many Requests" });
+test("a failed invocation: REST 502, HTTP API 500, each with the cloud's body; a throttled one is Lambda refusing it (500); SCF 429", () => {
+  const timeout = failed("timeout", { errorType: "Sandbox.Timedout", errorMessage: "Task timed out after 3.00 seconds" });
+  const rest = toHttpResponse(v1, timeout);
+  assert.equal(rest.status, 502);
+  assert.equal(rest.body.toString(), '{"message":"Internal server error"}');
+  assert.match(rest.diagnosis ?? "", /the function failed \(timeout\): Sandbox\.Timedout: Task timed out after 3\.00 seconds/);
+  const http = toHttpResponse(v2, timeout);
+  assert.equal(http.status, 500);
+  assert.equal(http.body.toString(), '{"message":"Internal Server Error"}');
+
+  const throttle = failed("throttle", { errorType: "TooManyRequestsException", errorMessage: "Rate Exceeded." });
+  assert.equal(toHttpResponse(v1, throttle).status, 500);
+  assert.equal(toHttpResponse(v1, throttle).body.toString(), '{"message":"Internal server error"}');
+  assert.equal(toHttpResponse(v2, throttle).status, 500);
+  const scfThrottled = toHttpResponse(scf, failed("throttle", { errorType: "ResourceLimitReached", errorMessage: "TooManyRequests" }));
+  assert.equal(scfThrottled.status, 429);
+  assert.deepEqual(bodyJson(scfThrottled), { message: "Too Many Requests" });
 });
