@@ -26,22 +26,51 @@ function bodyJson(response: { body: Buffer }): any {
 
 test("a proxy response maps statusCode, headers (lower-cased) and body", () => {
   for (const route of [scf, v1, v2]) {
-    const response = toHttpResponse(route, returned({ statusCode: 201, headers: { "Content-Type": "text/plain", "X-Count": 3 }, body: "created" }));
+    const response = toHttpResponse(route, returned({ statusCode: 201, headers: { "Content-Type": "text/plain", "X-Count": "3" }, body: "created" }));
     assert.equal(response.status, 201, route.payload);
     assert.deepEqual(response.headers, { "content-type": "text/plain", "x-count": "3" }, route.payload);
     assert.equal(response.body.toString(), "created", route.payload);
   }
 });
 
-test("multiValueHeaders become repeated headers, and win over a single header of the same name", () => {
-  const response = toHttpResponse(v1, returned({ statusCode: 200, headers: { "X-Tag": "single" }, multiValueHeaders: { "X-Tag": ["a", "b"], "Set-Cookie": ["s=1", "t=2"] }, body: "" }));
-  assert.deepEqual(response.headers, { "x-tag": ["a", "b"], "set-cookie": ["s=1", "t=2"] });
+test("REST (1.0): headers and multiValueHeaders merge into one list, a pair in both once", () => {
+  const response = toHttpResponse(v1, returned({ statusCode: 200, headers: { "X-Tag": "single", "X-Same": "a", "Content-Type": "text/plain" }, multiValueHeaders: { "x-tag": ["a", "b"], "X-Same": ["a", "b"], "Set-Cookie": ["s=1", "t=2"] }, body: "" }));
+  assert.deepEqual(response.headers, { "x-tag": ["single", "a", "b"], "x-same": ["a", "b"], "set-cookie": ["s=1", "t=2"], "content-type": "text/plain" });
 });
 
-test("HTTP API (2.0) cookies become Set-Cookie headers after any the headers set; REST (1.0) ignores the field", () => {
+test("REST (1.0): a missing Content-Type is application/json; a boolean header is true/false", () => {
+  const response = toHttpResponse(v1, returned({ statusCode: 200, headers: { "X-Cached": false }, body: "{}" }));
+  assert.deepEqual(response.headers, { "x-cached": "false", "content-type": "application/json" });
+  assert.equal(toHttpResponse(v1, returned({ statusCode: 204, multiValueHeaders: { "content-type": ["text/csv"] } })).headers["content-type"], "text/csv");
+});
+
+test("REST (1.0): statusCode as a numeric string is accepted; no statusCode is 200; nothing but fields of the format", () => {
+  assert.equal(toHttpResponse(v1, returned({ statusCode: "201", body: "made" })).status, 201);
+  const bare = toHttpResponse(v1, returned({ body: "x" }));
+  assert.equal(bare.status, 200);
+  assert.equal(bare.body.toString(), "x");
+  assert.equal(toHttpResponse(v1, returned({})).status, 200);
+  // An HTTP API with payload 1.0 makes no assumption: no statusCode is malformed there.
+  const httpApi1 = httpRoute({ payload: "aws-v1", api: { id: "Api", kind: "http", stage: "$default" } });
+  const malformed = toHttpResponse(httpApi1, returned({ body: "x" }));
+  assert.equal(malformed.status, 500);
+  assert.equal(malformed.body.toString(), '{"message":"Internal Server Error"}');
+  assert.match(malformed.diagnosis ?? "", /statusCode must be an HTTP status number, got undefined/);
+  assert.equal(toHttpResponse(httpApi1, returned({ statusCode: 202 })).status, 202);
+});
+
+test("HTTP API (2.0) cookies become Set-Cookie headers after any the headers set; in REST (1.0) the field is malformed", () => {
   const value = { statusCode: 200, headers: { "Set-Cookie": "first=1" }, cookies: ["second=2; HttpOnly", "third=3"], body: "" };
   assert.deepEqual(toHttpResponse(v2, returned(value)).headers["set-cookie"], ["first=1", "second=2; HttpOnly", "third=3"]);
-  assert.equal(toHttpResponse(v1, returned(value)).headers["set-cookie"], "first=1");
+  const rest = toHttpResponse(v1, returned(value));
+  assert.equal(rest.status, 502);
+  assert.match(rest.diagnosis ?? "", /no field "cookies"/);
+});
+
+test("HTTP API (2.0): a statusCode as a numeric string is accepted, headers of other types are sent as text, no Content-Type added", () => {
+  const response = toHttpResponse(v2, returned({ statusCode: "418", headers: { "X-Count": 3 }, body: "teapot" }));
+  assert.equal(response.status, 418);
+  assert.deepEqual(response.headers, { "x-count": "3" });
 });
 
 test("isBase64Encoded bodies are decoded to their bytes", () => {
@@ -71,10 +100,15 @@ test("SCF without integrated response answers 200 with the function's value as J
 
 test("answers the gateway cannot map get the API's own error body; the reason goes to the diagnosis only", () => {
   const cases: Array<[string, ReturnType<typeof httpRoute>, unknown, RegExp]> = [
-    ["REST API, not an object", v1, "just text", /must return \{statusCode, headers\?, body\?\}/],
+    ["REST API, not an object", v1, "just text", /must return \{statusCode, headers\?, multiValueHeaders\?, body\?, isBase64Encoded\?\}/],
     ["status out of range", v2, { statusCode: 99 }, /statusCode must be an HTTP status number, got 99/],
     ["status not an integer", v1, { statusCode: 200.5 }, /statusCode must be an HTTP status number/],
     ["headers not an object", v1, { statusCode: 200, headers: ["a"] }, /headers must be an object/],
+    ["REST API, a header that is a number", v1, { statusCode: 200, headers: { "X-Count": 3 } }, /headers\.X-Count must be a string, got 3/],
+    ["REST API, statusCode not a number", v1, { statusCode: "OK" }, /statusCode must be an HTTP status number, got "OK"/],
+    ["REST API, an unknown field", v1, { statusCode: 200, status: "ok" }, /no field "status"/],
+    ["HTTP API, body not a string", v2, { statusCode: 200, body: { a: 1 } }, /body must be a string/],
+    ["HTTP API, statusCode not a number", v2, { statusCode: true }, /statusCode must be an HTTP status number, got true/],
     ["multiValueHeaders value not an array", v1, { statusCode: 200, multiValueHeaders: { a: "b" } }, /multiValueHeaders\.a must be an array/],
     ["cookies not an array", v2, { statusCode: 200, cookies: "a=1" }, /cookies must be an array/],
     ["body not a string", v1, { statusCode: 200, body: { a: 1 } }, /body must be a string \(JSON\.stringify objects\), got object/],
