@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { HttpRoute } from "../../project/spec";
+import { httpApiRequestIsBinary, restRequestIsBinary } from "../http/binaryMedia";
+import { gatewayKind } from "../http/gatewayKind";
 
 /** An HTTP request as the gateway saw it, before it is shaped for a cloud. */
 export interface GatewayRequest {
@@ -21,12 +23,19 @@ export interface GatewayRequest {
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|[\w.+-]+\+(json|xml)))/i;
 
-/** API gateways pass text bodies as they are and anything else base64-encoded. */
-export function encodeBody(request: GatewayRequest): { body: string; isBase64Encoded: boolean } {
+/**
+ * The request body as the route's gateway puts it in the event: as text, or base64-encoded with
+ * isBase64Encoded. AWS APIs decide by the Content-Type alone (REST: the API's binary media
+ * types; HTTP API: its fixed text types; see binaryMedia). SCF's API gateway: text types as they
+ * are, anything else base64-encoded (unchanged; SCF is outside this rule).
+ */
+export function encodeBody(route: HttpRoute, request: GatewayRequest): { body: string; isBase64Encoded: boolean } {
   if (request.body.length === 0) return { body: "", isBase64Encoded: false };
-  const type = request.headers["content-type"]?.[0] ?? "";
-  if (!type || TEXT_TYPES.test(type)) return { body: request.body.toString("utf8"), isBase64Encoded: false };
-  return { body: request.body.toString("base64"), isBase64Encoded: true };
+  const type = request.headers["content-type"]?.[0];
+  const kind = gatewayKind(route);
+  const binary =
+    kind === "rest" ? restRequestIsBinary(type, route.api?.binaryMediaTypes) : kind === "http" ? httpApiRequestIsBinary(type) : Boolean(type) && !TEXT_TYPES.test(type ?? "");
+  return binary ? { body: request.body.toString("base64"), isBase64Encoded: true } : { body: request.body.toString("utf8"), isBase64Encoded: false };
 }
 
 export function parseQuery(rawQuery: string): Record<string, string[]> {
@@ -57,7 +66,7 @@ function clf(time: Date): string {
 /** SCF's API gateway event (integrated request). */
 export function scfApigwEvent(route: HttpRoute, request: GatewayRequest): unknown {
   const query = parseQuery(request.rawQuery);
-  const { body, isBase64Encoded } = encodeBody(request);
+  const { body, isBase64Encoded } = encodeBody(route, request);
   const headers = last(request.headers);
   return {
     requestContext: {
@@ -86,7 +95,7 @@ export function scfApigwEvent(route: HttpRoute, request: GatewayRequest): unknow
 /** API Gateway REST API, payload format 1.0. */
 export function awsV1Event(route: HttpRoute, request: GatewayRequest): unknown {
   const query = parseQuery(request.rawQuery);
-  const { body, isBase64Encoded } = encodeBody(request);
+  const { body, isBase64Encoded } = encodeBody(route, request);
   return {
     resource: route.path,
     path: request.path,
@@ -121,7 +130,7 @@ export function awsV1Event(route: HttpRoute, request: GatewayRequest): unknown {
 
 /** API Gateway HTTP API, payload format 2.0. */
 export function awsV2Event(route: HttpRoute, request: GatewayRequest): unknown {
-  const { body, isBase64Encoded } = encodeBody(request);
+  const { body, isBase64Encoded } = encodeBody(route, request);
   const { cookie, ...otherHeaders } = request.headers;
   const routeKey = route.catchAll ? "$default" : `${route.method} ${route.path}`;
   const event: Record<string, unknown> = {

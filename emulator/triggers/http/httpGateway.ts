@@ -132,7 +132,7 @@ export class HttpGateway {
       const event = Buffer.from(JSON.stringify(httpEvent(entry.route, gatewayRequest)));
       if (event.length > MAX_EVENT_BYTES) return send(response, eventTooLarge(entry.route, entry.fn.name, event.length));
       const result = toInvokeResult(await this.target.invoke(entry.fn.name, event));
-      const mapped = toHttpResponse(entry.route, result);
+      const mapped = toHttpResponse(entry.route, result, { accept: request.headers.accept });
       mapped.headers["x-faasbox-request-id"] = result.requestId;
       if (mapped.diagnosis) this.target.log?.({ function: entry.fn.name, requestId: result.requestId, stream: "system", time: Date.now(), text: `HTTP gateway: ${mapped.status} to ${method} ${path}: ${mapped.diagnosis}` });
       if (entry.route.cors) mapped.headers["access-control-allow-origin"] ??= "*";

@@ -1,5 +1,6 @@
 import type { InvokeResult } from "../../protocol";
 import type { HttpRoute } from "../../project/spec";
+import { restDecodesBase64Response } from "./binaryMedia";
 import { integrationError, invocationRefused } from "./gatewayErrors";
 import { gatewayKind, type GatewayKind } from "./gatewayKind";
 import type { GatewayResponse } from "./gatewayResponse";
@@ -42,7 +43,7 @@ function toGatewayResponse(answer: ProxyAnswer, decodeBase64: boolean): GatewayR
 }
 
 /** What the client gets back for a route, mapped from the function's result in the route's dialect. */
-export function toHttpResponse(route: HttpRoute, result: InvokeResult, _request: ResponseRequest = {}): GatewayResponse {
+export function toHttpResponse(route: HttpRoute, result: InvokeResult, request: ResponseRequest = {}): GatewayResponse {
   const kind = gatewayKind(route);
   if (result.errorKind === "throttle") {
     const why = diagnose(`Lambda throttled the invocation: ${result.error?.errorType}: ${result.error?.errorMessage}`, result);
@@ -61,6 +62,6 @@ export function toHttpResponse(route: HttpRoute, result: InvokeResult, _request:
   }
   const answer = route.payload === "aws-v2" ? readPayload2Response(value) : readPayload1Response(value, kind === "http");
   if (typeof answer === "string") return badGateway(kind, `invalid response: ${answer}`, result);
-  return toGatewayResponse(answer, true);
+  return toGatewayResponse(answer, kind === "http" || restDecodesBase64Response(request.accept, route.api?.binaryMediaTypes));
 }
 

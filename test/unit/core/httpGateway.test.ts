@@ -127,18 +127,48 @@ test("AWS REST API (1.0): headers as the client wrote them, multi-value maps, nu
   assert.equal(event.requestContext.identity.sourceIp, "127.0.0.1");
 });
 
-test("AWS REST API (1.0): a binary body arrives base64-encoded, and a base64 answer goes back as bytes", async (t) => {
+test("AWS REST API (1.0): binary media types decide: a matching Content-Type arrives base64-encoded, a base64 answer is bytes for a matching Accept", async (t) => {
   const bytes = Buffer.from([0, 1, 2, 250, 251, 252]);
-  const { port, events } = await gateway(t, [httpRoute({ payload: "aws-v1", method: "PUT", path: "/blob" })], (event) => ({
-    value: { statusCode: 200, headers: { "Content-Type": "application/octet-stream" }, isBase64Encoded: true, body: event.body },
+  const api = { id: "Api", kind: "rest" as const, stage: "Prod", binaryMediaTypes: ["application/octet-stream", "image~1*"] };
+  const { port, events } = await gateway(t, [httpRoute({ payload: "aws-v1", method: "PUT", path: "/blob", api })], (event) => ({
+    value: { statusCode: 200, headers: { "Content-Type": "application/octet-stream" }, isBase64Encoded: true, body: event.isBase64Encoded ? event.body : Buffer.from(event.body).toString("base64") },
   }));
-  const reply = await send(port, "PUT", "/blob?x=1&x=2", [["Content-Type", "application/octet-stream"]], bytes);
+  const reply = await send(port, "PUT", "/blob?x=1&x=2", [["Content-Type", "application/octet-stream"], ["Accept", "image/png, text/html"]], bytes);
   const { event } = events[0];
   assert.equal(event.isBase64Encoded, true);
   assert.equal(event.body, bytes.toString("base64"));
   assert.deepEqual(event.queryStringParameters, { x: "2" });
   assert.deepEqual(event.multiValueQueryStringParameters, { x: ["1", "2"] });
   assert.deepEqual(reply.body, bytes, "the bytes round-trip unchanged");
+
+  // Accept's first type is not binary: the client gets the base64 text, as API Gateway sends it.
+  const asText = await send(port, "PUT", "/blob", [["Content-Type", "application/octet-stream"], ["Accept", "text/html, image/png"]], bytes);
+  assert.equal(asText.body.toString(), bytes.toString("base64"));
+  // A Content-Type that is not binary: the body is UTF-8 text in the event, whatever its bytes.
+  await send(port, "PUT", "/blob", [["Content-Type", "text/plain"]], "héllo");
+  assert.equal(events[2].event.isBase64Encoded, false);
+  assert.equal(events[2].event.body, "héllo");
+});
+
+test("AWS REST API without binary media types: no body is base64-encoded and no base64 answer decoded", async (t) => {
+  const { port, events } = await gateway(t, [httpRoute({ payload: "aws-v1", method: "POST", path: "/raw" })], () => ({
+    value: { statusCode: 200, isBase64Encoded: true, body: "AAEC" },
+  }));
+  const reply = await send(port, "POST", "/raw", [["Content-Type", "application/octet-stream"], ["Accept", "*/*"]], "plain");
+  assert.equal(events[0].event.isBase64Encoded, false);
+  assert.equal(events[0].event.body, "plain");
+  assert.equal(reply.body.toString(), "AAEC");
+});
+
+test("AWS HTTP API: text types arrive as text, any other body (form posts included) base64-encoded; base64 answers are always decoded", async (t) => {
+  const { port, events } = await gateway(t, [httpRoute({ payload: "aws-v2", method: "POST", path: "/up" })], () => ({
+    value: { statusCode: 200, isBase64Encoded: true, body: Buffer.from([1, 2, 3]).toString("base64") },
+  }));
+  const reply = await send(port, "POST", "/up", [["Content-Type", "application/json; charset=utf-8"]], '{"a":1}');
+  await send(port, "POST", "/up", [["Content-Type", "application/x-www-form-urlencoded"]], "a=1");
+  await send(port, "POST", "/up", [["Content-Type", "text/csv"]], "a,b");
+  assert.deepEqual(events.map((e) => [e.event.isBase64Encoded, e.event.body]), [[false, '{"a":1}'], [true, Buffer.from("a=1").toString("base64")], [false, "a,b"]]);
+  assert.deepEqual(reply.body, Buffer.from([1, 2, 3]));
 });
 
 test("AWS HTTP API (2.0): cookies split out of the headers, headers joined, the route key and greedy path parameter", async (t) => {

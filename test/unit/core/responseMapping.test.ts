@@ -73,12 +73,15 @@ test("HTTP API (2.0): a statusCode as a numeric string is accepted, headers of o
   assert.deepEqual(response.headers, { "x-count": "3" });
 });
 
-test("isBase64Encoded bodies are decoded to their bytes", () => {
+test("isBase64Encoded bodies: SCF and HTTP APIs decode them; a REST API only for an Accept that its binary media types match", () => {
   const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff]);
-  for (const route of [scf, v1, v2]) {
-    const response = toHttpResponse(route, returned({ statusCode: 200, isBase64Encoded: true, body: bytes.toString("base64") }));
-    assert.deepEqual(response.body, bytes, route.payload);
-  }
+  const answer = returned({ statusCode: 200, isBase64Encoded: true, body: bytes.toString("base64") });
+  for (const route of [scf, v2]) assert.deepEqual(toHttpResponse(route, answer).body, bytes, route.payload);
+  const restApi = httpRoute({ payload: "aws-v1", api: { id: "Api", kind: "rest", stage: "Prod", binaryMediaTypes: ["image/png"] } });
+  assert.deepEqual(toHttpResponse(restApi, answer, { accept: "image/png" }).body, bytes);
+  assert.equal(toHttpResponse(restApi, answer, { accept: "text/html,image/png" }).body.toString(), bytes.toString("base64"), "only the first Accept type counts");
+  assert.equal(toHttpResponse(restApi, answer, {}).body.toString(), bytes.toString("base64"), "no Accept header matches nothing");
+  assert.equal(toHttpResponse(v1, answer, { accept: "image/png" }).body.toString(), bytes.toString("base64"), "no binary media types: never decoded");
   // Without the flag, the same text is the body as it is.
   assert.equal(toHttpResponse(v1, returned({ statusCode: 200, body: "iVBORw==" })).body.toString(), "iVBORw==");
 });
