@@ -126,7 +126,7 @@ export class HttpGateway {
       }
       const gatewayRequest: GatewayRequest = {
         method, path, rawQuery, headers: headerLists(request, (name) => name.toLowerCase()), headersAsSent: headerLists(request, (name) => name), body,
-        sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1",
+        sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1", port: request.socket.localPort ?? 0,
         pathParameters, requestId: randomUUID(), time: new Date(),
       };
       const event = Buffer.from(JSON.stringify(httpEvent(entry.route, gatewayRequest)));

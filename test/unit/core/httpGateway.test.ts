@@ -125,6 +125,9 @@ test("AWS REST API (1.0): headers as the client wrote them, multi-value maps, nu
   assert.equal(event.requestContext.stage, "Prod");
   assert.equal(event.requestContext.resourcePath, "/items");
   assert.equal(event.requestContext.identity.sourceIp, "127.0.0.1");
+  assert.equal(event.headers["X-Forwarded-For"], "127.0.0.1");
+  assert.equal(event.headers["X-Forwarded-Port"], String(port), "the port the client connected to");
+  assert.equal(event.headers["X-Forwarded-Proto"], "http");
 });
 
 test("AWS REST API (1.0): binary media types decide: a matching Content-Type arrives base64-encoded, a base64 answer is bytes for a matching Accept", async (t) => {
