@@ -110,6 +110,7 @@ export class Daemon implements ControlTarget {
         unservedRoutes: () => engine.unservedRoutes(),
         invoke: (name, event) => engine.run(name, event),
         publish: (topic, messages) => this.broker.publish(topic, messages),
+        log: (record) => engine.logBus.publish(record),
       },
       { port: options.httpPort ?? 3000, host: options.controlHost, portFallback: options.portFallback?.http, allowedHosts: options.allowedHosts },
     );

@@ -109,7 +109,9 @@ describe("HTTP gateway", () => {
     assert.deepEqual(await response.json(), { inferred: true, path: "/inferred" });
   });
 
-  test("a function that fails or answers in an invalid shape gives a 502 that says why", async () => {
+  // Issue 12 changed these: AWS routes answer API Gateway's own error bodies, and Faasbox's
+  // reason moved to the x-faasbox-error header; SCF routes keep the reason in the body.
+  test("a failing SCF function gives a 502 that says why; a REST function's invalid shape is 502 {message: Internal server error}, why in x-faasbox-error", async () => {
     const failed = await fetch(`${base}/fails`);
     assert.equal(failed.status, 502);
     const failure = (await failed.json()) as any;
@@ -117,15 +119,17 @@ describe("HTTP gateway", () => {
     assert.ok(failure.requestId);
     const bad = await fetch(`${base}/bad-shape`);
     assert.equal(bad.status, 502);
-    assert.match(((await bad.json()) as any).reason, /statusCode must be an HTTP status number, got undefined/);
+    assert.equal(await bad.text(), '{"message":"Internal server error"}');
+    assert.match(bad.headers.get("x-faasbox-error") ?? "", /payload 1\.0 responses have no field "status"/);
   });
 
-  test("unknown paths are a 404 listing the routes; a known path with another method is a 405", async () => {
+  test("with REST and HTTP APIs, an unknown path is the HTTP API's 404; an HTTP API path with another method is 404 too", async () => {
     const missing = await fetch(`${base}/nope`);
     assert.equal(missing.status, 404);
-    assert.ok(((await missing.json()) as any).routes.includes("GET /inferred → v2-inferred"));
+    assert.equal(await missing.text(), '{"message":"Not Found"}');
     const wrong = await fetch(`${base}/inferred`, { method: "DELETE" });
-    assert.equal(wrong.status, 405);
+    assert.equal(wrong.status, 404);
+    assert.equal(await wrong.text(), '{"message":"Not Found"}');
   });
 });
 

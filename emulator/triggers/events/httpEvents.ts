@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { LOCAL_ACCOUNT_ID } from "../../project/localAccount";
 import type { HttpRoute } from "../../project/spec";
 import { pathWithoutStage } from "../http/apiMount";
+import { httpApiRequestIsBinary, restRequestIsBinary } from "../http/binaryMedia";
+import { gatewayKind } from "../http/gatewayKind";
 
 /** An HTTP request as the gateway saw it, before it is shaped for a cloud. */
 export interface GatewayRequest {
@@ -15,6 +18,8 @@ export interface GatewayRequest {
   headersAsSent: Record<string, string[]>;
   body: Buffer;
   sourceIp: string;
+  /** The gateway's port the client connected to, for X-Forwarded-Port. */
+  port: number;
   pathParameters: Record<string, string>;
   requestId: string;
   time: Date;
@@ -22,18 +27,46 @@ export interface GatewayRequest {
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|[\w.+-]+\+(json|xml)))/i;
 
-/** API gateways pass text bodies as they are and anything else base64-encoded. */
-export function encodeBody(request: GatewayRequest): { body: string; isBase64Encoded: boolean } {
+/**
+ * The request body as the route's gateway puts it in the event: as text, or base64-encoded with
+ * isBase64Encoded. AWS APIs decide by the Content-Type alone (REST: the API's binary media
+ * types; HTTP API: its fixed text types; see binaryMedia). SCF's API gateway: text types as they
+ * are, anything else base64-encoded (unchanged; SCF is outside this rule).
+ */
+export function encodeBody(route: HttpRoute, request: GatewayRequest): { body: string; isBase64Encoded: boolean } {
   if (request.body.length === 0) return { body: "", isBase64Encoded: false };
-  const type = request.headers["content-type"]?.[0] ?? "";
-  if (!type || TEXT_TYPES.test(type)) return { body: request.body.toString("utf8"), isBase64Encoded: false };
-  return { body: request.body.toString("base64"), isBase64Encoded: true };
+  const type = request.headers["content-type"]?.[0];
+  const kind = gatewayKind(route);
+  const binary =
+    kind === "rest" ? restRequestIsBinary(type, route.api?.binaryMediaTypes) : kind === "http" ? httpApiRequestIsBinary(type) : Boolean(type) && !TEXT_TYPES.test(type ?? "");
+  return binary ? { body: request.body.toString("base64"), isBase64Encoded: true } : { body: request.body.toString("utf8"), isBase64Encoded: false };
 }
 
 export function parseQuery(rawQuery: string): Record<string, string[]> {
   const query: Record<string, string[]> = {};
   for (const [key, value] of new URLSearchParams(rawQuery)) (query[key] ??= []).push(value);
   return query;
+}
+
+/**
+ * The headers API Gateway adds to what the client sent: "X-Forwarded-For", "X-Forwarded-Port",
+ * "X-Forwarded-Proto", as in the event examples of REST APIs
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format)
+ * and HTTP APIs, where every name is lower case
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
+ * The client's address is appended to an X-Forwarded-For the client sent, as proxies do; the
+ * port and protocol replace any the client sent (the docs are silent on both). Locally the
+ * protocol is http and the port the gateway's.
+ */
+export function withForwardedHeaders(headers: Record<string, string[]>, request: GatewayRequest, lowerCase: boolean): Record<string, string[]> {
+  const name = (canonical: string) => (lowerCase ? canonical.toLowerCase() : canonical);
+  const sent = (canonical: string) => Object.keys(headers).filter((key) => key.toLowerCase() === canonical.toLowerCase());
+  const forwardedFor = sent("X-Forwarded-For").flatMap((key) => headers[key]);
+  const result = Object.fromEntries(Object.entries(headers).filter(([key]) => !/^x-forwarded-(for|port|proto)$/i.test(key)));
+  result[name("X-Forwarded-For")] = [[...forwardedFor, request.sourceIp].join(", ")];
+  result[name("X-Forwarded-Port")] = [String(request.port)];
+  result[name("X-Forwarded-Proto")] = ["http"];
+  return result;
 }
 
 function last(values: Record<string, string[]>): Record<string, string> {
@@ -58,7 +91,7 @@ function clf(time: Date): string {
 /** SCF's API gateway event (integrated request). */
 export function scfApigwEvent(route: HttpRoute, request: GatewayRequest): unknown {
   const query = parseQuery(request.rawQuery);
-  const { body, isBase64Encoded } = encodeBody(request);
+  const { body, isBase64Encoded } = encodeBody(route, request);
   const headers = last(request.headers);
   return {
     requestContext: {
@@ -84,24 +117,32 @@ export function scfApigwEvent(route: HttpRoute, request: GatewayRequest): unknow
   };
 }
 
-/** API Gateway REST API, payload format 1.0. */
+/**
+ * Payload format 1.0: a REST API's event, or an HTTP API's with payload format 1.0, which adds
+ * "version": "1.0" and lower-cases every header name ("All header names are lowercase", with the
+ * 1.0 example, https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
+ * A REST API passes header names as the client wrote them.
+ */
 export function awsV1Event(route: HttpRoute, request: GatewayRequest): unknown {
   const query = parseQuery(request.rawQuery);
-  const { body, isBase64Encoded } = encodeBody(request);
+  const { body, isBase64Encoded } = encodeBody(route, request);
+  const httpApi = gatewayKind(route) === "http";
+  const headers = withForwardedHeaders(httpApi ? request.headers : request.headersAsSent, request, httpApi);
   return {
+    ...(httpApi ? { version: "1.0" } : {}),
     resource: route.path,
     // Without the stage; requestContext.path keeps it (see pathWithoutStage).
     path: pathWithoutStage(route.api, request.path),
     httpMethod: request.method,
-    headers: orNull(last(request.headersAsSent)),
-    multiValueHeaders: orNull(request.headersAsSent),
+    headers: orNull(last(headers)),
+    multiValueHeaders: orNull(headers),
     queryStringParameters: orNull(last(query)),
     multiValueQueryStringParameters: orNull(query),
     pathParameters: orNull(request.pathParameters),
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format
     stageVariables: route.api?.stageVariables ?? null,
     requestContext: {
-      accountId: "123456789012",
+      accountId: LOCAL_ACCOUNT_ID,
       apiId: "faasbox",
       domainName: request.headers.host?.[0] ?? "localhost",
       domainPrefix: "localhost",
@@ -124,7 +165,7 @@ export function awsV1Event(route: HttpRoute, request: GatewayRequest): unknown {
 
 /** API Gateway HTTP API, payload format 2.0. */
 export function awsV2Event(route: HttpRoute, request: GatewayRequest): unknown {
-  const { body, isBase64Encoded } = encodeBody(request);
+  const { body, isBase64Encoded } = encodeBody(route, request);
   const { cookie, ...otherHeaders } = request.headers;
   const routeKey = route.catchAll ? "$default" : `${route.method} ${route.path}`;
   const event: Record<string, unknown> = {
@@ -132,9 +173,9 @@ export function awsV2Event(route: HttpRoute, request: GatewayRequest): unknown {
     routeKey,
     rawPath: request.path,
     rawQueryString: request.rawQuery,
-    headers: joined(otherHeaders),
+    headers: joined(withForwardedHeaders(otherHeaders, request, true)),
     requestContext: {
-      accountId: "123456789012",
+      accountId: LOCAL_ACCOUNT_ID,
       apiId: "faasbox",
       domainName: request.headers.host?.[0] ?? "localhost",
       domainPrefix: "localhost",
@@ -178,6 +219,7 @@ export function sampleRequest(method = "GET", path = "/hello", rawQuery = "name=
     headersAsSent: { Host: ["localhost:3000"], "User-Agent": ["curl/8.0"], Accept: ["*/*"] },
     body: Buffer.alloc(0),
     sourceIp: "127.0.0.1",
+    port: 3000,
     pathParameters: {},
     requestId: randomUUID(),
     time: new Date(),

@@ -12,6 +12,10 @@ import { toHttpResponse, type GatewayResponse } from "./responseMapping";
 import { decodePathSegment, RouteTable } from "./routeTable";
 import { localAuthSettings, type LocalAuthSettings } from "./authorizers/localAuthSettings";
 import { RouteAuthorizer } from "./authorizers/routeAuthorizer";
+import { diagnosisHeader, FAASBOX_ERROR_HEADER, invocationRefused } from "./gatewayErrors";
+import { gatewayKind } from "./gatewayKind";
+import { unmatchedRoute } from "./unmatchedRoute";
+import type { LogRecord } from "../../protocol";
 
 /**
  * API Gateway's own payload limit: "Payload size 10 MB", not adjustable
@@ -43,6 +47,8 @@ export interface GatewayTarget {
   invoke(name: string, event: Buffer): Promise<InvocationReport>;
   /** Publishes messages to a topic or queue; the number of functions they go to. */
   publish(topic: string, messages: string[]): Promise<number>;
+  /** Writes a line to the logs (the function's, when it names one): why a response is an error. */
+  log?(record: LogRecord): void;
 }
 
 /**
@@ -131,16 +137,18 @@ export class HttpGateway {
         if (outcome.kind === "answer") return send(response, outcome.response);
       }
       if (match.kind === "not-found") {
-        return send(response, json(404, { message: "Not Found", path, routes: this.routes().map((r) => `${r.method} ${r.path} → ${r.function}`) }));
+        const unmatched = unmatchedRoute(method, path, [], this.table.entries().map((e) => e.route));
+        return send(response, unmatched ?? json(404, { message: "Not Found", path, routes: this.routes().map((r) => `${r.method} ${r.path} → ${r.function}`) }), method === "HEAD");
       }
       if (match.kind === "method-not-allowed") {
-        return send(response, json(405, { message: `Method ${method} not allowed on ${path}; allowed: ${match.allowed.join(", ")}` }));
+        const unmatched = unmatchedRoute(method, path, match.routes, []);
+        return send(response, unmatched ?? json(405, { message: `Method ${method} not allowed on ${path}; allowed: ${match.allowed.join(", ")}` }), method === "HEAD");
       }
       if (match.kind === "unsupported") return send(response, unsupportedIntegration(match.unserved));
       const { entry, pathParameters } = match;
       const gatewayRequest: GatewayRequest = {
         method, path, rawQuery, headers: headerLists(request, (name) => name.toLowerCase()), headersAsSent: headerLists(request, (name) => name), body,
-        sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1",
+        sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1", port: request.socket.localPort ?? 0,
         pathParameters, requestId: randomUUID(), time: new Date(),
       };
       const eventValue = httpEvent(entry.route, gatewayRequest);
@@ -149,8 +157,10 @@ export class HttpGateway {
       const event = Buffer.from(JSON.stringify(eventValue));
       if (event.length > MAX_EVENT_BYTES) return send(response, eventTooLarge(entry.route, entry.fn.name, event.length));
       const result = toInvokeResult(await this.target.invoke(entry.fn.name, event));
-      const mapped = applyCorsHeaders(entry.route, method, request.headers, toHttpResponse(entry.route, result));
+      // CORS headers on actual responses as the route's API adds them (HTTP APIs; REST leaves them to the function).
+      const mapped = applyCorsHeaders(entry.route, method, request.headers, toHttpResponse(entry.route, result, { accept: request.headers.accept }));
       mapped.headers["x-faasbox-request-id"] = result.requestId;
+      if (mapped.diagnosis) this.target.log?.({ function: entry.fn.name, requestId: result.requestId, stream: "system", time: Date.now(), text: `HTTP gateway: ${mapped.status} to ${method} ${path}: ${mapped.diagnosis}` });
       send(response, mapped, method === "HEAD");
     } catch (error) {
       send(response, json(500, { message: "Faasbox gateway error", reason: (error as Error).message }));
@@ -194,9 +204,10 @@ function malformedPath(segment: string): GatewayResponse {
  */
 function eventTooLarge(route: HttpRoute, fn: string, size: number): GatewayResponse {
   const why = `the event is ${size} bytes, over the ${MAX_EVENT_BYTES}-byte limit of a synchronous invocation`;
-  return route.payload === "scf"
+  const kind = gatewayKind(route);
+  return kind === "scf"
     ? json(413, { message: "Request Entity Too Large", reason: `SCF refused the invocation (406 RequestTooLarge): ${why}`, function: fn })
-    : json(500, { message: "Internal server error", reason: `Lambda refused the invocation (RequestTooLargeException): ${why}`, function: fn });
+    : invocationRefused(kind, `Lambda refused the invocation of ${fn} (RequestTooLargeException): ${why}`);
 }
 
 /**
@@ -236,6 +247,7 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 
 function send(response: ServerResponse, mapped: GatewayResponse, headOnly = false): void {
   if (response.headersSent) return;
-  response.writeHead(mapped.status, { ...mapped.headers, "content-length": mapped.body.length });
+  const diagnosis = mapped.diagnosis === undefined ? {} : { [FAASBOX_ERROR_HEADER]: diagnosisHeader(mapped.diagnosis) };
+  response.writeHead(mapped.status, { ...mapped.headers, ...diagnosis, "content-length": mapped.body.length });
   response.end(headOnly ? undefined : mapped.body);
 }

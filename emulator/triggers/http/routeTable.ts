@@ -10,7 +10,8 @@ export type RouteMatch =
   | { kind: "found"; entry: RouteEntry; pathParameters: Record<string, string> }
   /** A route an API declares whose integration no function answers (a mock, an HTTP proxy): never another route's. */
   | { kind: "unsupported"; unserved: UnservedRoute }
-  | { kind: "method-not-allowed"; allowed: string[] }
+  /** The path is a route's, the method none of its: `routes` are those whose path matched. */
+  | { kind: "method-not-allowed"; allowed: string[]; routes: HttpRoute[] }
   | { kind: "not-found" }
   /** A path segment whose percent-encoding is broken (`%E0%A4%A`, a lone `%`): no route can read it. */
   | { kind: "malformed"; segment: string };
@@ -95,16 +96,21 @@ export class RouteTable {
       parts.push(decoded);
     }
     const allowed = new Set<string>();
+    const samePath: HttpRoute[] = [];
     for (const candidate of this.routes) {
       const pathParameters = candidate.route.catchAll ? startsWith(candidate.segments, parts) : matchSegments(candidate.segments, parts);
       if (!pathParameters) continue;
-      if (candidate.route.method === "ANY" || candidate.route.method === method || (method === "HEAD" && candidate.route.method === "GET")) {
+      // HEAD only where a route declares it or ANY: API Gateway matches a route's method
+      // exactly, ANY aside, and has no implicit HEAD for GET (docs on routes:
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html).
+      if (candidate.route.method === "ANY" || candidate.route.method === method) {
         if (candidate.unserved) return { kind: "unsupported", unserved: candidate.unserved };
         if (candidate.fn) return { kind: "found", entry: { fn: candidate.fn, route: candidate.route }, pathParameters };
       }
       allowed.add(candidate.route.method);
+      samePath.push(candidate.route);
     }
-    return allowed.size ? { kind: "method-not-allowed", allowed: [...allowed] } : { kind: "not-found" };
+    return allowed.size ? { kind: "method-not-allowed", allowed: [...allowed], routes: samePath } : { kind: "not-found" };
   }
 }
 
