@@ -8,6 +8,7 @@ import type { RouteInfo } from "../../protocol";
 import type { FunctionSpec, HttpRoute } from "../../project/spec";
 import { toHttpResponse, type GatewayResponse } from "./responseMapping";
 import { decodePathSegment, RouteTable } from "./routeTable";
+import { gatewayTimeout, raceServiceTimeout } from "./scfServiceTimeout";
 
 /**
  * API Gateway's own payload limit: "Payload size 10 MB", not adjustable
@@ -123,7 +124,10 @@ export class HttpGateway {
       };
       const event = Buffer.from(JSON.stringify(httpEvent(entry.route, gatewayRequest)));
       if (event.length > MAX_EVENT_BYTES) return send(response, eventTooLarge(entry.route, entry.fn.name, event.length));
-      const result = toInvokeResult(await this.target.invoke(entry.fn.name, event));
+      // SCF routes: the gateway's own serviceTimeout may end the wait before the function does.
+      const report = await raceServiceTimeout(entry.route, this.target.invoke(entry.fn.name, event));
+      if (!report) return send(response, gatewayTimeout(entry.route, entry.fn.name), method === "HEAD");
+      const result = toInvokeResult(report.answered);
       const mapped = toHttpResponse(entry.route, result);
       mapped.headers["x-faasbox-request-id"] = result.requestId;
       if (entry.route.cors) mapped.headers["access-control-allow-origin"] ??= "*";

@@ -1,11 +1,9 @@
 import type { InvokeResult } from "../../protocol";
 import type { HttpRoute } from "../../project/spec";
+import type { GatewayResponse } from "./gatewayResponse";
+import { scfHttpResponse } from "./scfResponse";
 
-export interface GatewayResponse {
-  status: number;
-  headers: Record<string, string | string[]>;
-  body: Buffer;
-}
+export type { GatewayResponse } from "./gatewayResponse";
 
 function json(status: number, value: unknown, extra: Record<string, string> = {}): GatewayResponse {
   return { status, headers: { "content-type": "application/json", ...extra }, body: Buffer.from(JSON.stringify(value)) };
@@ -56,6 +54,7 @@ function fromProxyShape(value: Record<string, unknown>, allowCookies: boolean): 
 
 /** What the client gets back for a route, mapped from the function's result in the route's dialect. */
 export function toHttpResponse(route: HttpRoute, result: InvokeResult): GatewayResponse {
+  if (route.payload === "scf") return scfHttpResponse(route, result);
   if (result.errorKind === "throttle") return json(429, { message: "Too Many Requests" });
   if (!result.ok) {
     const error = result.error;
@@ -76,12 +75,6 @@ export function toHttpResponse(route: HttpRoute, result: InvokeResult): GatewayR
       if (!isObject(value)) return badGateway(`invalid response: a REST API (payload 1.0) function must return {statusCode, headers?, body?}, got ${JSON.stringify(value)?.slice(0, 100)}`, result);
       const mapped = fromProxyShape(value, false);
       return typeof mapped === "string" ? badGateway(`invalid response: ${mapped}`, result) : mapped;
-    }
-    case "scf": {
-      if (route.integratedResponse === false) return json(200, value ?? null);
-      if (!isObject(value)) return badGateway(`invalid integrated response: return {isBase64Encoded, statusCode, headers, body}, got ${JSON.stringify(value)?.slice(0, 100)}`, result);
-      const mapped = fromProxyShape(value, false);
-      return typeof mapped === "string" ? badGateway(`invalid integrated response: ${mapped}`, result) : mapped;
     }
   }
 }
