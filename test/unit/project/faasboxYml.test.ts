@@ -60,7 +60,7 @@ test("settings for a function from serverless.yml add events in that function's 
   assert.equal(legacy?.dialect, "scf");
   assert.deepEqual(legacy?.triggers, [
     { kind: "http", method: "ANY", path: "/legacy", payload: "scf", integratedResponse: false, ...scfApi("apigw") },
-    { kind: "http", method: "ANY", path: "/legacy/extra", payload: "scf" },
+    { kind: "http", method: "ANY", path: "/legacy/extra", payload: "scf", integratedResponse: true },
     { kind: "topic", name: "orders", topic: "orders", batchSize: 10, source: "topic" },
   ]);
 });
