@@ -39,6 +39,14 @@ export interface CorsConfig {
   allowCredentials?: boolean;
 }
 
+/** Settings of Tencent's API gateway for one SCF route that change what the function gets or the client sees. */
+export interface ScfGatewaySettings {
+  /** serviceTimeout: the gateway stops waiting after this many seconds and answers 504. */
+  serviceTimeoutSec?: number;
+  /** Request bodies Base64-encoded in the event: every one (isBase64Encoded), or those whose header matches a rule (isBase64Trigger). */
+  base64?: { all: true } | { rules: Array<{ header: "accept" | "content-type"; values: string[] }> };
+}
+
 export interface HttpRoute {
   kind: "http";
   method: string; // upper case, or "ANY"
@@ -48,8 +56,10 @@ export interface HttpRoute {
   cors?: boolean;
   /** An HTTP API's `$default` route: every path, `/` included, with routeKey "$default" and no path parameters. */
   catchAll?: boolean;
-  /** SCF: integrated response (the function returns statusCode/headers/body). */
+  /** SCF: integrated response (the function returns statusCode/headers/body); off unless true. */
   integratedResponse?: boolean;
+  /** SCF: the API gateway's own settings for this route (apigw trigger), where they change requests or responses. */
+  scfGateway?: ScfGatewaySettings;
   name?: string;
   /** The API it belongs to; absent for routes of manifests without API resources (faasbox.yml). */
   api?: ApiContext;

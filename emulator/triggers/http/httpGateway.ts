@@ -16,6 +16,7 @@ import { diagnosisHeader, FAASBOX_ERROR_HEADER, invocationRefused } from "./gate
 import { gatewayKind } from "./gatewayKind";
 import { unmatchedRoute } from "./unmatchedRoute";
 import type { LogRecord } from "../../protocol";
+import { gatewayTimeout, raceServiceTimeout } from "./scfServiceTimeout";
 
 /**
  * API Gateway's own payload limit: "Payload size 10 MB", not adjustable
@@ -156,7 +157,10 @@ export class HttpGateway {
       if (refused) return send(response, refused);
       const event = Buffer.from(JSON.stringify(eventValue));
       if (event.length > MAX_EVENT_BYTES) return send(response, eventTooLarge(entry.route, entry.fn.name, event.length));
-      const result = toInvokeResult(await this.target.invoke(entry.fn.name, event));
+      // SCF routes: the gateway's own serviceTimeout may end the wait before the function does.
+      const report = await raceServiceTimeout(entry.route, this.target.invoke(entry.fn.name, event));
+      if (!report) return send(response, gatewayTimeout(entry.route, entry.fn.name), method === "HEAD");
+      const result = toInvokeResult(report.answered);
       // CORS headers on actual responses as the route's API adds them (HTTP APIs; REST leaves them to the function).
       const mapped = applyCorsHeaders(entry.route, method, request.headers, toHttpResponse(entry.route, result, { accept: request.headers.accept }));
       mapped.headers["x-faasbox-request-id"] = result.requestId;

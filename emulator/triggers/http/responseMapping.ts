@@ -5,9 +5,9 @@ import { integrationError, invocationRefused } from "./gatewayErrors";
 import { gatewayKind, type GatewayKind } from "./gatewayKind";
 import type { GatewayResponse } from "./gatewayResponse";
 import { readPayload2Response } from "./httpApiProxyResponse";
-import { isObject, type ProxyAnswer } from "./proxyAnswer";
+import type { ProxyAnswer } from "./proxyAnswer";
 import { readPayload1Response } from "./restProxyResponse";
-import { readScfIntegratedResponse } from "./scfResponse";
+import { scfHttpResponse } from "./scfResponse";
 
 export type { GatewayResponse } from "./gatewayResponse";
 
@@ -44,6 +44,8 @@ function toGatewayResponse(answer: ProxyAnswer, decodeBase64: boolean): GatewayR
 
 /** What the client gets back for a route, mapped from the function's result in the route's dialect. */
 export function toHttpResponse(route: HttpRoute, result: InvokeResult, request: ResponseRequest = {}): GatewayResponse {
+  // Tencent's gateway has rules of its own (integrated response off unless turned on): scfResponse.ts.
+  if (route.payload === "scf") return scfHttpResponse(route, result);
   const kind = gatewayKind(route);
   if (result.errorKind === "throttle") {
     const why = diagnose(`Lambda throttled the invocation: ${result.error?.errorType}: ${result.error?.errorMessage}`, result);
@@ -54,12 +56,6 @@ export function toHttpResponse(route: HttpRoute, result: InvokeResult, request: 
     return badGateway(kind, `the function failed (${result.errorKind}): ${error?.errorType}: ${error?.errorMessage}`, result);
   }
   const value = result.result;
-  if (kind === "scf" || route.payload === "scf") {
-    if (route.integratedResponse === false) return json(200, value ?? null);
-    if (!isObject(value)) return badGateway(kind, `invalid integrated response: return {isBase64Encoded, statusCode, headers, body}, got ${JSON.stringify(value)?.slice(0, 100)}`, result);
-    const mapped = readScfIntegratedResponse(value);
-    return typeof mapped === "string" ? badGateway(kind, `invalid integrated response: ${mapped}`, result) : toGatewayResponse(mapped, true);
-  }
   const answer = route.payload === "aws-v2" ? readPayload2Response(value) : readPayload1Response(value, kind === "http");
   if (typeof answer === "string") return badGateway(kind, `invalid response: ${answer}`, result);
   return toGatewayResponse(answer, kind === "http" || restDecodesBase64Response(request.accept, route.api?.binaryMediaTypes));

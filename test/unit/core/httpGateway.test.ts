@@ -74,7 +74,7 @@ function json(reply: Reply): any {
 }
 
 test("SCF: the function gets SCF's API gateway event, and its integrated response is the HTTP response", async (t) => {
-  const { port, events } = await gateway(t, [httpRoute({ payload: "scf", method: "GET", path: "/users/{id}" })], () => ({
+  const { port, events } = await gateway(t, [httpRoute({ payload: "scf", integratedResponse: true, method: "GET", path: "/users/{id}" })], () => ({
     value: { isBase64Encoded: false, statusCode: 201, headers: { "Content-Type": "text/plain", "X-From": "fn" }, body: "made" },
   }));
   const reply = await send(port, "GET", "/users/42?tag=a&tag=b&q=x", [["X-Custom", "one"], ["X-Custom", "two"]]);
