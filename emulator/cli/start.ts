@@ -4,6 +4,7 @@ import { formatLogLine } from "../core/logs/formatLog";
 import { isAlive } from "../util/isAlive";
 import { parseAllowedHost } from "../util/requestGuard";
 import { MANIFEST_FLAGS, MANIFEST_USAGE, parseCommandArgs, parseExecutor, parseManifestOptions, parsePort, UsageError } from "./args";
+import type { RouteInfo } from "../protocol";
 
 const PARENT_CHECK_MS = 2000;
 
@@ -102,13 +103,27 @@ export async function startCommand(argv: string[]): Promise<number> {
     console.log(`  ${fn.name}  ${fn.runtime}  ${fn.handler}  ${fn.memoryMb} MB  ${fn.timeoutSec} s`);
   }
   if (engine.functions().length === 0) console.log("  (no functions yet: add a serverless.yml, template.yaml or faasbox.yml)");
-  const { routes } = daemon.triggers();
-  if (routes.length) console.log("HTTP routes:");
-  for (const route of routes) console.log(`  ${route.method.padEnd(6)} ${route.url}  → ${route.function}`);
+  printRoutes(daemon.triggers().routes);
   console.log(`HTTP gateway: ${daemon.gateway.url}`);
   console.log(`Lambda Invoke API: ${daemon.invokeUrl} (aws lambda invoke --endpoint-url ${daemon.invokeUrl} …)`);
   console.log(`control API: ${daemon.controlUrl} (token: faasbox status --project ${root} --json)`);
 
   await stopped;
   return 0;
+}
+
+/** Routes grouped by the API they belong to (routes without one first), each API under its stage. */
+function printRoutes(routes: RouteInfo[]): void {
+  if (!routes.length) return;
+  console.log("HTTP routes:");
+  const byApi = new Map<string, RouteInfo[]>();
+  for (const route of routes) byApi.set(route.api ?? "", [...(byApi.get(route.api ?? "") ?? []), route]);
+  for (const [api, list] of byApi) {
+    if (api) console.log(`  API ${api}:`);
+    const indent = api ? "    " : "  ";
+    for (const route of list) {
+      const target = route.unsupported ? `not run locally (answers 501): ${route.unsupported}` : `→ ${route.function}`;
+      console.log(`${indent}${route.method.padEnd(6)} ${route.url}  ${target}`);
+    }
+  }
 }

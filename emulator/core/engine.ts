@@ -12,7 +12,7 @@ import { FunctionPool, type PoolDeps } from "./pool/functionPool";
 import type { InstanceInfo, InvokeResult, PoolSnapshot } from "../protocol";
 import type { ManifestError, ManifestWarning } from "../project/errors";
 import { loadProject, type LocalDefaults, type ManifestOptions } from "../project/loadProject";
-import type { FunctionSpec, ProjectSpec } from "../project/spec";
+import type { FunctionSpec, ProjectSpec, UnservedRoute } from "../project/spec";
 import { ProjectWatcher } from "../project/projectWatcher";
 import { Invocation, type InvocationOutcome } from "./runtime/invocation";
 import { DebugSessions } from "./debug/debugSessions";
@@ -107,6 +107,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.project.functions;
   }
 
+  /** Routes of API definitions that no function answers (see UnservedRoute). */
+  unservedRoutes(): UnservedRoute[] {
+    return this.project.unservedRoutes ?? [];
+  }
+
   poolSnapshot(name: string): PoolSnapshot | undefined {
     return this.pools.get(name)?.snapshot();
   }
@@ -153,11 +158,13 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Re-reads the manifests; changed functions get fresh instances, removed ones stop. */
   reload(): string[] {
     const before = new Map(this.project.functions.map((f) => [f.name, JSON.stringify(f)]));
+    const unservedBefore = JSON.stringify(this.unservedRoutes());
     this.load();
     const affected = this.project.functions.filter((f) => before.get(f.name) !== JSON.stringify(f)).map((f) => f.name);
     for (const name of before.keys()) if (!this.pools.has(name)) affected.push(name);
     this.watcher?.update(this.project);
-    if (affected.length) this.emit("reloaded", affected);
+    // Routes no function answers change no function, but the gateway's table must follow them.
+    if (affected.length || JSON.stringify(this.unservedRoutes()) !== unservedBefore) this.emit("reloaded", affected);
     return affected;
   }
 

@@ -107,8 +107,10 @@ export class Daemon implements ControlTarget {
     this.gateway = new HttpGateway(
       {
         functions: () => engine.functions(),
+        unservedRoutes: () => engine.unservedRoutes(),
         invoke: (name, event) => engine.run(name, event),
         publish: (topic, messages) => this.broker.publish(topic, messages),
+        log: (record) => engine.logBus.publish(record),
       },
       { port: options.httpPort ?? 3000, host: options.controlHost, portFallback: options.portFallback?.http, allowedHosts: options.allowedHosts },
     );

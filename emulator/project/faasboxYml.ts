@@ -254,16 +254,21 @@ function readEvent(item: YamlField, index: number, dialect: Dialect): TriggerSpe
   const [type, event] = singleKeyEntry(item, "`- http: {path: /hello}`");
   if (EVENT_TYPES.includes(type) && !event.isMap()) throw event.wrongType(`a map of the ${type} event's settings`);
   switch (type) {
-    case "http":
+    case "http": {
       event.rejectUnknownKeys(["path", "method", "payload", "cors", "name"]);
+      const payload = readPayload(event.child("payload"), dialect);
       return compact<HttpRoute>({
         kind: "http",
         method: readMethod(event.child("method")),
         path: readPath(event.child("path")),
-        payload: readPayload(event.child("payload"), dialect),
+        payload,
+        // Faasbox's own format has always answered SCF routes with integrated responses; Tencent's
+        // manifests leave it off unless they say so (see scfTriggers.ts).
+        integratedResponse: payload === "scf" ? true : undefined,
         cors: event.child("cors").boolean(),
         name: event.child("name").string(),
       });
+    }
     case "timer":
       event.rejectUnknownKeys(["schedule", "enabled", "message", "input", "timezone", "name"]);
       return compact<TimerTrigger>({

@@ -18,7 +18,7 @@ import { sameScfFunction } from "./sameScfFunction";
 import { isServerlessAws, mentionsAwsProvider, readServerlessAws } from "./serverlessAws";
 import { isServerlessTencent, mentionsTencentProvider, readServerlessTencent } from "./serverlessTencent";
 import { readServerlessYml } from "./serverlessYml";
-import type { FunctionSpec, ProjectSpec } from "./spec";
+import type { FunctionSpec, ProjectSpec, UnservedRoute } from "./spec";
 import { YamlSource, readManifestText } from "./yamlSource";
 
 export interface LoadResult {
@@ -84,8 +84,10 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
   const read = new Set(found.manifests);
   const functions: ManifestFunction[] = [];
   const failedNames = new Set<string>();
+  const unservedRoutes: UnservedRoute[] = [];
   const collect = (result: ManifestResult) => {
     functions.push(...result.functions);
+    unservedRoutes.push(...(result.unservedRoutes ?? []));
     problems.push(...result.problems);
     for (const name of result.failedNames) failedNames.add(name);
   };
@@ -156,7 +158,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
 
   const manifests = faasboxFile ? [...read, faasboxFile] : [...read];
   return {
-    project: { root: rootDir, functions: runnable.map((fn) => fn.spec), manifests, images: faasbox?.images ?? {} },
+    project: { root: rootDir, functions: runnable.map((fn) => fn.spec), manifests, images: faasbox?.images ?? {}, ...(unservedRoutes.length ? { unservedRoutes } : {}) },
     problems,
     warnings,
   };

@@ -1,7 +1,7 @@
 import type { FieldRef, ManifestError, ManifestWarning } from "./errors";
 import type { EnvVarsOverrides } from "./samEnvVarsOverrides";
 import { lookupRuntime, unknownRuntimeProblem, type RuntimeInfo } from "./runtimes";
-import { FUNCTION_DEFAULTS, type Dialect, type FunctionSpec } from "./spec";
+import { FUNCTION_DEFAULTS, type Dialect, type FunctionSpec, type UnservedRoute } from "./spec";
 import type { YamlField } from "./yamlSource";
 
 /** FunctionSpec fields that a later step checks or overrides, and so must be able to point at. */
@@ -34,6 +34,8 @@ export interface ManifestResult {
   problems: ManifestError[];
   /** Functions that failed to read, so faasbox.yml settings for them are not called orphans too. */
   failedNames: string[];
+  /** Routes of API definitions that no function answers (a mock, an HTTP proxy...). */
+  unservedRoutes?: UnservedRoute[];
 }
 
 /** What the readers need from outside the manifest. */

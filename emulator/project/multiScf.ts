@@ -115,7 +115,7 @@ function collectTriggers(
           const apiName = parameters.child("name").string();
           for (const api of parameters.child("apis").items("a list of APIs {path, method, function}")) {
             const key = functionKey(api.child("function").isSet ? api.child("function") : item.child("function"));
-            add(key, [readEndpoint(api, apiName, triggerContext(key))]);
+            add(key, [readEndpoint(api, apiName, parameters, triggerContext(key))]);
           }
           return;
         }

@@ -1,28 +1,48 @@
 import { compact, readMethod, readPath, type ReadContext } from "./manifestFunction";
+import { readRouteAuth } from "./samApiAuth";
 import { readRuleEvent } from "./samEventRules";
 import { readSqsEvent } from "./samEventSources";
 import { readStreamEvent } from "./samStreamSources";
+import type { SamApis } from "./samApis";
 import { resourceName, type TemplateScope } from "./samIntrinsics";
-import type { StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
+import type { RouteAuth, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import type { YamlField } from "./yamlSource";
 
 /** SAM's `Events` of a function, as Faasbox's triggers. */
 const EVENT_TYPES = ["Api", "HttpApi", "Schedule", "ScheduleV2", "SNS", "SQS", "S3", "EventBridgeRule", "CloudWatchEvent", "Kinesis", "DynamoDB"];
 
-/** Undefined for an event that exists but is disabled (an SQS mapping with Enabled: false). */
-export function readEvent(eventName: string, event: YamlField, scope: TemplateScope, warn: ReadContext["warn"]): TriggerSpec | undefined {
+/**
+ * Undefined for an event that exists but is disabled (an SQS mapping with Enabled: false), or
+ * whose API failed to read (that problem is reported at the API).
+ */
+export function readEvent(
+  eventName: string,
+  event: YamlField,
+  scope: TemplateScope,
+  warn: ReadContext["warn"],
+  apis?: SamApis,
+  env: ReadContext["env"] = {},
+): TriggerSpec | undefined {
   const type = event.child("Type");
   const properties = event.child("Properties");
   switch (type.value) {
-    case "Api":
+    case "Api": {
+      // The API first: a mistake in naming it is the one to report (its Auth is read from it).
+      const api = apis?.forEvent("rest", properties.child("RestApiId"));
+      if (apis && !api) return undefined;
       return {
         kind: "http",
         method: readMethod(properties.child("Method")),
         path: readPath(properties.child("Path")),
         payload: "aws-v1",
         name: eventName,
+        ...withAuth(readRouteAuth("Api", properties, scope, warn, env)),
+        ...(api ? { api } : {}),
       };
+    }
     case "HttpApi": {
+      const api = apis?.forEvent("http", properties.child("ApiId"));
+      if (apis && !api) return undefined;
       // No path (or "$default") is the API's catch-all route.
       const pathField = properties.child("Path");
       const isDefault = !pathField.isSet || pathField.value === "$default";
@@ -33,6 +53,8 @@ export function readEvent(eventName: string, event: YamlField, scope: TemplateSc
         payload: readPayloadVersion(properties.child("PayloadFormatVersion")),
         name: eventName,
         ...(isDefault ? { catchAll: true } : {}),
+        ...withAuth(readRouteAuth("HttpApi", properties, scope, warn, env)),
+        ...(api ? { api } : {}),
       };
     }
     case "Schedule":
@@ -64,8 +86,13 @@ export function readEvent(eventName: string, event: YamlField, scope: TemplateSc
   }
 }
 
+/** The route's access control (samApiAuth.ts), only when it has some. */
+function withAuth(auth: RouteAuth | undefined): { auth?: RouteAuth } {
+  return auth ? { auth } : {};
+}
+
 /** YAML reads `PayloadFormatVersion: 2.0` as the number 2, so numbers count too. */
-function readPayloadVersion(field: YamlField): "aws-v1" | "aws-v2" {
+export function readPayloadVersion(field: YamlField): "aws-v1" | "aws-v2" {
   const version = field.text('"1.0" or "2.0"');
   if (version === undefined) return "aws-v2";
   if (Number(version) === 1) return "aws-v1";

@@ -1,5 +1,6 @@
 import type { FieldRef } from "./errors";
 import type { ManifestResult, ReadContext } from "./manifestFunction";
+import type { SamApis } from "./samApis";
 import type { TemplateScope } from "./samIntrinsics";
 import type { TemplateLayers } from "./samLayers";
 import type { YamlField } from "./yamlSource";
@@ -14,6 +15,8 @@ export interface FunctionScope {
   context: ReadContext;
   /** The template's layer resources, for the functions' `Layers`. */
   layers: TemplateLayers;
+  /** The template's APIs, for the API each Api / HttpApi event belongs to (absent: routes carry no API). */
+  apis?: SamApis;
 }
 
 /** The deployed name is FunctionName when it is a plain string (not `!Sub ...`), else the logical id. */

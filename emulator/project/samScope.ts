@@ -1,18 +1,16 @@
 import type { ManifestError } from "./errors";
+import { LOCAL_ACCOUNT_ID } from "./localAccount";
 import { readConditions } from "./samConditions";
 import type { TemplateScope } from "./samIntrinsics";
 import { readParameters } from "./samParameters";
 import { isPlainMap, type YamlField } from "./yamlSource";
 
-/**
- * The account `sam local` gives templates (samcli/lib/intrinsic_resolver/intrinsics_symbol_table.py,
- * DEFAULT_PSEUDO_PARAM_VALUES): AWS's documentation account, stable and the right shape for ARNs.
- */
-export const LOCAL_ACCOUNT_ID = "123456789012";
+/** The local account (see localAccount): kept exported here for the readers that import it from the SAM scope. */
+export { LOCAL_ACCOUNT_ID };
 
 /**
  * Pseudo parameters' local values. `sam local` uses StackName "local", this StackId and
- * account (same source as above; the user guide is silent on them). Region is the
+ * account (sources: localAccount.ts; the user guide is silent on them). Region is the
  * caller's (AWS_REGION, else us-east-1 as sam local). Partition and URLSuffix follow the
  * region as in the cloud (aws-cn / amazonaws.com.cn in China): sam local says
  * "localhost" for URLSuffix, which would make every endpoint a template builds with it

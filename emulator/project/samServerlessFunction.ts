@@ -26,7 +26,7 @@ export function readServerlessFunction(logicalId: string, resource: YamlField, g
   for (const [eventName, event] of properties.child("Events").entries("a map of events")) {
     const trigger = collectProblem(
       where.problems,
-      () => readEvent(eventName, event, where.scope, where.context.warn),
+      () => readEvent(eventName, event, where.scope, where.context.warn, where.apis, where.context.env),
       () => event.ref,
     );
     if (trigger) triggers.push(trigger);

@@ -1,6 +1,9 @@
+import { dirname } from "node:path";
 import { attachResourceTriggers } from "./cfnResourceTriggers";
 import { ManifestWarning, collectProblem } from "./errors";
-import { emptyResult, type ManifestResult, type ReadContext } from "./manifestFunction";
+import { emptyResult, type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
+import { bindOperations, definitionOperations } from "./samApiRoutes";
+import { SamApis } from "./samApis";
 import { functionName, type FunctionScope } from "./samFunctionScope";
 import { resolveKnownRefs, type TemplateScope } from "./samIntrinsics";
 import { readLambdaFunction } from "./samLambdaFunction";
@@ -43,6 +46,12 @@ export function readSamTemplate(source: YamlSource, context: ReadContext, option
   const root = source.root.withValue(resolveKnownRefs(source.root.value, scope));
   const globals = root.child("Globals").child("Function");
   const layers = new TemplateLayers(root.child("Resources"), context, result.problems);
+  const warnAt = (field: YamlField, message: string) => context.warn(ManifestWarning.at(field.ref, message));
+  const apis = new SamApis(root.child("Resources"), root.child("Globals"), warnAt, result.problems);
+  const operations = definitionOperations(apis, dirname(source.file), scope, result, context.warn);
+  // By logical id and by deployed name: definitions name functions either way.
+  const byKey = new Map<string, ManifestFunction>();
+  const failedIds: string[] = [];
   for (const [logicalId, resource] of root.child("Resources").entries("a map of resources")) {
     const type = resource.child("Type").value;
     if (type !== FUNCTION_TYPE && type !== LAMBDA_TYPE) continue;
@@ -50,15 +59,22 @@ export function readSamTemplate(source: YamlSource, context: ReadContext, option
       result.problems,
       () => {
         if (!isCreated(logicalId, resource, scope, context)) return undefined;
-        const where: FunctionScope = { scope, region, context, layers, problems: result.problems, warn: (ref, message) => context.warn(ManifestWarning.at(ref, message)) };
+        const where: FunctionScope = { scope, region, context, layers, apis, problems: result.problems, warn: (ref, message) => context.warn(ManifestWarning.at(ref, message)) };
         return type === FUNCTION_TYPE ? readServerlessFunction(logicalId, resource, globals, where) : readLambdaFunction(logicalId, resource, where);
       },
       () => resource.ref,
     );
-    if (fn) result.functions.push(fn);
+    if (fn) {
+      result.functions.push(fn);
+      byKey.set(logicalId, fn).set(fn.spec.name, fn);
+    }
     // Not created (a false Condition) counts as failed too: faasbox.yml settings for it are not orphans.
-    else result.failedNames.push(functionName(logicalId, resource.child("Properties")));
+    else {
+      result.failedNames.push(functionName(logicalId, resource.child("Properties")));
+      failedIds.push(logicalId);
+    }
   }
+  bindOperations(operations, byKey, [...result.failedNames, ...failedIds], result, context.warn);
   // Plain AWS::Events::Rule and AWS::Lambda::EventSourceMapping resources name their functions.
   attachResourceTriggers(root.child("Resources"), result, scope, context.warn, (id, resource) => functionName(id, resource.child("Properties")));
   return result;

@@ -15,6 +15,8 @@ import {
   type ManifestFunction,
   type ManifestResult,
 } from "./manifestFunction";
+import type { ApiContext } from "../protocol";
+import { readEnvironment } from "./scfApigwSettings";
 import type { FunctionSpec, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import { isPlainMap, type YamlField, type YamlSource } from "./yamlSource";
 
@@ -142,6 +144,7 @@ function readEvent(eventName: string, event: YamlField, functionName: string): T
         // TCSAM documents integrated response as off unless asked for.
         integratedResponse: properties.child("IntegratedResponse").boolean() ?? false,
         name: eventName,
+        api: scfTemplateApi(properties, eventName),
       };
     case "CMQ":
       if (!enabled) return undefined;
@@ -179,4 +182,14 @@ function readEvent(eventName: string, event: YamlField, functionName: string): T
       if (!type.isSet) throw type.missing(`an event type: one of ${EVENT_TYPES.join(", ")}`);
       throw type.fail(`unknown event type ${JSON.stringify(type.value)}; expected one of ${EVENT_TYPES.join(", ")}`);
   }
+}
+
+/**
+ * An APIGW event's service and release environment, as the SCF CLI's templates write them
+ * (`StageName: release`, `ServiceId`). TCSAM names no service timeout, so locally the gateway
+ * waits for the function's own timeout.
+ */
+function scfTemplateApi(properties: YamlField, eventName: string): ApiContext {
+  const stage = readEnvironment(properties.child("StageName"));
+  return { id: properties.child("ServiceId").string("a service id such as service-abcd1234") ?? eventName, kind: "scf", stage, stageVariables: { stage } };
 }

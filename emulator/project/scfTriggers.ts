@@ -1,5 +1,6 @@
 import { ManifestWarning, collectProblem, type ManifestError } from "./errors";
 import { compact, cosBucketName, readMethod, readPath, singleKeyEntry } from "./manifestFunction";
+import { readScfEndpointGateway, readScfService } from "./scfApigwSettings";
 import type { HttpRoute, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import type { YamlField } from "./yamlSource";
 
@@ -33,7 +34,7 @@ export function readScfTrigger(type: string, item: YamlField, parameters: YamlFi
   switch (type) {
     case "apigw":
       warnUnused(parameters, APIGW_SERVICE_UNUSED, context);
-      return readEndpoints(parameters.child("endpoints"), item.child("name").string() ?? parameters.child("serviceName").string(), context);
+      return readEndpoints(parameters.child("endpoints"), item.child("name").string() ?? parameters.child("serviceName").string(), parameters, context);
     case "timer":
       return [
         compact<TimerTrigger>({
@@ -140,17 +141,35 @@ function warnQualifier(parameters: YamlField, context: ScfTriggerContext): void 
   );
 }
 
-function readEndpoints(endpoints: YamlField, apiName: string | undefined, context: ScfTriggerContext): HttpRoute[] {
+function readEndpoints(endpoints: YamlField, apiName: string | undefined, service: YamlField, context: ScfTriggerContext): HttpRoute[] {
   const list = endpoints.items("a list of endpoints {path, method}");
-  // Without endpoints the component creates one route named after the function.
+  // Without endpoints the component creates one route named after the function, with every default.
   if (list.length === 0) {
-    return [compact<HttpRoute>({ kind: "http", method: "ANY", path: `/${context.functionName}`, payload: "scf", integratedResponse: true, name: apiName })];
+    return [
+      compact<HttpRoute>({
+        kind: "http",
+        method: "ANY",
+        path: `/${context.functionName}`,
+        payload: "scf",
+        integratedResponse: false,
+        name: apiName,
+        api: readScfService(service, apiName ?? "apigw", context),
+        scfGateway: readScfEndpointGateway(endpoints.withValue({}), context),
+      }),
+    ];
   }
-  return list.map((endpoint) => readEndpoint(endpoint, apiName, context));
+  return list.map((endpoint) => readEndpoint(endpoint, apiName, service, context));
 }
 
-/** One API gateway endpoint `{path, method, enableCORS, function: {isIntegratedResponse}}`. */
-export function readEndpoint(endpoint: YamlField, apiName: string | undefined, context: ScfTriggerContext): HttpRoute {
+/**
+ * One API gateway endpoint `{path, method, enableCORS, serviceTimeout, isBase64Encoded, function:
+ * {isIntegratedResponse}}` of the service `service` (the trigger's parameters). Integrated
+ * response is off unless asked for: `isIntegratedResponse` 默认值 false in configure.md's Function
+ * table, and tencent-component-toolkit sends `serviceScfIsIntegratedResponse:
+ * endpoint.function.isIntegratedResponse ? 'TRUE' : 'FALSE'`
+ * (https://github.com/serverless-components/tencent-scf/blob/master/docs/configure.md).
+ */
+export function readEndpoint(endpoint: YamlField, apiName: string | undefined, service: YamlField, context: ScfTriggerContext): HttpRoute {
   warnUnused(endpoint, ENDPOINT_UNUSED, context);
   const fn = endpoint.child("function");
   if (fn.isMap()) warnQualifier(fn.withValue({ qualifier: fn.child("functionQualifier").value }), context);
@@ -160,10 +179,11 @@ export function readEndpoint(endpoint: YamlField, apiName: string | undefined, c
     method: readMethod(endpoint.child("method")),
     path: readPath(endpoint.child("path")),
     payload: "scf",
-    // Kept on by default as Faasbox always has; the docs table says false (docs and tooling disagree).
-    integratedResponse: (fn.isMap() ? fn.child("isIntegratedResponse").boolean() : undefined) ?? true,
+    integratedResponse: (fn.isMap() ? fn.child("isIntegratedResponse").boolean() : undefined) ?? false,
     cors: cors.boolean(),
     name: endpoint.child("apiName").string() ?? apiName,
+    api: readScfService(service, apiName ?? "apigw", context),
+    scfGateway: readScfEndpointGateway(endpoint, context),
   });
 }
 
@@ -181,10 +201,6 @@ const ENDPOINT_UNUSED: Unused = {
   param: "front-end parameters are not checked locally: requests missing them still reach the function",
   usagePlan: "usage plans are not emulated: no request quota",
   auth: "API keys are not checked locally: every request reaches the function",
-  serviceTimeout: "the local gateway waits for the function's own timeout",
-  isBase64Encoded: "bodies reach the function as sent, not Base64-encoded",
-  isBase64Trigger: "bodies reach the function as sent, not Base64-encoded",
-  base64EncodedTriggerRules: "bodies reach the function as sent, not Base64-encoded",
 };
 
 const CMQ_UNUSED: Unused = {

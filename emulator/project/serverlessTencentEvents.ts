@@ -1,6 +1,8 @@
 import { ManifestWarning } from "./errors";
 import { compact, readMethod, singleKeyEntry } from "./manifestFunction";
+import { readEnvironment } from "./scfApigwSettings";
 import { readScfTrigger, warnUnused, type ScfTriggerContext } from "./scfTriggers";
+import type { ApiContext } from "../protocol";
 import type { HttpRoute, TriggerSpec } from "./spec";
 import type { YamlField } from "./yamlSource";
 
@@ -22,6 +24,9 @@ export function readTencentEvent(item: YamlField, context: ScfTriggerContext & {
  * The trigger has no path (SCF's TriggerDesc for apigw has none either:
  * https://cloud.tencent.com/document/product/583/39901); the docs do not say which path the
  * gateway gives the API, so the route is `/` plus the deployed function name, as the SCF console names it.
+ * stageName is the release environment (the event's requestContext.stage). The plugin sends no
+ * service timeout and the docs name no default for one it leaves out, so locally the gateway
+ * waits for the function's own timeout.
  */
 function readApigw(event: YamlField, context: ScfTriggerContext & { deployedName: string }): HttpRoute {
   const parameters = event.child("parameters");
@@ -39,10 +44,15 @@ function readApigw(event: YamlField, context: ScfTriggerContext & { deployedName
     payload: "scf",
     integratedResponse: parameters.child("integratedResponse").boolean() ?? false,
     name: event.child("name").string("the trigger name"),
+    api: apiOf(parameters, event.child("name").string("the trigger name")),
   });
+}
+
+function apiOf(parameters: YamlField, name: string | undefined): ApiContext {
+  const stage = readEnvironment(parameters.child("stageName"));
+  return { id: parameters.child("serviceId").string("a service id such as service-abcd1234") ?? name ?? "apigw", kind: "scf", stage, stageVariables: { stage } };
 }
 
 const APIGW_UNUSED: Record<string, string> = {
   serviceId: "the local gateway is one service for every function; the existing cloud service is not used",
-  stageName: "the local gateway serves the route without the release environment in front of it",
 };

@@ -1,9 +1,9 @@
 import type { RuntimeFamily } from "../config/runtimeFamily";
 
-import type { Dialect, SourceLocation, TriggerSpec } from "../protocol";
+import type { Dialect, HttpRoute, SourceLocation, TriggerSpec } from "../protocol";
 
 // The trigger and location shapes are the protocol's: the editor shows them as they are.
-export type { Dialect, EventRuleTrigger, HttpRoute, SourceLocation, StorageTrigger, StreamTrigger, TimerTrigger, TopicTrigger, TriggerSpec } from "../protocol";
+export type { AuthorizerSpec, Dialect, EventRuleTrigger, HttpRoute, IdentitySource, JwtAuthorizerSpec, LambdaAuthorizerSpec, RouteAuth, SourceLocation, StorageTrigger, StreamTrigger, TimerTrigger, TopicTrigger, TriggerSpec } from "../protocol";
 
 /** The one internal description of a function, whatever manifest it came from. */
 export interface FunctionSpec {
@@ -61,9 +61,23 @@ export interface FunctionSpec {
   source: SourceLocation;
 }
 
+/**
+ * A route an API declares (in an OpenAPI body) whose integration is not a function Faasbox
+ * runs: a mock, an HTTP proxy to elsewhere, an AWS service. It is served, answering why it
+ * cannot run, so that a request never falls through to another route (`{proxy+}`).
+ */
+export interface UnservedRoute {
+  route: HttpRoute;
+  /** What the integration is and why Faasbox does not run it. */
+  reason: string;
+  source: SourceLocation;
+}
+
 export interface ProjectSpec {
   root: string;
   functions: FunctionSpec[];
+  /** Routes of API resources that map to no runnable function (see UnservedRoute). */
+  unservedRoutes?: UnservedRoute[];
   /** Manifest files read, for watching. */
   manifests: string[];
   /** Images per runtime family from faasbox.yml. */

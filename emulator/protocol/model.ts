@@ -11,6 +11,42 @@ export interface SourceLocation {
   line: number;
 }
 
+/**
+ * The API Gateway API a route belongs to (SAM's AWS::Serverless::Api / HttpApi, the implicit
+ * ServerlessRestApi / ServerlessHttpApi, or an SCF API gateway service), with what changes its
+ * requests and responses. Absent: the route's defaults (stage "$default", no CORS, no binary types).
+ */
+export interface ApiContext {
+  /** The API's id as the manifest names it (a logical id; SAM's implicit APIs: ServerlessRestApi, ServerlessHttpApi). */
+  id: string;
+  kind: "rest" | "http" | "scf";
+  /** StageName (REST: required; HTTP API: "$default" unless set). */
+  stage: string;
+  stageVariables?: Record<string, string>;
+  /** CORS as configured on the API; absent: no CORS at all. */
+  cors?: CorsConfig;
+  /** Media types API Gateway treats as binary (REST BinaryMediaTypes, x-amazon-apigateway-binary-media-types). */
+  binaryMediaTypes?: string[];
+}
+
+/** An API's CORS configuration, as API Gateway applies it. */
+export interface CorsConfig {
+  allowOrigins: string[];
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders?: string[];
+  maxAgeSec?: number;
+  allowCredentials?: boolean;
+}
+
+/** Settings of Tencent's API gateway for one SCF route that change what the function gets or the client sees. */
+export interface ScfGatewaySettings {
+  /** serviceTimeout: the gateway stops waiting after this many seconds and answers 504. */
+  serviceTimeoutSec?: number;
+  /** Request bodies Base64-encoded in the event: every one (isBase64Encoded), or those whose header matches a rule (isBase64Trigger). */
+  base64?: { all: true } | { rules: Array<{ header: "accept" | "content-type"; values: string[] }> };
+}
+
 export interface HttpRoute {
   kind: "http";
   method: string; // upper case, or "ANY"
@@ -20,9 +56,73 @@ export interface HttpRoute {
   cors?: boolean;
   /** An HTTP API's `$default` route: every path, `/` included, with routeKey "$default" and no path parameters. */
   catchAll?: boolean;
-  /** SCF: integrated response (the function returns statusCode/headers/body). */
+  /** SCF: integrated response (the function returns statusCode/headers/body); off unless true. */
   integratedResponse?: boolean;
+  /** SCF: the API gateway's own settings for this route (apigw trigger), where they change requests or responses. */
+  scfGateway?: ScfGatewaySettings;
   name?: string;
+  /** The API it belongs to; absent for routes of manifests without API resources (faasbox.yml). */
+  api?: ApiContext;
+  /** What API Gateway checks before the function runs (authorizer, API key); absent: nothing. */
+  auth?: RouteAuth;
+}
+
+/**
+ * A route's access control as API Gateway runs it: an authorizer, then (REST) an API key.
+ * `apiKind` decides the refusal bodies and where the authorizer's output lands in the event.
+ */
+export interface RouteAuth {
+  apiKind: "rest" | "http";
+  /** For method and route ARNs (arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH). */
+  region: string;
+  authorizer?: AuthorizerSpec;
+  /** Scopes of which the token must carry one (JWT, Cognito with AuthorizationScopes). */
+  scopes?: string[];
+  /** REST: the request must carry a locally configured API key. */
+  apiKeyRequired?: boolean;
+  /** REST ApiKeySourceType: HEADER (x-api-key) or AUTHORIZER (the Lambda authorizer's usageIdentifierKey). */
+  apiKeySource?: "HEADER" | "AUTHORIZER";
+}
+
+export type AuthorizerSpec = LambdaAuthorizerSpec | JwtAuthorizerSpec;
+
+/** Where API Gateway reads an identity from: `method.request.header.X`, `$request.querystring.q`... */
+export interface IdentitySource {
+  from: "header" | "query" | "stageVariable" | "context";
+  name: string;
+}
+
+export interface LambdaAuthorizerSpec {
+  kind: "lambda";
+  /** The authorizer's name in Auth.Authorizers. */
+  name: string;
+  /** The project's function that runs it. */
+  function: string;
+  /** REST: TOKEN or REQUEST; HTTP APIs: REQUEST. */
+  type: "TOKEN" | "REQUEST";
+  /** HTTP APIs: the authorizer payload format version. */
+  payloadVersion?: "1.0" | "2.0";
+  /** HTTP APIs, 2.0: the function answers {isAuthorized, context} instead of an IAM policy. */
+  simpleResponses?: boolean;
+  identitySources: IdentitySource[];
+  /** REST TOKEN: a regular expression the token must match, else 401 without invoking. */
+  validationExpression?: string;
+  /** How long a result is reused for the same identity (0: every request runs the function). */
+  ttlSec: number;
+}
+
+/** An HTTP API JWT authorizer, or a REST API Cognito user pool authorizer (`cognito`). */
+export interface JwtAuthorizerSpec {
+  kind: "jwt";
+  name: string;
+  cognito: boolean;
+  /** Issuers accepted exactly (the JWT issuer; one per Cognito user pool). */
+  issuers: string[];
+  /** Accepted when the pool id is not known locally (!GetAtt Pool.Arn): any issuer starting so. */
+  issuerPrefix?: string;
+  /** HTTP APIs: `aud` or `client_id` must be one of these. */
+  audiences?: string[];
+  identitySource: IdentitySource;
 }
 
 export interface TimerTrigger {
@@ -170,6 +270,10 @@ export interface RouteInfo {
   path: string;
   url: string;
   payload: HttpRoute["payload"];
+  /** The API the route belongs to (route.api.id), to list routes per API. */
+  api?: string;
+  /** A route of an OpenAPI body whose integration Faasbox cannot run (a mock, an HTTP proxy): why. It answers 501. */
+  unsupported?: string;
 }
 
 export interface TimerInfo {

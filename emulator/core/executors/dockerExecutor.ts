@@ -306,7 +306,8 @@ export class DockerExecutor implements Executor {
           const oomKilled = Boolean(state?.OOMKilled);
           // Under the agent, PID 1 is the agent: the runtime's own exit is in its EXIT frame.
           const exit = channel?.exit;
-          return exit ? { exitCode: exit.code ?? null, signal: exit.signal, oomKilled } : { exitCode: result.StatusCode, oomKilled };
+          if (exit) return { exitCode: exit.code ?? null, signal: exit.signal, oomKilled };
+          return { exitCode: result.StatusCode, oomKilled, ...(channel && !oomKilled ? { killedFromOutside: true } : {}) };
         },
         async () => {
           // Removed (kill), or the connection to the engine broke (it stopped or restarted).

@@ -31,6 +31,11 @@ export interface ExitInfo {
   exitCode: number | null;
   signal?: string;
   oomKilled: boolean;
+  /**
+   * The whole sandbox was killed from outside (`docker kill`, the engine): under the agent, the
+   * container ended without the agent reporting its runtime's exit. Undefined where unknown.
+   */
+  killedFromOutside?: boolean;
 }
 
 export interface LaunchedInstance {

@@ -17,6 +17,13 @@ import { debugEnv, functionArn, runtimeCommand, runtimeEnv, type DebugListen } f
 import { unpackCode } from "./codeArchive";
 
 /**
+ * How long after a delivery a sandbox killed from outside still counts as never having read
+ * it: the agent's channel ends a few milliseconds after `docker kill`; a handler that ran for
+ * longer was reached and fails with the exit, as the clouds report it.
+ */
+const UNREAD_WINDOW_MS = 250;
+
+/**
  * Lambda's Init phase is limited to 10 s; an init that runs over is retried on the first
  * invocation with the function's timeout, so a longer timeout extends it here.
  * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
@@ -365,7 +372,14 @@ export class Instance extends EventEmitter<InstanceEvents> {
     // An exited instance takes no more work: not idle, even for the moment it settles its invocation.
     if (this.state !== "stopped") this.setState("stopping");
     const inFlight = this.inFlight;
-    if (inFlight?.answered) {
+    if (inFlight && !inFlight.answered && this.neverReached(inFlight, info)) {
+      // Handed over in the instant the sandbox was killed (`docker kill` of an idle instance):
+      // through the agent the kill and the delivery race, and the runtime most likely never
+      // read it. It runs on a fresh instance instead, as one handed to a dead runtime does.
+      clearTimeout(inFlight.timer);
+      this.inFlight = undefined;
+      this.emit("undelivered", inFlight.invocation);
+    } else if (inFlight?.answered) {
       // It answered, then exited while its last output was awaited: the answer stands.
       this.complete(inFlight, inFlight.answered.result, inFlight.answered.memoryKb);
     } else if (inFlight) {
@@ -392,6 +406,16 @@ export class Instance extends EventEmitter<InstanceEvents> {
     }
     this.api.close();
     this.setState("stopped");
+  }
+
+  /**
+   * Whether an invocation delivered to a sandbox killed from outside can be taken as never
+   * read: delivered within UNREAD_WINDOW_MS of the kill, with no output from the runtime since.
+   */
+  private neverReached(inFlight: InFlight, exit: ExitInfo): boolean {
+    if (!exit.killedFromOutside || this.debug) return false;
+    const printed = inFlight.logs.some((record) => record.stream !== "system");
+    return !printed && performance.now() - inFlight.deliveredAt < UNREAD_WINDOW_MS;
   }
 
   /** Fails the invocation waiting for this instance (if any) and stops the instance. */

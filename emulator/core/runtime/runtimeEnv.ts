@@ -1,3 +1,4 @@
+import { LOCAL_ACCOUNT_ID } from "../../project/localAccount";
 import type { FunctionSpec } from "../../project/spec";
 import { layerEnv } from "./layerEnv";
 
@@ -13,7 +14,7 @@ export interface RuntimeEnvOptions {
 
 /** The ARN Lambda would give this function; used in the context and in events. */
 export function functionArn(spec: FunctionSpec): string {
-  return `arn:aws:lambda:${spec.region}:000000000000:function:${spec.name}`;
+  return `arn:aws:lambda:${spec.region}:${LOCAL_ACCOUNT_ID}:function:${spec.name}`;
 }
 
 /**

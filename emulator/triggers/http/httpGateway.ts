@@ -5,9 +5,18 @@ import { crossSiteRefusal, hostRefusal } from "../../util/requestGuard";
 import { httpEvent, type GatewayRequest } from "../events/httpEvents";
 import { toInvokeResult, type InvocationReport } from "../../core/invoke/invocationReport";
 import type { RouteInfo } from "../../protocol";
-import type { FunctionSpec, HttpRoute } from "../../project/spec";
+import type { FunctionSpec, HttpRoute, UnservedRoute } from "../../project/spec";
+import { mountedPath } from "./apiMount";
+import { answerOptions, applyCorsHeaders } from "./cors";
 import { toHttpResponse, type GatewayResponse } from "./responseMapping";
 import { decodePathSegment, RouteTable } from "./routeTable";
+import { localAuthSettings, type LocalAuthSettings } from "./authorizers/localAuthSettings";
+import { RouteAuthorizer } from "./authorizers/routeAuthorizer";
+import { diagnosisHeader, FAASBOX_ERROR_HEADER, invocationRefused } from "./gatewayErrors";
+import { gatewayKind } from "./gatewayKind";
+import { unmatchedRoute } from "./unmatchedRoute";
+import type { LogRecord } from "../../protocol";
+import { gatewayTimeout, raceServiceTimeout } from "./scfServiceTimeout";
 
 /**
  * API Gateway's own payload limit: "Payload size 10 MB", not adjustable
@@ -33,10 +42,14 @@ const FAASBOX_PATHS = "/_faasbox/";
 
 export interface GatewayTarget {
   functions(): FunctionSpec[];
+  /** Routes of API definitions that no function answers: they answer 501 rather than fall through to another route. */
+  unservedRoutes?(): UnservedRoute[];
   /** Runs the function with the event's bytes; the gateway decodes the answer itself. */
   invoke(name: string, event: Buffer): Promise<InvocationReport>;
   /** Publishes messages to a topic or queue; the number of functions they go to. */
   publish(topic: string, messages: string[]): Promise<number>;
+  /** Writes a line to the logs (the function's, when it names one): why a response is an error. */
+  log?(record: LogRecord): void;
 }
 
 /**
@@ -47,13 +60,16 @@ export interface GatewayTarget {
 export class HttpGateway {
   private readonly server: Server;
   private table: RouteTable;
+  /** Authorizers and API keys, run before a route's function (authorizers/routeAuthorizer.ts). */
+  private readonly authorizer: RouteAuthorizer;
   url = "";
 
   constructor(
     private readonly target: GatewayTarget,
-    private readonly options: { host?: string; port: number; portFallback?: boolean; /** Host names accepted besides loopback ones (--allowed-host). */ allowedHosts?: readonly string[] },
+    private readonly options: { host?: string; port: number; portFallback?: boolean; /** Host names accepted besides loopback ones (--allowed-host). */ allowedHosts?: readonly string[]; /** Local JWKS and API keys; default: FAASBOX_JWKS and FAASBOX_API_KEYS. */ auth?: LocalAuthSettings },
   ) {
-    this.table = new RouteTable(target.functions());
+    this.table = this.routeTable();
+    this.authorizer = new RouteAuthorizer(target, options.auth ?? localAuthSettings());
     this.server = createServer((request, response) => void this.handle(request, response));
     this.server.keepAliveTimeout = 65_000;
   }
@@ -67,11 +83,22 @@ export class HttpGateway {
 
   /** Functions or their routes changed. */
   refresh(): void {
-    this.table = new RouteTable(this.target.functions());
+    this.table = this.routeTable();
   }
 
+  private routeTable(): RouteTable {
+    return new RouteTable(this.target.functions(), this.target.unservedRoutes?.() ?? []);
+  }
+
+  /** `path` is the route's own (as the manifest writes it); `url` is where it is served, its API's stage first (apiMount.ts). */
   routes(): RouteInfo[] {
-    return this.table.entries().map(({ fn, route }) => ({ function: fn.name, method: route.method, path: route.path, url: `${this.url}${route.path}`, payload: route.payload }));
+    const info = (fn: string, route: HttpRoute): RouteInfo => ({
+      function: fn, method: route.method, path: route.path, url: `${this.url}${mountedPath(route)}`, payload: route.payload, ...(route.api ? { api: route.api.id } : {}),
+    });
+    return [
+      ...this.table.entries().map(({ fn, route }) => info(fn.name, route)),
+      ...this.table.unserved().map((u) => ({ ...info("", u.route), unsupported: u.reason })),
+    ];
   }
 
   async close(): Promise<void> {
@@ -105,28 +132,39 @@ export class HttpGateway {
 
       const match = this.table.match(method, path);
       if (match.kind === "malformed") return send(response, malformedPath(match.segment));
+      if (method === "OPTIONS") {
+        // CORS as the route's API configures it, or none (see ./cors).
+        const outcome = answerOptions(request.headers, match, this.table.routesAt(path));
+        if (outcome.kind === "answer") return send(response, outcome.response);
+      }
       if (match.kind === "not-found") {
-        return send(response, json(404, { message: "Not Found", path, routes: this.routes().map((r) => `${r.method} ${r.path} → ${r.function}`) }));
+        const unmatched = unmatchedRoute(method, path, [], this.table.entries().map((e) => e.route));
+        return send(response, unmatched ?? json(404, { message: "Not Found", path, routes: this.routes().map((r) => `${r.method} ${r.path} → ${r.function}`) }), method === "HEAD");
       }
       if (match.kind === "method-not-allowed") {
-        if (method === "OPTIONS") return send(response, { status: 204, headers: corsHeaders(match.allowed), body: Buffer.alloc(0) });
-        return send(response, json(405, { message: `Method ${method} not allowed on ${path}; allowed: ${match.allowed.join(", ")}` }));
+        const unmatched = unmatchedRoute(method, path, match.routes, []);
+        return send(response, unmatched ?? json(405, { message: `Method ${method} not allowed on ${path}; allowed: ${match.allowed.join(", ")}` }), method === "HEAD");
       }
+      if (match.kind === "unsupported") return send(response, unsupportedIntegration(match.unserved));
       const { entry, pathParameters } = match;
-      if (method === "OPTIONS" && entry.route.cors && entry.route.method !== "OPTIONS") {
-        return send(response, { status: 204, headers: corsHeaders([entry.route.method]), body: Buffer.alloc(0) });
-      }
       const gatewayRequest: GatewayRequest = {
         method, path, rawQuery, headers: headerLists(request, (name) => name.toLowerCase()), headersAsSent: headerLists(request, (name) => name), body,
-        sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1",
+        sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1", port: request.socket.localPort ?? 0,
         pathParameters, requestId: randomUUID(), time: new Date(),
       };
-      const event = Buffer.from(JSON.stringify(httpEvent(entry.route, gatewayRequest)));
+      const eventValue = httpEvent(entry.route, gatewayRequest);
+      const refused = await this.authorizer.check(entry.route, gatewayRequest, eventValue);
+      if (refused) return send(response, refused);
+      const event = Buffer.from(JSON.stringify(eventValue));
       if (event.length > MAX_EVENT_BYTES) return send(response, eventTooLarge(entry.route, entry.fn.name, event.length));
-      const result = toInvokeResult(await this.target.invoke(entry.fn.name, event));
-      const mapped = toHttpResponse(entry.route, result);
+      // SCF routes: the gateway's own serviceTimeout may end the wait before the function does.
+      const report = await raceServiceTimeout(entry.route, this.target.invoke(entry.fn.name, event));
+      if (!report) return send(response, gatewayTimeout(entry.route, entry.fn.name), method === "HEAD");
+      const result = toInvokeResult(report.answered);
+      // CORS headers on actual responses as the route's API adds them (HTTP APIs; REST leaves them to the function).
+      const mapped = applyCorsHeaders(entry.route, method, request.headers, toHttpResponse(entry.route, result, { accept: request.headers.accept }));
       mapped.headers["x-faasbox-request-id"] = result.requestId;
-      if (entry.route.cors) mapped.headers["access-control-allow-origin"] ??= "*";
+      if (mapped.diagnosis) this.target.log?.({ function: entry.fn.name, requestId: result.requestId, stream: "system", time: Date.now(), text: `HTTP gateway: ${mapped.status} to ${method} ${path}: ${mapped.diagnosis}` });
       send(response, mapped, method === "HEAD");
     } catch (error) {
       send(response, json(500, { message: "Faasbox gateway error", reason: (error as Error).message }));
@@ -170,26 +208,25 @@ function malformedPath(segment: string): GatewayResponse {
  */
 function eventTooLarge(route: HttpRoute, fn: string, size: number): GatewayResponse {
   const why = `the event is ${size} bytes, over the ${MAX_EVENT_BYTES}-byte limit of a synchronous invocation`;
-  return route.payload === "scf"
+  const kind = gatewayKind(route);
+  return kind === "scf"
     ? json(413, { message: "Request Entity Too Large", reason: `SCF refused the invocation (406 RequestTooLarge): ${why}`, function: fn })
-    : json(500, { message: "Internal server error", reason: `Lambda refused the invocation (RequestTooLargeException): ${why}`, function: fn });
+    : invocationRefused(kind, `Lambda refused the invocation of ${fn} (RequestTooLargeException): ${why}`);
+}
+
+/**
+ * A route whose integration Faasbox cannot run (a mock, an HTTP proxy): 501, with why in
+ * x-faasbox-error (kept to printable ASCII, as a header value must be), never another route's answer.
+ */
+function unsupportedIntegration(unserved: UnservedRoute): GatewayResponse {
+  const response = json(501, { message: "Not Implemented" });
+  const why = `${unserved.route.method} ${unserved.route.path}${unserved.route.api ? ` of ${unserved.route.api.id}` : ""} is not run locally: ${unserved.reason} (${unserved.source.file}:${unserved.source.line})`;
+  response.headers["x-faasbox-error"] = why.replace(/[^\x20-\x7e]/g, "?");
+  return response;
 }
 
 function json(status: number, value: unknown): GatewayResponse {
   return { status, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify(value)) };
-}
-
-/** What a route that takes ANY method allows a browser to send. */
-const EVERY_METHOD = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"];
-
-function corsHeaders(methods: string[]): Record<string, string> {
-  const allowed = methods.flatMap((m) => (m === "ANY" ? EVERY_METHOD : [m]));
-  return {
-    "access-control-allow-origin": "*",
-    "access-control-allow-methods": [...new Set([...allowed, "OPTIONS"])].join(", "),
-    "access-control-allow-headers": "*",
-    "access-control-max-age": "600",
-  };
 }
 
 function headerLists(request: IncomingMessage, nameOf: (name: string) => string): Record<string, string[]> {
@@ -214,6 +251,7 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 
 function send(response: ServerResponse, mapped: GatewayResponse, headOnly = false): void {
   if (response.headersSent) return;
-  response.writeHead(mapped.status, { ...mapped.headers, "content-length": mapped.body.length });
+  const diagnosis = mapped.diagnosis === undefined ? {} : { [FAASBOX_ERROR_HEADER]: diagnosisHeader(mapped.diagnosis) };
+  response.writeHead(mapped.status, { ...mapped.headers, ...diagnosis, "content-length": mapped.body.length });
   response.end(headOnly ? undefined : mapped.body);
 }

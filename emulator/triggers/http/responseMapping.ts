@@ -1,87 +1,63 @@
 import type { InvokeResult } from "../../protocol";
 import type { HttpRoute } from "../../project/spec";
+import { restDecodesBase64Response } from "./binaryMedia";
+import { integrationError, invocationRefused } from "./gatewayErrors";
+import { gatewayKind, type GatewayKind } from "./gatewayKind";
+import type { GatewayResponse } from "./gatewayResponse";
+import { readPayload2Response } from "./httpApiProxyResponse";
+import type { ProxyAnswer } from "./proxyAnswer";
+import { readPayload1Response } from "./restProxyResponse";
+import { scfHttpResponse } from "./scfResponse";
 
-export interface GatewayResponse {
-  status: number;
-  headers: Record<string, string | string[]>;
-  body: Buffer;
+export type { GatewayResponse } from "./gatewayResponse";
+
+/** What of the client's request the mapping of a response depends on. */
+export interface ResponseRequest {
+  /** The request's Accept header: a REST API decodes a base64 body only for a binary Accept type. */
+  accept?: string;
 }
 
-function json(status: number, value: unknown, extra: Record<string, string> = {}): GatewayResponse {
-  return { status, headers: { "content-type": "application/json", ...extra }, body: Buffer.from(JSON.stringify(value)) };
+function json(status: number, value: unknown): GatewayResponse {
+  return { status, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify(value)) };
 }
 
-/** API gateways answer 502 when the function fails or answers in a shape they cannot map; say why. */
-function badGateway(reason: string, result: InvokeResult): GatewayResponse {
-  return json(502, { message: "Internal server error", reason, function: result.function, requestId: result.requestId });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/** Who failed and why, for the logs and the x-faasbox-error header. */
+function diagnose(reason: string, result: InvokeResult): string {
+  return `${reason} (function ${result.function}, request ${result.requestId})`;
 }
 
 /**
- * A proxy-integration response ({statusCode, headers, multiValueHeaders, cookies,
- * isBase64Encoded, body}) as HTTP, or why it cannot be one.
+ * The function failed or its answer cannot be mapped: AWS APIs answer their fixed error body
+ * (see gatewayErrors); SCF's API gateway keeps Faasbox's 502 with the reason in the body, as
+ * before (what SCF answers is outside this part of the work).
  */
-function fromProxyShape(value: Record<string, unknown>, allowCookies: boolean): GatewayResponse | string {
-  const status = value.statusCode;
-  if (typeof status !== "number" || !Number.isInteger(status) || status < 100 || status > 599) {
-    return `statusCode must be an HTTP status number, got ${JSON.stringify(status)}`;
-  }
-  const headers: Record<string, string | string[]> = {};
-  if (value.headers !== undefined) {
-    if (!isObject(value.headers)) return `headers must be an object of strings, got ${JSON.stringify(value.headers)}`;
-    for (const [name, v] of Object.entries(value.headers)) headers[name.toLowerCase()] = String(v);
-  }
-  if (value.multiValueHeaders !== undefined) {
-    if (!isObject(value.multiValueHeaders)) return "multiValueHeaders must be an object of string arrays";
-    for (const [name, v] of Object.entries(value.multiValueHeaders)) {
-      if (!Array.isArray(v)) return `multiValueHeaders.${name} must be an array`;
-      headers[name.toLowerCase()] = v.map(String);
-    }
-  }
-  if (allowCookies && value.cookies !== undefined) {
-    if (!Array.isArray(value.cookies)) return "cookies must be an array of Set-Cookie values";
-    const existing = headers["set-cookie"];
-    headers["set-cookie"] = [...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]), ...value.cookies.map(String)];
-  }
-  let body = Buffer.alloc(0);
-  if (value.body !== undefined && value.body !== null) {
-    if (typeof value.body !== "string") return `body must be a string (JSON.stringify objects), got ${typeof value.body}`;
-    body = value.isBase64Encoded === true ? Buffer.from(value.body, "base64") : Buffer.from(value.body);
-  }
-  return { status, headers, body };
+function badGateway(kind: GatewayKind, reason: string, result: InvokeResult): GatewayResponse {
+  if (kind !== "scf") return integrationError(kind, diagnose(reason, result));
+  return { ...json(502, { message: "Internal server error", reason, function: result.function, requestId: result.requestId }), diagnosis: diagnose(reason, result) };
+}
+
+/** The answer's body as bytes: base64 decoded where the gateway decodes it (see binaryMedia). */
+function toGatewayResponse(answer: ProxyAnswer, decodeBase64: boolean): GatewayResponse {
+  const body = answer.isBase64Encoded && decodeBase64 ? Buffer.from(answer.body, "base64") : Buffer.from(answer.body);
+  return { status: answer.status, headers: answer.headers, body };
 }
 
 /** What the client gets back for a route, mapped from the function's result in the route's dialect. */
-export function toHttpResponse(route: HttpRoute, result: InvokeResult): GatewayResponse {
-  if (result.errorKind === "throttle") return json(429, { message: "Too Many Requests" });
+export function toHttpResponse(route: HttpRoute, result: InvokeResult, request: ResponseRequest = {}): GatewayResponse {
+  // Tencent's gateway has rules of its own (integrated response off unless turned on): scfResponse.ts.
+  if (route.payload === "scf") return scfHttpResponse(route, result);
+  const kind = gatewayKind(route);
+  if (result.errorKind === "throttle") {
+    const why = diagnose(`Lambda throttled the invocation: ${result.error?.errorType}: ${result.error?.errorMessage}`, result);
+    return kind === "scf" ? { ...json(429, { message: "Too Many Requests" }), diagnosis: why } : invocationRefused(kind, why);
+  }
   if (!result.ok) {
     const error = result.error;
-    return badGateway(`the function failed (${result.errorKind}): ${error?.errorType}: ${error?.errorMessage}`, result);
+    return badGateway(kind, `the function failed (${result.errorKind}): ${error?.errorType}: ${error?.errorMessage}`, result);
   }
   const value = result.result;
-  switch (route.payload) {
-    case "aws-v2": {
-      // HTTP API 2.0 infers a response when the function returns no statusCode.
-      if (isObject(value) && "statusCode" in value) {
-        const mapped = fromProxyShape(value, true);
-        return typeof mapped === "string" ? badGateway(`invalid response: ${mapped}`, result) : mapped;
-      }
-      const body = typeof value === "string" ? value : JSON.stringify(value ?? null);
-      return { status: 200, headers: { "content-type": "application/json" }, body: Buffer.from(body) };
-    }
-    case "aws-v1": {
-      if (!isObject(value)) return badGateway(`invalid response: a REST API (payload 1.0) function must return {statusCode, headers?, body?}, got ${JSON.stringify(value)?.slice(0, 100)}`, result);
-      const mapped = fromProxyShape(value, false);
-      return typeof mapped === "string" ? badGateway(`invalid response: ${mapped}`, result) : mapped;
-    }
-    case "scf": {
-      if (route.integratedResponse === false) return json(200, value ?? null);
-      if (!isObject(value)) return badGateway(`invalid integrated response: return {isBase64Encoded, statusCode, headers, body}, got ${JSON.stringify(value)?.slice(0, 100)}`, result);
-      const mapped = fromProxyShape(value, false);
-      return typeof mapped === "string" ? badGateway(`invalid integrated response: ${mapped}`, result) : mapped;
-    }
-  }
+  const answer = route.payload === "aws-v2" ? readPayload2Response(value) : readPayload1Response(value, kind === "http");
+  if (typeof answer === "string") return badGateway(kind, `invalid response: ${answer}`, result);
+  return toGatewayResponse(answer, kind === "http" || restDecodesBase64Response(request.accept, route.api?.binaryMediaTypes));
 }
+

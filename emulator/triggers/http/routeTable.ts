@@ -1,4 +1,5 @@
-import type { FunctionSpec, HttpRoute } from "../../project/spec";
+import type { FunctionSpec, HttpRoute, UnservedRoute } from "../../project/spec";
+import { apiBasePath, mountedPath } from "./apiMount";
 
 export interface RouteEntry {
   fn: FunctionSpec;
@@ -7,14 +8,22 @@ export interface RouteEntry {
 
 export type RouteMatch =
   | { kind: "found"; entry: RouteEntry; pathParameters: Record<string, string> }
-  | { kind: "method-not-allowed"; allowed: string[] }
+  /** A route an API declares whose integration no function answers (a mock, an HTTP proxy): never another route's. */
+  | { kind: "unsupported"; unserved: UnservedRoute }
+  /** The path is a route's, the method none of its: `routes` are those whose path matched. */
+  | { kind: "method-not-allowed"; allowed: string[]; routes: HttpRoute[] }
   | { kind: "not-found" }
   /** A path segment whose percent-encoding is broken (`%E0%A4%A`, a lone `%`): no route can read it. */
   | { kind: "malformed"; segment: string };
 
 type Segment = { literal: string } | { param: string } | { greedy: string };
 
-interface CompiledRoute extends RouteEntry {
+interface CompiledRoute {
+  /** Absent for an unserved route. */
+  fn?: FunctionSpec;
+  route: HttpRoute;
+  unserved?: UnservedRoute;
+  /** Where the route is served (its API's stage first, see apiMount.ts); a catch-all: the stage alone. */
   segments: Segment[];
   /** Literal segments first, then parameters, then greedy: API gateways prefer the most specific route. */
   rank: number[];
@@ -47,16 +56,36 @@ function compareRank(a: number[], b: number[]): number {
 export class RouteTable {
   private readonly routes: CompiledRoute[];
 
-  constructor(functions: FunctionSpec[]) {
-    this.routes = functions
-      .flatMap((fn) => fn.triggers.filter((t): t is HttpRoute => t.kind === "http").map((route) => ({ fn, route, segments: compile(route.path), rank: [] as number[] })))
+  constructor(functions: FunctionSpec[], unserved: readonly UnservedRoute[] = []) {
+    const served = functions.flatMap((fn) => fn.triggers.filter((t): t is HttpRoute => t.kind === "http").map((route): Omit<CompiledRoute, "segments" | "rank"> => ({ fn, route })));
+    const others = unserved.map((u): Omit<CompiledRoute, "segments" | "rank"> => ({ route: u.route, unserved: u }));
+    this.routes = [...served, ...others]
+      .map((r) => ({ ...r, segments: compile(r.route.catchAll ? apiBasePath(r.route.api) : mountedPath(r.route)) }))
       // `$default` ranks after every declared route, greedy ones included.
       .map((r) => ({ ...r, rank: r.route.catchAll ? [3] : rankOf(r.segments) }))
       .sort((a, b) => compareRank(a.rank, b.rank));
   }
 
+  /** The routes functions answer. */
   entries(): RouteEntry[] {
-    return this.routes.map(({ fn, route }) => ({ fn, route }));
+    return this.routes.flatMap(({ fn, route }) => (fn ? [{ fn, route }] : []));
+  }
+
+  /** The routes no function answers (see UnservedRoute). */
+  unserved(): UnservedRoute[] {
+    return this.routes.flatMap(({ unserved }) => (unserved ? [unserved] : []));
+  }
+
+  /**
+   * Every route whose path matches, whatever its method, most specific first: the API
+   * resource a request lands on (its API, its CORS configuration, its methods).
+   */
+  routesAt(path: string): RouteEntry[] {
+    const parts = path.split("/").filter(Boolean).map((segment) => decodePathSegment(segment) ?? segment);
+    return this.routes.flatMap(({ fn, route, segments }) => {
+      const matches = route.catchAll ? startsWith(segments, parts) : matchSegments(segments, parts);
+      return fn && matches ? [{ fn, route }] : [];
+    });
   }
 
   match(method: string, path: string): RouteMatch {
@@ -67,16 +96,27 @@ export class RouteTable {
       parts.push(decoded);
     }
     const allowed = new Set<string>();
+    const samePath: HttpRoute[] = [];
     for (const candidate of this.routes) {
-      const pathParameters = candidate.route.catchAll ? {} : matchSegments(candidate.segments, parts);
+      const pathParameters = candidate.route.catchAll ? startsWith(candidate.segments, parts) : matchSegments(candidate.segments, parts);
       if (!pathParameters) continue;
-      if (candidate.route.method === "ANY" || candidate.route.method === method || (method === "HEAD" && candidate.route.method === "GET")) {
-        return { kind: "found", entry: candidate, pathParameters };
+      // HEAD only where a route declares it or ANY: API Gateway matches a route's method
+      // exactly, ANY aside, and has no implicit HEAD for GET (docs on routes:
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html).
+      if (candidate.route.method === "ANY" || candidate.route.method === method) {
+        if (candidate.unserved) return { kind: "unsupported", unserved: candidate.unserved };
+        if (candidate.fn) return { kind: "found", entry: { fn: candidate.fn, route: candidate.route }, pathParameters };
       }
       allowed.add(candidate.route.method);
+      samePath.push(candidate.route);
     }
-    return allowed.size ? { kind: "method-not-allowed", allowed: [...allowed] } : { kind: "not-found" };
+    return allowed.size ? { kind: "method-not-allowed", allowed: [...allowed], routes: samePath } : { kind: "not-found" };
   }
+}
+
+/** A catch-all takes every path under its stage (all of them on `$default`), without path parameters. */
+function startsWith(prefix: Segment[], parts: string[]): Record<string, string> | undefined {
+  return prefix.every((segment, i) => "literal" in segment && segment.literal === parts[i]) ? {} : undefined;
 }
 
 function matchSegments(segments: Segment[], parts: string[]): Record<string, string> | undefined {

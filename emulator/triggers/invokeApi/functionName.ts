@@ -1,5 +1,7 @@
-/** The account the emulator pretends to be when a request names no account. */
-export const LOCAL_ACCOUNT = "000000000000";
+import { LOCAL_ACCOUNT_ID } from "../../project/localAccount";
+
+/** The account the emulator pretends to be when a request names no account: the one of every other ARN. */
+export const LOCAL_ACCOUNT = LOCAL_ACCOUNT_ID;
 export const DEFAULT_REGION = "us-east-1";
 
 export interface FunctionRef {

@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fixture, load, SCF_NODE_HANDLER, where, writeProject } from "./projectFiles";
 
+/** What an SCF component route carries when its manifest sets no gateway settings (release, 15 s serviceTimeout). */
+const scfApi = (id: string) => ({ api: { id, kind: "scf", stage: "release", stageVariables: { stage: "release" } }, scfGateway: { serviceTimeoutSec: 15 } });
+
 // Fixtures: the v1 component's README_CN "配置" example (serverless-components/tencent-scf, v1 branch)
 // and Tencent Cloud's v1 quick start for the SCF component, both as written there.
 
@@ -43,7 +46,7 @@ test("Tencent's v1 quick start loads its function on GET / with the gateway's SC
         "index.main_handler",
         "Nodejs8.9",
         root,
-        [{ kind: "http", method: "GET", path: "/", payload: "scf", integratedResponse: true, name: "serverless" }],
+        [{ kind: "http", method: "GET", path: "/", payload: "scf", integratedResponse: false, name: "serverless", ...scfApi("serverless") }],
       ],
     ],
   );
@@ -112,7 +115,7 @@ MyFunction:
     { kind: "timer", name: "nightly", schedule: "0 0 2 * * * *", enabled: true },
     // Not set (told at its parameters, line 36): the component deploys the trigger closed (library/deployTrigger.js: Enable ? 'OPEN' : 'CLOSE').
     { kind: "timer", name: "hourly", schedule: "0 0 * * * * *", enabled: false },
-    { kind: "http", method: "POST", path: "/orders", payload: "scf", integratedResponse: true, name: "orders_api" },
+    { kind: "http", method: "POST", path: "/orders", payload: "scf", integratedResponse: false, name: "orders_api", ...scfApi("orders_api") },
   ]);
   assert.deepEqual(warnings.map(where), [
     { file, line: 8, field: "Website.component" },

@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fixture, load, NODE_HANDLER, SCF_NODE_HANDLER, where, writeProject } from "./projectFiles";
 
+/** What an SCF component route carries when its manifest sets no gateway settings (release, 15 s serviceTimeout). */
+const scfApi = (id: string) => ({ api: { id, kind: "scf", stage: "release", stageVariables: { stage: "release" } }, scfGateway: { serviceTimeoutSec: 15 } });
+
 function byName(root: string, env: Record<string, string> = {}) {
   const { project, problems } = load(root, env);
   return { functions: new Map(project.functions.map((f) => [f.name, f])), project, problems };
@@ -56,8 +59,8 @@ test("settings for a function from serverless.yml add events in that function's 
   const legacy = byName(fixture("faasbox-app")).functions.get("legacy");
   assert.equal(legacy?.dialect, "scf");
   assert.deepEqual(legacy?.triggers, [
-    { kind: "http", method: "ANY", path: "/legacy", payload: "scf", integratedResponse: true },
-    { kind: "http", method: "ANY", path: "/legacy/extra", payload: "scf" },
+    { kind: "http", method: "ANY", path: "/legacy", payload: "scf", integratedResponse: false, ...scfApi("apigw") },
+    { kind: "http", method: "ANY", path: "/legacy/extra", payload: "scf", integratedResponse: true },
     { kind: "topic", name: "orders", topic: "orders", batchSize: 10, source: "topic" },
   ]);
 });

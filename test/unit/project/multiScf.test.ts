@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fixture, load, SCF_NODE_HANDLER, where, writeProject } from "./projectFiles";
 
+/** What an SCF component route carries when its manifest sets no gateway settings (release, 15 s serviceTimeout). */
+const scfApi = (id: string) => ({ api: { id, kind: "scf", stage: "release", stageVariables: { stage: "release" } }, scfGateway: { serviceTimeoutSec: 15 } });
+
 test("the multi-scf component's own example loads both functions from the shared src, with their triggers", () => {
   const root = fixture("multi-scf");
   const { project, problems } = load(root);
@@ -17,10 +20,10 @@ test("the multi-scf component's own example loads both functions from the shared
   assert.deepEqual(project.functions[0].packageExclude, [".env"]);
   assert.deepEqual(project.functions[0].triggers, [
     { kind: "timer", name: "timer1", schedule: "*/5 * * * * * *", enabled: true, message: "argument" },
-    { kind: "http", method: "GET", path: "/", payload: "scf", integratedResponse: true, name: "serverless" },
+    { kind: "http", method: "GET", path: "/", payload: "scf", integratedResponse: false, name: "serverless", ...scfApi("serverless") },
   ]);
   assert.deepEqual(project.functions[1].triggers, [
-    { kind: "http", method: "POST", path: "/", payload: "scf", integratedResponse: true, name: "serverless" },
+    { kind: "http", method: "POST", path: "/", payload: "scf", integratedResponse: false, name: "serverless", ...scfApi("serverless") },
   ]);
 });
 

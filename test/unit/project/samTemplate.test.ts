@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { EXAMPLES } from "../../helpers/paths";
 import { fixture, load, NODE_HANDLER, where, writeProject } from "./projectFiles";
 
+const IMPLICIT_REST = { id: "ServerlessRestApi", kind: "rest", stage: "Prod" };
+const IMPLICIT_HTTP = { id: "ServerlessHttpApi", kind: "http", stage: "$default" };
+
 test("the SAM example loads HelloNode (HTTP API) and HelloPython (REST API)", () => {
   const { project, problems } = load(join(EXAMPLES, "sam"));
   assert.deepEqual(problems, []);
@@ -13,12 +16,13 @@ test("the SAM example loads HelloNode (HTTP API) and HelloPython (REST API)", ()
     { name: node.name, dialect: node.dialect, runtime: node.runtime, family: node.family, codeDir: node.codeDir, handler: node.handler },
     { name: "HelloNode", dialect: "aws", runtime: "nodejs20.x", family: "nodejs", codeDir: join(EXAMPLES, "sam", "node"), handler: "app.handler" },
   );
-  assert.deepEqual(node.triggers, [{ kind: "http", method: "GET", path: "/sam/hello-node", payload: "aws-v2", name: "Hello" }]);
+  // SAM's implicit APIs: ServerlessHttpApi on $default, ServerlessRestApi on Prod.
+  assert.deepEqual(node.triggers, [{ kind: "http", method: "GET", path: "/sam/hello-node", payload: "aws-v2", name: "Hello", api: IMPLICIT_HTTP }]);
   assert.deepEqual(node.source, { file: template, line: 14 });
   assert.equal(python.name, "HelloPython");
   assert.equal(python.family, "python");
   assert.equal(python.codeDir, join(EXAMPLES, "sam", "python"));
-  assert.deepEqual(python.triggers, [{ kind: "http", method: "GET", path: "/sam/hello-python", payload: "aws-v1", name: "Hello" }]);
+  assert.deepEqual(python.triggers, [{ kind: "http", method: "GET", path: "/sam/hello-python", payload: "aws-v1", name: "Hello", api: IMPLICIT_REST }]);
   assert.deepEqual(python.environment, { GREETING: "Hello" });
   assert.equal(python.region, "us-east-1");
 });
@@ -76,9 +80,9 @@ test("FunctionName names the function; handlers in subfolders, Python packages a
 test("HTTP events: Api is payload 1.0, HttpApi 2.0 unless told, and no path is the catch-all route", () => {
   const api = load(fixture("sam-app")).project.functions[0];
   assert.deepEqual(api.triggers, [
-    { kind: "http", method: "POST", path: "/items/{id}", payload: "aws-v1", name: "Rest" },
-    { kind: "http", method: "ANY", path: "/{proxy+}", payload: "aws-v2", name: "CatchAll", catchAll: true },
-    { kind: "http", method: "GET", path: "/legacy", payload: "aws-v1", name: "Legacy" },
+    { kind: "http", method: "POST", path: "/items/{id}", payload: "aws-v1", name: "Rest", api: IMPLICIT_REST },
+    { kind: "http", method: "ANY", path: "/{proxy+}", payload: "aws-v2", name: "CatchAll", catchAll: true, api: IMPLICIT_HTTP },
+    { kind: "http", method: "GET", path: "/legacy", payload: "aws-v1", name: "Legacy", api: IMPLICIT_HTTP },
   ]);
 });
 
@@ -225,7 +229,7 @@ test("an event type that is not emulated is reported, and the function still loa
   ]);
   assert.match(problems[0].problem, /^event type "MQ" is not emulated; expected one of Api, HttpApi, Schedule, ScheduleV2, SNS, SQS, S3, EventBridgeRule, CloudWatchEvent, Kinesis, DynamoDB$/);
   assert.match(problems[1].problem, /^not valid JSON .*; expected a JSON string/);
-  assert.deepEqual(project.functions[0].triggers, [{ kind: "http", method: "GET", path: "/web", payload: "aws-v2", name: "Web" }]);
+  assert.deepEqual(project.functions[0].triggers, [{ kind: "http", method: "GET", path: "/web", payload: "aws-v2", name: "Web", api: IMPLICIT_HTTP }]);
 });
 
 test("a template.yaml without SAM functions or the SAM transform is not read as SAM", () => {

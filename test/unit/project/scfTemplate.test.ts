@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fixture, load, where, writeProject } from "./projectFiles";
 
+/** The service and release environment an SCF route carries; this format names no gateway timeout. */
+const scfApi = (id: string) => ({ api: { id, kind: "scf", stage: "release", stageVariables: { stage: "release" } } });
+
 test("a TCSAM template loads each function of each namespace with its events", () => {
   const { project, problems } = load(fixture("scf-template"));
   assert.deepEqual(problems, []);
@@ -16,7 +19,7 @@ test("a TCSAM template loads each function of each namespace with its events", (
   assert.deepEqual(ticker.triggers, [
     { kind: "timer", name: "EveryMinute", schedule: "0 */1 * * * * *", enabled: true, message: "hello" },
     // No Path: the route is named after the function.
-    { kind: "http", method: "POST", path: "/ticker", payload: "scf", integratedResponse: true, name: "Web" },
+    { kind: "http", method: "POST", path: "/ticker", payload: "scf", integratedResponse: true, name: "Web", ...scfApi("Web") },
   ]);
   assert.deepEqual(ticker.source, { file: join(root, "template.yaml"), line: 4 });
 
@@ -56,7 +59,7 @@ test("an APIGW event may give its own path; integrated response is off unless as
   const { project, problems } = load(root);
   assert.deepEqual(problems, []);
   assert.deepEqual(project.functions[0].triggers, [
-    { kind: "http", method: "ANY", path: "/v1/api", payload: "scf", integratedResponse: false, name: "Gateway" },
+    { kind: "http", method: "ANY", path: "/v1/api", payload: "scf", integratedResponse: false, name: "Gateway", ...scfApi("Gateway") },
   ]);
   assert.equal(project.functions[0].codeDir, root, "CodeUri defaults to the template's folder");
 });

@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { loadProject } from "../../../emulator/project/loadProject";
 import { fixture, load, SCF_NODE_HANDLER, where, writeProject } from "./projectFiles";
 
+/** The service and release environment an SCF route carries; this format names no gateway timeout. */
+const scfApi = (id: string) => ({ api: { id, kind: "scf", stage: "release", stageVariables: { stage: "release" } } });
+
 test("the framework's tencent-nodejs template loads unchanged: function_one with the plugin's defaults", () => {
   const root = fixture("sls-tencent-nodejs");
   const { project, problems, warnings } = load(root);
@@ -109,16 +112,15 @@ test("provider: tencent reads the plugin's settings, events and variables; the f
   assert.deepEqual(one.triggers, [
     { kind: "timer", name: "timer", schedule: "*/5 * * * *", enabled: true },
     // Deployed as my-service-prod-function_one; the plugin's trigger has no path of its own.
-    { kind: "http", method: "ANY", path: "/my-service-prod-function_one", payload: "scf", integratedResponse: false, name: "hello_world_apigw" },
+    { kind: "http", method: "ANY", path: "/my-service-prod-function_one", payload: "scf", integratedResponse: false, name: "hello_world_apigw", ...scfApi("hello_world_apigw") },
     { kind: "storage", name: "cli-appid.cos.ap-beijing.myqcloud.com", bucket: "cli-appid", events: ["cos:ObjectCreated:*"], prefix: "filterdir/", suffix: ".jpg" },
     { kind: "topic", name: "cmq_trigger", topic: "test-topic-queue", batchSize: 1, source: "topic" },
     { kind: "topic", name: "ckafka_trigger", topic: "test", batchSize: 999, source: "queue" },
   ]);
-  // Each at its line, once, though both functions inherit the provider's vpcConfig.
+  // Each at its line, once, though both functions inherit the provider's vpcConfig. stageName is read (the stage).
   assert.deepEqual(
     warnings.map((w) => [w.line, w.field]),
     [
-      [44, "functions.function_one.events[1].apigw.parameters.stageName"],
       [67, "functions.function_one.events[4].ckafka.parameters.offset"],
       [15, "provider.vpcConfig"],
     ],
@@ -157,7 +159,7 @@ functions:
   const [hello] = project.functions;
   assert.deepEqual([hello.name, hello.family, hello.region], ["hello", "python", "ap-guangzhou"]);
   assert.deepEqual(hello.triggers, [
-    { kind: "http", method: "GET", path: "/shop-dev-hello", payload: "scf", integratedResponse: true, name: "api" },
+    { kind: "http", method: "GET", path: "/shop-dev-hello", payload: "scf", integratedResponse: true, name: "api", ...scfApi("api") },
     { kind: "timer", name: "every5", schedule: "*/5 * * * *", enabled: false },
   ]);
   assert.deepEqual(warnings.map(where), [

@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { EXAMPLES } from "../../helpers/paths";
 import { fixture, load, SCF_NODE_HANDLER, where, writeProject } from "./projectFiles";
 
+/** What an SCF component route carries when its manifest sets no gateway settings (release, 15 s serviceTimeout). */
+const scfApi = (id: string) => ({ api: { id, kind: "scf", stage: "release", stageVariables: { stage: "release" } }, scfGateway: { serviceTimeoutSec: 15 } });
+
 test("the SCF examples load hello-node and hello-python with their API gateway routes", () => {
   const { project, problems } = load(join(EXAMPLES, "scf"));
   assert.deepEqual(problems, []);
@@ -15,17 +18,17 @@ test("the SCF examples load hello-node and hello-python with their API gateway r
     ],
   );
   assert.deepEqual(project.functions[0].triggers, [
-    { kind: "http", method: "GET", path: "/scf/hello-node", payload: "scf", integratedResponse: true },
+    { kind: "http", method: "GET", path: "/scf/hello-node", payload: "scf", integratedResponse: true, ...scfApi("apigw") },
   ]);
   assert.deepEqual(project.functions[1].triggers, [
-    { kind: "http", method: "GET", path: "/scf/hello-python", payload: "scf", integratedResponse: true },
+    { kind: "http", method: "GET", path: "/scf/hello-python", payload: "scf", integratedResponse: true, ...scfApi("apigw") },
   ]);
   const node = project.functions[0];
   assert.deepEqual(
     [node.memoryMb, node.timeoutSec, node.environment, node.namespace, node.region],
     [128, 3, { GREETING: "Hello" }, "default", "ap-guangzhou"],
   );
-  assert.deepEqual(node.source, { file: join(EXAMPLES, "scf", "node", "serverless.yml"), line: 26 }, "inputs.name, at the end of the file");
+  assert.deepEqual(node.source, { file: join(EXAMPLES, "scf", "node", "serverless.yml"), line: 30 }, "inputs.name, at the end of the file");
 });
 
 test("every input and event type of the scf component is read", () => {
@@ -41,8 +44,8 @@ test("every input and event type of the scf component is read", () => {
   );
   assert.deepEqual(orders.environment, { DEBUG: "true", RETRIES: "3" });
   assert.deepEqual(orders.triggers, [
-    { kind: "http", method: "POST", path: "/orders", payload: "scf", integratedResponse: false, name: "shop_api" },
-    { kind: "http", method: "ANY", path: "/orders/{id}", payload: "scf", integratedResponse: true, name: "shop_api" },
+    { kind: "http", method: "POST", path: "/orders", payload: "scf", integratedResponse: false, name: "shop_api", ...scfApi("shop_api") },
+    { kind: "http", method: "ANY", path: "/orders/{id}", payload: "scf", integratedResponse: false, name: "shop_api", ...scfApi("shop_api") },
     { kind: "timer", name: "nightly", schedule: "0 0 3 * * * *", enabled: false, message: "cleanup" },
     { kind: "topic", name: "cmq-trigger", topic: "order-events", batchSize: 1, source: "topic" },
     { kind: "topic", name: "payments", topic: "payments", batchSize: 20, source: "queue" },
@@ -65,7 +68,7 @@ test("a minimal serverless.yml gets the component's defaults and one route named
     [minimal.runtime, minimal.handler, minimal.codeDir, minimal.memoryMb, minimal.timeoutSec, minimal.namespace, minimal.region],
     ["Nodejs10.15", "index.main_handler", fixture("scf-component/minimal"), 128, 3, "default", "ap-guangzhou"],
   );
-  assert.deepEqual(minimal.triggers, [{ kind: "http", method: "ANY", path: "/minimal-dev-minimal", payload: "scf", integratedResponse: true }]);
+  assert.deepEqual(minimal.triggers, [{ kind: "http", method: "ANY", path: "/minimal-dev-minimal", payload: "scf", integratedResponse: false, ...scfApi("apigw") }]);
 });
 
 test("serverless.yml files of other components and of the Serverless Framework for other clouds are ignored", () => {
