@@ -13,7 +13,6 @@ import { startDaemon } from "../helpers/control";
 
 describe("gateway authorizers", () => {
   let daemon: Daemon;
-  let base: string;
   let sign: (claims: Record<string, unknown>) => Promise<string>;
   const saved = { jwks: process.env.FAASBOX_JWKS, keys: process.env.FAASBOX_API_KEYS };
 
@@ -27,7 +26,6 @@ describe("gateway authorizers", () => {
     process.env.FAASBOX_JWKS = file;
     process.env.FAASBOX_API_KEYS = "local-key";
     daemon = await startDaemon("gateway-auth");
-    base = daemon.gateway.url;
   });
   after(async () => {
     await daemon?.shutdown();
@@ -37,8 +35,11 @@ describe("gateway authorizers", () => {
     }
   });
 
+  // Each route at the URL the gateway serves it on (a REST API under its stage: apiMount.ts).
   const get = async (path: string, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${base}${path}`, { headers });
+    const route = daemon.triggers().routes.find((r) => r.path === path);
+    assert.ok(route, `a route ${path}`);
+    const response = await fetch(route.url, { headers });
     return { status: response.status, body: await response.text() };
   };
 

@@ -78,7 +78,8 @@ describe("gateway CORS as configured (docker executor)", () => {
     writeFileSync(manifest, readFileSync(manifest, "utf8").replace("FRONT_END: FRONT_END_ORIGIN", `FRONT_END: "${allowed}"`));
     daemon = await Daemon.start({ root, executor: "docker", watch: false, httpPort: 0, invokePort: 0 });
     assert.deepEqual(daemon.engine.problems, []);
-    // The APIs as the SAM reading of Api `Cors` / HttpApi `CorsConfiguration` gives them to routes.
+    // The APIs as the SAM reading of Api `Cors` / HttpApi `CorsConfiguration` gives them to routes
+    // (a REST API is then served under its stage, /Prod).
     const apis: Record<string, ApiContext> = {
       "rest-cors": { id: "CorsRestApi", kind: "rest", stage: "Prod", cors: { allowOrigins: [allowed], allowMethods: [], allowHeaders: ["Content-Type", "X-Api-Key"], maxAgeSec: 600 } },
       "rest-plain": { id: "PlainRestApi", kind: "rest", stage: "Prod" },
@@ -104,11 +105,11 @@ describe("gateway CORS as configured (docker executor)", () => {
   const preflight = (origin: string, method: string) => ({ Origin: origin, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": "content-type" });
 
   test("no CORS configured: no CORS header on any answer; a preflight is 403 on a REST API and 404 on an HTTP API", async () => {
-    const rest = await request(gateway, "OPTIONS", "/rest-plain/items", preflight(allowed, "GET"));
+    const rest = await request(gateway, "OPTIONS", "/Prod/rest-plain/items", preflight(allowed, "GET"));
     assert.deepEqual([rest.status, rest.headers["content-type"], rest.body, cors(rest)], [403, "application/json", '{"message":"Missing Authentication Token"}', {}]);
     const httpApi = await request(gateway, "OPTIONS", "/http-plain/items", preflight(allowed, "GET"));
     assert.deepEqual([httpApi.status, httpApi.headers["content-type"], httpApi.body, cors(httpApi)], [404, "application/json", '{"message":"Not Found"}', {}]);
-    for (const path of ["/rest-plain/items", "/http-plain/items"]) {
+    for (const path of ["/Prod/rest-plain/items", "/http-plain/items"]) {
       const actual = await request(gateway, "GET", path, { Origin: allowed });
       assert.deepEqual([actual.status, actual.body, cors(actual)], [200, '{"plain":true}', {}], path);
     }
@@ -123,11 +124,11 @@ describe("gateway CORS as configured (docker executor)", () => {
       "access-control-max-age": "600",
     };
     for (const origin of [allowed, other]) {
-      const answer = await request(gateway, "OPTIONS", "/rest/items", preflight(origin, "POST"));
+      const answer = await request(gateway, "OPTIONS", "/Prod/rest/items", preflight(origin, "POST"));
       assert.deepEqual([answer.status, answer.headers["content-type"], answer.body, cors(answer)], [200, "application/json", "{}\n", expected], origin);
     }
     assert.equal(runs("rest-cors"), 0, "the mock answers; the function never runs for OPTIONS");
-    const actual = await request(gateway, "POST", "/rest/items", { Origin: other, "Content-Type": "application/json" }, "{}");
+    const actual = await request(gateway, "POST", "/Prod/rest/items", { Origin: other, "Content-Type": "application/json" }, "{}");
     assert.equal(actual.status, 200);
     assert.deepEqual(cors(actual), { "access-control-allow-origin": allowed }, "what the function returned, untouched");
     assert.equal(JSON.parse(actual.body).method, "POST");
@@ -180,14 +181,14 @@ describe("gateway CORS as configured (docker executor)", () => {
     try {
       const before = { rest: runs("rest-cors"), http: runs("http-cors") };
       await page.goto(`${allowed}/`);
-      const restOk = await page.evaluate(([url]) => (globalThis as any).call(url, "POST"), [`${gateway}/rest/items`]);
+      const restOk = await page.evaluate(([url]) => (globalThis as any).call(url, "POST"), [`${gateway}/Prod/rest/items`]);
       assert.deepEqual(restOk, { status: 200, body: { method: "POST", path: "/rest/items", body: '{"from":"page"}' } });
       const httpOk = await page.evaluate(([url]) => (globalThis as any).call(url, "PUT"), [`${gateway}/http/items/7`]);
       assert.deepEqual(httpOk, { status: 200, body: { method: "PUT", path: "/http/items/7", body: '{"from":"page"}' } });
       assert.deepEqual([runs("rest-cors"), runs("http-cors")], [before.rest + 1, before.http + 1]);
 
       await page.goto(`${other}/`);
-      for (const [url, method] of [[`${gateway}/rest/items`, "POST"], [`${gateway}/http/items/7`, "PUT"]]) {
+      for (const [url, method] of [[`${gateway}/Prod/rest/items`, "POST"], [`${gateway}/http/items/7`, "PUT"]]) {
         const outcome = await page.evaluate(([u, m]) => (globalThis as any).call(u, m), [url, method]);
         assert.match(outcome.blocked ?? "", /^TypeError: Failed to fetch/, `${method} ${url} from ${other}: ${JSON.stringify(outcome)}`);
       }

@@ -22,24 +22,26 @@ after(async () => {
 /** How many times the function's runtime was handed an invocation. */
 const invocations = (fn: string) => daemon.engine.instances(fn).reduce((n, instance) => n + instance.invocations, 0);
 
-async function send(method: string, path: string, body?: string | Buffer, type = "text/plain"): Promise<{ status: number; text: string; json: any }> {
+async function send(method: string, path: string, body?: string | Buffer, type = "text/plain"): Promise<{ status: number; text: string; json: any; diagnosis: string }> {
   const response = await fetch(`${daemon.gateway.url}${path}`, { method, body, headers: body === undefined ? {} : { "content-type": type } });
   const text = await response.text();
+  // Faasbox's account of a failure: never in the body, which is the cloud's.
+  const diagnosis = response.headers.get("x-faasbox-error") ?? "";
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     json = undefined;
   }
-  return { status: response.status, text, json };
+  return { status: response.status, text, json, diagnosis };
 }
 
-test("AWS: an event over Lambda's 6 MB is API Gateway's 500 and never runs the function; over API Gateway's 10 MB a 413; a response over 6 MB a 502", async () => {
+test("AWS (an HTTP API route): an event over Lambda's 6 MB is API Gateway's 500 and never runs the function; over API Gateway's 10 MB a 413; a response over 6 MB a 500", async () => {
   // 7 MB of text: within API Gateway's 10 MB, past Lambda's 6 MB once it is the event.
   const text = await send("POST", "/v2/size", "y".repeat(7 * MB));
   assert.equal(text.status, 500, text.text.slice(0, 300));
-  assert.equal(text.json.message, "Internal server error");
-  assert.match(text.json.reason, /RequestTooLargeException/);
+  assert.equal(text.text, '{"message":"Internal Server Error"}');
+  assert.match(text.diagnosis, /RequestTooLargeException/);
   // 5 MB of bytes is 6.7 MB once base64-encoded into the event: refused as well.
   const binary = await send("POST", "/v2/size", Buffer.alloc(5 * MB, 1), "application/octet-stream");
   assert.equal(binary.status, 500, binary.text.slice(0, 300));
@@ -52,10 +54,11 @@ test("AWS: an event over Lambda's 6 MB is API Gateway's 500 and never runs the f
   assert.equal(fits.status, 200, fits.text.slice(0, 300));
   assert.equal(fits.text, String(5 * MB));
 
-  // The function runs and answers 7 MB: Lambda fails it (Function.ResponseSizeTooLarge), API Gateway says 502.
+  // The function runs and answers 7 MB: Lambda fails it (Function.ResponseSizeTooLarge), an HTTP API says 500.
   const big = await send("GET", `/v2/big?bytes=${7 * MB}`);
-  assert.equal(big.status, 502);
-  assert.match(big.json.reason, /Function\.ResponseSizeTooLarge/);
+  assert.equal(big.status, 500);
+  assert.equal(big.text, '{"message":"Internal Server Error"}');
+  assert.match(big.diagnosis, /Function\.ResponseSizeTooLarge/);
   const small = await send("GET", "/v2/big?bytes=3");
   assert.equal(small.text, "xxx", "the same gateway and function serve on");
 });

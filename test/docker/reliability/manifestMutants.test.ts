@@ -37,6 +37,8 @@ inputs:
           endpoints:
             - path: /control
               method: GET
+              function:
+                isIntegratedResponse: true
 `,
   "control/index.js": `exports.main_handler = async () => ({ isBase64Encoded: false, statusCode: 200, headers: { "Content-Type": "text/plain" }, body: "control ok" });\n`,
 };
