@@ -13,7 +13,13 @@ interface SqsRecord {
   attributes?: { ApproximateReceiveCount?: string };
 }
 
-export function batchVerdict(eventJson: string, response: Buffer | undefined): BatchVerdict {
+/**
+ * The item identifiers a partial batch response names (SQS, Kinesis and DynamoDB share these
+ * rules), or the verdict when the response alone settles it: no response, null, no or an empty
+ * `batchItemFailures` is success; a response that is not JSON or a list that is not one fails
+ * the whole batch. An identifier that is not a non-empty string comes back as it is.
+ */
+export function reportedFailures(response: Buffer | undefined): { ids: unknown[] } | Exclude<BatchVerdict, { retry: "some" }> {
   const text = response?.toString("utf8").trim() ?? "";
   if (text === "" || text === "null") return { retry: "none" };
   let answer: unknown;
@@ -26,11 +32,16 @@ export function batchVerdict(eventJson: string, response: Buffer | undefined): B
   if (failures === undefined || failures === null) return { retry: "none" };
   if (!Array.isArray(failures)) return { retry: "all", reason: "batchItemFailures is not a list, so Lambda fails the whole batch" };
   if (failures.length === 0) return { retry: "none" };
+  return { ids: failures.map((failure) => (failure !== null && typeof failure === "object" ? (failure as { itemIdentifier?: unknown }).itemIdentifier : undefined)) };
+}
+
+export function batchVerdict(eventJson: string, response: Buffer | undefined): BatchVerdict {
+  const reported = reportedFailures(response);
+  if (!("ids" in reported)) return reported;
   const event = JSON.parse(eventJson) as { Records: SqsRecord[] };
   const ids = new Set(event.Records.map((record) => record.messageId));
   const failed = new Set<string>();
-  for (const failure of failures as unknown[]) {
-    const id = failure !== null && typeof failure === "object" ? (failure as { itemIdentifier?: unknown }).itemIdentifier : undefined;
+  for (const id of reported.ids) {
     if (typeof id !== "string" || id === "" || !ids.has(id)) {
       return { retry: "all", reason: `itemIdentifier ${JSON.stringify(id ?? null)} names no message of the batch, so Lambda fails the whole batch` };
     }

@@ -1,4 +1,4 @@
-import type { BatchVerdict } from "./batchItemFailures";
+import { reportedFailures, type BatchVerdict } from "./batchItemFailures";
 
 /**
  * What a stream function's partial batch response asks to be retried. The itemIdentifier
@@ -9,23 +9,12 @@ import type { BatchVerdict } from "./batchItemFailures";
  * https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
  */
 export function streamBatchVerdict(eventJson: string, response: Buffer | undefined): BatchVerdict {
-  const text = response?.toString("utf8").trim() ?? "";
-  if (text === "" || text === "null") return { retry: "none" };
-  let answer: unknown;
-  try {
-    answer = JSON.parse(text);
-  } catch {
-    return { retry: "all", reason: "the response is not JSON, so Lambda fails the whole batch" };
-  }
-  const failures = answer !== null && typeof answer === "object" ? (answer as { batchItemFailures?: unknown }).batchItemFailures : undefined;
-  if (failures === undefined || failures === null) return { retry: "none" };
-  if (!Array.isArray(failures)) return { retry: "all", reason: "batchItemFailures is not a list, so Lambda fails the whole batch" };
-  if (failures.length === 0) return { retry: "none" };
+  const reported = reportedFailures(response);
+  if (!("ids" in reported)) return reported;
   const event = JSON.parse(eventJson) as { Records: Array<Record<string, unknown>> };
   const sequences = event.Records.map(sequenceOf);
   let lowest: bigint | undefined;
-  for (const failure of failures as unknown[]) {
-    const id = failure !== null && typeof failure === "object" ? (failure as { itemIdentifier?: unknown }).itemIdentifier : undefined;
+  for (const id of reported.ids) {
     if (typeof id !== "string" || id === "" || !sequences.includes(id)) {
       return { retry: "all", reason: `itemIdentifier ${JSON.stringify(id ?? null)} is no sequence number of the batch, so Lambda fails the whole batch` };
     }
