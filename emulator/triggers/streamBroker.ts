@@ -1,5 +1,6 @@
 import type { AsyncQueue } from "./async/asyncQueue";
 import { dynamodbRecord, kinesisRecord, type KinesisPut, type TableChange } from "./events/streamEvents";
+import { batchRetry } from "./events/batchItemFailures";
 import { streamBatchVerdict } from "./events/streamBatchFailures";
 import { keepMatchingRecords } from "./streamFilter";
 import type { AsyncEventInfo, FunctionError } from "../protocol";
@@ -61,18 +62,7 @@ export class StreamBroker {
     const stream = rest.join(":");
     const reports = this.consumers().some(({ fn, trigger }) => fn.name === event.function && trigger.source === source && trigger.stream === stream && trigger.reportBatchItemFailures);
     if (!reports) return undefined; // without it Lambda ignores the response: the batch succeeded
-    const verdict = streamBatchVerdict(event.payload, response);
-    switch (verdict.retry) {
-      case "none":
-        return undefined;
-      case "all":
-        return { payload: event.payload, error: { errorType: "Faasbox.BatchItemFailures", errorMessage: verdict.reason } };
-      case "some":
-        return {
-          payload: verdict.payload,
-          error: { errorType: "Faasbox.BatchItemFailures", errorMessage: `${verdict.failed} of ${verdict.total} record(s), from the lowest sequence number reported in batchItemFailures on, are retried` },
-        };
-    }
+    return batchRetry(streamBatchVerdict(event.payload, response), event.payload, (failed, total) => `${failed} of ${total} record(s), from the lowest sequence number reported in batchItemFailures on, are retried`);
   }
 
   private async deliver({ fn, trigger }: Consumer, records: Array<Record<string, unknown>>): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AsyncQueue } from "./async/asyncQueue";
 import { BatchWindow } from "./batchWindow";
-import { batchVerdict } from "./events/batchItemFailures";
+import { batchRetry, batchVerdict } from "./events/batchItemFailures";
 import { messageEvent, type QueuedMessage } from "./events/messageEvents";
 import { keepMatching } from "./queueFilter";
 import type { AsyncEventInfo, FunctionError } from "../protocol";
@@ -69,18 +69,7 @@ export class TopicBroker {
     const topic = event.source.slice("queue:".length);
     const reports = this.subscribers().some(({ fn, trigger }) => fn.name === event.function && trigger.topic === topic && trigger.source === "queue" && trigger.reportBatchItemFailures);
     if (!reports) return undefined; // without it Lambda ignores the response: the batch succeeded
-    const verdict = batchVerdict(event.payload, response);
-    switch (verdict.retry) {
-      case "none":
-        return undefined;
-      case "all":
-        return { payload: event.payload, error: { errorType: "Faasbox.BatchItemFailures", errorMessage: verdict.reason } };
-      case "some":
-        return {
-          payload: verdict.payload,
-          error: { errorType: "Faasbox.BatchItemFailures", errorMessage: `${verdict.failed} of ${verdict.total} message(s) reported in batchItemFailures are retried` },
-        };
-    }
+    return batchRetry(batchVerdict(event.payload, response), event.payload, (failed, total) => `${failed} of ${total} message(s) reported in batchItemFailures are retried`);
   }
 
   private async consume(consumer: Subscriber, topic: string, messages: QueuedMessage[]): Promise<void> {

@@ -1,3 +1,4 @@
+import type { FunctionError } from "../../protocol";
 /**
  * What a function's partial batch response (FunctionResponseTypes: [ReportBatchItemFailures])
  * asks to be retried, following Lambda's rules: no response, a null or empty
@@ -53,4 +54,19 @@ export function batchVerdict(eventJson: string, response: Buffer | undefined): B
     attributes: { ...record.attributes, ApproximateReceiveCount: String(Number(record.attributes?.ApproximateReceiveCount ?? "1") + 1) },
   }));
   return { retry: "some", payload: JSON.stringify({ ...event, Records: records }), failed: records.length, total: event.Records.length };
+}
+
+/**
+ * What the async queue retries for a verdict: nothing, the whole batch as it was, or the
+ * remaining records; `retried` words the partial case for the log ("3 of 10 message(s) …").
+ */
+export function batchRetry(verdict: BatchVerdict, payload: string, retried: (failed: number, total: number) => string): { payload: string; error: FunctionError } | undefined {
+  switch (verdict.retry) {
+    case "none":
+      return undefined;
+    case "all":
+      return { payload, error: { errorType: "Faasbox.BatchItemFailures", errorMessage: verdict.reason } };
+    case "some":
+      return { payload: verdict.payload, error: { errorType: "Faasbox.BatchItemFailures", errorMessage: retried(verdict.failed, verdict.total) } };
+  }
 }
