@@ -30,6 +30,8 @@ const UNREAD_WINDOW_MS = 250;
  */
 export const INIT_LIMIT_MS = 10_000;
 const OUTPUT_TAIL_LINES = 20;
+/** The init phase's lines handed to the invocation that caused the cold start (a bound for a chatty import). */
+const INIT_LOG_LINES = 1000;
 
 interface InFlight {
   invocation: Invocation;
@@ -94,6 +96,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private initTimer?: NodeJS.Timeout;
   private pickupTimer?: NodeJS.Timeout;
   private readonly partialLines: Record<string, string> = { stdout: "", stderr: "" };
+  /** Lines of the init phase (no request id) until an invocation is delivered; then undefined. */
+  private initLogs?: LogRecord[] = [];
   private lastRawOutputAt = 0;
   private readonly outputTail: string[] = [];
   private debugExitStatus?: number;
@@ -255,6 +259,12 @@ export class Instance extends EventEmitter<InstanceEvents> {
     this.inFlight = inFlight;
     // While a debugger is attached the timeout is suspended: a person is stepping through.
     if (!this.debug) inFlight.timer = setTimeout(() => this.onTimeout(inFlight), this.spec.timeoutSec * 1000);
+    // What the runtime printed while starting belongs to the init phase, before START (as Lambda's log
+    // stream shows it), and is part of the logs of the invocation that waited for it.
+    if (this.initLogs) {
+      if (invocation.keepLogs) inFlight.logs.push(...this.initLogs);
+      this.initLogs = undefined;
+    }
     this.publish("system", platformLines.start(this.spec.dialect, invocation.requestId), invocation.requestId);
     const headers: Record<string, string | number> = {
       "Content-Type": "application/json",
@@ -450,7 +460,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
     this.assigned = undefined;
     invocation.settle({
       requestId: invocation.requestId, instanceId: this.id, failure, cold: this.assignedCold, durationMs: 0,
-      queuedMs: performance.now() - invocation.enqueuedAt, logs: [],
+      queuedMs: performance.now() - invocation.enqueuedAt, logs: invocation.keepLogs ? [...(this.initLogs ?? [])] : [],
     });
   }
 
@@ -506,6 +516,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
     const record: LogRecord = { function: this.spec.name, requestId, stream, time, text, instanceId: this.id };
     const target = inFlight ?? (this.inFlight?.invocation.requestId === requestId ? this.inFlight : undefined);
     if (requestId !== undefined && target?.invocation.keepLogs) target.logs.push(record);
+    if (requestId === undefined && this.initLogs && this.initLogs.length < INIT_LOG_LINES) this.initLogs.push(record);
     this.logBus.publish(record);
   }
 }

@@ -64,12 +64,7 @@ async function sendLogs() {
 }
 
 function flushLogs() {
-  for (const stream of ['stdout', 'stderr']) {
-    if (partial[stream]) {
-      enqueueLog(stream, partial[stream]);
-      partial[stream] = '';
-    }
-  }
+  endPartialLines();
   return logFlight || Promise.resolve();
 }
 
@@ -85,21 +80,89 @@ function captureStream(stream) {
   };
 }
 
+// Lambda's Node.js runtime prints each console call as `<ISO time>\t<request id>\t<LEVEL>\t<message>`
+// (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html, "Log format" example), with the
+// levels of its table: trace TRACE, debug DEBUG, log and info INFO, warn WARN, error ERROR (same page,
+// "Using log levels"). Outside an invocation (while the module loads) the request id is the word
+// `undefined`, as the runtime prints it: e.g. the init error lines quoted in
+// https://github.com/aws/aws-lambda-builders/pull/513 (the guide shows no init example).
+// SCF's Node.js runtimes print `<ISO time> <request id> <message>`, no level
+// (https://www.tencentcloud.com/document/product/583/46772, "Log output" example); what SCF prints
+// outside an invocation is not documented: Faasbox leaves the request id out there.
+function consoleLine(level, message) {
+  const time = new Date().toISOString();
+  if (dialect === 'scf') return currentRequestId ? `${time} ${currentRequestId} ${message}` : `${time} ${message}`;
+  return `${time}\t${currentRequestId}\t${level}\t${message}`;
+}
+
+function logAt(stream, level) {
+  return (...args) => enqueueLog(stream, consoleLine(level, util.format(...args)));
+}
+
 function patchConsole() {
-  const out = (...args) => enqueueLog('stdout', util.format(...args));
-  const err = (...args) => enqueueLog('stderr', util.format(...args));
-  console.log = out;
-  console.info = out;
-  console.debug = out;
-  console.warn = err;
-  console.error = err;
-  console.trace = (...args) => {
-    const e = new Error(util.format(...args));
-    e.name = 'Trace';
-    enqueueLog('stderr', e.stack);
-  };
+  console.log = logAt('stdout', 'INFO');
+  console.info = logAt('stdout', 'INFO');
+  console.debug = logAt('stdout', 'DEBUG');
+  console.warn = logAt('stderr', 'WARN');
+  console.error = logAt('stderr', 'ERROR');
+  console.trace = logAt('stderr', 'TRACE');
   captureStream('stdout');
   captureStream('stderr');
+}
+
+/** Ends a line the function left open: it belongs to the request (or phase) that printed it. */
+function endPartialLines() {
+  for (const stream of ['stdout', 'stderr']) {
+    if (partial[stream]) {
+      enqueueLog(stream, partial[stream]);
+      partial[stream] = '';
+    }
+  }
+}
+
+// ---- Faasbox's own frames are no part of the function's stack: the clouds show their runtime's
+// frames (/var/runtime/...), which have no meaning here, so the shim's are dropped altogether.
+const shimFolder = __dirname + path.sep;
+
+function withoutShimFrames(lines) {
+  return lines.filter((line) => !line.includes(shimFolder) && !line.includes(pathToFileURL(shimFolder).href));
+}
+
+/**
+ * A thrown value as Lambda's Node.js runtime writes it in its log lines: an Error becomes
+ * {errorType, errorMessage, ...its own enumerable fields, stack: [lines]}, anything else as it is.
+ * The runtime interface client's Errors.toFormatted does this
+ * (https://github.com/aws/aws-lambda-nodejs-runtime-interface-client, src/Errors.js); the guide
+ * shows the result in the "Invoke Error" lines of https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html.
+ */
+function formattedForLog(error) {
+  const replacer = (_key, value) => {
+    if (!(value instanceof Error)) return value;
+    const shaped = { errorType: value.name, errorMessage: value.message, code: value.code, ...value };
+    if (typeof value.stack === 'string') shaped.stack = withoutShimFrames(value.stack.split('\n'));
+    return shaped;
+  };
+  try {
+    return `\t${JSON.stringify(error, replacer)}`;
+  } catch {
+    return `\t${util.inspect(error, { depth: 2, breakLength: Infinity })}`;
+  }
+}
+
+/**
+ * The ERROR line the runtime itself prints for an error the handler did not handle, so it shows in
+ * the function's logs whatever triggered it (HTTP, timer, invoke). Lambda: `Invoke Error`,
+ * `Uncaught Exception` (also for init errors) or `Unhandled Promise Rejection`, then the error as
+ * formattedForLog shapes it (nodejs-exceptions page above; init: aws/aws-lambda-builders#513).
+ * SCF documents no such line: Faasbox prints the error's stack as console.error would, in SCF's format.
+ */
+function logUnhandled(label, error) {
+  if (dialect === 'scf') {
+    const text = error instanceof Error && error.stack ? withoutShimFrames(String(error.stack).split('\n')).join('\n') : util.format(error);
+    enqueueLog('stderr', consoleLine('ERROR', text));
+    return;
+  }
+  enqueueLog('stderr', consoleLine('ERROR', util.format(label, formattedForLog(error))));
 }
 
 // ---- Errors in the clouds' shape.
@@ -108,7 +171,7 @@ function toError(error, fallbackType) {
     return {
       errorType: error.name && error.name !== 'Error' ? error.name : (error.constructor && error.constructor.name) || fallbackType || 'Error',
       errorMessage: error.message,
-      stackTrace: String(error.stack || '').split('\n'),
+      stackTrace: withoutShimFrames(String(error.stack || '').split('\n')),
     };
   }
   if (error && typeof error === 'object') return { errorType: fallbackType || 'Error', errorMessage: jsonOrInspect(error) };
@@ -191,6 +254,31 @@ function memoryKb() {
     }
   }
   return peak;
+}
+
+/** An init error as Lambda logs it: an Error named by its runtime error type (Runtime.ImportModuleError...). */
+function initErrorForLog(error, body) {
+  if (!(error instanceof InitError)) return error;
+  const shaped = new Error(body.errorMessage);
+  Object.defineProperty(shaped, 'name', { value: body.errorType }); // not enumerable: no extra JSON field
+  shaped.stack = error.stack && error.stack.startsWith(`${body.errorType}: `) ? error.stack : `${body.errorType}: ${body.errorMessage}`;
+  return shaped;
+}
+
+/**
+ * Lambda's runtime wraps a rejection nobody handled in a Runtime.UnhandledPromiseRejection error whose
+ * message is the reason as a string, with the reason and the promise beside it (its lines read
+ * `Unhandled Promise Rejection \t{"errorType":"Runtime.UnhandledPromiseRejection","errorMessage":...,
+ * "reason":...,"promise":{},"stack":[...]}`: src/Errors.js and src/index.js of the runtime interface
+ * client above; the developer guide does not show one).
+ */
+function unhandledRejectionForLog(reason) {
+  const wrapped = new Error(String(reason));
+  Object.defineProperty(wrapped, 'name', { value: 'Runtime.UnhandledPromiseRejection' });
+  wrapped.reason = reason;
+  wrapped.promise = {};
+  wrapped.stack = `${wrapped.name}: ${wrapped.message}`;
+  return wrapped;
 }
 
 // ---- Handler loading: "dir/file.export" with CommonJS, ES modules and nested exports.
@@ -354,12 +442,16 @@ async function main() {
   } catch (error) {
     const body = toError(error, error.errorType);
     if (error.errorType) body.errorType = error.errorType;
+    logUnhandled('Uncaught Exception', initErrorForLog(error, body));
     await flushLogs();
     await request('POST', paths.initError, errorJson(body), { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': errorTypeHeader(body.errorType) });
     process.exit(1);
   }
   process.on('unhandledRejection', (reason) => fatal('Runtime.UnhandledPromiseRejection', reason));
   process.on('uncaughtException', (error) => fatal('Runtime.UncaughtException', error));
+  // What the module printed while loading is the init phase's, and reaches the emulator before the
+  // first invocation does (Lambda shows it before the first START).
+  await flushLogs();
   if (paths.ready) await request('POST', paths.ready, ' ');
   let next = await request('GET', paths.next);
   for (;;) {
@@ -378,7 +470,10 @@ async function main() {
     } catch (error) {
       ok = false;
       value = toError(error);
+      logUnhandled('Invoke Error', error);
     }
+    // A line left open (no trailing newline) is still this request's.
+    endPartialLines();
     currentRequestId = undefined;
     next = await postResultAndNext(requestId, ok, value);
     // Anything but an invocation (an emulator refusing the post) must not run as an event.
@@ -390,6 +485,8 @@ async function main() {
 function fatal(errorType, error) {
   const body = toError(error, errorType);
   body.errorType = errorType;
+  if (errorType === 'Runtime.UnhandledPromiseRejection') logUnhandled('Unhandled Promise Rejection', unhandledRejectionForLog(error));
+  else logUnhandled('Uncaught Exception', error);
   const requestId = currentRequestId;
   const done = requestId
     ? flushLogs().then(() => request('POST', paths.error(requestId), errorJson(body), { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': errorType }))

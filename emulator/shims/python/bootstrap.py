@@ -9,6 +9,7 @@ API. Standard library only: it is mounted read-only and must start fast.
 import http.client
 import importlib
 import json
+import logging
 import os
 import sys
 import threading
@@ -183,12 +184,42 @@ def make_context(headers, request_id):
     return context
 
 
+SHIM_FOLDER = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def user_frames(tb):
+    """The traceback's frames without Faasbox's own (the clouds show their runtime's frames, which
+    mean nothing here) nor the import machinery's, formatted as Python's traceback module does."""
+    frames = [frame for frame in traceback.extract_tb(tb) if not frame.filename.startswith(SHIM_FOLDER) and not frame.filename.startswith("<frozen ")]
+    return traceback.format_list(frames)
+
+
 def error_body(error, error_type=None):
     return {
         "errorMessage": str(error),
         "errorType": error_type or type(error).__name__,
-        "stackTrace": traceback.format_tb(error.__traceback__) if isinstance(error, BaseException) else [],
+        "stackTrace": user_frames(error.__traceback__) if isinstance(error, BaseException) else [],
     }
+
+
+def error_log_text(body):
+    """An error the function did not handle, as Lambda's Python runtime logs it:
+    `[ERROR] <type>: <message>`, then `Traceback (most recent call last):` and the frames
+    (awslambdaric/bootstrap.py, log_error, in https://github.com/aws/aws-lambda-python-runtime-interface-client;
+    the lines are quoted in https://github.com/aws/aws-lambda-python-runtime-interface-client/issues/25;
+    https://docs.aws.amazon.com/lambda/latest/dg/python-exceptions.html shows only the JSON). The
+    runtime indents with NO-BREAK SPACEs to keep the event in one CloudWatch record; Faasbox's records
+    hold several lines already, so plain spaces stay. SCF documents no such line for Python: Faasbox
+    logs the same text for its functions."""
+    description = "[ERROR]"
+    if body.get("errorType"):
+        description += " " + body["errorType"]
+    if body.get("errorMessage"):
+        description += (":" if body.get("errorType") else "") + " " + body["errorMessage"]
+    lines = [description, "Traceback (most recent call last):"]
+    for frame in body.get("stackTrace") or []:
+        lines.extend(frame.splitlines() or [""])
+    return "\n".join(lines)
 
 
 _cgroup_peak = []  # [fd] once opened; [None] outside a container
@@ -215,6 +246,29 @@ def memory_kb():
         except (OSError, ValueError):
             pass
     return peak
+
+
+class LambdaLogHandler(logging.Handler):
+    """The handler Lambda's Python runtime puts on the root logger: each record as
+    `[LEVEL]\t<UTC time>.<ms>Z\t<request id>\t<message>`, the request id empty outside an
+    invocation (awslambdaric/bootstrap.py; example lines in
+    https://docs.aws.amazon.com/lambda/latest/dg/python-logging.html, "Log format").
+    The root logger keeps Python's default level (WARNING), as in Lambda. SCF documents no
+    handler of its own: its functions keep Python's defaults."""
+
+    def __init__(self, shipper):
+        super().__init__()
+        self.shipper = shipper
+        formatter = logging.Formatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S")
+        formatter.converter = time.gmtime
+        self.setFormatter(formatter)
+
+    def emit(self, record):
+        try:
+            record.aws_request_id = current_request_id or ""
+            self.shipper.add("stderr" if record.levelno >= logging.WARNING else "stdout", self.format(record))
+        except Exception:  # noqa: BLE001 - as logging.Handler: a broken record must not end the function
+            self.handleError(record)
 
 
 class InitError(Exception):
@@ -296,6 +350,8 @@ def main():
     shipper = LogShipper()
     sys.stdout = LineWriter("stdout", shipper)
     sys.stderr = LineWriter("stderr", shipper)
+    if DIALECT == "aws":
+        logging.getLogger().addHandler(LambdaLogHandler(shipper))
     try:
         if ENV.get("FAASBOX_DEBUG_PORT"):
             start_debugger(int(ENV["FAASBOX_DEBUG_PORT"]))
@@ -304,10 +360,14 @@ def main():
         error_type = error.error_type if isinstance(error, InitError) else "Runtime.ImportModuleError"
         cause = error.__cause__ or error
         body = error_body(error, error_type)
-        body["stackTrace"] = traceback.format_exception(type(cause), cause, cause.__traceback__)
+        body["stackTrace"] = user_frames(cause.__traceback__)
+        shipper.add("stderr", error_log_text(body))
         shipper.flush()
         invocations.call("POST", PATH_INIT_ERROR, json.dumps(body), {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error_type})
         os._exit(1)
+    # What the module printed while loading is the init phase's, and reaches the emulator before the
+    # first invocation does (Lambda shows it before the first START).
+    shipper.flush()
     if PATH_READY:
         invocations.call("POST", PATH_READY, " ")
     _status, headers, payload = invocations.call("GET", PATH_NEXT)
@@ -322,6 +382,10 @@ def main():
             ok, value = True, handler(event, make_context(headers, request_id))
         except Exception as error:  # noqa: BLE001 - the handler's errors go to the caller
             ok, value = False, error_body(error)
+            shipper.add("stderr", error_log_text(value))
+        # A line left open (no trailing newline) is still this request's.
+        sys.stdout.flush_partial()
+        sys.stderr.flush_partial()
         current_request_id = None
         status, headers, payload = post_result_and_next(shipper, request_id, ok, value)
         # Anything but an invocation (an emulator refusing the post) must not run as an event.
