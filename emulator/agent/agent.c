@@ -36,7 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { F_HELLO = 1, F_OPEN, F_DATA, F_END, F_RESET, F_STDOUT, F_STDERR, F_EXIT };
+enum { F_HELLO = 1, F_OPEN, F_DATA, F_END, F_RESET, F_STDOUT, F_STDERR, F_EXIT, F_MEMORY };
 
 #define HEADER_LEN 9
 #define MAX_PAYLOAD (1u << 20)          /* the protocol's limit on one frame's payload */
@@ -523,11 +523,59 @@ static void accept_connections(void)
     }
 }
 
+/* ---- memory ------------------------------------------------------------------------------ */
+
+/* The instance's peak memory in bytes as ASCII digits. In a container (FAASBOX_IN_CONTAINER), its
+ * cgroup's (v2 memory.peak, else v1 memory.max_usage_in_bytes): every process of the instance,
+ * whatever language its runtime is in. On the host the cgroup is not the instance's own, so the
+ * runtime process's own peak (VmHWM in /proc/PID/status) stands in. Empty when nothing is readable. */
+static size_t read_digits(const char *file, const char *after, char *digits, size_t cap)
+{
+    char text[4096];
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    ssize_t got = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (got <= 0) return 0;
+    text[got] = '\0';
+    const char *p = text;
+    if (after) {
+        p = strstr(text, after);
+        if (!p) return 0;
+        p += strlen(after);
+        while (*p == ' ' || *p == '\t') p++;
+    }
+    size_t n = 0;
+    while (n < cap && p[n] >= '0' && p[n] <= '9') {
+        digits[n] = p[n];
+        n++;
+    }
+    return n;
+}
+
+static void answer_memory(void)
+{
+    char digits[24];
+    size_t n = 0;
+    if (getenv("FAASBOX_IN_CONTAINER")) {
+        n = read_digits("/sys/fs/cgroup/memory.peak", NULL, digits, sizeof digits - 4);
+        if (n == 0) n = read_digits("/sys/fs/cgroup/memory/memory.max_usage_in_bytes", NULL, digits, sizeof digits - 4);
+    }
+    if (n == 0 && runtime > 0) {
+        char status[64];
+        snprintf(status, sizeof status, "/proc/%d/status", (int)runtime);
+        size_t kb_digits = read_digits(status, "VmHWM:", digits, sizeof digits - 1);
+        digits[kb_digits] = '\0';
+        if (kb_digits > 0) n = (size_t)snprintf(digits, sizeof digits, "%llu", strtoull(digits, NULL, 10) * 1024ULL);
+    }
+    send_frame(F_MEMORY, 0, digits, n);
+}
+
 /* ---- frames in -------------------------------------------------------------------------- */
 
 static void handle_frame(int type, uint32_t id, const unsigned char *payload, uint32_t len)
 {
-    struct stream *s = type == F_OPEN ? NULL : find_stream(id);
+    struct stream *s = type == F_OPEN || type == F_MEMORY ? NULL : find_stream(id);
     switch (type) {
     case F_OPEN:
         open_stream(id, payload, len);
@@ -550,6 +598,9 @@ static void handle_frame(int type, uint32_t id, const unsigned char *payload, ui
     case F_RESET:
         if (s) close_stream(s, 1);
         break;
+    case F_MEMORY:
+        answer_memory();
+        break;
     }
 }
 
@@ -568,7 +619,7 @@ static void read_stdin(void)
         uint32_t id = get_u32(h + 1), len = get_u32(h + 5);
         if (h[0] == F_HELLO || (h[0] >= F_STDOUT && h[0] <= F_EXIT))
             protocol_error("frame type %u is one only the agent sends", h[0]);
-        if (h[0] < F_OPEN || h[0] > F_RESET) protocol_error("unknown frame type %u", h[0]);
+        if ((h[0] < F_OPEN || h[0] > F_RESET) && h[0] != F_MEMORY) protocol_error("unknown frame type %u", h[0]);
         if (len > MAX_PAYLOAD) protocol_error("frame of %lu bytes, over 1 MiB", (unsigned long)len);
         if (in_len - pos < HEADER_LEN + (size_t)len) break; /* the rest of it is still on its way */
         handle_frame(h[0], id, h + HEADER_LEN, len);

@@ -141,6 +141,8 @@ export class AgentChannel {
   private outputDone = false;
   /** Writes waiting for toAgent to drain. */
   private drainWaiters: Array<(error?: Error) => void> = [];
+  /** Callers of peakMemoryBytes, answered in order (the agent answers MEMORY frames in order). */
+  private memoryWaiters: Array<(bytes: number | undefined) => void> = [];
 
   constructor(
     fromAgent: Readable,
@@ -183,6 +185,18 @@ export class AgentChannel {
     return new Promise<Duplex>((resolve, reject) => {
       stream.connecting = { port, resolve, reject };
       this.send(FrameType.OPEN, stream.id, Buffer.from(String(port), "ascii"));
+    });
+  }
+
+  /**
+   * The instance's peak memory in bytes, as the agent measures it (its cgroup's peak in a container):
+   * undefined when it cannot tell, or the channel is closed.
+   */
+  peakMemoryBytes(): Promise<number | undefined> {
+    if (this.outputDone || this.inputDone) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.memoryWaiters.push(resolve);
+      this.send(FrameType.MEMORY, 0);
     });
   }
 
@@ -285,6 +299,7 @@ export class AgentChannel {
       case FrameType.STDOUT:
       case FrameType.STDERR:
       case FrameType.EXIT:
+      case FrameType.MEMORY:
         if (id !== 0) throw new ProtocolError(`${name} on stream ${id}: it belongs to no stream (0)`);
         break;
       default:
@@ -300,6 +315,12 @@ export class AgentChannel {
         return this.handlers.onOutput?.("stderr", payload);
       case FrameType.EXIT:
         return this.onExit(payload);
+      case FrameType.MEMORY: {
+        const answer = this.memoryWaiters.shift();
+        if (!answer) throw new ProtocolError("a MEMORY frame nobody asked for");
+        const bytes = /^\d+$/.test(payload.toString("ascii")) ? Number(payload.toString("ascii")) : undefined;
+        return answer(bytes);
+      }
       case FrameType.OPEN:
         return this.onOpen(id);
     }
@@ -418,8 +439,9 @@ export class AgentChannel {
     this.resolveEnded(this.exit);
   }
 
-  /** Every open stream is gone with `error` (no RESET goes out). */
+  /** Every open stream is gone with `error` (no RESET goes out); no MEMORY answer will come. */
   private dropStreams(error: Error): void {
+    for (const answer of this.memoryWaiters.splice(0)) answer(undefined);
     for (const stream of [...this.streams.values()]) {
       this.streams.delete(stream.id);
       stream.gone = true;

@@ -12,6 +12,7 @@ export const FrameType = {
   STDOUT: 6,
   STDERR: 7,
   EXIT: 8,
+  MEMORY: 9,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 
@@ -30,7 +31,7 @@ export const MAX_DATA_BYTES = 64 * 1024;
 
 export interface Frame {
   type: FrameType;
-  /** 0 for frames about no stream (HELLO, STDOUT, STDERR, EXIT). */
+  /** 0 for frames about no stream (HELLO, STDOUT, STDERR, EXIT, MEMORY). */
   stream: number;
   payload: Buffer;
 }

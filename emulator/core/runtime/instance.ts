@@ -302,9 +302,20 @@ export class Instance extends EventEmitter<InstanceEvents> {
     } else {
       clearTimeout(inFlight.timer);
       inFlight.answered = { result: completion, memoryKb, endedAt: performance.now() };
-      void this.drainOutput(inFlight.answered.endedAt).then(() => this.complete(inFlight, completion, memoryKb));
+      const answered = inFlight.answered;
+      // A custom runtime reports no memory figure: the agent measures the instance's peak instead.
+      void Promise.all([this.drainOutput(answered.endedAt), memoryKb ?? this.measuredPeakKb()]).then(([, measuredKb]) => {
+        answered.memoryKb = measuredKb;
+        this.complete(inFlight, completion, measuredKb);
+      });
     }
     return true;
+  }
+
+  /** The instance's peak memory as its agent measures it; undefined without an agent. */
+  private async measuredPeakKb(): Promise<number | undefined> {
+    const bytes = await this.launched?.channel?.peakMemoryBytes();
+    return bytes === undefined ? undefined : Math.ceil(bytes / 1024);
   }
 
   /** Resolves once the runtime's output has been quiet for OUTPUT_QUIET_MS after `answeredAt`. */
@@ -470,8 +481,9 @@ export class Instance extends EventEmitter<InstanceEvents> {
 
   private onShimLogs(lines: ShimLogLine[]): void {
     for (const line of lines) {
-      const inFlight = this.inFlight && this.inFlight.invocation.requestId === line.requestId ? this.inFlight : undefined;
-      this.publish(line.stream, line.text, line.requestId, inFlight, line.time);
+      const requestId = line.requestId ?? undefined; // Python's shim sends null outside an invocation
+      const inFlight = this.inFlight && this.inFlight.invocation.requestId === requestId ? this.inFlight : undefined;
+      this.publish(line.stream, line.text, requestId, inFlight, line.time);
     }
   }
 
