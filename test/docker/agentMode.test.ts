@@ -11,6 +11,7 @@ import { LABELS } from "../../emulator/core/docker/labels";
 import { faasboxContainers, leftoverContainers, requireDocker } from "../helpers/docker";
 import { startEmulator } from "../helpers/emulator";
 import { requireAgentBinary, startAgentEmulator } from "../helpers/agent";
+import { messageOf } from "../helpers/logLines";
 
 /** TCP ports this process listens on (from the kernel's tables: its own sockets in LISTEN state). */
 function ownListeningPorts(): Set<number> {
@@ -69,7 +70,7 @@ describe("agent mode (docker executor, FAASBOX_DOCKER_NETWORK=none)", () => {
     assert.equal(body.cwd, "/var/task");
     assert.ok(body.uid >= 1_000_000_000, `an unprivileged uid of its own, got ${body.uid}`);
     // The runtime's stdout and stderr come through the agent's STDOUT and STDERR frames.
-    const texts = result.logs.map((r) => `${r.stream}:${r.text}`);
+    const texts = result.logs.map((r) => `${r.stream}:${messageOf(r.text)}`);
     assert.ok(texts.includes('stdout:cjs handler got {"hello":"agent"}'), texts.join("\n"));
     assert.ok(texts.includes("stderr:a line on stderr"), texts.join("\n"));
     const again = await emulator.invoke("node-cjs", { n: 2 });
@@ -112,11 +113,11 @@ describe("agent mode (docker executor, FAASBOX_DOCKER_NETWORK=none)", () => {
     const thrown = await emulator.invoke("node-throw", {});
     assert.equal(thrown.errorKind, "function");
     assert.equal(thrown.error?.errorType, "ValidationError");
-    assert.ok(thrown.logs.some((r) => r.text === "about to fail"));
+    assert.ok(thrown.logs.some((r) => messageOf(r.text) === "about to fail"));
     const exited = await emulator.invoke("node-exit", {});
     assert.equal(exited.errorKind, "exit");
     assert.match(exited.error!.errorMessage, /Runtime exited with error: exit status 3/);
-    assert.ok(exited.logs.some((r) => r.text === "exiting on purpose"), "the last output comes before the exit");
+    assert.ok(exited.logs.some((r) => messageOf(r.text) === "exiting on purpose"), "the last output comes before the exit");
   });
 
   test("at the timeout the invocation fails and the instance is replaced", async () => {
@@ -162,7 +163,7 @@ describe("agent mode (process executor, FAASBOX_AGENT=1)", () => {
     const node = await emulator.invoke("node-cjs", { p: 1 });
     assert.equal(node.ok, true, JSON.stringify(node.error));
     assert.match((node.result as Record<string, any>).env.AWS_LAMBDA_RUNTIME_API, /^127\.0\.0\.1:\d+$/);
-    assert.ok(node.logs.some((r) => r.text === "a line on stderr"));
+    assert.ok(node.logs.some((r) => messageOf(r.text) === "a line on stderr"));
     const python = await emulator.invoke("python-aws", { p: 2 });
     assert.equal(python.ok, true, JSON.stringify(python.error));
     const curl = await emulator.invoke("custom-aws", { p: 3 });

@@ -9,6 +9,7 @@ import { Notifications, Requests, type LogRecord } from "../../emulator/protocol
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { clientFor, exchange, rawSocket, startDaemon } from "../helpers/control";
 import { waitFor } from "../helpers/emulator";
+import { messageOf } from "../helpers/logLines";
 
 describe("control API", () => {
   let daemon: Daemon;
@@ -67,7 +68,7 @@ describe("control API", () => {
     const results = await Promise.all([1, 2, 3].map(() => client.request(Requests.invoke, { function: "node-chatty", event: { lines: 50 } })));
     for (const result of results) {
       await waitFor(() => received.some((r) => r.requestId === result.requestId && r.text.startsWith("REPORT")), "the REPORT line");
-      const lines = received.filter((r) => r.requestId === result.requestId && r.stream === "stdout").map((r) => r.text.slice(0, 11));
+      const lines = received.filter((r) => r.requestId === result.requestId && r.stream === "stdout").map((r) => messageOf(r.text).slice(0, 11));
       assert.deepEqual(lines, Array.from({ length: 50 }, (_, i) => `line ${String(i).padStart(6, "0")}`));
     }
     assert.ok(received.every((r) => r.function === "node-chatty"));
@@ -217,7 +218,7 @@ describe("log store", () => {
     try {
       const client = await clientFor(second);
       const { records } = await client.request(Requests.logsQuery, { requestId });
-      assert.ok(records.some((r) => r.text === 'cjs handler got {"keep":"me"}'), records.map((r) => r.text).join("\n"));
+      assert.ok(records.some((r) => messageOf(r.text) === 'cjs handler got {"keep":"me"}'), records.map((r) => r.text).join("\n"));
       const { records: grep } = await client.request(Requests.logsQuery, { text: "KEEP", function: "node-cjs", limit: 1 });
       assert.equal(grep.length, 1);
       client.dispose();

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import type { Engine } from "../../emulator/core/engine";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { startEmulator } from "../helpers/emulator";
+import { messageOf } from "../helpers/logLines";
 
 for (const executor of ["docker", "process"] as const) {
   describe(`errors (${executor} executor)`, () => {
@@ -21,7 +22,7 @@ for (const executor of ["docker", "process"] as const) {
       assert.equal(result.error?.errorType, "ValidationError");
       assert.equal(result.error?.errorMessage, "name is required");
       assert.ok(result.error?.stackTrace?.some((line) => /errors\.js:\d+/.test(line)), JSON.stringify(result.error?.stackTrace));
-      assert.ok(result.logs.some((r) => r.text === "about to fail"));
+      assert.ok(result.logs.some((r) => messageOf(r.text) === "about to fail"));
       // The instance survives a handled error and serves the next invocation warm.
       const again = await emulator.invoke("node-throw", {});
       assert.equal(again.timings.cold, false);
@@ -143,7 +144,7 @@ for (const executor of ["docker", "process"] as const) {
       assert.equal(result.errorKind, "exit");
       assert.equal(result.error?.errorType, "Runtime.ExitError");
       assert.match(result.error!.errorMessage, /Runtime exited with error: exit status 3/);
-      assert.ok(result.logs.some((r) => r.text === "exiting on purpose"));
+      assert.ok(result.logs.some((r) => messageOf(r.text) === "exiting on purpose"));
       const next = await emulator.invoke("node-exit", {});
       assert.equal(next.timings.cold, true);
     });

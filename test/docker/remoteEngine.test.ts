@@ -18,6 +18,7 @@ import { requireDocker } from "../helpers/docker";
 import { copyFixture, waitFor } from "../helpers/emulator";
 import { REPO_ROOT } from "../helpers/paths";
 import { startPrivateEngine, type PrivateEngine } from "../helpers/privateEngine";
+import { messageOf } from "../helpers/logLines";
 
 const IMAGE = resolveImages().nodejs.image;
 
@@ -86,7 +87,7 @@ describe("a Docker engine that does not see this machine's files (its own mount 
     assert.equal(body.env.AWS_LAMBDA_RUNTIME_API, "127.0.0.1:9001");
     assert.equal(body.cwd, "/var/task");
     assert.ok(body.uid >= 1_000_000_000, `an unprivileged uid of its own, got ${body.uid}`);
-    assert.ok(node.logs.some((r) => r.text === 'cjs handler got {"hello":"copied"}'), node.logs.map((r) => r.text).join("\n"));
+    assert.ok(node.logs.some((r) => messageOf(r.text) === 'cjs handler got {"hello":"copied"}'), node.logs.map((r) => r.text).join("\n"));
     const python = await emulator.invoke("python-aws", { py: true });
     assert.equal(python.ok, true, JSON.stringify(python.error));
     assert.deepEqual((python.result as Record<string, any>).event, { py: true });

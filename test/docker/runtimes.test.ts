@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import type { Engine } from "../../emulator/core/engine";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { startEmulator } from "../helpers/emulator";
+import { messageOf } from "../helpers/logLines";
 
 for (const executor of ["docker", "process"] as const) {
   describe(`runtimes (${executor} executor)`, () => {
@@ -59,7 +60,7 @@ for (const executor of ["docker", "process"] as const) {
 
     test("console output becomes log records of the request, between START and END/REPORT", async () => {
       const result = await emulator.invoke("node-cjs", { n: 1 });
-      const texts = result.logs.map((r) => `${r.stream}:${r.text}`);
+      const texts = result.logs.map((r) => `${r.stream}:${messageOf(r.text)}`);
       assert.match(texts[0], /^system:START RequestId: [0-9a-f-]+ Version: \$LATEST$/);
       assert.ok(texts.includes('stdout:cjs handler got {"n":1}'), texts.join("\n"));
       assert.ok(texts.includes("stderr:a line on stderr"), texts.join("\n"));

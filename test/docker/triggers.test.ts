@@ -11,13 +11,14 @@ import { runCli, runCliAsync } from "../helpers/cli";
 import { clientFor } from "../helpers/control";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { copyFixture, waitFor } from "../helpers/emulator";
+import { messageOf } from "../helpers/logLines";
 
 describe("triggers", () => {
   let daemon: Daemon;
   let client: ControlClient;
   const records: LogRecord[] = [];
   const eventsOf = (fn: string): any[] =>
-    records.filter((r) => r.function === fn && r.text.startsWith("EVENT ")).map((r) => JSON.parse(r.text.slice("EVENT ".length)));
+    records.filter((r) => r.function === fn && messageOf(r.text).startsWith("EVENT ")).map((r) => JSON.parse(messageOf(r.text).slice("EVENT ".length)));
 
   before(async () => {
     await requireDocker();

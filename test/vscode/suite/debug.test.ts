@@ -46,7 +46,7 @@ describe("debugging in the editor", () => {
       assert.equal(stackFrames[0].line, line);
       await onPaused?.();
       await stopped!.session.customRequest("continue", { threadId: stopped!.threadId });
-      await waitFor(() => api.logs!.recentLines(fn).some((r) => r.text.startsWith(`${fn} greets Debugger`)), `${fn}'s handler to finish`);
+      await waitFor(() => api.logs!.recentLines(fn).some((r) => r.text.includes(`${fn} greets Debugger`)), `${fn}'s handler to finish`);
       await waitFor(() => api.model!.historyOf(fn).some((h) => h.ok && h.durationMs > 0), `${fn}'s result`);
     } finally {
       tracker.dispose();

@@ -38,7 +38,7 @@ describe("functions in the editor", () => {
     assert.equal(result.ok, true, JSON.stringify(result.error));
     assert.match((result.result as { message: string }).message, /^Hello Code from Node\.js/);
     assert.equal(result.timings.cold, true);
-    await waitFor(() => api.logs!.recentLines("HelloNode").some((r) => r.text.startsWith("HelloNode greets Code")), "the streamed log line");
+    await waitFor(() => api.logs!.recentLines("HelloNode").some((r) => r.text.includes("HelloNode greets Code")), "the streamed log line");
     await waitFor(() => api.logs!.recentLines("HelloNode").some((r) => r.text.startsWith("REPORT RequestId: ")), "the REPORT line");
   });
 
