@@ -10,6 +10,8 @@ export interface RuntimeEnvOptions {
   instanceId: string;
   /** Where the function's layers appear to it: /opt in a container. */
   layerRoot?: string;
+  /** The user's cloud credentials for this function's dialect (see credentials/functionCredentials.ts). */
+  credentials?: Record<string, string>;
 }
 
 /** The ARN Lambda would give this function; used in the context and in events. */
@@ -22,7 +24,7 @@ export function functionArn(spec: FunctionSpec): string {
  * first, then the function's own (which, as in the clouds, cannot override the
  * reserved runtime API address).
  */
-export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId, layerRoot = "/opt" }: RuntimeEnvOptions): Record<string, string> {
+export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId, layerRoot = "/opt", credentials = {} }: RuntimeEnvOptions): Record<string, string> {
   const path = "/usr/local/bin:/usr/bin:/bin";
   const common: Record<string, string> = {
     // An image function keeps its image's PATH (ENV in its Dockerfile); what Lambda does there its docs do not say.
@@ -70,7 +72,10 @@ export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId, layer
       };
   const reserved = new Set(Object.keys(platform));
   const user = Object.fromEntries(Object.entries(spec.environment).filter(([key]) => !reserved.has(key)));
-  return { ...common, ...platform, ...user };
+  // The credentials come before the function's own variables: in the cloud a function cannot
+  // set these names (Lambda refuses reserved keys at deploy), but locally a template that points
+  // them at a local fake (LocalStack's "test" keys) keeps working, as it does under `sam local`.
+  return { ...common, ...credentials, ...platform, ...user };
 }
 
 /** A debugger listening inside the instance, on the host's loopback (host networking). */
