@@ -1,4 +1,4 @@
-import { LOCAL_ACCOUNT_ID } from "../../project/localAccount";
+import { LOCAL_ACCOUNT_ID, LOCAL_TENCENT_APPID, LOCAL_TENCENT_UIN } from "../../project/localAccount";
 import type { FunctionSpec } from "../../project/spec";
 import { layerEnv } from "./layerEnv";
 
@@ -65,8 +65,8 @@ export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId, layer
         SCF_MEMORY_SIZE: String(spec.memoryMb),
         SCF_TIMEOUT: String(spec.timeoutSec),
         TENCENTCLOUD_REGION: spec.region,
-        TENCENTCLOUD_APPID: "1250000000",
-        TENCENTCLOUD_UIN: "100000000001",
+        TENCENTCLOUD_APPID: LOCAL_TENCENT_APPID,
+        TENCENTCLOUD_UIN: LOCAL_TENCENT_UIN,
         USER_CODE_ROOT: codeRoot,
         _HANDLER: spec.handler,
       };
