@@ -54,6 +54,9 @@ export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId, layer
         LAMBDA_TASK_ROOT: codeRoot,
         LAMBDA_RUNTIME_DIR: "/var/runtime",
         _HANDLER: spec.handler,
+        // Set by Lambda for the X-Ray SDK (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html,
+        // unreserved variables); no X-Ray daemon runs locally, so its address is left out.
+        AWS_XRAY_CONTEXT_MISSING: "LOG_ERROR",
       }
     : {
         SCF_RUNTIME_API: apiHost,
@@ -68,6 +71,8 @@ export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId, layer
         TENCENTCLOUD_APPID: LOCAL_TENCENT_APPID,
         TENCENTCLOUD_UIN: LOCAL_TENCENT_UIN,
         USER_CODE_ROOT: codeRoot,
+        // SCF's built-in variables table (https://www.tencentcloud.com/zh/document/product/583/32748).
+        TENCENTCLOUD_RUNENV: "SCF",
         _HANDLER: spec.handler,
       };
   const reserved = new Set(Object.keys(platform));
