@@ -11,6 +11,8 @@ export interface FaasboxSettings {
   invokePort: number;
   keepAliveSeconds: number;
   maxConcurrency: number;
+  /** `faasbox.credentials.*`: whether functions get the user's cloud keys, and the AWS profile they come from (empty: AWS_PROFILE, then the environment's keys). */
+  credentials: { enabled: boolean; awsProfile: string };
   /** Which ports the user set (the others are defaults, free to move when busy). */
   portsChosen: { http: boolean; invoke: boolean };
 }
@@ -33,6 +35,10 @@ export function readSettings(): FaasboxSettings {
     invokePort: config.get<number>("invokePort", 3001),
     keepAliveSeconds: config.get<number>("keepAliveSeconds", 300),
     maxConcurrency: config.get<number>("maxConcurrency", 10),
+    credentials: {
+      enabled: config.get<boolean>("credentials.enabled", true),
+      awsProfile: config.get<string>("credentials.awsProfile", "").trim(),
+    },
     portsChosen: { http: isSet(config, "httpPort"), invoke: isSet(config, "invokePort") },
   };
 }

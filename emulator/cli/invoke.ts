@@ -6,8 +6,9 @@ import { formatLogLine } from "../core/logs/formatLog";
 import { Requests, type InvokeResult } from "../protocol";
 import { connectToRunning } from "./connect";
 import { hasManifestFlags, MANIFEST_FLAGS, MANIFEST_USAGE, parseCommandArgs, parseExecutor, parseManifestOptions, UsageError } from "./args";
+import { CredentialError } from "../credentials/functionCredentials";
 
-export const INVOKE_USAGE = `faasbox invoke FUNCTION [--project DIR] [--event FILE|-] [--executor docker|process|auto] ${MANIFEST_USAGE}`;
+export const INVOKE_USAGE = `faasbox invoke FUNCTION [--project DIR] [--event FILE|-] [--executor docker|process|auto] [--profile AWS_PROFILE] [--no-credentials] ${MANIFEST_USAGE}`;
 
 /** The event as the user wrote it (checked to be JSON), which the function receives byte for byte. */
 export function readEventText(source: string | undefined, stdin: () => string = () => readFileSync(0, "utf8")): string {
@@ -41,6 +42,8 @@ export async function invokeCommand(argv: string[]): Promise<number> {
     project: { type: "string" },
     event: { type: "string" },
     executor: { type: "string" },
+    profile: { type: "string" },
+    "no-credentials": { type: "boolean" },
     ...MANIFEST_FLAGS,
   });
   const name = positionals[0];
@@ -62,7 +65,11 @@ export async function invokeCommand(argv: string[]): Promise<number> {
       running.client.dispose();
     }
   }
-  const emulator = await Engine.create({ root, executor: parseExecutor("invoke", values.executor), watch: false, manifest });
+  const credentials = { disabled: values["no-credentials"], profile: values.profile?.trim() || undefined };
+  const emulator = await Engine.create({ root, executor: parseExecutor("invoke", values.executor), watch: false, manifest, credentials }).catch((error: unknown) => {
+    if (error instanceof CredentialError) throw new UsageError(`faasbox invoke: ${error.message}`);
+    throw error;
+  });
   try {
     for (const warning of emulator.warnings) process.stderr.write(`warning: ${warning}\n`);
     for (const problem of emulator.problems) process.stderr.write(`error: ${problem.message}\n`);

@@ -5,10 +5,11 @@ import { isAlive } from "../util/isAlive";
 import { parseAllowedHost } from "../util/requestGuard";
 import { MANIFEST_FLAGS, MANIFEST_USAGE, parseCommandArgs, parseExecutor, parseManifestOptions, parsePort, UsageError } from "./args";
 import type { RouteInfo } from "../protocol";
+import { CredentialError } from "../credentials/functionCredentials";
 
 const PARENT_CHECK_MS = 2000;
 
-export const START_USAGE = `faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto] [--keep-alive SECONDS] [--max-concurrency N] [--no-watch] [--host ADDRESS] [--allowed-host NAME]... ${MANIFEST_USAGE}`;
+export const START_USAGE = `faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto] [--keep-alive SECONDS] [--max-concurrency N] [--no-watch] [--host ADDRESS] [--allowed-host NAME]... [--profile AWS_PROFILE] [--no-credentials] ${MANIFEST_USAGE}`;
 
 function positiveNumber(name: string, value: string | undefined, scale: number): number | undefined {
   if (value === undefined) return undefined;
@@ -41,11 +42,14 @@ export async function startCommand(argv: string[]): Promise<number> {
     "keep-alive": { type: "string" },
     "max-concurrency": { type: "string" },
     "parent-pid": { type: "string" },
+    profile: { type: "string" },
+    "no-credentials": { type: "boolean" },
     ...MANIFEST_FLAGS,
   });
   const root = resolve(positionals[0] ?? values.project ?? ".");
   const color = process.stdout.isTTY;
 
+  if (values.profile !== undefined && !values.profile.trim()) throw new UsageError("faasbox start: --profile needs the name of a profile in ~/.aws/config or ~/.aws/credentials");
   const daemon = await Daemon.start({
     root,
     executor: parseExecutor("start", values.executor),
@@ -61,6 +65,11 @@ export async function startCommand(argv: string[]): Promise<number> {
       keepAliveMs: positiveNumber("keep-alive", values["keep-alive"], 1000),
       maxConcurrency: positiveNumber("max-concurrency", values["max-concurrency"], 1),
     },
+    credentials: { disabled: values["no-credentials"], profile: values.profile?.trim() },
+  }).catch((error: unknown) => {
+    // An asked-for profile that gives nothing is a usage problem, said in one line.
+    if (error instanceof CredentialError) throw new UsageError(`faasbox start: ${error.message}`);
+    throw error;
   });
   const { engine } = daemon;
   const stopped = new Promise<void>((done) => {
@@ -99,6 +108,8 @@ export async function startCommand(argv: string[]): Promise<number> {
   const apiPath = executor.agent ? "Runtime API through the in-container agent" : "Runtime API DIRECT on the host's loopback (FAASBOX_AGENT=0)";
   const isolation = executor.isolated ? `${executor.kind} containers (network ${executor.network}, ${apiPath})` : "local processes (NOT isolated)";
   console.log(`Faasbox serving ${root} with ${isolation}`);
+  // Where the functions' credentials came from, never their values (the ids are masked).
+  for (const line of engine.credentials.summary) console.log(`  ${line}`);
   for (const fn of engine.functions()) {
     console.log(`  ${fn.name}  ${fn.runtime}  ${fn.handler}  ${fn.memoryMb} MB  ${fn.timeoutSec} s`);
   }

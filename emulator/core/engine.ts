@@ -16,6 +16,7 @@ import type { FunctionSpec, ProjectSpec, UnservedRoute } from "../project/spec";
 import { ProjectWatcher } from "../project/projectWatcher";
 import { Invocation, type InvocationOutcome } from "./runtime/invocation";
 import { DebugSessions } from "./debug/debugSessions";
+import { NO_CREDENTIALS, resolveFunctionCredentials, type CredentialOptions, type FunctionCredentials } from "../credentials/functionCredentials";
 
 export interface EngineOptions {
   root: string;
@@ -31,6 +32,8 @@ export interface EngineOptions {
   localDefaults?: LocalDefaults;
   /** The command line's settings for the manifests (`--stage`, `--parameter-overrides`...). */
   manifest?: ManifestOptions;
+  /** Which of the user's cloud credentials functions get (`--profile`, `--no-credentials`). */
+  credentials?: CredentialOptions;
 }
 
 export interface EngineEvents {
@@ -68,6 +71,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly debugSessions: DebugSessions;
   private watcher?: ProjectWatcher;
   private shuttingDown?: Promise<void>;
+  /** The user's cloud credentials, resolved once at start and given to every function of their cloud. */
+  credentials: FunctionCredentials = NO_CREDENTIALS;
 
   private constructor(
     readonly root: string,
@@ -82,6 +87,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       logBus: this.logBus,
       imageFor: (spec) => resolveImages(this.project.images)[spec.family].image,
       labels: this.labels,
+      credentialsFor: (spec) => this.credentials.env[spec.dialect],
       warn: (message) => this.emit("warning", message),
     });
   }
@@ -91,8 +97,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
+    const credentials = await resolveFunctionCredentials(options.credentials);
     const { executor, warning } = await createExecutor(options.executor ?? "auto", options.network, { dockerHost: options.dockerHost, agent: options.agent });
     const emulator = new Engine(resolve(options.root), executor, warning ? [warning] : [], options.localDefaults, options.manifest);
+    emulator.credentials = credentials;
     emulator.load();
     if (options.watch !== false) {
       emulator.watcher = new ProjectWatcher(emulator.project, {
@@ -198,6 +206,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         image: spec.image ?? images[spec.family].image,
         logBus: this.logBus,
         labels: this.labels,
+        credentials: this.credentials.env[spec.dialect],
       };
       const existing = this.pools.get(spec.name);
       if (existing) {

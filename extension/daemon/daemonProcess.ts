@@ -24,6 +24,8 @@ export async function spawnEmulator(extensionUri: vscode.Uri, root: string, sett
     ...(settings.portsChosen.invoke ? ["--invoke-port", String(settings.invokePort)] : []),
     "--keep-alive", String(settings.keepAliveSeconds),
     "--max-concurrency", String(settings.maxConcurrency),
+    ...(settings.credentials.enabled ? [] : ["--no-credentials"]),
+    ...(settings.credentials.enabled && settings.credentials.awsProfile ? ["--profile", settings.credentials.awsProfile] : []),
   ];
   const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: "1" };
   if (settings.images.nodejs) env.FAASBOX_IMAGE_NODEJS = settings.images.nodejs;

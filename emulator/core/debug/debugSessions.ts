@@ -30,6 +30,8 @@ export interface DebugDeps {
   logBus: LogBus;
   imageFor(spec: FunctionSpec): string;
   labels: Record<string, string>;
+  /** The user's cloud credentials for a function's dialect (see credentials/functionCredentials.ts). */
+  credentialsFor?(spec: FunctionSpec): Record<string, string>;
   /** Said to the user (a refused connection to a debug port). */
   warn?: (message: string) => void;
 }
@@ -61,7 +63,7 @@ export class DebugSessions {
     // Where the debugger listens: on the host's 127.0.0.1 directly, or under the agent on the
     // instance's own 127.0.0.1 (a free port of the host's serves there too, host network or not).
     const port = await freePort();
-    const instance = new Instance(spec, this.deps.executor, spec.image ?? this.deps.imageFor(spec), this.deps.logBus, this.deps.labels, { port, debugpyDir });
+    const instance = new Instance(spec, this.deps.executor, spec.image ?? this.deps.imageFor(spec), this.deps.logBus, this.deps.labels, { port, debugpyDir }, this.deps.credentialsFor?.(spec));
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the debugger did not start listening within ${LISTEN_TIMEOUT_MS / 1000} s`)), LISTEN_TIMEOUT_MS);
       instance.once("debugReady", () => {

@@ -15,6 +15,8 @@ export interface PoolDeps {
   image: string;
   logBus: LogBus;
   labels: Record<string, string>;
+  /** The user's cloud credentials for the function's dialect (see credentials/functionCredentials.ts). */
+  credentials?: Record<string, string>;
 }
 
 export interface PoolEvents {
@@ -115,7 +117,7 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
   }
 
   private startInstance(first?: Invocation): void {
-    const instance = new Instance(this.spec, this.deps.executor, this.spec.image ?? this.deps.image, this.deps.logBus, this.deps.labels);
+    const instance = new Instance(this.spec, this.deps.executor, this.spec.image ?? this.deps.image, this.deps.logBus, this.deps.labels, undefined, this.deps.credentials);
     this.instances.add(instance);
     instance.on("state", (state) => this.onInstanceState(instance, state));
     // First in line again: it was accepted before anything now waiting.

@@ -109,6 +109,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
     private readonly logBus: LogBus,
     private readonly labels: Record<string, string>,
     readonly debug?: DebugListen,
+    /** The user's cloud credentials for this function's dialect; never logged. */
+    private readonly credentials: Record<string, string> = {},
   ) {
     super();
     this.api = new RuntimeApiServer({
@@ -135,7 +137,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
     if (this.spec.codeArchive) await unpackCode(this.spec.codeArchive, this.spec.codeDir);
     if (this.spec.container) await this.prepareImage();
     const env = {
-      ...runtimeEnv({ spec: this.spec, codeRoot, apiHost, apiPort, instanceId: this.id, layerRoot: await this.executor.layerRootFor?.(this.spec) }),
+      ...runtimeEnv({ spec: this.spec, codeRoot, apiHost, apiPort, instanceId: this.id, layerRoot: await this.executor.layerRootFor?.(this.spec), credentials: this.credentials }),
       ...debugEnv(this.debug),
       ...(agent ? { FAASBOX_AGENT_API_PORT: String(apiPort) } : {}),
     };

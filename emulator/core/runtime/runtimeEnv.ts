@@ -1,4 +1,4 @@
-import { LOCAL_ACCOUNT_ID } from "../../project/localAccount";
+import { LOCAL_ACCOUNT_ID, LOCAL_TENCENT_APPID, LOCAL_TENCENT_UIN } from "../../project/localAccount";
 import type { FunctionSpec } from "../../project/spec";
 import { layerEnv } from "./layerEnv";
 
@@ -10,6 +10,8 @@ export interface RuntimeEnvOptions {
   instanceId: string;
   /** Where the function's layers appear to it: /opt in a container. */
   layerRoot?: string;
+  /** The user's cloud credentials for this function's dialect (see credentials/functionCredentials.ts). */
+  credentials?: Record<string, string>;
 }
 
 /** The ARN Lambda would give this function; used in the context and in events. */
@@ -22,7 +24,7 @@ export function functionArn(spec: FunctionSpec): string {
  * first, then the function's own (which, as in the clouds, cannot override the
  * reserved runtime API address).
  */
-export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId, layerRoot = "/opt" }: RuntimeEnvOptions): Record<string, string> {
+export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId, layerRoot = "/opt", credentials = {} }: RuntimeEnvOptions): Record<string, string> {
   const path = "/usr/local/bin:/usr/bin:/bin";
   const common: Record<string, string> = {
     // An image function keeps its image's PATH (ENV in its Dockerfile); what Lambda does there its docs do not say.
@@ -52,6 +54,9 @@ export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId, layer
         LAMBDA_TASK_ROOT: codeRoot,
         LAMBDA_RUNTIME_DIR: "/var/runtime",
         _HANDLER: spec.handler,
+        // Set by Lambda for the X-Ray SDK (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html,
+        // unreserved variables); no X-Ray daemon runs locally, so its address is left out.
+        AWS_XRAY_CONTEXT_MISSING: "LOG_ERROR",
       }
     : {
         SCF_RUNTIME_API: apiHost,
@@ -63,14 +68,19 @@ export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId, layer
         SCF_MEMORY_SIZE: String(spec.memoryMb),
         SCF_TIMEOUT: String(spec.timeoutSec),
         TENCENTCLOUD_REGION: spec.region,
-        TENCENTCLOUD_APPID: "1250000000",
-        TENCENTCLOUD_UIN: "100000000001",
+        TENCENTCLOUD_APPID: LOCAL_TENCENT_APPID,
+        TENCENTCLOUD_UIN: LOCAL_TENCENT_UIN,
         USER_CODE_ROOT: codeRoot,
+        // SCF's built-in variables table (https://www.tencentcloud.com/zh/document/product/583/32748).
+        TENCENTCLOUD_RUNENV: "SCF",
         _HANDLER: spec.handler,
       };
   const reserved = new Set(Object.keys(platform));
   const user = Object.fromEntries(Object.entries(spec.environment).filter(([key]) => !reserved.has(key)));
-  return { ...common, ...platform, ...user };
+  // The credentials come before the function's own variables: in the cloud a function cannot
+  // set these names (Lambda refuses reserved keys at deploy), but locally a template that points
+  // them at a local fake (LocalStack's "test" keys) keeps working, as it does under `sam local`.
+  return { ...common, ...credentials, ...platform, ...user };
 }
 
 /** A debugger listening inside the instance, on the host's loopback (host networking). */

@@ -342,8 +342,13 @@ async function loadHandler(handlerName) {
 }
 
 // ---- Invocation.
-// SCF's context.environment: the function's variables as JSON, fixed at start.
-const environmentJson = JSON.stringify(Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('FAASBOX_'))));
+// SCF's context.environ: the function's variables as one "KEY=value;KEY=value" string
+// (https://cloud.tencent.com/document/product/583/9210, context 入参: environ; its format is the one
+// Tencent's CloudBase SDK parses, parseContext in https://docs.cloudbase.net/api-reference/server/node-sdk/env).
+// context.environment, the same as JSON, is Faasbox's own older field, kept. Both are fixed at start.
+const functionVariables = Object.entries(env).filter(([key]) => !key.startsWith('FAASBOX_'));
+const environmentJson = JSON.stringify(Object.fromEntries(functionVariables));
+const environ = functionVariables.map(([key, value]) => `${key}=${value}`).join(';');
 
 function makeContext(headers, requestId) {
   const deadline = Number(headers['lambda-runtime-deadline-ms']) || Date.now() + Number(headers['time_limit_in_ms'] || 3000);
@@ -354,7 +359,9 @@ function makeContext(headers, requestId) {
     functionName,
     functionVersion: '$LATEST',
     memoryLimitInMB: String(memoryMb),
-    invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'] || `arn:aws:lambda:${env.AWS_REGION || 'us-east-1'}:000000000000:function:${functionName}`,
+    // The emulator always sends the ARN to AWS functions; the fallback carries Faasbox's one local
+    // account id (LOCAL_ACCOUNT_ID in emulator/project/localAccount.ts).
+    invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'] || `arn:aws:lambda:${env.AWS_REGION || 'us-east-1'}:123456789012:function:${functionName}`,
     logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME || `/aws/lambda/${functionName}`,
     logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME || env.FAASBOX_INSTANCE_ID,
     callbackWaitsForEmptyEventLoop: true,
@@ -368,6 +375,7 @@ function makeContext(headers, requestId) {
     tencentcloud_region: env.TENCENTCLOUD_REGION || env.AWS_REGION,
     tencentcloud_appid: env.TENCENTCLOUD_APPID || '',
     tencentcloud_uin: env.TENCENTCLOUD_UIN || '',
+    environ,
     environment: environmentJson,
     getRemainingTimeInMillis,
   };
@@ -381,28 +389,69 @@ function makeContext(headers, requestId) {
   return context;
 }
 
-/** Async, callback and plain-return handlers all end here as one promise. */
+// ---- When an invocation ends.
+// 'beforeExit' fires each time Node's event loop has nothing left to do: between invocations
+// the shim holds no handle (its kept-alive sockets are unref'd by Node's http.Agent), so it
+// means "the handler's timers, sockets and callbacks are all done".
+const emptyLoopWaiters = [];
+process.on('beforeExit', () => {
+  for (const resume of emptyLoopWaiters.splice(0)) resume();
+});
+function whenEventLoopEmpty() {
+  return new Promise((resolve) => emptyLoopWaiters.push(resolve));
+}
+
+/**
+ * Async, callback and plain-return handlers all end here as one promise, by each cloud's rules:
+ * - a promise (an async handler) ends the invocation when it settles;
+ * - `callback(error, result)` answers, and with context.callbackWaitsForEmptyEventLoop (true by
+ *   default) the answer leaves once the event loop is empty, else at once. Lambda:
+ *   https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html (callback-based handlers) and
+ *   https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html (callbackWaitsForEmptyEventLoop);
+ *   SCF: https://cloud.tencent.com/document/product/583/67790 (非异步处理程序, the same flag);
+ * - a non-async handler that neither answers nor returns a promise ends when the event loop is
+ *   empty, with a null result (the same Lambda page: the function runs "until the event loop is
+ *   empty or the function times out"; SCF's page: it runs until it completes or times out), so a
+ *   2-argument handler that answers later from a timer is waited for;
+ * - the legacy context.done(error, result), context.succeed(result) and context.fail(error) answer
+ *   at once, without waiting for the event loop. Today's docs no longer describe them; this is what
+ *   Lambda's Node.js runtime interface client does (src/CallbackContext.js in
+ *   https://github.com/aws/aws-lambda-nodejs-runtime-interface-client). SCF's docs are silent: same;
+ * - SCF also takes a plain value a synchronous handler returns (Faasbox's long-standing reading of
+ *   SCF's sync style; its docs do not say). Lambda ignores a non-promise return value.
+ * Only the first answer counts.
+ */
 function runHandler(handler, event, context) {
   return new Promise((resolve, reject) => {
-    let settled = false;
-    const callback = (error, result) => {
-      if (settled) return;
-      settled = true;
+    let answered = false;
+    const settle = (error, result) => {
       if (error !== undefined && error !== null) reject(error);
       else resolve(result);
     };
-    context.done = callback;
-    context.succeed = (result) => callback(null, result);
-    context.fail = (error) => callback(error || new Error('handler failed'));
+    const answer = (error, result, waitForEmptyLoop) => {
+      if (answered) return;
+      answered = true;
+      if (waitForEmptyLoop) void whenEventLoopEmpty().then(() => settle(error, result));
+      else settle(error, result);
+    };
+    const callback = (error, result) => answer(error, result, context.callbackWaitsForEmptyEventLoop !== false);
+    context.done = (error, result) => answer(error, result, false);
+    context.succeed = (result) => answer(null, result, false);
+    context.fail = (error) => answer(error || new Error('handler failed'), undefined, false);
     let returned;
     try {
       returned = handler(event, context, callback);
     } catch (error) {
-      callback(error);
+      answer(error, undefined, false);
       return;
     }
-    if (returned && typeof returned.then === 'function') returned.then((r) => callback(null, r), (e) => callback(e === undefined ? new Error('promise rejected with undefined') : e));
-    else if (handler.length < 3) callback(null, returned); // SCF's synchronous style
+    if (returned && typeof returned.then === 'function') {
+      returned.then((r) => answer(null, r, false), (e) => answer(e === undefined ? new Error('promise rejected with undefined') : e, undefined, false));
+    } else if (dialect === 'scf' && returned !== undefined) {
+      answer(null, returned, false);
+    } else {
+      void whenEventLoopEmpty().then(() => answer(null, null, false));
+    }
   });
 }
 
@@ -463,6 +512,11 @@ async function main() {
     } catch {
       event = next.body.toString('utf8');
     }
+    // Lambda's runtime sets _X_AMZN_TRACE_ID from each invocation's Lambda-Runtime-Trace-Id header
+    // (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html, "Next invocation"; listed among
+    // the reserved variables, https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
+    if (next.headers['lambda-runtime-trace-id']) env._X_AMZN_TRACE_ID = next.headers['lambda-runtime-trace-id'];
+    else delete env._X_AMZN_TRACE_ID;
     let ok = true;
     let value;
     try {

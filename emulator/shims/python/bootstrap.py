@@ -154,13 +154,16 @@ class Context(dict):
 def make_context(headers, request_id):
     time_limit = int(headers.get("time_limit_in_ms") or int(ENV.get("FAASBOX_TIMEOUT_SEC", "3")) * 1000)
     deadline = int(headers.get("Lambda-Runtime-Deadline-Ms") or time.time() * 1000 + time_limit)
+    # SCF's context["environ"]: the function's variables as one "KEY=value;KEY=value" string
+    # (https://cloud.tencent.com/document/product/583/9210, context 入参: environ; the format Tencent's
+    # CloudBase SDK parses). "environment", the same as JSON, is Faasbox's own older field, kept.
     environment = {k: v for k, v in ENV.items() if not k.startswith("FAASBOX_")}
     context = Context(
         # AWS Lambda
         aws_request_id=request_id,
         function_name=FUNCTION_NAME,
         function_version="$LATEST",
-        invoked_function_arn=headers.get("Lambda-Runtime-Invoked-Function-Arn") or f"arn:aws:lambda:{ENV.get('AWS_REGION', 'us-east-1')}:000000000000:function:{FUNCTION_NAME}",
+        invoked_function_arn=headers.get("Lambda-Runtime-Invoked-Function-Arn") or f"arn:aws:lambda:{ENV.get('AWS_REGION', 'us-east-1')}:123456789012:function:{FUNCTION_NAME}",  # LOCAL_ACCOUNT_ID (emulator/project/localAccount.ts)
         log_group_name=ENV.get("AWS_LAMBDA_LOG_GROUP_NAME", f"/aws/lambda/{FUNCTION_NAME}"),
         log_stream_name=ENV.get("AWS_LAMBDA_LOG_STREAM_NAME", ENV.get("FAASBOX_INSTANCE_ID", "")),
         identity=None,
@@ -170,6 +173,7 @@ def make_context(headers, request_id):
         memory_limit_in_mb=str(MEMORY_MB) if DIALECT == "aws" else MEMORY_MB,
         time_limit_in_ms=time_limit,
         namespace=ENV.get("SCF_NAMESPACE", "default"),
+        environ=";".join(f"{k}={v}" for k, v in environment.items()),
         environment=json.dumps(environment),
         tencentcloud_region=ENV.get("TENCENTCLOUD_REGION") or ENV.get("AWS_REGION", ""),
         tencentcloud_appid=ENV.get("TENCENTCLOUD_APPID", ""),
@@ -378,6 +382,13 @@ def main():
             event = json.loads(payload) if payload else {}
         except ValueError:
             event = payload.decode("utf-8", "replace")
+        # Lambda's runtime sets _X_AMZN_TRACE_ID from each invocation's Lambda-Runtime-Trace-Id header
+        # (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html, "Next invocation").
+        trace_id = headers.get("Lambda-Runtime-Trace-Id")
+        if trace_id:
+            os.environ["_X_AMZN_TRACE_ID"] = trace_id
+        else:
+            os.environ.pop("_X_AMZN_TRACE_ID", None)
         try:
             ok, value = True, handler(event, make_context(headers, request_id))
         except Exception as error:  # noqa: BLE001 - the handler's errors go to the caller

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { LOCAL_ACCOUNT_ID } from "../../project/localAccount";
 
 /** Lambda's documentation account id, as in every other ARN and event Faasbox makes. */
-const LOCAL_ACCOUNT_ID = "123456789012";
 
 /** One entry of a PutEvents call, as `faasbox publish --event-bus` gives it. */
 export interface PutEventsEntry {

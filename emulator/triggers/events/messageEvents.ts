@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Dialect } from "../../project/spec";
+import { LOCAL_ACCOUNT_ID, LOCAL_TENCENT_UIN } from "../../project/localAccount";
 
 export interface QueuedMessage {
   id: string;
@@ -25,12 +26,15 @@ export function messageEvent(dialect: Dialect, source: MessageSource, messages: 
   const records = messages.map((m) => {
     const published = new Date(m.publishedAt).toISOString();
     if (dialect === "scf") {
+      // SCF's CMQ topic event (https://www.tencentcloud.com/document/product/583/11517): msgTag is
+      // "Message tag list recorded through strings", its sample "tag1,tag2" (an older edition of the
+      // page showed an array; the current one is followed). Local messages carry no tags: "".
       return source.kind === "topic"
-        ? { CMQ: { type: "topic", topicOwner: 100000000001, topicName: source.name, subscriptionName: `${source.name}-faasbox`, publishTime: published, msgId: m.id, requestId: randomUUID(), msgBody: m.body, msgTag: "" } }
+        ? { CMQ: { type: "topic", topicOwner: Number(LOCAL_TENCENT_UIN), topicName: source.name, subscriptionName: `${source.name}-faasbox`, publishTime: published, msgId: m.id, requestId: randomUUID(), msgBody: m.body, msgTag: "" } }
         : { Ckafka: { topic: source.name, partition: 0, offset: m.publishedAt, msgKey: m.id, msgBody: m.body } };
     }
     if (source.kind === "topic") {
-      const topicArn = `arn:aws:sns:${source.region}:123456789012:${source.name}`;
+      const topicArn = `arn:aws:sns:${source.region}:${LOCAL_ACCOUNT_ID}:${source.name}`;
       return {
         EventSource: "aws:sns",
         EventVersion: "1.0",
@@ -48,13 +52,13 @@ export function messageEvent(dialect: Dialect, source: MessageSource, messages: 
       attributes: {
         ApproximateReceiveCount: String(m.attempts),
         SentTimestamp: String(m.publishedAt),
-        SenderId: "123456789012",
+        SenderId: LOCAL_ACCOUNT_ID,
         ApproximateFirstReceiveTimestamp: String(m.publishedAt),
       },
       messageAttributes: {},
       md5OfBody: createHash("md5").update(m.body).digest("hex"),
       eventSource: "aws:sqs",
-      eventSourceARN: `arn:aws:sqs:${source.region}:123456789012:${source.name}`,
+      eventSourceARN: `arn:aws:sqs:${source.region}:${LOCAL_ACCOUNT_ID}:${source.name}`,
       awsRegion: source.region,
     };
   });

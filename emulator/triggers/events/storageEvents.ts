@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { LOCAL_TENCENT_APPID } from "../../project/localAccount";
 import type { Dialect } from "../../project/spec";
+import { cosRegionCode } from "./cosRegionCode";
 
 export interface StorageChange {
   bucket: string;
@@ -15,12 +17,16 @@ export interface StorageChange {
 export function storageEvent(dialect: Dialect, c: StorageChange): unknown {
   const time = c.time.toISOString();
   if (dialect === "scf") {
+    const appid = LOCAL_TENCENT_APPID;
     return {
       Records: [{
         cos: {
           cosSchemaVersion: "1.0",
-          cosObject: { url: `http://${c.bucket}-1250000000.cos.${c.region}.myqcloud.com/${c.key}`, meta: { "Content-Type": "", "x-cos-request-id": randomUUID() }, vid: "", key: `/1250000000/${c.bucket}/${c.key}`, size: c.size },
-          cosBucket: { region: c.region, name: c.bucket, appid: "1250000000" },
+          cosObject: { url: `http://${c.bucket}-${appid}.cos.${c.region}.myqcloud.com/${c.key}`, meta: { "Content-Type": "", "x-cos-request-id": randomUUID() }, vid: "", key: `/${appid}/${c.bucket}/${c.key}`, size: c.size },
+          // region: the short code of the sample (see cosRegionCode.ts). s3Region and cosRegion, the
+          // full region name, are what SCF sends beside it today; the sample on that page predates them
+          // and no page we found documents their values: the full name is Faasbox's reading.
+          cosBucket: { region: cosRegionCode(c.region), name: c.bucket, appid, s3Region: c.region, cosRegion: c.region },
           cosNotificationId: "faasbox",
         },
         event: {
@@ -29,7 +35,7 @@ export function storageEvent(dialect: Dialect, c: StorageChange): unknown {
           eventTime: Math.floor(c.time.getTime() / 1000),
           eventSource: "qcs::cos",
           requestParameters: { requestSourceIP: "127.0.0.1", requestHeaders: { Authorization: "" } },
-          eventQueue: `qcs:0:scf:${c.region}:appid/1250000000:default.$LATEST`,
+          eventQueue: `qcs:0:scf:${c.region}:appid/${appid}:default.$LATEST`,
           reservedInfo: "",
           reqid: Date.now(),
         },

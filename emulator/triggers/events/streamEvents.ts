@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { toItem } from "./dynamodbJson";
+import { LOCAL_ACCOUNT_ID } from "../../project/localAccount";
 
-const LOCAL_ACCOUNT_ID = "123456789012";
 
 /** One record put on a Kinesis stream (`faasbox publish --stream`). */
 export interface KinesisPut {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Dialect } from "../../project/spec";
+import { LOCAL_ACCOUNT_ID } from "../../project/localAccount";
 
 export interface TimerEventInput {
   triggerName: string;
@@ -21,10 +22,10 @@ export function timerEvent(dialect: Dialect, t: TimerEventInput): unknown {
     id: randomUUID(),
     "detail-type": "Scheduled Event",
     source: "aws.events",
-    account: "123456789012",
+    account: LOCAL_ACCOUNT_ID,
     time,
     region: t.region,
-    resources: [`arn:aws:events:${t.region}:123456789012:rule/${t.functionName}-${t.triggerName}`],
+    resources: [`arn:aws:events:${t.region}:${LOCAL_ACCOUNT_ID}:rule/${t.functionName}-${t.triggerName}`],
     detail: {},
   };
 }
