@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import { EventEmitter } from "node:events";
-import { resolveImages } from "../config/images";
 import { LABELS, newSessionId } from "./docker/labels";
 import { createExecutor, type ExecutorChoice } from "./executors/createExecutor";
 import type { DockerNetwork } from "./executors/dockerExecutor";
@@ -16,6 +15,7 @@ import type { FunctionSpec, ProjectSpec, UnservedRoute } from "../project/spec";
 import { ProjectWatcher } from "../project/projectWatcher";
 import { Invocation, type InvocationOutcome } from "./runtime/invocation";
 import { DebugSessions } from "./debug/debugSessions";
+import { imageRequestFor } from "./runtime/imageRequest";
 
 export interface EngineOptions {
   root: string;
@@ -80,7 +80,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.debugSessions = new DebugSessions({
       executor,
       logBus: this.logBus,
-      imageFor: (spec) => resolveImages(this.project.images)[spec.family].image,
+      imageFor: (spec) => imageRequestFor(spec, this.project.images),
       labels: this.labels,
       warn: (message) => this.emit("warning", message),
     });
@@ -189,13 +189,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.problems = problems;
     this.manifestWarnings = warnings;
     for (const problem of problems) this.emit("warning", problem.message);
-    const images = resolveImages(project.images);
     const seen = new Set<string>();
     for (const spec of project.functions) {
       seen.add(spec.name);
       const deps: PoolDeps = {
         executor: this.executor,
-        image: spec.image ?? images[spec.family].image,
+        image: imageRequestFor(spec, project.images),
         logBus: this.logBus,
         labels: this.labels,
       };
