@@ -44,6 +44,15 @@ export interface EngineEvents {
   warning: [string];
   /** Every finished invocation, for metrics. */
   invoked: [InvocationReport];
+  /** The images of the named functions were chosen (runtimeOf knows what they run). */
+  runtimesResolved: [string[]];
+}
+
+/** The image a function runs on here and what differs from what it declares. */
+export interface RuntimeFact {
+  image?: string;
+  version?: string;
+  notices: string[];
 }
 
 export interface InvokeOptions {
@@ -67,6 +76,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly pools = new Map<string, FunctionPool>();
   readonly debugSessions: DebugSessions;
   private watcher?: ProjectWatcher;
+  /** What each function's image runs, once chosen (resolveRuntimes). */
+  private readonly runtimes = new Map<string, RuntimeFact>();
   private shuttingDown?: Promise<void>;
 
   private constructor(
@@ -105,6 +116,30 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   functions(): FunctionSpec[] {
     return this.project.functions;
+  }
+
+  /**
+   * Chooses every function's image now (pulling what is missing, `say` telling the progress), so
+   * the version each runs is known before its first invocation: for the function list and tree.
+   */
+  async resolveRuntimes(say: (line: string) => void = () => undefined): Promise<void> {
+    const chooseImage = this.executor.chooseImage?.bind(this.executor);
+    if (!chooseImage) return;
+    const specs = this.project.functions.filter((spec) => !spec.container);
+    await Promise.all(specs.map(async (spec) => {
+      try {
+        const chosen = await chooseImage(imageRequestFor(spec, this.project.images), say);
+        this.runtimes.set(spec.name, { image: chosen.image, version: chosen.version, notices: chosen.notices });
+      } catch (error) {
+        this.runtimes.set(spec.name, { notices: [`faasbox: ${spec.name}: ${(error as Error).message}`] });
+      }
+    }));
+    this.emit("runtimesResolved", specs.map((spec) => spec.name));
+  }
+
+  /** What a function's image runs, once resolveRuntimes chose it. */
+  runtimeOf(name: string): RuntimeFact | undefined {
+    return this.runtimes.get(name);
   }
 
   /** Routes of API definitions that no function answers (see UnservedRoute). */
@@ -165,6 +200,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.watcher?.update(this.project);
     // Routes no function answers change no function, but the gateway's table must follow them.
     if (affected.length || JSON.stringify(this.unservedRoutes()) !== unservedBefore) this.emit("reloaded", affected);
+    // A changed runtime may run on another image: known again before its next invocation (pulls are cached).
+    if (affected.length && this.runtimes.size) void this.resolveRuntimes();
     return affected;
   }
 
