@@ -86,7 +86,10 @@ build_local_image() {
   for deb in "$work"/debs/*.deb; do dpkg -x "$deb" "$work/rootfs"; done
   cp "$(command -v node)" "$work/rootfs/usr/local/bin/node"
   rm -rf "$work/rootfs/var/cache/apt/archives"/*.deb
-  tar -C "$work/rootfs" -c . | docker import -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' - "$LOCAL_IMAGE" >/dev/null
+  # PYTHON_VERSION and NODE_VERSION as the official images set them: `faasbox doctor` reads them.
+  local python_version; python_version="$(chroot "$work/rootfs" python3 -c 'import platform; print(platform.python_version())')"
+  tar -C "$work/rootfs" -c . | docker import -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' \
+    -c "ENV PYTHON_VERSION=$python_version" -c "ENV NODE_VERSION=$(node -p process.versions.node)" - "$LOCAL_IMAGE" >/dev/null
   rm -rf "$work"
 }
 
