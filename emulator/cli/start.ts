@@ -6,6 +6,7 @@ import { parseAllowedHost } from "../util/requestGuard";
 import { MANIFEST_FLAGS, MANIFEST_USAGE, parseCommandArgs, parseExecutor, parseManifestOptions, parsePort, UsageError } from "./args";
 import type { RouteInfo } from "../protocol";
 import { CredentialError } from "../credentials/functionCredentials";
+import { runtimeLabel } from "../project/runtimeHereText";
 
 const PARENT_CHECK_MS = 2000;
 
@@ -107,11 +108,15 @@ export async function startCommand(argv: string[]): Promise<number> {
   const { executor } = engine;
   const apiPath = executor.agent ? "Runtime API through the in-container agent" : "Runtime API DIRECT on the host's loopback (FAASBOX_AGENT=0)";
   const isolation = executor.isolated ? `${executor.kind} containers (network ${executor.network}, ${apiPath})` : "local processes (NOT isolated)";
+  // The images are chosen (pulled if need be) before the list, so it shows the version each function runs.
+  await engine.resolveRuntimes((line) => console.log(line));
   console.log(`Faasbox serving ${root} with ${isolation}`);
   // Where the functions' credentials came from, never their values (the ids are masked).
   for (const line of engine.credentials.summary) console.log(`  ${line}`);
   for (const fn of engine.functions()) {
-    console.log(`  ${fn.name}  ${fn.runtime}  ${fn.handler}  ${fn.memoryMb} MB  ${fn.timeoutSec} s`);
+    const here = engine.runtimeOf(fn.name);
+    console.log(`  ${fn.name}  ${runtimeLabel(fn.runtime, here)}  ${fn.handler}  ${fn.memoryMb} MB  ${fn.timeoutSec} s`);
+    for (const notice of here?.notices ?? []) console.log(`    warning: ${notice.replace(/^faasbox: /, "")}`);
   }
   if (engine.functions().length === 0) console.log("  (no functions yet: add a serverless.yml, template.yaml or faasbox.yml)");
   printRoutes(daemon.triggers().routes);

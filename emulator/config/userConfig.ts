@@ -4,9 +4,17 @@ import { join } from "node:path";
 import type { PriceTable, Provider } from "../protocol";
 import type { RuntimeFamily } from "./runtimeFamily";
 
+export type ImageSource = "public" | "lambda";
+
 /** ~/.config/faasbox/config.json: per-user settings that no project should carry. */
 export interface UserConfig {
-  images?: Partial<Record<RuntimeFamily, string>>;
+  /**
+   * Images by runtime family (`nodejs`), by version (`nodejs@22`, written by `npm run setup`)
+   * or by runtime name (`nodejs22.x`, `Python3.9`); see config/images.ts for the order.
+   */
+  images?: Partial<Record<RuntimeFamily, string>> & Record<string, string>;
+  /** `lambda`: AWS's base images for the versions they exist for, instead of Docker Hub's official ones. */
+  imageSource?: ImageSource;
   pricing?: Partial<Record<Provider, Partial<PriceTable>>>;
 }
 

@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import { EventEmitter } from "node:events";
-import { resolveImages } from "../config/images";
 import { LABELS, newSessionId } from "./docker/labels";
 import { createExecutor, type ExecutorChoice } from "./executors/createExecutor";
 import type { DockerNetwork } from "./executors/dockerExecutor";
@@ -17,6 +16,7 @@ import { ProjectWatcher } from "../project/projectWatcher";
 import { Invocation, type InvocationOutcome } from "./runtime/invocation";
 import { DebugSessions } from "./debug/debugSessions";
 import { NO_CREDENTIALS, resolveFunctionCredentials, type CredentialOptions, type FunctionCredentials } from "../credentials/functionCredentials";
+import { imageRequestFor } from "./runtime/imageRequest";
 
 export interface EngineOptions {
   root: string;
@@ -47,6 +47,15 @@ export interface EngineEvents {
   warning: [string];
   /** Every finished invocation, for metrics. */
   invoked: [InvocationReport];
+  /** The images of the named functions were chosen (runtimeOf knows what they run). */
+  runtimesResolved: [string[]];
+}
+
+/** The image a function runs on here and what differs from what it declares. */
+export interface RuntimeFact {
+  image?: string;
+  version?: string;
+  notices: string[];
 }
 
 export interface InvokeOptions {
@@ -70,6 +79,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly pools = new Map<string, FunctionPool>();
   readonly debugSessions: DebugSessions;
   private watcher?: ProjectWatcher;
+  /** What each function's image runs, once chosen (resolveRuntimes). */
+  private readonly runtimes = new Map<string, RuntimeFact>();
   private shuttingDown?: Promise<void>;
   /** The user's cloud credentials, resolved once at start and given to every function of their cloud. */
   credentials: FunctionCredentials = NO_CREDENTIALS;
@@ -85,7 +96,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.debugSessions = new DebugSessions({
       executor,
       logBus: this.logBus,
-      imageFor: (spec) => resolveImages(this.project.images)[spec.family].image,
+      imageFor: (spec) => imageRequestFor(spec, this.project.images),
       labels: this.labels,
       credentialsFor: (spec) => this.credentials.env[spec.dialect],
       warn: (message) => this.emit("warning", message),
@@ -113,6 +124,30 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   functions(): FunctionSpec[] {
     return this.project.functions;
+  }
+
+  /**
+   * Chooses every function's image now (pulling what is missing, `say` telling the progress), so
+   * the version each runs is known before its first invocation: for the function list and tree.
+   */
+  async resolveRuntimes(say: (line: string) => void = () => undefined): Promise<void> {
+    const chooseImage = this.executor.chooseImage?.bind(this.executor);
+    if (!chooseImage) return;
+    const specs = this.project.functions.filter((spec) => !spec.container);
+    await Promise.all(specs.map(async (spec) => {
+      try {
+        const chosen = await chooseImage(imageRequestFor(spec, this.project.images), say);
+        this.runtimes.set(spec.name, { image: chosen.image, version: chosen.version, notices: chosen.notices });
+      } catch (error) {
+        this.runtimes.set(spec.name, { notices: [`faasbox: ${spec.name}: ${(error as Error).message}`] });
+      }
+    }));
+    this.emit("runtimesResolved", specs.map((spec) => spec.name));
+  }
+
+  /** What a function's image runs, once resolveRuntimes chose it. */
+  runtimeOf(name: string): RuntimeFact | undefined {
+    return this.runtimes.get(name);
   }
 
   /** Routes of API definitions that no function answers (see UnservedRoute). */
@@ -173,6 +208,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.watcher?.update(this.project);
     // Routes no function answers change no function, but the gateway's table must follow them.
     if (affected.length || JSON.stringify(this.unservedRoutes()) !== unservedBefore) this.emit("reloaded", affected);
+    // A changed runtime may run on another image: known again before its next invocation (pulls are cached).
+    if (affected.length && this.runtimes.size) void this.resolveRuntimes();
     return affected;
   }
 
@@ -197,13 +234,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.problems = problems;
     this.manifestWarnings = warnings;
     for (const problem of problems) this.emit("warning", problem.message);
-    const images = resolveImages(project.images);
     const seen = new Set<string>();
     for (const spec of project.functions) {
       seen.add(spec.name);
       const deps: PoolDeps = {
         executor: this.executor,
-        image: spec.image ?? images[spec.family].image,
+        image: imageRequestFor(spec, project.images),
         logBus: this.logBus,
         labels: this.labels,
         credentials: this.credentials.env[spec.dialect],

@@ -67,6 +67,8 @@ export class ControlSession {
       case "reloaded":
         void this.notify(Notifications.functionsReloaded, { functions: event.functions });
         return void this.notify(Notifications.projectChanged, this.target.functionsList());
+      case "projectChanged":
+        return void this.notify(Notifications.projectChanged, this.target.functionsList());
       case "invoked":
         return void this.notify(Notifications.invocationFinished, event.summary);
       case "shuttingDown":

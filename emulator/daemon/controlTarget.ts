@@ -15,6 +15,8 @@ export type ControlEvent =
   | { kind: "instance"; info: InstanceInfo }
   | { kind: "pool"; function: string }
   | { kind: "reloaded"; functions: string[] }
+  /** What the function list shows changed without a reload (e.g. the runtimes' images were chosen). */
+  | { kind: "projectChanged" }
   | { kind: "invoked"; summary: InvocationSummary }
   | { kind: "shuttingDown"; reason: string };
 

@@ -216,6 +216,7 @@ export class Daemon implements ControlTarget {
       pool: this.engine.poolSnapshot(spec.name) ?? EMPTY_POOL,
       source: spec.source,
       isolated: this.engine.executor.isolated,
+      runtimeHere: this.engine.runtimeOf(spec.name),
     }));
     return { functions, problems: this.engine.problems.map((p) => p.message), warnings: this.engine.manifestWarnings.map((w) => w.message) };
   }
@@ -376,6 +377,7 @@ export class Daemon implements ControlTarget {
     });
     engine.on("instance", (info) => this.emitEvent({ kind: "instance", info }));
     engine.on("reloaded", (functions) => this.emitEvent({ kind: "reloaded", functions }));
+    engine.on("runtimesResolved", () => this.emitEvent({ kind: "projectChanged" }));
   }
 
   private emitEvent(event: ControlEvent): void {

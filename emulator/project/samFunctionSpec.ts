@@ -6,6 +6,7 @@ import { readEnvironment } from "./samEnvironment";
 import { functionName, type FunctionScope } from "./samFunctionScope";
 import { readBehaviourSettings } from "./samFunctionSettings";
 import { ignoredPropertyWarnings } from "./samIgnoredProperties";
+import { readArchitectures } from "./architecture";
 import type { FunctionSpec, TriggerSpec } from "./spec";
 import type { YamlField } from "./yamlSource";
 
@@ -43,7 +44,8 @@ export function samFunctionSpec(shape: FunctionShape, where: FunctionScope): Man
   const name = functionName(logicalId, properties);
   const definition = resource.ref;
   const warnAt = (field: YamlField, message: string) => where.warn(field.ref, message);
-  for (const layer of shape.propertyLayers) ignoredPropertyWarnings(layer, warnAt, image ? ["ImageConfig"] : []);
+  for (const layer of shape.propertyLayers) ignoredPropertyWarnings(layer, warnAt, image ? ["ImageConfig", "Architectures"] : ["Architectures"]);
+  const architecture = readArchitectures(property("Architectures"));
   const spec: FunctionSpec = {
     name,
     dialect: "aws",
@@ -60,6 +62,7 @@ export function samFunctionSpec(shape: FunctionShape, where: FunctionScope): Man
     ...localDefaults(),
     ...readBehaviourSettings(property, warnAt),
     ...(shape.layers.length ? { layers: shape.layers } : {}),
+    ...(architecture ? { architecture } : {}),
     ...(code.archive ? { codeArchive: code.archive } : {}),
     ...(image ? { container: image.container } : {}),
     source: { file: definition.file, line: definition.line },

@@ -56,6 +56,8 @@ export interface FunctionSpec {
   codeArchive?: string;
   /** Explicit image for this function, overriding the runtime family's. */
   image?: string;
+  /** SAM `Architectures` / serverless.yml `architecture`: the instruction set it runs on in the cloud (x86_64 when absent). */
+  architecture?: "x86_64" | "arm64";
   /** A container image function (SAM `PackageType: Image`): its image runs its own runtime client. */
   container?: ContainerImage;
   source: SourceLocation;

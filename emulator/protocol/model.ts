@@ -233,6 +233,17 @@ export interface FunctionInfo {
   source: SourceLocation;
   /** False when instances run as local processes. */
   isolated: boolean;
+  /** What its image runs here, once the emulator chose it (Docker only); absent until then. */
+  runtimeHere?: RuntimeHere;
+}
+
+/** The image a function runs on and the language version in it, with what differs from what it declares. */
+export interface RuntimeHere {
+  image?: string;
+  /** `20.20.2`; absent for custom runtimes or when unknown. */
+  version?: string;
+  /** Lines saying what differs (another version, another architecture); empty when nothing does. */
+  notices: string[];
 }
 
 export interface FunctionsListResult {

@@ -1,6 +1,7 @@
 import { basename, dirname } from "node:path";
 import * as vscode from "vscode";
 import type { FunctionInfo, FunctionState, InvocationSummary, TriggerSpec } from "../../emulator/protocol";
+import { runtimeLabel } from "../../emulator/project/runtimeHereText";
 import type { DaemonConnection } from "../daemon/daemonConnection";
 import type { FunctionsModel } from "../model/functionsModel";
 import { commandLink } from "../commands";
@@ -118,12 +119,14 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     const item = new vscode.TreeItem(fn.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `function:${fn.name}`;
     item.iconPath = STATE_ICONS[fn.state];
-    item.description = `${fn.runtime} · ${describeState(fn)}${fn.isolated ? "" : " · not isolated"}`;
+    item.description = `${runtimeLabel(fn.runtime, fn.runtimeHere)} · ${describeState(fn)}${fn.isolated ? "" : " · not isolated"}`;
     item.contextValue = `function.${fn.state}`;
     item.tooltip = new vscode.MarkdownString(
       `**${fn.name}** (${fn.dialect === "scf" ? "Tencent SCF" : "AWS Lambda"})\n\n` +
       `Handler \`${fn.handler}\` · ${fn.runtime} · ${fn.memoryMb} MB · ${fn.timeoutSec} s\n\n` +
       `Instances: ${fn.pool.idle} warm, ${fn.pool.busy} busy, ${fn.pool.starting} starting, ${fn.pool.queued} queued (max ${fn.maxConcurrency})` +
+      (fn.runtimeHere?.image ? `\n\nImage \`${fn.runtimeHere.image}\`${fn.runtimeHere.version ? ` (${fn.runtimeHere.version})` : ""}` : "") +
+      (fn.runtimeHere?.notices.length ? `\n\n${fn.runtimeHere.notices.map((notice) => `⚠ ${notice.replace(/^faasbox: /, "")}`).join("\n\n")}` : "") +
       (this.manager.isConnected ? "" : "\n\n_The emulator is not running._"),
     );
     item.command = commandLink("Open Manifest", "vscode.open", vscode.Uri.file(fn.source.file), { selection: new vscode.Range(fn.source.line - 1, 0, fn.source.line - 1, 0) });

@@ -1,3 +1,4 @@
+import type { ImageRequest } from "../../emulator/core/executors/executor";
 import type { FunctionSpec, HttpRoute } from "../../emulator/project/spec";
 
 /**
@@ -31,4 +32,9 @@ export function functionSpec(overrides: Partial<FunctionSpec> = {}): FunctionSpe
 /** An HTTP route trigger (GET /hello, SCF payload unless told). */
 export function httpRoute(overrides: Partial<HttpRoute> = {}): HttpRoute {
   return { kind: "http", method: "GET", path: "/hello", payload: "scf", ...overrides };
+}
+
+/** An image request with one image (the fake executor takes no image). */
+export function fixedImage(image: string): ImageRequest {
+  return { functionName: "fn", runtime: "nodejs20.x", declared: { family: "nodejs", version: "20" }, candidates: [{ image, source: "test" }] };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Socket } from "node:net";
 import { isAbsolute, join } from "node:path";
-import type { Executor } from "../executors/executor";
+import type { Executor, ImageRequest } from "../executors/executor";
 import type { LogBus } from "../logs/logBus";
 import type { FunctionSpec } from "../../project/spec";
 import type { DebugSessionInfo } from "../../protocol";
@@ -28,7 +28,7 @@ interface Session {
 export interface DebugDeps {
   executor: Executor;
   logBus: LogBus;
-  imageFor(spec: FunctionSpec): string;
+  imageFor(spec: FunctionSpec): ImageRequest;
   labels: Record<string, string>;
   /** The user's cloud credentials for a function's dialect (see credentials/functionCredentials.ts). */
   credentialsFor?(spec: FunctionSpec): Record<string, string>;
@@ -63,7 +63,7 @@ export class DebugSessions {
     // Where the debugger listens: on the host's 127.0.0.1 directly, or under the agent on the
     // instance's own 127.0.0.1 (a free port of the host's serves there too, host network or not).
     const port = await freePort();
-    const instance = new Instance(spec, this.deps.executor, spec.image ?? this.deps.imageFor(spec), this.deps.logBus, this.deps.labels, { port, debugpyDir }, this.deps.credentialsFor?.(spec));
+    const instance = new Instance(spec, this.deps.executor, this.deps.imageFor(spec), this.deps.logBus, this.deps.labels, { port, debugpyDir }, this.deps.credentialsFor?.(spec));
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the debugger did not start listening within ${LISTEN_TIMEOUT_MS / 1000} s`)), LISTEN_TIMEOUT_MS);
       instance.once("debugReady", () => {

@@ -11,8 +11,9 @@ import { freePort } from "../../util/freePort";
 import { layersCacheDir } from "../../config/paths";
 import { mergedLayers } from "../layers/layerCache";
 import { FunctionImages, type PreparedImage } from "../docker/functionImages";
+import { RuntimeImages } from "../docker/runtimeImages";
 import type { FunctionSpec } from "../../project/spec";
-import type { ExitInfo, Executor, LaunchRequest, LaunchedInstance } from "./executor";
+import type { ChosenImage, ExitInfo, Executor, ImageRequest, LaunchRequest, LaunchedInstance } from "./executor";
 import { ContainerRemovals, FIRST_RETRY_MS, MAX_RETRY_MS, type ContainerRemovalsOptions, type Removal } from "./containerRemovals";
 import { leasedCommand } from "./lease";
 import { OrphanSweeper, type OrphanSweeperOptions } from "./orphanSweeper";
@@ -101,6 +102,7 @@ export class DockerExecutor implements Executor {
   /** Removes what dead emulators left on the engine. */
   private readonly sweeper: OrphanSweeper;
   private readonly functionImages: FunctionImages;
+  private readonly runtimeImages: RuntimeImages;
   /** The sessions (dev.faasbox.session) our containers carry: close() sweeps each. */
   private readonly sessions = new Set<string>();
   /** Each instance's own user, chosen before its runtime API opens (see runtimeUser.ts). */
@@ -119,6 +121,7 @@ export class DockerExecutor implements Executor {
     this.containers = new ContainerRemovals(docker, options);
     this.sweeper = new OrphanSweeper(docker, options, this.containers);
     this.functionImages = new FunctionImages(docker, options.network);
+    this.runtimeImages = new RuntimeImages(docker);
   }
 
   /** In a network namespace of its own the agent takes the usual port; on the host's, each instance its own. */
@@ -207,6 +210,8 @@ export class DockerExecutor implements Executor {
     this.refuseWhenClosed();
     const container = await this.engineStep("create the container", this.docker.createContainer({
       Image: image,
+      // Sent as the create call's `platform` query parameter (dockerode puts the options there too).
+      ...(request.platform && !prepared ? { platform: request.platform } : {}),
       // The agent as PID 1 (it reaps, forwards SIGTERM, holds the lease), or lease.sh. An image
       // function's ENTRYPOINT + CMD are the argv the agent runs, so the image's own ENTRYPOINT is reset.
       ...(prepared ? { Entrypoint: [""] } : {}),
@@ -327,6 +332,10 @@ export class DockerExecutor implements Executor {
   /** An image function's image, built when its context changed (unbounded: a build takes what it takes). */
   async prepare(spec: FunctionSpec, say: (line: string) => void): Promise<void> {
     if (spec.container) await this.functionImages.prepare(spec.name, spec.container, say);
+  }
+
+  chooseImage(request: ImageRequest, say: (line: string) => void): Promise<ChosenImage> {
+    return this.runtimeImages.choose(request, say);
   }
 
   /** At launch, after prepare(): the image is there, so this is a fingerprint and an inspect. */

@@ -1,6 +1,28 @@
 import type { Duplex } from "node:stream";
 import type { AgentChannel } from "../agent/agentChannel";
 import type { FunctionSpec } from "../../project/spec";
+import type { ImageChoice } from "../../config/images";
+import type { DeclaredRuntime } from "../../config/runtimeVersions";
+
+/** The images a function may run on, best first (config/images.ts imageCandidates), and what it declares. */
+export interface ImageRequest {
+  functionName: string;
+  runtime: string;
+  declared: DeclaredRuntime;
+  candidates: ImageChoice[];
+  architecture?: "x86_64" | "arm64";
+}
+
+/** The image a function runs on here, and what differs from the cloud, said at its first invocation. */
+export interface ChosenImage {
+  image: string;
+  /** The language version it runs (`20.20.2`); undefined where unknown or not a language runtime. */
+  version?: string;
+  /** Lines for the function's log: the version that runs instead, an architecture it cannot have... */
+  notices: string[];
+  /** `linux/arm64` where an arm64 function runs on an arm64 image. */
+  platform?: string;
+}
 
 export type ExecutorKind = "docker" | "process";
 
@@ -9,6 +31,8 @@ export interface LaunchRequest {
   spec: FunctionSpec;
   /** The image for the function's runtime (docker only). */
   image: string;
+  /** The image's platform when not the engine's own (`linux/arm64`; docker only). */
+  platform?: string;
   env: Record<string, string>;
   command: string[];
   /** Where the code appears to the runtime: /var/task, /var/user, or the host folder for `process`. */
@@ -83,6 +107,11 @@ export interface Executor {
    * absent, or when it throws, the function cannot run on this executor as it is.
    */
   prepare?(spec: FunctionSpec, say: (line: string) => void): Promise<void>;
+  /**
+   * The image a function's instances run on: the first of its candidates the engine has or can
+   * pull (with progress said), with the version it runs. Absent where instances need no image.
+   */
+  chooseImage?(request: ImageRequest, say: (line: string) => void): Promise<ChosenImage>;
   launch(request: LaunchRequest): Promise<LaunchedInstance>;
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { Executor } from "../executors/executor";
+import type { Executor, ImageRequest } from "../executors/executor";
 import { platformErrors, type Failure } from "../invoke/functionError";
 import type { LogBus } from "../logs/logBus";
 import type { FunctionSpec } from "../../project/spec";
@@ -12,7 +12,8 @@ const SHUTTING_DOWN: Failure = { kind: "platform", error: { errorType: "Faasbox.
 
 export interface PoolDeps {
   executor: Executor;
-  image: string;
+  /** The images its instances may run on (runtime/imageRequest.ts). */
+  image: ImageRequest;
   logBus: LogBus;
   labels: Record<string, string>;
   /** The user's cloud credentials for the function's dialect (see credentials/functionCredentials.ts). */
@@ -117,7 +118,7 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
   }
 
   private startInstance(first?: Invocation): void {
-    const instance = new Instance(this.spec, this.deps.executor, this.spec.image ?? this.deps.image, this.deps.logBus, this.deps.labels, undefined, this.deps.credentials);
+    const instance = new Instance(this.spec, this.deps.executor, this.deps.image, this.deps.logBus, this.deps.labels, undefined, this.deps.credentials);
     this.instances.add(instance);
     instance.on("state", (state) => this.onInstanceState(instance, state));
     // First in line again: it was accepted before anything now waiting.

@@ -5,7 +5,7 @@ import { billedDurationMs } from "../invoke/billing";
 import { platformErrors, type Failure } from "../invoke/functionError";
 import type { FunctionError, InstanceState, LogRecord, LogStream } from "../../protocol";
 import { LABELS } from "../docker/labels";
-import type { ExitInfo, Executor, LaunchedInstance } from "../executors/executor";
+import type { ChosenImage, ExitInfo, Executor, ImageRequest, LaunchedInstance } from "../executors/executor";
 import type { LogBus } from "../logs/logBus";
 import { platformLines } from "../logs/platformLines";
 import type { FunctionSpec } from "../../project/spec";
@@ -101,11 +101,13 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private lastRawOutputAt = 0;
   private readonly outputTail: string[] = [];
   private debugExitStatus?: number;
+  /** What differs from the declared runtime here (executor.chooseImage), said at this instance's first invocation. */
+  private runtimeNotices: string[] = [];
 
   constructor(
     readonly spec: FunctionSpec,
     private readonly executor: Executor,
-    private readonly image: string,
+    private readonly image: ImageRequest,
     private readonly logBus: LogBus,
     private readonly labels: Record<string, string>,
     readonly debug?: DebugListen,
@@ -136,6 +138,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
     const codeRoot = this.executor.codeRootFor(this.spec);
     if (this.spec.codeArchive) await unpackCode(this.spec.codeArchive, this.spec.codeDir);
     if (this.spec.container) await this.prepareImage();
+    const chosen = await this.chooseImage();
+    this.runtimeNotices = chosen.notices;
     const env = {
       ...runtimeEnv({ spec: this.spec, codeRoot, apiHost, apiPort, instanceId: this.id, layerRoot: await this.executor.layerRootFor?.(this.spec), credentials: this.credentials }),
       ...debugEnv(this.debug),
@@ -146,7 +150,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
     this.launching = this.executor.launch({
       instanceId: this.id,
       spec: this.spec,
-      image: this.image,
+      image: chosen.image,
+      platform: chosen.platform,
       env,
       command: runtimeCommand(this.spec, this.executor.shimRoot, codeRoot, this.debug),
       codeRoot,
@@ -172,6 +177,17 @@ export class Instance extends EventEmitter<InstanceEvents> {
     try {
       if (!this.executor.prepare) throw new Error(`${this.spec.name} is a container image function: it runs in Docker only; start Faasbox with the Docker executor`);
       await this.executor.prepare(this.spec, (line) => this.publish("system", line, undefined));
+    } catch (error) {
+      this.failAndStop({ kind: "platform", error: { errorType: "Faasbox.LaunchFailed", errorMessage: (error as Error).message } });
+      throw error;
+    }
+  }
+
+  /** The runtime image (pulled on first use, before the init limit counts), or the first candidate where the executor takes no image. */
+  private async chooseImage(): Promise<ChosenImage> {
+    if (this.spec.container || !this.executor.chooseImage) return { image: this.image.candidates[0]?.image ?? "", notices: [] };
+    try {
+      return await this.executor.chooseImage(this.image, (line) => this.publish("system", line, undefined));
     } catch (error) {
       this.failAndStop({ kind: "platform", error: { errorType: "Faasbox.LaunchFailed", errorMessage: (error as Error).message } });
       throw error;
@@ -268,6 +284,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
       this.initLogs = undefined;
     }
     this.publish("system", platformLines.start(this.spec.dialect, invocation.requestId), invocation.requestId);
+    // Right after the first START, where a reader of the log looks: the version that runs, if not the declared one.
+    if (this.invocationCount === 1) for (const notice of this.runtimeNotices) this.publish("system", notice, invocation.requestId);
     const headers: Record<string, string | number> = {
       "Content-Type": "application/json",
       "Content-Length": invocation.payload.length,

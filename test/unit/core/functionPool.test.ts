@@ -7,13 +7,13 @@ import { Invocation, type InvocationOutcome } from "../../../emulator/core/runti
 import { LogBus } from "../../../emulator/core/logs/logBus";
 import type { FunctionSpec } from "../../../emulator/project/spec";
 import { FakeExecutor, gate, waitFor, within, type RuntimeScript } from "../../helpers/fakeExecutor";
-import { functionSpec } from "../../helpers/specs";
+import { fixedImage, functionSpec } from "../../helpers/specs";
 
 type After = { after(fn: () => unknown): void };
 
 function makePool(t: After, spec: Partial<FunctionSpec>, script: RuntimeScript | ((index: number) => RuntimeScript) = {}) {
   const executor = new FakeExecutor(script);
-  const pool = new FunctionPool(functionSpec(spec), { executor, image: "fake-image", logBus: new LogBus(), labels: {} });
+  const pool = new FunctionPool(functionSpec(spec), { executor, image: fixedImage("fake-image"), logBus: new LogBus(), labels: {} });
   t.after(async () => {
     await pool.close();
     await executor.close();

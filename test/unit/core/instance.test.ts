@@ -7,7 +7,7 @@ import { LogBus } from "../../../emulator/core/logs/logBus";
 import type { InstanceState, LogRecord } from "../../../emulator/protocol";
 import type { FunctionSpec } from "../../../emulator/project/spec";
 import { FakeExecutor, waitFor, within, type RuntimeScript } from "../../helpers/fakeExecutor";
-import { functionSpec } from "../../helpers/specs";
+import { fixedImage, functionSpec } from "../../helpers/specs";
 
 type After = { after(fn: () => unknown): void };
 
@@ -17,7 +17,7 @@ function makeInstance(t: After, script: RuntimeScript = {}, spec: FunctionSpec =
   const logBus = new LogBus();
   const records: LogRecord[] = [];
   logBus.subscribe((record) => records.push(record));
-  const instance = new Instance(spec, executor, "fake-image", logBus, {});
+  const instance = new Instance(spec, executor, fixedImage("fake-image"), logBus, {});
   const states: InstanceState[] = [];
   instance.on("state", (state) => states.push(state));
   t.after(async () => {
