@@ -171,6 +171,7 @@ npm_packages
 agent_toolchain
 docker_engine
 runtime_images
+bash scripts/setup-runtime-sdks.sh
 if [ $MODE != runtime ]; then
   lendable_debugpy
   test_peers
