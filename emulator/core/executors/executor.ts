@@ -72,6 +72,8 @@ export interface Executor {
   codeRootFor(spec: FunctionSpec): string;
   /** Where a function's layers (FunctionSpec.layers) appear to its runtime; /opt when not given. */
   layerRootFor?(spec: FunctionSpec): string | Promise<string>;
+  /** Where a function sees what its runtime bundles (emulator/core/sdks); undefined where nothing is provided. */
+  runtimeDirFor?(spec: FunctionSpec): string | undefined;
   /**
    * The uid that owns the sockets of this instance's runtime, the only caller its runtime
    * API admits; undefined where the host cannot see the runtime's sockets (no check).

@@ -130,8 +130,9 @@ export class Instance extends EventEmitter<InstanceEvents> {
     const codeRoot = this.executor.codeRootFor(this.spec);
     if (this.spec.codeArchive) await unpackCode(this.spec.codeArchive, this.spec.codeDir);
     if (this.spec.container) await this.prepareImage();
+    else await this.prepareRuntime();
     const env = {
-      ...runtimeEnv({ spec: this.spec, codeRoot, apiHost, apiPort, instanceId: this.id, layerRoot: await this.executor.layerRootFor?.(this.spec) }),
+      ...runtimeEnv({ spec: this.spec, codeRoot, apiHost, apiPort, instanceId: this.id, layerRoot: await this.executor.layerRootFor?.(this.spec), runtimeDir: this.executor.runtimeDirFor?.(this.spec) }),
       ...debugEnv(this.debug),
       ...(agent ? { FAASBOX_AGENT_API_PORT: String(apiPort) } : {}),
     };
@@ -166,6 +167,16 @@ export class Instance extends EventEmitter<InstanceEvents> {
     try {
       if (!this.executor.prepare) throw new Error(`${this.spec.name} is a container image function: it runs in Docker only; start Faasbox with the Docker executor`);
       await this.executor.prepare(this.spec, (line) => this.publish("system", line, undefined));
+    } catch (error) {
+      this.failAndStop({ kind: "platform", error: { errorType: "Faasbox.LaunchFailed", errorMessage: (error as Error).message } });
+      throw error;
+    }
+  }
+
+  /** What the runtime bundles (the executor installs what is missing), before the init limit counts. */
+  private async prepareRuntime(): Promise<void> {
+    try {
+      await this.executor.prepare?.(this.spec, (line) => this.publish("system", line, undefined));
     } catch (error) {
       this.failAndStop({ kind: "platform", error: { errorType: "Faasbox.LaunchFailed", errorMessage: (error as Error).message } });
       throw error;
