@@ -336,13 +336,18 @@ export class DockerExecutor implements Executor {
    * takes); for the others, the packages of their runtime's bundled SDK that they use, installed
    * into the host cache when missing (npm).
    */
-  async prepare(spec: FunctionSpec, say: (line: string) => void): Promise<void> {
+  async prepare(spec: FunctionSpec, say: (line: string) => void, image?: string): Promise<void> {
     if (spec.container) {
       await this.functionImages.prepare(spec.name, spec.container, say);
       return;
     }
     const sdk = bundledSdkFor(spec, runtimeSdksDir());
-    if (sdk) await ensureNpmSdk(sdk, spec.codeDir, say);
+    if (!sdk) return;
+    await ensureNpmSdk(sdk, spec.codeDir, say);
+    // An engine that does not see this machine's files gets the bundle once, in a volume, before the init limit counts.
+    if (image && existsSync(sdk.hostDir) && (await this.codeTransfer(image, spec.codeDir)) === "copy") {
+      await this.engineStep(`fill a volume with ${sdk.title}`, sdkVolume(this.docker, image, sdk, say));
+    }
   }
 
   /** Where a function sees its runtime's bundle: Lambda's runtime folder, for functions that have one. */

@@ -80,11 +80,12 @@ export interface Executor {
    */
   runtimeUidFor?(instanceId: string): number | undefined;
   /**
-   * Readies what a launch of `spec` needs and may take long (an image function's image build),
+   * Readies what a launch of `spec` needs and may take long (an image function's image build, the
+   * packages of its runtime's bundled SDK it uses; `image`: the runtime image it will run in),
    * before the init limit starts counting; `say` tells the function's log what it does. Where
    * absent, or when it throws, the function cannot run on this executor as it is.
    */
-  prepare?(spec: FunctionSpec, say: (line: string) => void): Promise<void>;
+  prepare?(spec: FunctionSpec, say: (line: string) => void, image?: string): Promise<void>;
   launch(request: LaunchRequest): Promise<LaunchedInstance>;
   close(): Promise<void>;
 }

@@ -176,7 +176,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
   /** What the runtime bundles (the executor installs what is missing), before the init limit counts. */
   private async prepareRuntime(): Promise<void> {
     try {
-      await this.executor.prepare?.(this.spec, (line) => this.publish("system", line, undefined));
+      await this.executor.prepare?.(this.spec, (line) => this.publish("system", line, undefined), this.image);
     } catch (error) {
       this.failAndStop({ kind: "platform", error: { errorType: "Faasbox.LaunchFailed", errorMessage: (error as Error).message } });
       throw error;

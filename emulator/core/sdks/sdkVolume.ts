@@ -20,13 +20,13 @@ const filled = new WeakMap<Docker, Map<string, Promise<string>>>();
  * machine's files: filled once per engine and content (the name carries a fingerprint of the
  * folder), then mounted read-only by every instance, so a cold start copies nothing.
  */
-export function sdkVolume(docker: Docker, image: string, sdk: BundledSdk): Promise<string> {
+export function sdkVolume(docker: Docker, image: string, sdk: BundledSdk, say?: (line: string) => void): Promise<string> {
   const name = `faasbox-runtime-sdk-${fingerprint(sdk.hostDir)}`;
   let known = filled.get(docker);
   if (!known) filled.set(docker, (known = new Map()));
   let volume = known.get(name);
   if (!volume) {
-    volume = fill(docker, image, sdk, name);
+    volume = fill(docker, image, sdk, name, say);
     volume.catch(() => known.delete(name));
     known.set(name, volume);
   }
@@ -39,7 +39,7 @@ function fingerprint(dir: string): string {
   return createHash("sha256").update(`${dir}\0${stamp?.size}\0${stamp?.mtimeMs}`).digest("hex").slice(0, 20);
 }
 
-async function fill(docker: Docker, image: string, sdk: BundledSdk, name: string): Promise<string> {
+async function fill(docker: Docker, image: string, sdk: BundledSdk, name: string, say?: (line: string) => void): Promise<string> {
   await docker.createVolume({ Name: name, Labels: { [LABELS.managed]: "true", [RUNTIME_SDK_LABEL]: sdk.title } });
   // A container that never starts: the archive API writes into its volume.
   const filler = await docker.createContainer({
@@ -52,6 +52,7 @@ async function fill(docker: Docker, image: string, sdk: BundledSdk, name: string
   try {
     const complete = await filler.getArchive({ path: `${FILL_TARGET}/${COMPLETE}` }).then(() => true, () => false);
     if (!complete) {
+      say?.(`copying ${sdk.title} into the volume ${name} on the engine (once per engine and version)`);
       await copyInto(filler, sdk.hostDir, FILL_TARGET);
       // Last: a volume with the marker is whole (a fill cut short is completed by the next one).
       const marker = emptyFile();
