@@ -219,6 +219,7 @@ agent_toolchain
 docker_engine
 runtime_images
 node_version_images
+bash scripts/setup-runtime-sdks.sh
 if [ $MODE != runtime ]; then
   lendable_debugpy
   test_peers

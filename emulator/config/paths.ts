@@ -26,3 +26,8 @@ export function layersCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 export function stateDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheHome(env), "faasbox", "state", projectKey(root));
 }
+
+/** What the clouds' runtimes bundle (AWS SDKs), installed once on the host (see emulator/core/sdks). */
+export function runtimeSdksDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.FAASBOX_CACHE ? join(env.FAASBOX_CACHE, "runtime-sdks") : join(cacheHome(env), "faasbox", "runtime-sdks");
+}

@@ -1,4 +1,4 @@
-// Layers under /opt in a real container: merged in order (the later one wins), found by Node and Python as on Lambda.
+// Layers under /opt in a real container: merged in order (the later one wins), found by Node and Python as on Lambda, before the runtime's own folders.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Engine } from "../../emulator/core/engine";
@@ -28,14 +28,14 @@ for (const transfer of ["mount", "copy"] as const) {
       assert.deepEqual(result.result, {
         greeting: "override",
         shared: "override file",
-        nodePath: "/opt/nodejs/node20/node_modules:/opt/nodejs/node_modules",
+        nodePath: "/opt/nodejs/node20/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task",
       });
     });
 
     test("with the Globals layer only, its module and file are the ones seen", async () => {
       const result = await emulator.invoke("NodeBaseOnly", {});
       assert.equal(result.ok, true, JSON.stringify(result.error));
-      assert.deepEqual(result.result, { greeting: "base", shared: "base file", nodePath: "/opt/nodejs/node20/node_modules:/opt/nodejs/node_modules" });
+      assert.deepEqual(result.result, { greeting: "base", shared: "base file", nodePath: "/opt/nodejs/node20/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task" });
     });
 
     test("a Python function imports a layer module from site-packages before python/", async () => {
@@ -44,7 +44,7 @@ for (const transfer of ["mount", "copy"] as const) {
       assert.deepEqual(result.result, {
         greeting: "override",
         shared: "override file",
-        pythonPath: "/opt/python/lib/python3.11/site-packages:/opt/python",
+        pythonPath: "/opt/python/lib/python3.11/site-packages:/opt/python:/var/runtime",
       });
     });
   });

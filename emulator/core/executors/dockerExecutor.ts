@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { PassThrough, type Writable } from "node:stream";
 import type Docker from "dockerode";
 import { AGENT_CONTAINER_DIR, AGENT_CONTAINER_PATH, hostAgentBinary } from "../agent/agentBinary";
@@ -8,7 +9,10 @@ import { LAUNCH_STEP_TIMEOUT_MS, NoAnswer, sleep, within } from "../docker/engin
 import { cpuShareNanos, engineAgentArch, engineCpus } from "../docker/engineFacts";
 import { LABELS } from "../docker/labels";
 import { freePort } from "../../util/freePort";
-import { layersCacheDir } from "../../config/paths";
+import { layersCacheDir, runtimeSdksDir } from "../../config/paths";
+import { bundledSdkFor, RUNTIME_DIR, type BundledSdk } from "../sdks/bundledSdks";
+import { ensureNpmSdk } from "../sdks/npmSdkCache";
+import { sdkVolume } from "../sdks/sdkVolume";
 import { mergedLayers } from "../layers/layerCache";
 import { FunctionImages, type PreparedImage } from "../docker/functionImages";
 import { RuntimeImages } from "../docker/runtimeImages";
@@ -207,6 +211,9 @@ export class DockerExecutor implements Executor {
       ...(request.debugpyDir ? [{ host: request.debugpyDir, target: DEBUGPY_ROOT }] : []),
       ...(agentBinary ? [{ host: agentBinary, target: AGENT_CONTAINER_DIR, file: AGENT_CONTAINER_PATH.slice(AGENT_CONTAINER_DIR.length + 1) }] : []),
     ];
+    // What the runtime bundles: bind mounted, or a named volume filled once per engine (never copied per instance).
+    const sdk = prepared ? undefined : this.presentSdk(spec, (line) => request.onOutput("stderr", Buffer.from(`${line}\n`)));
+    const sdkVolumeName = sdk && transfer === "copy" ? await this.engineStep(`fill a volume with ${sdk.title}`, sdkVolume(this.docker, image, sdk)) : undefined;
     this.refuseWhenClosed();
     const container = await this.engineStep("create the container", this.docker.createContainer({
       Image: image,
@@ -234,8 +241,8 @@ export class DockerExecutor implements Executor {
         ExtraHosts: this.options.network === "bridge" ? ["host.docker.internal:host-gateway"] : undefined,
         // Mounted read-only, or copied (below) into volumes as files of root the runtime cannot change.
         ...(transfer === "mount"
-          ? { Binds: hostPaths.map((p) => `${p.host}:${p.file ? `${p.target}/${p.file}` : p.target}:ro`) }
-          : { Mounts: hostPaths.map((p) => volumeFor(p.target)) }),
+          ? { Binds: [...hostPaths, ...(sdk ? [{ host: sdk.hostDir, target: sdk.target }] : [])].map((p: HostPath) => `${p.host}:${p.file ? `${p.target}/${p.file}` : p.target}:ro`) }
+          : { Mounts: [...hostPaths.map((p) => volumeFor(p.target)), ...(sdkVolumeName && sdk ? [{ Type: "volume" as const, Source: sdkVolumeName, Target: sdk.target, ReadOnly: true }] : [])] }),
         Memory: memoryBytes,
         MemorySwap: memoryBytes, // no swap: over the limit means killed, as in the clouds
         NanoCpus: cpuShareNanos(spec.memoryMb, await engineCpus(this.docker)), // CPU in proportion to memory (MB_PER_VCPU, MIN_VCPU)
@@ -329,9 +336,39 @@ export class DockerExecutor implements Executor {
     }
   }
 
-  /** An image function's image, built when its context changed (unbounded: a build takes what it takes). */
-  async prepare(spec: FunctionSpec, say: (line: string) => void): Promise<void> {
-    if (spec.container) await this.functionImages.prepare(spec.name, spec.container, say);
+  /**
+   * An image function's image, built when its context changed (unbounded: a build takes what it
+   * takes); for the others, the packages of their runtime's bundled SDK that they use, installed
+   * into the host cache when missing (npm).
+   */
+  async prepare(spec: FunctionSpec, say: (line: string) => void, image?: string): Promise<void> {
+    if (spec.container) {
+      await this.functionImages.prepare(spec.name, spec.container, say);
+      return;
+    }
+    const sdk = bundledSdkFor(spec, runtimeSdksDir());
+    if (!sdk) return;
+    await ensureNpmSdk(sdk, spec.codeDir, say);
+    // An engine that does not see this machine's files gets the bundle once, in a volume, before the init limit counts.
+    if (image && existsSync(sdk.hostDir) && (await this.codeTransfer(image, spec.codeDir)) === "copy") {
+      await this.engineStep(`fill a volume with ${sdk.title}`, sdkVolume(this.docker, image, sdk, say));
+    }
+  }
+
+  /** Where a function sees its runtime's bundle: Lambda's runtime folder, for functions that have one. */
+  runtimeDirFor(spec: FunctionSpec): string | undefined {
+    return bundledSdkFor(spec, runtimeSdksDir()) ? RUNTIME_DIR : undefined;
+  }
+
+  /**
+   * The function's bundle when its cache folder is there; when it is not (setup did not run, and
+   * nothing installs it at launch: boto3), the instance starts without it and says how to get it.
+   */
+  private presentSdk(spec: FunctionSpec, say?: (line: string) => void): BundledSdk | undefined {
+    const sdk = bundledSdkFor(spec, runtimeSdksDir());
+    if (!sdk || existsSync(sdk.hostDir)) return sdk;
+    say?.(`${sdk.title} is not in ${sdk.hostDir}: the function runs without it; run scripts/setup-runtime-sdks.sh to install it`);
+    return undefined;
   }
 
   chooseImage(request: ImageRequest, say: (line: string) => void): Promise<ChosenImage> {

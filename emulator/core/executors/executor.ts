@@ -96,17 +96,20 @@ export interface Executor {
   codeRootFor(spec: FunctionSpec): string;
   /** Where a function's layers (FunctionSpec.layers) appear to its runtime; /opt when not given. */
   layerRootFor?(spec: FunctionSpec): string | Promise<string>;
+  /** Where a function sees what its runtime bundles (emulator/core/sdks); undefined where nothing is provided. */
+  runtimeDirFor?(spec: FunctionSpec): string | undefined;
   /**
    * The uid that owns the sockets of this instance's runtime, the only caller its runtime
    * API admits; undefined where the host cannot see the runtime's sockets (no check).
    */
   runtimeUidFor?(instanceId: string): number | undefined;
   /**
-   * Readies what a launch of `spec` needs and may take long (an image function's image build),
+   * Readies what a launch of `spec` needs and may take long (an image function's image build, the
+   * packages of its runtime's bundled SDK it uses; `image`: the runtime image it will run in),
    * before the init limit starts counting; `say` tells the function's log what it does. Where
    * absent, or when it throws, the function cannot run on this executor as it is.
    */
-  prepare?(spec: FunctionSpec, say: (line: string) => void): Promise<void>;
+  prepare?(spec: FunctionSpec, say: (line: string) => void, image?: string): Promise<void>;
   /**
    * The image a function's instances run on: the first of its candidates the engine has or can
    * pull (with progress said), with the version it runs. Absent where instances need no image.

@@ -140,8 +140,12 @@ export class Instance extends EventEmitter<InstanceEvents> {
     if (this.spec.container) await this.prepareImage();
     const chosen = await this.chooseImage();
     this.runtimeNotices = chosen.notices;
+    if (!this.spec.container) await this.prepareRuntime(chosen.image);
     const env = {
-      ...runtimeEnv({ spec: this.spec, codeRoot, apiHost, apiPort, instanceId: this.id, layerRoot: await this.executor.layerRootFor?.(this.spec), credentials: this.credentials }),
+      ...runtimeEnv({
+        spec: this.spec, codeRoot, apiHost, apiPort, instanceId: this.id, layerRoot: await this.executor.layerRootFor?.(this.spec),
+        credentials: this.credentials, runtimeDir: this.executor.runtimeDirFor?.(this.spec),
+      }),
       ...debugEnv(this.debug),
       ...(agent ? { FAASBOX_AGENT_API_PORT: String(apiPort) } : {}),
     };
@@ -188,6 +192,16 @@ export class Instance extends EventEmitter<InstanceEvents> {
     if (this.spec.container || !this.executor.chooseImage) return { image: this.image.candidates[0]?.image ?? "", notices: [] };
     try {
       return await this.executor.chooseImage(this.image, (line) => this.publish("system", line, undefined));
+    } catch (error) {
+      this.failAndStop({ kind: "platform", error: { errorType: "Faasbox.LaunchFailed", errorMessage: (error as Error).message } });
+      throw error;
+    }
+  }
+
+  /** What the runtime bundles (the executor installs what is missing) for the chosen image, before the init limit counts. */
+  private async prepareRuntime(image: string): Promise<void> {
+    try {
+      await this.executor.prepare?.(this.spec, (line) => this.publish("system", line, undefined), image);
     } catch (error) {
       this.failAndStop({ kind: "platform", error: { errorType: "Faasbox.LaunchFailed", errorMessage: (error as Error).message } });
       throw error;

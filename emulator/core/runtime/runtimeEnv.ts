@@ -1,5 +1,6 @@
 import { LOCAL_ACCOUNT_ID, LOCAL_TENCENT_APPID, LOCAL_TENCENT_UIN } from "../../project/localAccount";
 import type { FunctionSpec } from "../../project/spec";
+import { bundledSdkEnv } from "../sdks/bundledSdkEnv";
 import { layerEnv } from "./layerEnv";
 
 export interface RuntimeEnvOptions {
@@ -12,6 +13,8 @@ export interface RuntimeEnvOptions {
   layerRoot?: string;
   /** The user's cloud credentials for this function's dialect (see credentials/functionCredentials.ts). */
   credentials?: Record<string, string>;
+  /** Where the executor shows the runtime's bundled SDKs (/var/runtime in a container), if it does. */
+  runtimeDir?: string;
 }
 
 /** The ARN Lambda would give this function; used in the context and in events. */
@@ -24,8 +27,9 @@ export function functionArn(spec: FunctionSpec): string {
  * first, then the function's own (which, as in the clouds, cannot override the
  * reserved runtime API address).
  */
-export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId, layerRoot = "/opt", credentials = {} }: RuntimeEnvOptions): Record<string, string> {
+export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId, layerRoot = "/opt", credentials = {}, runtimeDir }: RuntimeEnvOptions): Record<string, string> {
   const path = "/usr/local/bin:/usr/bin:/bin";
+  const layerPaths = layerEnv(spec, layerRoot, path);
   const common: Record<string, string> = {
     // An image function keeps its image's PATH (ENV in its Dockerfile); what Lambda does there its docs do not say.
     ...(spec.container ? {} : { PATH: path }),
@@ -37,7 +41,8 @@ export function runtimeEnv({ spec, codeRoot, apiHost, apiPort, instanceId, layer
     FAASBOX_DIALECT: spec.dialect,
     FAASBOX_INSTANCE_ID: instanceId,
     FAASBOX_TIMEOUT_SEC: String(spec.timeoutSec),
-    ...layerEnv(spec, layerRoot, path),
+    ...layerPaths,
+    ...bundledSdkEnv(spec, layerPaths, codeRoot, layerRoot, runtimeDir),
   };
   const platform: Record<string, string> = spec.dialect === "aws"
     ? {

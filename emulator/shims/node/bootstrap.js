@@ -303,6 +303,19 @@ class InitError extends Error {
   }
 }
 
+let nodePathHookRegistered = false;
+/**
+ * ES modules look in NODE_PATH's folders as a last resort, as in Lambda (see nodePathResolve.mjs):
+ * so an .mjs handler imports the runtime's bundled SDK. Only where module.register exists (Node 20.6+).
+ */
+function searchNodePathFromEsm() {
+  const folders = (process.env.NODE_PATH || '').split(path.delimiter).filter(Boolean);
+  const { register } = require('node:module');
+  if (!folders.length || typeof register !== 'function' || nodePathHookRegistered) return;
+  nodePathHookRegistered = true;
+  register(pathToFileURL(path.join(__dirname, 'nodePathResolve.mjs')).href, { data: { folders } });
+}
+
 async function loadHandler(handlerName) {
   const slash = handlerName.lastIndexOf('/');
   const dot = handlerName.indexOf('.', slash + 1);
@@ -314,12 +327,18 @@ async function loadHandler(handlerName) {
   if (!file) throw new InitError('Runtime.ImportModuleError', `Error: Cannot find module '${modulePath}' (looked for ${modulePath}.js, .mjs and .cjs in ${taskRoot})`);
   let mod;
   try {
-    if (isEsm(file)) mod = await import(pathToFileURL(file).href);
+    if (isEsm(file)) {
+      searchNodePathFromEsm();
+      mod = await import(pathToFileURL(file).href);
+    }
     else {
       try {
         mod = require(file);
       } catch (error) {
-        if (error && error.code === 'ERR_REQUIRE_ESM') mod = await import(pathToFileURL(file).href);
+        if (error && error.code === 'ERR_REQUIRE_ESM') {
+          searchNodePathFromEsm();
+          mod = await import(pathToFileURL(file).href);
+        }
         else throw error;
       }
     }
