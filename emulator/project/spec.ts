@@ -54,6 +54,11 @@ export interface FunctionSpec {
    * until then codeDir may not exist.
    */
   codeArchive?: string;
+  /**
+   * Set when the function runs its `faasbox build` output (see buildOutput.ts): codeDir is
+   * then the build folder and sourceDir the manifest's code folder it was built from.
+   */
+  build?: { sourceDir: string; buildDir: string };
   /** Explicit image for this function, overriding the runtime family's. */
   image?: string;
   /** A container image function (SAM `PackageType: Image`): its image runs its own runtime client. */
