@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { Daemon } from "../daemon/daemon";
 import { formatLogLine } from "../core/logs/formatLog";
 import { isAlive } from "../util/isAlive";
@@ -100,7 +100,8 @@ export async function startCommand(argv: string[]): Promise<number> {
   const isolation = executor.isolated ? `${executor.kind} containers (network ${executor.network}, ${apiPath})` : "local processes (NOT isolated)";
   console.log(`Faasbox serving ${root} with ${isolation}`);
   for (const fn of engine.functions()) {
-    console.log(`  ${fn.name}  ${fn.runtime}  ${fn.handler}  ${fn.memoryMb} MB  ${fn.timeoutSec} s`);
+    const built = fn.build ? `  (runs its faasbox build ${relative(root, fn.build.buildDir)})` : "";
+    console.log(`  ${fn.name}  ${fn.runtime}  ${fn.handler}  ${fn.memoryMb} MB  ${fn.timeoutSec} s${built}`);
   }
   if (engine.functions().length === 0) console.log("  (no functions yet: add a serverless.yml, template.yaml or faasbox.yml)");
   printRoutes(daemon.triggers().routes);
