@@ -1,4 +1,5 @@
-import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import type Docker from "dockerode";
 import { BUILD_MARKER, buildFolderOf, type BuildRecord } from "../project/buildOutput";
@@ -29,6 +30,13 @@ export interface BuildOptions {
  * Their values (an index URL may hold a password) are never printed.
  */
 const PASSED_THROUGH = /^(PIP_[A-Z0-9_]+|npm_config_[a-z0-9_-]+|NPM_CONFIG_[A-Z0-9_-]+|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy)$/;
+
+/**
+ * Variables naming a file of extra certificate authorities: Node's
+ * (https://nodejs.org/api/cli.html#node_extra_ca_certsfile), pip's `--cert`
+ * (https://pip.pypa.io/en/stable/topics/https-certificates/), and OpenSSL's and requests' bundles.
+ */
+const CA_FILE_VARIABLES = ["NODE_EXTRA_CA_CERTS", "PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"] as const;
 
 /**
  * Builds one function into `.faasbox/build/NAME`: its code copied into a fresh folder beside
@@ -75,6 +83,20 @@ async function install(spec: FunctionSpec, command: string, script: string, stag
   if (options.findLinks !== undefined) binds.push(`${options.findLinks}:${FIND_LINKS_MOUNT}:ro`);
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.env)) if (value !== undefined && PASSED_THROUGH.test(key)) env[key] = value;
+  // The user's own config files (a registry, a mirror, a token), lent read-only as their tools would read them.
+  const userConfig = userConfigFile(spec.family, options.env);
+  if (userConfig) {
+    binds.push(`${userConfig.host}:${userConfig.mount}:ro`);
+    env[userConfig.variable] = userConfig.mount; // a host path given in the variable means nothing in the container
+  }
+  // Certificate authorities the user trusts (a company proxy that inspects TLS): each file lent read-only, the variable pointing at it.
+  for (const variable of CA_FILE_VARIABLES) {
+    const file = options.env[variable];
+    if (file === undefined || !isRegularFile(file)) continue;
+    const mount = `/opt/faasbox-certs/${variable}.pem`;
+    binds.push(`${file}:${mount}:ro`);
+    env[variable] = mount;
+  }
   // The user's uid has no home in the image: caches go to the container's own /tmp.
   Object.assign(env, { HOME: "/tmp", npm_config_cache: "/tmp/.npm", npm_config_update_notifier: "false", PIP_CACHE_DIR: "/tmp/.pip-cache" });
   const uid = process.getuid?.() ?? 0;
@@ -98,6 +120,33 @@ async function install(spec: FunctionSpec, command: string, script: string, stag
   if (result.exitCode !== 0) {
     const tail = result.tail.filter((line) => line.trim() !== "").slice(-15).map((line) => `  ${line}`).join("\n");
     throw new BuildError(`${spec.name}: ${command} failed in ${options.image} (exit status ${result.exitCode})${tail ? `; its last lines:\n${tail}` : ""}`);
+  }
+}
+
+/**
+ * npm's per-user config (~/.npmrc, or npm_config_userconfig; https://docs.npmjs.com/cli/v10/configuring-npm/npmrc#files)
+ * or pip's (PIP_CONFIG_FILE, ~/.config/pip/pip.conf, ~/.pip/pip.conf; https://pip.pypa.io/en/stable/topics/configuration/#location).
+ */
+function userConfigFile(family: FunctionSpec["family"], env: NodeJS.ProcessEnv): { host: string; mount: string; variable: string } | undefined {
+  const home = env.HOME ?? homedir();
+  const candidates =
+    family === "nodejs"
+      ? [env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? join(home, ".npmrc")]
+      : family === "python"
+        ? [env.PIP_CONFIG_FILE, join(env.XDG_CONFIG_HOME ?? join(home, ".config"), "pip", "pip.conf"), join(home, ".pip", "pip.conf")]
+        : [];
+  const host = candidates.find((file): file is string => file !== undefined && isRegularFile(file));
+  if (!host) return undefined;
+  return family === "nodejs"
+    ? { host, mount: "/opt/faasbox-config/npmrc", variable: "npm_config_userconfig" }
+    : { host, mount: "/opt/faasbox-config/pip.conf", variable: "PIP_CONFIG_FILE" };
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 
