@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 CACHE="${FAASBOX_CACHE:-$HOME/.cache/faasbox}"
 CONFIG_DIR="${XDG_CONFIG_HOME:-$HOME/.config}/faasbox"
 CODE_SERVER_VERSION=4.100.3
-LOCAL_IMAGE=faasbox-local/runtime:bookworm-1
+# bookworm-2: python3-pip added, for `faasbox build` (pip install --target) inside the image.
+# bookworm-3: /bin/sh is bash (as on the clouds' images) and PYTHON_VERSION/NODE_VERSION are set.
+LOCAL_IMAGE=faasbox-local/runtime:bookworm-3
 NODE_IMAGE="${FAASBOX_IMAGE_NODEJS:-node:20-bookworm-slim}"
 PYTHON_IMAGE="${FAASBOX_IMAGE_PYTHON:-python:3.12-slim-bookworm}"
 CUSTOM_IMAGE="${FAASBOX_IMAGE_CUSTOM:-buildpack-deps:bookworm-curl}"
@@ -71,13 +73,14 @@ image_present() { docker image inspect "$1" >/dev/null 2>&1; }
 
 # A runtime image built from Debian packages and this machine's Node, for machines that
 # cannot reach a registry: python3 + debugpy for Python, node for Node.js, curl for
-# custom runtimes whose bootstrap is a shell script.
+# custom runtimes whose bootstrap is a shell script; python3-pip for `faasbox build`
+# (npm is not in it: `faasbox build` lends the host's npm read-only to images without one).
 build_local_image() {
   image_present "$LOCAL_IMAGE" && return 0
   apt_install debootstrap
   local work; work="$(mktemp -d)"
   log "building $LOCAL_IMAGE with debootstrap (about a minute)"
-  debootstrap --variant=minbase --include=python3,ca-certificates,curl bookworm "$work/rootfs" >"$work/debootstrap.log" 2>&1 \
+  debootstrap --variant=minbase --include=python3,python3-pip,ca-certificates,curl bookworm "$work/rootfs" >"$work/debootstrap.log" 2>&1 \
     || { tail -20 "$work/debootstrap.log" >&2; die "debootstrap failed"; }
   mkdir -p "$work/debs"
   # Debian's python3-debugpy depends on gdb, which does not configure inside a
@@ -86,6 +89,8 @@ build_local_image() {
   for deb in "$work"/debs/*.deb; do dpkg -x "$deb" "$work/rootfs"; done
   cp "$(command -v node)" "$work/rootfs/usr/local/bin/node"
   rm -rf "$work/rootfs/var/cache/apt/archives"/*.deb
+  # Lambda's and SCF's images run /bin/sh as bash (see emulator/core/docker/bashAsSh.ts).
+  ln -sf bash "$work/rootfs/bin/sh"
   # PYTHON_VERSION and NODE_VERSION as the official images set them: `faasbox doctor` reads them.
   local python_version; python_version="$(chroot "$work/rootfs" python3 -c 'import platform; print(platform.python_version())')"
   tar -C "$work/rootfs" -c . | docker import -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' \
@@ -116,13 +121,17 @@ configured_image() {
 runtime_images() {
   # The image of each runtime family is configuration; where one cannot be had from a
   # registry, the locally built image stands in and the user config says so.
-  local family image local_families=()
+  local family image configured local_families=()
   for family in nodejs python custom; do
     case $family in
       nodejs) image=$NODE_IMAGE ;; python) image=$PYTHON_IMAGE ;; custom) image=$CUSTOM_IMAGE ;;
     esac
     image_present "$image" && continue
-    image_present "$(configured_image "$family")" && continue
+    # An older build of the local image (another tag) is replaced, not kept.
+    configured=$(configured_image "$family")
+    if [[ "$configured" != faasbox-local/runtime:* || "$configured" == "$LOCAL_IMAGE" ]]; then
+      image_present "$configured" && continue
+    fi
     log "pulling $image"
     if ! timeout 60 docker pull -q "$image" >/dev/null 2>&1; then
       log "$image cannot be pulled here; the $family runtime uses the locally built $LOCAL_IMAGE"

@@ -1,4 +1,5 @@
 import { FAASBOX_VERSION } from "../version";
+import { BUILD_USAGE } from "./buildUsage";
 import { doctorCommand } from "./doctor";
 import { UsageError } from "./args";
 import { INVOKE_USAGE, invokeCommand } from "./invoke";
@@ -17,6 +18,8 @@ Usage: faasbox COMMAND [options]
 Commands:
   start               run the emulator on a project until Ctrl-C
       ${START_USAGE}
+  build               copy each function's code to .faasbox/build/NAME and install its dependencies there, in its runtime image (like sam build)
+      ${BUILD_USAGE}
   invoke              run a function once, print its result (stdout) and logs (stderr)
       ${INVOKE_USAGE}
   status              show the emulator running for a project (--json: its connection info)
@@ -58,6 +61,7 @@ const COMMANDS: Record<string, Command> = {
   timers: timersCommand,
   dlq: dlqCommand,
   // Loaded when used: the SCF, Lambda, COS and S3 SDKs would add a tenth of a second to every other command.
+  build: async (argv) => (await import("./build")).buildCommand(argv),
   package: async (argv) => (await import("./deploy")).packageCommand(argv),
   deploy: async (argv) => (await import("./deploy")).deployCommand(argv),
 };

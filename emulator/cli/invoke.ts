@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { missingModuleHint } from "../core/runtime/missingModuleHint";
 import { Engine } from "../core/engine";
 import { toInvokeResult } from "../core/invoke/invocationReport";
 import { formatLogLine } from "../core/logs/formatLog";
@@ -74,7 +75,13 @@ export async function invokeCommand(argv: string[]): Promise<number> {
     for (const warning of emulator.warnings) process.stderr.write(`warning: ${warning}\n`);
     for (const problem of emulator.problems) process.stderr.write(`error: ${problem.message}\n`);
     for (const warning of emulator.manifestWarnings) process.stderr.write(`warning: ${warning.message}\n`);
-    return printInvokeResult(toInvokeResult(await emulator.run(name, Buffer.from(eventText), { keepLogs: true })));
+    const result = toInvokeResult(await emulator.run(name, Buffer.from(eventText), { keepLogs: true }));
+    const status = printInvokeResult(result);
+    // The runtime's start-up lines belong to no invocation; the emulator's hint about a missing package is repeated here.
+    const spec = emulator.functions().find((fn) => fn.name === name);
+    const hint = spec && result.errorKind === "init" && result.error ? missingModuleHint(spec, result.error) : undefined;
+    if (hint) process.stderr.write(`${hint}\n`);
+    return status;
   } finally {
     await emulator.shutdown();
   }

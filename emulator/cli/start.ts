@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { Daemon } from "../daemon/daemon";
 import { formatLogLine } from "../core/logs/formatLog";
 import { isAlive } from "../util/isAlive";
@@ -115,7 +115,8 @@ export async function startCommand(argv: string[]): Promise<number> {
   for (const line of engine.credentials.summary) console.log(`  ${line}`);
   for (const fn of engine.functions()) {
     const here = engine.runtimeOf(fn.name);
-    console.log(`  ${fn.name}  ${runtimeLabel(fn.runtime, here)}  ${fn.handler}  ${fn.memoryMb} MB  ${fn.timeoutSec} s`);
+    const built = fn.build ? `  (runs its faasbox build ${relative(root, fn.build.buildDir)})` : "";
+    console.log(`  ${fn.name}  ${runtimeLabel(fn.runtime, here)}  ${fn.handler}  ${fn.memoryMb} MB  ${fn.timeoutSec} s${built}`);
     for (const notice of here?.notices ?? []) console.log(`    warning: ${notice.replace(/^faasbox: /, "")}`);
   }
   if (engine.functions().length === 0) console.log("  (no functions yet: add a serverless.yml, template.yaml or faasbox.yml)");

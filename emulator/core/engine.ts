@@ -202,7 +202,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   reload(): string[] {
     const before = new Map(this.project.functions.map((f) => [f.name, JSON.stringify(f)]));
     const unservedBefore = JSON.stringify(this.unservedRoutes());
+    const warnedBefore = new Set(this.manifestWarnings.map((w) => w.message));
     this.load();
+    // What the change brought to light (sources newer than their faasbox build, a dependency missing) is said as it happens.
+    for (const warning of this.manifestWarnings) if (!warnedBefore.has(warning.message)) this.emit("warning", warning.message);
     const affected = this.project.functions.filter((f) => before.get(f.name) !== JSON.stringify(f)).map((f) => f.name);
     for (const name of before.keys()) if (!this.pools.has(name)) affected.push(name);
     this.watcher?.update(this.project);

@@ -1,10 +1,12 @@
 import { statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { applyOverrides, applySettings } from "./applySettings";
+import { useBuildOutput } from "./buildOutput";
 import { checkFunction } from "./checkFunction";
 import { isComponentsV1, mentionsComponentsV1, readComponentsV1 } from "./componentsV1";
 import { readEnvFile } from "./dotenv";
 import { layerEnvironment, readNamedEnvFile } from "./environmentLayers";
+import { findMissingDependencies, missingDependenciesWarning } from "./missingDependencies";
 import { ManifestError, collectProblem, fileRef, type FieldRef, type ManifestWarning } from "./errors";
 import { readFaasboxYml, type FaasboxManifest } from "./faasboxYml";
 import { findFaasboxYml, findManifests } from "./findManifests";
@@ -146,6 +148,9 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
     step(fn, () => (fn.spec.environment = layerEnvironment(fn.spec, layers, problems)));
   }
 
+  // `faasbox build` output replaces the code folder; only then is it known what is installed.
+  for (const fn of unique) step(fn, () => useBuildOutput(fn.spec, rootDir, context.warn));
+
   const runnable = unique.filter((fn) => {
     if (broken.has(fn)) return false;
     step(fn, () => {
@@ -153,6 +158,12 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
       problems.push(...found);
       if (found.length > 0) broken.add(fn);
     });
+    if (!broken.has(fn)) {
+      step(fn, () => {
+        const missing = findMissingDependencies(fn.spec);
+        if (missing) context.warn(missingDependenciesWarning(fn.spec, missing));
+      });
+    }
     return !broken.has(fn);
   });
 

@@ -138,6 +138,8 @@ export class ProjectWatcher {
   private onChange(path: string): void {
     if (this.project.manifests.includes(path) || MANIFEST_NAME.test(path)) this.manifestChanged = true;
     for (const fn of this.project.functions) if (isWithin(path, fn.codeDir)) this.pendingCode.add(fn.name);
+    // A function run from its faasbox build does not run its sources: re-reading the project says they are newer than the build.
+    if (this.project.functions.some((fn) => fn.build && isWithin(path, fn.build.sourceDir))) this.manifestChanged = true;
     this.schedule();
   }
 

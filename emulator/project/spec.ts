@@ -54,6 +54,11 @@ export interface FunctionSpec {
    * until then codeDir may not exist.
    */
   codeArchive?: string;
+  /**
+   * Set when the function runs its `faasbox build` output (see buildOutput.ts): codeDir is
+   * then the build folder and sourceDir the manifest's code folder it was built from.
+   */
+  build?: { sourceDir: string; buildDir: string };
   /** Explicit image for this function, overriding the runtime family's. */
   image?: string;
   /** SAM `Architectures` / serverless.yml `architecture`: the instruction set it runs on in the cloud (x86_64 when absent). */

@@ -22,7 +22,9 @@ export function watchRoots(project: ProjectSpec): string[] {
  */
 export function isIgnoredPath(project: ProjectSpec, path: string): boolean {
   // Faasbox's own cache, even where a code folder is inside it (inline code): what is written there follows the manifest, which is watched.
-  if (isWithin(path, join(project.root, ".faasbox"))) return true;
+  // A function's faasbox build output is its code, though: a new build must reach its instances.
+  const builds = project.functions.filter((f) => f.build).map((f) => f.codeDir);
+  if (isWithin(path, join(project.root, ".faasbox")) && !builds.some((dir) => isWithin(path, dir) || isWithin(dir, path))) return true;
   const codeDirs = project.functions.map((f) => f.codeDir);
   // A folder on the way to a code folder or a manifest read (.aws-sam/build/template.yaml) is walked whatever its name.
   if ([...codeDirs, ...project.manifests].some((dir) => isWithin(dir, path))) return false;

@@ -86,7 +86,7 @@ describe("image functions", () => {
     const message = result.error?.errorMessage ?? "";
     assert.match(message, new RegExp(`building the image of ${join(root, "broken", "Dockerfile").replaceAll("/", "\\/")} failed`));
     assert.match(message, /this-file-does-not-exist\.txt/);
-    assert.match(message, /last lines of the build:\n {2}Step 1\/2 : FROM faasbox-local\/runtime:bookworm-1/);
+    assert.match(message, /last lines of the build:\n {2}Step 1\/2 : FROM faasbox-local\/runtime:bookworm-3/);
   });
 
   test("an ImageUri the engine does not hold says to build or pull it", async () => {

@@ -106,7 +106,8 @@ export class DebugSessions {
       host: "127.0.0.1",
       port: forward?.port ?? port,
       remoteRoot: this.deps.executor.codeRootFor(spec),
-      localRoot: spec.codeDir,
+      // A function run from its faasbox build: the build's files are copies of the sources, which are where breakpoints are set.
+      localRoot: spec.build?.sourceDir ?? spec.codeDir,
     };
     this.sessions.set(info.sessionId, { info, instance, forward, owner, queue: Promise.resolve() });
     instance.on("state", (state) => {

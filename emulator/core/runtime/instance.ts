@@ -14,6 +14,7 @@ import { MAX_RESPONSE_BYTES, RuntimeApiServer, type RuntimeResult, type ShimLogL
 import { clientContextHeader } from "./clientContext";
 import { AGENT_API_HOST, AGENT_API_PORT, type AgentChannel } from "../agent/agentChannel";
 import { debugEnv, functionArn, runtimeCommand, runtimeEnv, type DebugListen } from "./runtimeEnv";
+import { missingModuleHint } from "./missingModuleHint";
 import { unpackCode } from "./codeArchive";
 
 /**
@@ -417,6 +418,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private onInitError(body: Buffer, errorType?: string): void {
     this.initError = parseFunctionError(body, errorType);
     this.publish("stderr", `${this.initError.errorType}: ${this.initError.errorMessage}`, this.assigned?.requestId);
+    const hint = missingModuleHint(this.spec, this.initError);
+    if (hint) this.publish("system", hint, this.assigned?.requestId);
     this.failAndStop({ kind: "init", error: this.initError });
   }
 
