@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import type Docker from "dockerode";
@@ -97,6 +97,14 @@ async function install(spec: FunctionSpec, command: string, script: string, stag
     binds.push(`${file}:${mount}:ro`);
     env[variable] = mount;
   }
+  // npm's own `cafile` (in the environment npm gives scripts, or in the lent npm's builtin npmrc) names a host
+  // file and replaces the trusted authorities: lend that file too, or npm in the container trusts the wrong list.
+  const cafile = npmCafile(spec.family, options.env, hostNpm);
+  if (cafile) {
+    binds.push(`${cafile}:/opt/faasbox-certs/npm-cafile.pem:ro`);
+    for (const key of Object.keys(env)) if (key.toLowerCase() === "npm_config_cafile") delete env[key];
+    env.npm_config_cafile = "/opt/faasbox-certs/npm-cafile.pem";
+  }
   // The user's uid has no home in the image: caches go to the container's own /tmp.
   Object.assign(env, { HOME: "/tmp", npm_config_cache: "/tmp/.npm", npm_config_update_notifier: "false", PIP_CACHE_DIR: "/tmp/.pip-cache" });
   const uid = process.getuid?.() ?? 0;
@@ -140,6 +148,24 @@ function userConfigFile(family: FunctionSpec["family"], env: NodeJS.ProcessEnv):
   return family === "nodejs"
     ? { host, mount: "/opt/faasbox-config/npmrc", variable: "npm_config_userconfig" }
     : { host, mount: "/opt/faasbox-config/pip.conf", variable: "PIP_CONFIG_FILE" };
+}
+
+/**
+ * The certificate file npm on this machine is configured with (`cafile`,
+ * https://docs.npmjs.com/cli/using-npm/config#cafile): from the environment first (npm exports its
+ * config to scripts as npm_config_*), else from the builtin npmrc of the npm lent to the container.
+ */
+function npmCafile(family: FunctionSpec["family"], env: NodeJS.ProcessEnv, hostNpm: string): string | undefined {
+  if (family !== "nodejs") return undefined;
+  let file = env.npm_config_cafile ?? env.NPM_CONFIG_CAFILE;
+  if (file === undefined) {
+    try {
+      file = /^\s*cafile\s*=\s*"?([^"\n]+?)"?\s*$/m.exec(readFileSync(join(hostNpm, "npmrc"), "utf8"))?.[1];
+    } catch {
+      // no builtin npmrc: npm's defaults
+    }
+  }
+  return file !== undefined && isRegularFile(file) ? file : undefined;
 }
 
 function isRegularFile(path: string): boolean {

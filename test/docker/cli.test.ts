@@ -89,7 +89,8 @@ describe("faasbox start / status / invoke / logs", () => {
   test("logs prints the kept lines of a function, filtered by text", () => {
     const result = runCli(["logs", "node-cjs", "--project", root, "--grep", "from"]);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /node-cjs [0-9a-f]{8} cjs handler got \{"from":"stdin"\}/);
+    // The line as Lambda's Node.js runtime prints it: time, request id, level, message.
+    assert.match(result.stdout, /node-cjs [0-9a-f]{8} \S+Z\t[0-9a-f-]{36}\tINFO\tcjs handler got \{"from":"stdin"\}/);
     assert.doesNotMatch(result.stdout, /REPORT/);
   });
 

@@ -12,6 +12,7 @@ import type { LogRecord } from "../../emulator/protocol";
 import { runCliAsync } from "../helpers/cli";
 import { requireDocker } from "../helpers/docker";
 import { copyFixture, startEmulator, waitFor } from "../helpers/emulator";
+import { messageOf } from "../helpers/logLines";
 import { CLI } from "../helpers/paths";
 
 // Made-up keys of the real shapes: they only have to reach the function and nowhere else.
@@ -174,7 +175,7 @@ describe("Node.js callback-era handlers end as the clouds end them", () => {
   test("the callback's answer waits for the event loop to empty: the later timer's line is in the same invocation", async () => {
     const result = await emulator.invoke("callback-waits", {});
     assert.deepEqual(result.result, { answered: true });
-    const texts = result.logs.map((r) => r.text);
+    const texts = result.logs.map((r) => messageOf(r.text));
     assert.ok(texts.includes("the last timer ran"), texts.join("\n"));
     assert.ok(texts.indexOf("the last timer ran") < texts.findIndex((t) => t.startsWith("END RequestId")));
   });
@@ -183,7 +184,7 @@ describe("Node.js callback-era handlers end as the clouds end them", () => {
     const result = await emulator.invoke("returns-nothing", { x: 1 });
     assert.equal(result.ok, true, JSON.stringify(result.error));
     assert.equal(result.result, null);
-    assert.ok(result.logs.some((r) => r.text === 'still running {"x":1}'), result.logs.map((r) => r.text).join("\n"));
+    assert.ok(result.logs.some((r) => messageOf(r.text) === 'still running {"x":1}'), result.logs.map((r) => r.text).join("\n"));
   });
 });
 

@@ -14,6 +14,7 @@ import type { Engine } from "../../emulator/core/engine";
 import { toInvokeResult } from "../../emulator/core/invoke/invocationReport";
 import { emulatorTarget, InvokeApiServer } from "../../emulator/triggers/invokeApi";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
+import { messageOf } from "../helpers/logLines";
 import { startEmulator } from "../helpers/emulator";
 
 /** An emulator, its async queue and the Invoke API in front of both, as the daemon wires them. */
@@ -147,7 +148,7 @@ describe("Invoke API with the AWS CLI v2 (docker executor)", () => {
     assert.equal(output.FunctionError, undefined);
     const lines = decodeLog(output.LogResult);
     assert.match(lines[0], /^START RequestId: [0-9a-f-]{36} Version: \$LATEST$/);
-    assert.ok(lines.includes('cjs handler got {"hello":"cli"}'), lines.join("\n"));
+    assert.ok(lines.map(messageOf).includes('cjs handler got {"hello":"cli"}'), lines.join("\n"));
     assert.ok(lines.some((line) => line.startsWith("END RequestId:")), lines.join("\n"));
     assert.ok(lines.some((line) => line.startsWith("REPORT RequestId:")), lines.join("\n"));
     const result = JSON.parse(readFileSync(run.outfile, "utf8"));
@@ -249,8 +250,8 @@ describe("Invoke API with @aws-sdk/client-lambda (docker executor)", () => {
     assert.equal(result.context.awsRequestId, output.$metadata.requestId);
     const lines = decodeLog(output.LogResult);
     assert.ok(lines[0].startsWith("START RequestId: "), lines.join("\n"));
-    assert.ok(lines.includes('cjs handler got {"hello":"sdk"}'), lines.join("\n"));
-    assert.ok(lines.includes("a line on stderr"), lines.join("\n"));
+    assert.ok(lines.map(messageOf).includes('cjs handler got {"hello":"sdk"}'), lines.join("\n"));
+    assert.ok(lines.map(messageOf).includes("a line on stderr"), lines.join("\n"));
   });
 
   test("a partial ARN and the Qualifier parameter are accepted; without a payload the event is {}", async () => {

@@ -18,6 +18,7 @@ import { requireDocker } from "../helpers/docker";
 import { copyFixture, waitFor } from "../helpers/emulator";
 import { REPO_ROOT } from "../helpers/paths";
 import { startPrivateEngine, type PrivateEngine } from "../helpers/privateEngine";
+import { RUNTIME_SDK_LABEL } from "../../emulator/core/sdks/sdkVolume";
 import { messageOf } from "../helpers/logLines";
 
 const IMAGE = resolveImages().nodejs.image;
@@ -53,9 +54,10 @@ describe("a Docker engine that does not see this machine's files (its own mount 
     try {
       await emulator?.shutdown();
       if (engine) {
-        // Removed with their volumes (remove({ v: true })): nothing of the copies stays on the engine.
+        // Removed with their volumes (remove({ v: true })): nothing of the copies stays on the engine. The runtime's
+        // bundled SDK stays, as a cache shared by every function (filled once per engine, like an image).
         const containers = await engine.docker.listContainers({ all: true });
-        const volumes = (await engine.docker.listVolumes()).Volumes ?? [];
+        const volumes = ((await engine.docker.listVolumes()).Volumes ?? []).filter((v) => !v.Labels?.[RUNTIME_SDK_LABEL]);
         assert.deepEqual(containers.map((c) => c.Names), [], "no container left on the engine");
         assert.deepEqual(volumes.map((v) => v.Name), [], "no volume left on the engine");
       }

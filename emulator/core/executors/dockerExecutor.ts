@@ -23,6 +23,9 @@ import { leasedCommand } from "./lease";
 import { OrphanSweeper, type OrphanSweeperOptions } from "./orphanSweeper";
 import { checkReadable, newRuntimeUser, type RuntimeUser } from "./runtimeUser";
 
+/** Filling an engine's volume with a runtime's bundled SDK (once per engine and version; 75 to 90 MB). */
+const SDK_FILL_TIMEOUT_MS = 10 * 60_000;
+
 export { cpuShareNanos } from "../docker/engineFacts";
 export { DEFAULT_REMOVE_RETRY_MS } from "./containerRemovals";
 export { DEFAULT_REAP_GRACE_MS, DEFAULT_SWEEP_INTERVAL_MS } from "./orphanSweeper";
@@ -213,7 +216,7 @@ export class DockerExecutor implements Executor {
     ];
     // What the runtime bundles: bind mounted, or a named volume filled once per engine (never copied per instance).
     const sdk = prepared ? undefined : this.presentSdk(spec, (line) => request.onOutput("stderr", Buffer.from(`${line}\n`)));
-    const sdkVolumeName = sdk && transfer === "copy" ? await this.engineStep(`fill a volume with ${sdk.title}`, sdkVolume(this.docker, image, sdk)) : undefined;
+    const sdkVolumeName = sdk && transfer === "copy" ? await this.engineStep(`fill a volume with ${sdk.title}`, sdkVolume(this.docker, image, sdk), SDK_FILL_TIMEOUT_MS) : undefined;
     this.refuseWhenClosed();
     const container = await this.engineStep("create the container", this.docker.createContainer({
       Image: image,
@@ -351,7 +354,8 @@ export class DockerExecutor implements Executor {
     await ensureNpmSdk(sdk, spec.codeDir, say);
     // An engine that does not see this machine's files gets the bundle once, in a volume, before the init limit counts.
     if (image && existsSync(sdk.hostDir) && (await this.codeTransfer(image, spec.codeDir)) === "copy") {
-      await this.engineStep(`fill a volume with ${sdk.title}`, sdkVolume(this.docker, image, sdk, say));
+      // Once per engine and SDK version, and 100 MB or more: bounded by a transfer's time, not a launch step's.
+      await this.engineStep(`fill a volume with ${sdk.title}`, sdkVolume(this.docker, image, sdk, say), SDK_FILL_TIMEOUT_MS);
     }
   }
 
@@ -399,16 +403,16 @@ export class DockerExecutor implements Executor {
   }
 
   /** A launch step, bounded, its failure worded so the user sees the engine is the cause. */
-  private async engineStep<T>(what: string, step: Promise<T>): Promise<T> {
+  private async engineStep<T>(what: string, step: Promise<T>, timeoutMs = LAUNCH_STEP_TIMEOUT_MS): Promise<T> {
     try {
-      return await within(step, LAUNCH_STEP_TIMEOUT_MS, what);
+      return await within(step, timeoutMs, what);
     } catch (error) {
       const reason = (error as Error).message;
       const statusCode = (error as { statusCode?: number }).statusCode;
       const message = statusCode !== undefined
         ? `the Docker engine at ${this.target} could not ${what}: ${reason}`
         : error instanceof NoAnswer
-          ? `the Docker engine at ${this.target} did not ${what} within ${LAUNCH_STEP_TIMEOUT_MS / 1000} s; is it hung?`
+          ? `the Docker engine at ${this.target} did not ${what} within ${timeoutMs / 1000} s; is it hung?`
           : `the Docker engine at ${this.target} does not answer (${reason}); is it running?`;
       throw Object.assign(new Error(message), { statusCode, cause: error });
     }

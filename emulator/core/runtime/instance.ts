@@ -565,7 +565,9 @@ export class Instance extends EventEmitter<InstanceEvents> {
     const record: LogRecord = { function: this.spec.name, requestId, stream, time, text, instanceId: this.id };
     const target = inFlight ?? (this.inFlight?.invocation.requestId === requestId ? this.inFlight : undefined);
     if (requestId !== undefined && target?.invocation.keepLogs) target.logs.push(record);
-    if (requestId === undefined && this.initLogs && this.initLogs.length < INIT_LOG_LINES) this.initLogs.push(record);
+    // The init phase is the runtime's own output; Faasbox's preparation (an image pulled, an SDK installed) is said on
+    // the function's stream but is not the function's init.
+    if (requestId === undefined && stream !== "system" && this.initLogs && this.initLogs.length < INIT_LOG_LINES) this.initLogs.push(record);
     this.logBus.publish(record);
   }
 }

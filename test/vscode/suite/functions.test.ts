@@ -45,7 +45,8 @@ describe("functions in the editor", () => {
   it("shows the function warm after the invocation, with the invocation in its history", async () => {
     await waitFor(() => functionItem(api, "HelloNode").contextValue === "function.warm", "HelloNode to be warm");
     const item = functionItem(api, "HelloNode");
-    assert.match(String(item.description), /nodejs20\.x · 1 warm/);
+    // The runtime as declared, with the version that runs it here.
+    assert.match(String(item.description), /nodejs20\.x \(20\.\d+\.\d+\) · 1 warm/);
     const children = api.tree!.getChildren({ kind: "function", name: "HelloNode" });
     const invocation = children.find((c) => c.kind === "invocation");
     assert.ok(invocation, "the invocation is listed under the function");

@@ -64,7 +64,8 @@ export function overlaps(a: PanelLogsAnswer, b: PanelLogsAnswer): boolean {
  */
 export function foreignLines(lines: string[], marker: string, requestId: string): string[] {
   return lines.filter((line) => {
-    const printed = /^marker=(\S+) line \d+$/.exec(line);
+    // Node's console lines carry Lambda's prefix: time, request id, level.
+    const printed = /^(?:\S+Z\t[\w-]+\t[A-Z]+\t)?marker=(\S+) line \d+$/.exec(line);
     if (printed) return printed[1] !== marker;
     const platform = /RequestId: ?([\w-]+)/.exec(line);
     return platform?.[1] !== requestId;
