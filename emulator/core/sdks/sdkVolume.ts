@@ -50,7 +50,11 @@ async function fill(docker: Docker, image: string, sdk: BundledSdk, name: string
     HostConfig: { NetworkMode: "none", Mounts: [{ Type: "volume", Source: name, Target: FILL_TARGET }] },
   });
   try {
-    const complete = await filler.getArchive({ path: `${FILL_TARGET}/${COMPLETE}` }).then(() => true, () => false);
+    // The marker's archive is read to its end: a stream left unread holds its connection to the engine open.
+    const complete = await filler.getArchive({ path: `${FILL_TARGET}/${COMPLETE}` }).then(
+      (archive) => new Promise<boolean>((resolve) => archive.on("end", () => resolve(true)).on("error", () => resolve(false)).resume()),
+      () => false,
+    );
     if (!complete) {
       say?.(`copying ${sdk.title} into the volume ${name} on the engine (once per engine and version)`);
       await copyInto(filler, sdk.hostDir, FILL_TARGET);
