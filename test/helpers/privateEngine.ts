@@ -268,7 +268,7 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
         // stopped as far as it goes: what is left is killed below
       }
       killProcessesUnder(dir);
-      if (mountNamespace) killProcessesIn(mountNamespace);
+      if (mountNamespace) await killProcessesIn(mountNamespace);
       unmountUnder(dir);
       try {
         rmSync(dir, { recursive: true, force: true });
@@ -304,16 +304,17 @@ function killProcessesUnder(dir: string): void {
 }
 
 /** Whatever still runs in an isolated engine's mount namespace, one by one by PID: the namespace goes with its last process. */
-function killProcessesIn(namespace: string): void {
-  for (const entry of readdirSync("/proc")) {
-    if (/^\d+$/.test(entry) && Number(entry) !== process.pid && mountNamespaceOf(entry) === namespace) {
-      try {
-        process.kill(Number(entry), "SIGKILL");
-      } catch {
-        // gone meanwhile
-      }
+async function killProcessesIn(namespace: string): Promise<void> {
+  const inNamespace = () => readdirSync("/proc").filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid && mountNamespaceOf(entry) === namespace);
+  for (const entry of inNamespace()) {
+    try {
+      process.kill(Number(entry), "SIGKILL");
+    } catch {
+      // gone meanwhile
     }
   }
+  // A killed process lingers until the kernel has torn it down (longer on a loaded machine): wait for that.
+  for (let waited = 0; waited < 10_000 && inNamespace().length > 0; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 /** Unmounts whatever is still mounted under `dir` (exec/netns/default at least), deepest first. */
