@@ -35,7 +35,7 @@ describe("deploy from the editor", () => {
     assert.match(outcome.message, /credential|signature/i);
     assert.ok(!outcome.message.includes("wrong-secret-wrong-secret"), outcome.message);
     // The driver counts what the user sees of this failure: one toast, no modal dialog.
-    await signalDriver("deployFailed");
+    await signalDriver("deployFailed", 90_000);
   });
 
   it("sets the credentials of a function's own cloud without asking which cloud", async () => {
