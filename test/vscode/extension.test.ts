@@ -5,6 +5,7 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { messageOf } from "../helpers/logLines";
 import { ARTIFACTS } from "../helpers/paths";
 import { openWorkbench, type Workbench } from "../helpers/workbench";
 import { foreignLines, overlaps, PANEL_LOGS_FUNCTION, PANEL_LOGS_LINES, type PanelLogsAnswer } from "./suite/panelLogsFixture";
@@ -115,7 +116,7 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   assert.ok(others.every((answer) => overlaps(answer, panelAnswer)), `the HTTP requests ran while the panel's did: ${JSON.stringify({ panelAnswer, others })}`);
   assert.deepEqual(foreignLines(live, "panel", requestId), [], `live, only the panel's request's lines: ${live.join(" | ")}`);
   assert.deepEqual(foreignLines(final, "panel", requestId), [], `in the result, only its lines: ${final.join(" | ")}`);
-  assert.equal(final.filter((line) => line.startsWith("marker=panel ")).length, PANEL_LOGS_LINES, "and all of them");
+  assert.equal(final.map(messageOf).filter((line) => line.startsWith("marker=panel ")).length, PANEL_LOGS_LINES, "and all of them");
   await logsPanel.locator("#logs").scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ARTIFACTS, "vscode-invoke-panel-concurrent.png") });
 
