@@ -80,7 +80,6 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   const panelTabs = await groups.nth(1).locator(".tab .label-name").allInnerTexts();
   assert.deepEqual(panelTabs.sort(), ["Invoke HelloNode", "Invoke HelloPython"], `both panels are tabs of one group: ${panelTabs.join(", ")}`);
   assert.deepEqual(await groups.nth(0).locator(".tab .label-name").allInnerTexts(), ["app.py"]);
-  await runFromPalette(page, "Notifications: Clear All Notifications");
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(ARTIFACTS, "vscode-invoke-panels-as-tabs.png") });
   await page.locator(".editor-group-container").nth(1).locator(".tab", { hasText: "Invoke HelloPython" }).click();
