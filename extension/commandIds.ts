@@ -4,7 +4,7 @@
 // commands through these types.
 import type { InvokeResult } from "../emulator/protocol";
 import type { AwsCredentialInput, DeployTarget, ScfCredentialInput } from "../emulator/deploy";
-import type { DeployOptions } from "./deploy/deployCommand";
+import type { DeployOptions, DeployOutcome } from "./deploy/deployCommand";
 import type { TreeNode } from "./views/treeNode";
 
 /** A function as commands receive it: its name (CodeLens, API), a tree item, or nothing (palette: pick one). */
@@ -27,7 +27,8 @@ export interface CommandArgs {
   "faasbox.function.debug": [target?: FunctionTarget, event?: unknown];
   "faasbox.pickFunction": [];
   "faasbox.function.deploy": [target?: FunctionTarget, options?: DeployOptions];
-  "faasbox.cloud.setCredentials": [target?: DeployTarget, credentials?: ScfCredentialInput | AwsCredentialInput];
+  /** The cloud's credentials: `target` names the cloud, or a function whose cloud it is (no question which); none: ask. */
+  "faasbox.cloud.setCredentials": [target?: DeployTarget | FunctionTarget, credentials?: ScfCredentialInput | AwsCredentialInput];
   "faasbox.logs.showRequest": [functionName: string, requestId: string];
   "faasbox.function.new": [];
   "faasbox.metrics.show": [];
@@ -41,6 +42,8 @@ export interface CommandArgs {
 export interface CommandResults {
   "faasbox.function.invoke": InvokeResult | undefined;
   "faasbox.function.debug": boolean;
+  "faasbox.function.deploy": DeployOutcome;
+  "faasbox.cloud.setCredentials": boolean;
   "faasbox.emulator.doctor": number;
 }
 

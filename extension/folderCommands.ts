@@ -1,6 +1,7 @@
 // The handlers of the commands that act on the workspace folder's functions, one for each
 // id commandIds.ts marks `needsFolder` (the type makes a missing one a compile error).
 import * as vscode from "vscode";
+import { defaultTarget } from "../emulator/deploy/defaultTarget";
 import { Requests, type InvokeResult } from "../emulator/protocol";
 import type { FolderCommandId } from "./commandIds";
 import { executeCommand, type CommandHandlers, type FunctionTarget } from "./commands";
@@ -26,14 +27,21 @@ export interface FolderServices {
   credentials: CredentialStore;
 }
 
+/** The function a target names, if it names one. */
+function nameOf(target: FunctionTarget): string | undefined {
+  if (typeof target === "string") return target;
+  if (target && "name" in target) return target.name;
+  if (target && "function" in target) return target.function;
+  return undefined;
+}
+
 export function folderCommands(services: FolderServices): CommandHandlers<FolderCommandId> {
   const { root, output, manager, model, logs, invocations, panelDeps, debugProvider, credentials } = services;
 
   /** The function a command is about: its argument, or one the user picks. */
   const resolveTarget = async (target: FunctionTarget): Promise<string | undefined> => {
-    if (typeof target === "string") return target;
-    if (target && "name" in target) return target.name;
-    if (target && "function" in target) return target.function;
+    const named = nameOf(target);
+    if (named !== undefined) return named;
     if (model.functions.length === 0) await model.refresh();
     const picked = await vscode.window.showQuickPick(
       model.functions.map((f) => ({ label: f.name, description: `${f.runtime} · ${f.handler}` })),
@@ -80,26 +88,19 @@ export function folderCommands(services: FolderServices): CommandHandlers<Folder
       const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], config);
       return started || ((await debugProvider.lastNodeAttach) ?? false);
     },
-    "faasbox.cloud.setCredentials": (target, given) => setCredentials(credentials, target, given),
+    "faasbox.cloud.setCredentials": (target, given) => {
+      if (target === "scf" || target === "lambda" || target === undefined) return setCredentials(credentials, target, given);
+      // A function (tree item, CodeLens): its cloud, as its deploy would go.
+      const fn = model.get(nameOf(target) ?? "");
+      return setCredentials(credentials, fn ? defaultTarget(fn) : undefined, given);
+    },
     "faasbox.function.deploy": async (target, options) => {
       const name = await resolveTarget(target);
       if (!name) return undefined;
-      try {
-        // Loaded on the first deploy: the cloud SDKs are most of the bundle and activation needs none of them.
-        const { deployFunction } = await import("./deploy/deployCommand");
-        return await deployFunction(root, name, credentials, output, options);
-      } catch (error) {
-        if (error instanceof vscode.CancellationError) return undefined;
-        const kind = (error as { kind?: string }).kind;
-        const actions = kind === "credentials" ? ["Set Cloud Credentials", "Show Output"] : ["Show Output"];
-        output.appendLine(`deploy of ${name} failed: ${(error as Error).message}`);
-        // Not awaited: the command settles now; the buttons act whenever the user clicks.
-        void vscode.window.showErrorMessage(`Deploy of ${name} failed: ${(error as Error).message}`, ...actions).then((choice) => {
-          if (choice === "Set Cloud Credentials") void executeCommand("faasbox.cloud.setCredentials");
-          if (choice === "Show Output") output.show();
-        });
-        throw error;
-      }
+      // Loaded on the first deploy: the cloud SDKs are most of the bundle and activation needs none of them.
+      const { deployFunction } = await import("./deploy/deployCommand");
+      // Never throws: it tells the user once and answers with the failure.
+      return deployFunction(root, name, credentials, output, options);
     },
     "faasbox.function.showLogs": async (target) => {
       const name = await resolveTarget(target);

@@ -107,7 +107,7 @@
   const editor = el("textarea", {
     id: "event",
     class: "editor",
-    rows: "14",
+    rows: "10",
     spellcheck: "false",
     autocomplete: "off",
     autocapitalize: "off",
@@ -157,7 +157,12 @@
     logList,
   ]);
 
-  app.replaceChildren(banner, header, eventSection, actions, resultSection, logsSection);
+  // Input on the left, output on the right when the panel is wide enough (media query in
+  // the CSS), else one column with the result right under Invoke: either way the result
+  // is in view after an invoke without scrolling.
+  const inputColumn = el("div", { class: "column input-column" }, [eventSection, actions]);
+  const outputColumn = el("div", { class: "column output-column" }, [resultSection, logsSection]);
+  app.replaceChildren(banner, header, el("div", { class: "workspace" }, [inputColumn, outputColumn]));
 
   // ---- Stack frames as links -------------------------------------------------------
 
@@ -271,6 +276,15 @@
   function validate() {
     const text = editor.value;
     let message;
+    if (!state.fn && !text.trim()) {
+      // Before init: the event is on its way, not missing (no red "Empty" on load).
+      state.jsonValid = false;
+      eventStatus.textContent = "";
+      eventStatus.classList.remove("error", "ok");
+      editor.setAttribute("aria-invalid", "false");
+      updateButtons();
+      return;
+    }
     if (!text.trim()) {
       message = "Empty: enter a JSON event, e.g. {}";
     } else {
@@ -608,6 +622,9 @@
         renderLogs(msg.result.logs || []);
         logsEmpty.textContent = "The invocation printed no log lines.";
         logList.scrollTop = logList.scrollHeight;
+        // Short panels (one column, a low window): bring the result up, not the logs below it.
+        const top = resultSection.getBoundingClientRect().top;
+        if (top < 0 || top > window.innerHeight * 0.6) resultSection.scrollIntoView({ block: "start" });
         break;
       case "failed":
         setInvoking(false);

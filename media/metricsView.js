@@ -8,7 +8,7 @@
 /** @typedef {import("../extension/webviews/messages").FromMetricsView} FromMetricsView */
 /** @typedef {import("../extension/webviews/messages").FunctionMetrics} FunctionMetrics */
 /** @typedef {import("../extension/webviews/messages").FunctionCost} FunctionCost */
-/** One bar of the chart. @typedef {ToMetricsView["history"][string][number]} HistoryItem */
+/** @typedef {import("../extension/webviews/messages").MetricsSample} MetricsSample */
 
 (function () {
   "use strict";
@@ -20,9 +20,12 @@
   const SVG_NS = "http://www.w3.org/2000/svg";
   /** Bars in a chart; fixed slots so a few invocations do not become fat bars. */
   const CHART_SLOTS = 50;
-  const CHART_W = 200;
-  const CHART_H = 40;
-  /** Room at the top of the chart for the cold-start cap. */
+  /** The chart's own units (it scales to the view's width, text with it). */
+  const CHART_W = 240;
+  const CHART_H = 92;
+  /** Room around the bars for the axes' labels. */
+  const PLOT = { left: 40, right: 4, top: 10, bottom: 14 };
+  /** Room at the top of a bar for the cold-start cap. */
   const CAP_H = 3;
 
   const app = document.getElementById("app") || document.body.appendChild(document.createElement("main"));
@@ -95,42 +98,87 @@
     return b;
   }
 
-  /** @param {string} name @param {HistoryItem[]} history */
-  function chart(name, history) {
-    const items = history.slice(-CHART_SLOTS);
-    if (items.length === 0) return el("div", { class: "chart-empty", text: "no invocations yet" });
+  /** The smallest 1, 2 or 5 × 10^n at or above `v`: the top of the duration axis. @param {number} v */
+  function niceCeil(v) {
+    const power = Math.pow(10, Math.floor(Math.log10(Math.max(v, 0.001))));
+    for (const step of [1, 2, 5, 10]) if (step * power >= v) return step * power;
+    return 10 * power;
+  }
 
-    const max = Math.max(...items.map((h) => h.durationMs), 0.001);
-    const failed = items.filter((h) => !h.ok).length;
-    const cold = items.filter((h) => h.cold).length;
+  /** An axis label: whole milliseconds, or seconds from 1000 ms. @param {number} ms */
+  function fmtTick(ms) {
+    if (ms >= 1000) return +(ms / 1000).toFixed(1) + " s";
+    return (ms < 1 && ms > 0 ? +ms.toFixed(2) : Math.round(ms)) + " ms";
+  }
+
+  /** @param {number} ms */
+  function shortTime(ms) {
+    return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  }
+
+  /**
+   * The window's invocations as bars, oldest on the left: a duration axis (√ scale, ticks
+   * labelled in ms) and a time axis (the first and last invocation's time). The bars are
+   * the emulator's own samples, the ones the card's numbers count.
+   * @param {string} name @param {MetricsSample[]} samples @param {number} total the window's invocations
+   */
+  function chart(name, samples, total) {
+    if (samples.length === 0) return el("div", { class: "chart-empty", text: "no invocations in the last 5 min" });
+
+    const top = niceCeil(Math.max(...samples.map((h) => h.durationMs), 0.001));
+    const failed = samples.filter((h) => !h.ok && !h.throttled).length;
+    const cold = samples.filter((h) => h.cold && !h.throttled).length;
     const root = svg("svg", {
       class: "chart",
       viewBox: "0 0 " + CHART_W + " " + CHART_H,
-      preserveAspectRatio: "none",
       role: "img",
       "aria-label":
-        name + ": last " + items.length + " invocations, longest " + fmtMs(max) + ", " + failed + " failed, " + cold + " cold starts",
+        name + ": durations of the last " + samples.length + " invocations, up to " + fmtTick(top) + ", " + failed + " failed, " + cold + " cold starts",
     });
-    root.append(svg("line", { class: "baseline", x1: 0, x2: CHART_W, y1: CHART_H - 0.5, y2: CHART_H - 0.5 }));
+    const x0 = PLOT.left;
+    const x1 = CHART_W - PLOT.right;
+    const y0 = CHART_H - PLOT.bottom; // the time axis
+    const y1 = PLOT.top;
+    const room = y0 - y1 - CAP_H;
+    // Square root scale: one cold start is often 100× a warm call, and a linear scale
+    // would flatten every warm bar to nothing. The ticks say so: a quarter of the top sits halfway.
+    const yOf = (/** @type {number} */ ms) => y0 - Math.sqrt(Math.max(0, ms) / top) * room;
 
-    const slot = CHART_W / CHART_SLOTS;
+    for (const tick of [0, top / 4, top]) {
+      const y = yOf(tick);
+      root.append(svg("line", { class: tick === 0 ? "axis" : "gridline", x1: x0, x2: x1, y1: y, y2: y }));
+      const label = svg("text", { class: "tick y-tick", x: x0 - 3, y: y + 3, "text-anchor": "end" });
+      label.textContent = fmtTick(tick);
+      root.append(label);
+    }
+    root.append(svg("line", { class: "axis", x1: x0, x2: x0, y1: y1, y2: y0 }));
+    const yTitle = svg("text", { class: "axis-title", x: x0, y: y1 - 1, "text-anchor": "start" });
+    yTitle.textContent = "duration (√ scale)";
+    root.append(yTitle);
+
+    const first = svg("text", { class: "tick x-tick", x: x0, y: y0 + 10, "text-anchor": "start" });
+    first.textContent = shortTime(samples[0].time);
+    const last = svg("text", { class: "tick x-tick", x: x1, y: y0 + 10, "text-anchor": "end" });
+    last.textContent = shortTime(samples[samples.length - 1].time);
+    const xTitle = svg("text", { class: "axis-title", x: (x0 + x1) / 2, y: y0 + 10, "text-anchor": "middle" });
+    xTitle.textContent = samples.length < total ? "last " + samples.length + " of " + total + " →" : "time →";
+    root.append(first, last, xTitle);
+
+    const slot = (x1 - x0) / CHART_SLOTS;
     const gap = slot * 0.2;
     // Newest on the right, like a scrolling strip; empty slots stay on the left.
-    const offset = CHART_SLOTS - items.length;
-    items.forEach((h, i) => {
-      // Square root scale: one cold start is often 100× a warm call, and a linear scale
-      // would flatten every warm bar to nothing.
-      const room = CHART_H - CAP_H;
-      const height = Math.max(1.5, Math.sqrt(Math.max(0, h.durationMs) / max) * room);
-      const x = (offset + i) * slot + gap / 2;
+    const offset = CHART_SLOTS - samples.length;
+    samples.forEach((h, i) => {
+      const y = Math.min(yOf(h.durationMs), y0 - 1);
+      const x = x0 + (offset + i) * slot + gap / 2;
       const w = slot - gap;
       const g = svg("g", { class: "bar-group" });
       const title = svg("title");
       title.textContent =
-        timeOf(h.time) + " · " + fmtMs(h.durationMs, 2) + (h.ok ? "" : " · failed") + (h.cold ? " · cold start" : "");
+        timeOf(h.time) + " · " + fmtMs(h.durationMs, 2) + (h.throttled ? " · throttled" : h.ok ? "" : " · failed") + (h.cold && !h.throttled ? " · cold start" : "");
       g.append(title);
-      g.append(svg("rect", { class: h.ok ? "bar" : "bar failed", x, y: CHART_H - height, width: w, height }));
-      if (h.cold) g.append(svg("rect", { class: "cold-cap", x, y: CHART_H - height - CAP_H, width: w, height: CAP_H - 0.5 }));
+      g.append(svg("rect", { class: h.ok ? "bar" : "bar failed", x, y, width: w, height: y0 - y }));
+      if (h.cold && !h.throttled) g.append(svg("rect", { class: "cold-cap", x, y: y - CAP_H, width: w, height: CAP_H - 0.5 }));
       root.append(g);
     });
     return root;
@@ -147,11 +195,11 @@
     ]);
   }
 
-  /** @param {string} name @param {FunctionMetrics | undefined} metrics @param {FunctionCost | undefined} cost @param {HistoryItem[]} history */
-  function card(name, metrics, cost, history) {
+  /** @param {string} name @param {FunctionMetrics | undefined} metrics @param {FunctionCost | undefined} cost */
+  function card(name, metrics, cost) {
     const w5 = metrics && metrics.windows ? metrics.windows["5m"] : undefined;
     const w1h = metrics && metrics.windows ? metrics.windows["1h"] : undefined;
-    const idle = (!w1h || w1h.invocations === 0) && history.length === 0 && !(metrics && metrics.concurrencyNow > 0);
+    const idle = (!w1h || w1h.invocations === 0) && !(metrics && metrics.concurrencyNow > 0);
 
     const header = el("div", { class: "card-header" }, [nameButton(name)]);
     if (idle) {
@@ -179,7 +227,7 @@
       if (cost.monthly) line.title = "≈ " + fmtMoney(cost.monthly.cost) + " " + cost.currency + "/month at the observed rate (" + cost.provider.toUpperCase() + " prices)";
       children.push(line);
     }
-    children.push(chart(name, history));
+    children.push(chart(name, (metrics && metrics.recent) || [], m.invocations));
     return el("article", { class: "card", "aria-label": name }, children);
   }
 
@@ -196,8 +244,7 @@
 
     const metricsByName = new Map((msg.functions || []).map((f) => [f.function, f]));
     const costByName = new Map((msg.costs || []).map((c) => [c.function, c]));
-    const history = msg.history || {};
-    const names = [...new Set([...metricsByName.keys(), ...Object.keys(history)])].sort((a, b) => a.localeCompare(b));
+    const names = [...new Set([...metricsByName.keys(), ...(msg.names || [])])].sort((a, b) => a.localeCompare(b));
 
     if (names.length === 0) {
       status.textContent = "No functions in this project";
@@ -210,7 +257,7 @@
 
     // Keep keyboard focus on the same function's button across the rebuild.
     const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.function : undefined;
-    list.replaceChildren(...names.map((n) => card(n, metricsByName.get(n), costByName.get(n), history[n] || [])));
+    list.replaceChildren(...names.map((n) => card(n, metricsByName.get(n), costByName.get(n))));
     const anyChart = list.querySelector(".chart");
     if (anyChart) list.append(legend());
     if (focused !== undefined) {

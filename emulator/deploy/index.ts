@@ -1,10 +1,10 @@
-import type { FunctionSpec } from "../project/spec";
 import type { AwsCredentialInput } from "./awsCredentials";
 import { createLambdaProvider } from "./lambda";
 import { createScfProvider } from "./scf";
 import type { ScfCredentialInput } from "./scfCredentials";
 import type { DeployProvider, DeployTarget, Timing } from "./types";
 
+export { defaultTarget } from "./defaultTarget";
 export { packageFunction, type PackageOptions } from "./package";
 export { checkSizeLimits, formatBytes, SIZE_LIMITS, type LimitCheck, type LimitOptions, type SizeLimits } from "./limits";
 export { createScfProvider, type ScfProviderOptions } from "./scf";
@@ -41,9 +41,4 @@ export function createDeployProvider(target: DeployTarget, options: DeployOption
   return target === "scf"
     ? createScfProvider({ ...common, credentials: options.scfCredentials, homeDir: options.homeDir, cosEndpoint: options.bucketEndpoint })
     : createLambdaProvider({ ...common, credentials: options.awsCredentials, role: options.role, s3Endpoint: options.bucketEndpoint });
-}
-
-/** A function goes to the cloud its manifest was written for unless told otherwise. */
-export function defaultTarget(spec: Pick<FunctionSpec, "dialect">): DeployTarget {
-  return spec.dialect === "scf" ? "scf" : "lambda";
 }

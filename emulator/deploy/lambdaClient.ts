@@ -1,5 +1,6 @@
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import type { AwsCredentialInput } from "./awsCredentials";
+import { withoutNodeVersionNotice } from "./quietSdk";
 import { DeployError } from "./errors";
 
 /**
@@ -20,5 +21,5 @@ export function createLambdaClient(region: string, credentials?: AwsCredentialIn
       throw new DeployError("config", `FAASBOX_LAMBDA_ENDPOINT must be an http:// or https:// address (it is meant for testing against a local fake), got "${endpoint}"`);
     }
   }
-  return new LambdaClient({ region, credentials, endpoint, maxAttempts: 1 });
+  return withoutNodeVersionNotice(() => new LambdaClient({ region, credentials, endpoint, maxAttempts: 1 }));
 }

@@ -1,5 +1,6 @@
 import { HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import type { BucketErrorContext, CodeStore } from "./codeBucket";
+import { withoutNodeVersionNotice } from "./quietSdk";
 import { DeployError, networkError, networkErrorCode } from "./errors";
 import { redact } from "./mask";
 
@@ -40,7 +41,7 @@ export function createS3Store(options: S3StoreOptions): CodeStore {
     }
   }
   // A local fake has no per-bucket host names, hence path-style addresses there.
-  const client = new S3Client({ region, credentials: options.credentials, endpoint: options.endpoint, forcePathStyle: options.endpoint !== undefined });
+  const client = withoutNodeVersionNotice(() => new S3Client({ region, credentials: options.credentials, endpoint: options.endpoint, forcePathStyle: options.endpoint !== undefined }));
   const fail = (action: string, key: string, error: unknown) => mapS3Error(error as S3SdkError, { action, bucket, region, key, identity: options.identity, secrets: options.secrets });
   return {
     async exists(key) {

@@ -17,11 +17,29 @@ export interface WindowMetrics {
 
 export type MetricsWindow = "1m" | "5m" | "1h";
 
+/** One invocation as the metrics counted it. */
+export interface MetricsSample {
+  /** Milliseconds since the epoch, when it finished. */
+  time: number;
+  durationMs: number;
+  ok: boolean;
+  throttled: boolean;
+  cold: boolean;
+}
+
 export interface FunctionMetrics {
   function: string;
   concurrencyNow: number;
   windows: Record<MetricsWindow, WindowMetrics>;
+  /**
+   * The newest invocations of the "5m" window (at most RECENT_SAMPLES, oldest first): the
+   * very ones its counts are made of, so a chart of them agrees with the numbers.
+   */
+  recent: MetricsSample[];
 }
+
+/** How many of the "5m" window's invocations FunctionMetrics.recent carries. */
+export const RECENT_SAMPLES = 50;
 
 export interface MetricsResult {
   functions: FunctionMetrics[];

@@ -2,7 +2,8 @@ import * as vscode from "vscode";
 import { createDeployProvider, defaultTarget, formatBytes, packageFunction, redact, type DeployResult, type DeployTarget } from "../../emulator/deploy";
 import { formatPlan } from "../../emulator/deploy/formatPlan";
 import { loadProject } from "../../emulator/project/loadProject";
-import type { CredentialStore } from "./credentials";
+import type { FunctionSpec } from "../../emulator/project/spec";
+import { setCredentials, type CredentialStore } from "./credentials";
 
 export interface DeployOptions {
   target?: DeployTarget;
@@ -14,16 +15,55 @@ export interface DeployOptions {
   yes?: boolean;
 }
 
+/** A deploy that failed: the user has seen why (one message, with its way out); callers get it as the command's answer. */
+export interface DeployFailure {
+  failed: true;
+  /** DeployError's kind ("credentials", "permission"...), when the cloud said. */
+  kind?: string;
+  message: string;
+}
+
+/** The deploy command's answer: what was deployed, why not, or undefined when the user cancelled. */
+export type DeployOutcome = DeployResult | DeployFailure | undefined;
+
 /**
  * "Deploy": package the function, ask the cloud what would change, show that plan for
  * confirmation, then apply it under a cancellable progress notification. Credentials
  * come from VS Code's SecretStorage, else from each provider's usual environment
  * variables and profile files.
+ *
+ * A failure is told once, here, as one error message with its buttons, and answered,
+ * never thrown: a command that throws makes VS Code add a modal "Command … resulted in an
+ * error" (and, from a CodeLens, a second toast) to the message the user already has.
  */
-export async function deployFunction(root: string, name: string, store: CredentialStore, output: vscode.OutputChannel, options: DeployOptions = {}): Promise<DeployResult | undefined> {
+export async function deployFunction(root: string, name: string, store: CredentialStore, output: vscode.OutputChannel, options: DeployOptions = {}): Promise<DeployOutcome> {
   const spec = loadProject(root).project.functions.find((f) => f.name === name);
-  if (!spec) throw new Error(`no function named ${name} in ${root}`);
-  const target = options.target ?? defaultTarget(spec);
+  const target = options.target ?? (spec ? defaultTarget(spec) : undefined);
+  try {
+    if (!spec || !target) throw new Error(`no function named ${name} in ${root}`);
+    return await deploySpec(root, spec, target, store, output, options);
+  } catch (error) {
+    if (error instanceof vscode.CancellationError) return undefined;
+    return reportFailure(name, target, error, store, output);
+  }
+}
+
+function reportFailure(name: string, target: DeployTarget | undefined, error: unknown, store: CredentialStore, output: vscode.OutputChannel): DeployFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  const kind = (error as { kind?: string } | undefined)?.kind;
+  output.appendLine(`deploy of ${name} failed: ${message}`);
+  const actions = kind === "credentials" ? ["Set Cloud Credentials", "Show Output"] : ["Show Output"];
+  // Not awaited: the command settles now; the buttons act whenever the user clicks.
+  void vscode.window.showErrorMessage(`Deploy of ${name} failed: ${message}`, ...actions).then((choice) => {
+    // The cloud is known: the credentials asked for are that cloud's, without asking which.
+    if (choice === "Set Cloud Credentials") void setCredentials(store, target);
+    if (choice === "Show Output") output.show();
+  });
+  return { failed: true, kind, message };
+}
+
+async function deploySpec(root: string, spec: FunctionSpec, target: DeployTarget, store: CredentialStore, output: vscode.OutputChannel, options: DeployOptions): Promise<DeployResult | undefined> {
+  const name = spec.name;
   const scfCredentials = target === "scf" ? await store.get("scf") : undefined;
   const awsCredentials = target === "lambda" ? await store.get("lambda") : undefined;
   const settings = vscode.workspace.getConfiguration("faasbox");

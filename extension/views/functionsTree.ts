@@ -29,6 +29,7 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private refreshTimer?: NodeJS.Timeout;
+  private lastShown?: string;
   private readonly disposables = new DisposableList();
 
   constructor(private readonly model: FunctionsModel, private readonly manager: DaemonConnection) {
@@ -38,11 +39,24 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       model.onDidChange(() => {
         this.refreshTimer ??= setTimeout(() => {
           this.refreshTimer = undefined;
+          // Only a change the view shows: each refresh drops the items VS Code knows by id,
+          // and one while it still resolves the expanded manifests (the emulator's start
+          // repeats the same list several times) is logged as "No tree item with id …".
+          const shown = this.shownState();
+          if (shown === this.lastShown) return;
+          this.lastShown = shown;
           this.changed.fire(undefined);
         }, 100);
       }),
       { dispose: () => clearTimeout(this.refreshTimer) },
     );
+  }
+
+  /** What the items are made of, to tell a real change from a repeat. */
+  private shownState(): string {
+    const { functions, problems, warnings, triggers, live } = this.model;
+    const last = functions.map((fn) => this.model.historyOf(fn.name).at(-1)?.requestId);
+    return JSON.stringify({ functions, problems, warnings, triggers, live, last, connected: this.manager.isConnected });
   }
 
   dispose(): void {

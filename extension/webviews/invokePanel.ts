@@ -21,7 +21,7 @@ export interface InvokePanelDeps {
 }
 
 /**
- * One invoke panel per function: edit or pick an event (saved per function, or a
+ * One invoke panel per function, all of them tabs of one editor column: edit or pick an event (saved per function, or a
  * template in the function's dialect), invoke, and see the result, the error with its
  * stack, the request's logs, the timings and the cost estimate.
  *
@@ -48,13 +48,24 @@ export class InvokePanel implements vscode.Disposable {
       existing.panel.reveal(undefined, true);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel("faasbox.invoke", `Invoke ${functionName}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+    const panel = vscode.window.createWebviewPanel("faasbox.invoke", `Invoke ${functionName}`, { viewColumn: InvokePanel.column(), preserveFocus: true }, {
       ...webviewOptions(deps.extensionUri),
       retainContextWhenHidden: true,
     });
     const created = new InvokePanel(deps, functionName, panel);
     InvokePanel.panels.set(functionName, created);
     return created;
+  }
+
+  /**
+   * Where a new panel opens: the column where Faasbox panels already are (the one last
+   * shown), as another tab, else beside the code. Each panel in its own column would
+   * squeeze the code to a sliver.
+   */
+  private static column(): vscode.ViewColumn {
+    const open = [...InvokePanel.panels.values()].map((p) => p.panel).filter((p) => p.viewColumn !== undefined);
+    const shown = open.find((p) => p.active) ?? open.find((p) => p.visible) ?? open[0];
+    return shown?.viewColumn ?? vscode.ViewColumn.Beside;
   }
 
   static get(functionName: string): InvokePanel | undefined {

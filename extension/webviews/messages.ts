@@ -2,11 +2,11 @@
 // media/metricsView.js), declared once. The webview scripts are plain JS checked against
 // these shapes (// @ts-check with JSDoc imports; `npx tsc -p media`), so keep this file
 // free of `vscode` and of anything but types.
-import type { FunctionCost, FunctionMetrics, InvocationSummary, InvokeResult, LogRecord, SampleEvent } from "../../emulator/protocol";
+import type { FunctionCost, FunctionMetrics, InvocationSummary, InvokeResult, LogRecord, MetricsSample, SampleEvent } from "../../emulator/protocol";
 import type { InvocationCost } from "../invocations/invocationEvents";
 
 // The shapes the messages carry, for the webview scripts' JSDoc imports.
-export type { FunctionCost, FunctionMetrics, InvocationCost, InvocationSummary, InvokeResult, LogRecord, SampleEvent };
+export type { FunctionCost, FunctionMetrics, InvocationCost, InvocationSummary, InvokeResult, LogRecord, MetricsSample, SampleEvent };
 
 export interface PanelFunction {
   name: string;
@@ -42,10 +42,11 @@ export type FromInvokePanel =
 /** Extension → metrics view. */
 export type ToMetricsView = {
   type: "metrics";
+  /** The emulator's metrics, the one source of the cards' numbers and of their charts (`recent`). */
   functions: FunctionMetrics[];
   costs: FunctionCost[];
-  /** Recent invocations per function, oldest first, for the chart. */
-  history: Record<string, Pick<InvocationSummary, "time" | "durationMs" | "ok" | "cold">[]>;
+  /** The project's functions, so one not invoked yet still has its card. */
+  names: string[];
   connected: boolean;
 };
 

@@ -10,7 +10,7 @@ const INTERVAL_MS = 2000;
 
 /**
  * The Metrics view in the Faasbox sidebar: per function invocations, errors, p50/p95,
- * cold starts, concurrency and a small chart. It subscribes only while visible.
+ * cold starts, concurrency and a chart of the same invocations, all from the emulator's metrics. It subscribes only while visible.
  */
 export class MetricsViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view?: vscode.WebviewView;
@@ -34,7 +34,7 @@ export class MetricsViewProvider implements vscode.WebviewViewProvider, vscode.D
         if (this.view?.visible) void this.subscribe();
       }),
       manager.onDidChangeState((state) => {
-        if (state !== "connected") void this.post({ type: "metrics", functions: [], costs: [], history: {}, connected: false });
+        if (state !== "connected") void this.post({ type: "metrics", functions: [], costs: [], names: [], connected: false });
       }),
     );
   }
@@ -63,7 +63,7 @@ export class MetricsViewProvider implements vscode.WebviewViewProvider, vscode.D
 
   private async subscribe(): Promise<void> {
     if (!this.manager.isConnected) {
-      await this.post({ type: "metrics", functions: [], costs: [], history: {}, connected: false });
+      await this.post({ type: "metrics", functions: [], costs: [], names: [], connected: false });
       return;
     }
     if (this.subscriptionId) return;
@@ -88,11 +88,10 @@ export class MetricsViewProvider implements vscode.WebviewViewProvider, vscode.D
     } catch {
       // metrics without costs are still worth showing
     }
-    const history: ToMetricsView["history"] = {};
-    for (const fn of this.model.functions) {
-      history[fn.name] = this.model.historyOf(fn.name).map(({ time, durationMs, ok, cold }) => ({ time, durationMs, ok, cold }));
-    }
-    await this.post({ type: "metrics", functions: metrics.functions, costs, history, connected: true });
+    // The cards and their charts read the emulator's numbers only: a second count kept
+    // here (the tree's history) would disagree with them.
+    const names = this.model.functions.map((fn) => fn.name);
+    await this.post({ type: "metrics", functions: metrics.functions, costs, names, connected: true });
   }
 
   private async post(message: ToMetricsView): Promise<void> {

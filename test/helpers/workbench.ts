@@ -60,7 +60,7 @@ export async function openWorkbench(grep?: string, onSignal: (name: string, page
     const handled = new Set<string>();
     while (!existsSync(resultsFile)) {
       // The in-host suite can ask for something done on the page mid-test (signalDriver).
-      for (const name of ["paused"]) {
+      for (const name of ["paused", "deployFailed"]) {
         if (!handled.has(name) && existsSync(`${resultsFile}.${name}`)) {
           handled.add(name);
           await onSignal(name, page).catch(() => undefined);

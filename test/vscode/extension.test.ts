@@ -5,10 +5,11 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { messageOf } from "../helpers/logLines";
 import { ARTIFACTS } from "../helpers/paths";
 import { openWorkbench, type Workbench } from "../helpers/workbench";
 import { foreignLines, overlaps, PANEL_LOGS_FUNCTION, PANEL_LOGS_LINES, type PanelLogsAnswer } from "./suite/panelLogsFixture";
-import { panelLogLines, pickQuickItem, runFromPalette, webviewFrame } from "./workbenchUi";
+import { deployFromPaletteWithWrongCredentials, inViewport, openFile, panelLogLines, pickQuickItem, runFromPalette, webviewFrame } from "./workbenchUi";
 
 let workbench: Workbench | undefined;
 
@@ -19,7 +20,9 @@ after(async () => {
 test("the extension's suite passes inside a real VS Code, and a user can invoke from the panel", { timeout: 300_000 }, async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   let pausedCallStack = "";
+  let deployFailure: { toasts: string[]; dialogs: number } | undefined;
   workbench = await openWorkbench(undefined, async (name, page) => {
+    if (name === "deployFailed") deployFailure = await deployFromPaletteWithWrongCredentials(page);
     if (name === "paused") {
       await page.locator(".debug-call-stack", { hasText: "PAUSED ON BREAKPOINT" }).waitFor({ timeout: 15_000 });
       await page.screenshot({ path: join(ARTIFACTS, "vscode-debug-paused.png") });
@@ -38,13 +41,21 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   }
   assert.ok(results.passes.some((t) => t.startsWith("concurrent invocations of one function")), `the concurrent invocations test ran and passed: ${results.passes.join(", ")}`);
   assert.match(await page.title(), /Extension Development Host/);
+  // A failed deploy, as the user meets it: one error toast with its buttons; no modal
+  // "Command … resulted in an error", no second toast, no progress left behind.
+  assert.ok(deployFailure, "the deploy suite asked the driver to deploy with wrong credentials");
+  assert.equal(deployFailure.dialogs, 0, "no modal dialog");
+  assert.equal(deployFailure.toasts.length, 1, `one notification: ${deployFailure.toasts.join(" | ")}`);
+  assert.match(deployFailure.toasts[0], /Deploy of HelloPython failed:.*(credential|signature)/is);
+  assert.match(deployFailure.toasts[0], /Set Cloud Credentials/);
   // One debug session for the paused function, stopped in its handler: no second session
   // attached to the same runtime behind the user's back.
   assert.match(pausedCallStack, /PAUSED ON BREAKPOINT\s+handler\s+\/var\/task\/app\.js/, pausedCallStack);
   assert.doesNotMatch(pausedCallStack, /Child Process|DEBUGGER STATEMENT/, pausedCallStack);
 
-  // As a user: open the invoke panel from the palette, pick a function, invoke.
+  // As a user: with the code open, open the invoke panel from the palette, pick a function, invoke.
   await runFromPalette(page, "View: Close All Editors");
+  await openFile(page, "app.py");
   await runFromPalette(page, "Faasbox: Open Invoke Panel");
   await pickQuickItem(page, "HelloPython");
   const panel = await webviewFrame(page, "#invoke");
@@ -58,6 +69,20 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   assert.match(shown, /Succeeded/, "the panel shows a successful result");
   assert.match(shown, /Hello Playwright from Python/);
   assert.match(shown, /per invocation/, "with a cost estimate");
+  assert.ok(await inViewport(panel, "#result-body"), "the result is in view without scrolling");
+
+  // A second function's panel: another tab of the same column, the code keeps its own.
+  await runFromPalette(page, "Faasbox: Open Invoke Panel");
+  await pickQuickItem(page, "HelloNode");
+  await webviewFrame(page, "#fn-name", 30_000, "HelloNode");
+  const groups = page.locator(".editor-group-container");
+  assert.equal(await groups.count(), 2, "the code and one column of panels");
+  const panelTabs = await groups.nth(1).locator(".tab .label-name").allInnerTexts();
+  assert.deepEqual(panelTabs.sort(), ["Invoke HelloNode", "Invoke HelloPython"], `both panels are tabs of one group: ${panelTabs.join(", ")}`);
+  assert.deepEqual(await groups.nth(0).locator(".tab .label-name").allInnerTexts(), ["app.py"]);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(ARTIFACTS, "vscode-invoke-panels-as-tabs.png") });
+  await page.locator(".editor-group-container").nth(1).locator(".tab", { hasText: "Invoke HelloPython" }).click();
   await runFromPalette(page, "View: Hide Panel");
   await runFromPalette(page, "Notifications: Clear All Notifications"); // earlier tests' deploy errors
   await panel.locator("#result").scrollIntoViewIfNeeded();
@@ -90,8 +115,7 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   assert.ok(others.every((answer) => overlaps(answer, panelAnswer)), `the HTTP requests ran while the panel's did: ${JSON.stringify({ panelAnswer, others })}`);
   assert.deepEqual(foreignLines(live, "panel", requestId), [], `live, only the panel's request's lines: ${live.join(" | ")}`);
   assert.deepEqual(foreignLines(final, "panel", requestId), [], `in the result, only its lines: ${final.join(" | ")}`);
-  // Node's console lines carry Lambda's prefix (time, request id, level) before the message.
-  assert.equal(final.filter((line) => /^(?:\S+Z\t[\w-]+\t[A-Z]+\t)?marker=panel /.test(line)).length, PANEL_LOGS_LINES, "and all of them");
+  assert.equal(final.map(messageOf).filter((line) => line.startsWith("marker=panel ")).length, PANEL_LOGS_LINES, "and all of them");
   await logsPanel.locator("#logs").scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ARTIFACTS, "vscode-invoke-panel-concurrent.png") });
 
@@ -101,6 +125,17 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   // Room for the metrics: fold the Functions view above it.
   await page.locator(".pane-header", { hasText: /^Functions/i }).first().click();
   await page.waitForTimeout(2500); // one metrics update
+  // The chart of HelloPython's invocations has its axes, and agrees with its card.
+  const pyCard = metrics.locator("article.card", { hasText: "HelloPython" });
+  await pyCard.locator("svg.chart").waitFor({ state: "visible", timeout: 10_000 });
+  const ticks = await pyCard.locator("svg.chart .y-tick").allTextContents();
+  assert.equal(ticks[0], "0 ms", `the duration axis starts at 0 ms: ${ticks.join(", ")}`);
+  assert.ok(ticks.every((t) => /^[\d.]+ m?s$/.test(t)), `the ticks carry units: ${ticks.join(", ")}`);
+  assert.equal(await pyCard.locator("svg.chart .x-tick").count(), 2, "the time axis is labelled");
+  const invocationsOnCard = Number(await pyCard.locator(".stat", { hasText: "invocations" }).locator("dd").innerText());
+  assert.equal(await pyCard.locator("svg.chart .bar").count(), invocationsOnCard, "a bar for each invocation the card counts");
+  const coldOnCard = Number(await pyCard.locator(".stat", { hasText: "cold starts" }).locator("dd").innerText());
+  assert.equal(await pyCard.locator("svg.chart .cold-cap").count(), coldOnCard, "the chart's cold starts are the card's");
   await page.screenshot({ path: join(ARTIFACTS, "vscode-metrics.png") });
 
   // The walkthrough a new user is offered, with its steps in order.

@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import type { Frame, Page } from "playwright-core";
+import { ARTIFACTS } from "../helpers/paths";
 
 /** Runs a command from the palette, as a user would: F1, type, Enter. */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
@@ -37,4 +39,40 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs = 30_
 /** The texts of the log lines the invoke panel shows. */
 export function panelLogLines(panel: Frame): Promise<string[]> {
   return panel.locator("#log-lines .log-line .log-text").allInnerTexts();
+}
+
+/** Opens a workspace file by name with Quick Open, as a user would. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press("Control+P");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(name);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor({ state: "visible" });
+  await page.keyboard.press("Enter");
+  await page.locator(".tab .label-name", { hasText: name }).first().waitFor({ state: "visible" });
+}
+
+/** True when the element's top edge is inside its webview's visible area (no scrolling needed to see it). */
+export function inViewport(frame: Frame, selector: string): Promise<boolean> {
+  return frame.locator(selector).evaluate((node) => {
+    const { top, bottom } = node.getBoundingClientRect();
+    const height = (globalThis as unknown as { innerHeight: number }).innerHeight; // the webview's window
+    return top >= 0 && top < height && bottom > 0;
+  });
+}
+
+/**
+ * Deploys HelloPython from the palette while the suite has wrong credentials set, and
+ * reads what the user is shown: the notification toasts' texts and how many dialogs.
+ */
+export async function deployFromPaletteWithWrongCredentials(page: Page): Promise<{ toasts: string[]; dialogs: number }> {
+  await runFromPalette(page, "Notifications: Clear All Notifications");
+  await runFromPalette(page, "Faasbox: Deploy Function…");
+  await pickQuickItem(page, "HelloPython");
+  const toasts = page.locator(".notifications-toasts .notification-toast");
+  await toasts.filter({ hasText: "Deploy of HelloPython failed" }).first().waitFor({ state: "visible", timeout: 60_000 });
+  await page.waitForTimeout(1500); // a modal or a second toast would be up by now
+  const result = { toasts: await toasts.allInnerTexts(), dialogs: await page.locator(".monaco-dialog-box").count() };
+  await page.screenshot({ path: join(ARTIFACTS, "vscode-deploy-failed.png") });
+  return result;
 }

@@ -1,4 +1,4 @@
-import type { FunctionMetrics, InvokeResult, MetricsWindow, WindowMetrics } from "../../protocol";
+import { RECENT_SAMPLES, type FunctionMetrics, type InvokeResult, type MetricsWindow, type WindowMetrics } from "../../protocol";
 import { percentileOfSorted } from "./percentile";
 
 export interface InvocationSample {
@@ -75,7 +75,12 @@ export class MetricsCollector {
           concurrencyPeak: Math.max(current, ...peaks.filter((p) => p.time >= since).map((p) => p.value)),
         };
       }
-      return { function: name, concurrencyNow: current, windows };
+      const since5m = this.now() - WINDOWS["5m"];
+      const recent = samples
+        .filter((s) => s.time >= since5m)
+        .slice(-RECENT_SAMPLES)
+        .map(({ time, durationMs, ok, throttled, cold }) => ({ time, durationMs, ok, throttled, cold }));
+      return { function: name, concurrencyNow: current, windows, recent };
     });
   }
 

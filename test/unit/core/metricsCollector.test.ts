@@ -97,3 +97,26 @@ test("concurrency: the current value, and the peak of each window", () => {
   [fn] = metrics.get(["fn"]);
   assert.equal(fn.windows["1m"].concurrencyPeak, 3, "the current value counts as a peak even when it rose long ago");
 });
+
+test("the recent invocations are the 5-minute window's own, so a chart of them shows the counts the window gives", () => {
+  const { metrics, advance } = collector();
+  metrics.record(result(5, { cold: true }));
+  advance(6 * 60_000); // out of the 5-minute window
+  metrics.record(result(40, { cold: true }));
+  metrics.record(result(10));
+  metrics.record(result(0, { errorKind: "throttle", cold: true }));
+  const [fn] = metrics.get(["fn"]);
+  assert.deepEqual(fn.recent.map((s) => s.durationMs), [40, 10, 0], "oldest first, none from before the window");
+  const w = fn.windows["5m"];
+  assert.equal(fn.recent.length, w.invocations);
+  assert.equal(fn.recent.filter((s) => s.cold && !s.throttled).length, w.coldStarts);
+  assert.equal(fn.recent.filter((s) => s.throttled).length, w.throttles);
+});
+
+test("the recent invocations are the newest 50 of a busy window", () => {
+  const { metrics } = collector();
+  for (let i = 1; i <= 60; i++) metrics.record(result(i));
+  const [fn] = metrics.get(["fn"]);
+  assert.equal(fn.windows["5m"].invocations, 60);
+  assert.deepEqual([fn.recent.length, fn.recent[0].durationMs, fn.recent.at(-1)!.durationMs], [50, 11, 60]);
+});

@@ -1,5 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
+import type { DeployFailure } from "../../../extension/deploy/deployCommand";
+import { signalDriver } from "./driverSignal";
 import { AWS_TEST_ACCESS_KEY_ID, AWS_TEST_SECRET_ACCESS_KEY, FakeLambda } from "../../helpers/fakeClouds/fakeLambda";
 
 describe("deploy from the editor", () => {
@@ -25,11 +27,22 @@ describe("deploy from the editor", () => {
     assert.equal(again.codeUploaded, false, "unchanged code is not uploaded again");
   });
 
-  it("says the credentials were rejected when they are wrong", async () => {
+  it("says once that the credentials were rejected, and answers with the failure instead of throwing (no second, modal error)", async () => {
     await vscode.commands.executeCommand("faasbox.cloud.setCredentials", "lambda", { accessKeyId: AWS_TEST_ACCESS_KEY_ID, secretAccessKey: "wrong-secret-wrong-secret" });
-    await assert.rejects(
-      Promise.resolve(vscode.commands.executeCommand("faasbox.function.deploy", "HelloPython", { yes: true, role: "arn:aws:iam::123456789012:role/x" })),
-      (error: Error) => /credential|signature/i.test(error.message) && !error.message.includes("wrong-secret-wrong-secret"),
-    );
+    const outcome = (await vscode.commands.executeCommand("faasbox.function.deploy", "HelloPython", { yes: true, role: "arn:aws:iam::123456789012:role/x" })) as DeployFailure;
+    assert.equal(outcome.failed, true);
+    assert.equal(outcome.kind, "credentials");
+    assert.match(outcome.message, /credential|signature/i);
+    assert.ok(!outcome.message.includes("wrong-secret-wrong-secret"), outcome.message);
+    // The driver counts what the user sees of this failure: one toast, no modal dialog.
+    await signalDriver("deployFailed", 90_000);
+  });
+
+  it("sets the credentials of a function's own cloud without asking which cloud", async () => {
+    // A quick pick asking "which cloud?" would leave this command unanswered.
+    const saved = await vscode.commands.executeCommand("faasbox.cloud.setCredentials", "HelloPython", { accessKeyId: AWS_TEST_ACCESS_KEY_ID, secretAccessKey: AWS_TEST_SECRET_ACCESS_KEY });
+    assert.equal(saved, true);
+    const result = (await vscode.commands.executeCommand("faasbox.function.deploy", "HelloPython", { yes: true, role: "arn:aws:iam::123456789012:role/x", region: "us-east-1" })) as { action: string };
+    assert.equal(result.action, "create", "Lambda's credentials were the ones set");
   });
 });
