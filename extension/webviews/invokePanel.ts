@@ -4,6 +4,7 @@ import type { DaemonConnection } from "../daemon/daemonConnection";
 import type { InvocationEvent } from "../invocations/invocationEvents";
 import type { InvocationService } from "../invocations/invocationService";
 import type { FunctionsModel } from "../model/functionsModel";
+import type { LastEvents } from "../model/lastEvents";
 import { toWorkspacePath } from "../model/pathMapping";
 import { SavedEvents } from "../model/savedEvents";
 import { DisposableList } from "../util/disposableList";
@@ -18,6 +19,7 @@ export interface InvokePanelDeps {
   logs: LogChannels;
   savedEvents: SavedEvents;
   invocations: InvocationService;
+  lastEvents: LastEvents;
 }
 
 /**
@@ -33,7 +35,8 @@ export interface InvokePanelDeps {
 export class InvokePanel implements vscode.Disposable {
   private static readonly panels = new Map<string, InvokePanel>();
   private readonly disposables = new DisposableList();
-  private eventText = "{}";
+  /** The editor's event: the one last invoked, else (until init fills it in) none yet. */
+  private eventText?: string;
   /** The event this panel last sent, to know the started invocation is its own (its text is already in the editor). */
   private sentEvent: unknown;
   /** The request whose lines and result the panel shows. */
@@ -63,6 +66,7 @@ export class InvokePanel implements vscode.Disposable {
 
   private constructor(private readonly deps: InvokePanelDeps, private readonly functionName: string, readonly panel: vscode.WebviewPanel) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
+    this.eventText = deps.lastEvents.get(functionName);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, "media", "faasbox.svg");
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, "invokePanel", `Invoke ${functionName}`);
     this.disposables.push(
@@ -78,10 +82,15 @@ export class InvokePanel implements vscode.Disposable {
   /** The event last invoked or loaded in the editor, as a value ({} when its text is not JSON). */
   get currentEvent(): unknown {
     try {
-      return JSON.parse(this.eventText);
+      return JSON.parse(this.eventText ?? "{}");
     } catch {
       return {};
     }
+  }
+
+  /** The event text the editor holds, once there is one (the last invoked, or the trigger's once loaded). */
+  get eventTextShown(): string | undefined {
+    return this.eventText;
   }
 
   private onInvocation(event: InvocationEvent): void {
@@ -175,10 +184,15 @@ export class InvokePanel implements vscode.Disposable {
       isolated: info?.isolated ?? true,
     };
     const names = await this.deps.savedEvents.list(this.functionName);
-    const templates = await this.deps.manager
+    // The function's own triggers' events first: the first of them is its first event.
+    const own = await Promise.all((info?.triggers ?? []).map((_, trigger) =>
+      this.deps.manager.request(Requests.eventsSample, { function: this.functionName, trigger }).then((sample) => [sample], () => []),
+    )).then((lists) => lists.flat());
+    const generic = await this.deps.manager
       .request(Requests.eventsSamples, { function: this.functionName })
       .then((r) => r.samples, () => []);
-    await this.panel.webview.postMessage({ type: "init", fn, savedEvents: names, templates, eventText: this.eventText } satisfies ToInvokePanel);
+    this.eventText ??= own[0] ? JSON.stringify(own[0].event, null, 2) : "{}";
+    await this.panel.webview.postMessage({ type: "init", fn, savedEvents: names, templates: [...own, ...generic], eventText: this.eventText } satisfies ToInvokePanel);
   }
 
   /**
