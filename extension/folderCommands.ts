@@ -77,11 +77,12 @@ export function folderCommands(services: FolderServices): CommandHandlers<Folder
     "faasbox.function.invoke": async (target, event): Promise<InvokeResult | undefined> => {
       const name = await resolveTarget(target);
       if (!name || !(await startLoudly(manager))) return undefined;
-      const lastText = event === undefined ? InvokePanel.get(name)?.eventTextShown ?? panelDeps.lastEvents.get(name) : undefined;
-      InvokePanel.show(panelDeps, name);
+      const neverRun = !InvokePanel.get(name) && panelDeps.lastEvents.get(name) === undefined;
+      const panel = InvokePanel.show(panelDeps, name);
       if (event !== undefined) return invocations.invoke(name, event);
-      if (lastText === undefined) return undefined;
-      return invocations.invoke(name, parseOr(lastText, {}), lastText);
+      if (neverRun) return undefined;
+      const text = await panel.eventTextToRun();
+      return invocations.invoke(name, parseOr(text, {}), text);
     },
     "faasbox.pickFunction": () => resolveTarget(undefined),
     "faasbox.function.debug": async (target, event) => {
