@@ -26,6 +26,27 @@ export function writeTriggerEventFunctions(root: string): void {
   }
   const bucket = join(root, BUCKET_FUNCTION);
   mkdirSync(bucket, { recursive: true });
-  writeFileSync(join(bucket, "faasbox.yml"), `functions:\n  ${BUCKET_FUNCTION}:\n    runtime: nodejs20.x\n    codeUri: .\n    handler: index.handler\n    events:\n      - storage: { bucket: photos, events: [created], prefix: uploads/ }\n`);
+  writeFileSync(join(bucket, "template.yaml"), [
+    "Transform: AWS::Serverless-2016-10-31",
+    "Resources:",
+    "  Photos:",
+    "    Type: AWS::S3::Bucket",
+    "    Properties: { BucketName: photos }",
+    "  PhotoSink:",
+    "    Type: AWS::Serverless::Function",
+    "    Properties:",
+    `      FunctionName: ${BUCKET_FUNCTION}`,
+    "      CodeUri: ./",
+    "      Handler: index.handler",
+    "      Runtime: nodejs20.x",
+    "      Events:",
+    "        Uploaded:",
+    "          Type: S3",
+    "          Properties:",
+    "            Bucket: !Ref Photos",
+    "            Events: s3:ObjectCreated:*",
+    "            Filter: { S3Key: { Rules: [{ Name: prefix, Value: uploads/ }] } }",
+    "",
+  ].join("\n"));
   writeFileSync(join(bucket, "index.js"), "exports.handler = async (event) => {\n  console.log(`object ${event.Records[0].s3.object.key}`);\n  return { key: event.Records[0].s3.object.key };\n};\n");
 }
