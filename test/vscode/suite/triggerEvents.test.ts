@@ -90,23 +90,23 @@ describe("each function's own events", () => {
     return outcome;
   }
 
-  async function logsOf(requestId: string): Promise<string> {
-    const { records } = await api.manager!.request(Requests.logsQuery, { requestId });
-    return records.map((r) => r.text).join("\n");
+  /** Waits for a line of the request in the function's log channel (the suite's protocol module is not the extension's: no raw requests with params). */
+  async function expectLogLine(name: string, requestId: string, pattern: RegExp): Promise<void> {
+    await waitFor(() => api.logs!.recentLines(name).some((r) => r.requestId === requestId && pattern.test(r.text)), `${name}'s line ${pattern}`);
   }
 
   it("Run now on a timer fires it: the function gets the timer's event", async () => {
     const outcome = await runNow("hello-timer");
     assert.equal(outcome.sent, "fired timer hello-timer-every-5-minutes");
     assert.equal(outcome.invocation?.ok, true, outcome.invocation?.errorMessage);
-    assert.match(await logsOf(outcome.invocation!.requestId), /timer hello-timer-every-5-minutes fired at/);
+    await expectLogLine("hello-timer", outcome.invocation!.requestId, /timer hello-timer-every-5-minutes fired at/);
   });
 
   it("Run now on a topic publishes a sample message to it", async () => {
     const outcome = await runNow("aws-topic");
     assert.match(outcome.sent, /^published a sample message to topic aws-topic-topic/);
     assert.equal(outcome.invocation?.ok, true, outcome.invocation?.errorMessage);
-    assert.match(await logsOf(outcome.invocation!.requestId), /message [\w-]+: \{"hello":"faasbox"\}/);
+    await expectLogLine("aws-topic", outcome.invocation!.requestId, /message [\w-]+: \{"hello":"faasbox"\}/);
   });
 
   it("Run now on a route sends its sample request through the HTTP gateway", async () => {
@@ -120,7 +120,7 @@ describe("each function's own events", () => {
     const outcome = await runNow(BUCKET_FUNCTION);
     assert.match(outcome.sent, /^wrote uploads\/faasbox-sample\.json in bucket photos/);
     assert.equal(outcome.invocation?.ok, true, outcome.invocation?.errorMessage);
-    assert.match(await logsOf(outcome.invocation!.requestId), /object uploads\/faasbox-sample\.json/);
+    await expectLogLine(BUCKET_FUNCTION, outcome.invocation!.requestId, /object uploads\/faasbox-sample\.json/);
   });
 
   it(`leaves ${DRIVER_TIMER} never invoked, for the driver's click on its Invoke lens`, () => {
