@@ -91,7 +91,8 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   assert.ok(others.every((answer) => overlaps(answer, panelAnswer)), `the HTTP requests ran while the panel's did: ${JSON.stringify({ panelAnswer, others })}`);
   assert.deepEqual(foreignLines(live, "panel", requestId), [], `live, only the panel's request's lines: ${live.join(" | ")}`);
   assert.deepEqual(foreignLines(final, "panel", requestId), [], `in the result, only its lines: ${final.join(" | ")}`);
-  assert.equal(final.filter((line) => line.startsWith("marker=panel ")).length, PANEL_LOGS_LINES, "and all of them");
+  // Node's console lines carry Lambda's prefix (time, request id, level) before the message.
+  assert.equal(final.filter((line) => /^(?:\S+Z\t[\w-]+\t[A-Z]+\t)?marker=panel /.test(line)).length, PANEL_LOGS_LINES, "and all of them");
   await logsPanel.locator("#logs").scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ARTIFACTS, "vscode-invoke-panel-concurrent.png") });
 
