@@ -2,13 +2,16 @@
 // need a workspace folder. Free of `vscode` at run time (only type imports), so the unit
 // tests can check package.json against it; extension/commands.ts registers and executes
 // commands through these types.
-import type { InvokeResult } from "../emulator/protocol";
+import type { InvocationSummary, InvokeResult, TriggerRunResult } from "../emulator/protocol";
 import type { AwsCredentialInput, DeployTarget, ScfCredentialInput } from "../emulator/deploy";
 import type { DeployOptions, DeployOutcome } from "./deploy/deployCommand";
 import type { TreeNode } from "./views/treeNode";
 
 /** A function as commands receive it: its name (CodeLens, API), a tree item, or nothing (palette: pick one). */
 export type FunctionTarget = string | TreeNode | undefined;
+
+/** What Run now sent through the trigger, and the invocation that followed (absent if none was reported). */
+export type TriggerRunOutcome = TriggerRunResult & { invocation?: InvocationSummary };
 
 /**
  * Every command id with its argument types: a misspelled id or a wrong argument is a
@@ -36,6 +39,7 @@ export interface CommandArgs {
   "faasbox.timer.enable": [node: TreeNode];
   "faasbox.timer.disable": [node: TreeNode];
   "faasbox.topic.publish": [node?: TreeNode];
+  "faasbox.trigger.run": [node?: TreeNode];
 }
 
 /** What the commands that callers read an answer from resolve to. */
@@ -45,6 +49,7 @@ export interface CommandResults {
   "faasbox.function.deploy": DeployOutcome;
   "faasbox.cloud.setCredentials": boolean;
   "faasbox.emulator.doctor": number;
+  "faasbox.trigger.run": TriggerRunOutcome | undefined;
 }
 
 export type CommandId = keyof CommandArgs;
@@ -78,6 +83,7 @@ export const COMMANDS = {
   "faasbox.timer.enable": { needsFolder: true },
   "faasbox.timer.disable": { needsFolder: true },
   "faasbox.topic.publish": { needsFolder: true },
+  "faasbox.trigger.run": { needsFolder: true },
 } as const satisfies { [K in CommandId]: CommandInfo };
 
 export const COMMAND_IDS = Object.keys(COMMANDS) as CommandId[];

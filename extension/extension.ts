@@ -8,6 +8,7 @@ import { startQuietly, warnIfNotIsolated, offerRestart } from "./emulatorUi";
 import { folderCommands } from "./folderCommands";
 import { InvocationService } from "./invocations/invocationService";
 import { FunctionsModel } from "./model/functionsModel";
+import { LastEvents } from "./model/lastEvents";
 import { SavedEvents } from "./model/savedEvents";
 import { newFunction } from "./newFunction";
 import { CredentialStore } from "./deploy/credentials";
@@ -57,7 +58,8 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
   const invocations = new InvocationService(manager, logs.onDidReceive);
   const tree = new FunctionsTreeProvider(model, manager);
   const savedEvents = new SavedEvents(root);
-  const panelDeps: InvokePanelDeps = { extensionUri: context.extensionUri, manager, model, logs, savedEvents, invocations };
+  const lastEvents = new LastEvents(context.workspaceState);
+  const panelDeps: InvokePanelDeps = { extensionUri: context.extensionUri, manager, model, logs, savedEvents, invocations, lastEvents };
   const requestLogs = new RequestLogDocuments(manager, model);
   const treeView = vscode.window.createTreeView("faasbox.functions", { treeDataProvider: tree, showCollapseAll: true });
   const metricsView = new MetricsViewProvider(context.extensionUri, manager, model, (name) => InvokePanel.show(panelDeps, name));
@@ -89,6 +91,10 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
       void model.refresh();
     }),
     manager.onDidConnect(() => warnIfNotIsolated(manager)),
+    // Whatever started it (the panel, the lens, a debug session), a function's next Invoke reuses its event.
+    invocations.onEvent((event) => {
+      if (event.type === "started") void lastEvents.remember(event.function, JSON.stringify(event.event ?? {}, null, 2));
+    }),
     vscode.workspace.onDidChangeConfiguration((change) => void offerRestart(change, manager)),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, debugProvider),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new FaasboxDebugAdapterFactory()),

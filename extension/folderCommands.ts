@@ -11,6 +11,7 @@ import { setCredentials, type CredentialStore } from "./deploy/credentials";
 import { emulatorActions, startLoudly } from "./emulatorUi";
 import type { InvocationService } from "./invocations/invocationService";
 import type { FunctionsModel } from "./model/functionsModel";
+import { runTriggerNow } from "./runTriggerNow";
 import type { TreeNode } from "./views/treeNode";
 import { RequestLogDocuments, type LogChannels } from "./views/logChannels";
 import { InvokePanel, type InvokePanelDeps } from "./webviews/invokePanel";
@@ -33,6 +34,14 @@ function nameOf(target: FunctionTarget): string | undefined {
   if (target && "name" in target) return target.name;
   if (target && "function" in target) return target.function;
   return undefined;
+}
+
+function parseOr(text: string, fallback: unknown): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fallback;
+  }
 }
 
 export function folderCommands(services: FolderServices): CommandHandlers<FolderCommandId> {
@@ -69,12 +78,19 @@ export function folderCommands(services: FolderServices): CommandHandlers<Folder
       if (name) InvokePanel.show(panelDeps, name);
     },
     // The panel is shown for the user, but the invocation runs in the service and the
-    // result is this command's answer, whether or not the panel has loaded yet.
+    // result is this command's answer, whether or not the panel has loaded yet. Without an
+    // event given it runs with the one last used (the panel's, else the remembered one); a
+    // function never invoked is not run with `{}`: the panel opens on its trigger's event
+    // for the user to edit and invoke.
     "faasbox.function.invoke": async (target, event): Promise<InvokeResult | undefined> => {
       const name = await resolveTarget(target);
       if (!name || !(await startLoudly(manager))) return undefined;
+      const neverRun = !InvokePanel.get(name) && panelDeps.lastEvents.get(name) === undefined;
       const panel = InvokePanel.show(panelDeps, name);
-      return invocations.invoke(name, event !== undefined ? event : panel.currentEvent);
+      if (event !== undefined) return invocations.invoke(name, event);
+      if (neverRun) return undefined;
+      const text = await panel.eventTextToRun();
+      return invocations.invoke(name, parseOr(text, {}), text);
     },
     "faasbox.pickFunction": () => resolveTarget(undefined),
     "faasbox.function.debug": async (target, event) => {
@@ -114,6 +130,7 @@ export function folderCommands(services: FolderServices): CommandHandlers<Folder
     "faasbox.timer.fire": timerCommand("fire"),
     "faasbox.timer.enable": timerCommand("enable"),
     "faasbox.timer.disable": timerCommand("disable"),
+    "faasbox.trigger.run": (node) => runTriggerNow(manager, model, node),
     "faasbox.topic.publish": async (node) => {
       const topics = model.triggers?.topics ?? [];
       const topic = node?.kind === "trigger" && node.trigger.kind === "topic"

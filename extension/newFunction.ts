@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as vscode from "vscode";
-import { functionTemplate, isValidFunctionName, type Language, type ManifestFormat, type TriggerKind } from "./templates/functionTemplates";
+import { functionTemplate, isValidFunctionName, samLogicalId, type Language, type ManifestFormat, type TriggerKind } from "./templates/functionTemplates";
 
 function pick<T extends string>(items: { label: string; value: T; detail?: string }[], title: string): Thenable<T | undefined> {
   return vscode.window.showQuickPick(items, { title, ignoreFocusOut: true }).then((choice) => choice?.value);
@@ -37,6 +37,13 @@ export async function newFunction(root: string | undefined): Promise<string | un
     validateInput: (value) => {
       if (!isValidFunctionName(value)) return "Start with a letter; letters, digits, - and _ only (60 at most).";
       if (existsSync(join(root, value))) return `${value} already exists in the workspace.`;
+      // Said before anything is written: the function keeps the name, the SAM resource cannot.
+      if (format === "sam" && samLogicalId(value) !== value) {
+        return {
+          message: `SAM logical ids are letters and digits only: the resource will be ${samLogicalId(value)}, the function ${value} (its FunctionName).`,
+          severity: vscode.InputBoxValidationSeverity.Info,
+        };
+      }
       return undefined;
     },
   });

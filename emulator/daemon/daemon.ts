@@ -11,6 +11,8 @@ import { InvokeApiServer, emulatorTarget } from "../triggers/invokeApi";
 import { TimerScheduler } from "../triggers/timers/timerScheduler";
 import { timerEvent } from "../triggers/events/timerEvents";
 import { SAMPLE_DESCRIPTIONS, SAMPLE_TYPES, sampleEvent } from "../triggers/events/samples";
+import { triggerLabel, triggerSampleEvent } from "../triggers/events/triggerSample";
+import { runTrigger } from "../triggers/runTrigger";
 import { stateDir } from "../config/paths";
 import { readConnectionInfo, removeConnectionInfo, writeConnectionInfo } from "../client/connectionFile";
 import { Engine, type EngineOptions } from "../core/engine";
@@ -23,7 +25,7 @@ import {
   ErrorCodes, PROTOCOL_VERSION, protocolError,
   type DebugSessionInfo, type DebugStartParams, type EmulatorStatus, type FailureKind, type FunctionCost, type FunctionInfo, type FunctionState,
   type FunctionsListResult, type InvocationSummary, type InvokeParams, type InvokeResult, type LogRecord, type MetricsResult, type PoolSnapshot,
-  type PriceTable, type Provider, type SampleEvent, type TriggersListResult,
+  type PriceTable, type Provider, type SampleEvent, type TriggerParams, type TriggerRunResult, type TriggerSpec, type TriggersListResult,
 } from "../protocol";
 import { FAASBOX_VERSION } from "../version";
 import { newToken } from "./auth";
@@ -287,6 +289,40 @@ export class Daemon implements ControlTarget {
     );
   }
 
+  /** The event the function's trigger (its first by default) sends it; `{}` for a function without triggers. */
+  triggerSample(params: TriggerParams): SampleEvent {
+    const { fn, trigger } = this.triggerOf(params);
+    return {
+      type: trigger?.kind ?? "none", dialect: fn.dialect,
+      description: trigger ? `${triggerLabel(trigger)} (this function's trigger)` : "an empty event (the function has no trigger)",
+      event: triggerSampleEvent(fn, trigger),
+    };
+  }
+
+  /** Sends a sample through the trigger itself (Run now). */
+  runTrigger(params: TriggerParams): Promise<TriggerRunResult> {
+    const { fn, trigger } = this.triggerOf(params);
+    if (!trigger) throw protocolError(ErrorCodes.InvalidParams, `triggers.run: ${fn.name} has no trigger to run`);
+    return runTrigger({
+      root: this.engine.root,
+      gatewayUrl: this.gateway.url,
+      fireTimer: (name, triggerName) => this.timers.fireNow(name, triggerName),
+      publish: (topic, bodies) => this.broker.publish(topic, bodies),
+      putEvent: (entry) => this.eventBus.put(entry),
+      putKinesis: (stream, puts) => this.streams.putKinesis(stream, puts),
+      putDynamoDb: (table, changes) => this.streams.putDynamoDb(table, changes),
+    }, fn, trigger);
+  }
+
+  private triggerOf({ function: name, trigger: index = 0 }: TriggerParams): { fn: ReturnType<Engine["getFunction"]>; trigger?: TriggerSpec } {
+    this.requireFunction(name);
+    const fn = this.engine.getFunction(name);
+    if (index > 0 && index >= fn.triggers.length) {
+      throw protocolError(ErrorCodes.InvalidParams, `${name} has ${fn.triggers.length} trigger(s): there is no trigger ${index}`);
+    }
+    return { fn, trigger: fn.triggers[index] };
+  }
+
   status(): EmulatorStatus {
     return {
       pid: process.pid,
@@ -355,6 +391,8 @@ export class Daemon implements ControlTarget {
       debugStop: async ({ sessionId }) => ({ stopped: await this.stopDebug(sessionId) }),
       debugList: () => ({ sessions: engine.debugSessions.list() }),
       eventsSamples: (params) => ({ samples: this.sampleEvents(known(params.function)) }),
+      eventsSample: (params) => this.triggerSample(params),
+      triggersRun: (params) => this.runTrigger(params),
       emulatorStatus: () => this.status(),
       emulatorShutdown: () => {
         setImmediate(() => void this.shutdown("requested by a client"));

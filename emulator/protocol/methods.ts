@@ -58,6 +58,32 @@ export interface TimerParams {
   trigger: string;
 }
 
+/** One trigger of a function: its index in the function's triggers (0, its first, when left out). */
+export interface TriggerParams {
+  function: string;
+  trigger?: number;
+}
+
+/** What `triggers.run` sent through the trigger: a sentence for the user, and the gateway's answer for a route. */
+export interface TriggerRunResult {
+  /** "fired timer every-minute", "published 1 message to orders", "GET /users/id-1 answered 200". */
+  sent: string;
+  /** A route's HTTP status and body as the gateway answered. */
+  status?: number;
+  body?: string;
+}
+
+function triggerParams(method: string) {
+  return (raw: unknown): TriggerParams => {
+    const p = new Params(method, raw, true);
+    const trigger = p.optional<number>("trigger", "number");
+    if (trigger !== undefined && (!Number.isInteger(trigger) || trigger < 0)) {
+      throw protocolError(ErrorCodes.InvalidParams, `${method}: params.trigger must be the index of one of the function's triggers (0 or more)`);
+    }
+    return { function: p.required("function", "string"), trigger };
+  };
+}
+
 export interface PublishParams {
   topic: string;
   messages: string[];
@@ -175,6 +201,10 @@ export const Requests = {
   })),
   debugList: new Method0<{ sessions: DebugSessionInfo[] }>("debug.list"),
   eventsSamples: new Method<{ function?: string }, { samples: SampleEvent[] }>("events.samples", optionalFunction("events.samples")),
+  /** The event a function's trigger sends it, in its cloud's shape, with sample values (path parameters, a message). */
+  eventsSample: new Method<TriggerParams, SampleEvent>("events.sample", triggerParams("events.sample")),
+  /** Sends a sample through the trigger itself: fires the timer, publishes to the topic, drops an object in the bucket, requests the route. */
+  triggersRun: new Method<TriggerParams, TriggerRunResult>("triggers.run", triggerParams("triggers.run")),
   emulatorStatus: new Method0<EmulatorStatus>("emulator.status"),
   emulatorShutdown: new Method0<{ ok: boolean }>("emulator.shutdown"),
 } as const;

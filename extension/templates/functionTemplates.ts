@@ -28,6 +28,16 @@ function pascal(name: string): string {
   return name.split(/[-_]/).filter(Boolean).map((p) => p[0].toUpperCase() + p.slice(1)).join("");
 }
 
+/**
+ * The SAM resource's logical id for a function name: CloudFormation logical ids are
+ * alphanumeric (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html),
+ * so `hello-http` becomes `HelloHttp`; the function keeps its name as FunctionName, which allows
+ * hyphens and underscores (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#lambda-CreateFunction-request-FunctionName).
+ */
+export function samLogicalId(name: string): string {
+  return pascal(name);
+}
+
 function scfEvent(trigger: TriggerKind, name: string): string {
   switch (trigger) {
     case "http":
@@ -56,14 +66,14 @@ function manifest(choice: TemplateChoice, handler: string): { file: string; text
     const runtime = language === "nodejs" ? "Nodejs18.15" : "Python3.9";
     return {
       file: "serverless.yml",
-      text: `component: scf\nname: ${name}\n\ninputs:\n  src: ./\n  handler: ${handler}\n  runtime: ${runtime}\n  region: ap-guangzhou\n  memorySize: 128\n  timeout: 3\n  events:\n${scfEvent(trigger, name)}\n`,
+      text: `component: scf\nname: ${name}\n\ninputs:\n  # Without it the component names the function ${name}-dev-${name}\n  name: ${name}\n  src: ./\n  handler: ${handler}\n  runtime: ${runtime}\n  region: ap-guangzhou\n  memorySize: 128\n  timeout: 3\n  events:\n${scfEvent(trigger, name)}\n`,
     };
   }
   const runtime = language === "nodejs" ? "nodejs20.x" : "python3.12";
   const topic = trigger === "topic" ? `\n  ${pascal(name)}Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: ${name}-topic\n` : "";
   return {
     file: "template.yaml",
-    text: `AWSTemplateFormatVersion: "2010-09-09"\nTransform: AWS::Serverless-2016-10-31\n\nResources:\n  ${pascal(name)}:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: ./\n      Handler: ${handler}\n      Runtime: ${runtime}\n      MemorySize: 128\n      Timeout: 3\n      Events:\n${samEvent(trigger, name)}\n${topic}`,
+    text: `AWSTemplateFormatVersion: "2010-09-09"\nTransform: AWS::Serverless-2016-10-31\n\nResources:\n  ${samLogicalId(name)}:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionName: ${name}\n      CodeUri: ./\n      Handler: ${handler}\n      Runtime: ${runtime}\n      MemorySize: 128\n      Timeout: 3\n      Events:\n${samEvent(trigger, name)}\n${topic}`,
   };
 }
 

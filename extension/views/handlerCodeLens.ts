@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import * as vscode from "vscode";
 import type { FunctionInfo } from "../../emulator/protocol";
+import { triggerLabel } from "../../emulator/triggers/events/triggerSample";
 import type { FunctionsModel } from "../model/functionsModel";
 import { commandLink } from "../commands";
 import { DisposableList } from "../util/disposableList";
@@ -39,7 +40,7 @@ function definitionLine(document: vscode.TextDocument, name: string, family: "no
   return undefined;
 }
 
-/** "Invoke | Debug | Logs" above each handler the manifests name. */
+/** "Invoke | Debug | Logs | Deploy | Run <trigger>…" above each handler the manifests name. */
 export class HandlerCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -71,6 +72,10 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider, vscode.
         new vscode.CodeLens(range, commandLink("$(debug-alt) Debug", "faasbox.function.debug", fn.name)),
         new vscode.CodeLens(range, commandLink("$(output) Logs", "faasbox.function.showLogs", fn.name)),
         new vscode.CodeLens(range, commandLink("$(cloud-upload) Deploy", "faasbox.function.deploy", fn.name)),
+        // Run now, one per trigger: the sample goes through the trigger itself (the gateway, the timer, the topic).
+        ...fn.triggers.map((trigger, index) =>
+          new vscode.CodeLens(range, commandLink(`$(run-all) Run ${triggerLabel(trigger)}`, "faasbox.trigger.run", { kind: "trigger", function: fn.name, trigger, index })),
+        ),
       );
     }
     return lenses;

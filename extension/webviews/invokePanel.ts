@@ -4,11 +4,12 @@ import type { DaemonConnection } from "../daemon/daemonConnection";
 import type { InvocationEvent } from "../invocations/invocationEvents";
 import type { InvocationService } from "../invocations/invocationService";
 import type { FunctionsModel } from "../model/functionsModel";
+import type { LastEvents } from "../model/lastEvents";
 import { toWorkspacePath } from "../model/pathMapping";
 import { SavedEvents } from "../model/savedEvents";
 import { DisposableList } from "../util/disposableList";
 import type { LogChannels } from "../views/logChannels";
-import type { FromInvokePanel, PanelFunction, ToInvokePanel } from "./messages";
+import type { FromInvokePanel, PanelFunction, SampleEvent, ToInvokePanel } from "./messages";
 import { webviewHtml, webviewOptions } from "./webviewHtml";
 
 export interface InvokePanelDeps {
@@ -18,6 +19,7 @@ export interface InvokePanelDeps {
   logs: LogChannels;
   savedEvents: SavedEvents;
   invocations: InvocationService;
+  lastEvents: LastEvents;
 }
 
 /**
@@ -33,7 +35,12 @@ export interface InvokePanelDeps {
 export class InvokePanel implements vscode.Disposable {
   private static readonly panels = new Map<string, InvokePanel>();
   private readonly disposables = new DisposableList();
-  private eventText = "{}";
+  /** The editor's event: the one last invoked, else (once loaded) the function's trigger's. */
+  private eventText?: string;
+  /** The events of the function's own triggers, asked of the emulator once. */
+  private readonly ownSamples: Promise<SampleEvent[]>;
+  /** The editor's event once known. */
+  private readonly eventLoaded: Promise<string>;
   /** The event this panel last sent, to know the started invocation is its own (its text is already in the editor). */
   private sentEvent: unknown;
   /** The request whose lines and result the panel shows. */
@@ -74,6 +81,12 @@ export class InvokePanel implements vscode.Disposable {
 
   private constructor(private readonly deps: InvokePanelDeps, private readonly functionName: string, readonly panel: vscode.WebviewPanel) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
+    this.eventText = deps.lastEvents.get(functionName);
+    // The function's own triggers' events: the first of them is its first event.
+    this.ownSamples = Promise.all((deps.model.get(functionName)?.triggers ?? []).map((_, trigger) =>
+      deps.manager.request(Requests.eventsSample, { function: functionName, trigger }).then((sample) => [sample], () => []),
+    )).then((lists) => lists.flat());
+    this.eventLoaded = this.ownSamples.then((own) => (this.eventText ??= own[0] ? JSON.stringify(own[0].event, null, 2) : "{}"));
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, "media", "faasbox.svg");
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, "invokePanel", `Invoke ${functionName}`);
     this.disposables.push(
@@ -89,10 +102,16 @@ export class InvokePanel implements vscode.Disposable {
   /** The event last invoked or loaded in the editor, as a value ({} when its text is not JSON). */
   get currentEvent(): unknown {
     try {
-      return JSON.parse(this.eventText);
+      return JSON.parse(this.eventText ?? "{}");
     } catch {
       return {};
     }
+  }
+
+  /** The event text the editor holds: the last invoked, or the function's trigger's. */
+  async eventTextToRun(): Promise<string> {
+    await this.eventLoaded;
+    return this.eventText ?? "{}";
   }
 
   private onInvocation(event: InvocationEvent): void {
@@ -186,10 +205,12 @@ export class InvokePanel implements vscode.Disposable {
       isolated: info?.isolated ?? true,
     };
     const names = await this.deps.savedEvents.list(this.functionName);
-    const templates = await this.deps.manager
+    const own = await this.ownSamples;
+    const eventText = await this.eventTextToRun();
+    const generic = await this.deps.manager
       .request(Requests.eventsSamples, { function: this.functionName })
       .then((r) => r.samples, () => []);
-    await this.panel.webview.postMessage({ type: "init", fn, savedEvents: names, templates, eventText: this.eventText } satisfies ToInvokePanel);
+    await this.panel.webview.postMessage({ type: "init", fn, savedEvents: names, templates: [...own, ...generic], eventText } satisfies ToInvokePanel);
   }
 
   /**

@@ -9,6 +9,7 @@ import { messageOf } from "../helpers/logLines";
 import { ARTIFACTS } from "../helpers/paths";
 import { openWorkbench, type Workbench } from "../helpers/workbench";
 import { foreignLines, overlaps, PANEL_LOGS_FUNCTION, PANEL_LOGS_LINES, type PanelLogsAnswer } from "./suite/panelLogsFixture";
+import { DRIVER_TIMER } from "./suite/triggerEventsFixture";
 import { deployFromPaletteWithWrongCredentials, inViewport, openFile, panelLogLines, pickQuickItem, runFromPalette, webviewFrame } from "./workbenchUi";
 
 let workbench: Workbench | undefined;
@@ -137,6 +138,30 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   const coldOnCard = Number(await pyCard.locator(".stat", { hasText: "cold starts" }).locator("dd").innerText());
   assert.equal(await pyCard.locator("svg.chart .cold-cap").count(), coldOnCard, "the chart's cold starts are the card's");
   await page.screenshot({ path: join(ARTIFACTS, "vscode-metrics.png") });
+
+  // The Invoke lens of a timer function New Function… made, never run: the panel opens on
+  // its timer's event (not `{}`, which its own handler cannot take), and invoking it works.
+  await runFromPalette(page, "View: Close All Editors");
+  await page.keyboard.press("Control+P");
+  await page.locator(".quick-input-widget input").fill(`${DRIVER_TIMER}/index.py`);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: DRIVER_TIMER }).first().waitFor({ state: "visible" });
+  await page.keyboard.press("Enter");
+  const lens = page.locator(".codelens-decoration a", { hasText: `Invoke ${DRIVER_TIMER}` });
+  await lens.waitFor({ state: "visible", timeout: 30_000 });
+  await lens.click();
+  const timerPanel = await webviewFrame(page, "#fn-name", 30_000, DRIVER_TIMER);
+  await timerPanel.locator("#templates").waitFor({ state: "visible" });
+  const firstEvent = JSON.parse(await timerPanel.locator("#event").inputValue()) as Record<string, unknown>;
+  assert.equal(firstEvent.Type, "Timer");
+  assert.equal(firstEvent.TriggerName, `${DRIVER_TIMER}-every-5-minutes`);
+  assert.equal(await timerPanel.locator("#result-body").isVisible(), false, "nothing ran before the user invoked");
+  await page.screenshot({ path: join(ARTIFACTS, "vscode-timer-first-event.png") });
+  await timerPanel.locator("#invoke").press("Enter");
+  await timerPanel.locator("#result-body").waitFor({ state: "visible", timeout: 60_000 });
+  assert.match(await timerPanel.locator("#result").innerText(), /Succeeded/);
+  assert.ok((await panelLogLines(timerPanel)).some((line) => line.includes(`timer ${DRIVER_TIMER}-every-5-minutes fired at`)), "its handler read TriggerName");
+  await runFromPalette(page, "Notifications: Clear All Notifications");
+  await page.screenshot({ path: join(ARTIFACTS, "vscode-timer-invoked.png") });
 
   // The walkthrough a new user is offered, with its steps in order.
   await runFromPalette(page, "Welcome: Open Walkthrough...");

@@ -65,7 +65,7 @@ describe("functions in the editor", () => {
     const js = vscode.Uri.file(join(root(), "sam", "node", "app.js"));
     await vscode.workspace.openTextDocument(js); // lenses are computed for loaded documents
     const jsLenses = (await vscode.commands.executeCommand("vscode.executeCodeLensProvider", js)) as vscode.CodeLens[];
-    assert.deepEqual(jsLenses.map((l) => l.command?.title), ["$(play) Invoke HelloNode", "$(debug-alt) Debug", "$(output) Logs", "$(cloud-upload) Deploy"]);
+    assert.deepEqual(jsLenses.map((l) => l.command?.title), ["$(play) Invoke HelloNode", "$(debug-alt) Debug", "$(output) Logs", "$(cloud-upload) Deploy", "$(run-all) Run GET /sam/hello-node"]);
     assert.equal(jsLenses[0].range.start.line, 1, "above `export const handler`");
     assert.deepEqual(jsLenses[0].command?.arguments, ["HelloNode"]);
     const py = vscode.Uri.file(join(root(), "scf", "python", "index.py"));
