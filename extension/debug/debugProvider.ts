@@ -2,6 +2,7 @@ import * as vscode from "vscode";
 import { Requests, type DebugSessionInfo } from "../../emulator/protocol";
 import type { CommandId } from "../commandIds";
 import type { DaemonConnection } from "../daemon/daemonConnection";
+import { startLoudly } from "../emulatorUi";
 import type { FunctionInfo } from "../../emulator/protocol";
 import type { SavedEvents } from "../model/savedEvents";
 import { functionsOfFile } from "./functionsOfFile";
@@ -86,6 +87,8 @@ export class FaasboxDebugConfigurationProvider implements vscode.DebugConfigurat
       void vscode.window.showErrorMessage('The Faasbox debug configuration needs "function": the name of the function to debug.');
       return undefined;
     }
+    // F5 and launch.json come here directly (the Debug command has started it already).
+    if (!(await startLoudly(this.manager))) return undefined;
     if (config.eventName) config.event = JSON.parse(await this.savedEvents.read(config.function, config.eventName));
     let info: DebugSessionInfo;
     try {

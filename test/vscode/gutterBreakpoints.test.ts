@@ -37,9 +37,12 @@ async function clickGutter(page: Page, line: number): Promise<void> {
   assert.ok(margin && box, `line ${line} is on screen`);
   await page.mouse.move(margin.x + 8, box.y + box.height / 2);
   await page.mouse.click(margin.x + 8, box.y + box.height / 2);
-  // The glyph sits in the margin row at the same height as the line number.
-  const dot = editor.locator(".margin-view-overlays .codicon-debug-breakpoint");
-  await dot.first().waitFor({ state: "visible", timeout: 10_000 });
+  // The glyph (among the margin's glyph widgets in VS Code 1.100) at the line number's height.
+  const dot = editor.locator(".margin .codicon-debug-breakpoint");
+  await dot.first().waitFor({ state: "visible", timeout: 10_000 }).catch(async (error: Error) => {
+    await page.screenshot({ path: join(ARTIFACTS, "vscode-gutter-breakpoint-failed.png") });
+    throw error;
+  });
   const dotBox = await dot.first().boundingBox();
   assert.ok(dotBox && Math.abs(dotBox.y + dotBox.height / 2 - (box.y + box.height / 2)) < box.height, "the breakpoint is on the clicked line");
 }
@@ -47,7 +50,10 @@ async function clickGutter(page: Page, line: number): Promise<void> {
 /** Waits for the debugger to pause at the breakpoint, keeps a screenshot, and returns the call stack's text. */
 async function pausedCallStack(page: Page, screenshot: string): Promise<string> {
   const callStack = page.locator(".debug-call-stack");
-  await callStack.filter({ hasText: "PAUSED ON BREAKPOINT" }).waitFor({ timeout: 90_000 });
+  await callStack.filter({ hasText: "PAUSED ON BREAKPOINT" }).waitFor({ timeout: 90_000 }).catch(async (error: Error) => {
+    await page.screenshot({ path: join(ARTIFACTS, `failed-${screenshot}`) });
+    throw error;
+  });
   await page.waitForTimeout(500); // the stack's rows and the editor's highlight paint
   await page.screenshot({ path: join(ARTIFACTS, screenshot) });
   return callStack.innerText();
