@@ -49,8 +49,9 @@ async function clickGutter(page: Page, line: number): Promise<void> {
 
 /** Waits for the debugger to pause at the breakpoint, keeps a screenshot, and returns the call stack's text. */
 async function pausedCallStack(page: Page, screenshot: string): Promise<string> {
-  const callStack = page.locator(".debug-call-stack");
-  await callStack.filter({ hasText: "PAUSED ON BREAKPOINT" }).waitFor({ timeout: 90_000 }).catch(async (error: Error) => {
+  // With one thread the pause reason is in the view's header ("Paused on breakpoint"), with several on the thread's row.
+  const callStack = page.locator(".pane").filter({ has: page.locator(".pane-header", { hasText: /call stack/i }) });
+  await callStack.filter({ hasText: /paused on breakpoint/i }).waitFor({ timeout: 90_000 }).catch(async (error: Error) => {
     await page.screenshot({ path: join(ARTIFACTS, `failed-${screenshot}`) });
     throw error;
   });
@@ -63,7 +64,8 @@ async function pausedCallStack(page: Page, screenshot: string): Promise<string> 
 async function continueAndStop(page: Page): Promise<void> {
   await page.locator(".editor-group-container.active .monaco-editor .view-lines").click();
   await page.keyboard.press("F5");
-  await page.locator(".debug-call-stack", { hasText: "PAUSED ON BREAKPOINT" }).waitFor({ state: "detached", timeout: 30_000 }).catch(() => undefined);
+  const callStack = page.locator(".pane").filter({ has: page.locator(".pane-header", { hasText: /call stack/i }) });
+  await callStack.filter({ hasText: /paused on breakpoint/i }).waitFor({ state: "detached", timeout: 30_000 });
   await page.keyboard.press("Shift+F5");
   await page.locator(".debug-toolbar").waitFor({ state: "hidden", timeout: 30_000 });
 }
@@ -80,7 +82,6 @@ test("a breakpoint clicked in the gutter stops the Python and the Node handler, 
   await clickGutter(page, 9); // print(…)
   await page.keyboard.press("F5");
   const python = await pausedCallStack(page, "vscode-gutter-breakpoint-python.png");
-  assert.match(python, /PAUSED ON BREAKPOINT/);
   assert.match(python, /handler\s+app\.py\s+9:/, python);
   assert.doesNotMatch(python, /opt\/faasbox|bootstrap|Thread-\d/, python);
   await continueAndStop(page);
@@ -90,7 +91,6 @@ test("a breakpoint clicked in the gutter stops the Python and the Node handler, 
   await clickGutter(page, 4); // console.log(…)
   await page.locator(".editor-group-container.active .codelens-decoration a", { hasText: "Debug" }).first().click();
   const node = await pausedCallStack(page, "vscode-gutter-breakpoint-node.png");
-  assert.match(node, /PAUSED ON BREAKPOINT/);
   assert.match(node, /handler\s+\S*app\.js\s+4:/, node);
   assert.doesNotMatch(node, /opt\/faasbox|bootstrap/, node);
   await continueAndStop(page);
