@@ -31,6 +31,8 @@ async function openFile(page: Page, relativePath: string): Promise<void> {
 /** Clicks the glyph margin (left of the line numbers) at `line`, and waits for the breakpoint's red dot there. */
 async function clickGutter(page: Page, line: number): Promise<void> {
   const editor = page.locator(".editor-group-container.active .monaco-editor");
+  // The handler's CodeLens adds a row above it when it arrives: measure once the layout has settled.
+  await editor.locator(".codelens-decoration", { hasText: "Debug" }).first().waitFor({ state: "visible", timeout: 60_000 });
   const lineNumber = editor.locator(".margin-view-overlays .line-numbers", { hasText: new RegExp(`^\\s*${line}\\s*$`) });
   const margin = await editor.locator(".margin-view-overlays").boundingBox();
   const box = await lineNumber.boundingBox();
@@ -43,8 +45,8 @@ async function clickGutter(page: Page, line: number): Promise<void> {
     await page.screenshot({ path: join(ARTIFACTS, "vscode-gutter-breakpoint-failed.png") });
     throw error;
   });
-  const dotBox = await dot.first().boundingBox();
-  assert.ok(dotBox && Math.abs(dotBox.y + dotBox.height / 2 - (box.y + box.height / 2)) < box.height, "the breakpoint is on the clicked line");
+  const [dotBox, lineBox] = [await dot.first().boundingBox(), await lineNumber.boundingBox()];
+  assert.ok(dotBox && lineBox && Math.abs(dotBox.y + dotBox.height / 2 - (lineBox.y + lineBox.height / 2)) < lineBox.height / 2, `the breakpoint is on line ${line}`);
 }
 
 /** Waits for the debugger to pause at the breakpoint, keeps a screenshot, and returns the call stack's text. */
