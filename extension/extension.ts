@@ -14,6 +14,7 @@ import { newFunction } from "./newFunction";
 import { CredentialStore } from "./deploy/credentials";
 import { FunctionsTreeProvider } from "./views/functionsTree";
 import { manifestDiagnostics } from "./views/manifestDiagnostics";
+import { offerToSaveLaunchConfiguration } from "./debug/launchConfiguration";
 import { DEBUG_TYPE, FaasboxDebugAdapterFactory, FaasboxDebugConfigurationProvider, type FaasboxDebugConfiguration } from "./debug/debugProvider";
 import { HandlerCodeLensProvider } from "./views/handlerCodeLens";
 import { LogChannels, REQUEST_LOG_SCHEME, RequestLogDocuments } from "./views/logChannels";
@@ -66,10 +67,12 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
   const codeLenses = new HandlerCodeLensProvider(model);
   // Debugging: a `faasbox` launch starts a debug instance, the matching debugger attaches,
   // and the event is invoked at once (it waits in the instance until the debugger lets it run).
-  const debugProvider = new FaasboxDebugConfigurationProvider(manager, savedEvents, (config, info) => {
+  const debugProvider = new FaasboxDebugConfigurationProvider(manager, savedEvents, model, (config, info) => {
     const panel = InvokePanel.show(panelDeps, info.function);
     const event = config.event !== undefined ? config.event : panel.currentEvent;
     void invocations.invoke(info.function, event).catch(() => undefined); // the panel shows a failure
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (config.faasboxUnsaved && folder) void offerToSaveLaunchConfiguration(context.workspaceState, folder, info.function, event);
   });
   context.subscriptions.push(
     manager, model, logs, invocations, tree, treeView, metricsView, codeLenses,

@@ -466,7 +466,8 @@
       chip("duration " + fmtMs(t.durationMs, 2), "", "Handler duration"),
       chip("billed " + fmtMs(t.billedMs, 0), "", "Billed duration"),
     ];
-    if (t.cold) items.push(chip("cold start", "cold", "A new instance was started for this invocation"));
+    if (result.debug) items.push(chip("debug", "", "Ran under the debugger: kept out of metrics and cost"));
+    else if (t.cold) items.push(chip("cold start", "cold", "A new instance was started for this invocation"));
     else items.push(chip("warm", "warm", "Served by an instance that was already running"));
     if (t.cold && typeof t.initMs === "number") items.push(chip("init " + fmtMs(t.initMs, 2), "", "Init duration"));
     if (typeof t.queuedMs === "number" && t.queuedMs >= 1) items.push(chip("queued " + fmtMs(t.queuedMs, 0), "", "Waited for a free instance"));

@@ -41,6 +41,8 @@ export interface EngineEvents {
   instance: [InstanceInfo];
   /** A function's pool numbers changed. */
   pool: [string, PoolSnapshot];
+  /** A debug session of the named function began or ended. */
+  debugging: [string];
   /** Functions were reloaded (manifest or code change); names of the functions affected. */
   reloaded: [string[]];
   /** Something the user should read once: a fallback, a manifest problem. */
@@ -100,6 +102,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       labels: this.labels,
       credentialsFor: (spec) => this.credentials.env[spec.dialect],
       warn: (message) => this.emit("warning", message),
+      onChange: (name) => this.emit("debugging", name),
     });
   }
 
@@ -189,6 +192,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const debugging = this.debugSessions.forFunction(name);
     const outcome = await (debugging ? this.debugSessions.invoke(debugging.sessionId, invocation) : pool.invoke(invocation));
     const report = toReport(spec, outcome);
+    if (debugging) report.debug = true;
     this.emit("invoked", report);
     return report;
   }

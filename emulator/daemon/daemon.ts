@@ -192,6 +192,8 @@ export class Daemon implements ControlTarget {
   functionState(name: string): FunctionState {
     const pool = this.engine.poolSnapshot(name);
     if (!pool) return "stopped";
+    // Its invocations go to the debug instance, whatever the pool holds.
+    if (this.engine.debugSessions.forFunction(name)) return "debug";
     // Called on every pool change (the hot path): no metrics scan here.
     const throttledRecently = Date.now() - (this.lastThrottleAt.get(name) ?? 0) < 60_000;
     if (throttledRecently && pool.busy + pool.starting > 0) return "throttled";
@@ -414,6 +416,8 @@ export class Daemon implements ControlTarget {
       this.emitEvent({ kind: "pool", function: name });
     });
     engine.on("instance", (info) => this.emitEvent({ kind: "instance", info }));
+    // The function's state reads "debug" while a session lasts: told as a pool change.
+    engine.on("debugging", (name) => this.emitEvent({ kind: "pool", function: name }));
     engine.on("reloaded", (functions) => this.emitEvent({ kind: "reloaded", functions }));
     engine.on("runtimesResolved", () => this.emitEvent({ kind: "projectChanged" }));
   }
@@ -455,6 +459,6 @@ function summarize(report: InvocationReport): InvocationSummary {
   return {
     requestId: report.requestId, function: report.function, ok: report.ok, errorKind: report.errorKind,
     errorMessage: report.error?.errorMessage, durationMs: report.timings.durationMs, billedMs: report.timings.billedMs,
-    cold: report.timings.cold, time: Date.now(),
+    cold: report.timings.cold, time: Date.now(), ...(report.debug ? { debug: true as const } : {}),
   };
 }

@@ -59,6 +59,11 @@ export interface InvokeResult {
   };
   memory: { sizeMb: number; maxUsedMb?: number };
   instanceId?: string;
+  /**
+   * Set when a debug session's instance ran it: a person may have held it at a breakpoint,
+   * so its duration, cost and start say nothing about the function (metrics leave it out).
+   */
+  debug?: true;
 }
 
 /** A finished invocation, from any source (editor, CLI, HTTP, timers), for the editor's history. */
@@ -71,6 +76,8 @@ export interface InvocationSummary {
   durationMs: number;
   billedMs: number;
   cold: boolean;
+  /** Ran in a debug session's instance (see InvokeResult.debug): neither cold nor warm. */
+  debug?: true;
   /** Milliseconds since the epoch, when it finished. */
   time: number;
 }

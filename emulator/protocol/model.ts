@@ -216,7 +216,8 @@ export interface InstanceInfo {
   initMs?: number;
 }
 
-export type FunctionState = "stopped" | "starting" | "warm" | "busy" | "throttled" | "error";
+/** `debug`: a debug session's instance serves the function's invocations. */
+export type FunctionState = "stopped" | "starting" | "warm" | "busy" | "throttled" | "error" | "debug";
 
 export interface FunctionInfo {
   name: string;

@@ -13,6 +13,8 @@ export interface WindowMetrics {
   coldStarts: number;
   duration: LatencyStats | null;
   concurrencyPeak: number;
+  /** Invocations a debug session ran: counted here only, kept out of every figure above (and of cost). */
+  debugInvocations: number;
 }
 
 export type MetricsWindow = "1m" | "5m" | "1h";

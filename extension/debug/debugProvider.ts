@@ -2,7 +2,11 @@ import * as vscode from "vscode";
 import { Requests, type DebugSessionInfo } from "../../emulator/protocol";
 import type { CommandId } from "../commandIds";
 import type { DaemonConnection } from "../daemon/daemonConnection";
+import { startLoudly } from "../emulatorUi";
+import type { FunctionInfo } from "../../emulator/protocol";
 import type { SavedEvents } from "../model/savedEvents";
+import { functionsOfFile } from "./functionsOfFile";
+import { launchConfigurationFor } from "./launchConfiguration";
 import { lendableDebugpy } from "./lendableDebugpy";
 
 export const DEBUG_TYPE = "faasbox";
@@ -17,6 +21,14 @@ export interface FaasboxDebugConfiguration extends vscode.DebugConfiguration {
   eventName?: string;
   /** Set on resolution: the emulator's debug session. */
   faasboxSession?: DebugSessionInfo;
+  /** Started by F5 without a launch configuration: saving one is offered afterwards. */
+  faasboxUnsaved?: boolean;
+}
+
+/** The workspace's functions, as the provider needs them (FunctionsModel is one). */
+export interface FunctionList {
+  readonly functions: readonly FunctionInfo[];
+  refresh(): Promise<void>;
 }
 
 /**
@@ -31,19 +43,42 @@ export class FaasboxDebugConfigurationProvider implements vscode.DebugConfigurat
   constructor(
     private readonly manager: DaemonConnection,
     private readonly savedEvents: SavedEvents,
+    private readonly functionList: FunctionList,
     private readonly onSessionReady: (config: FaasboxDebugConfiguration, info: DebugSessionInfo) => void,
   ) {}
 
-  provideDebugConfigurations(): vscode.DebugConfiguration[] {
-    return [{ type: DEBUG_TYPE, request: "launch", name: "Faasbox: Debug a function", function: PICK_FUNCTION, event: {} }];
+  /** "Add Configuration…" and a new launch.json: one configuration per function of the workspace. */
+  async provideDebugConfigurations(): Promise<vscode.DebugConfiguration[]> {
+    if (this.functionList.functions.length === 0) await this.functionList.refresh().catch(() => undefined);
+    const each = this.functionList.functions.map((fn) => launchConfigurationFor(fn.name, {}));
+    return each.length ? each : [{ type: DEBUG_TYPE, request: "launch", name: "Faasbox: Debug a function", function: PICK_FUNCTION, event: {} }];
   }
 
-  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: FaasboxDebugConfiguration): FaasboxDebugConfiguration | undefined {
-    // F5 with no launch.json: debug the function picked from a list.
-    if (!config.type && !config.request && !config.name) {
-      return { type: DEBUG_TYPE, request: "launch", name: "Faasbox: Debug", function: PICK_FUNCTION };
+  async resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: FaasboxDebugConfiguration): Promise<FaasboxDebugConfiguration | undefined> {
+    if (config.type || config.request || config.name) return config;
+    // F5 with no launch.json: the function whose handler is open, else the one picked from a list
+    // that starts with the open file's functions.
+    const name = await this.functionForF5(vscode.window.activeTextEditor?.document.uri.fsPath);
+    if (!name) return undefined;
+    return { type: DEBUG_TYPE, request: "launch", name: `Faasbox: Debug ${name}`, function: name, faasboxUnsaved: true };
+  }
+
+  private async functionForF5(activeFile: string | undefined): Promise<string | undefined> {
+    if (this.functionList.functions.length === 0) await this.functionList.refresh().catch(() => undefined);
+    const all = this.functionList.functions;
+    const open = activeFile ? functionsOfFile(all, activeFile) : [];
+    if (open.length === 1) return open[0].name;
+    const first = new Set(open.map((fn) => fn.name));
+    const items = [...open, ...all.filter((fn) => !first.has(fn.name))].map((fn) => ({
+      label: fn.name,
+      description: `${fn.runtime} · ${fn.handler}`,
+      detail: first.has(fn.name) ? "Handler in the open file" : undefined,
+    }));
+    if (items.length === 0) {
+      void vscode.window.showInformationMessage("Faasbox found no function to debug: the workspace's manifests name none.");
+      return undefined;
     }
-    return config;
+    return (await vscode.window.showQuickPick(items, { title: "Debug which function?" }))?.label;
   }
 
   async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: FaasboxDebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
@@ -52,6 +87,8 @@ export class FaasboxDebugConfigurationProvider implements vscode.DebugConfigurat
       void vscode.window.showErrorMessage('The Faasbox debug configuration needs "function": the name of the function to debug.');
       return undefined;
     }
+    // F5 and launch.json come here directly (the Debug command has started it already).
+    if (!(await startLoudly(this.manager))) return undefined;
     if (config.eventName) config.event = JSON.parse(await this.savedEvents.read(config.function, config.eventName));
     let info: DebugSessionInfo;
     try {
@@ -69,6 +106,8 @@ export class FaasboxDebugConfigurationProvider implements vscode.DebugConfigurat
         request: "attach",
         pathMappings: [{ localRoot: info.localRoot, remoteRoot: info.remoteRoot }],
         justMyCode: true,
+        // Faasbox's shim is nobody's code: no frame of it in the call stack, no stepping into it.
+        rules: [{ path: "/opt/faasbox", include: false }],
       };
     }
     const attach: vscode.DebugConfiguration = {

@@ -18,6 +18,7 @@ const STATE_ICONS: Record<FunctionState, vscode.ThemeIcon> = {
   busy: new vscode.ThemeIcon("sync~spin", new vscode.ThemeColor("charts.blue")),
   throttled: new vscode.ThemeIcon("warning", new vscode.ThemeColor("list.warningForeground")),
   error: new vscode.ThemeIcon("error", new vscode.ThemeColor("list.errorForeground")),
+  debug: new vscode.ThemeIcon("debug", new vscode.ThemeColor("debugIcon.startForeground")),
 };
 
 /**
@@ -197,7 +198,7 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     const time = new Date(summary.time).toLocaleTimeString();
     const status = summary.ok ? "ok" : summary.errorKind ?? "error";
     const item = new vscode.TreeItem(`${status} · ${summary.durationMs.toFixed(1)} ms`, vscode.TreeItemCollapsibleState.None);
-    item.description = `${summary.cold ? "cold" : "warm"} · ${time}`;
+    item.description = `${summary.debug ? "debug" : summary.cold ? "cold" : "warm"} · ${time}`;
     item.tooltip = summary.ok ? `Request ${summary.requestId}` : `Request ${summary.requestId}\n${summary.errorMessage ?? ""}`;
     item.iconPath = summary.ok ? new vscode.ThemeIcon("pass", new vscode.ThemeColor("testing.iconPassed")) : new vscode.ThemeIcon("error", new vscode.ThemeColor("testing.iconFailed"));
     item.contextValue = "invocation";
@@ -217,6 +218,8 @@ export function describeState(fn: FunctionInfo): string {
       return `throttled (${pool.busy}/${fn.maxConcurrency} busy)`;
     case "starting":
       return "starting";
+    case "debug":
+      return "debugging";
     case "error":
       return "failed to start";
     case "stopped":

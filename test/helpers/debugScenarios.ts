@@ -40,7 +40,8 @@ export async function debugPythonAtBreakpoint(emulator: Engine, spec: FunctionSp
   const file = join(spec.codeDir, "app.py");
   try {
     await dap.request("initialize", { adapterID: "faasbox", pathFormat: "path", linesStartAt1: true, columnsStartAt1: true });
-    const attached = dap.request("attach", { pathMappings: [{ localRoot: session.localRoot, remoteRoot: session.remoteRoot }], justMyCode: true });
+    // As the editor attaches (extension/debug/debugProvider.ts): Faasbox's shim excluded.
+    const attached = dap.request("attach", { pathMappings: [{ localRoot: session.localRoot, remoteRoot: session.remoteRoot }], justMyCode: true, rules: [{ path: "/opt/faasbox", include: false }] });
     await dap.next("initialized");
     const { breakpoints } = await dap.request("setBreakpoints", { source: { path: file }, breakpoints: [{ line: 7 }] });
     assert.equal(breakpoints[0].line, 7);
@@ -53,6 +54,10 @@ export async function debugPythonAtBreakpoint(emulator: Engine, spec: FunctionSp
     const { stackFrames } = await dap.request("stackTrace", { threadId: stopped.threadId });
     assert.equal(stackFrames[0].source.path, file, "the frame is the workspace file, not the container path");
     assert.equal(stackFrames[0].line, 7);
+    const shown = (stackFrames as { source?: { path?: string } }[]).map((f) => f.source?.path ?? "");
+    assert.deepEqual(shown.filter((path) => !path.startsWith(spec.codeDir)), [], "no frame of Faasbox's shim");
+    const { threads } = await dap.request("threads", {});
+    assert.deepEqual((threads as { name: string }[]).map((t) => t.name), [spec.name], "one thread, named after the function");
     const evaluated = await dap.request("evaluate", { expression: "event['debug']", frameId: stackFrames[0].id, context: "repl" });
     assert.equal(evaluated.result, `'${marker}'`);
     await dap.request("continue", { threadId: stopped.threadId });

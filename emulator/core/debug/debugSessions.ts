@@ -34,6 +34,8 @@ export interface DebugDeps {
   credentialsFor?(spec: FunctionSpec): Record<string, string>;
   /** Said to the user (a refused connection to a debug port). */
   warn?: (message: string) => void;
+  /** A debug session of the function began or ended (its state reads "debug" meanwhile). */
+  onChange?: (functionName: string) => void;
 }
 
 /**
@@ -112,16 +114,24 @@ export class DebugSessions {
     this.sessions.set(info.sessionId, { info, instance, forward, owner, queue: Promise.resolve() });
     instance.on("state", (state) => {
       if (state !== "stopped") return;
-      this.sessions.delete(info.sessionId);
+      this.forget(info.sessionId);
       void forward?.close();
     });
     // It may have ended while the forwarder was opening.
     if (instance.state === "stopped") {
-      this.sessions.delete(info.sessionId);
+      this.forget(info.sessionId);
       await forward?.close();
       throw new Error("the function's instance exited as its debug session started");
     }
+    this.deps.onChange?.(spec.name);
     return info;
+  }
+
+  private forget(sessionId: string): void {
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    this.sessions.delete(sessionId);
+    this.deps.onChange?.(session.info.function);
   }
 
   /** The debug session serving `functionName`, if any: invocations go to it. */
@@ -151,7 +161,7 @@ export class DebugSessions {
   async stop(sessionId: string): Promise<boolean> {
     const session = this.sessions.get(sessionId);
     if (!session) return false;
-    this.sessions.delete(sessionId);
+    this.forget(sessionId);
     await Promise.all([session.forward?.close(), session.instance.stop()]);
     return true;
   }

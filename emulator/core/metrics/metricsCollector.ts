@@ -9,6 +9,8 @@ export interface InvocationSample {
   ok: boolean;
   throttled: boolean;
   cold: boolean;
+  /** Ran under a debugger (InvokeResult.debug): counted apart, in no figure and no cost. */
+  debug: boolean;
 }
 
 const WINDOWS: Record<MetricsWindow, number> = { "1m": 60_000, "5m": 300_000, "1h": 3_600_000 };
@@ -23,7 +25,7 @@ export class MetricsCollector {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  record(result: Pick<InvokeResult, "function" | "ok" | "errorKind" | "timings" | "memory">): void {
+  record(result: Pick<InvokeResult, "function" | "ok" | "errorKind" | "timings" | "memory" | "debug">): void {
     const list = this.list(this.samples, result.function);
     list.push({
       time: this.now(),
@@ -33,6 +35,7 @@ export class MetricsCollector {
       ok: result.ok,
       throttled: result.errorKind === "throttle",
       cold: result.timings.cold,
+      debug: result.debug === true,
     });
     this.prune(list);
   }
@@ -47,7 +50,12 @@ export class MetricsCollector {
     }
   }
 
+  /** The invocations that say something about the function: debug ones are left out (a paused handler is no latency, no cost). */
   samplesOf(functionName: string): readonly InvocationSample[] {
+    return this.allSamplesOf(functionName).filter((s) => !s.debug);
+  }
+
+  private allSamplesOf(functionName: string): InvocationSample[] {
     const list = this.samples.get(functionName) ?? [];
     this.prune(list);
     return list;
@@ -55,7 +63,8 @@ export class MetricsCollector {
 
   get(functionNames: string[]): FunctionMetrics[] {
     return functionNames.map((name) => {
-      const samples = this.samplesOf(name);
+      const all = this.allSamplesOf(name);
+      const samples = all.filter((s) => !s.debug);
       const peaks = this.concurrencyPeaks.get(name) ?? [];
       const current = this.concurrencyNow.get(name) ?? 0;
       const windows = {} as Record<MetricsWindow, WindowMetrics>;
@@ -73,6 +82,7 @@ export class MetricsCollector {
             ? { p50: percentileOfSorted(durations, 50), p95: percentileOfSorted(durations, 95), p99: percentileOfSorted(durations, 99) }
             : null,
           concurrencyPeak: Math.max(current, ...peaks.filter((p) => p.time >= since).map((p) => p.value)),
+          debugInvocations: all.filter((s) => s.debug && s.time >= since).length,
         };
       }
       const since5m = this.now() - WINDOWS["5m"];

@@ -70,7 +70,12 @@ class LogShipper:
         self.queue = []
         self.lock = threading.Condition()
         self.sending = False
-        threading.Thread(target=self.run, daemon=True).start()
+        thread = threading.Thread(target=self.run, name="faasbox-logs", daemon=True)
+        # Faasbox's own thread, not the function's: debugpy (pydevd) neither lists nor traces
+        # threads marked as its own, so the call stack shows the function's thread alone.
+        thread.is_pydev_daemon_thread = True
+        thread.pydev_do_not_trace = True
+        thread.start()
 
     def add(self, stream, text):
         with self.lock:
@@ -344,6 +349,8 @@ def start_debugger(port):
             import debugpy
         except ImportError as again:
             raise InitError("Runtime.DebuggerMissing", f"debugpy is not installed in this runtime image, and the one in {lent} cannot be imported here ({again})") from again
+    # The handler runs on the main thread: named after the function, it reads so in the call stack.
+    threading.current_thread().name = FUNCTION_NAME or "handler"
     debugpy.listen(("127.0.0.1", port))
     os.write(2, f"faasbox: debugpy listening on 127.0.0.1:{port}\n".encode())
     debugpy.wait_for_client()

@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MetricsCollector } from "../../../emulator/core/metrics/metricsCollector";
+import { DEFAULT_PRICES, estimateCost } from "../../../emulator/core/metrics/cost";
 import type { FailureKind, InvokeResult } from "../../../emulator/protocol";
 
 /** A collector on a clock the test moves. */
@@ -11,12 +12,13 @@ function collector() {
   return { metrics, advance: (ms: number) => (now += ms) };
 }
 
-function result(durationMs: number, extra: { fn?: string; errorKind?: FailureKind; cold?: boolean } = {}): InvokeResult {
+function result(durationMs: number, extra: { fn?: string; errorKind?: FailureKind; cold?: boolean; debug?: true } = {}): InvokeResult {
   return {
     requestId: "r", function: extra.fn ?? "fn", ok: extra.errorKind === undefined, logs: [],
     ...(extra.errorKind ? { errorKind: extra.errorKind, error: { errorType: "E", errorMessage: "m" } } : {}),
     timings: { durationMs, billedMs: Math.ceil(durationMs), cold: extra.cold ?? false, queuedMs: 0 },
     memory: { sizeMb: 128 },
+    ...(extra.debug ? { debug: true } : {}),
   };
 }
 
@@ -73,7 +75,7 @@ test("functions are counted apart, and one never invoked reports zeros", () => {
   const [a, b, c] = metrics.get(["a", "b", "never"]);
   assert.equal(a.windows["1h"].invocations, 2);
   assert.equal(b.windows["1h"].invocations, 1);
-  assert.deepEqual(c.windows["1h"], { invocations: 0, errors: 0, throttles: 0, coldStarts: 0, duration: null, concurrencyPeak: 0 });
+  assert.deepEqual(c.windows["1h"], { invocations: 0, errors: 0, throttles: 0, coldStarts: 0, duration: null, concurrencyPeak: 0, debugInvocations: 0 });
 });
 
 test("concurrency: the current value, and the peak of each window", () => {
@@ -119,4 +121,24 @@ test("the recent invocations are the newest 50 of a busy window", () => {
   const [fn] = metrics.get(["fn"]);
   assert.equal(fn.windows["5m"].invocations, 60);
   assert.deepEqual([fn.recent.length, fn.recent[0].durationMs, fn.recent.at(-1)!.durationMs], [50, 11, 60]);
+});
+
+test("debug invocations are counted apart: no latency, no cold start, no error, no cost", () => {
+  const { metrics, advance } = collector();
+  metrics.record(result(10));
+  metrics.record(result(20));
+  // A person held these at a breakpoint: 8 s, a cold start of the debug instance, an error while stepping.
+  metrics.record(result(8000, { debug: true, cold: true }));
+  metrics.record(result(9000, { debug: true, errorKind: "function" }));
+  const w = metrics.get(["fn"])[0].windows["1m"];
+  assert.equal(w.invocations, 2);
+  assert.equal(w.debugInvocations, 2);
+  assert.equal(w.errors, 0);
+  assert.equal(w.coldStarts, 0);
+  assert.deepEqual(w.duration, { p50: 10, p95: 20, p99: 20 });
+  const cost = estimateCost("fn", metrics.samplesOf("fn"), DEFAULT_PRICES.aws, Date.now(), 0);
+  assert.equal(cost.invocations, 2);
+  assert.equal(cost.billedMs, 30);
+  advance(60 * 60_000 + 1);
+  assert.equal(metrics.get(["fn"])[0].windows["1h"].debugInvocations, 0, "debug invocations age out with the rest");
 });
