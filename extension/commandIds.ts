@@ -29,6 +29,7 @@ export interface CommandArgs {
   "faasbox.function.deploy": [target?: FunctionTarget, options?: DeployOptions];
   "faasbox.cloud.setCredentials": [target?: DeployTarget, credentials?: ScfCredentialInput | AwsCredentialInput];
   "faasbox.logs.showRequest": [functionName: string, requestId: string];
+  "faasbox.logs.showAll": [];
   "faasbox.function.new": [];
   "faasbox.metrics.show": [];
   "faasbox.timer.fire": [node: TreeNode];
@@ -69,6 +70,7 @@ export const COMMANDS = {
   "faasbox.function.deploy": { needsFolder: true },
   "faasbox.cloud.setCredentials": { needsFolder: true },
   "faasbox.logs.showRequest": { needsFolder: true },
+  "faasbox.logs.showAll": { needsFolder: true },
   "faasbox.function.new": { needsFolder: false },
   "faasbox.metrics.show": { needsFolder: true },
   "faasbox.timer.fire": { needsFolder: true },
