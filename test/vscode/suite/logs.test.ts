@@ -20,6 +20,7 @@ describe("unhandled errors in the logs", () => {
 
   before(async () => {
     api = await vscode.extensions.getExtension<FaasboxApi>("faasbox.faasbox")!.activate();
+    await vscode.commands.executeCommand("workbench.view.extension.faasbox"); // starts the emulator
     await waitFor(() => api.manager!.isConnected, "the emulator to be connected");
     folder = join(root(), FAILING_FOLDER);
     writeFailingFunctions(root());
