@@ -89,7 +89,10 @@ describe("unhandled errors in the logs", () => {
     await waitFor(() => channelLines(THROWER, http.requestId).some((r) => r.text.includes("Invoke Error")), "the HTTP request's error line");
 
     const seen = new Set(api.model!.historyOf(THROWER).map((s) => s.requestId));
-    await api.manager!.request(Requests.timersFire, { function: THROWER, trigger: THROWER_TIMER });
+    // "Fire Now" on the timer's row in the tree.
+    const timerNode = api.tree!.getChildren({ kind: "function", name: THROWER }).find((n) => n.kind === "trigger" && n.trigger.kind === "timer" && n.trigger.name === THROWER_TIMER);
+    assert.ok(timerNode, "the timer is listed under the function");
+    await vscode.commands.executeCommand("faasbox.timer.fire", timerNode);
     await waitFor(() => api.model!.historyOf(THROWER).some((s) => !seen.has(s.requestId)), "the timer run in the history");
     const timer = api.model!.historyOf(THROWER).find((s) => !seen.has(s.requestId))!;
     assert.match(await historyRow(THROWER, timer.requestId), /^✗ Error: boom · /);
