@@ -33,6 +33,7 @@ export interface CommandArgs {
   /** The cloud's credentials: `target` names the cloud, or a function whose cloud it is (no question which); none: ask. */
   "faasbox.cloud.setCredentials": [target?: DeployTarget | FunctionTarget, credentials?: ScfCredentialInput | AwsCredentialInput];
   "faasbox.logs.showRequest": [functionName: string, requestId: string];
+  "faasbox.logs.showAll": [];
   "faasbox.function.new": [];
   "faasbox.metrics.show": [];
   "faasbox.timer.fire": [node: TreeNode];
@@ -77,6 +78,7 @@ export const COMMANDS = {
   "faasbox.function.deploy": { needsFolder: true },
   "faasbox.cloud.setCredentials": { needsFolder: true },
   "faasbox.logs.showRequest": { needsFolder: true },
+  "faasbox.logs.showAll": { needsFolder: true },
   "faasbox.function.new": { needsFolder: false },
   "faasbox.metrics.show": { needsFolder: true },
   "faasbox.timer.fire": { needsFolder: true },

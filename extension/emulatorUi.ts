@@ -61,6 +61,7 @@ export async function emulatorActions(manager: DaemonConnection): Promise<void> 
     running
       ? { label: "$(debug-stop) Stop the Emulator", run: () => executeCommand("faasbox.emulator.stop") }
       : { label: "$(play) Start the Emulator", run: () => executeCommand("faasbox.emulator.start") },
+    { label: "$(list-flat) Show Logs of All Functions", run: () => executeCommand("faasbox.logs.showAll") },
     { label: "$(output) Show Emulator Output", run: () => executeCommand("faasbox.emulator.showOutput") },
     { label: "$(pulse) Check Setup (Doctor)", run: () => executeCommand("faasbox.emulator.doctor") },
     { label: "$(graph) Show Metrics", run: () => executeCommand("faasbox.metrics.show") },

@@ -126,6 +126,7 @@ export function folderCommands(services: FolderServices): CommandHandlers<Folder
       const document = await vscode.workspace.openTextDocument(RequestLogDocuments.uri(functionName, requestId));
       await vscode.window.showTextDocument(document, { preview: true });
     },
+    "faasbox.logs.showAll": () => logs.showAll(),
     "faasbox.metrics.show": () => executeCommand("faasbox.metrics.focus"),
     "faasbox.timer.fire": timerCommand("fire"),
     "faasbox.timer.enable": timerCommand("enable"),

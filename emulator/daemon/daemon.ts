@@ -458,7 +458,7 @@ function detailObject(text: string): unknown {
 function summarize(report: InvocationReport): InvocationSummary {
   return {
     requestId: report.requestId, function: report.function, ok: report.ok, errorKind: report.errorKind,
-    errorMessage: report.error?.errorMessage, durationMs: report.timings.durationMs, billedMs: report.timings.billedMs,
+    errorType: report.error?.errorType, errorMessage: report.error?.errorMessage, durationMs: report.timings.durationMs, billedMs: report.timings.billedMs,
     cold: report.timings.cold, time: Date.now(), ...(report.debug ? { debug: true as const } : {}),
   };
 }

@@ -72,6 +72,8 @@ export interface InvocationSummary {
   function: string;
   ok: boolean;
   errorKind?: FailureKind;
+  /** What failed, as the result's error names it (`Error`, `Runtime.ImportModuleError`, `Sandbox.Timedout`…). */
+  errorType?: string;
   errorMessage?: string;
   durationMs: number;
   billedMs: number;

@@ -13,7 +13,6 @@ export type ConnectionState = "idle" | "starting" | "connected" | "reconnecting"
 interface Registration {
   type: NotificationType<unknown>;
   handler: (params: unknown) => void;
-  disposable?: vscode.Disposable;
 }
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
@@ -39,6 +38,8 @@ export class DaemonConnection implements vscode.Disposable {
   private child?: ChildProcess;
   private connecting?: Promise<ControlClient>;
   private readonly registrations = new Set<Registration>();
+  /** The notification methods the current client dispatches to `registrations`. */
+  private attached?: { client: ControlClient; methods: Set<string> };
   private retry = 0;
   private retryTimer?: NodeJS.Timeout;
   private disposed = false;
@@ -79,10 +80,22 @@ export class DaemonConnection implements vscode.Disposable {
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): vscode.Disposable {
     const registration: Registration = { type: type as NotificationType<unknown>, handler: handler as (params: unknown) => void };
     this.registrations.add(registration);
-    if (this.client) registration.disposable = this.client.onNotification(registration.type, registration.handler);
-    return new vscode.Disposable(() => {
-      registration.disposable?.dispose();
-      this.registrations.delete(registration);
+    if (this.client) this.attach(this.client, registration.type);
+    return new vscode.Disposable(() => this.registrations.delete(registration));
+  }
+
+  /**
+   * One handler per method on the client, calling every registration of that method:
+   * vscode-jsonrpc keeps one handler per method, and a second `onNotification` of the
+   * same method would silently replace the first (the status bar's count took the
+   * Functions view's history away).
+   */
+  private attach(client: ControlClient, type: NotificationType<unknown>): void {
+    if (this.attached?.client !== client) this.attached = { client, methods: new Set() };
+    if (this.attached.methods.has(type.method)) return;
+    this.attached.methods.add(type.method);
+    client.onNotification(type, (params) => {
+      for (const registration of [...this.registrations]) if (registration.type.method === type.method) registration.handler(params);
     });
   }
 
@@ -117,7 +130,7 @@ export class DaemonConnection implements vscode.Disposable {
       }
       const client = await ControlClient.connect(info.controlUrl, info.token);
       this.client = client;
-      for (const registration of this.registrations) registration.disposable = client.onNotification(registration.type, registration.handler);
+      for (const registration of this.registrations) this.attach(client, registration.type);
       client.onClose(() => this.onClosed(client));
       this.status = await client.request(Requests.emulatorStatus);
       this.retry = 0;

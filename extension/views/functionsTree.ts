@@ -7,6 +7,7 @@ import type { FunctionsModel } from "../model/functionsModel";
 import { commandLink } from "../commands";
 import { DisposableList } from "../util/disposableList";
 import { parseLocated } from "../model/locatedMessage";
+import { invocationLabel } from "./invocationLabel";
 import type { TreeNode } from "./treeNode";
 
 export type { TreeNode } from "./treeNode";
@@ -196,10 +197,11 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   private invocationItem(summary: InvocationSummary): vscode.TreeItem {
     const time = new Date(summary.time).toLocaleTimeString();
-    const status = summary.ok ? "ok" : summary.errorKind ?? "error";
-    const item = new vscode.TreeItem(`${status} · ${summary.durationMs.toFixed(1)} ms`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(invocationLabel(summary), vscode.TreeItemCollapsibleState.None);
     item.description = `${summary.debug ? "debug" : summary.cold ? "cold" : "warm"} · ${time}`;
-    item.tooltip = summary.ok ? `Request ${summary.requestId}` : `Request ${summary.requestId}\n${summary.errorMessage ?? ""}`;
+    item.tooltip = summary.ok
+      ? `Request ${summary.requestId}`
+      : `Request ${summary.requestId} failed (${summary.errorKind ?? "error"})\n${[summary.errorType, summary.errorMessage].filter(Boolean).join(": ")}`;
     item.iconPath = summary.ok ? new vscode.ThemeIcon("pass", new vscode.ThemeColor("testing.iconPassed")) : new vscode.ThemeIcon("error", new vscode.ThemeColor("testing.iconFailed"));
     item.contextValue = "invocation";
     item.command = commandLink("Show Logs", "faasbox.logs.showRequest", summary.function, summary.requestId);

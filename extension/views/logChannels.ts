@@ -3,18 +3,30 @@ import { Notifications, Requests, type LogRecord } from "../../emulator/protocol
 import type { DaemonConnection } from "../daemon/daemonConnection";
 import type { FunctionsModel } from "../model/functionsModel";
 import { findStackFrames, mapLinePaths, toWorkspacePath } from "../model/pathMapping";
+import { allFunctionsChannelText, functionChannelText } from "./channelLines";
 import { DisposableList } from "../util/disposableList";
 
 const RECENT_PER_FUNCTION = 500;
 export const REQUEST_LOG_SCHEME = "faasbox-logs";
+export const ALL_FUNCTIONS_CHANNEL = "Faasbox: all functions";
+/** VS Code's built-in grammar for log files: it colours times, levels (ERROR, WARN) and paths. */
+const LOG_LANGUAGE = "log";
 
 /**
- * Live logs: one LogOutputChannel per function ("Faasbox: NAME"), fed by one
- * subscription renewed on every connection. Container paths are rewritten to
- * workspace paths so the Output view links stack frames to the files.
+ * Live logs: one Output channel per function ("Faasbox: NAME") and one for all of them
+ * ("Faasbox: all functions", each line prefixed with its function, as `sam local` shows
+ * several functions), fed by one subscription renewed on every connection. Container paths
+ * are rewritten to workspace paths so the Output view links stack frames to the files.
+ *
+ * Plain channels, not LogOutputChannels: the runtimes already print each line with its own
+ * time and level as the clouds do (`<time>\t<request id>\tERROR\t…`, `[ERROR] …`), a
+ * LogOutputChannel would add a second time and level to each, and its level filter hides
+ * lines by default (START/END/REPORT were debug lines). Here every line shows, at once, as
+ * CloudWatch or the SCF console would show it; the "log" language colours the levels.
  */
 export class LogChannels implements vscode.Disposable {
-  private readonly channels = new Map<string, vscode.LogOutputChannel>();
+  private readonly channels = new Map<string, vscode.OutputChannel>();
+  private allChannel?: vscode.OutputChannel;
   private readonly recent = new Map<string, LogRecord[]>();
   private readonly disposables = new DisposableList();
   private readonly received = new vscode.EventEmitter<LogRecord>();
@@ -25,7 +37,8 @@ export class LogChannels implements vscode.Disposable {
       this.received,
       manager.onNotification(Notifications.logRecord, ({ record }) => this.append(record)),
       manager.onNotification(Notifications.logsDropped, ({ count }) => {
-        for (const channel of this.channels.values()) channel.warn(`${count} log lines were dropped because the editor read them too slowly`);
+        const notice = `faasbox: ${count} log lines were dropped because the editor read them too slowly`;
+        for (const channel of [...this.channels.values(), this.all()]) channel.appendLine(notice);
       }),
       manager.onDidConnect(() => void manager.request(Requests.logsSubscribe, {}).catch(() => undefined)),
     );
@@ -40,32 +53,41 @@ export class LogChannels implements vscode.Disposable {
     this.channel(name).show(true);
   }
 
+  /** Shows the stream of every function's lines. */
+  showAll(): void {
+    this.all().show(true);
+  }
+
   private append(record: LogRecord): void {
     const lines = this.recent.get(record.function) ?? [];
     lines.push(record);
     if (lines.length > RECENT_PER_FUNCTION) lines.shift();
     this.recent.set(record.function, lines);
-    const channel = this.channel(record.function);
-    const text = `${record.requestId ? record.requestId.slice(0, 8) : "--------"} ${mapLinePaths(this.model.get(record.function), record.text)}`;
-    if (record.stream === "stderr") channel.error(text);
-    else if (record.stream === "system") channel.debug(text);
-    else channel.info(text);
+    const fn = this.model.get(record.function);
+    this.channel(record.function).appendLine(functionChannelText(fn, record));
+    this.all().appendLine(allFunctionsChannelText(fn, record));
     this.received.fire(record);
   }
 
-  private channel(name: string): vscode.LogOutputChannel {
+  private channel(name: string): vscode.OutputChannel {
     let channel = this.channels.get(name);
     if (!channel) {
-      channel = vscode.window.createOutputChannel(`Faasbox: ${name}`, { log: true });
+      channel = vscode.window.createOutputChannel(`Faasbox: ${name}`, LOG_LANGUAGE);
       this.channels.set(name, channel);
     }
     return channel;
+  }
+
+  private all(): vscode.OutputChannel {
+    this.allChannel ??= vscode.window.createOutputChannel(ALL_FUNCTIONS_CHANNEL, LOG_LANGUAGE);
+    return this.allChannel;
   }
 
   dispose(): void {
     this.disposables.dispose();
     for (const channel of this.channels.values()) channel.dispose();
     this.channels.clear();
+    this.allChannel?.dispose();
   }
 }
 

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { messageOf } from "../helpers/logLines";
 import { ARTIFACTS } from "../helpers/paths";
 import { openWorkbench, type Workbench } from "../helpers/workbench";
+import { checkFailedInvocationLogs } from "./failedInvocationLogs";
 import { foreignLines, overlaps, PANEL_LOGS_FUNCTION, PANEL_LOGS_LINES, type PanelLogsAnswer } from "./suite/panelLogsFixture";
 import { DRIVER_TIMER } from "./suite/triggerEventsFixture";
 import { deployFromPaletteWithWrongCredentials, inViewport, openFile, panelLogLines, pickQuickItem, runFromPalette, webviewFrame } from "./workbenchUi";
@@ -119,6 +120,9 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   assert.equal(final.map(messageOf).filter((line) => line.startsWith("marker=panel ")).length, PANEL_LOGS_LINES, "and all of them");
   await logsPanel.locator("#logs").scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ARTIFACTS, "vscode-invoke-panel-concurrent.png") });
+
+  // A failing function's error and stack where a user reads logs (suite/logs.test.ts added it).
+  await checkFailedInvocationLogs(page);
 
   await runFromPalette(page, "Faasbox: Show Metrics");
   const metrics = await webviewFrame(page, "#functions .fn-link");
