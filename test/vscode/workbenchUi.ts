@@ -4,10 +4,20 @@ import { ARTIFACTS } from "../helpers/paths";
 
 /** Runs a command from the palette, as a user would: F1, type, Enter. */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
-  await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ state: "visible" });
-  await input.fill(`>${title}`);
+  // A webview that takes focus just then (a panel tab just clicked, still loading) closes the
+  // palette as it opens; a person presses F1 again, and so does this, twice at most.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press("F1");
+    try {
+      await input.waitFor({ state: "visible", timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.waitForTimeout(500);
+    }
+  }
   await page.locator(".quick-input-list .monaco-list-row").first().waitFor({ state: "visible" });
   await page.keyboard.press("Enter");
 }
