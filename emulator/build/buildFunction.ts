@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import type Docker from "dockerode";
@@ -6,6 +6,7 @@ import { BUILD_MARKER, buildFolderOf, type BuildRecord } from "../project/buildO
 import type { FunctionSpec } from "../project/spec";
 import { BUILD_MOUNT, FIND_LINKS_MOUNT, NPM_MOUNT, planBuild } from "./buildPlan";
 import { runBuildContainer } from "./runBuildContainer";
+import { isFile } from "../util/pathKind";
 import { stageCode } from "./stageCode";
 
 export class BuildError extends Error {}
@@ -92,7 +93,7 @@ async function install(spec: FunctionSpec, command: string, script: string, stag
   // Certificate authorities the user trusts (a company proxy that inspects TLS): each file lent read-only, the variable pointing at it.
   for (const variable of CA_FILE_VARIABLES) {
     const file = options.env[variable];
-    if (file === undefined || !isRegularFile(file)) continue;
+    if (file === undefined || !isFile(file)) continue;
     const mount = `/opt/faasbox-certs/${variable}.pem`;
     binds.push(`${file}:${mount}:ro`);
     env[variable] = mount;
@@ -143,7 +144,7 @@ function userConfigFile(family: FunctionSpec["family"], env: NodeJS.ProcessEnv):
       : family === "python"
         ? [env.PIP_CONFIG_FILE, join(env.XDG_CONFIG_HOME ?? join(home, ".config"), "pip", "pip.conf"), join(home, ".pip", "pip.conf")]
         : [];
-  const host = candidates.find((file): file is string => file !== undefined && isRegularFile(file));
+  const host = candidates.find((file): file is string => file !== undefined && isFile(file));
   if (!host) return undefined;
   return family === "nodejs"
     ? { host, mount: "/opt/faasbox-config/npmrc", variable: "npm_config_userconfig" }
@@ -165,16 +166,9 @@ function npmCafile(family: FunctionSpec["family"], env: NodeJS.ProcessEnv, hostN
       // no builtin npmrc: npm's defaults
     }
   }
-  return file !== undefined && isRegularFile(file) ? file : undefined;
+  return file !== undefined && isFile(file) ? file : undefined;
 }
 
-function isRegularFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /**
  * `.faasbox` and `.faasbox/build` must be real folders of the project: a cloned repository

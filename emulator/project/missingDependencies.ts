@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { ManifestWarning } from "./errors";
 import { normalizedName, readRequirements } from "./requirementsFile";
 import { isProvidedByRuntime } from "./runtimeProvidedPackages";
+import { isFile, isFolder } from "../util/pathKind";
 import type { FunctionSpec } from "./spec";
 
 /** What a function's manifest of dependencies lists that its code cannot load, and where the first one is written. */
@@ -133,18 +134,4 @@ function safeList(folder: string): string[] {
   }
 }
 
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
