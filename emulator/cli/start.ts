@@ -1,4 +1,4 @@
-import { relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { Daemon } from "../daemon/daemon";
 import { formatLogLine } from "../core/logs/formatLog";
 import { isAlive } from "../util/isAlive";
@@ -10,7 +10,7 @@ import { runtimeLabel } from "../project/runtimeHereText";
 
 const PARENT_CHECK_MS = 2000;
 
-export const START_USAGE = `faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N] [--executor docker|process|auto] [--keep-alive SECONDS] [--max-concurrency N] [--no-watch] [--host ADDRESS] [--allowed-host NAME]... [--profile AWS_PROFILE] [--no-credentials] ${MANIFEST_USAGE}`;
+export const START_USAGE = `faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N | --control-socket PATH] [--executor docker|process|auto] [--keep-alive SECONDS] [--max-concurrency N] [--no-watch] [--host ADDRESS] [--allowed-host NAME]... [--profile AWS_PROFILE] [--no-credentials] ${MANIFEST_USAGE}`;
 
 function positiveNumber(name: string, value: string | undefined, scale: number): number | undefined {
   if (value === undefined) return undefined;
@@ -29,11 +29,21 @@ function allowedHosts(values: string[] | undefined): string[] | undefined {
 }
 
 /** Runs the emulator on a project until Ctrl-C or SIGTERM, then removes every instance. */
+/** `--control-socket PATH`: the control API on a Unix socket (what the editor uses: no TCP port to forward or reach). */
+function controlSocketOption(path: string | undefined, port: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  if (!isAbsolute(path)) throw new UsageError(`faasbox start: --control-socket needs an absolute path, got '${path}'`);
+  if (port !== undefined) throw new UsageError("faasbox start: --control-socket and --port both say where the control API listens; give one");
+  if (process.platform === "win32") throw new UsageError("faasbox start: --control-socket needs a Unix socket; on Windows the control API listens on a loopback port (--port)");
+  return path;
+}
+
 export async function startCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs("start", argv, {
     "http-port": { type: "string" },
     "invoke-port": { type: "string" },
     port: { type: "string" },
+    "control-socket": { type: "string" },
     host: { type: "string" },
     "allowed-host": { type: "string", multiple: true },
     executor: { type: "string" },
@@ -50,12 +60,14 @@ export async function startCommand(argv: string[]): Promise<number> {
   const root = resolve(positionals[0] ?? values.project ?? ".");
   const color = process.stdout.isTTY;
 
+  const controlSocket = controlSocketOption(values["control-socket"], values.port);
   if (values.profile !== undefined && !values.profile.trim()) throw new UsageError("faasbox start: --profile needs the name of a profile in ~/.aws/config or ~/.aws/credentials");
   const daemon = await Daemon.start({
     root,
     executor: parseExecutor("start", values.executor),
     watch: !values["no-watch"],
     controlPort: parsePort("start", "port", values.port, 0),
+    controlSocket,
     httpPort: parsePort("start", "http-port", values["http-port"], 3000),
     portFallback: { http: values["http-port"] === undefined, invoke: values["invoke-port"] === undefined },
     invokePort: parsePort("start", "invoke-port", values["invoke-port"], 3001),

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { homedir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 function cacheHome(env: NodeJS.ProcessEnv): string {
@@ -15,6 +15,17 @@ export function projectKey(root: string): string {
 export function connectionFile(root: string, env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, "faasbox") : join(cacheHome(env), "faasbox", "run");
   return join(base, `${projectKey(root)}.json`);
+}
+
+/**
+ * The Unix socket the editor's emulator serves its control API on, beside the connection file
+ * (a folder only the user can open). A socket's path is limited to 107 bytes: a deep home gets
+ * a folder of its own under /tmp instead.
+ */
+export function controlSocketFile(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  const beside = connectionFile(root, env).replace(/\.json$/, ".sock");
+  if (Buffer.byteLength(beside) <= 100) return beside;
+  return join(tmpdir(), `faasbox-${process.getuid?.() ?? "user"}`, `${projectKey(root)}.sock`);
 }
 
 /** Functions' layers merged per ordered set of contents (see mergedLayers). */

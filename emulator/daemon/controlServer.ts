@@ -1,3 +1,5 @@
+import { chmodSync, lstatSync, mkdirSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
@@ -9,6 +11,12 @@ import { originAllowed, presentedToken, tokenMatches } from "./auth";
 export interface ControlServerOptions {
   host: string;
   port: number;
+  /**
+   * Listen on this Unix socket instead of host:port. Nothing on TCP then: no other machine, no
+   * page in a browser and no remote editor's port forwarding can see it, and the file's mode
+   * (0600) keeps other users out before the token is even read.
+   */
+  socketPath?: string;
   token: string;
   /** Host names accepted besides loopback ones (`--allowed-host`); see util/requestGuard. */
   allowedHosts?: readonly string[];
@@ -30,7 +38,7 @@ export class ControlServer {
 
   constructor(private readonly options: ControlServerOptions) {
     this.http = createServer((request, response) => {
-      const refusal = hostRefusal(request.headers.host, this.hostRule());
+      const refusal = this.wrongHost(request);
       if (refusal) return void response.writeHead(refusal.status, { "Content-Type": "text/plain" }).end(`${refusal.message}\n`);
       response.writeHead(426, { "Content-Type": "text/plain" }).end(`Faasbox control API: connect with a WebSocket to ${CONTROL_PATH}\n`);
     });
@@ -39,6 +47,8 @@ export class ControlServer {
   }
 
   async listen(): Promise<string> {
+    const socketPath = this.options.socketPath;
+    if (socketPath) return this.listenOnSocket(socketPath);
     await new Promise<void>((resolve, reject) => {
       this.http.once("error", reject);
       this.http.listen(this.options.port, this.options.host, () => resolve());
@@ -58,12 +68,25 @@ export class ControlServer {
     });
   }
 
+  private async listenOnSocket(socketPath: string): Promise<string> {
+    privateFolder(dirname(socketPath));
+    removeStaleSocket(socketPath);
+    await new Promise<void>((resolve, reject) => {
+      this.http.once("error", reject);
+      this.http.listen(socketPath, () => resolve());
+    });
+    // The folder is the user's own (privateFolder); the mode is a second lock.
+    chmodSync(socketPath, 0o600);
+    this.url = controlSocketUrl(socketPath);
+    return this.url;
+  }
+
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     if (path !== CONTROL_PATH) return refuse(socket, 404, "Not Found", `the control API is at ${CONTROL_PATH}`);
     // The token already keeps pages out (they cannot read it); the Host check is the
     // same rule as the other listeners', so no listener answers to a rebound name.
-    const wrongHost = hostRefusal(request.headers.host, this.hostRule());
+    const wrongHost = this.wrongHost(request);
     if (wrongHost) return refuse(socket, wrongHost.status, "Forbidden", wrongHost.message);
     if (!originAllowed(request)) return refuse(socket, 403, "Forbidden", "browser origins may not connect to the Faasbox control API");
     if (!tokenMatches(presentedToken(request), this.options.token)) {
@@ -72,9 +95,45 @@ export class ControlServer {
     this.wss.handleUpgrade(request, socket, head, (ws) => this.wss.emit("connection", ws, request));
   }
 
-  private hostRule() {
-    return { bindHost: this.options.host, allowedHosts: this.options.allowedHosts };
+  private wrongHost(request: IncomingMessage) {
+    // A Unix socket has no name to rebind: only processes that may open the file reach it.
+    if (this.options.socketPath) return undefined;
+    return hostRefusal(request.headers.host, { bindHost: this.options.host, allowedHosts: this.options.allowedHosts });
   }
+}
+
+/** The `ws` library's address of a WebSocket over a Unix socket: `ws+unix:SOCKET:PATH`. */
+export function controlSocketUrl(socketPath: string): string {
+  return `ws+unix://${socketPath}:${CONTROL_PATH}`;
+}
+
+/**
+ * The socket's folder must be this user's alone: in a shared place such as /tmp another user
+ * could have made it first, and then swap the socket for one of their own.
+ */
+function privateFolder(folder: string): void {
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(folder);
+  const uid = process.getuid?.();
+  if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o077) !== 0) {
+    throw new Error(`--control-socket: the folder ${folder} must be a directory of your own that only you can open (mode 700); it is not, so another user could reach the socket`);
+  }
+}
+
+/**
+ * An earlier emulator killed without its shutdown leaves its socket file behind; the connection
+ * file already told that no emulator runs for this project. Anything but a socket is not ours
+ * to delete: say so instead.
+ */
+function removeStaleSocket(socketPath: string): void {
+  let kind;
+  try {
+    kind = lstatSync(socketPath);
+  } catch {
+    return;
+  }
+  if (!kind.isSocket()) throw new Error(`--control-socket ${socketPath}: a file that is not a socket is in the way; choose another path or remove it`);
+  rmSync(socketPath, { force: true });
 }
 
 function refuse(socket: Duplex, status: number, reason: string, message: string): void {

@@ -38,6 +38,8 @@ export interface DaemonOptions extends EngineOptions {
   /** Control API address: loopback unless bound elsewhere on purpose (the token still applies). */
   controlHost?: string;
   controlPort?: number;
+  /** Serve the control API on this Unix socket instead of a TCP port (ControlServerOptions.socketPath). */
+  controlSocket?: string;
   /**
    * Host names the gateway, the Invoke API and the control API accept besides loopback
    * ones (and the bound address), e.g. a name in /etc/hosts (`--allowed-host`); a leading
@@ -140,6 +142,7 @@ export class Daemon implements ControlTarget {
     daemon.control = new ControlServer({
       host: options.controlHost ?? "127.0.0.1",
       port: options.controlPort ?? 0,
+      socketPath: options.controlSocket,
       token: daemon.token,
       allowedHosts: options.allowedHosts,
       onConnection: (socket) => new ControlSession(jsonRpcOverWebSocket(socket), socket, daemon),

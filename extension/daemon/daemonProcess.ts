@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as vscode from "vscode";
 import { readConnectionInfo, type ConnectionInfo } from "../../emulator/client/connectionFile";
+import { controlSocketFile } from "../../emulator/config/paths";
 import type { FaasboxSettings } from "../settings";
 
 const START_TIMEOUT_MS = 30_000;
@@ -19,6 +20,9 @@ export async function spawnEmulator(extensionUri: vscode.Uri, root: string, sett
   const args = [
     script, root, "--quiet", "--parent-pid", String(process.pid),
     "--executor", settings.executor,
+    // A Unix socket, not a port: remote editors (code-server, Remote-SSH, Codespaces) forward
+    // every new loopback port they see, and this one is only ours to use.
+    ...(process.platform === "win32" ? [] : ["--control-socket", controlSocketFile(root)]),
     // Ports the user chose are kept strictly; the defaults move aside when busy.
     ...(settings.portsChosen.http ? ["--http-port", String(settings.httpPort)] : []),
     ...(settings.portsChosen.invoke ? ["--invoke-port", String(settings.invokePort)] : []),
