@@ -21,6 +21,7 @@ import { LogChannels, REQUEST_LOG_SCHEME, RequestLogDocuments } from "./views/lo
 import { registerStatusBar } from "./views/statusBar";
 import { InvokePanel, type InvokePanelDeps } from "./webviews/invokePanel";
 import { MetricsViewProvider } from "./webviews/metricsView";
+import { parseOr } from "./util/parseOr";
 
 export interface FaasboxApi {
   /** Milliseconds spent in activate(), measured by the extension itself. */
@@ -69,10 +70,14 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
   // and the event is invoked at once (it waits in the instance until the debugger lets it run).
   const debugProvider = new FaasboxDebugConfigurationProvider(manager, savedEvents, model, (config, info) => {
     const panel = InvokePanel.show(panelDeps, info.function);
-    const event = config.event !== undefined ? config.event : panel.currentEvent;
-    void invocations.invoke(info.function, event).catch(() => undefined); // the panel shows a failure
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (config.faasboxUnsaved && folder) void offerToSaveLaunchConfiguration(context.workspaceState, folder, info.function, event);
+    void (async () => {
+      // Without an event in the configuration: the one the panel runs (the last used, else the
+      // function's own trigger's), never `{}` on a function that expects its trigger's shape.
+      const event = config.event !== undefined ? config.event : parseOr(await panel.eventTextToRun(), {});
+      void invocations.invoke(info.function, event).catch(() => undefined); // the panel shows a failure
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      if (config.faasboxUnsaved && folder) void offerToSaveLaunchConfiguration(context.workspaceState, folder, info.function, event);
+    })();
   });
   context.subscriptions.push(
     manager, model, logs, invocations, tree, treeView, metricsView, codeLenses,

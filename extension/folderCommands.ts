@@ -15,6 +15,7 @@ import { runTriggerNow } from "./runTriggerNow";
 import type { TreeNode } from "./views/treeNode";
 import { RequestLogDocuments, type LogChannels } from "./views/logChannels";
 import { InvokePanel, type InvokePanelDeps } from "./webviews/invokePanel";
+import { parseOr } from "./util/parseOr";
 
 export interface FolderServices {
   root: string;
@@ -34,14 +35,6 @@ function nameOf(target: FunctionTarget): string | undefined {
   if (target && "name" in target) return target.name;
   if (target && "function" in target) return target.function;
   return undefined;
-}
-
-function parseOr(text: string, fallback: unknown): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return fallback;
-  }
 }
 
 export function folderCommands(services: FolderServices): CommandHandlers<FolderCommandId> {
@@ -98,7 +91,8 @@ export function folderCommands(services: FolderServices): CommandHandlers<Folder
       if (!name || !(await startLoudly(manager))) return false;
       const config: FaasboxDebugConfiguration = {
         type: DEBUG_TYPE, request: "launch", name: `Debug ${name}`, function: name,
-        event: event ?? InvokePanel.get(name)?.currentEvent ?? {},
+        // Undefined: the session takes the panel's event (the last used, else the trigger's).
+        event: event ?? InvokePanel.get(name)?.currentEvent,
       };
       debugProvider.lastNodeAttach = undefined;
       const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], config);

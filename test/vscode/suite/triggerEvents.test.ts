@@ -8,7 +8,7 @@ import { Requests, type InvokeResult } from "../../../emulator/protocol";
 import type { TriggerRunOutcome } from "../../../extension/commandIds";
 import type { FaasboxApi } from "../../../extension/extension";
 import type { TreeNode } from "../../../extension/views/treeNode";
-import { BUCKET_FUNCTION, DRIVER_TIMER, GENERATED, writeTriggerEventFunctions } from "./triggerEventsFixture";
+import { BUCKET_FUNCTION, DEBUGGED_TIMER, DRIVER_TIMER, GENERATED, writeTriggerEventFunctions } from "./triggerEventsFixture";
 import { waitFor } from "./waitFor";
 
 type Json = Record<string, any>;
@@ -71,6 +71,22 @@ describe("each function's own events", () => {
       assert.equal(third.result?.ok, true);
     });
   }
+
+  it("Debug on a function never run gives it its trigger's event, not {}", async () => {
+    let event: Json | undefined;
+    const listener = api.invocations!.onEvent((e) => {
+      if (e.type === "started" && e.function === DEBUGGED_TIMER) event = e.event as Json;
+    });
+    try {
+      assert.equal(await vscode.commands.executeCommand("faasbox.function.debug", DEBUGGED_TIMER), true);
+      await waitFor(() => api.model!.historyOf(DEBUGGED_TIMER).length > 0, `${DEBUGGED_TIMER}'s debug invocation to end`, 60_000);
+      assert.deepEqual([event?.Type, event?.TriggerName], ["Timer", `${DEBUGGED_TIMER}-every-5-minutes`]);
+      assert.equal(api.model!.historyOf(DEBUGGED_TIMER)[0].ok, true, "the timer template runs with its own event");
+    } finally {
+      listener.dispose();
+      await vscode.debug.stopDebugging();
+    }
+  });
 
   it("offers Run now above a handler, one lens per trigger", async () => {
     const file = vscode.Uri.file(join(root(), "hello-timer", "index.js"));

@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { functionTemplate, type Language, type ManifestFormat, type TriggerKind } from "../../../extension/templates/functionTemplates";
 
 export const DRIVER_TIMER = "py-timer";
+/** Debugged before anything ran it: its trigger's event must be the one it gets. */
+export const DEBUGGED_TIMER = "debug-timer";
 
 export const GENERATED: Array<{ name: string; language: Language; trigger: TriggerKind; format: ManifestFormat }> = [
   { name: "hello-timer", language: "nodejs", trigger: "timer", format: "scf" },
@@ -14,6 +16,7 @@ export const GENERATED: Array<{ name: string; language: Language; trigger: Trigg
   { name: "hello-http", language: "nodejs", trigger: "http", format: "scf" },
   { name: "aws-http", language: "nodejs", trigger: "http", format: "sam" },
   { name: DRIVER_TIMER, language: "python", trigger: "timer", format: "scf" },
+  { name: DEBUGGED_TIMER, language: "python", trigger: "timer", format: "scf" },
 ];
 
 export const BUCKET_FUNCTION = "photo-sink";
