@@ -6,13 +6,15 @@ import type { InvokeResult } from "../../protocol";
  * answer once, and only when it needs to (the Invoke API passes it on untouched).
  */
 export interface InvocationReport extends Omit<InvokeResult, "result"> {
-  /** The runtime's response body, on success. */
+  /** The runtime's response body, on success (none when a stream listener took it). */
   payload?: Buffer;
+  /** The content type the runtime streamed its response with, when it streamed. */
+  streamContentType?: string;
 }
 
 /** The wire result: the answer parsed from JSON when it is JSON, as text otherwise. */
 export function toInvokeResult(report: InvocationReport): InvokeResult {
-  const { payload, ...rest } = report;
+  const { payload, streamContentType: _contentType, ...rest } = report;
   const result: InvokeResult = rest;
   if (report.ok && payload) {
     const text = payload.toString("utf8");
