@@ -14,7 +14,9 @@ export interface InvocationReport extends Omit<InvokeResult, "result"> {
 
 /** The wire result: the answer parsed from JSON when it is JSON, as text otherwise. */
 export function toInvokeResult(report: InvocationReport): InvokeResult {
-  const { payload, streamContentType: _contentType, ...rest } = report;
+  const { payload, ...rest } = report;
+  // The wire result has no content type: a streamed response's bytes went to the stream's listener.
+  delete rest.streamContentType;
   const result: InvokeResult = rest;
   if (report.ok && payload) {
     const text = payload.toString("utf8");
