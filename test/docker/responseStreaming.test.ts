@@ -6,21 +6,22 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, request, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvokeCommand, InvokeWithResponseStreamCommand, LambdaClient, type InvokeWithResponseStreamCommandInput } from "@aws-sdk/client-lambda";
 import { chromium } from "playwright-core";
-import type { Engine } from "../../emulator/core/engine";
+import { resolveImages } from "../../emulator/config/images";
+import { Engine } from "../../emulator/core/engine";
 import type { InvocationReport } from "../../emulator/core/invoke/invocationReport";
 import { AsyncQueue } from "../../emulator/triggers/async/asyncQueue";
 import { StreamedHttpResponse } from "../../emulator/triggers/http/streamedResponse";
 import { emulatorTarget, InvokeApiServer } from "../../emulator/triggers/invokeApi";
 import { chromiumBinary } from "../helpers/codeServer";
 import { requireDocker } from "../helpers/docker";
-import { startEmulator } from "../helpers/emulator";
+import { copyFixture, startEmulator } from "../helpers/emulator";
 import { CLI } from "../helpers/paths";
 
 /** A margin well inside the handlers' 1 s pause: the first chunk must beat the handler's end by this much. */
@@ -233,6 +234,53 @@ describe("response streaming (docker executor)", () => {
     assert.ok(stdout[0].at < ended - MARGIN_MS, `first chunk on stdout at ${stdout[0].at}, handler ended at ${ended}`);
     assert.ok(stdout[0].at < exitedAt - MARGIN_MS, "before the process ended");
     assert.match(stderr, /first chunk written/, "the logs on stderr");
+  });
+});
+
+describe("response streaming by AWS's own Node.js runtime interface client (docker executor)", () => {
+  let emulator: Engine;
+  before(async () => {
+    await requireDocker();
+    const root = copyFixture("response-streaming-ric");
+    const client = join(process.env.FAASBOX_CACHE ?? join(homedir(), ".cache", "faasbox"), "runtime-client", "node_modules", "aws-lambda-ric");
+    assert.ok(existsSync(join(client, "package.json")), `no aws-lambda-ric in ${client}: run 'npm run setup', which builds it`);
+    cpSync(client, join(root, "node_modules", "aws-lambda-ric"), { recursive: true, filter: (path) => !/[\\/]aws-lambda-ric[\\/](deps|src)([\\/]|$)/.test(path) });
+    // A custom runtime runs in the custom image, which may have no node: use the Node.js image.
+    appendFileSync(join(root, "faasbox.yml"), `images:\n  custom: ${JSON.stringify(resolveImages().nodejs.image)}\n`);
+    emulator = await Engine.create({ root, watch: false, executor: "docker" });
+    assert.deepEqual(emulator.problems, []);
+  });
+  after(() => emulator?.shutdown());
+
+  async function runStreamed(event: unknown) {
+    const chunks: Array<{ at: number; bytes: Buffer }> = [];
+    let contentType: string | undefined;
+    const report = await emulator.run("ric-stream", Buffer.from(JSON.stringify(event)), {
+      stream: { begin: (type) => (contentType = type), chunk: (bytes) => void chunks.push({ at: Date.now(), bytes }) },
+    });
+    return { report, chunks, contentType, body: Buffer.concat(chunks.map((c) => c.bytes)) };
+  }
+
+  test("its streaming mode works unchanged: the prelude, the first chunk while the handler runs, the end", async () => {
+    const { report, chunks, contentType, body } = await runStreamed({});
+    assert.equal(report.ok, true, JSON.stringify(report.error));
+    assert.equal(contentType, "application/vnd.awslambda.http-integration-response");
+    const delimiter = body.indexOf(Buffer.alloc(8));
+    assert.deepEqual(JSON.parse(body.subarray(0, delimiter).toString("utf8")), { statusCode: 202, headers: { "x-from": "aws-lambda-ric" } });
+    const text = body.subarray(delimiter + 8).toString("utf8");
+    assert.match(text, /^first chunk\n/);
+    const firstChunkAt = chunks.find((c) => c.bytes.includes("first chunk"))!.at;
+    assert.ok(firstChunkAt < endedAt(text) - MARGIN_MS, `first chunk at ${firstChunkAt}, handler ended at ${endedAt(text)}`);
+    assert.equal(report.streamedBytes, body.length);
+  });
+
+  test("its error trailers fail the invocation after the bytes it sent", async () => {
+    const { report, body } = await runStreamed({ fail: true });
+    assert.equal(report.ok, false);
+    assert.equal(report.errorKind, "function");
+    assert.equal(report.error?.errorType, "RangeError");
+    assert.equal(report.error?.errorMessage, "the client reports this in its trailers");
+    assert.match(body.toString("utf8"), /first chunk/);
   });
 });
 
