@@ -41,6 +41,8 @@ export interface CommandArgs {
   "faasbox.timer.disable": [node: TreeNode];
   "faasbox.topic.publish": [node?: TreeNode];
   "faasbox.trigger.run": [node?: TreeNode];
+  /** A function URL's row: its URL to the clipboard. */
+  "faasbox.functionUrl.copy": [node?: TreeNode];
 }
 
 /** What the commands that callers read an answer from resolve to. */
@@ -86,6 +88,7 @@ export const COMMANDS = {
   "faasbox.timer.disable": { needsFolder: true },
   "faasbox.topic.publish": { needsFolder: true },
   "faasbox.trigger.run": { needsFolder: true },
+  "faasbox.functionUrl.copy": { needsFolder: true },
 } as const satisfies { [K in CommandId]: CommandInfo };
 
 export const COMMAND_IDS = Object.keys(COMMANDS) as CommandId[];

@@ -132,6 +132,13 @@ export function folderCommands(services: FolderServices): CommandHandlers<Folder
     "faasbox.timer.enable": timerCommand("enable"),
     "faasbox.timer.disable": timerCommand("disable"),
     "faasbox.trigger.run": (node) => runTriggerNow(manager, model, node),
+    "faasbox.functionUrl.copy": async (node) => {
+      const name = node?.kind === "trigger" ? node.function : undefined;
+      const url = model.triggers?.urls?.find((u) => u.function === name)?.url;
+      if (!url) return void vscode.window.showWarningMessage("Faasbox: this function URL is not served yet; start the emulator first.");
+      await vscode.env.clipboard.writeText(url);
+      void vscode.window.showInformationMessage(`Copied ${url}`);
+    },
     "faasbox.topic.publish": async (node) => {
       const topics = model.triggers?.topics ?? [];
       const topic = node?.kind === "trigger" && node.trigger.kind === "topic"

@@ -10,6 +10,7 @@ import { EVENT_USAGE, eventCommand } from "./event";
 import { DEPLOY_USAGE, PACKAGE_USAGE } from "./deployUsage";
 import { PUBLISH_DYNAMODB_USAGE, PUBLISH_EVENT_USAGE, PUBLISH_STREAM_USAGE } from "./publishSources";
 import { DLQ_USAGE, PUBLISH_USAGE, TIMERS_USAGE, dlqCommand, publishCommand, timersCommand } from "./triggers";
+import { TRIGGERS_USAGE, triggersCommand } from "./triggersList";
 
 const HELP = `faasbox ${FAASBOX_VERSION}: run SCF and Lambda functions locally in warm Docker containers
 
@@ -31,6 +32,8 @@ Commands:
       ${PUBLISH_EVENT_USAGE}
       ${PUBLISH_STREAM_USAGE}
       ${PUBLISH_DYNAMODB_USAGE}
+  triggers            list what a running emulator serves: HTTP routes and function URLs with their addresses, timers, topics, buckets
+      ${TRIGGERS_USAGE}
   timers              list timers with their next fire time; enable, disable or fire one now
       ${TIMERS_USAGE}
   dlq                 list asynchronous events that failed every retry; replay one
@@ -58,6 +61,7 @@ const COMMANDS: Record<string, Command> = {
   logs: logsCommand,
   event: eventCommand,
   publish: publishCommand,
+  triggers: triggersCommand,
   timers: timersCommand,
   dlq: dlqCommand,
   // Loaded when used: the SCF, Lambda, COS and S3 SDKs would add a tenth of a second to every other command.

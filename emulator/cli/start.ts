@@ -7,6 +7,7 @@ import { MANIFEST_FLAGS, MANIFEST_USAGE, parseCommandArgs, parseExecutor, parseM
 import type { RouteInfo } from "../protocol";
 import { CredentialError } from "../credentials/functionCredentials";
 import { runtimeLabel } from "../project/runtimeHereText";
+import { functionUrlLines } from "./triggersList";
 
 const PARENT_CHECK_MS = 2000;
 
@@ -121,6 +122,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   }
   if (engine.functions().length === 0) console.log("  (no functions yet: add a serverless.yml, template.yaml or faasbox.yml)");
   printRoutes(daemon.triggers().routes);
+  for (const line of functionUrlLines(daemon.triggers().urls ?? [])) console.log(line);
   console.log(`HTTP gateway: ${daemon.gateway.url}`);
   console.log(`Lambda Invoke API: ${daemon.invokeUrl} (aws lambda invoke --endpoint-url ${daemon.invokeUrl} …)`);
   console.log(`control API: ${daemon.controlUrl} (token: faasbox status --project ${root} --json)`);

@@ -4,6 +4,8 @@ import { asyncPolicy } from "../triggers/async/asyncPolicy";
 import { readUserConfig } from "../config/userConfig";
 import { BucketWatcher, bucketFolder } from "../triggers/bucketWatcher";
 import { HttpGateway } from "../triggers/http/httpGateway";
+import { FunctionUrlServers } from "../triggers/functionUrls/functionUrlServers";
+import { awsSigningCredentials } from "../triggers/functionUrls/signingCredentials";
 import { TopicBroker } from "../triggers/topicBroker";
 import { EventBus } from "../triggers/eventBus";
 import { StreamBroker } from "../triggers/streamBroker";
@@ -79,6 +81,8 @@ export class Daemon implements ControlTarget {
   readonly eventBus: EventBus;
   readonly streams: StreamBroker;
   readonly gateway: HttpGateway;
+  /** Each function URL on its own port (and by name on the gateway's). */
+  readonly functionUrls: FunctionUrlServers;
   readonly invokeApi: InvokeApiServer;
   private readonly buckets: BucketWatcher;
   readonly timers: TimerScheduler;
@@ -106,6 +110,15 @@ export class Daemon implements ControlTarget {
         process.stderr.write(`faasbox: timer ${trigger.name} of ${fn.name} could not queue its event: ${error.message}\n`);
       });
     });
+    this.functionUrls = new FunctionUrlServers(
+      {
+        functions: () => engine.functions(),
+        invoke: (name, event) => engine.run(name, event),
+        credentials: () => awsSigningCredentials(engine.credentials.env.aws),
+        log: (record) => engine.logBus.publish(record),
+      },
+      { root: engine.root, host: options.controlHost, allowedHosts: options.allowedHosts },
+    );
     this.gateway = new HttpGateway(
       {
         functions: () => engine.functions(),
@@ -114,7 +127,10 @@ export class Daemon implements ControlTarget {
         publish: (topic, messages) => this.broker.publish(topic, messages),
         log: (record) => engine.logBus.publish(record),
       },
-      { port: options.httpPort ?? 3000, host: options.controlHost, portFallback: options.portFallback?.http, allowedHosts: options.allowedHosts },
+      {
+        port: options.httpPort ?? 3000, host: options.controlHost, portFallback: options.portFallback?.http, allowedHosts: options.allowedHosts,
+        virtualHost: (host) => this.functionUrls.byHost(host),
+      },
     );
     this.invokeApi = new InvokeApiServer(emulatorTarget(engine, this.queue), {
       port: options.invokePort ?? 3001, host: options.controlHost, portFallback: options.portFallback?.invoke, allowedHosts: options.allowedHosts,
@@ -148,6 +164,9 @@ export class Daemon implements ControlTarget {
       await daemon.control.listen();
       const gateway = await daemon.gateway.listen();
       if (gateway.busyPort) engine.warnings.push(`port ${gateway.busyPort} is in use: the HTTP gateway listens on ${gateway.port} instead (--http-port chooses)`);
+      daemon.functionUrls.setGatewayPort(gateway.port);
+      await daemon.functionUrls.update();
+      engine.warnings.push(...daemon.functionUrls.warnings.splice(0));
       daemon.invokeUrl = await daemon.invokeApi.listen();
       if (daemon.invokeApi.busyPort) engine.warnings.push(`port ${daemon.invokeApi.busyPort} is in use: the Lambda Invoke API listens on ${daemon.invokeUrl} instead (--invoke-port chooses)`);
     } catch (error) {
@@ -156,6 +175,10 @@ export class Daemon implements ControlTarget {
     }
     const updateTriggers = () => {
       daemon.gateway.refresh();
+      daemon.functionUrls.update().then(
+        () => engine.warnings.push(...daemon.functionUrls.warnings.splice(0)),
+        (error: Error) => engine.warnings.push(`function URLs: ${error.message}`),
+      );
       daemon.buckets.update(engine.functions());
       daemon.timerProblems = daemon.timers.update(engine.functions()).problems;
       engine.warnings.push(...daemon.timerProblems);
@@ -275,6 +298,7 @@ export class Daemon implements ControlTarget {
   triggers(): TriggersListResult {
     return {
       routes: this.gateway.routes(),
+      urls: this.functionUrls.list(),
       timers: this.timers.list(),
       topics: this.broker.names(),
       buckets: [...new Set(this.engine.functions().flatMap((f) => f.triggers.flatMap((t) => (t.kind === "storage" ? [t.bucket] : []))))]
@@ -313,6 +337,7 @@ export class Daemon implements ControlTarget {
       putEvent: (entry) => this.eventBus.put(entry),
       putKinesis: (stream, puts) => this.streams.putKinesis(stream, puts),
       putDynamoDb: (table, changes) => this.streams.putDynamoDb(table, changes),
+      callFunctionUrl: (name) => this.functionUrls.call(name),
     }, fn, trigger);
   }
 
@@ -348,6 +373,7 @@ export class Daemon implements ControlTarget {
       removeConnectionInfo(this.engine.root);
       // Stop taking work first; what is queued stays on disk for the next start.
       await this.gateway.close();
+      await this.functionUrls.close();
       await this.invokeApi.close();
       this.buckets.close();
       this.timers.stop();

@@ -44,6 +44,8 @@ function cloudSetup(trigger: Exclude<TriggerSpec, HttpRoute>): [string, string] 
       return [trigger.source === "queue" ? "SQS" : "SNS", trigger.topic];
     case "eventRule":
       return ["EventBridge", `bus ${trigger.bus}`];
+    case "url":
+      return ["a Function URL", `AuthType ${trigger.authType}, ${trigger.invokeMode}`];
     case "stream":
       return [trigger.source === "kinesis" ? "a Kinesis event source mapping" : "a DynamoDB stream event source mapping", trigger.stream];
   }

@@ -9,6 +9,7 @@ import { collectProblem, ManifestWarning } from "./errors";
 import { intrinsicName } from "./intrinsicTags";
 import { type ManifestFunction, type ManifestResult, type ReadContext } from "./manifestFunction";
 import { readSqsEvent } from "./samEventSources";
+import { readUrlConfig } from "./functionUrlConfig";
 import { readBusName, readEventPattern, readRuleState, readTargetInput, ruleTriggers, RULE_NOT_EMULATED } from "./samEventRules";
 import type { TemplateScope } from "./samIntrinsics";
 import { readStreamEvent } from "./samStreamSources";
@@ -28,10 +29,13 @@ export function attachResourceTriggers(resources: YamlField, result: ManifestRes
   const finder = functionFinder(resources, result, nameOf);
   for (const [logicalId, resource] of resources.entries("a map of resources")) {
     const type = resource.child("Type").value;
-    if (type !== "AWS::Events::Rule" && type !== "AWS::Lambda::EventSourceMapping") continue;
+    if (type !== "AWS::Events::Rule" && type !== "AWS::Lambda::EventSourceMapping" && type !== "AWS::Lambda::Url") continue;
     collectProblem(
       result.problems,
-      () => (type === "AWS::Events::Rule" ? readRule(logicalId, resource, finder, scope, warn) : readMapping(logicalId, resource, finder, scope, warn)),
+      () =>
+        type === "AWS::Events::Rule" ? readRule(logicalId, resource, finder, scope, warn)
+        : type === "AWS::Lambda::Url" ? readUrl(logicalId, resource, finder, warn)
+        : readMapping(logicalId, resource, finder, scope, warn),
       () => resource.ref,
     );
   }
@@ -114,6 +118,26 @@ function readMapping(logicalId: string, resource: YamlField, find: Finder, scope
       ? readSqsEvent(logicalId, properties, scope, warn, "EventSourceArn", alsoRead)
       : readStreamEvent(logicalId, properties, source, scope, warn, "EventSourceArn", alsoRead);
   if (fn && trigger) fn.spec.triggers.push(trigger);
+}
+
+/**
+ * An AWS::Lambda::Url: the function its TargetFunctionArn names gets the URL
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-url.html).
+ * A Qualifier (an alias) changes nothing locally: there are no versions or aliases.
+ */
+function readUrl(logicalId: string, resource: YamlField, find: Finder, warn: ReadContext["warn"]): void {
+  const properties = resource.child("Properties");
+  const target = properties.child("TargetFunctionArn");
+  if (!target.isSet) throw target.missing("the function, such as !GetAtt MyFunction.Arn");
+  const { fn, local } = find(target);
+  if (!local) {
+    warn(ManifestWarning.at(target.ref, "this is not a function of this template: its URL is not served locally"));
+    return;
+  }
+  warnUnread(properties, ["TargetFunctionArn", "AuthType", "Cors", "InvokeMode", "Qualifier"], warn, {});
+  const url = readUrlConfig(properties, logicalId);
+  if (fn && !fn.spec.triggers.some((t) => t.kind === "url")) fn.spec.triggers.push(url);
+  else if (fn) warn(ManifestWarning.at(resource.ref, `${fn.spec.name} already has a function URL: this one is not served (a function has one URL per alias; there are no aliases locally)`));
 }
 
 /** What the mapping reads, from the ARN's service or the type of the resource it refers to. */

@@ -7,6 +7,7 @@ import type { YamlField } from "./yamlSource";
 const READ = new Set([
   "Handler", "Runtime", "CodeUri", "InlineCode", "Code", "MemorySize", "Timeout", "Environment", "Events", "FunctionName",
   "PackageType", "ImageUri", "Layers", "ReservedConcurrentExecutions", "EventInvokeConfig", "DeadLetterQueue", "DeadLetterConfig",
+  "FunctionUrlConfig",
 ]);
 
 /** Metadata with no effect on how code runs: a warning each would be noise. */
@@ -32,7 +33,6 @@ const MEANINGS: Record<string, string> = {
   VersionPruningPolicy: NO_VERSIONS,
   DeploymentPreference: `${NO_VERSIONS}, so there is no gradual deployment or its hooks`,
   ProvisionedConcurrencyConfig: "no instances are kept warm for it locally; set minWarm in faasbox.yml for that",
-  FunctionUrlConfig: "no function URL is served locally; give the function an HttpApi event (or faasbox.yml events) to call it over HTTP",
   KmsKeyArn: "environment variables are not encrypted locally",
   FileSystemConfigs: "no EFS file system is mounted locally",
   EphemeralStorage: "/tmp is the container's own, not sized to this",

@@ -2,6 +2,7 @@ import { collectProblem } from "./errors";
 import { propertyWithGlobals, type ManifestFunction } from "./manifestFunction";
 import { codeOwner, serverlessCode } from "./samCode";
 import { readEvent } from "./samEvents";
+import { readUrlConfig } from "./functionUrlConfig";
 import type { FunctionScope } from "./samFunctionScope";
 import { samFunctionSpec } from "./samFunctionSpec";
 import { readImageFunction } from "./samImage";
@@ -30,6 +31,12 @@ export function readServerlessFunction(logicalId: string, resource: YamlField, g
       () => event.ref,
     );
     if (trigger) triggers.push(trigger);
+  }
+  // Its function URL (Globals.Function may give it): a mistake in it is reported, the function still loads.
+  const urlConfig = property("FunctionUrlConfig");
+  if (urlConfig.isSet) {
+    const url = collectProblem(where.problems, () => readUrlConfig(urlConfig, "FunctionUrlConfig"), () => urlConfig.ref);
+    if (url) triggers.push(url);
   }
 
   return samFunctionSpec(

@@ -17,6 +17,7 @@ import { readPackagePatterns } from "./serverlessAwsPackage";
 import { mentionsProvider, providerName } from "./serverlessProvider";
 import { ServerlessVariables } from "./serverlessVariables";
 import type { FunctionSpec, TriggerSpec } from "./spec";
+import { readServerlessUrl } from "./functionUrlConfig";
 import type { YamlField, YamlSource } from "./yamlSource";
 
 /**
@@ -45,7 +46,6 @@ const NOT_EMULATED: Readonly<Record<string, string>> = {
   vpc: "the VPC is not joined locally; the function reaches what this machine reaches",
   tracing: "X-Ray tracing is not emulated; no traces are recorded",
   layers: "layers are not added locally yet; code the function imports from /opt is missing",
-  url: "Function URLs are not served locally yet; use an httpApi event or invoke the function directly",
   reservedConcurrency: "reserved concurrency does not cap the local pool; faasbox.yml's maxConcurrency does",
   provisionedConcurrency: "provisioned concurrency is not emulated; faasbox.yml's minWarm keeps instances warm",
   destinations: "destinations are not emulated; results of asynchronous invocations go nowhere",
@@ -184,6 +184,9 @@ function readFunction(fn: YamlField, scope: FunctionScope, result: ManifestResul
       const read = collectProblem(result.problems, () => readAwsEvent(item, index, scope.events), () => item.ref);
       if (read) triggers.push(...read);
     });
+  // Its function URL: a mistake in it is reported, the function still loads.
+  const url = collectProblem(result.problems, () => readServerlessUrl(fn.child("url")), () => fn.child("url").ref);
+  if (url) triggers.push(url);
 
   const ownPatterns = readPackagePatterns(fn.child("package"), context);
   const packageExclude = [...scope.servicePatterns, ...ownPatterns];

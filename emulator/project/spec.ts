@@ -3,7 +3,7 @@ import type { RuntimeFamily } from "../config/runtimeFamily";
 import type { Dialect, HttpRoute, SourceLocation, TriggerSpec } from "../protocol";
 
 // The trigger and location shapes are the protocol's: the editor shows them as they are.
-export type { AuthorizerSpec, Dialect, EventRuleTrigger, HttpRoute, IdentitySource, JwtAuthorizerSpec, LambdaAuthorizerSpec, RouteAuth, SourceLocation, StorageTrigger, StreamTrigger, TimerTrigger, TopicTrigger, TriggerSpec } from "../protocol";
+export type { AuthorizerSpec, Dialect, EventRuleTrigger, FunctionUrlTrigger, HttpRoute, IdentitySource, JwtAuthorizerSpec, LambdaAuthorizerSpec, RouteAuth, SourceLocation, StorageTrigger, StreamTrigger, TimerTrigger, TopicTrigger, TriggerSpec } from "../protocol";
 
 /** The one internal description of a function, whatever manifest it came from. */
 export interface FunctionSpec {

@@ -194,7 +194,23 @@ export interface StreamTrigger {
   viewType?: "KEYS_ONLY" | "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES";
 }
 
-export type TriggerSpec = HttpRoute | TimerTrigger | TopicTrigger | StorageTrigger | EventRuleTrigger | StreamTrigger;
+/**
+ * A Lambda function URL (SAM FunctionUrlConfig, serverless.yml `url`, AWS::Lambda::Url): the
+ * function answers every path and method of its own host with payload 2.0 events.
+ */
+export interface FunctionUrlTrigger {
+  kind: "url";
+  /** Where it was declared: "FunctionUrlConfig", "url", or an AWS::Lambda::Url's logical id. */
+  name: string;
+  /** NONE: anyone may call it; AWS_IAM: each request must carry a valid SigV4 signature. */
+  authType: "NONE" | "AWS_IAM";
+  /** BUFFERED: the whole response at once; RESPONSE_STREAM: the function may stream it. */
+  invokeMode: "BUFFERED" | "RESPONSE_STREAM";
+  /** The URL's own CORS configuration; absent: no CORS header is added or answered. */
+  cors?: CorsConfig;
+}
+
+export type TriggerSpec = HttpRoute | TimerTrigger | TopicTrigger | StorageTrigger | EventRuleTrigger | StreamTrigger | FunctionUrlTrigger;
 
 export type InstanceState = "starting" | "idle" | "busy" | "stopping" | "stopped";
 
@@ -300,8 +316,21 @@ export interface TimerInfo {
   timezone?: string;
 }
 
+/** A function URL as served locally. */
+export interface FunctionUrlInfo {
+  function: string;
+  /** Its own listener, answering at the root as the cloud's URL does: http://127.0.0.1:PORT/ */
+  url: string;
+  /** The same URL by name on the HTTP gateway's port: http://NAME.lambda-url.localhost:PORT/ */
+  hostUrl?: string;
+  authType: FunctionUrlTrigger["authType"];
+  invokeMode: FunctionUrlTrigger["invokeMode"];
+}
+
 export interface TriggersListResult {
   routes: RouteInfo[];
+  /** Function URLs, each on its own port (absent from emulators before 0.1.0). */
+  urls?: FunctionUrlInfo[];
   timers: TimerInfo[];
   topics: string[];
   buckets: { bucket: string; folder: string }[];

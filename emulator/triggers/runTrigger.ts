@@ -17,6 +17,8 @@ export interface TriggerRunTarget {
   putEvent(entry: PutEventsEntry): Promise<string[]>;
   putKinesis(stream: string, puts: KinesisPut[]): Promise<number>;
   putDynamoDb(table: string, changes: TableChange[]): Promise<number>;
+  /** Sends a sample request to the function's URL (signed when its AuthType is AWS_IAM). */
+  callFunctionUrl(functionName: string): Promise<{ sent: string; status: number; body: string }>;
 }
 
 /**
@@ -50,6 +52,8 @@ export async function runTrigger(target: TriggerRunTarget, fn: FunctionSpec, tri
       const text = await response.text();
       return { sent: `${method} ${pathAndQuery} answered ${response.status}`, status: response.status, body: text };
     }
+    case "url":
+      return target.callFunctionUrl(fn.name);
     case "eventRule": {
       const rules = await target.putEvent(sampleRuleEntry(trigger, new Date()));
       return { sent: `put a sample event on bus ${trigger.bus} (${rules.length} rule${rules.length === 1 ? "" : "s"} matched)` };

@@ -191,6 +191,16 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         item.description = `batch ${trigger.batchSize}`;
         item.iconPath = new vscode.ThemeIcon("list-ordered");
         break;
+      case "url": {
+        // The URL itself is the row, as the cloud console shows a function URL; a click opens it.
+        const served = this.model.triggers?.urls?.find((u) => u.function === functionName);
+        item.label = served ? served.url : "function URL";
+        item.description = `${trigger.authType === "AWS_IAM" ? "AWS_IAM (SigV4)" : "public"}${trigger.invokeMode === "RESPONSE_STREAM" ? " · streaming" : ""}`;
+        item.tooltip = served ? `Function URL of ${functionName}: ${served.url}${served.hostUrl ? `\nalso ${served.hostUrl}` : ""}` : "Served once the emulator runs";
+        item.iconPath = new vscode.ThemeIcon("link");
+        if (served) item.command = commandLink("Open Function URL", "vscode.open", vscode.Uri.parse(served.url));
+        break;
+      }
     }
     return item;
   }

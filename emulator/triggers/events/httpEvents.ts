@@ -82,7 +82,7 @@ function orNull<T extends object>(value: T): T | null {
   return Object.keys(value).length ? value : null;
 }
 
-function clf(time: Date): string {
+export function clf(time: Date): string {
   // API Gateway's requestTime: 09/Apr/2015:12:34:56 +0000
   const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   const pad = (n: number) => String(n).padStart(2, "0");

@@ -7,6 +7,7 @@ import { messageEvent } from "./messageEvents";
 import { storageEvent } from "./storageEvents";
 import { dynamodbRecord, kinesisRecord } from "./streamEvents";
 import { timerEvent } from "./timerEvents";
+import { functionUrlEvent } from "../functionUrls/functionUrlEvent";
 
 // The event a function's own trigger sends it, built by the code that delivers that trigger's
 // events (the gateway's httpEvent, the scheduler's timerEvent, the broker's messageEvent...), with
@@ -82,6 +83,8 @@ export function triggerSampleEvent(fn: SampleFunction, trigger: TriggerSpec | un
       }
       return httpEvent(trigger, request);
     }
+    case "url":
+      return functionUrlEvent(fn.name, region, { ...sampleRequest("GET", "/", SAMPLE_QUERY), time: now });
     case "timer":
       return timerEvent(dialect, { triggerName: trigger.name, functionName: fn.name, region, time: now, message: trigger.message, input: trigger.input });
     case "topic": {
@@ -105,6 +108,8 @@ export function triggerLabel(trigger: TriggerSpec): string {
   switch (trigger.kind) {
     case "http":
       return `${trigger.method} ${trigger.path}`;
+    case "url":
+      return `function URL (${trigger.authType})`;
     case "timer":
       return `timer ${trigger.name}`;
     case "topic":

@@ -98,8 +98,8 @@ export function allowedOrigin(config: CorsConfig, origin: string): string | unde
   return undefined;
 }
 
-/** What an HTTP API sends beside a response to a CORS request, preflight or not. */
-function gatewayHeaders(config: CorsConfig, origin: string, preflight: boolean): Record<string, string> {
+/** What an HTTP API (and a function URL) sends beside a response to a CORS request, preflight or not. */
+export function gatewayHeaders(config: CorsConfig, origin: string, preflight: boolean): Record<string, string> {
   const allowOrigin = allowedOrigin(config, origin);
   if (allowOrigin === undefined) return {};
   const headers: Record<string, string> = { "access-control-allow-origin": allowOrigin };

@@ -66,7 +66,7 @@ export class HttpGateway {
 
   constructor(
     private readonly target: GatewayTarget,
-    private readonly options: { host?: string; port: number; portFallback?: boolean; /** Host names accepted besides loopback ones (--allowed-host). */ allowedHosts?: readonly string[]; /** Local JWKS and API keys; default: FAASBOX_JWKS and FAASBOX_API_KEYS. */ auth?: LocalAuthSettings },
+    private readonly options: { host?: string; port: number; portFallback?: boolean; /** Host names accepted besides loopback ones (--allowed-host). */ allowedHosts?: readonly string[]; /** Local JWKS and API keys; default: FAASBOX_JWKS and FAASBOX_API_KEYS. */ auth?: LocalAuthSettings; /** Another service answering by Host name on this port (function URLs: NAME.lambda-url.localhost). */ virtualHost?: (host: string | undefined) => ((request: IncomingMessage, response: ServerResponse) => void) | undefined },
   ) {
     this.table = this.routeTable();
     this.authorizer = new RouteAuthorizer(target, options.auth ?? localAuthSettings());
@@ -115,6 +115,8 @@ export class HttpGateway {
     const refusal = hostRefusal(request.headers.host, { bindHost: this.options.host, allowedHosts: this.options.allowedHosts }) ??
       ((request.url ?? "/").startsWith(FAASBOX_PATHS) ? crossSiteRefusal(request.headers, { name: "the gateway's /_faasbox/ endpoints", effect: "publish messages to your topics and queues" }) : undefined);
     if (refusal) return send(response, json(refusal.status, { message: refusal.message }));
+    const byHost = this.options.virtualHost?.(request.headers.host);
+    if (byHost) return byHost(request, response);
     try {
       const body = await readBody(request);
       if (body === undefined) return send(response, json(413, { message: `Request too large: the limit is ${MAX_REQUEST_BYTES} bytes` }));

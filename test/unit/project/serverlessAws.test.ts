@@ -366,7 +366,8 @@ test("events, settings and plugins Faasbox does not emulate are warnings at thei
   });
   const { project, problems, warnings } = load(root);
   assert.deepEqual(problems, []);
-  assert.deepEqual(project.functions.map((f) => [f.name, f.triggers.length]), [["hello", 1]]);
+  // The http event and the function URL (url: true) are served; the rest warn.
+  assert.deepEqual(project.functions.map((f) => [f.name, f.triggers.map((t) => t.kind)]), [["hello", ["http", "url"]]]);
   assert.deepEqual(
     warnings.map((w) => [w.line, w.field]),
     [
@@ -374,7 +375,6 @@ test("events, settings and plugins Faasbox does not emulate are warnings at thei
       [10, "provider.iam"],
       [3, "plugins[0]"],
       [4, "plugins[1]"],
-      [16, "functions.hello.url"],
       [17, "functions.hello.layers"],
       [19, "functions.hello.vpc"],
       [22, "functions.hello.events[0].cloudwatchLog"],
@@ -383,8 +383,7 @@ test("events, settings and plugins Faasbox does not emulate are warnings at thei
       [29, "functions.hello.events[3].http.authorizer"],
     ],
   );
-  assert.match(warnings[4].problem, /Function URLs are not served locally/);
-  assert.match(warnings[7].problem, /cloudwatchLog events is not wired locally/);
+  assert.match(warnings[6].problem, /cloudwatchLog events is not wired locally/);
 });
 
 test("package patterns become the deploy exclusions in gitignore sense, service-level first, legacy exclude/include too", () => {
