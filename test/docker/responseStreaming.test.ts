@@ -7,17 +7,16 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { appendFileSync, cpSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createServer, request, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { request, type IncomingMessage } from "node:http";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvokeCommand, InvokeWithResponseStreamCommand, LambdaClient, type InvokeWithResponseStreamCommandInput } from "@aws-sdk/client-lambda";
 import { chromium } from "playwright-core";
 import { resolveImages } from "../../emulator/config/images";
 import { Engine } from "../../emulator/core/engine";
+import { Daemon } from "../../emulator/daemon/daemon";
 import type { InvocationReport } from "../../emulator/core/invoke/invocationReport";
 import { AsyncQueue } from "../../emulator/triggers/async/asyncQueue";
-import { StreamedHttpResponse } from "../../emulator/triggers/http/streamedResponse";
 import { emulatorTarget, InvokeApiServer } from "../../emulator/triggers/invokeApi";
 import { chromiumBinary } from "../helpers/codeServer";
 import { requireDocker } from "../helpers/docker";
@@ -152,70 +151,6 @@ describe("response streaming (docker executor)", () => {
     assert.equal(report?.streamedBytes, Buffer.byteLength(call.text));
   });
 
-  describe("to HTTP clients, through the streamed response writer", () => {
-    let server: Server;
-    let base: string;
-    before(async () => {
-      // What a Function URL in RESPONSE_STREAM mode does with a request: run the function with the
-      // writer as its stream (the page and its events share one origin, as a Function URL's would).
-      server = createServer((req, res) => {
-        if (req.url === "/") {
-          res.writeHead(200, { "Content-Type": "text/html" }).end(PAGE);
-          return;
-        }
-        const writer = new StreamedHttpResponse(res);
-        void emulator.run("node-stream", Buffer.from(JSON.stringify({ mode: req.url === "/events" ? "sse" : "timed" })), { stream: writer }).then((report) => {
-          if (!writer.finish(report)) res.writeHead(502).end();
-        });
-      });
-      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
-    after(() => server?.close());
-
-    test("HttpResponseStream.from's status, headers and cookies, then each event as it is written", async () => {
-      const { response, chunks } = await getStreamed(`${base}/events`);
-      assert.equal(response.statusCode, 201);
-      assert.equal(response.headers["content-type"], "text/event-stream");
-      assert.equal(response.headers["x-streamed-by"], "faasbox-test");
-      assert.deepEqual(response.headers["set-cookie"], ["flavour=plain; Path=/", "session=42; HttpOnly"]);
-      const text = chunks.map((c) => c.text).join("");
-      assert.doesNotMatch(text, /\0/, "the prelude and its NUL delimiter are not part of the body");
-      const sentAt = [...text.matchAll(/data: event (\d) at (\d+)/g)].map((m) => Number(m[2]));
-      assert.equal(sentAt.length, 3);
-      const firstArrival = chunks.find((c) => c.text.includes("event 1"))!.at;
-      assert.ok(firstArrival < sentAt[2], `event 1 arrived at ${firstArrival}, before event 3 was written at ${sentAt[2]}`);
-    });
-
-    test("a stream without a prelude is a 200 with the function's content type, its first chunk early", async () => {
-      const { response, chunks } = await getStreamed(`${base}/timed`);
-      assert.equal(response.statusCode, 200);
-      assert.equal(response.headers["content-type"], "text/plain");
-      const ended = endedAt(chunks.map((c) => c.text).join(""));
-      assert.ok(chunks[0].at < ended - MARGIN_MS, `first chunk at ${chunks[0].at}, handler ended at ${ended}`);
-    });
-
-    test("headless Chromium's EventSource receives the function's events in order, as they are sent", async () => {
-      const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "faasbox-chromium-")), {
-        executablePath: chromiumBinary(),
-        headless: true,
-        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-      });
-      try {
-        const page = await browser.newPage();
-        await page.goto(`${base}/`);
-        // Evaluated in the page, where `window` holds what the page's script noted.
-        await page.waitForFunction("window.done === true", undefined, { timeout: 20_000 });
-        const received = (await page.evaluate("window.received")) as Array<{ id: string; data: string; at: number }>;
-        assert.deepEqual(received.map((e) => e.id), ["1", "2", "3"]);
-        const sentAt = received.map((e) => Number(/at (\d+)/.exec(e.data)![1]));
-        assert.ok(received[0].at < sentAt[2], `event 1 reached the page at ${received[0].at}, before event 3 was sent at ${sentAt[2]}`);
-      } finally {
-        await browser.close();
-      }
-    });
-  });
-
   test("faasbox invoke prints the first chunk on stdout while the handler still runs", async () => {
     const eventFile = join(mkdtempSync(join(tmpdir(), "faasbox-stream-event-")), "event.json");
     writeFileSync(eventFile, JSON.stringify({ mode: "timed" }));
@@ -234,6 +169,58 @@ describe("response streaming (docker executor)", () => {
     assert.ok(stdout[0].at < ended - MARGIN_MS, `first chunk on stdout at ${stdout[0].at}, handler ended at ${ended}`);
     assert.ok(stdout[0].at < exitedAt - MARGIN_MS, "before the process ended");
     assert.match(stderr, /first chunk written/, "the logs on stderr");
+  });
+});
+
+describe("a function URL in RESPONSE_STREAM mode (docker executor)", () => {
+  let daemon: Daemon;
+  let urls: Record<string, string> = {};
+  before(async () => {
+    await requireDocker();
+    daemon = await Daemon.start({ root: copyFixture("response-streaming-url"), executor: "docker", watch: false, httpPort: 0, invokePort: 0 });
+    assert.deepEqual(daemon.engine.problems, []);
+    urls = Object.fromEntries((daemon.triggers().urls ?? []).map((u) => [u.function, u.url]));
+  });
+  after(() => daemon?.shutdown());
+
+  test("HttpResponseStream.from's status, headers and cookies, then the first chunk while the handler still runs", async () => {
+    const { response, chunks } = await getStreamed(new URL("/created", urls.Streamer).href);
+    assert.equal(response.statusCode, 201);
+    assert.equal(response.headers["content-type"], "text/plain");
+    assert.equal(response.headers["x-streamed-by"], "faasbox-test");
+    assert.deepEqual(response.headers["set-cookie"], ["flavour=plain; Path=/", "session=42; HttpOnly"]);
+    const text = chunks.map((c) => c.text).join("");
+    assert.doesNotMatch(text, /\0/, "the prelude and its NUL delimiter are not part of the body");
+    assert.match(text, /^first chunk\n/);
+    const ended = endedAt(text);
+    assert.ok(chunks[0].at < ended - MARGIN_MS, `first chunk at ${chunks[0].at}, handler ended at ${ended}`);
+  });
+
+  test("a function that answers whole behind a RESPONSE_STREAM URL is mapped as in BUFFERED mode", async () => {
+    const { response, chunks } = await getStreamed(urls.Whole);
+    assert.equal(response.statusCode, 202);
+    assert.equal(chunks.map((c) => c.text).join(""), "all at once");
+  });
+
+  test("headless Chromium's EventSource receives the function's events in order, as they are sent", async () => {
+    const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "faasbox-chromium-")), {
+      executablePath: chromiumBinary(),
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+    try {
+      const page = await browser.newPage();
+      // The page is the function's own answer at "/": it and its events share the URL's origin.
+      await page.goto(urls.Streamer);
+      // Evaluated in the page, where `window` holds what the page's script noted.
+      await page.waitForFunction("window.done === true", undefined, { timeout: 30_000 });
+      const received = (await page.evaluate("window.received")) as Array<{ id: string; data: string; at: number }>;
+      assert.deepEqual(received.map((e) => e.id), ["1", "2", "3"]);
+      const sentAt = received.map((e) => Number(/at (\d+)/.exec(e.data)![1]));
+      assert.ok(received[0].at < sentAt[2], `event 1 reached the page at ${received[0].at}, before event 3 was sent at ${sentAt[2]}`);
+    } finally {
+      await browser.close();
+    }
   });
 });
 
@@ -295,11 +282,3 @@ function getStreamed(url: string): Promise<{ response: IncomingMessage; chunks: 
     }).on("error", reject).end();
   });
 }
-
-/** A page that listens to /events with EventSource and notes each event and when it came. */
-const PAGE = `<!doctype html><meta charset="utf-8"><title>events</title><script>
-window.received = [];
-const source = new EventSource("/events");
-source.onmessage = (event) => window.received.push({ id: event.lastEventId, data: event.data, at: Date.now() });
-source.addEventListener("done", () => { source.close(); window.done = true; });
-</script>`;

@@ -5,7 +5,7 @@ import { PRELUDE_CONTENT_TYPE, scanPrelude } from "./streamPrelude";
 
 export interface StreamedResponseOptions {
   /** Headers the caller adds to every answer (CORS, a request id), before the function's own. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string | string[]>;
   /** Said (to the function's log) when a prelude is refused, so the user learns why the caller got a 502. */
   onInvalidPrelude?: (reason: string) => void;
 }
@@ -73,7 +73,7 @@ export class StreamedHttpResponse implements ResponseStreamListener {
     return true;
   }
 
-  private open(status: number, headers: Record<string, string>, cookies: string[]): boolean {
+  private open(status: number, headers: Record<string, string | string[]>, cookies: string[]): boolean {
     try {
       for (const [name, value] of Object.entries({ ...this.options.headers, ...headers })) this.response.setHeader(name, value);
       if (cookies.length) this.response.setHeader("Set-Cookie", cookies);
