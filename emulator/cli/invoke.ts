@@ -8,8 +8,12 @@ import { Requests, type InvokeResult } from "../protocol";
 import { connectToRunning } from "./connect";
 import { hasManifestFlags, MANIFEST_FLAGS, MANIFEST_USAGE, parseCommandArgs, parseExecutor, parseManifestOptions, UsageError } from "./args";
 import { CredentialError } from "../credentials/functionCredentials";
+import { invokeWithResponseStream, printStreamedEnd, StdoutStream } from "./streamedInvoke";
 
-export const INVOKE_USAGE = `faasbox invoke FUNCTION [--project DIR] [--event FILE|-] [--executor docker|process|auto] [--profile AWS_PROFILE] [--no-credentials] ${MANIFEST_USAGE}`;
+export const INVOKE_USAGE = `faasbox invoke FUNCTION [--project DIR] [--event FILE|-] [--stream] [--executor docker|process|auto] [--profile AWS_PROFILE] [--no-credentials] ${MANIFEST_USAGE}
+  A function that streams its response (awslambda.streamifyResponse, a custom runtime in streaming mode)
+  has its bytes printed on stdout as they arrive, instead of a JSON result. Through a running emulator,
+  --stream does the same with InvokeWithResponseStream on its Invoke API (logs: the last 4 KB).`;
 
 /** The event as the user wrote it (checked to be JSON), which the function receives byte for byte. */
 export function readEventText(source: string | undefined, stdin: () => string = () => readFileSync(0, "utf8")): string {
@@ -42,6 +46,7 @@ export async function invokeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs("invoke", argv, {
     project: { type: "string" },
     event: { type: "string" },
+    stream: { type: "boolean" },
     executor: { type: "string" },
     profile: { type: "string" },
     "no-credentials": { type: "boolean" },
@@ -59,6 +64,10 @@ export async function invokeCommand(argv: string[]): Promise<number> {
       process.stderr.write("warning: an emulator already runs for this project; its own manifest settings are used, not --stage/--region/--parameter-overrides/--parameters-file/--env-vars/--template\n");
     }
     try {
+      if (values.stream) {
+        if (!running.info.invokeUrl) throw new Error("the running emulator serves no Invoke API, which --stream needs");
+        return await invokeWithResponseStream(running.info.invokeUrl, name, eventText);
+      }
       return printInvokeResult(await running.client.request(Requests.invoke, { function: name, eventText }));
     } catch (error) {
       throw new UsageError(`faasbox invoke: ${(error as Error).message}`);
@@ -75,8 +84,9 @@ export async function invokeCommand(argv: string[]): Promise<number> {
     for (const warning of emulator.warnings) process.stderr.write(`warning: ${warning}\n`);
     for (const problem of emulator.problems) process.stderr.write(`error: ${problem.message}\n`);
     for (const warning of emulator.manifestWarnings) process.stderr.write(`warning: ${warning.message}\n`);
-    const result = toInvokeResult(await emulator.run(name, Buffer.from(eventText), { keepLogs: true }));
-    const status = printInvokeResult(result);
+    const stdoutStream = new StdoutStream();
+    const result = toInvokeResult(await emulator.run(name, Buffer.from(eventText), { keepLogs: true, stream: stdoutStream }));
+    const status = stdoutStream.streamed ? printStreamedEnd(result) : printInvokeResult(result);
     // The runtime's start-up lines belong to no invocation; the emulator's hint about a missing package is repeated here.
     const spec = emulator.functions().find((fn) => fn.name === name);
     const hint = spec && result.errorKind === "init" && result.error ? missingModuleHint(spec, result.error) : undefined;

@@ -17,6 +17,7 @@ import { Invocation, type InvocationOutcome } from "./runtime/invocation";
 import { DebugSessions } from "./debug/debugSessions";
 import { NO_CREDENTIALS, resolveFunctionCredentials, type CredentialOptions, type FunctionCredentials } from "../credentials/functionCredentials";
 import { imageRequestFor } from "./runtime/imageRequest";
+import type { ResponseStreamListener } from "./runtime/streamedResponse";
 
 export interface EngineOptions {
   root: string;
@@ -66,6 +67,11 @@ export interface InvokeOptions {
   clientContext?: string;
   /** Keep the request's log lines in the report (the CLI, the editor, the Invoke API's Tail); others read the log bus. */
   keepLogs?: boolean;
+  /**
+   * Takes a streamed response (Lambda's response streaming) chunk by chunk as it arrives; the
+   * report then carries no payload. Without it a streamed response comes whole in the report.
+   */
+  stream?: ResponseStreamListener;
 }
 
 /** The emulator: a project's functions, their pools and the logs they print. */
@@ -286,6 +292,10 @@ function toReport(spec: FunctionSpec, outcome: InvocationOutcome): InvocationRep
     memory: { sizeMb: spec.memoryMb, maxUsedMb: outcome.maxUsedMb },
     instanceId: outcome.instanceId,
   };
+  if (outcome.streamed) {
+    report.streamedBytes = outcome.streamed.bytes;
+    report.streamContentType = outcome.streamed.contentType;
+  }
   if (outcome.failure) {
     report.error = outcome.failure.error;
     report.errorKind = outcome.failure.kind;

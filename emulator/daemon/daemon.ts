@@ -115,7 +115,7 @@ export class Daemon implements ControlTarget {
     this.functionUrls = new FunctionUrlServers(
       {
         functions: () => engine.functions(),
-        invoke: (name, event) => engine.run(name, event),
+        invoke: (name, event, options) => engine.run(name, event, { stream: options?.stream }),
         credentials: () => awsSigningCredentials(engine.credentials.env.aws),
         log: (record) => engine.logBus.publish(record),
       },

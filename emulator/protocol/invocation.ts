@@ -60,6 +60,12 @@ export interface InvokeResult {
   memory: { sizeMb: number; maxUsedMb?: number };
   instanceId?: string;
   /**
+   * Set when the function streamed its response (Lambda's response streaming): the bytes it
+   * streamed. Lambda bills streamed bytes apart, past the first 6 MB of each response
+   * (https://aws.amazon.com/lambda/pricing/); Faasbox's cost estimate leaves them out.
+   */
+  streamedBytes?: number;
+  /**
    * Set when a debug session's instance ran it: a person may have held it at a breakpoint,
    * so its duration, cost and start say nothing about the function (metrics leave it out).
    */

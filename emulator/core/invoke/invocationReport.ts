@@ -6,13 +6,17 @@ import type { InvokeResult } from "../../protocol";
  * answer once, and only when it needs to (the Invoke API passes it on untouched).
  */
 export interface InvocationReport extends Omit<InvokeResult, "result"> {
-  /** The runtime's response body, on success. */
+  /** The runtime's response body, on success (none when a stream listener took it). */
   payload?: Buffer;
+  /** The content type the runtime streamed its response with, when it streamed. */
+  streamContentType?: string;
 }
 
 /** The wire result: the answer parsed from JSON when it is JSON, as text otherwise. */
 export function toInvokeResult(report: InvocationReport): InvokeResult {
   const { payload, ...rest } = report;
+  // The wire result has no content type: a streamed response's bytes went to the stream's listener.
+  delete rest.streamContentType;
   const result: InvokeResult = rest;
   if (report.ok && payload) {
     const text = payload.toString("utf8");

@@ -10,7 +10,8 @@ import type { LogBus } from "../logs/logBus";
 import { platformLines } from "../logs/platformLines";
 import type { FunctionSpec } from "../../project/spec";
 import type { Invocation } from "./invocation";
-import { MAX_RESPONSE_BYTES, RuntimeApiServer, type RuntimeResult, type ShimLogLine } from "./runtimeApiServer";
+import { MAX_RESPONSE_BYTES, MAX_STREAMED_RESPONSE_BYTES, RuntimeApiServer, type RuntimeResult, type ShimLogLine, type StreamedFacts, type StreamReceiver } from "./runtimeApiServer";
+import { StreamedResponse } from "./streamedResponse";
 import { clientContextHeader } from "./clientContext";
 import { AGENT_API_HOST, AGENT_API_PORT, type AgentChannel } from "../agent/agentChannel";
 import { debugEnv, functionArn, runtimeCommand, runtimeEnv, type DebugListen } from "./runtimeEnv";
@@ -42,11 +43,14 @@ interface InFlight {
   logs: LogRecord[];
   /** The runtime answered; the instance is waiting for the rest of its output (see drainOutput). */
   answered?: { result: Completion; memoryKb?: number; endedAt: number };
+  /** The runtime is streaming its response. */
+  streaming?: StreamedResponse;
 }
 
 interface Completion {
   payload?: Buffer;
   failure?: Failure;
+  streamed?: StreamedFacts;
 }
 
 /**
@@ -122,6 +126,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
       onResult: (requestId, outcome) => this.onResult(requestId, outcome),
       onInitError: (body, errorType) => this.onInitError(body, errorType),
       onLogs: (lines) => this.onShimLogs(lines),
+      onStreamBegin: (requestId, contentType) => this.onStreamBegin(requestId, contentType),
       // Said where the user looks: someone on this machine tried to take or answer this function's invocations.
       onRefused: (reason) => this.publish("system", `faasbox: refused a runtime API call: ${reason}`, undefined),
     }, executor.runtimeUidFor?.(this.id));
@@ -319,18 +324,41 @@ export class Instance extends EventEmitter<InstanceEvents> {
     next.writeHead(200, headers).end(invocation.payload);
   }
 
+  /** The runtime streams its response: each chunk goes to the caller as it arrives, the end settles the invocation. */
+  private onStreamBegin(requestId: string, contentType: string): StreamReceiver | undefined {
+    const inFlight = this.inFlight;
+    if (!inFlight || requestId !== inFlight.invocation.requestId || inFlight.answered || inFlight.streaming) return undefined;
+    const streaming = new StreamedResponse(contentType, inFlight.invocation.stream);
+    inFlight.streaming = streaming;
+    // Bytes after the invocation ended (its timeout) reach nobody.
+    const current = () => this.inFlight === inFlight && !inFlight.answered;
+    return {
+      chunk: (bytes) => {
+        if (current()) streaming.push(bytes);
+      },
+      end: (ending) => {
+        if (current()) this.onResult(requestId, streaming.result(ending));
+      },
+      tooLarge: (size) => {
+        if (current()) this.onResult(requestId, { kind: "too-large", size, limit: MAX_STREAMED_RESPONSE_BYTES });
+      },
+    };
+  }
+
   private onResult(requestId: string | undefined, result: RuntimeResult): boolean {
     const inFlight = this.inFlight;
     if (!inFlight || (requestId !== undefined && requestId !== inFlight.invocation.requestId)) return false;
     if (inFlight.answered) return false;
     const memoryKb = result.kind === "too-large" ? undefined : result.memoryKb;
+    const streamed = result.kind === "too-large" ? inFlight.streaming?.facts : result.streamed;
     const completion: Completion =
       result.kind === "response"
-        ? { payload: result.body }
+        ? { payload: result.body, streamed }
         : result.kind === "error"
-          ? { failure: { kind: "function", error: parseFunctionError(result.body, result.errorType) } }
+          ? { failure: { kind: "function", error: parseFunctionError(result.body, result.errorType) }, streamed }
           : {
-              failure: { kind: "function", error: { errorType: "Function.ResponseSizeTooLarge", errorMessage: `Response payload size (${result.size} bytes) exceeded the maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).` } },
+              failure: { kind: "function", error: { errorType: "Function.ResponseSizeTooLarge", errorMessage: `Response payload size (${result.size} bytes) exceeded the maximum allowed payload size (${result.limit ?? MAX_RESPONSE_BYTES} bytes).` } },
+              streamed,
             };
     if (this.spec.family !== "custom") {
       this.complete(inFlight, completion, memoryKb);
@@ -381,7 +409,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
       requestId, durationMs, billedMs: billedDurationMs(this.spec.dialect, durationMs), memoryMb: this.spec.memoryMb, maxUsedMb, initMs, status,
     }), requestId, inFlight);
     inFlight.invocation.settle({
-      requestId, instanceId: this.id, ...result, cold: inFlight.cold, initMs, durationMs,
+      requestId, instanceId: this.id, ...result, streamed: result.streamed ?? inFlight.streaming?.facts, cold: inFlight.cold, initMs, durationMs,
       queuedMs: inFlight.deliveredAt - inFlight.invocation.enqueuedAt - (initMs ?? 0), maxUsedMb, logs: inFlight.logs,
     });
     if (this.state === "busy") this.setState("idle");

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Failure } from "../invoke/functionError";
 import type { LogRecord } from "../../protocol";
+import type { StreamedFacts } from "./runtimeApiServer";
+import type { ResponseStreamListener } from "./streamedResponse";
 
 export interface InvocationOutcome {
   requestId: string;
@@ -15,6 +17,8 @@ export interface InvocationOutcome {
   queuedMs: number;
   maxUsedMb?: number;
   logs: LogRecord[];
+  /** Set when the runtime streamed its response (Lambda's streaming response mode). */
+  streamed?: StreamedFacts;
 }
 
 /** One request for a function to run, from the moment it is asked until it settles. */
@@ -28,11 +32,14 @@ export class Invocation {
   readonly clientContext?: string;
   /** Keep the request's log lines for its outcome; off where nobody reads them (the HTTP gateway, the queue). */
   readonly keepLogs: boolean;
+  /** Who takes a streamed response as it arrives; without one, a streamed response is kept whole, as Invoke returns it. */
+  readonly stream?: ResponseStreamListener;
 
-  constructor(readonly payload: Buffer, options: { requestId?: string; clientContext?: string; keepLogs?: boolean } = {}) {
+  constructor(readonly payload: Buffer, options: { requestId?: string; clientContext?: string; keepLogs?: boolean; stream?: ResponseStreamListener } = {}) {
     this.requestId = options.requestId ?? randomUUID();
     this.clientContext = options.clientContext;
     this.keepLogs = options.keepLogs ?? false;
+    this.stream = options.stream;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 

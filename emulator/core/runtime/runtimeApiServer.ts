@@ -30,12 +30,46 @@ export interface RuntimeApiSink {
   onLogs(lines: ShimLogLine[]): void;
   /** A caller that is not this instance's runtime was refused. */
   onRefused?(reason: string): void;
+  /**
+   * The runtime began a streamed response (Lambda's streaming response mode) for `requestId`: where
+   * its bytes go, or undefined when that is not the invocation in flight.
+   */
+  onStreamBegin(requestId: string, contentType: string): StreamReceiver | undefined;
+}
+
+/** Where a streamed response's bytes go as the runtime sends them. */
+export interface StreamReceiver {
+  chunk(bytes: Buffer): void;
+  end(ending: StreamEnding): void;
+  /** The runtime streamed more than MAX_STREAMED_RESPONSE_BYTES; nothing more is passed on. */
+  tooLarge(size: number): void;
+}
+
+/** How the runtime ended its stream: the error trailers (the body decoded from base64) and our shims' memory figure. */
+export interface StreamEnding {
+  errorType?: string;
+  errorBody?: Buffer;
+  memoryKb?: number;
+}
+
+/** What a streamed response tells besides its result: its content type and size. */
+export interface StreamedFacts {
+  contentType: string;
+  bytes: number;
 }
 
 export type RuntimeResult =
-  | { kind: "response"; body: Buffer; memoryKb?: number }
-  | { kind: "error"; body: Buffer; errorType?: string; memoryKb?: number }
-  | { kind: "too-large"; size: number };
+  | { kind: "response"; body: Buffer; memoryKb?: number; streamed?: StreamedFacts }
+  | { kind: "error"; body: Buffer; errorType?: string; memoryKb?: number; streamed?: StreamedFacts }
+  | { kind: "too-large"; size: number; limit?: number };
+
+/**
+ * A streamed response may reach 200 MB, against 6 MB buffered
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html). The page
+ * gives no byte figure and does not say what a function that streams more gets: Faasbox counts
+ * 200 MiB and fails the invocation as a buffered response over its limit fails.
+ */
+export const MAX_STREAMED_RESPONSE_BYTES = 200 * 1024 * 1024;
 
 const AWS_PREFIX = "/2018-06-01/runtime";
 const AWS_RESULT = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/;
@@ -130,6 +164,10 @@ export class RuntimeApiServer {
       return;
     }
     if (method !== "POST") return reply(response, 404, { errorType: "NotFound", errorMessage: `${method} ${url} is not part of the runtime API` });
+    const result = AWS_RESULT.exec(url);
+    if (result?.[2] === "response" && header(request, "lambda-runtime-function-response-mode")?.toLowerCase() === "streaming") {
+      return receiveStream(this.sink, request, response, result[1]);
+    }
     readBody(request, (body, size) => {
       const combined = FAASBOX_RESULT_NEXT.exec(url);
       const aws = combined ?? AWS_RESULT.exec(url);
@@ -174,6 +212,46 @@ export class RuntimeApiServer {
       return reply(response, 404, { errorType: "NotFound", errorMessage: `POST ${url} is not part of the runtime API` });
     });
   }
+}
+
+/**
+ * A streamed response: Lambda-Runtime-Function-Response-Mode: streaming on a chunked POST to
+ * /response, an error after the first byte in the trailers Lambda-Runtime-Function-Error-Type and
+ * Lambda-Runtime-Function-Error-Body (base64), and the connection closed once it is written
+ * (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html#runtimes-custom-response-streaming).
+ * Each chunk is passed on as it arrives; any runtime client may stream this way (curl too).
+ */
+function receiveStream(sink: RuntimeApiSink, request: IncomingMessage, response: ServerResponse, encodedId: string): void {
+  const requestId = decodeRequestId(encodedId);
+  const receiver = requestId === null ? undefined : sink.onStreamBegin(requestId, header(request, "content-type") ?? "application/octet-stream");
+  if (!receiver) {
+    request.resume();
+    const errorMessage = requestId === null ? `${encodedId} is not a valid request id` : `no invocation ${requestId} is in flight on this instance`;
+    return reply(response, 400, { errorType: "InvalidRequestID", errorMessage });
+  }
+  let size = 0;
+  request.on("data", (chunk: Buffer) => {
+    const before = size;
+    size += chunk.length;
+    if (size <= MAX_STREAMED_RESPONSE_BYTES) receiver.chunk(chunk);
+    else if (before <= MAX_STREAMED_RESPONSE_BYTES) receiver.tooLarge(size);
+  });
+  request.on("end", () => {
+    if (size > MAX_STREAMED_RESPONSE_BYTES) {
+      return reply(response, 413, { errorType: "RequestEntityTooLarge", errorMessage: `streamed response of ${size} bytes exceeds the ${MAX_STREAMED_RESPONSE_BYTES} byte limit` });
+    }
+    const trailers = request.trailers;
+    const errorBody = trailers["lambda-runtime-function-error-body"];
+    receiver.end({
+      errorType: trailers["lambda-runtime-function-error-type"],
+      errorBody: errorBody === undefined ? undefined : Buffer.from(errorBody, "base64"),
+      memoryKb: Number(trailers["x-faasbox-memory-kb"]) || undefined,
+    });
+    reply(response, 202, { status: "OK" });
+  });
+  // A stream cut short (the runtime died mid-response) ends nothing here: the instance's exit, or
+  // the function's timeout, reports what became of the invocation.
+  request.on("error", () => undefined);
 }
 
 /**

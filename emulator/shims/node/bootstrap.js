@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
 const { pathToFileURL } = require('node:url');
+const { installAwsLambdaGlobal, isStreamingHandler, ResponseStream, HIGH_WATER_MARK } = require('./responseStream.js');
 
 const env = process.env;
 const dialect = env.FAASBOX_DIALECT === 'scf' ? 'scf' : 'aws';
@@ -492,6 +493,42 @@ async function postResultAndNext(requestId, ok, value) {
   return request('POST', `/faasbox/v1/invocation/${encodeURIComponent(requestId)}/${ok ? 'response' : 'error'}/next`, body, headers);
 }
 
+/**
+ * One invocation of a streamifyResponse handler, as Lambda's Node.js runtime runs it (src/Runtime.js,
+ * handleOnceStreaming, of the runtime interface client): the handler must return a promise; what it
+ * throws or rejects with, or a non-promise return, fails the stream with the error trailers; a value
+ * it resolves with is ignored with a warning; the invocation ends when the handler ends the stream
+ * (a stream left open runs into the function's timeout, as there).
+ */
+async function runStreamingInvocation(handler, event, context, requestId) {
+  const stream = new ResponseStream({
+    host: apiHost,
+    port: apiPort,
+    path: paths.response(requestId),
+    highWaterMark: handler[HIGH_WATER_MARK],
+    beforeEnd: () => flushLogs(),
+    memoryKb,
+    shapeError: (error) => {
+      const body = toError(error);
+      return { body: errorJson(body), type: errorTypeHeader(body.errorType) };
+    },
+  });
+  try {
+    const returned = handler(event, stream, context);
+    if (!returned || typeof returned.then !== 'function') {
+      const message = 'Streaming does not support non-async handlers.';
+      logUnhandled('Invoke Error', message);
+      stream.fail(message);
+    } else if ((await returned) !== undefined) {
+      console.warn('Streaming handlers ignore return values.');
+    }
+  } catch (error) {
+    logUnhandled('Invoke Error', error);
+    stream.fail(error);
+  }
+  await stream.done;
+}
+
 /** process.exit() leaves no time for an async flush: write what is queued straight to the fds. */
 function writeQueuedLogsSync() {
   flushLogs();
@@ -504,6 +541,12 @@ async function main() {
   process.on('exit', writeQueuedLogsSync);
   // Under a debugger Node does not exit until the debugger lets go; say the status first.
   if (env.FAASBOX_DEBUG_PORT) process.on('exit', (code) => fs.writeSync(2, `faasbox: process exiting with status ${code}\n`));
+  // Lambda's Node.js runtimes give every function the `awslambda` global (responseStream.js). SCF's
+  // Node.js runtimes document nothing of the kind: their development page
+  // (https://cloud.tencent.com/document/product/583/67790) gives handlers (event, context, callback)
+  // and no global, and no SCF page describes streaming a response from an event function. SCF
+  // functions get no such global here.
+  if (dialect === 'aws') installAwsLambdaGlobal(env);
   let handler;
   try {
     handler = await loadHandler(env._HANDLER);
@@ -521,6 +564,7 @@ async function main() {
   // first invocation does (Lambda shows it before the first START).
   await flushLogs();
   if (paths.ready) await request('POST', paths.ready, ' ');
+  const streaming = dialect === 'aws' && isStreamingHandler(handler);
   let next = await request('GET', paths.next);
   for (;;) {
     const requestId = next.headers['lambda-runtime-aws-request-id'] || next.headers['request_id'];
@@ -536,6 +580,14 @@ async function main() {
     // the reserved variables, https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
     if (next.headers['lambda-runtime-trace-id']) env._X_AMZN_TRACE_ID = next.headers['lambda-runtime-trace-id'];
     else delete env._X_AMZN_TRACE_ID;
+    if (streaming) {
+      await runStreamingInvocation(handler, event, makeContext(next.headers, requestId), requestId);
+      endPartialLines();
+      currentRequestId = undefined;
+      next = await request('GET', paths.next);
+      while (next.status !== 200) next = await request('GET', paths.next);
+      continue;
+    }
     let ok = true;
     let value;
     try {

@@ -12,11 +12,13 @@ import { urlPreflight, withUrlCors } from "./functionUrlCors";
 import { functionUrlEvent, type UrlCaller } from "./functionUrlEvent";
 import { functionUrlResponse, jsonAnswer, MAX_URL_PAYLOAD_BYTES } from "./functionUrlResponse";
 import { checkSigV4, type SigningCredentials } from "./sigv4Check";
+import type { ResponseStreamListener } from "../../core/runtime/streamedResponse";
+import { StreamedHttpResponse } from "../http/streamedResponse";
 
 /** What serving a function URL needs of the emulator. */
 export interface FunctionUrlTarget {
-  /** Runs the function with the event's bytes (a synchronous invocation). */
-  invoke(name: string, event: Buffer): Promise<InvocationReport>;
+  /** Runs the function with the event's bytes (a synchronous invocation); a streamed response goes to `stream` as it arrives. */
+  invoke(name: string, event: Buffer, options?: { stream?: ResponseStreamListener }): Promise<InvocationReport>;
   /** The AWS keys functions get locally: the identity an AWS_IAM URL accepts. Undefined: none. */
   credentials(): SigningCredentials | undefined;
   log?(record: LogRecord): void;
@@ -30,8 +32,9 @@ const MAX_BODY_BYTES = MAX_URL_PAYLOAD_BYTES + 1024 * 1024;
 
 /**
  * Serves `request` as the URL of `fn`. The one place where the invoke mode decides: BUFFERED
- * answers once the function has returned; RESPONSE_STREAM is to pipe the streamed invocation to
- * `response` here, and until the runtime API streams it is answered buffered too.
+ * answers once the function has returned; RESPONSE_STREAM writes a streamed invocation to
+ * `response` as it comes (streamedResponse.ts: the prelude's status, headers and cookies, each chunk
+ * flushed), https://docs.aws.amazon.com/lambda/latest/dg/config-rs-invoke-furls.html.
  */
 export async function serveFunctionUrl(request: IncomingMessage, response: ServerResponse, fn: FunctionSpec, url: FunctionUrlTrigger, target: FunctionUrlTarget): Promise<void> {
   const method = (request.method ?? "GET").toUpperCase();
@@ -61,8 +64,25 @@ export async function serveFunctionUrl(request: IncomingMessage, response: Serve
 
     const event = Buffer.from(JSON.stringify(functionUrlEvent(fn.name, fn.region, gatewayRequest, caller)));
     if (event.length > MAX_URL_PAYLOAD_BYTES) return send(response, tooLarge(`the event is ${event.length} bytes, over the ${MAX_URL_PAYLOAD_BYTES}-byte limit of a synchronous invocation`));
-    // RESPONSE_STREAM plugs in here (url.invokeMode), writing the stream to `response` as it comes.
-    const result = toInvokeResult(await target.invoke(fn.name, event));
+    let report: InvocationReport;
+    if (url.invokeMode === "RESPONSE_STREAM") {
+      let refused: string | undefined;
+      const writer = new StreamedHttpResponse(response, {
+        // The URL's CORS headers go on a streamed answer as on a buffered one.
+        headers: withUrlCors(url.cors, method, request.headers, { status: 200, headers: {}, body: Buffer.alloc(0) }).headers,
+        onInvalidPrelude: (reason) => (refused = reason),
+      });
+      report = await target.invoke(fn.name, event, { stream: writer });
+      if (writer.finish(report)) {
+        if (refused) target.log?.({ function: fn.name, requestId: report.requestId, stream: "system", time: Date.now(), text: `function URL: 502 to ${method} ${gatewayRequest.path}: invalid streamed response: ${refused}` });
+        return;
+      }
+      // The function answered whole (no streamifyResponse): mapped as in BUFFERED mode. What a
+      // RESPONSE_STREAM URL does with such an answer is not documented.
+    } else {
+      report = await target.invoke(fn.name, event);
+    }
+    const result = toInvokeResult(report);
     const mapped = withUrlCors(url.cors, method, request.headers, functionUrlResponse(result));
     mapped.headers["x-faasbox-request-id"] = result.requestId;
     if (mapped.diagnosis) target.log?.({ function: fn.name, requestId: result.requestId, stream: "system", time: Date.now(), text: `function URL: ${mapped.status} to ${method} ${gatewayRequest.path}: ${mapped.diagnosis}` });

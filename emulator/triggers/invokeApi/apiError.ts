@@ -57,7 +57,7 @@ export const apiErrors = {
   unknownRoute(method: string, path: string, functions: string[]): ApiError {
     const known = functions.length ? functions.join(", ") : "none";
     return new ApiError(404, "UnknownOperationException",
-      `Faasbox's Invoke API serves POST /2015-03-31/functions/{FunctionName}/invocations only, not ${method} ${path}. Functions: ${known}`);
+      `Faasbox's Invoke API serves POST /2015-03-31/functions/{FunctionName}/invocations and POST /2021-11-15/functions/{FunctionName}/response-streaming-invocations only, not ${method} ${path}. Functions: ${known}`);
   },
   methodNotAllowed(method: string): ApiError {
     return new ApiError(405, "MethodNotAllowedException", `Invoke takes POST, not ${method}`, {}, "message", { Allow: "POST" });

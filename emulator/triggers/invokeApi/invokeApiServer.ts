@@ -7,6 +7,7 @@ import type { InvokeApiTarget } from "./invokeApiTarget";
 import { parseInvokeRequest } from "./invokeRequest";
 import { errorResponse, resultResponse, type ApiResponse } from "./invokeResponse";
 import { readBody } from "./readBody";
+import { StreamingAnswer } from "./streamingAnswer";
 
 export type { InvokeApiTarget } from "./invokeApiTarget";
 
@@ -56,9 +57,10 @@ export class InvokeApiServer {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    let reply: ApiResponse;
+    let reply: ApiResponse | undefined;
     try {
-      reply = await this.serve(request);
+      reply = await this.serve(request, response);
+      if (!reply) return; // answered as a stream
     } catch (error) {
       const apiError = error instanceof ApiError ? error : apiErrors.service(`Faasbox could not invoke the function: ${(error as Error).message}`);
       reply = errorResponse(apiError, randomUUID());
@@ -74,7 +76,8 @@ export class InvokeApiServer {
     }
   }
 
-  private async serve(request: IncomingMessage): Promise<ApiResponse> {
+  /** The answer to send, or undefined once an InvokeWithResponseStream request has been answered on `response`. */
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<ApiResponse | undefined> {
     // Before anything is parsed or run: a page open in the user's browser may neither
     // reach this API through a rebound DNS name nor send it a cross-site request (a
     // no-cors fetch or a form runs the function even though the page cannot read the
@@ -104,6 +107,13 @@ export class InvokeApiServer {
       return { status: 202, headers: { "x-amzn-RequestId": id }, body: "" };
     }
     const body = payload === text ? read.body : Buffer.from(payload);
+    if (invoke.streaming) {
+      const requestId = randomUUID();
+      const answer = new StreamingAnswer(response, requestId);
+      const report = await this.target.invoke(invoke.name, body, { clientContext: invoke.clientContext, keepLogs: invoke.tail, requestId, stream: answer });
+      answer.finish(report, invoke.tail);
+      return undefined;
+    }
     const report = await this.target.invoke(invoke.name, body, { clientContext: invoke.clientContext, keepLogs: invoke.tail });
     return resultResponse(report, invoke.tail, this.target.familyOf(invoke.name));
   }

@@ -2,6 +2,7 @@ import type { AsyncQueue } from "../async/asyncQueue";
 import type { RuntimeFamily } from "../../config/runtimeFamily";
 import type { Engine } from "../../core/engine";
 import type { InvocationReport } from "../../core/invoke/invocationReport";
+import type { ResponseStreamListener } from "../../core/runtime/streamedResponse";
 
 /** What the Invoke API needs from the emulator: its functions, a synchronous run, the async queue. */
 export interface InvokeApiTarget {
@@ -9,8 +10,11 @@ export interface InvokeApiTarget {
   functionNames(): string[];
   /** The function's runtime family: error payloads name the stack as that runtime does. */
   familyOf(name: string): RuntimeFamily;
-  /** How it went, with the payload as the runtime posted it; the request's log lines only when `keepLogs` (LogType Tail). */
-  invoke(name: string, payload: Buffer, options: { clientContext?: string; keepLogs?: boolean }): Promise<InvocationReport>;
+  /**
+   * How it went, with the payload as the runtime posted it; the request's log lines only when
+   * `keepLogs` (LogType Tail). With `stream`, a streamed response goes there as it arrives.
+   */
+  invoke(name: string, payload: Buffer, options: { clientContext?: string; keepLogs?: boolean; requestId?: string; stream?: ResponseStreamListener }): Promise<InvocationReport>;
   enqueue(name: string, payload: string, source: string): Promise<{ id: string }>;
 }
 

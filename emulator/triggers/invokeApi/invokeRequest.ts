@@ -13,9 +13,15 @@ export interface InvokeRequest {
   tail: boolean;
   /** The client context as JSON text (decoded from base64). */
   clientContext?: string;
+  /** InvokeWithResponseStream rather than Invoke. */
+  streaming: boolean;
 }
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
+/** InvokeWithResponseStream (https://docs.aws.amazon.com/lambda/latest/api/API_InvokeWithResponseStream.html). */
+const STREAM_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations\/?$/;
+/** InvokeWithResponseStream takes RequestResponse and DryRun only (same page). */
+const STREAM_INVOCATION_TYPES: readonly string[] = ["RequestResponse", "DryRun"];
 const INVOCATION_TYPES: readonly string[] = ["RequestResponse", "Event", "DryRun"];
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -28,8 +34,10 @@ export function parseInvokeRequest(method: string, url: string, headers: Incomin
   const queryAt = url.indexOf("?");
   const path = queryAt < 0 ? url : url.slice(0, queryAt);
   const query = new URLSearchParams(queryAt < 0 ? "" : url.slice(queryAt + 1));
-  const route = INVOKE_PATH.exec(path);
+  const streamRoute = STREAM_PATH.exec(path);
+  const route = streamRoute ?? INVOKE_PATH.exec(path);
   if (!route) throw apiErrors.unknownRoute(method, path.slice(0, 200), functionNames());
+  const streaming = streamRoute !== null;
   if (method !== "POST") throw apiErrors.methodNotAllowed(method);
 
   let functionName: string;
@@ -50,6 +58,9 @@ export function parseInvokeRequest(method: string, url: string, headers: Incomin
   if (qualifier && qualifier !== "$LATEST") throw apiErrors.functionNotFound(`${ref.arn}:${qualifier}`);
 
   const invocationType = header(headers, "x-amz-invocation-type") ?? "RequestResponse";
+  if (streaming && !STREAM_INVOCATION_TYPES.includes(invocationType)) {
+    throw apiErrors.invalidParameter(`Unsupported invocation type ${invocationType} for InvokeWithResponseStream: use RequestResponse or DryRun`);
+  }
   if (!INVOCATION_TYPES.includes(invocationType)) {
     throw apiErrors.invalidParameter(`Unsupported invocation type ${invocationType}: use RequestResponse, Event or DryRun`);
   }
@@ -63,6 +74,7 @@ export function parseInvokeRequest(method: string, url: string, headers: Incomin
     // Lambda only returns a log tail for synchronous invocations.
     tail: logType === "Tail" && invocationType === "RequestResponse",
     clientContext: decodeClientContext(header(headers, "x-amz-client-context")),
+    streaming,
   };
 }
 

@@ -89,6 +89,7 @@ function recordingSink() {
     },
     onInitError: () => undefined,
     onLogs: () => undefined,
+    onStreamBegin: () => undefined,
     onRefused: (reason) => assert.fail(`a connection handed over was refused: ${reason}`),
   };
   return { sink, results, parked, ready: () => ready };
