@@ -13,7 +13,7 @@ import type { ManifestError, ManifestWarning } from "../project/errors";
 import { loadProject, type LocalDefaults, type ManifestOptions } from "../project/loadProject";
 import type { FunctionSpec, ProjectSpec, UnservedRoute } from "../project/spec";
 import { ProjectWatcher } from "../project/projectWatcher";
-import { Invocation, type InvocationOutcome } from "./runtime/invocation";
+import { Invocation, type InvocationOutcome, type WebExchange } from "./runtime/invocation";
 import { DebugSessions } from "./debug/debugSessions";
 import { NO_CREDENTIALS, resolveFunctionCredentials, type CredentialOptions, type FunctionCredentials } from "../credentials/functionCredentials";
 import { imageRequestFor } from "./runtime/imageRequest";
@@ -66,6 +66,8 @@ export interface InvokeOptions {
   clientContext?: string;
   /** Keep the request's log lines in the report (the CLI, the editor, the Invoke API's Tail); others read the log bus. */
   keepLogs?: boolean;
+  /** A web function's request, passed through to its server (the event is then empty). */
+  web?: WebExchange;
 }
 
 /** The emulator: a project's functions, their pools and the logs they print. */

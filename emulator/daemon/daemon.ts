@@ -113,6 +113,7 @@ export class Daemon implements ControlTarget {
         invoke: (name, event) => engine.run(name, event),
         publish: (topic, messages) => this.broker.publish(topic, messages),
         log: (record) => engine.logBus.publish(record),
+        web: (name, exchange) => engine.run(name, Buffer.alloc(0), { web: exchange }),
       },
       { port: options.httpPort ?? 3000, host: options.controlHost, portFallback: options.portFallback?.http, allowedHosts: options.allowedHosts },
     );
