@@ -9,6 +9,7 @@ import WebSocket from "ws";
 import { Daemon } from "../../emulator/daemon/daemon";
 import type { LogRecord } from "../../emulator/protocol";
 import { requireDocker } from "../helpers/docker";
+import { functionTemplate } from "../../extension/templates/functionTemplates";
 
 const REPO = resolve(__dirname, "..", "..");
 /** Debian's python3-flask and what it needs (scripts/setup.sh --docker-tests installs them). */
@@ -240,3 +241,27 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+describe("New Function's SCF Web function templates run as generated", () => {
+  for (const language of ["nodejs", "python"] as const) {
+    test(`${language === "nodejs" ? "Express" : "Flask"}: the generated folder, with its dependencies beside it, answers through the gateway`, async () => {
+      await requireDocker();
+      const root = realpathSync(mkdtempSync(join(tmpdir(), "faasbox-web-template-")));
+      const name = `hello-${language}-web`;
+      const { files, executable = [] } = functionTemplate({ name, language, trigger: "web", format: "scf" });
+      for (const [file, content] of Object.entries(files)) write(root, file, content, executable.includes(file) ? 0o755 : 0o644);
+      // What `npm install` / `pip install -t . flask` would put there, without a registry.
+      if (language === "nodejs") copyNodePackage("express", root);
+      else for (const name of FLASK_PACKAGES) cpSync(join(DIST_PACKAGES, name), join(root, name), { recursive: true, dereference: true });
+      const daemon = await Daemon.start({ root, executor: "docker", watch: false, httpPort: 0, invokePort: 0 });
+      try {
+        assert.deepEqual(daemon.engine.problems.map((p) => p.message), []);
+        const response = await fetch(`${daemon.gateway.url}/${name}?name=template`);
+        assert.equal(response.status, 200, await response.clone().text());
+        assert.deepEqual(await response.json(), { message: "Hello, template!" });
+      } finally {
+        await daemon.shutdown();
+      }
+    });
+  }
+});
