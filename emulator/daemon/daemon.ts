@@ -222,6 +222,7 @@ export class Daemon implements ControlTarget {
       source: spec.source,
       isolated: this.engine.executor.isolated,
       runtimeHere: this.engine.runtimeOf(spec.name),
+      ...(spec.web ? { web: spec.web } : {}),
     }));
     return { functions, problems: this.engine.problems.map((p) => p.message), warnings: this.engine.manifestWarnings.map((w) => w.message) };
   }

@@ -135,6 +135,13 @@ describe("SCF web functions (docker executor)", () => {
     assert.equal(seen.headers.connection, "close", "the proxy's own connection, not the client's keep-alive");
   });
 
+  test("listing: triggers.list marks the web function's routes with their URLs, and the function list says it is a web function", () => {
+    const route = daemon.triggers().routes.find((r) => r.function === "site");
+    assert.deepEqual(route && { url: route.url, web: route.web, method: route.method }, { url: `${base}/express/{proxy+}`, web: true, method: "ANY" });
+    const shared = daemon.functionsList().functions.find((f) => f.name === "shared");
+    assert.deepEqual(shared?.web, { instanceConcurrency: 2, initTimeoutSec: 60 });
+  });
+
   test("Express: a POST body, status and response headers pass through unchanged", async () => {
     const response = await fetch(`${base}/express/echo`, { method: "POST", body: "hello body", headers: { "Content-Type": "text/plain" } });
     assert.equal(response.status, 201);

@@ -99,11 +99,11 @@ export class HttpGateway {
 
   /** `path` is the route's own (as the manifest writes it); `url` is where it is served, its API's stage first (apiMount.ts). */
   routes(): RouteInfo[] {
-    const info = (fn: string, route: HttpRoute): RouteInfo => ({
-      function: fn, method: route.method, path: route.path, url: `${this.url}${mountedPath(route)}`, payload: route.payload, ...(route.api ? { api: route.api.id } : {}),
+    const info = (fn: string, route: HttpRoute, web?: boolean): RouteInfo => ({
+      function: fn, method: route.method, path: route.path, url: `${this.url}${mountedPath(route)}`, payload: route.payload, ...(route.api ? { api: route.api.id } : {}), ...(web ? { web } : {}),
     });
     return [
-      ...this.table.entries().map(({ fn, route }) => info(fn.name, route)),
+      ...this.table.entries().map(({ fn, route }) => info(fn.name, route, fn.web !== undefined)),
       ...this.table.unserved().map((u) => ({ ...info("", u.route), unsupported: u.reason })),
     ];
   }
