@@ -9,6 +9,7 @@ import WebSocket from "ws";
 import { Daemon } from "../../emulator/daemon/daemon";
 import type { LogRecord } from "../../emulator/protocol";
 import { requireDocker } from "../helpers/docker";
+import { CdpClient } from "../helpers/cdpClient";
 import { functionTemplate } from "../../extension/templates/functionTemplates";
 
 const REPO = resolve(__dirname, "..", "..");
@@ -224,6 +225,35 @@ describe("SCF web functions (docker executor)", () => {
     const noexec = await fetch(`${base}/noexec`);
     assert.equal(noexec.status, 405);
     assert.match(((await noexec.json()) as { errorMessage: string }).errorMessage, /noexec\/scf_bootstrap is not executable \(mode 644\).*chmod 755 scf_bootstrap/);
+  });
+
+  test("Debug Function on a web function: a CDP client stops at a breakpoint in the Express route handler through a real request", async () => {
+    const session = await daemon.engine.debugSessions.start(daemon.engine.getFunction("site"), "test");
+    assert.equal(session.protocol, "node");
+    assert.equal(session.remoteRoot, "/var/user");
+    const line = EXPRESS_APP.split("\n").findIndex((text) => text.includes("express handled"));
+    const cdp = await CdpClient.connect(session.port);
+    try {
+      await cdp.send("Runtime.enable");
+      await cdp.send("Debugger.enable");
+      await cdp.send("Debugger.setBreakpointByUrl", { urlRegex: "app\\.js$", lineNumber: line });
+      await cdp.send("Runtime.runIfWaitingForDebugger");
+      const start = await cdp.next("Debugger.paused");
+      assert.equal(start.reason, "Break on start", "NODE_OPTIONS reached the node scf_bootstrap starts");
+      await cdp.send("Debugger.resume");
+      const answered = fetch(`${base}/express/hello?debug=yes`);
+      const paused = await cdp.next("Debugger.paused");
+      assert.deepEqual(cdp.where(paused.callFrames[0]), { url: "file:///var/user/app.js", line });
+      const evaluated = await cdp.send("Debugger.evaluateOnCallFrame", { callFrameId: paused.callFrames[0].callFrameId, expression: "req.query.debug", returnByValue: true });
+      assert.equal(evaluated.result.value, "yes");
+      await cdp.send("Debugger.resume");
+      const response = await answered;
+      assert.equal(response.status, 200);
+      assert.deepEqual(((await response.json()) as { query: unknown }).query, { debug: "yes" });
+    } finally {
+      cdp.close();
+      await daemon.engine.debugSessions.stop(session.sessionId);
+    }
   });
 
   test("Flask: /var/lang/python39/bin/python3.9 starts the server; the request and SCF's headers reach it; the log says which python runs", async () => {
