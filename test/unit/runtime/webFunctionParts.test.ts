@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { bootstrapProblem } from "../../../emulator/core/runtime/webBootstrap";
 import { listeningAddresses, loopbackOnly } from "../../../emulator/core/runtime/webListeners";
 import { varLangNotices } from "../../../emulator/core/runtime/varLang";
+import { Engine } from "../../../emulator/core/engine";
 
 /** /proc/net/tcp and tcp6 as a container's `cat` prints them: a listener on 127.0.0.1:9000, one on [::]:9000, another port. */
 const TABLES = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -46,4 +47,19 @@ test("the log says when a /var/lang path leads to another version here, and name
     `faasbox: scf_bootstrap runs /var/lang/ruby3/bin/ruby, which SCF's standard paths do not have here; use one of ${"/var/lang/node18/bin/node"}, /var/lang/node16/bin/node, /var/lang/node14/bin/node, /var/lang/node12/bin/node, /var/lang/node10/bin/node, /var/lang/python310/bin/python3.10, /var/lang/python310/bin/python3, /var/lang/python39/bin/python3.9, /var/lang/python39/bin/python3, /var/lang/python37/bin/python3.7, /var/lang/python37/bin/python3, /var/lang/python3/bin/python3.6, /var/lang/python3/bin/python3`,
   ]);
   assert.deepEqual(varLangNotices("/var/lang/node18/bin/node app.js", { node: "18.20.4" }), [], "the same major version: nothing to say");
+});
+
+test("the process executor refuses a web function, saying why and what to use", async () => {
+  const root = mkdtempSync(join(tmpdir(), "faasbox-web-process-"));
+  writeFileSync(join(root, "faasbox.yml"), "functions:\n  site:\n    runtime: Nodejs18.15\n    type: web\n");
+  writeFileSync(join(root, "scf_bootstrap"), "#!/bin/bash\n/var/lang/node18/bin/node app.js\n", { mode: 0o755 });
+  const engine = await Engine.create({ root, executor: "process", watch: false });
+  try {
+    const result = await engine.invoke("site", {});
+    assert.equal(result.ok, false);
+    assert.equal(result.error?.errorType, "Faasbox.LaunchFailed");
+    assert.match(result.error?.errorMessage ?? "", /site is an SCF web function: it runs in Docker only \(each instance's server listens on its own port 9000, and scf_bootstrap calls \/var\/lang\/\.\.\. interpreters\); start Faasbox with a Docker engine/);
+  } finally {
+    await engine.shutdown();
+  }
 });
