@@ -15,7 +15,15 @@ import { functionTemplate } from "../../extension/templates/functionTemplates";
 const REPO = resolve(__dirname, "..", "..");
 /** Debian's python3-flask and what it needs (scripts/setup.sh --docker-tests installs them). */
 const DIST_PACKAGES = "/usr/lib/python3/dist-packages";
-const FLASK_PACKAGES = ["flask", "werkzeug", "jinja2", "markupsafe", "itsdangerous", "click", "blinker"];
+const FLASK_PACKAGES = ["flask", "werkzeug", "jinja2", "markupsafe", "itsdangerous", "click"];
+
+/** Flask and its dependencies into a code folder, as `pip install -t . flask` would put them (blinker is optional in Debian's Flask). */
+function copyFlask(into: string): void {
+  if (!existsSync(join(DIST_PACKAGES, "flask"))) throw new Error(`Debian's python3-flask is not installed (${DIST_PACKAGES}/flask): run bash scripts/setup.sh --docker-tests`);
+  for (const name of [...FLASK_PACKAGES, "blinker"]) {
+    if (existsSync(join(DIST_PACKAGES, name)) || FLASK_PACKAGES.includes(name)) cpSync(join(DIST_PACKAGES, name), join(into, name), { recursive: true, dereference: true });
+  }
+}
 
 /** Copies an npm package and, recursively, its dependencies from the repo's node_modules: no registry at run time. */
 function copyNodePackage(name: string, into: string, seen = new Set<string>()): void {
@@ -88,8 +96,7 @@ function webProject(): string {
   write(root, "noexec/scf_bootstrap", "#!/bin/bash\n/var/lang/node18/bin/node app.js\n", 0o644);
   write(root, "flask/app.py", FLASK_APP);
   write(root, "flask/scf_bootstrap", "#!/bin/bash\nexport PYTHONPATH=/var/user\n/var/lang/python39/bin/python3.9 app.py\n", 0o755);
-  if (!existsSync(join(DIST_PACKAGES, "flask"))) throw new Error(`Debian's python3-flask is not installed (${DIST_PACKAGES}/flask): run bash scripts/setup.sh --docker-tests`);
-  for (const name of FLASK_PACKAGES) cpSync(join(DIST_PACKAGES, name), join(root, "flask", name), { recursive: true, dereference: true });
+  copyFlask(join(root, "flask"));
   const fn = (name: string, codeUri: string, path: string, extra = "", timeout = 10) =>
     `  ${name}:\n    runtime: ${codeUri === "flask" ? "Python3.9" : "Nodejs18.15"}\n    type: web\n    codeUri: ${codeUri}\n    timeout: ${timeout}\n${extra}    events:\n      - http: { path: "${path}", method: ANY }\n`;
   writeFileSync(join(root, "faasbox.yml"), "functions:\n" + [
@@ -289,7 +296,7 @@ describe("New Function's SCF Web function templates run as generated", () => {
       for (const [file, content] of Object.entries(files)) write(root, file, content, executable.includes(file) ? 0o755 : 0o644);
       // What `npm install` / `pip install -t . flask` would put there, without a registry.
       if (language === "nodejs") copyNodePackage("express", root);
-      else for (const name of FLASK_PACKAGES) cpSync(join(DIST_PACKAGES, name), join(root, name), { recursive: true, dereference: true });
+      else copyFlask(root);
       const daemon = await Daemon.start({ root, executor: "docker", watch: false, httpPort: 0, invokePort: 0 });
       try {
         assert.deepEqual(daemon.engine.problems.map((p) => p.message), []);
