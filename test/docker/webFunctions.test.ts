@@ -8,7 +8,8 @@ import { dirname, join, resolve } from "node:path";
 import WebSocket from "ws";
 import { Daemon } from "../../emulator/daemon/daemon";
 import type { LogRecord } from "../../emulator/protocol";
-import { requireDocker } from "../helpers/docker";
+import { lendableDebugpy, requireDocker } from "../helpers/docker";
+import { DapClient } from "../helpers/dapClient";
 import { CdpClient } from "../helpers/cdpClient";
 import { functionTemplate } from "../../extension/templates/functionTemplates";
 
@@ -95,7 +96,7 @@ function webProject(): string {
   write(root, "crlf/scf_bootstrap", "#!/bin/bash\r\n/var/lang/node18/bin/node app.js\r\n", 0o755);
   write(root, "noexec/scf_bootstrap", "#!/bin/bash\n/var/lang/node18/bin/node app.js\n", 0o644);
   write(root, "flask/app.py", FLASK_APP);
-  write(root, "flask/scf_bootstrap", "#!/bin/bash\nexport PYTHONPATH=/var/user\n/var/lang/python39/bin/python3.9 app.py\n", 0o755);
+  write(root, "flask/scf_bootstrap", "#!/bin/bash\nexport PYTHONPATH=/var/user:$PYTHONPATH\n/var/lang/python39/bin/python3.9 app.py\n", 0o755);
   copyFlask(join(root, "flask"));
   const fn = (name: string, codeUri: string, path: string, extra = "", timeout = 10) =>
     `  ${name}:\n    runtime: ${codeUri === "flask" ? "Python3.9" : "Nodejs18.15"}\n    type: web\n    codeUri: ${codeUri}\n    timeout: ${timeout}\n${extra}    events:\n      - http: { path: "${path}", method: ANY }\n`;
@@ -275,6 +276,37 @@ describe("SCF web functions (docker executor)", () => {
     const mine = logs.filter((r) => r.requestId === requestId).map((r) => r.text);
     assert.ok(mine.some((text) => /scf_bootstrap runs \/var\/lang\/python39\/bin\/python3\.9 \(python 3\.9 in SCF\); here it leads to the image's python 3\.11/.test(text)), mine.join("\n"));
     assert.ok(mine.some((text) => text.includes("flask handled /flask/hello")), mine.join("\n"));
+  });
+
+  test("Debug Function on a Flask web function: a DAP client (debugpy) stops at a breakpoint in the route through a real request", async () => {
+    const spec = daemon.engine.getFunction("flask");
+    const session = await daemon.engine.debugSessions.start(spec, "test", { debugpyPath: lendableDebugpy() });
+    assert.equal(session.protocol, "python");
+    const dap = await DapClient.connect(session.port);
+    const file = join(spec.codeDir, "app.py");
+    const line = FLASK_APP.split("\n").findIndex((text) => text.includes("flask handled")) + 1;
+    try {
+      await dap.request("initialize", { adapterID: "faasbox", pathFormat: "path", linesStartAt1: true, columnsStartAt1: true });
+      const attached = dap.request("attach", { pathMappings: [{ localRoot: session.localRoot, remoteRoot: session.remoteRoot }], justMyCode: true });
+      await dap.next("initialized");
+      const { breakpoints } = await dap.request("setBreakpoints", { source: { path: file }, breakpoints: [{ line }] });
+      assert.equal(breakpoints[0].line, line);
+      await dap.request("configurationDone");
+      await attached;
+      const answered = fetch(`${base}/flask/hello?debug=py`);
+      const stopped = await dap.next("stopped");
+      assert.equal(stopped.reason, "breakpoint");
+      const { stackFrames } = await dap.request("stackTrace", { threadId: stopped.threadId });
+      assert.deepEqual([stackFrames[0].source.path, stackFrames[0].line], [file, line]);
+      const evaluated = await dap.request("evaluate", { expression: "request.args['debug']", frameId: stackFrames[0].id, context: "repl" });
+      assert.equal(evaluated.result, "'py'");
+      await dap.request("continue", { threadId: stopped.threadId });
+      const response = await answered;
+      assert.equal(response.status, 200);
+    } finally {
+      dap.close();
+      await daemon.engine.debugSessions.stop(session.sessionId);
+    }
   });
 });
 
