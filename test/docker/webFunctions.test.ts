@@ -211,6 +211,8 @@ describe("SCF web functions (docker executor)", () => {
 
   test("timeout: the request is cut with 433 TimeLimitReached, and the next one is served by a new instance", async () => {
     const first = await fetch(`${base}/short/slow?ms=10`).then((r) => r.json() as Promise<{ host: string }>);
+    // The client has its answer a moment before the instance has the server's last lines (and is idle again).
+    await waitFor(() => daemon.engine.instances("short").some((i) => i.state === "idle"));
     const hung = await fetch(`${base}/short/hang`);
     assert.equal(hung.status, 433);
     const body = (await hung.json()) as { errorMessage: string };
@@ -323,6 +325,7 @@ describe("New Function's SCF Web function templates run as generated", () => {
     test(`${language === "nodejs" ? "Express" : "Flask"}: the generated folder, with its dependencies beside it, answers through the gateway`, async () => {
       await requireDocker();
       const root = realpathSync(mkdtempSync(join(tmpdir(), "faasbox-web-template-")));
+      chmodSync(root, 0o755); // as a workspace folder is: the function's user reads it
       const name = `hello-${language}-web`;
       const { files, executable = [] } = functionTemplate({ name, language, trigger: "web", format: "scf" });
       for (const [file, content] of Object.entries(files)) write(root, file, content, executable.includes(file) ? 0o755 : 0o644);
