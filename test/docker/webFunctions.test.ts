@@ -95,6 +95,8 @@ function webProject(): string {
   write(root, "loopback/scf_bootstrap", "#!/bin/bash\nexport LISTEN_HOST=127.0.0.1\n/var/lang/node18/bin/node app.js\n", 0o755);
   write(root, "crlf/scf_bootstrap", "#!/bin/bash\r\n/var/lang/node18/bin/node app.js\r\n", 0o755);
   write(root, "noexec/scf_bootstrap", "#!/bin/bash\n/var/lang/node18/bin/node app.js\n", 0o644);
+  write(root, "nopath/scf_bootstrap", "#!/bin/bash\n/var/lang/node99/bin/node app.js\n", 0o755);
+  write(root, "never/scf_bootstrap", "#!/bin/bash\necho starting but never listening\nexec sleep 600\n", 0o755);
   write(root, "flask/app.py", FLASK_APP);
   write(root, "flask/scf_bootstrap", "#!/bin/bash\nexport PYTHONPATH=/var/user:$PYTHONPATH\n/var/lang/python39/bin/python3.9 app.py\n", 0o755);
   copyFlask(join(root, "flask"));
@@ -107,6 +109,8 @@ function webProject(): string {
     fn("loopback", "loopback", "/loopback/{proxy+}"),
     fn("crlf", "crlf", "/crlf"),
     fn("noexec", "noexec", "/noexec"),
+    fn("nopath", "nopath", "/nopath"),
+    fn("never", "never", "/never", "    initTimeout: 3\n"),
     fn("flask", "flask", "/flask/{proxy+}"),
   ].join(""));
   return root;
@@ -235,6 +239,15 @@ describe("SCF web functions (docker executor)", () => {
     const noexec = await fetch(`${base}/noexec`);
     assert.equal(noexec.status, 405);
     assert.match(((await noexec.json()) as { errorMessage: string }).errorMessage, /noexec\/scf_bootstrap is not executable \(mode 644\).*chmod 755 scf_bootstrap/);
+  });
+
+  test("an interpreter path SCF does not have, and a server that never listens within initTimeout, are init errors saying so", async () => {
+    const nopath = await fetch(`${base}/nopath`);
+    assert.equal(nopath.status, 405);
+    assert.match(((await nopath.json()) as { errorMessage: string }).errorMessage, /scf_bootstrap exited before its server listened on port 9000 \(exit status 127\); it runs \/var\/lang\/node99\/bin\/node, not one of SCF's standard paths .*use one of \/var\/lang\/node18\/bin\/node/s);
+    const never = await fetch(`${base}/never`);
+    assert.equal(never.status, 405);
+    assert.match(((await never.json()) as { errorMessage: string }).errorMessage, /scf_bootstrap did not start a server listening on port 9000 within the init timeout of 3 s \(initTimeout\); last output:\nstarting but never listening/);
   });
 
   test("Debug Function on a web function: a CDP client stops at a breakpoint in the Express route handler through a real request", async () => {

@@ -14,7 +14,7 @@ import { AGENT_API_HOST, AGENT_API_PORT } from "../agent/agentChannel";
 import { debugEnv, runtimeEnv, type DebugListen } from "./runtimeEnv";
 import { BOOTSTRAP_NAME, bootstrapProblem, bootstrapText } from "./webBootstrap";
 import { listeningAddresses, loopbackOnly } from "./webListeners";
-import { varLangNotices, varLangPathsIn } from "./varLang";
+import { isProvided, VAR_LANG_PATHS, varLangNotices, varLangPathsIn } from "./varLang";
 import { webDebugEnv } from "./webDebug";
 
 /** How often the instance's port 9000 is tried while its server starts. */
@@ -395,6 +395,8 @@ export class WebInstance extends EventEmitter<WebInstanceEvents> {
   private exitHint(info: ExitInfo): string {
     if (info.exitCode !== 127 && info.exitCode !== 126) return "";
     const paths = varLangPathsIn(bootstrapText(this.spec.codeDir));
+    const unknown = paths.filter((path) => !isProvided(path));
+    if (unknown.length) return `; it runs ${unknown.join(", ")}, not one of SCF's standard paths (标准语言环境绝对路径): use one of ${[...VAR_LANG_PATHS.node, ...VAR_LANG_PATHS.python].join(", ")}`;
     return paths.length
       ? `; it runs ${paths.join(", ")}: check each is one of SCF's standard paths (标准语言环境绝对路径) for the function's runtime`
       : "; a command it runs was not found or could not be executed";
