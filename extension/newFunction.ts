@@ -23,9 +23,11 @@ export async function newFunction(root: string | undefined): Promise<string | un
     { label: "$(globe) HTTP", value: "http", detail: "an API gateway route" },
     { label: "$(watch) Timer", value: "timer", detail: "runs on a schedule" },
     { label: "$(mail) Topic", value: "topic", detail: "runs for each message published to a topic" },
+    { label: "$(server) SCF Web function", value: "web", detail: language === "nodejs" ? "your own Express server, started by scf_bootstrap" : "your own Flask server, started by scf_bootstrap" },
   ], "New Function (2/4): trigger");
   if (!trigger) return undefined;
-  const format = await pick<ManifestFormat>([
+  // Web functions are Tencent's only.
+  const format = trigger === "web" ? "scf" : await pick<ManifestFormat>([
     { label: "Tencent Cloud SCF", value: "scf", detail: "serverless.yml (component scf)" },
     { label: "AWS Lambda", value: "sam", detail: "template.yaml (AWS SAM)" },
   ], "New Function (3/4): cloud");
@@ -49,9 +51,9 @@ export async function newFunction(root: string | undefined): Promise<string | un
   });
   if (!name) return undefined;
   const folder = join(root, name);
-  const { files, handlerFile } = functionTemplate({ name, language, trigger, format });
+  const { files, handlerFile, executable = [] } = functionTemplate({ name, language, trigger, format });
   await mkdir(folder, { recursive: true });
-  for (const [file, content] of Object.entries(files)) await writeFile(join(folder, file), content);
+  for (const [file, content] of Object.entries(files)) await writeFile(join(folder, file), content, { mode: executable.includes(file) ? 0o755 : 0o644 });
   await vscode.window.showTextDocument(vscode.Uri.file(join(folder, handlerFile)));
   return folder;
 }

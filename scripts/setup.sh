@@ -213,6 +213,9 @@ code_server() {
 RUNTIME_CLIENT_VERSION=3.3.0
 test_peers() {
   apt_install awscli openssl
+  # Flask for the web function tests: Debian's packages, copied into a test project's code folder
+  # (the runtime image's python is Debian bookworm's 3.11, as the host's /usr/bin/python3).
+  apt_install python3-flask
   local dir="$CACHE/runtime-client"
   [ -f "$dir/node_modules/aws-lambda-ric/dist/rapid-client.node" ] && return 0
   apt_install build-essential cmake autoconf automake libtool python3

@@ -153,7 +153,7 @@ function printRoutes(routes: RouteInfo[]): void {
     if (api) console.log(`  API ${api}:`);
     const indent = api ? "    " : "  ";
     for (const route of list) {
-      const target = route.unsupported ? `not run locally (answers 501): ${route.unsupported}` : `→ ${route.function}`;
+      const target = route.unsupported ? `not run locally (answers 501): ${route.unsupported}` : `→ ${route.function}${route.web ? " (web function: passed through to its server on port 9000)" : ""}`;
       console.log(`${indent}${route.method.padEnd(6)} ${route.url}  ${target}`);
     }
   }

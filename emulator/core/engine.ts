@@ -13,7 +13,7 @@ import type { ManifestError, ManifestWarning } from "../project/errors";
 import { loadProject, type LocalDefaults, type ManifestOptions } from "../project/loadProject";
 import type { FunctionSpec, ProjectSpec, UnservedRoute } from "../project/spec";
 import { ProjectWatcher } from "../project/projectWatcher";
-import { Invocation, type InvocationOutcome } from "./runtime/invocation";
+import { Invocation, type InvocationOutcome, type WebExchange } from "./runtime/invocation";
 import { DebugSessions } from "./debug/debugSessions";
 import { NO_CREDENTIALS, resolveFunctionCredentials, type CredentialOptions, type FunctionCredentials } from "../credentials/functionCredentials";
 import { imageRequestFor } from "./runtime/imageRequest";
@@ -72,6 +72,8 @@ export interface InvokeOptions {
    * report then carries no payload. Without it a streamed response comes whole in the report.
    */
   stream?: ResponseStreamListener;
+  /** A web function's request, passed through to its server (the event is then empty). */
+  web?: WebExchange;
 }
 
 /** The emulator: a project's functions, their pools and the logs they print. */

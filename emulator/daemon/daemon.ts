@@ -128,6 +128,7 @@ export class Daemon implements ControlTarget {
         invoke: (name, event) => engine.run(name, event),
         publish: (topic, messages) => this.broker.publish(topic, messages),
         log: (record) => engine.logBus.publish(record),
+        web: (name, exchange) => engine.run(name, Buffer.alloc(0), { web: exchange }),
       },
       {
         port: options.httpPort ?? 3000, host: options.controlHost, portFallback: options.portFallback?.http, allowedHosts: options.allowedHosts,
@@ -247,6 +248,7 @@ export class Daemon implements ControlTarget {
       source: spec.source,
       isolated: this.engine.executor.isolated,
       runtimeHere: this.engine.runtimeOf(spec.name),
+      ...(spec.web ? { web: spec.web } : {}),
     }));
     return { functions, problems: this.engine.problems.map((p) => p.message), warnings: this.engine.manifestWarnings.map((w) => w.message) };
   }

@@ -58,6 +58,8 @@ function inRange(value: number, range: { min: number; max: number }): boolean {
 function checkHandler(spec: FunctionSpec): string | undefined {
   // An image function's image holds its runtime and code (samImage.ts checked its Dockerfile).
   if (spec.container) return undefined;
+  // A web function has no handler; its scf_bootstrap is checked at launch, as SCF reports it (an init error: webBootstrap.ts).
+  if (spec.web) return undefined;
   if (spec.family === "custom") {
     if (kindOf(join(spec.codeDir, "bootstrap")) === "file") return undefined;
     return `custom runtime without a bootstrap; expected an executable file named bootstrap in ${spec.codeDir}`;

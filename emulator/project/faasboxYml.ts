@@ -17,6 +17,7 @@ import {
 import { awsRegion } from "./samTemplate";
 import type { Dialect, FunctionSpec, HttpRoute, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import type { YamlField, YamlSource } from "./yamlSource";
+import { readWebFunction } from "./webFunction";
 
 /** FunctionSpec fields faasbox.yml may set for any function, including one from another manifest. */
 export type OverridableField = "memoryMb" | "timeoutSec" | "maxConcurrency" | "queueSize" | "keepAliveMs" | "minWarm" | "image";
@@ -57,7 +58,7 @@ export interface FaasboxManifest {
 const TOP_KEYS = ["images", "defaults", "envFiles", "functions"];
 const DEFAULT_KEYS = ["maxConcurrency", "queueSize", "keepAlive", "minWarm"];
 /** Keys that only make sense when the function is defined here. */
-const DEFINITION_KEYS = ["runtime", "handler", "codeUri", "dialect", "region", "namespace"];
+const DEFINITION_KEYS = ["runtime", "handler", "codeUri", "dialect", "region", "namespace", "type", "instanceConcurrency", "initTimeout"];
 const SETTING_KEYS = ["memorySize", "timeout", "environment", "envFile", "image", ...DEFAULT_KEYS, "events"];
 
 export function readFaasboxYml(source: YamlSource, context: ReadContext): FaasboxManifest {
@@ -133,14 +134,15 @@ export function readFaasboxYml(source: YamlSource, context: ReadContext): Faasbo
  * function are mistakes (most likely a forgotten runtime or handler).
  */
 function isNewFunction(body: YamlField): boolean {
-  const defines = body.child("runtime").isSet && body.child("handler").isSet;
+  // A web function has no handler: its scf_bootstrap starts the server.
+  const defines = body.child("runtime").isSet && (body.child("handler").isSet || body.child("type").value === "web");
   if (!defines) {
     for (const key of DEFINITION_KEYS) {
       if (body.child(key).isSet) {
         throw body
           .child(key)
           .fail(
-            `${key} only applies to a function defined in faasbox.yml; expected both runtime and handler to define one, ` +
+            `${key} only applies to a function defined in faasbox.yml; expected both runtime and handler (or runtime and type: web) to define one, ` +
               `or only ${SETTING_KEYS.join(", ")} for a function from another manifest`,
           );
       }
@@ -158,6 +160,11 @@ function readNewFunction(name: string, body: YamlField, rootDir: string, context
   const dialect: Dialect = dialectValue ?? runtime.dialect;
   const handlerField = body.child("handler");
   const codeUri = body.child("codeUri");
+  const web = readWebFunction({
+    type: body.child("type"), web: "web", event: "event",
+    concurrency: body.child("instanceConcurrency"), initTimeout: body.child("initTimeout"),
+  });
+  if (web && dialect !== "scf") throw body.child("type").fail("web functions are SCF's (Lambda's counterpart is a Function URL): use an SCF runtime such as Nodejs18.15, or dialect: scf");
   const definition = { file: body.source.file, line: body.line, field: body.field };
   const spec: FunctionSpec = {
     name,
@@ -165,7 +172,7 @@ function readNewFunction(name: string, body: YamlField, rootDir: string, context
     runtime: runtime.name,
     family: runtime.family,
     codeDir: resolve(rootDir, codeUri.string("a folder path relative to faasbox.yml, such as ./src") ?? "."),
-    handler: handlerField.requireString("FILE.FUNCTION such as index.handler"),
+    handler: web ? (handlerField.string("nothing: a web function's scf_bootstrap starts its server") ?? "scf_bootstrap") : handlerField.requireString("FILE.FUNCTION such as index.handler"),
     // Memory, timeout, variables and events come from this entry's settings, like for any function.
     memoryMb: 128,
     timeoutSec: 3,
@@ -174,6 +181,7 @@ function readNewFunction(name: string, body: YamlField, rootDir: string, context
     namespace: body.child("namespace").string() ?? "default",
     region: body.child("region").string() ?? (dialect === "aws" ? awsRegion(context) : "ap-guangzhou"),
     ...localDefaults(),
+    ...(web ? { web } : {}),
     source: { file: definition.file, line: definition.line },
   };
   return {

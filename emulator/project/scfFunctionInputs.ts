@@ -12,6 +12,7 @@ import {
 import type { FunctionSpec, TriggerSpec } from "./spec";
 import { warnUnused } from "./scfTriggers";
 import type { YamlField } from "./yamlSource";
+import { readWebFunction } from "./webFunction";
 
 /**
  * The SCF limit on `timeout` is 900 s (https://github.com/serverless-components/tencent-scf/blob/master/docs/configure.md);
@@ -63,10 +64,14 @@ export function scfFunction(parts: ScfFunctionParts, context: ReadContext): Mani
       ),
     );
   }
+  // A web function reads its init timeout and per-instance concurrency; an event function is told they do nothing here.
+  const web = readWebFunction({
+    type: input("type"), web: "web", event: "event",
+    concurrency: input("instanceConcurrencyConfig").child("maxConcurrency"),
+    initTimeout: input("initTimeout"), concurrencyOnEvent: "ignore",
+  });
   for (const settings of parts.shared ? [parts.shared, own] : [own]) {
-    warnUnused(settings, unusedInputs(parts.handled), context);
-    const type = settings.child("type");
-    if (type.value === "web") context.warn(ManifestWarning.at(type.ref, "web functions are not emulated: the function runs as an event function (handler, not scf_bootstrap)"));
+    warnUnused(settings, unusedInputs([...(parts.handled ?? []), ...(web ? ["initTimeout", "instanceConcurrencyConfig"] : [])]), context);
   }
 
   const spec: FunctionSpec = {
@@ -84,6 +89,7 @@ export function scfFunction(parts: ScfFunctionParts, context: ReadContext): Mani
     region: input("region").string() ?? "ap-guangzhou",
     ...localDefaults(),
     ...(parts.packageExclude?.length ? { packageExclude: parts.packageExclude } : {}),
+    ...(web ? { web } : {}),
     source: { file: parts.nameField.source.file, line: parts.nameField.line },
   };
   return {

@@ -19,6 +19,7 @@ import type { ApiContext } from "../protocol";
 import { readEnvironment } from "./scfApigwSettings";
 import type { FunctionSpec, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import { isPlainMap, type YamlField, type YamlSource } from "./yamlSource";
+import { readWebFunction } from "./webFunction";
 
 const NAMESPACE_TYPE = "TencentCloud::Serverless::Namespace";
 const FUNCTION_TYPE = "TencentCloud::Serverless::Function";
@@ -88,6 +89,12 @@ function readFunction(
     if (trigger) triggers.push(trigger);
   }
 
+  // The SCF API's `Type`: HTTP for a web function, Event for the rest (CreateFunction: https://cloud.tencent.com/document/api/583/18586).
+  const web = readWebFunction({
+    type: property("Type"), web: "HTTP", event: "Event",
+    concurrency: property("InstanceConcurrencyConfig").child("MaxConcurrency"),
+    initTimeout: property("InitTimeout"),
+  });
   const definition = resource.ref;
   const spec: FunctionSpec = {
     name,
@@ -103,6 +110,7 @@ function readFunction(
     namespace,
     region: "ap-guangzhou",
     ...localDefaults(),
+    ...(web ? { web } : {}),
     source: { file: definition.file, line: definition.line },
   };
   return {

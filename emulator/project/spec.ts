@@ -65,8 +65,36 @@ export interface FunctionSpec {
   architecture?: "x86_64" | "arm64";
   /** A container image function (SAM `PackageType: Image`): its image runs its own runtime client. */
   container?: ContainerImage;
+  /** An SCF Web function: its code folder's scf_bootstrap starts a web server that gets HTTP requests as sent (see WebFunction). */
+  web?: WebFunction;
   source: SourceLocation;
 }
+
+/**
+ * An SCF Web function (serverless.yml `type: web`, the SCF template's `Type: HTTP`, faasbox.yml
+ * `type: web`): no handler, no event. The executable `scf_bootstrap` in the code folder starts the
+ * user's own web server listening on port 9000, and the API gateway passes each request through to
+ * it (https://cloud.tencent.com/document/product/583/56126, https://cloud.tencent.com/document/product/583/56124).
+ */
+export interface WebFunction {
+  /**
+   * Requests one instance serves at once: 1 (SCF's default, one request per instance), or the
+   * function's InstanceConcurrencyConfig.MaxConcurrency, 1 to 100, for web functions only
+   * (单实例多并发: https://www.tencentcloud.com/document/product/583/47183).
+   */
+  instanceConcurrency: number;
+  /**
+   * How long scf_bootstrap may take until port 9000 accepts (初始化超时时间): 3 to 300 s, 60 s by
+   * default for functions not deployed as images (SCF's answer at https://developer.aliyun.com/ask/381687
+   * quotes the console's text; Tencent's own pages list the setting without the numbers).
+   */
+  initTimeoutSec: number;
+}
+
+/** SCF's default init timeout for a code-package function (see WebFunction.initTimeoutSec). */
+export const WEB_INIT_TIMEOUT_SEC = 60;
+/** Port the web server must listen on, on every interface (启动文件说明, 使用前提). */
+export const WEB_PORT = 9000;
 
 /**
  * A route an API declares (in an OpenAPI body) whose integration is not a function Faasbox

@@ -252,6 +252,8 @@ export interface FunctionInfo {
   isolated: boolean;
   /** What its image runs here, once the emulator chose it (Docker only); absent until then. */
   runtimeHere?: RuntimeHere;
+  /** An SCF Web function: scf_bootstrap starts its own server, which gets its routes' requests as sent. */
+  web?: { instanceConcurrency: number; initTimeoutSec: number };
 }
 
 /** The image a function runs on and the language version in it, with what differs from what it declares. */
@@ -302,6 +304,8 @@ export interface RouteInfo {
   api?: string;
   /** A route of an OpenAPI body whose integration Faasbox cannot run (a mock, an HTTP proxy): why. It answers 501. */
   unsupported?: string;
+  /** The route's function is an SCF Web function: requests (and WebSockets) pass through to its server. */
+  web?: boolean;
 }
 
 export interface TimerInfo {

@@ -2,8 +2,12 @@
 // trigger, in Tencent's serverless.yml or AWS SAM's template.yaml. Pure: it returns
 // file contents, the command writes them.
 
+import { webTemplate } from "./webTemplates";
+
 export type Language = "nodejs" | "python";
-export type TriggerKind = "http" | "timer" | "topic";
+/** `web`: an SCF Web function (its own Express or Flask server, see webTemplates.ts); SCF only. */
+export type TriggerKind = "http" | "timer" | "topic" | "web";
+type EventTrigger = Exclude<TriggerKind, "web">;
 export type ManifestFormat = "scf" | "sam";
 
 export interface TemplateChoice {
@@ -18,6 +22,8 @@ export interface TemplateFiles {
   files: Record<string, string>;
   /** The file to open first. */
   handlerFile: string;
+  /** Files to make executable (a web function's scf_bootstrap). */
+  executable?: string[];
 }
 
 export function isValidFunctionName(name: string): boolean {
@@ -38,7 +44,7 @@ export function samLogicalId(name: string): string {
   return pascal(name);
 }
 
-function scfEvent(trigger: TriggerKind, name: string): string {
+function scfEvent(trigger: EventTrigger, name: string): string {
   switch (trigger) {
     case "http":
       return `    - apigw:\n        parameters:\n          protocols: [http, https]\n          endpoints:\n            - path: /${name}\n              method: GET`;
@@ -49,7 +55,7 @@ function scfEvent(trigger: TriggerKind, name: string): string {
   }
 }
 
-function samEvent(trigger: TriggerKind, name: string): string {
+function samEvent(trigger: EventTrigger, name: string): string {
   switch (trigger) {
     case "http":
       return `        Http:\n          Type: HttpApi\n          Properties:\n            Path: /${name}\n            Method: GET`;
@@ -61,7 +67,8 @@ function samEvent(trigger: TriggerKind, name: string): string {
 }
 
 function manifest(choice: TemplateChoice, handler: string): { file: string; text: string } {
-  const { name, language, trigger } = choice;
+  const { name, language } = choice;
+  const trigger = choice.trigger as EventTrigger;
   if (choice.format === "scf") {
     const runtime = language === "nodejs" ? "Nodejs18.15" : "Python3.9";
     return {
@@ -80,7 +87,7 @@ function manifest(choice: TemplateChoice, handler: string): { file: string; text
 function nodeHandler(choice: TemplateChoice, exportName: string): string {
   const scf = choice.format === "scf";
   const requestId = scf ? "context.request_id" : "context.awsRequestId";
-  switch (choice.trigger) {
+  switch (choice.trigger as EventTrigger) {
     case "http":
       return scf
         ? `'use strict';\n\n// API gateway trigger: the event has path, queryString, headers and body;\n// return an integrated response.\nexports.${exportName} = async (event, context) => {\n  const name = (event.queryString && event.queryString.name) || 'world';\n  console.log(\`request \${${requestId}} for \${event.path}\`);\n  return {\n    isBase64Encoded: false,\n    statusCode: 200,\n    headers: { 'Content-Type': 'application/json' },\n    body: JSON.stringify({ message: \`Hello, \${name}!\` }),\n  };\n};\n`
@@ -99,7 +106,7 @@ function nodeHandler(choice: TemplateChoice, exportName: string): string {
 function pythonHandler(choice: TemplateChoice, functionName: string): string {
   const scf = choice.format === "scf";
   const requestId = scf ? "context['request_id']" : "context.aws_request_id";
-  switch (choice.trigger) {
+  switch (choice.trigger as EventTrigger) {
     case "http":
       return scf
         ? `import json\n\n\ndef ${functionName}(event, context):\n    """API gateway trigger: return an integrated response."""\n    name = (event.get("queryString") or {}).get("name", "world")\n    print(f"request {${requestId}} for {event.get('path')}")\n    return {\n        "isBase64Encoded": False,\n        "statusCode": 200,\n        "headers": {"Content-Type": "application/json"},\n        "body": json.dumps({"message": f"Hello, {name}!"}),\n    }\n`
@@ -116,6 +123,7 @@ function pythonHandler(choice: TemplateChoice, functionName: string): string {
 }
 
 export function functionTemplate(choice: TemplateChoice): TemplateFiles {
+  if (choice.trigger === "web") return webTemplate(choice.name, choice.language);
   const exportName = choice.format === "scf" ? "main_handler" : "handler";
   const handlerFile = choice.language === "nodejs" ? "index.js" : "index.py";
   const code = choice.language === "nodejs" ? nodeHandler(choice, exportName) : pythonHandler(choice, exportName);

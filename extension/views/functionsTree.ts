@@ -135,11 +135,13 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     const item = new vscode.TreeItem(fn.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `function:${fn.name}`;
     item.iconPath = STATE_ICONS[fn.state];
-    item.description = `${runtimeLabel(fn.runtime, fn.runtimeHere)} · ${describeState(fn)}${fn.isolated ? "" : " · not isolated"}`;
+    item.description = `${fn.web ? "web · " : ""}${runtimeLabel(fn.runtime, fn.runtimeHere)} · ${describeState(fn)}${fn.isolated ? "" : " · not isolated"}`;
     item.contextValue = `function.${fn.state}`;
     item.tooltip = new vscode.MarkdownString(
       `**${fn.name}** (${fn.dialect === "scf" ? "Tencent SCF" : "AWS Lambda"})\n\n` +
-      `Handler \`${fn.handler}\` · ${fn.runtime} · ${fn.memoryMb} MB · ${fn.timeoutSec} s\n\n` +
+      (fn.web
+        ? `Web function: \`scf_bootstrap\` starts its server on port 9000 · ${fn.runtime} · ${fn.memoryMb} MB · ${fn.timeoutSec} s · ${fn.web.instanceConcurrency} request(s) per instance\n\n`
+        : `Handler \`${fn.handler}\` · ${fn.runtime} · ${fn.memoryMb} MB · ${fn.timeoutSec} s\n\n`) +
       `Instances: ${fn.pool.idle} warm, ${fn.pool.busy} busy, ${fn.pool.starting} starting, ${fn.pool.queued} queued (max ${fn.maxConcurrency})` +
       (fn.runtimeHere?.image ? `\n\nImage \`${fn.runtimeHere.image}\`${fn.runtimeHere.version ? ` (${fn.runtimeHere.version})` : ""}` : "") +
       (fn.runtimeHere?.notices.length ? `\n\n${fn.runtimeHere.notices.map((notice) => `⚠ ${notice.replace(/^faasbox: /, "")}`).join("\n\n")}` : "") +

@@ -7,6 +7,7 @@ import type { LogBus } from "../logs/logBus";
 import type { FunctionSpec } from "../../project/spec";
 import type { DebugSessionInfo } from "../../protocol";
 import { Instance } from "../runtime/instance";
+import { WebInstance } from "../runtime/webInstance";
 import type { Invocation, InvocationOutcome } from "../runtime/invocation";
 import { freePort } from "../../util/freePort";
 import { forwardPort, type PortForward } from "../agent/portForward";
@@ -17,7 +18,7 @@ const LISTEN_TIMEOUT_MS = 30_000;
 
 interface Session {
   info: DebugSessionInfo;
-  instance: Instance;
+  instance: Instance | WebInstance;
   /** Agent mode: the host's end of the debugger inside the instance (closes with the session). */
   forward?: PortForward;
   owner: string;
@@ -65,7 +66,10 @@ export class DebugSessions {
     // Where the debugger listens: on the host's 127.0.0.1 directly, or under the agent on the
     // instance's own 127.0.0.1 (a free port of the host's serves there too, host network or not).
     const port = await freePort();
-    const instance = new Instance(spec, this.deps.executor, this.deps.imageFor(spec), this.deps.logBus, this.deps.labels, { port, debugpyDir }, this.deps.credentialsFor?.(spec));
+    // A web function's server is started by its scf_bootstrap, under the debugger its environment asks for (runtime/webDebug.ts).
+    const instance = spec.web
+      ? new WebInstance(spec, this.deps.executor, this.deps.imageFor(spec), this.deps.logBus, this.deps.labels, { port, debugpyDir }, this.deps.credentialsFor?.(spec))
+      : new Instance(spec, this.deps.executor, this.deps.imageFor(spec), this.deps.logBus, this.deps.labels, { port, debugpyDir }, this.deps.credentialsFor?.(spec));
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the debugger did not start listening within ${LISTEN_TIMEOUT_MS / 1000} s`)), LISTEN_TIMEOUT_MS);
       instance.once("debugReady", () => {

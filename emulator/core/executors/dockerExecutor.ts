@@ -16,6 +16,7 @@ import { sdkVolume } from "../sdks/sdkVolume";
 import { mergedLayers } from "../layers/layerCache";
 import { FunctionImages, type PreparedImage } from "../docker/functionImages";
 import { RuntimeImages } from "../docker/runtimeImages";
+import { varLangImage } from "../docker/varLangImage";
 import type { FunctionSpec } from "../../project/spec";
 import type { ChosenImage, ExitInfo, Executor, ImageRequest, LaunchRequest, LaunchedInstance } from "./executor";
 import { ContainerRemovals, FIRST_RETRY_MS, MAX_RETRY_MS, type ContainerRemovalsOptions, type Removal } from "./containerRemovals";
@@ -238,7 +239,7 @@ export class DockerExecutor implements Executor {
       AttachStdout: true,
       AttachStderr: true,
       HostConfig: {
-        NetworkMode: this.options.network,
+        NetworkMode: request.ownNetwork && this.options.network === "host" ? "none" : this.options.network,
         // Not for the agent (nothing in the container calls the host for Faasbox): so a function
         // reaches services on this machine by the name Docker Desktop gives it, on Linux too.
         ExtraHosts: this.options.network === "bridge" ? ["host.docker.internal:host-gateway"] : undefined,
@@ -331,7 +332,8 @@ export class DockerExecutor implements Executor {
         },
       );
       void exited.then(() => this.users.delete(request.instanceId));
-      return { exited, kill: async () => void (await remove().done), channel };
+      const exec = (command: string[]) => execOutput(container, command, `${user.uid}:${user.gid}`);
+      return { exited, kill: async () => void (await remove().done), channel, exec };
     } catch (error) {
       attached?.destroy();
       await remove().firstTry;
@@ -375,8 +377,12 @@ export class DockerExecutor implements Executor {
     return undefined;
   }
 
-  chooseImage(request: ImageRequest, say: (line: string) => void): Promise<ChosenImage> {
-    return this.runtimeImages.choose(request, say);
+  async chooseImage(request: ImageRequest, say: (line: string) => void): Promise<ChosenImage> {
+    const chosen = await this.runtimeImages.choose(request, say);
+    if (!request.web) return chosen;
+    // A web function's scf_bootstrap calls SCF's absolute interpreter paths: the image gets them.
+    const { Id } = await this.docker.getImage(chosen.image).inspect();
+    return { ...chosen, image: await this.engineStep("add SCF's /var/lang paths to the image", varLangImage(this.docker, Id), SDK_FILL_TIMEOUT_MS) };
   }
 
   /** At launch, after prepare(): the image is there, so this is a fingerprint and an inspect. */
@@ -476,4 +482,20 @@ export class DockerExecutor implements Executor {
       for (const info of found) if (!this.containers.isTracked(info.Id)) this.containers.track(info.Id);
     }
   }
+}
+
+/** A command's stdout inside the container (as `user`), within a launch step's time. */
+async function execOutput(container: Docker.Container, command: string[], user: string): Promise<string> {
+  const exec = await container.exec({ Cmd: command, User: user, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const stdout = new PassThrough();
+  const chunks: Buffer[] = [];
+  stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+  container.modem.demuxStream(stream, stdout, new PassThrough());
+  await within(new Promise<void>((resolve, reject) => {
+    stream.once("end", resolve);
+    stream.once("close", resolve);
+    stream.once("error", reject);
+  }), LAUNCH_STEP_TIMEOUT_MS, "exec");
+  return Buffer.concat(chunks).toString("utf8");
 }

@@ -11,6 +11,8 @@ export interface ImageRequest {
   declared: DeclaredRuntime;
   candidates: ImageChoice[];
   architecture?: "x86_64" | "arm64";
+  /** A web function's: the image gets SCF's /var/lang interpreter paths (runtime/varLang.ts). */
+  web?: boolean;
 }
 
 /** The image a function runs on here, and what differs from the cloud, said at its first invocation. */
@@ -49,6 +51,11 @@ export interface LaunchRequest {
   agent?: boolean;
   /** Agent mode: a Runtime API connection of the runtime (serve it: RuntimeApiServer.acceptConnection). */
   onRuntimeConnection?: (connection: Duplex) => void;
+  /**
+   * The instance listens on a fixed port (a web function's 9000), so it needs a network namespace
+   * of its own: on host networking it gets none (`--network none`), where two instances would clash.
+   */
+  ownNetwork?: boolean;
 }
 
 export interface ExitInfo {
@@ -69,6 +76,8 @@ export interface LaunchedInstance {
   kill(): Promise<void>;
   /** Agent mode: the channel to the instance's agent (e.g. connect(port) to reach a port inside it). */
   readonly channel?: AgentChannel;
+  /** Runs a command inside the instance as its user and resolves with its stdout (docker: exec); absent where not possible. */
+  exec?(command: string[]): Promise<string>;
 }
 
 /** Starts one instance of a function: a container, or a child process on the host. */

@@ -4,8 +4,10 @@ import { platformErrors, type Failure } from "../invoke/functionError";
 import type { LogBus } from "../logs/logBus";
 import type { FunctionSpec } from "../../project/spec";
 import { INIT_LIMIT_MS, Instance } from "../runtime/instance";
+import { WebInstance } from "../runtime/webInstance";
 import type { InstanceInfo, InstanceState, PoolSnapshot } from "../../protocol";
 import type { Invocation, InvocationOutcome } from "../runtime/invocation";
+import type { WebInstanceEvents as WebInstanceEventsLike } from "../runtime/webInstance";
 
 const MAX_WARM_BACKOFF_MS = 60_000;
 const SHUTTING_DOWN: Failure = { kind: "platform", error: { errorType: "Faasbox.ShuttingDown", errorMessage: "the emulator is shutting down" } };
@@ -20,6 +22,9 @@ export interface PoolDeps {
   credentials?: Record<string, string>;
 }
 
+/** An event function's instance, or a web function's (runtime/webInstance.ts): the pool treats them alike. */
+type PoolInstance = Instance | WebInstance;
+
 export interface PoolEvents {
   instance: [InstanceInfo];
   changed: [PoolSnapshot];
@@ -31,13 +36,13 @@ export interface PoolEvents {
  * bounded queue, then are throttled. Idle instances stop after the keep-alive.
  */
 export class FunctionPool extends EventEmitter<PoolEvents> {
-  private readonly instances = new Set<Instance>();
+  private readonly instances = new Set<PoolInstance>();
   private readonly waiting: Invocation[] = [];
   /** When each waiting invocation gives up: the init limit plus the timeout, counted from when it was accepted. */
   private readonly waitDeadlines = new Map<Invocation, NodeJS.Timeout>();
-  private readonly keepAliveTimers = new Map<Instance, NodeJS.Timeout>();
+  private readonly keepAliveTimers = new Map<PoolInstance, NodeJS.Timeout>();
   /** Instances running code older than the last change: stopped as soon as they are idle. */
-  private readonly retired = new WeakSet<Instance>();
+  private readonly retired = new WeakSet<PoolInstance>();
   private closed = false;
   private warmBackoffMs = 0;
   private warmTimer?: NodeJS.Timeout;
@@ -106,23 +111,31 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
     return count;
   }
 
-  private findIdle(): Instance | undefined {
+  private findIdle(): PoolInstance | undefined {
     for (const instance of this.instances) if (instance.isAvailable && !this.retired.has(instance)) return instance;
     return undefined;
   }
 
-  private assign(instance: Instance, invocation: Invocation): void {
+  private assign(instance: PoolInstance, invocation: Invocation): void {
     clearTimeout(this.keepAliveTimers.get(instance));
     this.keepAliveTimers.delete(instance);
     instance.assign(invocation);
   }
 
   private startInstance(first?: Invocation): void {
-    const instance = new Instance(this.spec, this.deps.executor, this.deps.image, this.deps.logBus, this.deps.labels, undefined, this.deps.credentials);
+    const instance = this.spec.web
+      ? new WebInstance(this.spec, this.deps.executor, this.deps.image, this.deps.logBus, this.deps.labels, undefined, this.deps.credentials)
+      : new Instance(this.spec, this.deps.executor, this.deps.image, this.deps.logBus, this.deps.labels, undefined, this.deps.credentials);
     this.instances.add(instance);
-    instance.on("state", (state) => this.onInstanceState(instance, state));
+    const events = instance as EventEmitter<Pick<WebInstanceEventsLike, "state" | "undelivered" | "capacity">>;
+    events.on("state", (state) => this.onInstanceState(instance, state));
+    // A web instance with per-instance concurrency has room again while still busy: the next waiting request goes there.
+    events.on("capacity", () => {
+      const next = instance.isAvailable && !this.retired.has(instance) ? this.takeWaiting() : undefined;
+      if (next) this.assign(instance, next);
+    });
     // First in line again: it was accepted before anything now waiting.
-    instance.on("undelivered", (invocation) => {
+    events.on("undelivered", (invocation) => {
       if (this.closed) return this.reject(invocation, SHUTTING_DOWN);
       this.wait(invocation, true);
     });
@@ -133,7 +146,7 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
     });
   }
 
-  private onInstanceState(instance: Instance, state: InstanceState): void {
+  private onInstanceState(instance: PoolInstance, state: InstanceState): void {
     this.emit("instance", describe(instance));
     if (state === "idle") this.onIdle(instance);
     // A stopping instance no longer counts against maxConcurrency: waiting invocations may start another.
@@ -150,7 +163,7 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
     this.emitChanged();
   }
 
-  private onIdle(instance: Instance): void {
+  private onIdle(instance: PoolInstance): void {
     if (this.retired.has(instance) || this.closed) {
       void this.stopInstance(instance);
       this.serveWaiting();
@@ -177,7 +190,8 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
   private wait(invocation: Invocation, first = false): void {
     if (first) this.waiting.unshift(invocation);
     else this.waiting.push(invocation);
-    const budgetMs = Math.max(INIT_LIMIT_MS, this.spec.timeoutSec * 1000) + this.spec.timeoutSec * 1000;
+    const initLimitMs = this.spec.web ? this.spec.web.initTimeoutSec * 1000 : Math.max(INIT_LIMIT_MS, this.spec.timeoutSec * 1000);
+    const budgetMs = initLimitMs + this.spec.timeoutSec * 1000;
     const timer = setTimeout(() => {
       const index = this.waiting.indexOf(invocation);
       if (index < 0) return;
@@ -209,7 +223,7 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
   }
 
   /** Replaces a stopped instance for minWarm, backing off while instances fail to start. */
-  private rewarmAfter(instance: Instance): void {
+  private rewarmAfter(instance: PoolInstance): void {
     if (instance.initMs !== undefined) {
       this.warmBackoffMs = 0;
       this.ensureMinWarm();
@@ -228,7 +242,7 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
     for (; fresh < this.spec.minWarm && this.activeCount() < this.spec.maxConcurrency; fresh++) this.startInstance();
   }
 
-  private async stopInstance(instance: Instance): Promise<void> {
+  private async stopInstance(instance: PoolInstance): Promise<void> {
     clearTimeout(this.keepAliveTimers.get(instance));
     this.keepAliveTimers.delete(instance);
     await instance.stop();
@@ -246,7 +260,7 @@ export class FunctionPool extends EventEmitter<PoolEvents> {
   }
 }
 
-function describe(instance: Instance): InstanceInfo {
+function describe(instance: PoolInstance): InstanceInfo {
   return {
     id: instance.id, function: instance.spec.name, state: instance.state, createdAt: instance.createdAt,
     lastUsedAt: instance.lastUsedAt, invocations: instance.invocationCount, initMs: instance.initMs,

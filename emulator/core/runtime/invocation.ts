@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Duplex } from "node:stream";
 import type { Failure } from "../invoke/functionError";
 import type { LogRecord } from "../../protocol";
 import type { StreamedFacts } from "./runtimeApiServer";
@@ -21,6 +22,21 @@ export interface InvocationOutcome {
   streamed?: StreamedFacts;
 }
 
+/**
+ * A web function's request (an HTTP request or a WebSocket), passed through to its server as
+ * it was sent: no event, no answer payload. The instance runs it once its server listens.
+ */
+export interface WebExchange {
+  /**
+   * Proxies the request to the server, `connect()` opening a connection to its port 9000 inside
+   * the instance; resolves when the response (or the WebSocket) has ended, rejects when the
+   * server broke the exchange (it reset the connection, sent no valid HTTP).
+   */
+  run(connect: () => Promise<Duplex>, requestId: string): Promise<void>;
+  /** The instance gave up on it (timeout, exit): what is still in progress is cut. */
+  abort(failure: Failure): void;
+}
+
 /** One request for a function to run, from the moment it is asked until it settles. */
 export class Invocation {
   readonly requestId: string;
@@ -35,8 +51,12 @@ export class Invocation {
   /** Who takes a streamed response as it arrives; without one, a streamed response is kept whole, as Invoke returns it. */
   readonly stream?: ResponseStreamListener;
 
-  constructor(readonly payload: Buffer, options: { requestId?: string; clientContext?: string; keepLogs?: boolean; stream?: ResponseStreamListener } = {}) {
+  /** Set for a web function's request (see WebExchange); its payload is then empty. */
+  readonly web?: WebExchange;
+
+  constructor(readonly payload: Buffer, options: { requestId?: string; clientContext?: string; keepLogs?: boolean; stream?: ResponseStreamListener; web?: WebExchange } = {}) {
     this.requestId = options.requestId ?? randomUUID();
+    this.web = options.web;
     this.clientContext = options.clientContext;
     this.keepLogs = options.keepLogs ?? false;
     this.stream = options.stream;

@@ -1,5 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Failure } from "../../core/invoke/functionError";
+import type { WebExchange } from "../../core/runtime/invocation";
+import { HttpExchange, UpgradeExchange, webFailureResponse } from "./webProxy";
 import { listenWithFallback, type Listening } from "../../util/listen";
 import { crossSiteRefusal, hostRefusal } from "../../util/requestGuard";
 import { httpEvent, type GatewayRequest } from "../events/httpEvents";
@@ -50,6 +54,8 @@ export interface GatewayTarget {
   publish(topic: string, messages: string[]): Promise<number>;
   /** Writes a line to the logs (the function's, when it names one): why a response is an error. */
   log?(record: LogRecord): void;
+  /** Runs a web function's request, passed through to its server (core/runtime/webInstance.ts); absent: web routes answer 501. */
+  web?(name: string, exchange: WebExchange): Promise<InvocationReport>;
 }
 
 /**
@@ -71,6 +77,7 @@ export class HttpGateway {
     this.table = this.routeTable();
     this.authorizer = new RouteAuthorizer(target, options.auth ?? localAuthSettings());
     this.server = createServer((request, response) => void this.handle(request, response));
+    this.server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(request, socket, head));
     this.server.keepAliveTimeout = 65_000;
   }
 
@@ -92,11 +99,11 @@ export class HttpGateway {
 
   /** `path` is the route's own (as the manifest writes it); `url` is where it is served, its API's stage first (apiMount.ts). */
   routes(): RouteInfo[] {
-    const info = (fn: string, route: HttpRoute): RouteInfo => ({
-      function: fn, method: route.method, path: route.path, url: `${this.url}${mountedPath(route)}`, payload: route.payload, ...(route.api ? { api: route.api.id } : {}),
+    const info = (fn: string, route: HttpRoute, web?: boolean): RouteInfo => ({
+      function: fn, method: route.method, path: route.path, url: `${this.url}${mountedPath(route)}`, payload: route.payload, ...(route.api ? { api: route.api.id } : {}), ...(web ? { web } : {}),
     });
     return [
-      ...this.table.entries().map(({ fn, route }) => info(fn.name, route)),
+      ...this.table.entries().map(({ fn, route }) => info(fn.name, route, fn.web !== undefined)),
       ...this.table.unserved().map((u) => ({ ...info("", u.route), unsupported: u.reason })),
     ];
   }
@@ -149,6 +156,7 @@ export class HttpGateway {
       }
       if (match.kind === "unsupported") return send(response, unsupportedIntegration(match.unserved));
       const { entry, pathParameters } = match;
+      if (entry.fn.web) return await this.passToWebFunction(entry.fn, new HttpExchange(entry.fn, request, response, body), response);
       const gatewayRequest: GatewayRequest = {
         method, path, rawQuery, headers: headerLists(request, (name) => name.toLowerCase()), headersAsSent: headerLists(request, (name) => name), body,
         sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1", port: request.socket.localPort ?? 0,
@@ -170,6 +178,45 @@ export class HttpGateway {
       send(response, mapped, method === "HEAD");
     } catch (error) {
       send(response, json(500, { message: "Faasbox gateway error", reason: (error as Error).message }));
+    }
+  }
+
+  /**
+   * A web function's request: no event, no mapping; the exchange passes it through to the server
+   * and streams its answer back. What failed before the server answered is answered here.
+   */
+  private async passToWebFunction(fn: FunctionSpec, exchange: HttpExchange | UpgradeExchange, response?: ServerResponse): Promise<void> {
+    if (!this.target.web) {
+      if (response) send(response, json(501, { message: `${fn.name} is a web function, which this gateway does not run` }));
+      return;
+    }
+    const report = await this.target.web(fn.name, exchange);
+    if (report.ok || !report.error) return;
+    const failure = { kind: report.errorKind ?? "platform", error: report.error } as Failure;
+    if (response && !response.headersSent && !response.writableEnded) send(response, webFailureResponse(fn, failure));
+    else if (!response) exchange.abort(failure);
+  }
+
+  /** A WebSocket (Upgrade) request: a web function's route passes it through; anything else is refused. */
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on("error", () => socket.destroy());
+    const refuse = (status: number, message: string) => {
+      const body = JSON.stringify({ message });
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    };
+    // The same guard as every request: a page on another site may open a WebSocket to a user's
+    // route as the cloud allows, but never through a host name it rebinds to this machine.
+    const refusal = hostRefusal(request.headers.host, { bindHost: this.options.host, allowedHosts: this.options.allowedHosts });
+    if (refusal) return refuse(refusal.status, refusal.message);
+    const url = request.url ?? "/";
+    const queryAt = url.indexOf("?");
+    const match = this.table.match((request.method ?? "GET").toUpperCase(), queryAt < 0 ? url : url.slice(0, queryAt));
+    if (match.kind !== "found") return refuse(404, "Not Found");
+    if (!match.entry.fn.web) return refuse(426, `${match.entry.fn.name} is an event function: only a web function's route takes a WebSocket`);
+    try {
+      await this.passToWebFunction(match.entry.fn, new UpgradeExchange(match.entry.fn, request, socket, head));
+    } catch {
+      socket.destroy();
     }
   }
 
