@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { request as httpRequest, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Failure } from "../../core/invoke/functionError";
 import type { WebExchange } from "../../core/runtime/invocation";
@@ -156,7 +156,7 @@ export class UpgradeExchange implements WebExchange {
   abort(failure: Failure): void {
     if (!this.connection && !this.socket.destroyed) {
       const answer = webFailureResponse(this.spec, failure);
-      const head = [`HTTP/1.1 ${answer.status} ${answer.headers["x-faasbox-status"] ?? "Error"}`, ...Object.entries(answer.headers).map(([k, v]) => `${k}: ${v}`), `content-length: ${answer.body.length}`, "connection: close"];
+      const head = [`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? "Function Error"}`, ...Object.entries(answer.headers).map(([k, v]) => `${k}: ${v}`), `content-length: ${answer.body.length}`, "connection: close"];
       this.socket.end(Buffer.concat([Buffer.from(`${head.join("\r\n")}\r\n\r\n`), answer.body]));
       return;
     }
@@ -189,7 +189,7 @@ export function webFailureResponse(spec: FunctionSpec, failure: Failure): Gatewa
   const body = { errorCode: status, errorMessage: `${code}: ${failure.error.errorMessage}`, function: spec.name };
   return {
     status,
-    headers: { "content-type": "application/json", "x-faasbox-error": headerText(`${failure.error.errorType}: ${failure.error.errorMessage}`), "x-faasbox-status": code },
+    headers: { "content-type": "application/json", "x-faasbox-error": headerText(`${failure.error.errorType}: ${failure.error.errorMessage}`) },
     body: Buffer.from(JSON.stringify(body)),
   };
 }
