@@ -85,8 +85,9 @@ export class HttpExchange implements WebExchange {
         kept.push("x-faasbox-request-id", requestId);
         this.response.writeHead(answer.statusCode ?? 502, answer.statusMessage, kept);
         this.response.flushHeaders();
-        answer.on("data", (chunk: Buffer) => this.response.write(chunk));
-        answer.on("end", () => this.response.end(resolve));
+        // Each chunk goes out as it comes (with the client's backpressure): an event stream is not held back.
+        answer.pipe(this.response);
+        this.response.once("finish", () => resolve());
         answer.on("aborted", () => reject(new Error("the server closed the connection before its response ended")));
         answer.on("error", reject);
       });
