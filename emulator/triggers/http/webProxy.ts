@@ -11,7 +11,8 @@ import { headerText } from "./scfResponse";
  * client cannot set: "函数公共请求头 ... 以下字段均不支持自定义" X-Scf-Request-Id, X-Scf-Memory,
  * X-Scf-Timeout, X-Scf-Version, X-Scf-Name, X-Scf-Namespace, X-Scf-Region
  * (https://cloud.tencent.com/document/product/583/56124; the table goes on with account fields this
- * emulator has no values for, which Faasbox leaves out).
+ * emulator has no values for, which Faasbox leaves out). The table gives no units: Faasbox sends MB
+ * and milliseconds, as SCF's custom-runtime API does (memory_limit_in_mb, time_limit_in_ms).
  */
 export function scfWebHeaders(spec: FunctionSpec, requestId: string): Array<[string, string]> {
   return [
