@@ -69,6 +69,13 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
   // Debugging: a `faasbox` launch starts a debug instance, the matching debugger attaches,
   // and the event is invoked at once (it waits in the instance until the debugger lets it run).
   const debugProvider = new FaasboxDebugConfigurationProvider(manager, savedEvents, model, (config, info) => {
+    // A web function takes HTTP requests, not events: its routes' requests stop at the breakpoints.
+    const web = model.functions.find((fn) => fn.name === info.function)?.web;
+    if (web) {
+      const urls = model.triggers?.routes.filter((route) => route.function === info.function).map((route) => `${route.method} ${route.url}`) ?? [];
+      void vscode.window.showInformationMessage(`Debugging web function ${info.function}: send a request to ${urls.join(", ") || "its routes"}; breakpoints in your route handlers stop it.`);
+      return;
+    }
     const panel = InvokePanel.show(panelDeps, info.function);
     void (async () => {
       // Without an event in the configuration: the one the panel runs (the last used, else the

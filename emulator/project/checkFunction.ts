@@ -37,6 +37,11 @@ export function checkFunction(fn: ManifestFunction): ManifestError[] {
     if (handlerProblem) problems.push(ManifestError.at(at(spec.family === "custom" ? "codeDir" : "handler"), handlerProblem));
   }
 
+  // "目前 Web 函数只支持绑定 API 网关触发器和函数 URL" (https://cloud.tencent.com/document/product/583/56124, 使用限制).
+  const notHttp = spec.web ? spec.triggers.filter((trigger) => trigger.kind !== "http") : [];
+  if (notHttp.length) {
+    problems.push(ManifestError.at(fn.at.definition, `a web function takes API gateway triggers only, as in SCF; got ${notHttp.map((t) => `${t.kind} ${"name" in t ? t.name : ""}`.trim()).join(", ")}: remove it, or make the function an event function`));
+  }
   if (!inRange(spec.memoryMb, MEMORY_MB)) {
     problems.push(ManifestError.at(at("memoryMb"), `got ${spec.memoryMb}; expected a whole number of MB from ${MEMORY_MB.min} to ${MEMORY_MB.max}`));
   }

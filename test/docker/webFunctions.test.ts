@@ -128,7 +128,8 @@ describe("SCF web functions (docker executor)", () => {
   });
   after(() => daemon?.shutdown());
 
-  test("Express: the request reaches the server as sent, with SCF's X-Scf-* headers; a client's own X-Scf-* and Connection are dropped", async () => {
+  test("Express: the request reaches the server as sent, with SCF's X-Scf-* headers; a client's own X-Scf-* and Connection are dropped", async (t) => {
+    const coldAt = performance.now();
     const response = await fetch(`${base}/express/hello?name=faasbox&tag=a&tag=b`, { headers: { "X-Trace": "t1", "X-Scf-Name": "forged" } });
     assert.equal(response.status, 200, await response.clone().text());
     const seen = (await response.json()) as { method: string; path: string; query: unknown; headers: Record<string, string> };
@@ -146,6 +147,10 @@ describe("SCF web functions (docker executor)", () => {
     assert.equal(seen.headers["x-scf-region"], "ap-guangzhou");
     assert.equal(seen.headers["x-scf-version"], "$LATEST");
     assert.equal(seen.headers.connection, "close", "the proxy's own connection, not the client's keep-alive");
+    t.diagnostic(`cold request (container, scf_bootstrap, Express listening, answer): ${Math.round(performance.now() - coldAt)} ms`);
+    const warmAt = performance.now();
+    await (await fetch(`${base}/express/hello`)).text();
+    t.diagnostic(`warm request through the gateway and the agent: ${(performance.now() - warmAt).toFixed(1)} ms`);
   });
 
   test("listing: triggers.list marks the web function's routes with their URLs, and the function list says it is a web function", () => {

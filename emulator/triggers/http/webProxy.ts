@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { request as httpRequest, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Failure } from "../../core/invoke/functionError";
 import type { WebExchange } from "../../core/runtime/invocation";
@@ -11,7 +11,8 @@ import { headerText } from "./scfResponse";
  * client cannot set: "函数公共请求头 ... 以下字段均不支持自定义" X-Scf-Request-Id, X-Scf-Memory,
  * X-Scf-Timeout, X-Scf-Version, X-Scf-Name, X-Scf-Namespace, X-Scf-Region
  * (https://cloud.tencent.com/document/product/583/56124; the table goes on with account fields this
- * emulator has no values for, which Faasbox leaves out).
+ * emulator has no values for, which Faasbox leaves out). The table gives no units: Faasbox sends MB
+ * and milliseconds, as SCF's custom-runtime API does (memory_limit_in_mb, time_limit_in_ms).
  */
 export function scfWebHeaders(spec: FunctionSpec, requestId: string): Array<[string, string]> {
   return [
@@ -85,8 +86,9 @@ export class HttpExchange implements WebExchange {
         kept.push("x-faasbox-request-id", requestId);
         this.response.writeHead(answer.statusCode ?? 502, answer.statusMessage, kept);
         this.response.flushHeaders();
-        answer.on("data", (chunk: Buffer) => this.response.write(chunk));
-        answer.on("end", () => this.response.end(resolve));
+        // Each chunk goes out as it comes (with the client's backpressure): an event stream is not held back.
+        answer.pipe(this.response);
+        this.response.once("finish", () => resolve());
         answer.on("aborted", () => reject(new Error("the server closed the connection before its response ended")));
         answer.on("error", reject);
       });
@@ -156,7 +158,7 @@ export class UpgradeExchange implements WebExchange {
   abort(failure: Failure): void {
     if (!this.connection && !this.socket.destroyed) {
       const answer = webFailureResponse(this.spec, failure);
-      const head = [`HTTP/1.1 ${answer.status} ${answer.headers["x-faasbox-status"] ?? "Error"}`, ...Object.entries(answer.headers).map(([k, v]) => `${k}: ${v}`), `content-length: ${answer.body.length}`, "connection: close"];
+      const head = [`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? "Function Error"}`, ...Object.entries(answer.headers).map(([k, v]) => `${k}: ${v}`), `content-length: ${answer.body.length}`, "connection: close"];
       this.socket.end(Buffer.concat([Buffer.from(`${head.join("\r\n")}\r\n\r\n`), answer.body]));
       return;
     }
@@ -189,7 +191,7 @@ export function webFailureResponse(spec: FunctionSpec, failure: Failure): Gatewa
   const body = { errorCode: status, errorMessage: `${code}: ${failure.error.errorMessage}`, function: spec.name };
   return {
     status,
-    headers: { "content-type": "application/json", "x-faasbox-error": headerText(`${failure.error.errorType}: ${failure.error.errorMessage}`), "x-faasbox-status": code },
+    headers: { "content-type": "application/json", "x-faasbox-error": headerText(`${failure.error.errorType}: ${failure.error.errorMessage}`) },
     body: Buffer.from(JSON.stringify(body)),
   };
 }

@@ -153,3 +153,21 @@ test("faasbox.yml: type: web defines a function without a handler; instanceConcu
   assert.match(problems[0].problem, /per-instance concurrency is for web functions only/);
   assert.match(problems[1].problem, /web functions are SCF's/);
 });
+
+test("a web function with a timer is an error: SCF binds web functions to API gateway triggers only", () => {
+  const root = writeProject({
+    "faasbox.yml": `functions:
+  site:
+    runtime: Nodejs18.15
+    type: web
+    events:
+      - http: { path: /, method: ANY }
+      - timer: { schedule: "rate(1 minute)", name: tick }
+`,
+    scf_bootstrap: BOOTSTRAP,
+  });
+  const { project, problems } = load(root);
+  assert.equal(project.functions.length, 0);
+  assert.deepEqual(problems.map(where), [{ file: join(root, "faasbox.yml"), line: 2, field: "functions.site" }]);
+  assert.match(problems[0].problem, /a web function takes API gateway triggers only, as in SCF; got timer tick: remove it, or make the function an event function/);
+});
