@@ -103,7 +103,7 @@ describe("function URLs (docker executor)", () => {
     other = `http://localhost:${port}`;
     root = copyFixture("function-urls");
     const template = join(root, "template.yaml");
-    writeFileSync(template, readFileSync(template, "utf8").replace("FRONT_END_ORIGIN", `"${allowed}"`));
+    writeFileSync(template, readFileSync(template, "utf8").replace("AllowOrigins: [FRONT_END_ORIGIN]", `AllowOrigins: ["${allowed}"]`));
     await start();
   });
 
@@ -228,6 +228,11 @@ describe("function URLs (docker executor)", () => {
       const blocked = await page.evaluate((url) => (globalThis as any).call(url), `${urls.Open.url}items/7`);
       assert.match(blocked.blocked ?? "", /^TypeError: Failed to fetch/, JSON.stringify(blocked));
       assert.equal(runs("Open"), before + 1, "the preflight failed: the browser never sent the PUT");
+      // The browser resolves NAME.lambda-url.localhost to loopback itself: the URL by name opens as a page.
+      const byName = await page.goto(`${urls.Open.hostUrl}from/browser?q=1`);
+      assert.equal(byName?.status(), 200);
+      const event = JSON.parse(await byName!.text());
+      assert.deepEqual([event.rawPath, event.rawQueryString, event.requestContext.domainPrefix], ["/from/browser", "q=1", "open"]);
     } finally {
       await context.close();
     }

@@ -37,6 +37,8 @@ export class FunctionUrlServers {
   readonly warnings: string[] = [];
   private gatewayPort?: number;
   private updating: Promise<void> = Promise.resolve();
+  /** Once closed, a late reload starts nothing. */
+  private closed = false;
 
   constructor(private readonly target: FunctionUrlServersTarget, private readonly options: FunctionUrlServersOptions) {
     this.ports = new UrlPorts(options.root);
@@ -54,6 +56,7 @@ export class FunctionUrlServers {
   }
 
   private async reconcile(): Promise<void> {
+    if (this.closed) return;
     const wanted = new Set(this.target.functions().filter((fn) => functionUrlOf(fn)).map((fn) => fn.name));
     for (const [name, { server }] of this.servers) {
       if (wanted.has(name)) continue;
@@ -135,6 +138,7 @@ export class FunctionUrlServers {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.updating.catch(() => undefined);
     const servers = [...this.servers.values()];
     this.servers.clear();
