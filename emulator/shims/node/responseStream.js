@@ -78,6 +78,7 @@ class ResponseStream extends Writable {
     this._shapeError = shapeError;
     this._contentType = DEFAULT_CONTENT_TYPE;
     this._written = false;
+    this._started = false;
     this._failure = undefined;
     this._beforeEnd = beforeEnd;
     this._memoryKb = memoryKb;
@@ -107,8 +108,17 @@ class ResponseStream extends Writable {
   write(chunk, encoding, callback) {
     // The client sends what is neither text nor bytes as JSON.
     if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) chunk = JSON.stringify(chunk);
-    this._markWritten();
+    this._written = true;
     return super.write(chunk, encoding, callback);
+  }
+
+  end(chunk, encoding, callback) {
+    // Writable's end(chunk) writes without calling write(): a content type set afterwards is too late too.
+    if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
+      if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) chunk = JSON.stringify(chunk);
+      this._written = true;
+    }
+    return super.end(chunk, encoding, callback);
   }
 
   /** Fails the invocation after whatever was written: the error goes in the trailers. */
@@ -118,19 +128,22 @@ class ResponseStream extends Writable {
     if (!this.writableEnded) this.end();
   }
 
-  _markWritten() {
-    if (this._written) return;
+  /** Sends the POST's head (with the content type) and the prelude, before the first bytes of the body. */
+  _start() {
+    if (this._started) return;
+    this._started = true;
     this._written = true;
     this._request.setHeader('Content-Type', this._contentType);
     if (typeof this._onBeforeFirstWrite === 'function') this._onBeforeFirstWrite((bytes) => this._request.write(bytes));
   }
 
   _write(chunk, encoding, callback) {
+    this._start();
     this._request.write(chunk, encoding, callback);
   }
 
   _final(callback) {
-    this._markWritten();
+    this._start();
     this._endRequest().then(() => callback(), callback);
   }
 
@@ -138,7 +151,7 @@ class ResponseStream extends Writable {
     // A pipeline whose source failed destroys its destination with the error: it is the invocation's.
     if (!this._requestEnded) {
       if (error && !this._failure) this._failure = error;
-      this._markWritten();
+      this._start();
       void this._endRequest();
     }
     callback(error);
