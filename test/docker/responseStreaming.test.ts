@@ -18,6 +18,7 @@ import { Daemon } from "../../emulator/daemon/daemon";
 import type { InvocationReport } from "../../emulator/core/invoke/invocationReport";
 import { AsyncQueue } from "../../emulator/triggers/async/asyncQueue";
 import { emulatorTarget, InvokeApiServer } from "../../emulator/triggers/invokeApi";
+import { CdpClient } from "../helpers/cdpClient";
 import { chromiumBinary } from "../helpers/codeServer";
 import { requireDocker } from "../helpers/docker";
 import { copyFixture, startEmulator } from "../helpers/emulator";
@@ -194,6 +195,30 @@ describe("a function URL in RESPONSE_STREAM mode (docker executor)", () => {
     assert.match(text, /^first chunk\n/);
     const ended = endedAt(text);
     assert.ok(chunks[0].at < ended - MARGIN_MS, `first chunk at ${chunks[0].at}, handler ended at ${ended}`);
+  });
+
+  test("Debug: a request to the URL stops at a breakpoint in the streaming handler; after resuming, the client gets the stream", async () => {
+    const engine = daemon.engine;
+    const session = await engine.debugSessions.start(engine.getFunction("Streamer"), "test");
+    const cdp = await CdpClient.connect(session.port);
+    try {
+      await cdp.send("Debugger.enable");
+      await cdp.send("Debugger.setBreakpointByUrl", { urlRegex: "app\\.js$", lineNumber: 32 }); // created.write('first chunk\n')
+      await cdp.send("Runtime.runIfWaitingForDebugger");
+      assert.equal((await cdp.next("Debugger.paused")).reason, "Break on start");
+      await cdp.send("Debugger.resume");
+
+      const streamed = getStreamed(new URL("/created", urls.Streamer).href);
+      const paused = await cdp.next("Debugger.paused");
+      assert.deepEqual(cdp.where(paused.callFrames[0]), { url: "file:///var/task/app.js", line: 32 });
+      await cdp.send("Debugger.resume");
+      const { response, chunks } = await streamed;
+      assert.equal(response.statusCode, 201);
+      assert.match(chunks.map((c) => c.text).join(""), /^first chunk\nended at \d+\n$/);
+    } finally {
+      cdp.close();
+      await engine.debugSessions.stop(session.sessionId);
+    }
   });
 
   test("a function that answers whole behind a RESPONSE_STREAM URL is mapped as in BUFFERED mode", async () => {
