@@ -129,7 +129,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   for (const fn of engine.functions()) {
     const here = engine.runtimeOf(fn.name);
     const built = fn.build ? `  (runs its faasbox build ${relative(root, fn.build.buildDir)})` : "";
-    console.log(`  ${fn.name}  ${runtimeLabel(fn.runtime, here)}  ${fn.handler}  ${fn.memoryMb} MB  ${fn.timeoutSec} s${built}`);
+    console.log(`  ${fn.name}  ${runtimeLabel(fn.runtime, here)}  ${fn.web ? "web function: scf_bootstrap" : fn.handler}  ${fn.memoryMb} MB  ${fn.timeoutSec} s${built}`);
     for (const notice of here?.notices ?? []) console.log(`    warning: ${notice.replace(/^faasbox: /, "")}`);
   }
   if (engine.functions().length === 0) console.log("  (no functions yet: add a serverless.yml, template.yaml or faasbox.yml)");

@@ -27,6 +27,20 @@ interface CompiledRoute {
   segments: Segment[];
   /** Literal segments first, then parameters, then greedy: API gateways prefer the most specific route. */
   rank: number[];
+  /** Takes every path under it too (an SCF API gateway path that is a plain string, see prefixRoute). */
+  prefix: boolean;
+}
+
+/**
+ * Tencent's API gateway matches a path that is a plain string (no `{parameter}`) as a prefix, the
+ * longest first, after paths with parameters: "If the API path is a normal string, the longest
+ * string has the highest priority", and a request for /product/apigw/document hits the API whose
+ * path is /product/ (https://www.tencentcloud.com/document/product/628/11939). So a web function
+ * on `/` gets every request. The page speaks of strings; Faasbox matches whole segments (`/app`
+ * takes /app/x, not /application), on which the page is silent.
+ */
+function prefixRoute(fn: FunctionSpec | undefined, route: HttpRoute, segments: Segment[]): boolean {
+  return fn?.dialect === "scf" && !route.catchAll && segments.every((segment) => "literal" in segment);
 }
 
 function compile(path: string): Segment[] {
@@ -57,12 +71,14 @@ export class RouteTable {
   private readonly routes: CompiledRoute[];
 
   constructor(functions: FunctionSpec[], unserved: readonly UnservedRoute[] = []) {
-    const served = functions.flatMap((fn) => fn.triggers.filter((t): t is HttpRoute => t.kind === "http").map((route): Omit<CompiledRoute, "segments" | "rank"> => ({ fn, route })));
-    const others = unserved.map((u): Omit<CompiledRoute, "segments" | "rank"> => ({ route: u.route, unserved: u }));
+    const served = functions.flatMap((fn) => fn.triggers.filter((t): t is HttpRoute => t.kind === "http").map((route): Omit<CompiledRoute, "segments" | "rank" | "prefix"> => ({ fn, route })));
+    const others = unserved.map((u): Omit<CompiledRoute, "segments" | "rank" | "prefix"> => ({ route: u.route, unserved: u }));
     this.routes = [...served, ...others]
       .map((r) => ({ ...r, segments: compile(r.route.catchAll ? apiBasePath(r.route.api) : mountedPath(r.route)) }))
-      // `$default` ranks after every declared route, greedy ones included.
-      .map((r) => ({ ...r, rank: r.route.catchAll ? [3] : rankOf(r.segments) }))
+      .map((r) => ({ ...r, prefix: prefixRoute(r.fn, r.route, r.segments) }))
+      // `$default` ranks after every declared route, greedy ones included; SCF's prefixes after
+      // exact and parameter paths, the longest first.
+      .map((r) => ({ ...r, rank: r.route.catchAll ? [3] : r.prefix ? [2.5, -r.segments.length] : rankOf(r.segments) }))
       .sort((a, b) => compareRank(a.rank, b.rank));
   }
 
@@ -82,8 +98,8 @@ export class RouteTable {
    */
   routesAt(path: string): RouteEntry[] {
     const parts = path.split("/").filter(Boolean).map((segment) => decodePathSegment(segment) ?? segment);
-    return this.routes.flatMap(({ fn, route, segments }) => {
-      const matches = route.catchAll ? startsWith(segments, parts) : matchSegments(segments, parts);
+    return this.routes.flatMap(({ fn, route, segments, prefix }) => {
+      const matches = route.catchAll || prefix ? startsWith(segments, parts) : matchSegments(segments, parts);
       return fn && matches ? [{ fn, route }] : [];
     });
   }
@@ -98,7 +114,7 @@ export class RouteTable {
     const allowed = new Set<string>();
     const samePath: HttpRoute[] = [];
     for (const candidate of this.routes) {
-      const pathParameters = candidate.route.catchAll ? startsWith(candidate.segments, parts) : matchSegments(candidate.segments, parts);
+      const pathParameters = candidate.route.catchAll || candidate.prefix ? startsWith(candidate.segments, parts) : matchSegments(candidate.segments, parts);
       if (!pathParameters) continue;
       // HEAD only where a route declares it or ANY: API Gateway matches a route's method
       // exactly, ANY aside, and has no implicit HEAD for GET (docs on routes:

@@ -31,3 +31,20 @@ test("a declared {proxy+} route needs at least one segment, as API Gateway's doe
   assert.equal(declared.match("GET", "/files").kind, "not-found");
   assert.equal(declared.match("GET", "/files/x").kind, "found");
 });
+
+test("an SCF API gateway path without parameters takes the paths under it, the longest first, after exact and parameter paths", () => {
+  const scf = (name: string, path: string): FunctionSpec => ({ ...fn(name, [{ method: "ANY", path }]), dialect: "scf" }) as FunctionSpec;
+  const routes = new RouteTable([scf("site", "/"), scf("api", "/api"), scf("user", "/api/users/{id}")]);
+  const hit = (path: string) => {
+    const match = routes.match("GET", path);
+    return match.kind === "found" ? match.entry.fn.name : match.kind;
+  };
+  assert.equal(hit("/"), "site");
+  assert.equal(hit("/sse/events"), "site", "a web function on / gets every path");
+  assert.equal(hit("/api"), "api");
+  assert.equal(hit("/api/orders/7"), "api", "the longest prefix wins");
+  assert.equal(hit("/api/users/7"), "user", "a path with parameters ranks before prefixes");
+  assert.equal(hit("/apiary"), "site", "whole segments only");
+  const aws = new RouteTable([fn("items", [{ method: "GET", path: "/items" }])]);
+  assert.equal(aws.match("GET", "/items/7").kind, "not-found", "AWS paths stay exact");
+});
