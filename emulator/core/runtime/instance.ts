@@ -1,3 +1,4 @@
+import { OutputLines } from "../logs/outputLines";
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { ServerResponse } from "node:http";
@@ -100,7 +101,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private initError?: FunctionError;
   private initTimer?: NodeJS.Timeout;
   private pickupTimer?: NodeJS.Timeout;
-  private readonly partialLines: Record<string, string> = { stdout: "", stderr: "" };
+  private readonly outputLines = new OutputLines((stream, line) => this.rawLine(stream, line));
   /** Lines of the init phase (no request id) until an invocation is delivered; then undefined. */
   private initLogs?: LogRecord[] = [];
   private lastRawOutputAt = 0;
@@ -454,7 +455,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private onExit(exit: ExitInfo): void {
     const info = this.debugExitStatus === undefined ? exit : { ...exit, exitCode: this.debugExitStatus, signal: undefined };
     clearTimeout(this.initTimer);
-    this.flushPartialLines();
+    this.outputLines.flush();
     // An exited instance takes no more work: not idle, even for the moment it settles its invocation.
     if (this.state !== "stopped") this.setState("stopping");
     const inFlight = this.inFlight;
@@ -555,17 +556,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
   /** Output that did not go through the shim: custom runtimes, native code, crashes. */
   private onRawOutput(stream: "stdout" | "stderr", chunk: Buffer): void {
     this.lastRawOutputAt = performance.now();
-    const text = this.partialLines[stream] + chunk.toString("utf8");
-    const lines = text.split("\n");
-    this.partialLines[stream] = lines.pop() ?? "";
-    for (const line of lines) this.rawLine(stream, line);
-  }
-
-  private flushPartialLines(): void {
-    for (const stream of ["stdout", "stderr"] as const) {
-      if (this.partialLines[stream]) this.rawLine(stream, this.partialLines[stream]);
-      this.partialLines[stream] = "";
-    }
+    this.outputLines.push(stream, chunk);
   }
 
   private onDebugLine(line: string): void {

@@ -1,3 +1,4 @@
+import { OutputLines } from "../logs/outputLines";
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { billedDurationMs } from "../invoke/billing";
@@ -66,7 +67,7 @@ export class WebInstance extends EventEmitter<WebInstanceEvents> {
   private readonly inFlight = new Set<InFlight>();
   private initError?: FunctionError;
   private initTimer?: NodeJS.Timeout;
-  private readonly partialLines: Record<string, string> = { stdout: "", stderr: "" };
+  private readonly outputLines = new OutputLines((stream, line) => this.rawLine(stream, line));
   private initLogs?: LogRecord[] = [];
   private lastRawOutputAt = 0;
   private readonly outputTail: string[] = [];
@@ -368,7 +369,7 @@ export class WebInstance extends EventEmitter<WebInstanceEvents> {
   private onExit(exit: ExitInfo): void {
     const info = this.debugExitStatus === undefined ? exit : { ...exit, exitCode: this.debugExitStatus, signal: undefined };
     clearTimeout(this.initTimer);
-    this.flushPartialLines();
+    this.outputLines.flush();
     if (this.state !== "stopped") this.setState("stopping");
     for (const inFlight of [...this.inFlight]) {
       const { requestId } = inFlight.invocation;
@@ -433,17 +434,7 @@ export class WebInstance extends EventEmitter<WebInstanceEvents> {
 
   private onRawOutput(stream: "stdout" | "stderr", chunk: Buffer): void {
     this.lastRawOutputAt = performance.now();
-    const text = this.partialLines[stream] + chunk.toString("utf8");
-    const lines = text.split("\n");
-    this.partialLines[stream] = lines.pop() ?? "";
-    for (const line of lines) this.rawLine(stream, line);
-  }
-
-  private flushPartialLines(): void {
-    for (const stream of ["stdout", "stderr"] as const) {
-      if (this.partialLines[stream]) this.rawLine(stream, this.partialLines[stream]);
-      this.partialLines[stream] = "";
-    }
+    this.outputLines.push(stream, chunk);
   }
 
   /**

@@ -1,12 +1,12 @@
 // One request to a function URL, from the socket to the answer: CORS preflight, the AWS_IAM
 // check, the payload 2.0 event, the invocation and the response mapping.
+import { headerLists, readBody, send } from "../http/httpMessage";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { toInvokeResult, type InvocationReport } from "../../core/invoke/invocationReport";
 import type { FunctionUrlTrigger, LogRecord } from "../../protocol";
 import type { FunctionSpec } from "../../project/spec";
 import type { GatewayRequest } from "../events/httpEvents";
-import { diagnosisHeader, FAASBOX_ERROR_HEADER } from "../http/gatewayErrors";
 import type { GatewayResponse } from "../http/gatewayResponse";
 import { urlPreflight, withUrlCors } from "./functionUrlCors";
 import { functionUrlEvent, type UrlCaller } from "./functionUrlEvent";
@@ -41,7 +41,7 @@ export async function serveFunctionUrl(request: IncomingMessage, response: Serve
   try {
     const preflight = urlPreflight(url.cors, method, request.headers);
     if (preflight) return send(response, preflight);
-    const body = await readBody(request);
+    const body = await readBody(request, MAX_BODY_BYTES);
     if (body === undefined) return send(response, tooLarge(`the body is over ${MAX_BODY_BYTES} bytes`));
     const requestTarget = splitTarget(request.url ?? "/");
     const gatewayRequest: GatewayRequest = {
@@ -103,31 +103,4 @@ function tooLarge(why: string): GatewayResponse {
 function splitTarget(url: string): { path: string; rawQuery: string } {
   const queryAt = url.indexOf("?");
   return queryAt < 0 ? { path: url, rawQuery: "" } : { path: url.slice(0, queryAt), rawQuery: url.slice(queryAt + 1) };
-}
-
-function headerLists(request: IncomingMessage, nameOf: (name: string) => string): Record<string, string[]> {
-  const headers: Record<string, string[]> = {};
-  const raw = request.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) (headers[nameOf(raw[i])] ??= []).push(raw[i + 1]);
-  return headers;
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on("end", () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks, size)));
-    request.on("error", reject);
-  });
-}
-
-function send(response: ServerResponse, mapped: GatewayResponse, headOnly = false): void {
-  if (response.headersSent) return;
-  const diagnosis = mapped.diagnosis === undefined ? {} : { [FAASBOX_ERROR_HEADER]: diagnosisHeader(mapped.diagnosis) };
-  response.writeHead(mapped.status, { ...mapped.headers, ...diagnosis, "content-length": mapped.body.length });
-  response.end(headOnly ? undefined : mapped.body);
 }

@@ -1,3 +1,4 @@
+import { headerLists, readBody, send } from "./httpMessage";
 import { randomUUID } from "node:crypto";
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
@@ -16,7 +17,7 @@ import { toHttpResponse, type GatewayResponse } from "./responseMapping";
 import { decodePathSegment, RouteTable } from "./routeTable";
 import { localAuthSettings, type LocalAuthSettings } from "./authorizers/localAuthSettings";
 import { RouteAuthorizer } from "./authorizers/routeAuthorizer";
-import { diagnosisHeader, FAASBOX_ERROR_HEADER, invocationRefused } from "./gatewayErrors";
+import { invocationRefused } from "./gatewayErrors";
 import { gatewayKind } from "./gatewayKind";
 import { unmatchedRoute } from "./unmatchedRoute";
 import type { LogRecord } from "../../protocol";
@@ -125,7 +126,7 @@ export class HttpGateway {
     const byHost = this.options.virtualHost?.(request.headers.host);
     if (byHost) return byHost(request, response);
     try {
-      const body = await readBody(request);
+      const body = await readBody(request, MAX_REQUEST_BYTES);
       if (body === undefined) return send(response, json(413, { message: `Request too large: the limit is ${MAX_REQUEST_BYTES} bytes` }));
       const url = request.url ?? "/";
       const queryAt = url.indexOf("?");
@@ -276,31 +277,4 @@ function unsupportedIntegration(unserved: UnservedRoute): GatewayResponse {
 
 function json(status: number, value: unknown): GatewayResponse {
   return { status, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify(value)) };
-}
-
-function headerLists(request: IncomingMessage, nameOf: (name: string) => string): Record<string, string[]> {
-  const headers: Record<string, string[]> = {};
-  const raw = request.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) (headers[nameOf(raw[i])] ??= []).push(raw[i + 1]);
-  return headers;
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
-    });
-    request.on("end", () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks, size)));
-    request.on("error", reject);
-  });
-}
-
-function send(response: ServerResponse, mapped: GatewayResponse, headOnly = false): void {
-  if (response.headersSent) return;
-  const diagnosis = mapped.diagnosis === undefined ? {} : { [FAASBOX_ERROR_HEADER]: diagnosisHeader(mapped.diagnosis) };
-  response.writeHead(mapped.status, { ...mapped.headers, ...diagnosis, "content-length": mapped.body.length });
-  response.end(headOnly ? undefined : mapped.body);
 }
