@@ -17,8 +17,12 @@ export interface JavaTemplateFiles {
 
 /** SCF's Java names are Java8 and Java11 (https://cloud.tencent.com/document/product/583/67366); its API's Runtime list names Java8. */
 const SCF_RUNTIME = "Java8";
-/** Lambda's Java 17 runtime: the JDK Debian 12 ships, so what runs here is what runs there. */
-const SAM_RUNTIME = "java17";
+/**
+ * Lambda's java21 (supported until 2029; java17 and java11 are past their deprecation dates,
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-java.html). build.sh compiles for Java 17, which
+ * java21 runs and so does the JDK 17 Debian 12 ships.
+ */
+const SAM_RUNTIME = "java21";
 const HANDLER_FILE = "src/main/java/example/Hello.java";
 
 function buildScript(name: string, release: number, format: JavaFormat): string {
