@@ -7,6 +7,8 @@ import type { FunctionSpec } from "../project/spec";
  */
 export function handlerFiles(spec: Pick<FunctionSpec, "family" | "handler">): string[] {
   if (spec.family === "custom") return ["bootstrap", "scf_bootstrap"];
+  // A Java handler's class may be in any jar of the package.
+  if (spec.family === "java") return [];
   const dot = spec.handler.lastIndexOf(".");
   if (dot <= 0) return [];
   const module = spec.handler.slice(0, dot);
