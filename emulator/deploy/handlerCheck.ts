@@ -9,6 +9,8 @@ import { isJavaRuntimeName } from "./javaArtifact";
 export function handlerFiles(spec: Pick<FunctionSpec, "family" | "handler" | "runtime">, files: readonly string[] = []): string[] {
   if (isJavaRuntimeName(spec.runtime)) return javaHandlerFiles(spec.handler, files);
   if (spec.family === "custom") return ["bootstrap", "scf_bootstrap"];
+  // A Java handler's class may be in any jar of the package.
+  if (spec.family === "java") return [];
   const dot = spec.handler.lastIndexOf(".");
   if (dot <= 0) return [];
   const module = spec.handler.slice(0, dot);

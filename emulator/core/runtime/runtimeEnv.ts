@@ -1,6 +1,7 @@
 import { LOCAL_ACCOUNT_ID, LOCAL_TENCENT_APPID, LOCAL_TENCENT_UIN } from "../../project/localAccount";
 import type { FunctionSpec } from "../../project/spec";
 import { bundledSdkEnv } from "../sdks/bundledSdkEnv";
+import { javaCommand } from "./javaCommand";
 import { layerEnv } from "./layerEnv";
 
 export interface RuntimeEnvOptions {
@@ -99,7 +100,7 @@ export interface DebugListen {
 }
 
 /**
- * The command that starts the runtime: our shim for Node and Python, the user's bootstrap
+ * The command that starts the runtime: our shim for Node, Python and Java, the user's bootstrap
  * otherwise. With `debug`, Node's inspector breaks before any user code runs (so
  * breakpoints in module scope bind) and Python's shim starts debugpy (see bootstrap.py).
  */
@@ -113,6 +114,8 @@ export function runtimeCommand(spec: FunctionSpec, shimRoot: string, codeRoot: s
       return debug
         ? ["python3", "-u", "-Xfrozen_modules=off", `${shimRoot}/python/bootstrap.py`]
         : ["python3", "-u", `${shimRoot}/python/bootstrap.py`];
+    case "java":
+      return javaCommand(spec, shimRoot);
     case "custom":
       return [`${codeRoot}/bootstrap`];
   }
