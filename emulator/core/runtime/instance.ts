@@ -74,7 +74,7 @@ export interface InstanceEvents {
 
 /** Waiting for a person at a breakpoint is not an init failure: debug instances wait this long. */
 const DEBUG_INIT_LIMIT_MS = 30 * 60_000;
-const DEBUG_LISTENING = /^(Debugger listening on ws:\/\/|faasbox: debugpy listening on )/;
+const DEBUG_LISTENING = /^(Debugger listening on ws:\/\/|faasbox: debugpy listening on |Listening for transport dt_socket at address: )/;
 
 /**
  * One warm runtime: a container or process of a function, with its own runtime API.

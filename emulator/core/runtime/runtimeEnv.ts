@@ -115,10 +115,21 @@ export function runtimeCommand(spec: FunctionSpec, shimRoot: string, codeRoot: s
         ? ["python3", "-u", "-Xfrozen_modules=off", `${shimRoot}/python/bootstrap.py`]
         : ["python3", "-u", `${shimRoot}/python/bootstrap.py`];
     case "java":
-      return javaCommand(spec, shimRoot);
+      return javaCommand(spec, shimRoot, debug ? [jdwpAgent(debug.port)] : []);
     case "custom":
       return [`${codeRoot}/bootstrap`];
   }
+}
+
+/**
+ * The JDWP agent of a debug instance: a socket server on the instance's loopback only (reached
+ * from the host through the agent's channel, or directly with host networking), and suspend=y so
+ * that no class of the function runs before a debugger is attached and its breakpoints are set.
+ * The JVM says "Listening for transport dt_socket at address: PORT" once it listens: the ready signal.
+ * https://docs.oracle.com/en/java/javase/17/docs/specs/jpda/conninv.html#oracle-vm-invocation-options
+ */
+export function jdwpAgent(port: number): string {
+  return `-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:${port}`;
 }
 
 /** The environment a debug instance adds. */
