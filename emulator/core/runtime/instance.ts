@@ -9,6 +9,7 @@ import type { ChosenImage, ExitInfo, Executor, ImageRequest, LaunchedInstance } 
 import type { LogBus } from "../logs/logBus";
 import { platformLines } from "../logs/platformLines";
 import type { FunctionSpec } from "../../project/spec";
+import { findJavaArtifact } from "./javaArtifact";
 import type { Invocation } from "./invocation";
 import { MAX_RESPONSE_BYTES, MAX_STREAMED_RESPONSE_BYTES, RuntimeApiServer, type RuntimeResult, type ShimLogLine, type StreamedFacts, type StreamReceiver } from "./runtimeApiServer";
 import { StreamedResponse } from "./streamedResponse";
@@ -145,7 +146,9 @@ export class Instance extends EventEmitter<InstanceEvents> {
     if (this.spec.codeArchive) await unpackCode(this.spec.codeArchive, this.spec.codeDir);
     if (this.spec.container) await this.prepareImage();
     const chosen = await this.chooseImage();
-    this.runtimeNotices = chosen.notices;
+    // A Java function's jar (a Maven or Gradle project's build output), said with the version notices.
+    const javaArtifact = this.spec.family === "java" && !this.spec.container ? findJavaArtifact(this.spec.codeDir, this.spec.name) : undefined;
+    this.runtimeNotices = [...chosen.notices, ...(javaArtifact?.notices ?? [])];
     if (!this.spec.container) await this.prepareRuntime(chosen.image);
     const env = {
       ...runtimeEnv({
@@ -153,6 +156,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
         credentials: this.credentials, runtimeDir: this.executor.runtimeDirFor?.(this.spec),
       }),
       ...debugEnv(this.debug),
+      ...(javaArtifact?.path ? { FAASBOX_JAVA_ARTIFACT: javaArtifact.path } : {}),
       ...(agent ? { FAASBOX_AGENT_API_PORT: String(apiPort) } : {}),
     };
     this.launchStartedAt = performance.now();

@@ -120,7 +120,7 @@ public final class Bootstrap {
     List<URL> urls = new ArrayList<>();
     urls.add(shim.resolve("faasbox-json.jar").toUri().toURL());
     for (File jar : jars(shim.resolve("lib").toFile())) urls.add(jar.toURI().toURL());
-    ClassLoader loader = new URLClassLoader("faasbox-json", urls.toArray(new URL[0]), Bootstrap.class.getClassLoader());
+    ClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), Bootstrap.class.getClassLoader());
     return (Json) Class.forName("faasbox.runtime.json.JacksonJson", true, loader).getConstructor().newInstance();
   }
 
@@ -129,6 +129,7 @@ public final class Bootstrap {
    * Gradle build made), else the code folder with classes at its root and jars under lib/, as
    * Lambda lays out a deployment package (https://docs.aws.amazon.com/lambda/latest/dg/java-package.html).
    */
+  // Unnamed, so stack frames read as Java prints them without a loader prefix ("function//...").
   private static ClassLoader codeLoader() throws IOException {
     File root = new File(Env.TASK_ROOT);
     List<URL> urls = new ArrayList<>();
@@ -139,7 +140,7 @@ public final class Bootstrap {
       urls.add(root.toURI().toURL());
       for (File jar : jars(new File(root, "lib"))) urls.add(jar.toURI().toURL());
     }
-    return new URLClassLoader("function", urls.toArray(new URL[0]), Bootstrap.class.getClassLoader());
+    return new URLClassLoader(urls.toArray(new URL[0]), Bootstrap.class.getClassLoader());
   }
 
   private static List<File> jars(File dir) {
