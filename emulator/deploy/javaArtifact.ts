@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, join, relative } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, join } from "node:path";
+import { findJavaArtifact } from "../core/runtime/javaArtifact";
 import type { FunctionSpec } from "../project/spec";
 import { DeployError } from "./errors";
 
@@ -12,87 +13,37 @@ export function isJavaRuntimeName(runtime: string): boolean {
 export interface JavaArtifact {
   /** Absolute path of the .jar or .zip. */
   path: string;
-  /** How it was found, for the summary ("target/app.jar (Maven build output)"). */
+  /** How it was found, for the summary ("target/app.jar (the build's output)"). */
   origin: string;
   warnings: string[];
 }
 
 /**
- * Build tools' by-products that are not the deployment package: Maven's sources, javadoc and test
- * jars, the shade plugin's `original-*.jar` (the jar before shading), Gradle's `-plain.jar` (Spring
- * Boot's jar without dependencies).
- */
-const NOT_THE_PACKAGE = /(^original-)|(-(sources|javadoc|tests|test-sources|plain)\.jar$)/;
-
-/**
  * The package to upload for a Java function, when it is a built file rather than its code folder:
  * - the .jar or .zip the manifest names (SAM `CodeUri: target/app.jar`), as `sam deploy` uploads it;
- * - a Maven project's `target/*.jar` or a Gradle project's `build/libs/*.jar` (or the zip of its
- *   `build/distributions`, as AWS's Gradle example builds one), the newest when there are several.
+ * - a Maven or Gradle project's jar, the one the function runs locally (core/runtime/javaArtifact.ts
+ *   chooses it for both, so what is deployed is what was tried).
  * Both clouds take a jar as the package itself: Lambda "a .zip file archive or JAR file"
  * (https://docs.aws.amazon.com/lambda/latest/dg/java-package.html), SCF "zip/jar packages"
  * (https://cloud.tencent.com/document/product/583/12214). Undefined for a folder of classes (and
  * lib/*.jar), which is zipped as any other code folder: that is the other layout both clouds take.
- * Building is the user's: a project without its output is an error that says which command builds it,
- * and output older than the sources is a warning.
+ * Building is the user's: a project without its jar is an error that says which command builds it,
+ * and a jar older than the sources is a warning.
  */
 export function javaArtifact(spec: Pick<FunctionSpec, "name" | "runtime" | "codeDir" | "codeArchive">): JavaArtifact | undefined {
   if (!isJavaRuntimeName(spec.runtime)) return undefined;
   if (spec.codeArchive) return { path: spec.codeArchive, origin: `${basename(spec.codeArchive)} (the manifest's code)`, warnings: [] };
-  const project = buildProject(spec.codeDir);
-  if (!project) return undefined;
-  const candidates = project.outputs.flatMap(({ folder, extension }) => filesIn(join(spec.codeDir, folder), extension));
-  if (candidates.length === 0) {
-    throw new DeployError(
-      "config",
-      `${spec.name}: ${spec.codeDir} is a ${project.tool} project without its build output (${project.outputs.map((o) => `${o.folder}/*${o.extension}`).join(" or ")}); build it first (${project.command}), Faasbox deploys what the build made`,
-    );
+  const maven = existsSync(join(spec.codeDir, "pom.xml"));
+  const found = findJavaArtifact(spec.codeDir, spec.name);
+  if (found.path) {
+    // The first notice says which jar runs; the others (a jar older than the sources) matter for a deploy too.
+    const warnings = found.notices.slice(1).map((notice) => notice.replace(/^faasbox: /, ""));
+    return { path: join(spec.codeDir, found.path), origin: `${found.path} (the ${maven ? "Maven" : "Gradle"} build's jar)`, warnings };
   }
-  const newest = candidates.sort((a, b) => b.mtimeMs - a.mtimeMs || a.path.localeCompare(b.path))[0];
-  const warnings: string[] = [];
-  if (candidates.length > 1) warnings.push(`${spec.name}: several build outputs; deploying the newest, ${relative(spec.codeDir, newest.path)} (also there: ${candidates.slice(1).map((c) => relative(spec.codeDir, c.path)).join(", ")})`);
-  const newerSource = newestSource(spec.codeDir);
-  if (newerSource && newerSource.mtimeMs > newest.mtimeMs) {
-    warnings.push(`${spec.name}: ${relative(spec.codeDir, newest.path)} is older than ${relative(spec.codeDir, newerSource.path)}: it does not have your latest changes; run ${project.command} first`);
-  }
-  return { path: newest.path, origin: `${relative(spec.codeDir, newest.path)} (${project.tool} build output)`, warnings };
-}
-
-interface BuildProject {
-  tool: "Maven" | "Gradle";
-  command: string;
-  outputs: { folder: string; extension: ".jar" | ".zip" }[];
-}
-
-function buildProject(codeDir: string): BuildProject | undefined {
-  if (existsSync(join(codeDir, "pom.xml"))) return { tool: "Maven", command: "mvn package", outputs: [{ folder: "target", extension: ".jar" }] };
-  if (["build.gradle", "build.gradle.kts"].some((file) => existsSync(join(codeDir, file)))) {
-    return { tool: "Gradle", command: "gradle build", outputs: [{ folder: "build/libs", extension: ".jar" }, { folder: "build/distributions", extension: ".zip" }] };
-  }
-  return undefined;
-}
-
-function filesIn(folder: string, extension: string): { path: string; mtimeMs: number }[] {
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    .filter((name) => name.endsWith(extension) && !NOT_THE_PACKAGE.test(name))
-    .map((name) => ({ path: join(folder, name), mtimeMs: statSync(join(folder, name)).mtimeMs }))
-    .filter((file) => statSync(file.path).isFile());
-}
-
-/** The most recently changed file under src/ (Maven's and Gradle's sources and resources). */
-function newestSource(codeDir: string): { path: string; mtimeMs: number } | undefined {
-  let newest: { path: string; mtimeMs: number } | undefined;
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) {
-        const { mtimeMs } = statSync(path);
-        if (!newest || mtimeMs > newest.mtimeMs) newest = { path, mtimeMs };
-      }
-    }
-  };
-  if (existsSync(join(codeDir, "src"))) walk(join(codeDir, "src"));
-  return newest;
+  if (found.notices.length === 0) return undefined; // not a Maven or Gradle project
+  const [outputs, command] = maven ? ["target/*.jar", "mvn package"] : ["build/libs/*.jar", "gradle build"];
+  throw new DeployError(
+    "config",
+    `${spec.name}: ${spec.codeDir} is a ${maven ? "Maven" : "Gradle"} project without its jar (${outputs}); build it first (${command}): Faasbox deploys what the build made`,
+  );
 }

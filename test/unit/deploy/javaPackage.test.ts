@@ -48,7 +48,7 @@ test("a Maven project deploys its built jar as it is, not its sources nor the bu
   const packaged = await packageFunction(javaSpec(root));
   assert.ok(packaged.zip.equals(built), "the upload is the jar's own bytes");
   assert.deepEqual(packaged.files, ["META-INF/MANIFEST.MF", "example/Hello.class"]);
-  assert.deepEqual(packaged.warnings, ["hello-java: deploying target/hello-1.0.jar (Maven build output) as it is"]);
+  assert.deepEqual(packaged.warnings, ["hello-java: deploying target/hello-1.0.jar (the Maven build's jar) as it is"]);
 });
 
 test("a jar older than the sources is deployed with a warning saying so and what builds it", async () => {
@@ -57,14 +57,14 @@ test("a jar older than the sources is deployed with a warning saying so and what
   writeFileSync(join(root, "target/app.jar"), await jar(HELLO_JAR));
   ago(join(root, "target/app.jar"), 120);
   const packaged = await packageFunction(javaSpec(root));
-  assert.ok(packaged.warnings.some((w) => w === "hello-java: target/app.jar is older than src/main/java/example/Hello.java: it does not have your latest changes; run mvn package first"), packaged.warnings.join("\n"));
+  assert.ok(packaged.warnings.some((w) => w === "hello-java: target/app.jar is older than src/main/java/example/Hello.java; rebuild (mvn package) to run your latest code"), packaged.warnings.join("\n"));
 });
 
 test("a Maven or Gradle project without its build output is an error naming what builds it", async () => {
   const maven = writeTree({ "pom.xml": "<project/>", "src/main/java/example/Hello.java": "" });
-  await assert.rejects(packageFunction(javaSpec(maven)), /is a Maven project without its build output \(target\/\*\.jar\); build it first \(mvn package\)/);
+  await assert.rejects(packageFunction(javaSpec(maven)), /is a Maven project without its jar \(target\/\*\.jar\); build it first \(mvn package\)/);
   const gradle = writeTree({ "build.gradle.kts": "", "src/main/java/example/Hello.java": "" });
-  await assert.rejects(packageFunction(javaSpec(gradle)), /is a Gradle project without its build output \(build\/libs\/\*\.jar or build\/distributions\/\*\.zip\); build it first \(gradle build\)/);
+  await assert.rejects(packageFunction(javaSpec(gradle)), /is a Gradle project without its jar \(build\/libs\/\*\.jar\); build it first \(gradle build\)/);
 });
 
 test("a Gradle project deploys build/libs' jar, not Spring Boot's -plain.jar", async () => {
