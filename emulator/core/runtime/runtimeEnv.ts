@@ -104,7 +104,7 @@ export interface DebugListen {
  * otherwise. With `debug`, Node's inspector breaks before any user code runs (so
  * breakpoints in module scope bind) and Python's shim starts debugpy (see bootstrap.py).
  */
-export function runtimeCommand(spec: FunctionSpec, shimRoot: string, codeRoot: string, debug?: DebugListen): string[] {
+export function runtimeCommand(spec: FunctionSpec, shimRoot: string, codeRoot: string, debug?: DebugListen, javaFlags: string[] = []): string[] {
   switch (spec.family) {
     case "nodejs":
       return debug
@@ -115,7 +115,7 @@ export function runtimeCommand(spec: FunctionSpec, shimRoot: string, codeRoot: s
         ? ["python3", "-u", "-Xfrozen_modules=off", `${shimRoot}/python/bootstrap.py`]
         : ["python3", "-u", `${shimRoot}/python/bootstrap.py`];
     case "java":
-      return javaCommand(spec, shimRoot, debug ? [jdwpAgent(debug.port)] : []);
+      return javaCommand(spec, shimRoot, [...javaFlags, ...(debug ? [jdwpAgent(debug.port)] : [])]);
     case "custom":
       return [`${codeRoot}/bootstrap`];
   }

@@ -24,6 +24,10 @@ public final class Bootstrap {
   private Bootstrap() {}
 
   public static void main(String[] args) throws Exception {
+    if (System.getenv("FAASBOX_JAVA_CDS_TRAINING") != null) {
+      CdsTraining.loadClassesAndExit();
+      return;
+    }
     String host;
     int port;
     if (Env.SCF) {
@@ -67,6 +71,7 @@ public final class Bootstrap {
     shipper.flush();
     if (Env.SCF) api.call("POST", "/runtime/init/ready", " ".getBytes(StandardCharsets.UTF_8), null);
     RuntimeApi.Reply next = api.call("GET", prefix + "/invocation/next", null, null);
+    String cdsArchive = System.getenv("FAASBOX_JAVA_CDS_TRAIN");
     while (true) {
       Invocation invocation = new Invocation(next);
       shipper.currentRequestId = invocation.requestId;
@@ -84,6 +89,11 @@ public final class Bootstrap {
       out.flushPartial();
       err.flushPartial();
       shipper.currentRequestId = null;
+      // After the first invocation, off its path: the archive for the next cold starts.
+      if (cdsArchive != null && !cdsArchive.isEmpty()) {
+        CdsTraining.startInBackground(cdsArchive);
+        cdsArchive = null;
+      }
       shipper.flush();
       Map<String, String> headers = new HashMap<>();
       headers.put("Content-Type", "application/json");
@@ -115,7 +125,7 @@ public final class Bootstrap {
    * Jackson, in a class loader of its own beside the function's: the shim folder's json.jar and
    * lib/*.jar (Debian's Jackson jars, copied there by the build).
    */
-  private static Json loadJson() throws Exception {
+  static Json loadJson() throws Exception {
     Path shim = Paths.get(Bootstrap.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
     List<URL> urls = new ArrayList<>();
     urls.add(shim.resolve("faasbox-json.jar").toUri().toURL());
@@ -130,7 +140,7 @@ public final class Bootstrap {
    * Lambda lays out a deployment package (https://docs.aws.amazon.com/lambda/latest/dg/java-package.html).
    */
   // Unnamed, so stack frames read as Java prints them without a loader prefix ("function//...").
-  private static ClassLoader codeLoader() throws IOException {
+  static ClassLoader codeLoader() throws IOException {
     File root = new File(Env.TASK_ROOT);
     List<URL> urls = new ArrayList<>();
     String artifact = System.getenv("FAASBOX_JAVA_ARTIFACT");
