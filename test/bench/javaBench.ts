@@ -1,4 +1,6 @@
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { javaCdsCacheDir } from "../../emulator/config/paths";
 import { Daemon } from "../../emulator/daemon/daemon";
 import { ControlClient } from "../../emulator/client/controlClient";
 import { Requests } from "../../emulator/protocol";
@@ -31,7 +33,23 @@ const MANIFEST = `functions:
     memorySize: 512
 `;
 
-/** Java cold start (no warm instance → result) and warm overhead (round trip − handler duration), through the control API. */
+/** Waits for the function's class-data-sharing archive, which the shim makes in the background after the first invocation. */
+async function archiveMade(functionName: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  const cache = javaCdsCacheDir();
+  while (Date.now() < deadline) {
+    const folders = existsSync(cache) ? readdirSync(cache).filter((name) => name.startsWith(`${functionName}-`)) : [];
+    if (folders.some((folder) => existsSync(join(cache, folder, "classes.jsa")))) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`no class-data-sharing archive for ${functionName} in ${cache} after 120 s`);
+}
+
+/**
+ * Java cold start (no warm instance → result) without and with the function's class-data-sharing
+ * archive (FAASBOX_JAVA_CDS=off for the first), and warm overhead (round trip − handler duration),
+ * through the control API.
+ */
 export async function javaBench(): Promise<Row[]> {
   const project = javaProjectDir(MANIFEST);
   copyClasses(compileJava(NOOP), join(project, "code"));
@@ -40,16 +58,29 @@ export async function javaBench(): Promise<Row[]> {
   const client = await ControlClient.connect(daemon.controlUrl, daemon.token);
   const rows: Row[] = [];
   try {
-    const cold: number[] = [];
-    // The first run is left out: it prepares what later cold starts reuse (the image, and the class-data archive where one is made).
-    for (let i = 0; i <= COLD_RUNS; i++) {
-      for (const instance of daemon.engine.instances("noop-java")) await daemon.engine.stopInstance(instance.id);
-      const started = performance.now();
-      const result = await client.request(Requests.invoke, { function: "noop-java", event: {} });
-      if (!result.timings.cold) throw new Error("expected a cold start");
-      if (i > 0) cold.push(performance.now() - started);
-    }
-    rows.push({ name: "Java cold start (no warm instance → result), p50", value: ms(percentile(cold, 50)) });
+    const coldStarts = async (runs: number): Promise<number[]> => {
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        for (const instance of daemon.engine.instances("noop-java")) await daemon.engine.stopInstance(instance.id);
+        const started = performance.now();
+        const result = await client.request(Requests.invoke, { function: "noop-java", event: {} });
+        if (!result.timings.cold) throw new Error("expected a cold start");
+        times.push(performance.now() - started);
+      }
+      return times;
+    };
+    const cdsSetting = process.env.FAASBOX_JAVA_CDS;
+    process.env.FAASBOX_JAVA_CDS = "off"; // read at each instance's launch
+    const withoutArchive = await coldStarts(COLD_RUNS + 1).finally(() => {
+      if (cdsSetting === undefined) delete process.env.FAASBOX_JAVA_CDS;
+      else process.env.FAASBOX_JAVA_CDS = cdsSetting;
+    });
+    await coldStarts(1); // makes the archive
+    await archiveMade("noop-java");
+    const withArchive = await coldStarts(COLD_RUNS);
+    // The first cold start is left out: it also prepared the image.
+    rows.push({ name: "Java cold start without class-data archive (no warm instance → result), p50", value: ms(percentile(withoutArchive.slice(1), 50)) });
+    rows.push({ name: "Java cold start with the function's class-data archive, p50", value: ms(percentile(withArchive, 50)) });
 
     const total: number[] = [];
     const overhead: number[] = [];
