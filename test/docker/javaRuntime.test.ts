@@ -1,5 +1,5 @@
 // Java functions in both dialects: handler styles, deployment layouts, I/O, errors and init errors,
-// logs, timeout, memory, concurrency, on the docker executor. Each function's code is compiled here
+// logs, timeout, memory, concurrency, on the docker and process executors. Each function's code is compiled here
 // from sources with the JDK's javac against the shim's interfaces (emulator/shims/java/build/faasbox-api.jar).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -127,12 +127,12 @@ Resources:
     Properties: { Runtime: java17, CodeUri: package.zip, Handler: "example.UsesLib::handle" }
 `;
 
-describe("Java runtime (docker executor)", () => {
+for (const executor of ["docker", "process"] as const) describe(`Java runtime (${executor} executor)`, () => {
   let emulator: Engine;
   let project: string;
 
   before(async () => {
-    await requireDocker();
+    if (executor === "docker") await requireDocker();
     project = javaProjectDir(MANIFEST);
     const classes = compileJava(SOURCES);
     copyClasses(classes, join(project, "classes"));
@@ -152,7 +152,7 @@ describe("Java runtime (docker executor)", () => {
     utimesSync(built, hourAgo, hourAgo);
     writeFileSync(join(project, "template.yaml"), TEMPLATE);
     openForReading(project);
-    emulator = await Engine.create({ root: project, watch: false, executor: "docker" });
+    emulator = await Engine.create({ root: project, watch: false, executor });
     assert.deepEqual(emulator.problems.map((p) => p.message), []);
   });
   after(async () => {
@@ -170,7 +170,6 @@ describe("Java runtime (docker executor)", () => {
     assert.ok(texts.includes(`stdout:logger line for ${result.requestId}`), texts.join("\n"));
     assert.ok(result.logs.filter((r) => r.stream !== "system").every((r) => r.requestId === result.requestId), "every line is the request's");
     assert.match(texts.at(-1)!, /^system:REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB/);
-    assert.ok(texts.some((t) => /^system:faasbox: java17 runs on Java 17|^system:REPORT/.test(t)));
   });
 
   test("a RequestHandler named by its class alone runs handleRequest; java21 says it runs on Java 17 here", async () => {
@@ -178,7 +177,8 @@ describe("Java runtime (docker executor)", () => {
     assert.equal(result.ok, true, JSON.stringify(result.error));
     assert.equal(result.result, "Hello Grace from hello-class with 128 MB, time left");
     const texts = result.logs.map((r) => messageOf(r.text));
-    assert.ok(texts.some((t) => /java21 runs on Java 17\.\d+\.\d+.* not Java 21/.test(t)), texts.join("\n"));
+    // The image's version is probed on the docker executor (the process executor runs this machine's java).
+    if (executor === "docker") assert.ok(texts.some((t) => /java21 runs on Java 17\.\d+\.\d+.* not Java 21/.test(t)), texts.join("\n"));
   });
 
   test("POJO in and out from a fat jar: camel-case properties, unknown ones ignored, nulls left out", async () => {
@@ -275,3 +275,4 @@ describe("Java runtime (docker executor)", () => {
     assert.notEqual(a.instanceId, b.instanceId);
   });
 });
+
