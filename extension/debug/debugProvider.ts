@@ -121,6 +121,12 @@ export class FaasboxDebugConfigurationProvider implements vscode.DebugConfigurat
       };
     }
     if (info.protocol === "java") {
+      // The function list may not have said it was Java before the session started.
+      if (!this.hasExtension(JAVA_DEBUGGER_EXTENSION)) {
+        await this.manager.request(Requests.debugStop, { sessionId: info.sessionId }).catch(() => undefined);
+        void offerJavaDebugger(config.function);
+        return undefined;
+      }
       const fn = this.functionList.functions.find((f) => f.name === config.function);
       const javaAttach: vscode.DebugConfiguration = { ...javaAttachConfiguration(config.name, info, javaSourcePaths(info, fn)), faasboxSession: info, faasboxEvent: config.event };
       return this.handOver(folder, javaAttach, resolved, info);
