@@ -5,11 +5,13 @@ import { Daemon } from "../../emulator/daemon/daemon";
 import { ControlClient } from "../../emulator/client/controlClient";
 import { Requests } from "../../emulator/protocol";
 import { compileJava, jarOf, javaProjectDir, openForReading, removeDir } from "../helpers/javaProject";
+import { JdbSession } from "../helpers/jdbSession";
 import type { Row } from "./emulatorBench";
 import { ms, percentile } from "./stats";
 
 const COLD_RUNS = 10;
 const WARM_RUNS = 300;
+const DEBUG_RUNS = 5;
 
 /** The smallest Java function: a RequestHandler that returns at once, so what is measured is Faasbox and the JVM. */
 const NOOP = {
@@ -110,6 +112,30 @@ export async function javaBench(): Promise<Row[]> {
     }
     rows.push({ name: "Java warm invoke round trip, p50 / p99", value: `${ms(percentile(total, 50))} / ${ms(percentile(total, 99))}` });
     rows.push({ name: "Java warm overhead (round trip − handler duration), p50 / p99", value: `${ms(percentile(overhead, 50))} / ${ms(percentile(overhead, 99))}` });
+
+    // As the Node and Python rows of debugBench: from "debug this function" to stopped at a line of the handler, with jdb.
+    const debug: number[] = [];
+    const spec = daemon.engine.getFunction("noop-java");
+    for (let i = 0; i < DEBUG_RUNS; i++) {
+      const started = performance.now();
+      const session = await daemon.engine.debugSessions.start(spec, "bench");
+      const jdb = JdbSession.attach(session.host, session.port);
+      try {
+        await jdb.until(/VM Started/, "the suspended VM");
+        jdb.send("stop at bench.Noop:7");
+        await jdb.until(/breakpoint bench\.Noop:7/, "the breakpoint set");
+        jdb.send("cont");
+        const invoked = daemon.engine.invoke("noop-java", {});
+        await jdb.until(/Breakpoint hit/, "the breakpoint hit");
+        debug.push(performance.now() - started);
+        jdb.send("cont");
+        await invoked;
+      } finally {
+        await jdb.close();
+        await daemon.engine.debugSessions.stop(session.sessionId);
+      }
+    }
+    rows.push({ name: "Java debug start → breakpoint hit (jdb), p50", value: ms(percentile(debug, 50)) });
   } finally {
     client.dispose();
     await daemon.shutdown();
