@@ -8,7 +8,7 @@ import { mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Engine } from "../../emulator/core/engine";
 import { requireDocker } from "../helpers/docker";
-import { compileJava, copyClasses, jarOf, javaProjectDir, openForReading, removeDir } from "../helpers/javaProject";
+import { compileJava, copyClasses, JAVA_API_JAR, jarOf, javaProjectDir, openForReading, removeDir } from "../helpers/javaProject";
 import { messageOf } from "../helpers/logLines";
 
 const SOURCES = {
@@ -136,7 +136,12 @@ for (const executor of ["docker", "process"] as const) describe(`Java runtime ($
     project = javaProjectDir(MANIFEST);
     const classes = compileJava(SOURCES);
     copyClasses(classes, join(project, "classes"));
-    jarOf(classes, join(project, "fat.jar"));
+    // A fat jar that shades its own aws-lambda-java-core (here: the same interfaces), as Maven Shade makes them.
+    const shaded = join(project, "shaded-classes");
+    copyClasses(classes, shaded);
+    execFileSync("jar", ["--extract", "--file", JAVA_API_JAR], { cwd: shaded });
+    jarOf(shaded, join(project, "fat.jar"));
+    removeDir(shaded);
     // A zip package: classes at the root, dependencies as jars under lib/.
     const lib = jarOf(compileJava(LIB_SOURCES), join(project, "zip", "lib", "greeter.jar"));
     copyClasses(compileJava(ZIP_SOURCES, [lib]), join(project, "zip"));
@@ -181,7 +186,7 @@ for (const executor of ["docker", "process"] as const) describe(`Java runtime ($
     if (executor === "docker") assert.ok(texts.some((t) => /java21 runs on Java 17\.\d+\.\d+.* not Java 21/.test(t)), texts.join("\n"));
   });
 
-  test("POJO in and out from a fat jar: camel-case properties, unknown ones ignored, nulls left out", async () => {
+  test("POJO in and out from a fat jar with its own copy of the Lambda interfaces: camel-case properties, unknown ones ignored, nulls left out", async () => {
     const result = await emulator.invoke("Orders", { orderId: "A-1", quantity: 3, extra: true });
     assert.equal(result.ok, true, JSON.stringify(result.error));
     assert.deepEqual(result.result, { orderId: "A-1", total: 15 });

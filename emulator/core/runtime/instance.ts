@@ -10,7 +10,7 @@ import type { LogBus } from "../logs/logBus";
 import { platformLines } from "../logs/platformLines";
 import type { FunctionSpec } from "../../project/spec";
 import { findJavaArtifact } from "./javaArtifact";
-import { planJavaCds, type JavaCdsPlan } from "./javaCds";
+import { javaCdsDir, planJavaCds, type JavaCdsPlan } from "./javaCds";
 import type { Invocation } from "./invocation";
 import { MAX_RESPONSE_BYTES, MAX_STREAMED_RESPONSE_BYTES, RuntimeApiServer, type RuntimeResult, type ShimLogLine, type StreamedFacts, type StreamReceiver } from "./runtimeApiServer";
 import { StreamedResponse } from "./streamedResponse";
@@ -193,9 +193,9 @@ export class Instance extends EventEmitter<InstanceEvents> {
   /** A Java function's class-data-sharing archive, where the executor can lend the instance a folder to write it in. */
   private async javaCdsPlan(image: string): Promise<JavaCdsPlan | undefined> {
     if (!this.executor.cacheRootFor || process.env.FAASBOX_JAVA_CDS === "off") return undefined;
-    const probe = planJavaCds(this.spec, image, "");
-    const containerDir = await this.executor.cacheRootFor(image, probe.hostDir);
-    return containerDir ? planJavaCds(this.spec, image, containerDir) : undefined;
+    const hostDir = javaCdsDir(this.spec, image);
+    const containerDir = await this.executor.cacheRootFor(image, hostDir);
+    return containerDir ? planJavaCds(this.spec, hostDir, containerDir) : undefined;
   }
 
   /** An image function's image, built before the init limit counts; refused where the executor has no images. */

@@ -30,14 +30,18 @@ export interface JavaCdsPlan {
  * second, short JVM after the first invocation that loads the same classes and exits (see
  * Bootstrap.java, FAASBOX_JAVA_CDS_TRAIN).
  */
-export function planJavaCds(spec: FunctionSpec, image: string, containerDir: string, env: NodeJS.ProcessEnv = process.env): JavaCdsPlan {
+export function javaCdsDir(spec: FunctionSpec, image: string, env: NodeJS.ProcessEnv = process.env): string {
   const key = createHash("sha256").update(JSON.stringify({ image, shim: fingerprint(join(hostShimsDir(), "java", "build")), code: fingerprint(spec.codeDir) })).digest("hex").slice(0, 20);
-  const parent = javaCdsCacheDir(env);
-  const hostDir = join(parent, `${spec.name.replace(/[^A-Za-z0-9_.-]/g, "_")}-${key}`);
+  const hostDir = join(javaCdsCacheDir(env), `${spec.name.replace(/[^A-Za-z0-9_.-]/g, "_")}-${key}`);
   mkdirSync(hostDir, { recursive: true });
   // The instance runs as a uid of its own: it may add files here and read them, no one may list or
   // replace another's (sticky); the cache above it stays the user's alone.
   chmodSync(hostDir, 0o1733);
+  return hostDir;
+}
+
+/** How an instance uses the archive in `hostDir` (javaCdsDir), which it sees at `containerDir`. */
+export function planJavaCds(spec: FunctionSpec, hostDir: string, containerDir: string): JavaCdsPlan {
   const archive = `${containerDir}/${ARCHIVE}`;
   if (existsSync(join(hostDir, ARCHIVE))) {
     return { hostDir, flags: [`-XX:SharedArchiveFile=${archive}`, "-Xshare:auto"], env: {}, notices: [`faasbox: ${spec.name}: class-data-sharing archive reused (${join(hostDir, ARCHIVE)})`] };
