@@ -91,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): FaasboxApi {
     manifestDiagnostics(model),
     vscode.window.registerWebviewViewProvider("faasbox.metrics", metricsView),
     vscode.languages.registerCodeLensProvider(
-      [{ language: "javascript" }, { language: "typescript" }, { language: "javascriptreact" }, { language: "typescriptreact" }, { language: "python" }],
+      [{ language: "javascript" }, { language: "typescript" }, { language: "javascriptreact" }, { language: "typescriptreact" }, { language: "python" }, { language: "java" }],
       codeLenses,
     ),
     vscode.workspace.registerTextDocumentContentProvider(REQUEST_LOG_SCHEME, requestLogs),

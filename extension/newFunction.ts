@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import * as vscode from "vscode";
-import { functionTemplate, isValidFunctionName, samLogicalId, type Language, type ManifestFormat, type TriggerKind } from "./templates/functionTemplates";
+import { functionTemplate, isValidFunctionName, samLogicalId, triggersFor, type Language, type ManifestFormat, type TriggerKind } from "./templates/functionTemplates";
 
 function pick<T extends string>(items: { label: string; value: T; detail?: string }[], title: string): Thenable<T | undefined> {
   return vscode.window.showQuickPick(items, { title, ignoreFocusOut: true }).then((choice) => choice?.value);
@@ -17,14 +17,16 @@ export async function newFunction(root: string | undefined): Promise<string | un
   const language = await pick<Language>([
     { label: "$(symbol-event) Node.js", value: "nodejs" },
     { label: "$(symbol-method) Python", value: "python" },
+    { label: "$(coffee) Java", value: "java", detail: "built with the JDK alone (build.sh: javac and jar)" },
   ], "New Function (1/4): language");
   if (!language) return undefined;
+  const offered = triggersFor(language);
   const trigger = await pick<TriggerKind>([
-    { label: "$(globe) HTTP", value: "http", detail: "an API gateway route" },
-    { label: "$(watch) Timer", value: "timer", detail: "runs on a schedule" },
-    { label: "$(mail) Topic", value: "topic", detail: "runs for each message published to a topic" },
-    { label: "$(server) SCF Web function", value: "web", detail: language === "nodejs" ? "your own Express server, started by scf_bootstrap" : "your own Flask server, started by scf_bootstrap" },
-  ], "New Function (2/4): trigger");
+    { label: "$(globe) HTTP", value: "http" as const, detail: "an API gateway route" },
+    { label: "$(watch) Timer", value: "timer" as const, detail: "runs on a schedule" },
+    { label: "$(mail) Topic", value: "topic" as const, detail: "runs for each message published to a topic" },
+    { label: "$(server) SCF Web function", value: "web" as const, detail: language === "nodejs" ? "your own Express server, started by scf_bootstrap" : "your own Flask server, started by scf_bootstrap" },
+  ].filter((item) => offered.includes(item.value)), "New Function (2/4): trigger");
   if (!trigger) return undefined;
   // Web functions are Tencent's only.
   const format = trigger === "web" ? "scf" : await pick<ManifestFormat>([
@@ -53,7 +55,10 @@ export async function newFunction(root: string | undefined): Promise<string | un
   const folder = join(root, name);
   const { files, handlerFile, executable = [] } = functionTemplate({ name, language, trigger, format });
   await mkdir(folder, { recursive: true });
-  for (const [file, content] of Object.entries(files)) await writeFile(join(folder, file), content, { mode: executable.includes(file) ? 0o755 : 0o644 });
+  for (const [file, content] of Object.entries(files)) {
+    await mkdir(dirname(join(folder, file)), { recursive: true }); // Java's src/main/java/example/
+    await writeFile(join(folder, file), content, { mode: executable.includes(file) ? 0o755 : 0o644 });
+  }
   await vscode.window.showTextDocument(vscode.Uri.file(join(folder, handlerFile)));
   return folder;
 }

@@ -44,11 +44,15 @@ function copyShims() {
   // The runtime shims run inside containers as plain JS and Python files, mounted read-only.
   rmSync("dist/shims", { recursive: true, force: true });
   mkdirSync("dist", { recursive: true });
-  cpSync("emulator/shims", "dist/shims", { recursive: true });
+  // The Java shim runs as the jars scripts/build-java-shim.sh compiled into emulator/shims/java/build, not as its sources.
+  const javaSources = ["api", "runtime", "json"].map((dir) => `emulator/shims/java/${dir}`);
+  cpSync("emulator/shims", "dist/shims", { recursive: true, filter: (source) => !javaSources.includes(source) && !source.endsWith(".built") });
 }
 
 // The in-container agent: static binaries, rebuilt only when its C sources changed.
 execFileSync("bash", ["scripts/build-agent.sh"], { stdio: "inherit" });
+// The Java runtime shim: jars compiled with the JDK's javac, rebuilt only when its sources changed.
+execFileSync("bash", ["scripts/build-java-shim.sh"], { stdio: "inherit" });
 
 if (args.has("--watch")) {
   copyShims();

@@ -190,6 +190,36 @@ node_version_images() {
   return 0
 }
 
+# Java: Debian's JDK builds the Java shim (scripts/build-java-shim.sh, with Debian's Jackson), and
+# where the Java runtime is the local image, one image with Debian's Java 17 JRE on the local image
+# (no registry needed): the JRE package unpacked onto it, with the JDK's trust store, its default
+# class-data-sharing archive dumped at build time (AppCDS archives of functions extend it), and
+# recorded as java and java@17. Copying the host's JDK folder instead would drag its /etc symlinks
+# and the compiler along; the package is the JRE alone.
+JAVA_MAJOR=17
+JAVA_DEBS="openjdk-$JAVA_MAJOR-jre-headless"
+java_tools() { apt_install "openjdk-$JAVA_MAJOR-jdk-headless" libjackson2-databind-java; }
+java_image() {
+  [ "$(configured_image python)" = "$LOCAL_IMAGE" ] || return 0
+  local image="faasbox-local/java:$JAVA_MAJOR-${LOCAL_IMAGE##*:}" work
+  if ! image_present "$image"; then
+    work="$(mktemp -d)"
+    log "building $image from Debian's $JAVA_DEBS"
+    (cd "$work" && apt-get download -qq -o APT::Sandbox::User=root $JAVA_DEBS >/dev/null) || die "apt-get download of $JAVA_DEBS failed"
+    mkdir -p "$work/root/etc/ssl/certs/java"
+    for deb in "$work"/*.deb; do dpkg -x "$deb" "$work/root"; done
+    cp -L /etc/ssl/certs/java/cacerts "$work/root/etc/ssl/certs/java/cacerts"
+    local home="/usr/lib/jvm/java-$JAVA_MAJOR-openjdk-$(dpkg --print-architecture)"
+    printf 'FROM %s\nCOPY root/ /\nRUN ln -sf %s/bin/java /usr/bin/java && java -Xshare:dump >/dev/null && ln -sf bash /bin/sh\nENV JAVA_HOME=%s\n' \
+      "$LOCAL_IMAGE" "$home" "$home" >"$work/Dockerfile"
+    docker build -q --network none -t "$image" "$work" >"$work/build.log" 2>&1 \
+      || { tail -20 "$work/build.log" >&2; rm -rf "$work"; die "docker build of $image failed"; }
+    rm -rf "$work"
+  fi
+  record_image java "$image"
+  record_image "java@$JAVA_MAJOR" "$image"
+}
+
 code_server() {
   local dir="$CACHE/code-server-$CODE_SERVER_VERSION"
   apt_install chromium
@@ -228,9 +258,11 @@ test_peers() {
 
 npm_packages
 agent_toolchain
+java_tools
 docker_engine
 runtime_images
 node_version_images
+java_image
 bash scripts/setup-runtime-sdks.sh
 if [ $MODE != runtime ]; then
   lendable_debugpy

@@ -6,6 +6,7 @@ import { readUserConfig, userConfigPath } from "./userConfig";
 export const DEFAULT_IMAGES: Readonly<Record<RuntimeFamily, string>> = {
   nodejs: "node:20-bookworm-slim",
   python: "python:3.12-slim-bookworm",
+  java: "eclipse-temurin:17-jre",
   // Custom runtimes are often shell bootstraps calling the runtime API with curl.
   custom: "buildpack-deps:bookworm-curl",
 };

@@ -33,6 +33,11 @@ export function layersCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheHome(env), "faasbox", "layers");
 }
 
+/** Java functions' class-data-sharing archives, one folder per function artefact (see core/runtime/javaCds.ts). */
+export function javaCdsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(cacheHome(env), "faasbox", "java-cds");
+}
+
 /** Kept state of a project's emulator: the log store, queued events. */
 export function stateDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheHome(env), "faasbox", "state", projectKey(root));

@@ -1,3 +1,3 @@
 /** The runtime families an image serves; every SCF or Lambda runtime name maps to one. */
-export type RuntimeFamily = "nodejs" | "python" | "custom";
-export const RUNTIME_FAMILIES: readonly RuntimeFamily[] = ["nodejs", "python", "custom"];
+export type RuntimeFamily = "nodejs" | "python" | "java" | "custom";
+export const RUNTIME_FAMILIES: readonly RuntimeFamily[] = ["nodejs", "python", "java", "custom"];

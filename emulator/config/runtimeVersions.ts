@@ -3,13 +3,13 @@ import type { RuntimeFamily } from "./runtimeFamily";
 /** The language a runtime name declares and the version the cloud runs it with. */
 export interface DeclaredRuntime {
   family: RuntimeFamily;
-  /** "22" for Node.js (the clouds run the latest minor of a major), "3.9" for Python; absent for custom runtimes. */
+  /** "22" for Node.js (the clouds run the latest minor of a major), "3.9" for Python, "17" for Java; absent for custom runtimes. */
   version?: string;
   /** Amazon Linux release of a Lambda OS-only runtime (`provided.al2023` -> "al2023"). */
   os?: string;
 }
 
-const LANGUAGE_NAMES: Readonly<Record<RuntimeFamily, string>> = { nodejs: "Node.js", python: "Python", custom: "custom runtime" };
+const LANGUAGE_NAMES: Readonly<Record<RuntimeFamily, string>> = { nodejs: "Node.js", python: "Python", java: "Java", custom: "custom runtime" };
 
 /**
  * What a runtime name declares. Lambda names one Node.js major per runtime (`nodejs22.x`) and one
@@ -26,6 +26,12 @@ export function declaredRuntime(name: string, family: RuntimeFamily): DeclaredRu
   if (family === "python") {
     const match = /^python(\d)\.(\d+)$/i.exec(name);
     return { family, version: match ? `${match[1]}.${match[2]}` : undefined };
+  }
+  if (family === "java") {
+    // Lambda's java8, java8.al2, java11, java17, java21 and SCF's Java8, Java11 name a major version
+    // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-java.html); java8.al2 is Java 8 on Amazon Linux 2.
+    const match = /^java(\d+)(?:\.(al\d+))?$/i.exec(name);
+    return { family, version: match?.[1], os: match?.[2] };
   }
   const os = /^provided\.(al\d+)$/.exec(name)?.[1] ?? (name === "provided" ? "amzn1" : undefined);
   return { family, os };
@@ -63,6 +69,8 @@ export function publicImage(declared: DeclaredRuntime): string | undefined {
   if (!declared.version) return undefined;
   if (declared.family === "nodejs") return `node:${declared.version}-${NODE_SUITES[declared.version] ?? "bookworm"}-slim`;
   if (declared.family === "python") return `python:${declared.version}-slim-${PYTHON_SUITES[declared.version] ?? "bookworm"}`;
+  // Docker Hub's `openjdk` images are deprecated; Eclipse Temurin's JRE images are the official ones (https://hub.docker.com/_/eclipse-temurin).
+  if (declared.family === "java") return `eclipse-temurin:${declared.version}-jre`;
   return undefined;
 }
 
@@ -76,17 +84,20 @@ export function publicImage(declared: DeclaredRuntime): string | undefined {
  */
 export function lambdaBaseImage(declared: DeclaredRuntime): string | undefined {
   if (declared.family === "custom") return declared.os === "al2" || declared.os === "al2023" ? `public.ecr.aws/lambda/provided:${declared.os}` : undefined;
+  // https://docs.aws.amazon.com/lambda/latest/dg/java-image.html: public.ecr.aws/lambda/java:21, and :8.al2 for java8.al2.
+  if (declared.family === "java") return declared.version ? `public.ecr.aws/lambda/java:${declared.version}${declared.os ? `.${declared.os}` : ""}` : undefined;
   return declared.version ? `public.ecr.aws/lambda/${declared.family}:${declared.version}` : undefined;
 }
 
 /**
- * Whether a version found in an image (`20.20.2`, `3.11.2`) is the one declared: the same major
- * for Node.js, the same major.minor for Python.
+ * Whether a version found in an image (`20.20.2`, `3.11.2`, `17.0.15`, `1.8.0_392`) is the one
+ * declared: the same major for Node.js and Java (Java 8 calls itself 1.8), the same major.minor for Python.
  */
 export function versionMatches(declared: DeclaredRuntime, actual: string): boolean {
   if (!declared.version) return true;
   const parts = actual.split(".");
   const wanted = declared.version.split(".");
   if (declared.family === "nodejs") return parts[0] === wanted[0];
+  if (declared.family === "java") return (parts[0] === "1" ? parts[1] : parts[0]) === wanted[0];
   return parts[0] === wanted[0] && parts[1] === wanted[1];
 }

@@ -1,10 +1,13 @@
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { FunctionSpec } from "../project/spec";
 import { collectFiles, zipReadProblems, type CollectedFiles } from "./collectFiles";
 import { DeployError, PackagingError } from "./errors";
 import { missingHandlerWarning } from "./handlerCheck";
+import { javaArtifact, type JavaArtifact } from "./javaArtifact";
+import { readZipListing } from "./zipListing";
 import type { PackagedFunction } from "./types";
 import { writeDeterministicZip } from "./zipWriter";
 
@@ -27,6 +30,9 @@ export interface PackageOptions {
  * FIFO, a read that fails) is a PackagingError naming it, and nothing is packaged.
  */
 export async function packageFunction(spec: FunctionSpec, options: PackageOptions = {}): Promise<PackagedFunction> {
+  // A Java function's built jar (or zip) goes up as it is: the clouds run what the build made.
+  const artifact = javaArtifact(spec);
+  if (artifact) return packageArtifact(spec, artifact);
   const codeDir = resolve(spec.codeDir);
   if (!isFolder(codeDir)) {
     throw new DeployError(
@@ -67,6 +73,29 @@ export async function packageFunction(spec: FunctionSpec, options: PackageOption
     files,
     size: zip.length,
     unzippedSize: collected.entries.reduce((total, entry) => total + entry.size, 0),
+    warnings,
+  };
+}
+
+async function packageArtifact(spec: FunctionSpec, artifact: JavaArtifact): Promise<PackagedFunction> {
+  let zip: Buffer;
+  try {
+    zip = await readFile(artifact.path);
+  } catch (error) {
+    throw new DeployError("config", `${spec.name}: cannot read ${artifact.path} (${(error as Error).message}); build the function again`);
+  }
+  const listing = await readZipListing(zip);
+  if (!listing) throw new DeployError("config", `${spec.name}: ${artifact.path} is not a readable jar or zip, so neither cloud would take it; build the function again`);
+  const files = listing.map((entry) => entry.name).sort();
+  const warnings = [`${spec.name}: deploying ${artifact.origin} as it is`, ...artifact.warnings];
+  const missing = missingHandlerWarning(spec, files);
+  if (missing) warnings.push(missing);
+  return {
+    zip,
+    sha256: createHash("sha256").update(zip).digest("hex"),
+    files,
+    size: zip.length,
+    unzippedSize: listing.reduce((total, entry) => total + entry.size, 0),
     warnings,
   };
 }

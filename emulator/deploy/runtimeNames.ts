@@ -35,7 +35,7 @@ export function runtimeForTarget(spec: Pick<FunctionSpec, "runtime" | "dialect">
   ];
   const name = target === "scf" ? toScf(spec.runtime) : toLambda(spec.runtime);
   if (!name) {
-    const names = supportedRuntimeNames(target === "scf" ? "scf" : "aws").join(", ");
+    const names = (/^java/i.test(spec.runtime) ? (target === "scf" ? ["Java8", "Java11"] : ["java8.al2", "java11", "java17", "java21"]) : supportedRuntimeNames(target === "scf" ? "scf" : "aws")).join(", ");
     return { warnings, problem: `${target === "scf" ? "SCF" : "Lambda"} has no runtime matching ${spec.runtime}; expected one of ${names}` };
   }
   if (name === "CustomRuntime") warnings.push("SCF starts a custom runtime with scf_bootstrap, not bootstrap: add one to the code folder");
@@ -43,8 +43,17 @@ export function runtimeForTarget(spec: Pick<FunctionSpec, "runtime" | "dialect">
   return { name, warnings };
 }
 
+/**
+ * Java across clouds: SCF has Java8 and Java11 (https://cloud.tencent.com/document/product/583/67366),
+ * Lambda java8.al2, java11, java17, java21 (https://docs.aws.amazon.com/lambda/latest/dg/lambda-java.html;
+ * `java8`, on Amazon Linux 1, takes no new functions since 2024). The same major version or none.
+ */
+const JAVA_AWS_TO_SCF: Readonly<Record<string, string>> = { java8: "Java8", "java8.al2": "Java8", java11: "Java11" };
+const JAVA_SCF_TO_AWS: Readonly<Record<string, string>> = { java8: "java8.al2", java11: "java11" };
+
 function toScf(runtime: string): string | undefined {
   if (AWS_TO_SCF[runtime]) return AWS_TO_SCF[runtime];
+  if (/^java/.test(runtime)) return JAVA_AWS_TO_SCF[runtime];
   const python = /^python(\d\.\d+)$/.exec(runtime);
   const name = python ? `Python${python[1]}` : undefined;
   return name && supportedRuntimeNames("scf").includes(name) ? name : undefined;
@@ -52,6 +61,7 @@ function toScf(runtime: string): string | undefined {
 
 function toLambda(runtime: string): string | undefined {
   if (/^customruntime$/i.test(runtime)) return "provided.al2023";
+  if (/^java/i.test(runtime)) return JAVA_SCF_TO_AWS[runtime.toLowerCase()];
   const node = /^nodejs(\d+)\./i.exec(runtime);
   const python = /^python(\d\.\d+)$/i.exec(runtime);
   const name = node ? `nodejs${node[1]}.x` : python ? `python${python[1]}` : undefined;

@@ -69,6 +69,7 @@ function checkHandler(spec: FunctionSpec): string | undefined {
     if (kindOf(join(spec.codeDir, "bootstrap")) === "file") return undefined;
     return `custom runtime without a bootstrap; expected an executable file named bootstrap in ${spec.codeDir}`;
   }
+  if (spec.family === "java") return checkJavaHandler(spec.handler);
   // Node splits at the first dot after the last slash, like Lambda's runtime
   // (`lib/app.handlers.get` is export handlers.get of lib/app.js); Python at the last dot.
   const dot = spec.family === "nodejs" ? spec.handler.indexOf(".", spec.handler.lastIndexOf("/") + 1) : spec.handler.lastIndexOf(".");
@@ -85,6 +86,17 @@ function checkHandler(spec: FunctionSpec): string | undefined {
       : [`${module.replace(/\./g, "/")}.py`, `${module.replace(/\./g, "/")}/__init__.py`];
   if (candidates.some((file) => kindOf(join(spec.codeDir, file)) === "file")) return undefined;
   return `handler file not found; expected ${candidates.join(" or ")} in ${spec.codeDir}`;
+}
+
+/**
+ * `package.Class::method` (both clouds) or `package.Class` (Lambda, for a RequestHandler or
+ * RequestStreamHandler): https://docs.aws.amazon.com/lambda/latest/dg/java-handler.html,
+ * https://tencentcloud.com/zh/document/product/583/12214. Whether the class is there the runtime
+ * says at start (an init error): it may be in any jar of the package.
+ */
+function checkJavaHandler(handler: string): string | undefined {
+  if (/^[\p{L}_$][\p{L}\p{N}_$]*(\.[\p{L}_$][\p{L}\p{N}_$]*)*(::[\p{L}_$][\p{L}\p{N}_$]*)?$/u.test(handler)) return undefined;
+  return `got ${describeValue(handler)}; expected package.Class::method such as example.Hello::handleRequest, or package.Class for a RequestHandler`;
 }
 
 function kindOf(path: string): "file" | "folder" | "other" | "missing" {

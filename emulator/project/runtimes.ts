@@ -24,6 +24,12 @@ const AWS_RUNTIMES: Readonly<Record<string, RuntimeFamily>> = {
   "python3.12": "python",
   "python3.13": "python",
   "python3.14": "python",
+  // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html (java8 and java8.al2 are deprecated there; they still run here).
+  java8: "java",
+  "java8.al2": "java",
+  java11: "java",
+  java17: "java",
+  java21: "java",
   provided: "custom",
   "provided.al2": "custom",
   "provided.al2023": "custom",
@@ -33,6 +39,8 @@ const AWS_RUNTIMES: Readonly<Record<string, RuntimeFamily>> = {
 const SCF_PATTERNS: ReadonlyArray<[RegExp, RuntimeFamily]> = [
   [/^nodejs\d+(\.\d+|\.x)$/i, "nodejs"],
   [/^python\d\.\d+$/i, "python"],
+  // SCF's Java runtimes are Java8 and Java11 (https://www.tencentcloud.com/document/product/583/12214).
+  [/^java\d+$/i, "java"],
   [/^customruntime$/i, "custom"],
 ];
 
@@ -53,6 +61,8 @@ const SCF_EXAMPLES = [
   "Python3.10",
   "Python3.11",
   "Python3.12",
+  "Java8",
+  "Java11",
   "CustomRuntime",
 ];
 

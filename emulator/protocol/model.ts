@@ -345,8 +345,8 @@ export interface TriggersListResult {
 export interface DebugSessionInfo {
   sessionId: string;
   function: string;
-  /** "node": Chrome DevTools Protocol (inspector); "python": Debug Adapter Protocol (debugpy). */
-  protocol: "node" | "python";
+  /** "node": Chrome DevTools Protocol (inspector); "python": Debug Adapter Protocol (debugpy); "java": JDWP. */
+  protocol: "node" | "python" | "java";
   host: string;
   port: number;
   /** Where the code is inside the instance, and on this machine, for path mapping. */

@@ -8,6 +8,8 @@ import type { SavedEvents } from "../model/savedEvents";
 import { functionsOfFile } from "./functionsOfFile";
 import { launchConfigurationFor } from "./launchConfiguration";
 import { lendableDebugpy } from "./lendableDebugpy";
+import { JAVA_DEBUGGER_EXTENSION, javaAttachConfiguration, javaSourcePaths, missingJavaDebuggerMessage } from "./javaAttach";
+import { isJavaRuntime } from "../model/javaHandler";
 
 export const DEBUG_TYPE = "faasbox";
 /** Asks the user for the function when the launch is resolved (package.json's initial configuration says the same). */
@@ -36,6 +38,8 @@ export interface FunctionList {
  * instance in the emulator, which answers once its debugger listens, then
  * - Node: hands over to the built-in JavaScript debugger, attaching with the path
  *   mapping between the workspace and /var/task or /var/user;
+ * - Java: hands over to the Debugger for Java (vscjava.vscode-java-debug), attaching to the
+ *   JDWP port with the workspace's source folders; without that extension, says so and offers it;
  * - Python: keeps the session and lets VS Code speak DAP to debugpy directly
  *   (see FaasboxDebugAdapterFactory), with pathMappings; no Python extension needed.
  */
@@ -88,6 +92,12 @@ export class FaasboxDebugConfigurationProvider implements vscode.DebugConfigurat
       return undefined;
     }
     // F5 and launch.json come here directly (the Debug command has started it already).
+    const runtime = this.functionList.functions.find((fn) => fn.name === config.function)?.runtime;
+    // Checked before a JVM starts suspended, waiting for a debugger that cannot come.
+    if (runtime && isJavaRuntime(runtime) && !this.hasExtension(JAVA_DEBUGGER_EXTENSION)) {
+      void offerJavaDebugger(config.function);
+      return undefined;
+    }
     if (!(await startLoudly(this.manager))) return undefined;
     if (config.eventName) config.event = JSON.parse(await this.savedEvents.read(config.function, config.eventName));
     let info: DebugSessionInfo;
@@ -110,6 +120,17 @@ export class FaasboxDebugConfigurationProvider implements vscode.DebugConfigurat
         rules: [{ path: "/opt/faasbox", include: false }],
       };
     }
+    if (info.protocol === "java") {
+      // The function list may not have said it was Java before the session started.
+      if (!this.hasExtension(JAVA_DEBUGGER_EXTENSION)) {
+        await this.manager.request(Requests.debugStop, { sessionId: info.sessionId }).catch(() => undefined);
+        void offerJavaDebugger(config.function);
+        return undefined;
+      }
+      const fn = this.functionList.functions.find((f) => f.name === config.function);
+      const javaAttach: vscode.DebugConfiguration = { ...javaAttachConfiguration(config.name, info, javaSourcePaths(info, fn)), faasboxSession: info, faasboxEvent: config.event };
+      return this.handOver(folder, javaAttach, resolved, info);
+    }
     const attach: vscode.DebugConfiguration = {
       type: "node",
       request: "attach",
@@ -129,19 +150,35 @@ export class FaasboxDebugConfigurationProvider implements vscode.DebugConfigurat
       faasboxSession: info,
       faasboxEvent: config.event,
     };
-    // Started as its own session (not by changing this one's type) so that VS Code
-    // resolves it for `node` and activates the JavaScript debugger.
+    return this.handOver(folder, attach, resolved, info);
+  }
+
+  /**
+   * Starts the language's own debugger as its own session (not by changing this one's type) so that
+   * VS Code resolves it for its type (`node`, `java`) and activates that debugger's extension.
+   */
+  private async handOver(folder: vscode.WorkspaceFolder | undefined, attach: vscode.DebugConfiguration, resolved: FaasboxDebugConfiguration, info: DebugSessionInfo): Promise<undefined> {
     this.lastNodeAttach = vscode.debug.startDebugging(folder, attach);
     if (!(await this.lastNodeAttach)) {
       await this.manager.request(Requests.debugStop, { sessionId: info.sessionId }).catch(() => undefined);
       return undefined;
     }
     this.onSessionReady(resolved, info);
-    return undefined; // the Node session replaces this one
+    return undefined; // the language's session replaces this one
   }
 
-  /** Whether the last Node hand-over started (the `faasbox` launch itself always ends as undefined). */
+  /** Whether the last hand-over (Node or Java) started (the `faasbox` launch itself always ends as undefined). */
   lastNodeAttach?: Thenable<boolean>;
+
+  /** Whether an extension is installed (a seam for tests). */
+  hasExtension: (id: string) => boolean = (id) => vscode.extensions.getExtension(id) !== undefined;
+}
+
+/** Says the Debugger for Java is missing and offers to install it from the marketplace. */
+async function offerJavaDebugger(functionName: string): Promise<void> {
+  const install = "Install Debugger for Java";
+  const choice = await vscode.window.showErrorMessage(missingJavaDebuggerMessage(functionName), install);
+  if (choice === install) await vscode.commands.executeCommand("workbench.extensions.installExtension", JAVA_DEBUGGER_EXTENSION);
 }
 
 /** For Python, the `faasbox` session's adapter is debugpy itself, on the port the emulator reported. */

@@ -1,5 +1,6 @@
 import type { FunctionInfo } from "../../emulator/protocol";
-import { handlerModule } from "../views/handlerCodeLens";
+import { handlerModule } from "../model/handlerModule";
+import { isJavaHandlerSource, isJavaRuntime } from "../model/javaHandler";
 
 const NODE_EXTENSIONS = [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"];
 const PYTHON_EXTENSIONS = [".py", "/__init__.py"];
@@ -7,6 +8,7 @@ const PYTHON_EXTENSIONS = [".py", "/__init__.py"];
 /** The functions whose handler is the file at `path` (the file open in the editor, for F5). */
 export function functionsOfFile(functions: readonly FunctionInfo[], path: string): FunctionInfo[] {
   return functions.filter((fn) => {
+    if (isJavaRuntime(fn.runtime)) return isJavaHandlerSource(fn, path);
     const family = /^python/i.test(fn.runtime) ? "python" : /^node/i.test(fn.runtime) ? "nodejs" : undefined;
     if (!family) return false;
     const { base } = handlerModule(fn, family);

@@ -1,10 +1,11 @@
-// Files for "Faasbox: New Function": Node.js or Python, an HTTP, timer or topic
+// Files for "Faasbox: New Function": Node.js, Python or Java (javaTemplates.ts), an HTTP, timer or topic
 // trigger, in Tencent's serverless.yml or AWS SAM's template.yaml. Pure: it returns
 // file contents, the command writes them.
 
+import { javaTemplate } from "./javaTemplates";
 import { webTemplate } from "./webTemplates";
 
-export type Language = "nodejs" | "python";
+export type Language = "nodejs" | "python" | "java";
 /** `web`: an SCF Web function (its own Express or Flask server, see webTemplates.ts); SCF only. */
 export type TriggerKind = "http" | "timer" | "topic" | "web";
 type EventTrigger = Exclude<TriggerKind, "web">;
@@ -122,7 +123,14 @@ function pythonHandler(choice: TemplateChoice, functionName: string): string {
   }
 }
 
+/** The triggers New Function offers for a language: Java has HTTP and timer templates, and no web function. */
+export function triggersFor(language: Language): TriggerKind[] {
+  return language === "java" ? ["http", "timer"] : ["http", "timer", "topic", "web"];
+}
+
 export function functionTemplate(choice: TemplateChoice): TemplateFiles {
+  if (!triggersFor(choice.language).includes(choice.trigger)) throw new Error(`no ${choice.language} template for a ${choice.trigger} trigger; expected one of ${triggersFor(choice.language).join(", ")}`);
+  if (choice.language === "java") return javaTemplate(choice.name, choice.trigger as "http" | "timer", choice.format, samLogicalId(choice.name));
   if (choice.trigger === "web") return webTemplate(choice.name, choice.language);
   const exportName = choice.format === "scf" ? "main_handler" : "handler";
   const handlerFile = choice.language === "nodejs" ? "index.js" : "index.py";

@@ -1,23 +1,15 @@
-import { join } from "node:path";
 import * as vscode from "vscode";
 import type { FunctionInfo } from "../../emulator/protocol";
 import { triggerLabel } from "../../emulator/triggers/events/triggerSample";
 import type { FunctionsModel } from "../model/functionsModel";
 import { commandLink } from "../commands";
 import { DisposableList } from "../util/disposableList";
+import { handlerModule } from "../model/handlerModule";
+import { isJavaHandlerSource, javaMethodLine, parseJavaHandler } from "../model/javaHandler";
 
-/** The file a handler names, without extension: Node splits at the first dot after the last slash, Python at the last dot. */
-export function handlerModule(fn: Pick<FunctionInfo, "handler" | "runtime" | "codeDir">, family: "nodejs" | "python"): { base: string; exportName: string } {
-  if (family === "nodejs") {
-    const dot = fn.handler.indexOf(".", fn.handler.lastIndexOf("/") + 1);
-    return { base: join(fn.codeDir, fn.handler.slice(0, dot)), exportName: fn.handler.slice(dot + 1).split(".").pop()! };
-  }
-  const dot = fn.handler.lastIndexOf(".");
-  return { base: join(fn.codeDir, fn.handler.slice(0, dot).replace(/\./g, "/")), exportName: fn.handler.slice(dot + 1) };
-}
-
-function familyOf(document: vscode.TextDocument): "nodejs" | "python" | undefined {
+function familyOf(document: vscode.TextDocument): "nodejs" | "python" | "java" | undefined {
   if (document.languageId === "python") return "python";
+  if (document.languageId === "java") return "java";
   if (["javascript", "typescript", "javascriptreact", "typescriptreact"].includes(document.languageId)) return "nodejs";
   return undefined;
 }
@@ -40,6 +32,23 @@ function definitionLine(document: vscode.TextDocument, name: string, family: "no
   return undefined;
 }
 
+/** The line of `fn`'s handler in a Node or Python file, undefined when the file is not its handler's. */
+function scriptHandlerLine(document: vscode.TextDocument, fn: FunctionInfo, family: "nodejs" | "python"): number | undefined {
+  const fnFamily = /^python/i.test(fn.runtime) ? "python" : /^node/i.test(fn.runtime) ? "nodejs" : undefined;
+  if (fnFamily !== family) return undefined;
+  const { base, exportName } = handlerModule(fn, family);
+  const extensions = family === "python" ? [".py", "/__init__.py"] : [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"];
+  if (!extensions.some((ext) => base + ext === document.uri.fsPath)) return undefined;
+  return definitionLine(document, exportName, family) ?? 0;
+}
+
+/** The line of `fn`'s handler method in a .java file, undefined when the file is not its handler class's source. */
+function javaHandlerLine(document: vscode.TextDocument, fn: FunctionInfo): number | undefined {
+  if (!isJavaHandlerSource(fn, document.uri.fsPath)) return undefined;
+  const lines = Array.from({ length: document.lineCount }, (_, line) => document.lineAt(line).text);
+  return javaMethodLine(lines, parseJavaHandler(fn.handler).method) ?? 0;
+}
+
 /** "Invoke | Debug | Logs | Deploy | Run <trigger>…" above each handler the manifests name. */
 export class HandlerCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -57,15 +66,10 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider, vscode.
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const family = familyOf(document);
     if (!family) return [];
-    const path = document.uri.fsPath;
     const lenses: vscode.CodeLens[] = [];
     for (const fn of this.model.functions) {
-      const fnFamily = /^python/i.test(fn.runtime) ? "python" : /^node/i.test(fn.runtime) ? "nodejs" : undefined;
-      if (fnFamily !== family) continue;
-      const { base, exportName } = handlerModule(fn, family);
-      const extensions = family === "python" ? [".py", "/__init__.py"] : [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"];
-      if (!extensions.some((ext) => base + ext === path)) continue;
-      const line = definitionLine(document, exportName, family) ?? 0;
+      const line = family === "java" ? javaHandlerLine(document, fn) : scriptHandlerLine(document, fn, family);
+      if (line === undefined) continue;
       const range = new vscode.Range(line, 0, line, 0);
       lenses.push(
         new vscode.CodeLens(range, commandLink(`$(play) Invoke ${fn.name}`, "faasbox.function.invoke", fn.name)),

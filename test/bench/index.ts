@@ -11,6 +11,7 @@ import { activationBench } from "./activationBench";
 import { agentBench } from "./agentBench";
 import { gatewayBench } from "./gatewayBench";
 import { debugBench } from "./debugBench";
+import { javaBench } from "./javaBench";
 import { machine, ms, percentile } from "./stats";
 
 async function main(): Promise<void> {
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   rows.push({ name: "container create+start+exit (node -e 0), p95", value: ms(percentile(floor, 95)) });
   rows.push(...(await emulatorBench()));
   rows.push(...(await agentBench()));
+  rows.push(...(await javaBench()));
   rows.push(...(await debugBench()));
   rows.push(...(await gatewayBench()));
   rows.push(await activationBench());

@@ -81,7 +81,7 @@ describe("debugging (docker executor)", () => {
   });
 
   test("debugging a custom runtime is refused with the reason", async () => {
-    await assert.rejects(emulator.debugSessions.start(emulator.getFunction("custom-aws"), "test"), /custom runtime: Faasbox can debug Node\.js and Python functions/);
+    await assert.rejects(emulator.debugSessions.start(emulator.getFunction("custom-aws"), "test"), /custom runtime: Faasbox can debug Node\.js, Python and Java functions/);
   });
 
   test("a function that crashes while debugged reports the crash, and the session ends", async () => {

@@ -82,6 +82,6 @@ test("a version that differs is said with the images that could not be had; the 
 });
 
 test("the image probe's output reads as versions and the shell /bin/sh leads to", () => {
-  assert.deepEqual(parseProbe("sh=/usr/bin/dash\nbash=/usr/bin/bash\nnode=v20.20.2\npython=Python 3.11.2\n"), { node: "20.20.2", python: "3.11.2", sh: "/usr/bin/dash", hasBash: true });
-  assert.deepEqual(parseProbe("sh=/bin/busybox\nbash=\nnode=\npython=sh: python: not found\n"), { node: undefined, python: undefined, sh: "/bin/busybox", hasBash: false });
+  assert.deepEqual(parseProbe("sh=/usr/bin/dash\nbash=/usr/bin/bash\nnode=v20.20.2\npython=Python 3.11.2\n"), { node: "20.20.2", python: "3.11.2", java: undefined, sh: "/usr/bin/dash", hasBash: true });
+  assert.deepEqual(parseProbe("sh=/bin/busybox\nbash=\nnode=\npython=sh: python: not found\n"), { node: undefined, python: undefined, java: undefined, sh: "/bin/busybox", hasBash: false });
 });

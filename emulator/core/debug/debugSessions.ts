@@ -57,7 +57,7 @@ export class DebugSessions {
    */
   async start(spec: FunctionSpec, owner: string, options: { debugpyPath?: string } = {}): Promise<DebugSessionInfo> {
     if (spec.container) throw new Error(`${spec.name} is a container image function: its image starts its own runtime, which Faasbox cannot start under a debugger; run it with Invoke, or attach a debugger your image starts itself`);
-    if (spec.family === "custom") throw new Error(`${spec.name} uses a custom runtime: Faasbox can debug Node.js and Python functions`);
+    if (spec.family === "custom") throw new Error(`${spec.name} uses a custom runtime: Faasbox can debug Node.js, Python and Java functions`);
     // Under the agent the debugger is reached through its channel, whatever the instance's network.
     if (this.deps.executor.kind === "docker" && !this.deps.executor.agent && this.deps.executor.runtimeApiHost !== "127.0.0.1") {
       throw new Error("debugging needs host networking (Linux); with Docker Desktop use the process executor to debug");
@@ -108,7 +108,7 @@ export class DebugSessions {
     const info: DebugSessionInfo = {
       sessionId: randomBytes(8).toString("hex"),
       function: spec.name,
-      protocol: spec.family === "nodejs" ? "node" : "python",
+      protocol: spec.family === "nodejs" ? "node" : spec.family === "java" ? "java" : "python",
       host: "127.0.0.1",
       port: forward?.port ?? port,
       remoteRoot: this.deps.executor.codeRootFor(spec),

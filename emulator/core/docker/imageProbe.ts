@@ -8,6 +8,8 @@ export interface ImageFacts {
   node?: string;
   /** `python3 --version` (or `python`'s) number (`3.11.2`). */
   python?: string;
+  /** `java -version`'s version (`17.0.15`, `1.8.0_392`). */
+  java?: string;
   /** Where /bin/sh leads (`/usr/bin/bash`, `/usr/bin/dash`). */
   sh?: string;
   hasBash: boolean;
@@ -19,6 +21,7 @@ const PROBE_SCRIPT = [
   'echo "bash=$(command -v bash)"',
   'echo "node=$(node --version 2>/dev/null)"',
   'echo "python=$( (python3 --version || python --version) 2>&1 | head -n 1)"',
+  'echo "java=$(java -version 2>&1 | head -n 1)"',
 ].join("; ");
 
 /**
@@ -53,7 +56,8 @@ export function parseProbe(output: string): ImageFacts {
   }
   const node = /^v?(\d+\.\d+\.\d+)/.exec(values.get("node") ?? "")?.[1];
   const python = /Python (\d+\.\d+\.\d+)/.exec(values.get("python") ?? "")?.[1];
-  return { node, python, sh: values.get("sh") || undefined, hasBash: Boolean(values.get("bash")) };
+  const java = /version "([^"]+)"/.exec(values.get("java") ?? "")?.[1];
+  return { node, python, java, sh: values.get("sh") || undefined, hasBash: Boolean(values.get("bash")) };
 }
 
 /** Without a TTY the engine multiplexes the streams: an 8-byte header before each frame. */

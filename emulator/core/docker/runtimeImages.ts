@@ -96,6 +96,7 @@ export class RuntimeImages {
 function actualVersion(declared: DeclaredRuntime, facts?: ImageFacts): string | undefined {
   if (declared.family === "nodejs") return facts?.node;
   if (declared.family === "python") return facts?.python;
+  if (declared.family === "java") return facts?.java;
   return undefined;
 }
 

@@ -65,6 +65,8 @@ export const DEFAULT_CLOSE_BUDGET_MS = 5_000;
 /** Where Lambda and SCF put a function's layers. */
 const LAYER_ROOT = "/opt";
 const SHIM_ROOT = "/opt/faasbox/shims";
+/** LaunchRequest.cacheDir in the container: the one folder of the host an instance may write. */
+const CACHE_ROOT = "/var/faasbox/cache";
 const DEBUGPY_ROOT = "/opt/faasbox/debugpy";
 
 /** A host folder (or file) a container needs, and where it appears, read-only for the runtime. */
@@ -139,6 +141,11 @@ export class DockerExecutor implements Executor {
 
   codeRootFor(spec: FunctionSpec): string {
     return spec.dialect === "aws" ? "/var/task" : "/var/user";
+  }
+
+  /** Mounted read-write where the engine sees the host's folders; a remote engine gets none. */
+  async cacheRootFor(image: string, hostDir: string): Promise<string | undefined> {
+    return (await this.codeTransfer(image, hostDir)) === "mount" ? CACHE_ROOT : undefined;
   }
 
   /**
@@ -245,7 +252,12 @@ export class DockerExecutor implements Executor {
         ExtraHosts: this.options.network === "bridge" ? ["host.docker.internal:host-gateway"] : undefined,
         // Mounted read-only, or copied (below) into volumes as files of root the runtime cannot change.
         ...(transfer === "mount"
-          ? { Binds: [...hostPaths, ...(sdk ? [{ host: sdk.hostDir, target: sdk.target }] : [])].map((p: HostPath) => `${p.host}:${p.file ? `${p.target}/${p.file}` : p.target}:ro`) }
+          ? {
+              Binds: [
+                ...[...hostPaths, ...(sdk ? [{ host: sdk.hostDir, target: sdk.target }] : [])].map((p: HostPath) => `${p.host}:${p.file ? `${p.target}/${p.file}` : p.target}:ro`),
+                ...(request.cacheDir ? [`${request.cacheDir}:${CACHE_ROOT}:rw`] : []),
+              ],
+            }
           : { Mounts: [...hostPaths.map((p) => volumeFor(p.target)), ...(sdkVolumeName && sdk ? [{ Type: "volume" as const, Source: sdkVolumeName, Target: sdk.target, ReadOnly: true }] : [])] }),
         Memory: memoryBytes,
         MemorySwap: memoryBytes, // no swap: over the limit means killed, as in the clouds

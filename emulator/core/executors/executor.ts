@@ -42,6 +42,8 @@ export interface LaunchRequest {
   labels: Record<string, string>;
   /** A host folder with the `debugpy` package, for the runtime to import (debug instances only). */
   debugpyDir?: string;
+  /** A host folder the runtime may write, at cacheRootFor's path (a Java function's class-data-sharing archive). */
+  cacheDir?: string;
   onOutput: (stream: "stdout" | "stderr", chunk: Buffer) => void;
   /**
    * Run the runtime under the instance agent (emulator/agent/PROTOCOL.md) instead of lease.sh:
@@ -107,6 +109,12 @@ export interface Executor {
   layerRootFor?(spec: FunctionSpec): string | Promise<string>;
   /** Where a function sees what its runtime bundles (emulator/core/sdks); undefined where nothing is provided. */
   runtimeDirFor?(spec: FunctionSpec): string | undefined;
+  /**
+   * Where the runtime sees LaunchRequest.cacheDir (a host folder it may write, for the Java
+   * class-data-sharing archive), or undefined where the executor cannot lend one (code copied to a
+   * remote engine).
+   */
+  cacheRootFor?(image: string, hostDir: string): Promise<string | undefined>;
   /**
    * The uid that owns the sockets of this instance's runtime, the only caller its runtime
    * API admits; undefined where the host cannot see the runtime's sockets (no check).

@@ -44,6 +44,10 @@ export class ProcessExecutor implements Executor {
     return spec.codeDir;
   }
 
+  async cacheRootFor(_image: string, hostDir: string): Promise<string | undefined> {
+    return hostDir;
+  }
+
   /** There is no /opt of the function's own here: its layers are merged into a cache folder, read from there. */
   async layerRootFor(spec: FunctionSpec): Promise<string> {
     return spec.layers?.length ? await mergedLayers(spec.layers, layersCacheDir(), { dirs: [], files: [] }) : "/opt";

@@ -10,6 +10,8 @@ import type { ChosenImage, ExitInfo, Executor, ImageRequest, LaunchedInstance } 
 import type { LogBus } from "../logs/logBus";
 import { platformLines } from "../logs/platformLines";
 import type { FunctionSpec } from "../../project/spec";
+import { findJavaArtifact } from "./javaArtifact";
+import { javaCdsDir, planJavaCds, type JavaCdsPlan } from "./javaCds";
 import type { Invocation } from "./invocation";
 import { MAX_RESPONSE_BYTES, MAX_STREAMED_RESPONSE_BYTES, RuntimeApiServer, type RuntimeResult, type ShimLogLine, type StreamedFacts, type StreamReceiver } from "./runtimeApiServer";
 import { StreamedResponse } from "./streamedResponse";
@@ -75,7 +77,7 @@ export interface InstanceEvents {
 
 /** Waiting for a person at a breakpoint is not an init failure: debug instances wait this long. */
 const DEBUG_INIT_LIMIT_MS = 30 * 60_000;
-const DEBUG_LISTENING = /^(Debugger listening on ws:\/\/|faasbox: debugpy listening on )/;
+const DEBUG_LISTENING = /^(Debugger listening on ws:\/\/|faasbox: debugpy listening on |Listening for transport dt_socket at address: )/;
 
 /**
  * One warm runtime: a container or process of a function, with its own runtime API.
@@ -146,7 +148,10 @@ export class Instance extends EventEmitter<InstanceEvents> {
     if (this.spec.codeArchive) await unpackCode(this.spec.codeArchive, this.spec.codeDir);
     if (this.spec.container) await this.prepareImage();
     const chosen = await this.chooseImage();
-    this.runtimeNotices = chosen.notices;
+    // A Java function's jar (a Maven or Gradle project's build output), said with the version notices.
+    const javaArtifact = this.spec.family === "java" && !this.spec.container ? findJavaArtifact(this.spec.codeDir, this.spec.name) : undefined;
+    const javaCds = javaArtifact && !this.debug ? await this.javaCdsPlan(chosen.image) : undefined;
+    this.runtimeNotices = [...chosen.notices, ...(javaArtifact?.notices ?? []), ...(javaCds?.notices ?? [])];
     if (!this.spec.container) await this.prepareRuntime(chosen.image);
     const env = {
       ...runtimeEnv({
@@ -154,6 +159,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
         credentials: this.credentials, runtimeDir: this.executor.runtimeDirFor?.(this.spec),
       }),
       ...debugEnv(this.debug),
+      ...(javaArtifact?.path ? { FAASBOX_JAVA_ARTIFACT: javaArtifact.path } : {}),
+      ...javaCds?.env,
       ...(agent ? { FAASBOX_AGENT_API_PORT: String(apiPort) } : {}),
     };
     this.launchStartedAt = performance.now();
@@ -164,7 +171,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
       image: chosen.image,
       platform: chosen.platform,
       env,
-      command: runtimeCommand(this.spec, this.executor.shimRoot, codeRoot, this.debug),
+      command: runtimeCommand(this.spec, this.executor.shimRoot, codeRoot, this.debug, javaCds?.flags),
+      cacheDir: javaCds?.hostDir,
       codeRoot,
       labels: { ...this.labels, [LABELS.function]: this.spec.name, [LABELS.instance]: this.id },
       debugpyDir: this.debug?.debugpyDir,
@@ -181,6 +189,14 @@ export class Instance extends EventEmitter<InstanceEvents> {
     void this.launched.exited.then((info) => this.onExit(info));
     // Stopped while the container was being created: nothing else will remove it.
     if (this.state === "stopping" || this.state === "stopped") await this.launched.kill();
+  }
+
+  /** A Java function's class-data-sharing archive, where the executor can lend the instance a folder to write it in. */
+  private async javaCdsPlan(image: string): Promise<JavaCdsPlan | undefined> {
+    if (!this.executor.cacheRootFor || process.env.FAASBOX_JAVA_CDS === "off") return undefined;
+    const hostDir = javaCdsDir(this.spec, image);
+    const containerDir = await this.executor.cacheRootFor(image, hostDir);
+    return containerDir ? planJavaCds(this.spec, hostDir, containerDir) : undefined;
   }
 
   /** An image function's image, built before the init limit counts; refused where the executor has no images. */

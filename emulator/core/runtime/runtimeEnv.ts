@@ -1,6 +1,7 @@
 import { LOCAL_ACCOUNT_ID, LOCAL_TENCENT_APPID, LOCAL_TENCENT_UIN } from "../../project/localAccount";
 import type { FunctionSpec } from "../../project/spec";
 import { bundledSdkEnv } from "../sdks/bundledSdkEnv";
+import { javaCommand } from "./javaCommand";
 import { layerEnv } from "./layerEnv";
 
 export interface RuntimeEnvOptions {
@@ -99,11 +100,11 @@ export interface DebugListen {
 }
 
 /**
- * The command that starts the runtime: our shim for Node and Python, the user's bootstrap
+ * The command that starts the runtime: our shim for Node, Python and Java, the user's bootstrap
  * otherwise. With `debug`, Node's inspector breaks before any user code runs (so
  * breakpoints in module scope bind) and Python's shim starts debugpy (see bootstrap.py).
  */
-export function runtimeCommand(spec: FunctionSpec, shimRoot: string, codeRoot: string, debug?: DebugListen): string[] {
+export function runtimeCommand(spec: FunctionSpec, shimRoot: string, codeRoot: string, debug?: DebugListen, javaFlags: string[] = []): string[] {
   switch (spec.family) {
     case "nodejs":
       return debug
@@ -113,9 +114,22 @@ export function runtimeCommand(spec: FunctionSpec, shimRoot: string, codeRoot: s
       return debug
         ? ["python3", "-u", "-Xfrozen_modules=off", `${shimRoot}/python/bootstrap.py`]
         : ["python3", "-u", `${shimRoot}/python/bootstrap.py`];
+    case "java":
+      return javaCommand(spec, shimRoot, [...javaFlags, ...(debug ? [jdwpAgent(debug.port)] : [])]);
     case "custom":
       return [`${codeRoot}/bootstrap`];
   }
+}
+
+/**
+ * The JDWP agent of a debug instance: a socket server on the instance's loopback only (reached
+ * from the host through the agent's channel, or directly with host networking), and suspend=y so
+ * that no class of the function runs before a debugger is attached and its breakpoints are set.
+ * The JVM says "Listening for transport dt_socket at address: PORT" once it listens: the ready signal.
+ * https://docs.oracle.com/en/java/javase/17/docs/specs/jpda/conninv.html#oracle-vm-invocation-options
+ */
+export function jdwpAgent(port: number): string {
+  return `-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:${port}`;
 }
 
 /** The environment a debug instance adds. */

@@ -28,7 +28,7 @@ export function versionNotice(facts: VersionFacts): string | undefined {
   if (declared.family === "custom") return undefined;
   const language = languageName(declared.family);
   if (!actual) {
-    const why = facts.probeError ?? `no ${declared.family === "nodejs" ? "node" : "python3 or python"} answered in it`;
+    const why = facts.probeError ?? `no ${declared.family === "nodejs" ? "node" : declared.family === "java" ? "java" : "python3 or python"} answered in it`;
     return `faasbox: ${runtime}: which ${language} version the image ${image.image} runs is unknown (${why})`;
   }
   if (versionMatches(declared, actual)) return undefined;

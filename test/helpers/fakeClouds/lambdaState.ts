@@ -29,7 +29,7 @@ export const ACCOUNT = "123456789012";
 const RUNTIME_ENUM = [
   "nodejs16.x", "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x",
   "python3.8", "python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14",
-  "provided", "provided.al2", "provided.al2023", "java21", "dotnet8", "ruby3.3",
+  "provided", "provided.al2", "provided.al2023", "java8", "java8.al2", "java11", "java17", "java21", "dotnet8", "ruby3.3",
 ];
 const ROLE_PATTERN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 const NAME_PATTERN = /^[a-zA-Z0-9-_]{1,64}$/;

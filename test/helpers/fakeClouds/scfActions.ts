@@ -40,11 +40,14 @@ export interface ScfUpload {
   source: "ZipFile" | "Cos";
 }
 
-/** The runtimes CreateFunction's reference lists (tencentcloud-sdk-nodejs-scf's scf_models.d.ts). */
+/**
+ * The runtimes CreateFunction's reference lists (tencentcloud-sdk-nodejs-scf's scf_models.d.ts), and
+ * Java11, which SCF's Java page names beside Java8 (https://cloud.tencent.com/document/product/583/67366).
+ */
 export const SCF_RUNTIMES = [
   "Python2.7", "Python3.6", "Python3.7", "Python3.9", "Python3.10",
   "Nodejs6.10", "Nodejs8.9", "Nodejs10.15", "Nodejs12.16", "Nodejs14.18", "Nodejs16.13", "Nodejs18.15",
-  "Php5.6", "Php7", "Php7.4", "Php8.0", "Go1", "Java8", "CustomRuntime",
+  "Php5.6", "Php7", "Php7.4", "Php8.0", "Go1", "Java8", "Java11", "CustomRuntime",
 ];
 
 const CODE_KEYS = ["CosBucketName", "CosObjectName", "ZipFile", "CosBucketRegion", "DemoId", "TempCosObjectName", "GitUrl", "GitUserName", "GitPassword", "GitPasswordSecret", "GitBranch", "GitDirectory", "GitCommitId", "GitUserNameSecret", "ImageConfig"];

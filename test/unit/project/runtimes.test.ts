@@ -22,9 +22,16 @@ test("Lambda runtime names map to their family and the AWS dialect", () => {
 });
 
 test("runtimes Faasbox cannot run are unknown", () => {
-  for (const name of ["Go1", "Php7", "Java8", "java21", "dotnet8", "ruby3.3", "node20", ""]) {
+  for (const name of ["Go1", "Php7", "java8.al3", "Java", "dotnet8", "ruby3.3", "node20", ""]) {
     assert.equal(lookupRuntime(name), undefined, name);
   }
+});
+
+test("Java: Lambda's exact names and SCF's Java8 and Java11 in any case", () => {
+  for (const name of ["java8", "java8.al2", "java11", "java17", "java21"]) assert.deepEqual(lookupRuntime(name), { family: "java", dialect: "aws" }, name);
+  for (const name of ["Java8", "Java11", "JAVA11"]) assert.deepEqual(lookupRuntime(name), { family: "java", dialect: "scf" }, name);
+  assert.equal(lookupRuntime("Java8", "aws"), undefined, "Lambda spells its names in lower case");
+  assert.equal(lookupRuntime("java8.al2", "scf"), undefined, "SCF has no java8.al2");
 });
 
 test("a dialect limits the names to that cloud's, which Lambda spells exactly", () => {
