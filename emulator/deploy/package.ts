@@ -64,16 +64,19 @@ export async function packageFunction(spec: FunctionSpec, options: PackageOption
     throw new DeployError("config", `${spec.name}: writing the zip of ${codeDir} failed (${error instanceof Error ? error.message : String(error)}); run the command again, and check the disk if it fails again`);
   }
   const files = collected.entries.map((entry) => entry.path);
-  const warnings = [...collected.warnings];
+  return packaged(spec, zip, files, collected.entries.reduce((total, entry) => total + entry.size, 0), [...collected.warnings]);
+}
+
+/** What deploy uploads: the zip, its digest and listing, and the warnings, with the missing-handler one checked here for both ways of packaging. */
+function packaged(spec: FunctionSpec, zip: Buffer, files: string[], unzippedSize: number, warnings: string[]): PackagedFunction {
   const missing = missingHandlerWarning(spec, files);
-  if (missing) warnings.push(missing);
   return {
     zip,
     sha256: createHash("sha256").update(zip).digest("hex"),
     files,
     size: zip.length,
-    unzippedSize: collected.entries.reduce((total, entry) => total + entry.size, 0),
-    warnings,
+    unzippedSize,
+    warnings: missing ? [...warnings, missing] : warnings,
   };
 }
 
@@ -88,16 +91,7 @@ async function packageArtifact(spec: FunctionSpec, artifact: JavaArtifact): Prom
   if (!listing) throw new DeployError("config", `${spec.name}: ${artifact.path} is not a readable jar or zip, so neither cloud would take it; build the function again`);
   const files = listing.map((entry) => entry.name).sort();
   const warnings = [`${spec.name}: deploying ${artifact.origin} as it is`, ...artifact.warnings];
-  const missing = missingHandlerWarning(spec, files);
-  if (missing) warnings.push(missing);
-  return {
-    zip,
-    sha256: createHash("sha256").update(zip).digest("hex"),
-    files,
-    size: zip.length,
-    unzippedSize: listing.reduce((total, entry) => total + entry.size, 0),
-    warnings,
-  };
+  return packaged(spec, zip, files, listing.reduce((total, entry) => total + entry.size, 0), warnings);
 }
 
 function isFolder(path: string): boolean {
