@@ -6,7 +6,7 @@ import { AGENT_API_PORT, AgentChannel } from "../agent/agentChannel";
 import { agentDiagnostics, agentHandlers } from "../agent/agentLaunch";
 import { copyInto, engineSeesPath, volumeFor, type CodeTransfer, type CodeTransferChoice } from "../docker/codeTransfer";
 import { LAUNCH_STEP_TIMEOUT_MS, NoAnswer, sleep, within } from "../docker/engineCalls";
-import { cpuShareNanos, engineAgentArch, engineCpus } from "../docker/engineFacts";
+import { cpuShareNanos, engineAgentArch, engineCpus, initCpuNanos } from "../docker/engineFacts";
 import { LABELS } from "../docker/labels";
 import { freePort } from "../../util/freePort";
 import { layersCacheDir, runtimeSdksDir } from "../../config/paths";
@@ -226,6 +226,8 @@ export class DockerExecutor implements Executor {
     const sdk = prepared ? undefined : this.presentSdk(spec, (line) => request.onOutput("stderr", Buffer.from(`${line}\n`)));
     const sdkVolumeName = sdk && transfer === "copy" ? await this.engineStep(`fill a volume with ${sdk.title}`, sdkVolume(this.docker, image, sdk), SDK_FILL_TIMEOUT_MS) : undefined;
     this.refuseWhenClosed();
+    const engineCpuCount = await engineCpus(this.docker);
+    const cpus = { init: initCpuNanos(spec.memoryMb, engineCpuCount), invoke: cpuShareNanos(spec.memoryMb, engineCpuCount) };
     const container = await this.engineStep("create the container", this.docker.createContainer({
       Image: image,
       // Sent as the create call's `platform` query parameter (dockerode puts the options there too).
@@ -261,7 +263,7 @@ export class DockerExecutor implements Executor {
           : { Mounts: [...hostPaths.map((p) => volumeFor(p.target)), ...(sdkVolumeName && sdk ? [{ Type: "volume" as const, Source: sdkVolumeName, Target: sdk.target, ReadOnly: true }] : [])] }),
         Memory: memoryBytes,
         MemorySwap: memoryBytes, // no swap: over the limit means killed, as in the clouds
-        NanoCpus: cpuShareNanos(spec.memoryMb, await engineCpus(this.docker)), // CPU in proportion to memory (MB_PER_VCPU, MIN_VCPU)
+        NanoCpus: cpus.init, // a full vCPU to initialise, then CPU in proportion to memory (initDone below)
         PidsLimit: PIDS_LIMIT,
         ReadonlyRootfs: true,
         Tmpfs: { "/tmp": `rw,exec,nosuid,size=${TMP_SIZE}` },
@@ -345,7 +347,10 @@ export class DockerExecutor implements Executor {
       );
       void exited.then(() => this.users.delete(request.instanceId));
       const exec = (command: string[]) => execOutput(container, command, `${user.uid}:${user.gid}`);
-      return { exited, kill: async () => void (await remove().done), channel, exec };
+      // Lowered while the first invocation is on its way; an engine that cannot update a running
+      // container (or one already gone) leaves the instance with the CPU it initialised with.
+      const initDone = () => void (cpus.invoke < cpus.init ? container.update({ NanoCpus: cpus.invoke }).catch(() => undefined) : undefined);
+      return { exited, kill: async () => void (await remove().done), channel, exec, initDone };
     } catch (error) {
       attached?.destroy();
       await remove().firstTry;

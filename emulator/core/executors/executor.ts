@@ -80,6 +80,8 @@ export interface LaunchedInstance {
   readonly channel?: AgentChannel;
   /** Runs a command inside the instance as its user and resolves with its stdout (docker: exec); absent where not possible. */
   exec?(command: string[]): Promise<string>;
+  /** The runtime is ready: the init phase's resources end (docker: the CPU burst of initialisation drops to the function's share). */
+  initDone?(): void;
 }
 
 /** Starts one instance of a function: a container, or a child process on the host. */

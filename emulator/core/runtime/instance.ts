@@ -187,6 +187,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
       throw error;
     }
     void this.launched.exited.then((info) => this.onExit(info));
+    // Ready before the launch call returned (a runtime quicker than the engine's answer).
+    if (this.ready) this.launched.initDone?.();
     // Stopped while the container was being created: nothing else will remove it.
     if (this.state === "stopping" || this.state === "stopped") await this.launched.kill();
   }
@@ -282,6 +284,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
     this.ready = true;
     clearTimeout(this.initTimer);
     this.initMs = performance.now() - this.launchStartedAt;
+    this.launched?.initDone?.();
     if (this.state === "starting") this.setState(this.assigned ? "busy" : "idle");
     this.armPickupTimeout();
   }

@@ -245,6 +245,7 @@ export class WebInstance extends EventEmitter<WebInstanceEvents> {
     this.ready = true;
     clearTimeout(this.initTimer);
     this.initMs = performance.now() - this.launchStartedAt;
+    this.launched?.initDone?.();
     if (this.state === "starting") this.setState(this.assigned.length ? "busy" : "idle");
     this.deliverAssigned();
   }

@@ -57,6 +57,7 @@ public final class Bootstrap {
       ClassLoader code = codeLoader();
       Thread.currentThread().setContextClassLoader(code);
       handler = Handler.load(System.getenv("_HANDLER"), code, json);
+      handler.prepareJson();
     } catch (InitError e) {
       Map<String, Object> body = e.getCause() != null ? Errors.body(e.getCause(), e.errorType, e.getMessage()) : Errors.body(e, e.errorType, e.getMessage());
       shipper.add("stderr", Errors.logText(body));

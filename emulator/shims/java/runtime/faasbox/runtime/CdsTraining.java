@@ -9,7 +9,6 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The function's class-data-sharing archive (see emulator/core/runtime/javaCds.ts). A JVM writes
@@ -57,11 +56,10 @@ final class CdsTraining {
   static void loadClassesAndExit() {
     try {
       Json json = Bootstrap.loadJson();
-      json.read(json.write(Map.of("warm", List.of(1, "two", true))), Map.class);
       ClassLoader code = Bootstrap.codeLoader();
       Thread.currentThread().setContextClassLoader(code);
-      // The handler's class and its static initialiser, as at a cold start.
-      Handler.load(System.getenv("_HANDLER"), code, json);
+      // The handler's class and its static initialiser, and JSON for its types, as at a cold start.
+      Handler.load(System.getenv("_HANDLER"), code, json).prepareJson();
       for (Class<?> cls : new Class<?>[] {LambdaContext.class, ScfContext.class, Invocation.class, Errors.class, LogShipper.class, LineStream.class, RuntimeApi.class, MemoryPeak.class}) {
         Class.forName(cls.getName());
       }

@@ -124,6 +124,24 @@ final class Handler {
     return type.getName().equals(LAMBDA_CONTEXT) || type.getName().equals(SCF_CONTEXT);
   }
 
+  /**
+   * During init: JSON made ready for this handler's event and result types, so the first invocation
+   * is as quick as the next. Best effort: what fails here fails again, and is reported, when invoked.
+   */
+  void prepareJson() {
+    Type event = null;
+    Class<?>[] types = method.getParameterTypes();
+    for (int i = 0; i < types.length; i++) {
+      if (!isContext(types[i]) && types[i] != InputStream.class && types[i] != OutputStream.class) event = method.getGenericParameterTypes()[i];
+    }
+    Type result = method.getReturnType() == void.class ? null : method.getGenericReturnType();
+    try {
+      json.prepare(event, result);
+    } catch (Throwable ignored) {
+      // Reported by the invocation that meets it.
+    }
+  }
+
   String describe() {
     return method.getDeclaringClass().getName() + "::" + method.getName();
   }

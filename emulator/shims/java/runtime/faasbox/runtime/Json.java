@@ -11,4 +11,7 @@ public interface Json {
   Object read(byte[] json, Type type) throws Exception;
 
   byte[] write(Object value) throws Exception;
+
+  /** Builds what reading `eventType` and writing `resultType` take (null: none), creating no value of them. */
+  void prepare(Type eventType, Type resultType) throws Exception;
 }

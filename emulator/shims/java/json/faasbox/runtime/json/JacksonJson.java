@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import faasbox.runtime.Json;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 
 /**
  * POJO <-> JSON as Lambda's Java runtime maps them. The developer guide says only that JSON
@@ -36,5 +39,18 @@ public final class JacksonJson implements Json {
   @Override
   public byte[] write(Object value) throws Exception {
     return mapper.writeValueAsBytes(value);
+  }
+
+  /**
+   * Jackson's first read and write of a type introspect it and build its (de)serialiser, which the
+   * mapper then keeps: done here, during init, so the first invocation does not pay for it.
+   * readerFor/writerFor build them without constructing a value, so no code of the function runs.
+   */
+  @Override
+  public void prepare(Type eventType, Type resultType) throws Exception {
+    read("{\"warm\":[1,\"two\",true,null,{\"x\":1.5}]}".getBytes(StandardCharsets.UTF_8), Map.class);
+    write(Map.of("warm", List.of(1, "two", true)));
+    if (eventType != null) mapper.readerFor(mapper.getTypeFactory().constructType(eventType));
+    if (resultType != null) mapper.writerFor(mapper.getTypeFactory().constructType(resultType));
   }
 }
