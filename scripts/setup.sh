@@ -198,7 +198,8 @@ node_version_images() {
 # and the compiler along; the package is the JRE alone.
 JAVA_MAJOR=17
 JAVA_DEBS="openjdk-$JAVA_MAJOR-jre-headless"
-java_tools() { apt_install "openjdk-$JAVA_MAJOR-jdk-headless" libjackson2-databind-java; }
+# Gson: the tests build AWS's own Java examples unchanged, and those use it.
+java_tools() { apt_install "openjdk-$JAVA_MAJOR-jdk-headless" libjackson2-databind-java libgoogle-gson-java; }
 java_image() {
   [ "$(configured_image python)" = "$LOCAL_IMAGE" ] || return 0
   local image="faasbox-local/java:$JAVA_MAJOR-${LOCAL_IMAGE##*:}" work

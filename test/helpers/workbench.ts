@@ -21,17 +21,17 @@ export interface Workbench {
 }
 
 /**
- * Opens the examples in a real VS Code (code-server) with the built extension as the
+ * Opens a copy of the examples (or of `source`) in a real VS Code (code-server) with the built extension as the
  * extension under development, runs test/vscode/suite inside its extension host
  * (`grep` narrows it) and waits for the suite's results. The workbench stays open,
  * as the suite left it, until close().
  */
-export async function openWorkbench(grep?: string, onSignal: (name: string, page: Page) => Promise<void> = async () => {}): Promise<Workbench> {
+export async function openWorkbench(grep?: string, onSignal: (name: string, page: Page) => Promise<void> = async () => {}, source = EXAMPLES): Promise<Workbench> {
   const suiteIndex = join(REPO_ROOT, "out", "test", "vscode", "index.js");
   assert.ok(existsSync(suiteIndex), `${suiteIndex} is missing: build with 'node scripts/build.mjs --tests'`);
   const work = mkdtempSync(join(tmpdir(), "faasbox-vscode-"));
   const workspace = join(work, "examples");
-  cpSync(EXAMPLES, workspace, { recursive: true });
+  cpSync(source, workspace, { recursive: true });
   const resultsFile = join(work, "results.json");
 
   let codeServer: RunningCodeServer | undefined;

@@ -25,9 +25,11 @@ export async function run(): Promise<void> {
   });
   if (resultsFile) {
     writeFileSync(resultsFile, JSON.stringify(result, null, 2));
-    // Keep the workbench as the tests left it until the driver has taken its screenshot.
+    // Keep the workbench as the tests left it until the driver is done with it (its screenshots,
+    // or a whole driver-only test: the extension host ends when run() returns). close() releases
+    // it; the bound only matters when the driver died without closing.
     const released = `${resultsFile}.done`;
-    for (let waited = 0; waited < 60_000 && !existsSync(released); waited += 200) {
+    for (let waited = 0; waited < 900_000 && !existsSync(released); waited += 200) {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
