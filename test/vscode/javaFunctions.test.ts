@@ -36,7 +36,8 @@ public class Handler implements RequestHandler<Map<String, String>, String> {
   public String handleRequest(Map<String, String> event, Context context) {
     LambdaLogger logger = context.getLogger();
     logger.log("EVENT: " + gson.toJson(event));
-    logger.log("FUNCTION: " + context.getFunctionName() + " " + context.getMemoryLimitInMB() + " MB");
+    logger.log("CONTEXT: " + gson.toJson(context));
+    logger.log("EVENT TYPE: " + event.getClass());
     return "200 OK for " + event.get("name");
   }
 }
@@ -179,6 +180,8 @@ test("Java functions of SCF and Lambda: in the tree with their runtime, invoked 
   assert.match(lambdaResult, /200 OK for Duke/, lambdaResult);
   const lambdaLines = (await panelLogLines(lambda)).join("\n");
   assert.match(lambdaLines, /EVENT: \{\s*"name": "Duke"\s*\}/, "the LambdaLogger record, Gson's pretty JSON on its lines");
-  assert.match(lambdaLines, /FUNCTION: HelloJava 512 MB/);
+  assert.match(lambdaLines, /CONTEXT: \{[^}]*"functionName": "HelloJava"[^}]*"memoryLimit": 512/, "the context as Gson prints it: its values, not the runtime's internals");
+  assert.doesNotMatch(lambdaLines, /"payload"|"logger"/);
+  assert.match(lambdaLines, /EVENT TYPE: class java\.util\.LinkedHashMap/, "a Map event is a LinkedHashMap, as the Java context page shows");
   await page.screenshot({ path: join(ARTIFACTS, "vscode-java-lambda-invoked.png") });
 });

@@ -20,8 +20,4 @@ final class Invocation {
     // 123456789012 is LOCAL_ACCOUNT_ID (emulator/project/localAccount.ts).
     this.functionArn = arn != null ? arn : "arn:aws:lambda:" + Env.get("AWS_REGION", "us-east-1") + ":123456789012:function:" + Env.FUNCTION_NAME;
   }
-
-  int remainingMillis() {
-    return (int) Math.max(0, deadlineMs - System.currentTimeMillis());
-  }
 }
