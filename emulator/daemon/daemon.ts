@@ -15,6 +15,8 @@ import { timerEvent } from "../triggers/events/timerEvents";
 import { SAMPLE_DESCRIPTIONS, SAMPLE_TYPES, sampleEvent } from "../triggers/events/samples";
 import { triggerLabel, triggerSampleEvent } from "../triggers/events/triggerSample";
 import { runTrigger } from "../triggers/runTrigger";
+import { DatabaseTriggers } from "../triggers/database/databaseTriggers";
+import { consumerPlans } from "../triggers/database/consumerPlans";
 import { stateDir } from "../config/paths";
 import { readConnectionInfo, removeConnectionInfo, writeConnectionInfo } from "../client/connectionFile";
 import { Engine, type EngineOptions } from "../core/engine";
@@ -89,6 +91,8 @@ export class Daemon implements ControlTarget {
   private readonly buckets: BucketWatcher;
   readonly timers: TimerScheduler;
   private timerProblems: string[] = [];
+  /** Database-change triggers: a PostgreSQL source and an ordered delivery per consumer. */
+  readonly databases: DatabaseTriggers;
   /** Base URL of the Lambda-compatible Invoke API (`aws lambda invoke --endpoint-url`). */
   invokeUrl?: string;
 
@@ -138,6 +142,20 @@ export class Daemon implements ControlTarget {
     this.invokeApi = new InvokeApiServer(emulatorTarget(engine, this.queue), {
       port: options.invokePort ?? 3001, host: options.controlHost, portFallback: options.portFallback?.invoke, allowedHosts: options.allowedHosts,
     });
+    this.databases = new DatabaseTriggers({
+      root: engine.root,
+      invoke: async (name, event) => {
+        const report = await engine.run(name, event);
+        return { ok: report.ok, response: report.payload, error: report.error };
+      },
+      deadLetter: async (name, payload, source, error, attempts) => {
+        await this.queue.addDeadLetter(name, payload, source, error, attempts);
+      },
+      warn: (message) => {
+        engine.warnings.push(message);
+        engine.emit("warning", message);
+      },
+    });
     this.handlers = this.sharedHandlers();
   }
 
@@ -186,6 +204,8 @@ export class Daemon implements ControlTarget {
       daemon.buckets.update(engine.functions());
       daemon.timerProblems = daemon.timers.update(engine.functions()).problems;
       engine.warnings.push(...daemon.timerProblems);
+      // Sources connect in the background: a database that is down makes the trigger fail (and retry), not the start.
+      void daemon.databases.update(consumerPlans(engine.root, engine.project));
     };
     updateTriggers();
     engine.on("reloaded", updateTriggers);
@@ -382,6 +402,8 @@ export class Daemon implements ControlTarget {
       await this.invokeApi.close();
       this.buckets.close();
       this.timers.stop();
+      // A batch with a function is left unacknowledged: the slot gives it again on the next start.
+      await this.databases.close();
       await this.broker.flush(); // what batching windows hold is queued on disk, not lost
       this.queue.stop();
       await this.engine.shutdown();

@@ -29,8 +29,8 @@ function qualified(prefix: string, name: string): string {
 }
 
 /** The slot of one consumer (a function's trigger): each reads every change at its own pace. */
-export function slotName(root: string, functionName: string, triggerIndex: number): string {
-  return qualified(projectPrefix(root), `${functionName}_${triggerIndex}`);
+export function slotName(root: string, functionName: string, triggerName: string): string {
+  return qualified(projectPrefix(root), `${functionName}_${triggerName}`);
 }
 
 /** The publication of one source, FOR TABLE its tables. */
