@@ -17,6 +17,7 @@ import { triggerLabel, triggerSampleEvent } from "../triggers/events/triggerSamp
 import { runTrigger } from "../triggers/runTrigger";
 import { DatabaseTriggers } from "../triggers/database/databaseTriggers";
 import { consumerPlans } from "../triggers/database/consumerPlans";
+import { databaseTriggerInfos } from "../triggers/database/databaseTriggerInfo";
 import { stateDir } from "../config/paths";
 import { readConnectionInfo, removeConnectionInfo, writeConnectionInfo } from "../client/connectionFile";
 import { Engine, type EngineOptions } from "../core/engine";
@@ -328,7 +329,8 @@ export class Daemon implements ControlTarget {
       topics: this.broker.names(),
       buckets: [...new Set(this.engine.functions().flatMap((f) => f.triggers.flatMap((t) => (t.kind === "storage" ? [t.bucket] : []))))]
         .map((bucket) => ({ bucket, folder: bucketFolder(this.engine.root, bucket) })),
-      problems: this.timerProblems,
+      databases: databaseTriggerInfos(this.engine.project, this.databases.list()),
+      problems: [...this.timerProblems, ...this.databases.list().flatMap((c) => (c.status === "failing" && c.error ? [c.error] : []))],
     };
   }
 
