@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /**
- * A project whose functions print what database changes they receive: `ROWS [[op, id, v]…]` for
+ * A project whose functions print what database changes they receive: `ROWS [[op, id, v, table]…]` for
  * every event (the test reads them from the log), `EVENT {…}` for events of at most three records,
  * and `DONE <first id>` after an optional delay (DELAY_MS) so a batch can be caught mid-flight.
  */
@@ -11,9 +11,9 @@ export const AUDIT_HANDLER = `
 exports.handler = async (event) => {
   const records = event.Records || [];
   const rows = records.map((r) => {
-    if (r.kinesis) { const d = JSON.parse(Buffer.from(r.kinesis.data, "base64").toString()); return [d.metadata.operation, d.data.id, d.data.v]; }
-    if (r.Ckafka) { const d = JSON.parse(r.Ckafka.msgBody); return [d.type || d.op, null, null]; }
-    return [r.op, r.key.id, r.after ? r.after.v : null];
+    if (r.kinesis) { const d = JSON.parse(Buffer.from(r.kinesis.data, "base64").toString()); return [d.metadata.operation, d.data.id, d.data.v, d.metadata["table-name"]]; }
+    if (r.Ckafka) { const d = JSON.parse(r.Ckafka.msgBody); return [d.type || d.op, null, null, null]; }
+    return [r.op, r.key.id, r.after ? r.after.v : null, r.table];
   });
   console.log("ROWS " + JSON.stringify(rows));
   if (records.length <= 3) console.log("EVENT " + JSON.stringify(event));
