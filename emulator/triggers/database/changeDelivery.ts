@@ -209,7 +209,10 @@ export class ChangeDelivery {
 
   /** Everything up to `change` is settled: acknowledge the last transaction end among it. */
   private async settled(change: RowChange): Promise<void> {
-    const done = this.unsettled.splice(0, this.unsettled.indexOf(change) + 1);
+    // A new array, not splice(): the batch being settled is this array and must stay as it was.
+    const through = this.unsettled.indexOf(change) + 1;
+    const done = this.unsettled.slice(0, through);
+    this.unsettled = this.unsettled.slice(through);
     const end = [...done].reverse().find((c) => c.lastInTransaction);
     if (!end || this.stopping) return;
     try {
