@@ -7,7 +7,6 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ChangeDelivery, DEFAULT_MAX_RETRIES, type ChangeDeliveryOptions } from "../../../emulator/triggers/database/changeDelivery";
 import type { ChangeInvokeResult } from "../../../emulator/triggers/database/batchSettlement";
-import { lsnValue } from "../../../emulator/triggers/database/changePosition";
 import type { DeliveryStatus } from "../../../emulator/triggers/database/deliveryStatus";
 import type { RowChange } from "../../../emulator/triggers/database/rowChange";
 import type { FunctionError } from "../../../emulator/protocol";
@@ -19,9 +18,9 @@ interface TestEvent {
   Records: Array<{ kinesis: { sequenceNumber: string }; id: number }>;
 }
 
-/** A Kinesis-like event: the record id is the sequence number, derived from the change's LSN as the shapes do. */
+/** A Kinesis-like event: one record per change, each with its own sequence number (the shapes derive theirs from the LSNs). */
 function toEvent(changes: RowChange[]): TestEvent {
-  return { Records: changes.map((c) => ({ kinesis: { sequenceNumber: String(lsnValue(c.lsn)) }, id: c.key.id as number })) };
+  return { Records: changes.map((c) => ({ kinesis: { sequenceNumber: `${c.commitLsn}#${c.indexInTransaction}` }, id: c.key.id as number })) };
 }
 
 const ok = (response?: unknown): ChangeInvokeResult => ({ ok: true, ...(response === undefined ? {} : { response: Buffer.from(JSON.stringify(response)) }) });
