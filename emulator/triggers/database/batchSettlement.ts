@@ -14,8 +14,9 @@ export interface ChangeInvokeResult {
 export interface SettlementPolicy {
   toEvent(changes: RowChange[]): unknown;
   recordIds(event: unknown): string[];
-  invoke(event: unknown): Promise<ChangeInvokeResult>;
-  deadLetter(event: unknown, error: FunctionError): Promise<void>;
+  /** `json` is the event as JSON, made once here (its size is checked against the payload limit). */
+  invoke(event: unknown, json: string): Promise<ChangeInvokeResult>;
+  deadLetter(event: unknown, error: FunctionError, json: string): Promise<void>;
   reportBatchItemFailures: boolean;
   bisectOnError: boolean;
   /** Retries of a failing record before it is dead-lettered; -1 retries until stopped. */
@@ -28,6 +29,13 @@ export interface SettlementPolicy {
   /** Each attempt's outcome, for the consumer's status. */
   attempted(outcome: { ok: true } | { ok: false; error: FunctionError; retry: number }): void;
 }
+
+/**
+ * Lambda gives a function all the records of a batch in one call "up to the payload limit for
+ * synchronous invocation (6 MB)": a batch whose event is larger goes in smaller parts, in order.
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html (BatchSize)
+ */
+export const PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 
 type Attempt = { failed: "none" } | { failed: "from"; index: number; error: FunctionError } | { failed: "all"; error: FunctionError; bisectable: boolean };
 
@@ -55,7 +63,13 @@ export async function settleBatch(changes: RowChange[], policy: SettlementPolicy
   while (pending.length > 0) {
     if (policy.stopped()) return false;
     const event = policy.toEvent(pending);
-    const attempt = await attemptOnce(event, pending, policy);
+    const json = JSON.stringify(event);
+    if (pending.length > 1 && Buffer.byteLength(json) > PAYLOAD_LIMIT_BYTES) {
+      const half = Math.ceil(pending.length / 2);
+      if (!(await settleBatch(pending.slice(0, half), policy, failures))) return false;
+      return settleBatch(pending.slice(half), policy, failures);
+    }
+    const attempt = await attemptOnce(event, json, pending, policy);
     if (policy.stopped()) return false; // the outcome of an attempt cut short by stop() is not recorded
     if (attempt.failed === "none") {
       policy.attempted({ ok: true });
@@ -79,7 +93,7 @@ export async function settleBatch(changes: RowChange[], policy: SettlementPolicy
     if (policy.maxRetries >= 0 && failures > policy.maxRetries) {
       // The dead letter holds the event the function last failed on: `faasbox dlq replay` sends it again as it was.
       const last = attempt.failed === "from" && attempt.index > 0 ? policy.toEvent(pending) : event;
-      await policy.deadLetter(last, attempt.error);
+      await policy.deadLetter(last, attempt.error, last === event ? json : JSON.stringify(last));
       await policy.settled(pending[pending.length - 1]);
       return true;
     }
@@ -88,10 +102,10 @@ export async function settleBatch(changes: RowChange[], policy: SettlementPolicy
   return true;
 }
 
-async function attemptOnce(event: unknown, pending: RowChange[], policy: SettlementPolicy): Promise<Attempt> {
+async function attemptOnce(event: unknown, json: string, pending: RowChange[], policy: SettlementPolicy): Promise<Attempt> {
   let result: ChangeInvokeResult;
   try {
-    result = await policy.invoke(event);
+    result = await policy.invoke(event, json);
   } catch (error) {
     // The function never ran (the emulator could not start it): a retry, never a bisect, which is for function errors.
     return { failed: "all", bisectable: false, error: { errorType: "Faasbox.InvokeFailed", errorMessage: (error as Error).message } };

@@ -54,10 +54,13 @@ export interface ChangeDeliveryOptions {
   toEvent(changes: RowChange[]): unknown;
   /** The identifier of each record of an event (what a function names in batchItemFailures); recordIdentifiers by default. */
   recordIds?(event: unknown): string[];
-  /** Runs the function synchronously through the engine (so logs, metrics and the request log see it). */
-  invoke(event: unknown): Promise<ChangeInvokeResult>;
-  /** Keeps an event whose retries are spent (the `faasbox dlq` store). */
-  deadLetter(event: unknown, error: FunctionError): Promise<void>;
+  /**
+   * Runs the function synchronously through the engine (so logs, metrics and the request log see
+   * it); `json` is the event as JSON text, already made (and within the 6 MB payload limit).
+   */
+  invoke(event: unknown, json: string): Promise<ChangeInvokeResult>;
+  /** Keeps an event whose retries are spent (the `faasbox dlq` store); `json` as for invoke. */
+  deadLetter(event: unknown, error: FunctionError, json: string): Promise<void>;
   onStatus?(status: DeliveryStatus): void;
 }
 
@@ -189,9 +192,9 @@ export class ChangeDelivery {
     return {
       toEvent: (changes) => this.options.toEvent(changes),
       recordIds: (event) => (this.options.recordIds ?? recordIdentifiers)(event),
-      invoke: (event) => this.options.invoke(event),
-      deadLetter: async (event, error) => {
-        await this.options.deadLetter(event, error);
+      invoke: (event, json) => this.options.invoke(event, json),
+      deadLetter: async (event, error, json) => {
+        await this.options.deadLetter(event, error, json);
         this.update({ deadLettered: this.current.deadLettered + 1 });
       },
       reportBatchItemFailures: this.options.reportBatchItemFailures ?? false,

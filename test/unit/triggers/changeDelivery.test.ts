@@ -377,3 +377,41 @@ test("the status tells the editor how far behind the consumer is", async (t) => 
   assert.equal(caughtUp.acknowledgedLsn, source.log[2].commitLsn);
   assert.ok(statuses.some((s) => s.state === "idle"));
 });
+
+test("a batch whose event passes Lambda's 6 MB payload limit goes in smaller parts, in order", async (t) => {
+  const large = "x".repeat(2 * 1024 * 1024);
+  const { source, delivery, invocations } = setup(t, () => ok(), {
+    toEvent: (changes) => ({ Records: changes.map((c) => ({ kinesis: { sequenceNumber: c.lsn }, id: c.key.id, data: large })) }),
+  });
+  void source.commit([1, 2, 3, 4]);
+  await delivery.start();
+  await source.handed();
+  await delivery.idle();
+  assert.deepEqual(invocations, [[1, 2], [3, 4]]);
+});
+
+test("batchItemFailures name CKafka records by offset (a number is taken as its digits) and plain records by LSN", async (t) => {
+  const ckafka = setup(t, (event, call) => (call === 1 ? ok({ batchItemFailures: [{ itemIdentifier: (event as unknown as CkafkaEvent).Records[1].Ckafka.offset }] }) : ok()), {
+    reportBatchItemFailures: true,
+    toEvent: (changes) => ({ Records: changes.map((c, i) => ({ Ckafka: { offset: 4096 + i, msgBody: "{}" }, id: c.key.id })) }),
+  });
+  const plain = setup(t, (event, call) => (call === 1 ? ok({ batchItemFailures: [{ itemIdentifier: (event as unknown as PlainEvent).Records[2].lsn }] }) : ok()), {
+    reportBatchItemFailures: true,
+    toEvent: (changes) => ({ Records: changes.map((c) => ({ lsn: c.lsn, id: c.key.id })) }),
+  });
+  for (const { source, delivery } of [ckafka, plain]) {
+    void source.commit([1, 2, 3]);
+    await delivery.start();
+    await source.handed();
+    await delivery.idle();
+  }
+  assert.deepEqual(ckafka.invocations, [[1, 2, 3], [2, 3]]);
+  assert.deepEqual(plain.invocations, [[1, 2, 3], [3]]);
+});
+
+interface CkafkaEvent {
+  Records: Array<{ Ckafka: { offset: number } }>;
+}
+interface PlainEvent {
+  Records: Array<{ lsn: string }>;
+}
