@@ -12,6 +12,7 @@ import { agentBench } from "./agentBench";
 import { gatewayBench } from "./gatewayBench";
 import { debugBench } from "./debugBench";
 import { javaBench } from "./javaBench";
+import { changeDeliveryBench } from "./changeDeliveryBench";
 import { machine, ms, percentile } from "./stats";
 
 async function main(): Promise<void> {
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   rows.push(...(await debugBench()));
   rows.push(...(await gatewayBench()));
   rows.push(await activationBench());
+  rows.push(...(await changeDeliveryBench()));
   const vsix = join(REPO_ROOT, "dist", "faasbox.vsix");
   try {
     rows.push({ name: ".vsix size", value: `${(statSync(vsix).size / 1024).toFixed(0)} KiB` });
