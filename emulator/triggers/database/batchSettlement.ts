@@ -1,4 +1,4 @@
-import type { FunctionError } from "../../protocol";
+import type { FailureKind, FunctionError } from "../../protocol";
 import { changeBatchVerdict } from "./reportedChangeFailures";
 import type { RowChange } from "./rowChange";
 
@@ -8,6 +8,8 @@ export interface ChangeInvokeResult {
   /** The function's response as its runtime sent it (a partial batch response is read from it). */
   response?: Buffer;
   error?: FunctionError;
+  /** Why it failed; "throttle" (no instance free) means the function never ran. */
+  errorKind?: FailureKind;
 }
 
 /** What settling a batch needs from the delivery that owns it. */
@@ -37,7 +39,7 @@ export interface SettlementPolicy {
  */
 export const PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 
-type Attempt = { failed: "none" } | { failed: "from"; index: number; error: FunctionError } | { failed: "all"; error: FunctionError; bisectable: boolean };
+type Attempt = { failed: "none" } | { failed: "throttled"; error: FunctionError } | { failed: "from"; index: number; error: FunctionError } | { failed: "all"; error: FunctionError; bisectable: boolean };
 
 /**
  * Delivers one batch until every change of it is delivered or dead-lettered, in order, as
@@ -52,6 +54,7 @@ type Attempt = { failed: "none" } | { failed: "from"; index: number; error: Func
  * - MaximumRetryAttempts counts the retries of a record ("the number of times to retry a
  *   record before it is bypassed", SAM's Kinesis event): when the failure moves to a later
  *   record the count starts again for that record;
+ * - a throttled invocation (the function never ran) is tried again without using up a retry;
  * - once the retries are spent the failing records are dead-lettered and acknowledged, and
  *   delivery goes on (the cloud discards them, or sends them to the OnFailure destination).
  * Resolves false when the delivery stopped before the batch was settled: what is left is not
@@ -60,6 +63,7 @@ type Attempt = { failed: "none" } | { failed: "from"; index: number; error: Func
 export async function settleBatch(changes: RowChange[], policy: SettlementPolicy, failuresSoFar = 0): Promise<boolean> {
   let pending = changes;
   let failures = failuresSoFar;
+  let throttles = 0;
   while (pending.length > 0) {
     if (policy.stopped()) return false;
     const event = policy.toEvent(pending);
@@ -76,6 +80,16 @@ export async function settleBatch(changes: RowChange[], policy: SettlementPolicy
       await policy.settled(pending[pending.length - 1]);
       return true;
     }
+    if (attempt.failed === "throttled") {
+      // "If a Lambda event source mapping is unable to invoke the function due to throttling [...] it retries
+      // until the records expire": no retry is used up, nothing is dead-lettered; changes in a slot never expire.
+      // https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
+      throttles++;
+      policy.attempted({ ok: false, error: attempt.error, retry: failures });
+      if (!(await policy.pause(throttles))) return false;
+      continue;
+    }
+    throttles = 0;
     if (attempt.failed === "from" && attempt.index > 0) {
       // The records before the reported one are delivered: confirmed now, so a restart does not bring them back.
       await policy.settled(pending[attempt.index - 1]);
@@ -110,6 +124,7 @@ async function attemptOnce(event: unknown, json: string, pending: RowChange[], p
     // The function never ran (the emulator could not start it): a retry, never a bisect, which is for function errors.
     return { failed: "all", bisectable: false, error: { errorType: "Faasbox.InvokeFailed", errorMessage: (error as Error).message } };
   }
+  if (!result.ok && result.errorKind === "throttle") return { failed: "throttled", error: result.error ?? { errorType: "Faasbox.Throttled", errorMessage: "no instance of the function was free" } };
   if (!result.ok) return { failed: "all", bisectable: true, error: result.error ?? { errorType: "Faasbox.FunctionError", errorMessage: "the function failed" } };
   // Without ReportBatchItemFailures Lambda ignores the response: the batch succeeded.
   if (!policy.reportBatchItemFailures) return { failed: "none" };

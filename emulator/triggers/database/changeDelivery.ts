@@ -102,7 +102,7 @@ export class ChangeDelivery {
     this.stopped = new Promise((resolve) => (this.stopSignal = resolve));
   }
 
-  /** Starts the source and the delivery loop; rejects when the source cannot start. */
+  /** Starts the source and the delivery loop; rejects when the source cannot start. One use: after stop(), make a new delivery. */
   async start(): Promise<void> {
     this.loop ??= this.run();
     await this.source.start((changes) => this.receive(changes));
@@ -119,6 +119,7 @@ export class ChangeDelivery {
       this.arrival?.();
       for (const resolve of this.roomWaiters.splice(0)) resolve();
       this.update({ state: "stopped", error: undefined });
+      this.notifyIdle(); // nothing more will settle: no one waits for ever
     }
     await this.source.stop();
   }

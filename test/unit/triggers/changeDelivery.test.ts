@@ -415,3 +415,15 @@ interface CkafkaEvent {
 interface PlainEvent {
   Records: Array<{ lsn: string }>;
 }
+
+test("a throttled invocation is tried again without using up a retry, and never dead-lettered", async (t) => {
+  const throttled: ChangeInvokeResult = { ok: false, errorKind: "throttle", error: { errorType: "TooManyRequestsException", errorMessage: "Rate Exceeded." } };
+  const { source, delivery, invocations, deadLetters } = setup(t, (_event, call) => (call <= 3 ? throttled : ok()), { maxRetries: 0 });
+  void source.commit([1, 2]);
+  await delivery.start();
+  await source.handed();
+  await delivery.idle();
+  assert.deepEqual(invocations, [[1, 2], [1, 2], [1, 2], [1, 2]]);
+  assert.deepEqual(deadLetters, []);
+  assert.equal(source.confirmedChange()?.key.id, 2);
+});
