@@ -105,7 +105,8 @@ export async function settleBatch(changes: RowChange[], policy: SettlementPolicy
     failures++;
     policy.attempted({ ok: false, error: attempt.error, retry: failures });
     if (policy.maxRetries >= 0 && failures > policy.maxRetries) {
-      // The dead letter holds the event the function last failed on: `faasbox dlq replay` sends it again as it was.
+      // The dead letter holds the records still failing (the whole event, or from the lowest reported one on),
+      // in the event's shape: `faasbox dlq replay` gives the function exactly those again.
       const last = attempt.failed === "from" && attempt.index > 0 ? policy.toEvent(pending) : event;
       await policy.deadLetter(last, attempt.error, last === event ? json : JSON.stringify(last));
       await policy.settled(pending[pending.length - 1]);
