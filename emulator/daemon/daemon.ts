@@ -326,7 +326,7 @@ export class Daemon implements ControlTarget {
     return {
       type: trigger?.kind ?? "none", dialect: fn.dialect,
       description: trigger ? `${triggerLabel(trigger)} (this function's trigger)` : "an empty event (the function has no trigger)",
-      event: triggerSampleEvent(fn, trigger),
+      event: triggerSampleEvent(fn, trigger, new Date(), this.engine.project.databases),
     };
   }
 
@@ -343,6 +343,9 @@ export class Daemon implements ControlTarget {
       putKinesis: (stream, puts) => this.streams.putKinesis(stream, puts),
       putDynamoDb: (table, changes) => this.streams.putDynamoDb(table, changes),
       callFunctionUrl: (name) => this.functionUrls.call(name),
+      databases: this.engine.project.databases ?? [],
+      // The engine's invocations carry no source label yet; the database delivery adds one.
+      invoke: (name, event) => this.engine.invoke(name, event),
     }, fn, trigger);
   }
 
