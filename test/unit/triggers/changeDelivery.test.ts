@@ -10,6 +10,9 @@ import type { ChangeInvokeResult } from "../../../emulator/triggers/database/bat
 import type { DeliveryStatus } from "../../../emulator/triggers/database/deliveryStatus";
 import type { RowChange } from "../../../emulator/triggers/database/rowChange";
 import type { FunctionError } from "../../../emulator/protocol";
+import { dmsKinesisEvent } from "../../../emulator/triggers/database/dmsKinesisEvent";
+import { dtsCkafkaEvent } from "../../../emulator/triggers/database/dtsCkafkaEvent";
+import { plainChangeEvent } from "../../../emulator/triggers/database/plainChangeEvent";
 import { MemoryChangeSource } from "../../helpers/memoryChangeSource";
 
 type After = { after(fn: () => unknown): void };
@@ -426,4 +429,38 @@ test("a throttled invocation is tried again without using up a retry, and never 
   assert.deepEqual(invocations, [[1, 2], [1, 2], [1, 2], [1, 2]]);
   assert.deepEqual(deadLetters, []);
   assert.equal(source.confirmedChange()?.key.id, 2);
+});
+
+test("with the real shapes, batchItemFailures name records as a function reads them: Kinesis sequenceNumber, CKafka offset, plain lsn", async (t) => {
+  const shapes: Array<[string, (changes: RowChange[]) => unknown, (record: Record<string, any>) => unknown]> = [
+    ["DMS on Kinesis", (changes) => dmsKinesisEvent("shop-changes", "eu-west-1", changes), (record) => record.kinesis.sequenceNumber],
+    ["DTS on CKafka", (changes) => dtsCkafkaEvent("shop-changes", changes), (record) => record.Ckafka.offset],
+    ["plain", (changes) => plainChangeEvent(changes), (record) => record.lsn],
+  ];
+  for (const [name, shape, identifier] of shapes) {
+    const source = new MemoryChangeSource();
+    const seen: number[] = [];
+    const delivery = new ChangeDelivery(source, {
+      batchSize: 10,
+      batchWindowSec: 0,
+      reportBatchItemFailures: true,
+      retryDelayMs: 0,
+      toEvent: shape,
+      invoke: async (event) => {
+        const records = (event as { Records: Array<Record<string, any>> }).Records;
+        seen.push(records.length);
+        // The third record fails once.
+        return ok(seen.length === 1 ? { batchItemFailures: [{ itemIdentifier: identifier(records[2]) }] } : {});
+      },
+      deadLetter: async () => assert.fail(`${name}: nothing is dead-lettered`),
+    });
+    t.after(() => delivery.stop());
+    void source.commit([1, 2]);
+    void source.commit([3, 4, 5]);
+    await delivery.start();
+    await source.handed();
+    await delivery.idle();
+    assert.deepEqual(seen, [5, 3], `${name}: retried from the third record on`);
+    assert.deepEqual(source.acknowledged.map((c) => c.key.id), [2, 5], `${name}: confirmed at transaction ends`);
+  }
 });
