@@ -1,6 +1,6 @@
 import type { FunctionError } from "../../protocol";
 import { settleBatch, type ChangeInvokeResult, type SettlementPolicy } from "./batchSettlement";
-import { compareChanges } from "./changeOrder";
+import { compareChanges } from "./changePosition";
 import type { DeliveryStatus } from "./deliveryStatus";
 import { recordIdentifiers } from "./reportedChangeFailures";
 import type { ChangeSource, RowChange } from "./rowChange";
