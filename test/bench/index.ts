@@ -7,12 +7,12 @@ import { connectDocker } from "../../emulator/core/docker/engine";
 import { ARTIFACTS, REPO_ROOT } from "../helpers/paths";
 import { containerStartFloor } from "./containerFloor";
 import { emulatorBench, type Row } from "./emulatorBench";
+import { changeDeliveryBench } from "./changeDeliveryBench";
 import { activationBench } from "./activationBench";
 import { agentBench } from "./agentBench";
 import { gatewayBench } from "./gatewayBench";
 import { debugBench } from "./debugBench";
 import { javaBench } from "./javaBench";
-import { changeDeliveryBench } from "./changeDeliveryBench";
 import { machine, ms, percentile } from "./stats";
 
 async function main(): Promise<void> {
