@@ -104,7 +104,8 @@ export class ChangeDelivery {
 
   /** Starts the source and the delivery loop; rejects when the source cannot start. One use: after stop(), make a new delivery. */
   async start(): Promise<void> {
-    this.loop ??= this.run();
+    // The loop catches what a batch throws; this is the last guard, so a fault can never end the emulator.
+    this.loop ??= this.run().catch((error: Error) => this.update({ state: "failing", error: `delivery stopped: ${error.message}` }));
     await this.source.start((changes) => this.receive(changes));
   }
 
@@ -130,7 +131,7 @@ export class ChangeDelivery {
 
   /** Resolves once every change received so far is settled (tests, "fire and wait"). */
   idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
+    if (this.isIdle() || this.stopping) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -267,6 +268,10 @@ export class ChangeDelivery {
     // After stop() the loop may still finish an attempt: the consumer stays shown as stopped.
     if (this.stopping && change.state !== "stopped") delete change.state;
     Object.assign(this.current, change);
-    this.options.onStatus?.(this.status());
+    try {
+      this.options.onStatus?.(this.status());
+    } catch {
+      // A listener's fault is its own: delivery goes on.
+    }
   }
 }
