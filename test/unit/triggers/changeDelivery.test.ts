@@ -464,3 +464,24 @@ test("with the real shapes, batchItemFailures name records as a function reads t
     assert.deepEqual(source.acknowledged.map((c) => c.key.id), [2, 5], `${name}: confirmed at transaction ends`);
   }
 });
+
+test("a shape that throws is shown as failing and tried again; its changes are not skipped", async (t) => {
+  let shaped = 0;
+  const { source, delivery, invocations, statuses } = setup(t, () => ok(), {
+    toEvent: (changes) => {
+      if (++shaped === 1) throw new Error("numeric value out of range");
+      return toEvent(changes);
+    },
+    onStatus: (status) => {
+      statuses.push(status);
+      throw new Error("a listener's own fault");
+    },
+  });
+  void source.commit([1, 2]);
+  await delivery.start();
+  await source.handed();
+  await delivery.idle();
+  assert.deepEqual(invocations, [[1, 2]]);
+  assert.ok(statuses.some((s) => s.state === "failing" && /numeric value out of range/.test(s.error ?? "")));
+  assert.equal(source.confirmedChange()?.key.id, 2);
+});
