@@ -15,6 +15,8 @@ import { timerEvent } from "../triggers/events/timerEvents";
 import { SAMPLE_DESCRIPTIONS, SAMPLE_TYPES, sampleEvent } from "../triggers/events/samples";
 import { triggerLabel, triggerSampleEvent } from "../triggers/events/triggerSample";
 import { runTrigger } from "../triggers/runTrigger";
+import { consumersOf } from "../triggers/database/consumers";
+import { databaseTriggerInfos } from "../triggers/database/databaseTriggerInfo";
 import { stateDir } from "../config/paths";
 import { readConnectionInfo, removeConnectionInfo, writeConnectionInfo } from "../client/connectionFile";
 import { Engine, type EngineOptions } from "../core/engine";
@@ -308,6 +310,8 @@ export class Daemon implements ControlTarget {
       topics: this.broker.names(),
       buckets: [...new Set(this.engine.functions().flatMap((f) => f.triggers.flatMap((t) => (t.kind === "storage" ? [t.bucket] : []))))]
         .map((bucket) => ({ bucket, folder: bucketFolder(this.engine.root, bucket) })),
+      // Lag and state come from the running sources once they are wired in (databaseTriggerInfos' second argument).
+      databases: databaseTriggerInfos(consumersOf(this.engine.project)),
       problems: this.timerProblems,
     };
   }
