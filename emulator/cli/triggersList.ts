@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { Requests, type FunctionUrlInfo, type TriggersListResult } from "../protocol";
 import { parseCommandArgs, UsageError } from "./args";
 import { connectToRunning } from "./connect";
-import { databaseTriggerLine } from "../triggers/database/databaseTriggerInfo";
+import { databaseTriggerLine } from "../triggers/database/databaseTriggerText";
 
 export const TRIGGERS_USAGE = "faasbox triggers [--json] [--project DIR]";
 

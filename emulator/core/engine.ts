@@ -214,6 +214,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   reload(): string[] {
     const before = new Map(this.project.functions.map((f) => [f.name, JSON.stringify(f)]));
     const unservedBefore = JSON.stringify(this.unservedRoutes());
+    const databasesBefore = JSON.stringify(this.project.databases ?? []);
     const warnedBefore = new Set(this.manifestWarnings.map((w) => w.message));
     this.load();
     // What the change brought to light (sources newer than their faasbox build, a dependency missing) is said as it happens.
@@ -222,7 +223,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     for (const name of before.keys()) if (!this.pools.has(name)) affected.push(name);
     this.watcher?.update(this.project);
     // Routes no function answers change no function, but the gateway's table must follow them.
-    if (affected.length || JSON.stringify(this.unservedRoutes()) !== unservedBefore) this.emit("reloaded", affected);
+    // Nor do `databases:` sources (faasbox.yml): the daemon's database triggers follow them.
+    const databasesChanged = JSON.stringify(this.project.databases ?? []) !== databasesBefore;
+    if (affected.length || databasesChanged || JSON.stringify(this.unservedRoutes()) !== unservedBefore) this.emit("reloaded", affected);
     // A changed runtime may run on another image: known again before its next invocation (pulls are cached).
     if (affected.length && this.runtimes.size) void this.resolveRuntimes();
     return affected;

@@ -15,7 +15,8 @@ import { timerEvent } from "../triggers/events/timerEvents";
 import { SAMPLE_DESCRIPTIONS, SAMPLE_TYPES, sampleEvent } from "../triggers/events/samples";
 import { triggerSampleDescription, triggerSampleEvent } from "../triggers/events/triggerSample";
 import { runTrigger } from "../triggers/runTrigger";
-import { consumersOf } from "../triggers/database/consumers";
+import { DatabaseTriggers } from "../triggers/database/databaseTriggers";
+import { consumerPlans } from "../triggers/database/consumerPlans";
 import { databaseTriggerInfos } from "../triggers/database/databaseTriggerInfo";
 import { stateDir } from "../config/paths";
 import { readConnectionInfo, removeConnectionInfo, writeConnectionInfo } from "../client/connectionFile";
@@ -91,6 +92,8 @@ export class Daemon implements ControlTarget {
   private readonly buckets: BucketWatcher;
   readonly timers: TimerScheduler;
   private timerProblems: string[] = [];
+  /** Database-change triggers: a PostgreSQL source and an ordered delivery per consumer. */
+  readonly databases: DatabaseTriggers;
   /** Base URL of the Lambda-compatible Invoke API (`aws lambda invoke --endpoint-url`). */
   invokeUrl?: string;
 
@@ -140,6 +143,20 @@ export class Daemon implements ControlTarget {
     this.invokeApi = new InvokeApiServer(emulatorTarget(engine, this.queue), {
       port: options.invokePort ?? 3001, host: options.controlHost, portFallback: options.portFallback?.invoke, allowedHosts: options.allowedHosts,
     });
+    this.databases = new DatabaseTriggers({
+      root: engine.root,
+      invoke: async (name, event) => {
+        const report = await engine.run(name, event);
+        return { ok: report.ok, response: report.payload, error: report.error };
+      },
+      deadLetter: async (name, payload, source, error, attempts) => {
+        await this.queue.addDeadLetter(name, payload, source, error, attempts);
+      },
+      warn: (message) => {
+        engine.warnings.push(message);
+        engine.emit("warning", message);
+      },
+    });
     this.handlers = this.sharedHandlers();
   }
 
@@ -188,6 +205,8 @@ export class Daemon implements ControlTarget {
       daemon.buckets.update(engine.functions());
       daemon.timerProblems = daemon.timers.update(engine.functions()).problems;
       engine.warnings.push(...daemon.timerProblems);
+      // Sources connect in the background: a database that is down makes the trigger fail (and retry), not the start.
+      void daemon.databases.update(consumerPlans(engine.root, engine.project));
     };
     updateTriggers();
     engine.on("reloaded", updateTriggers);
@@ -310,9 +329,8 @@ export class Daemon implements ControlTarget {
       topics: this.broker.names(),
       buckets: [...new Set(this.engine.functions().flatMap((f) => f.triggers.flatMap((t) => (t.kind === "storage" ? [t.bucket] : []))))]
         .map((bucket) => ({ bucket, folder: bucketFolder(this.engine.root, bucket) })),
-      // Lag and state come from the running sources once they are wired in (databaseTriggerInfos' second argument).
-      databases: databaseTriggerInfos(consumersOf(this.engine.project)),
-      problems: this.timerProblems,
+      databases: databaseTriggerInfos(this.engine.project, this.databases.list()),
+      problems: [...this.timerProblems, ...this.databases.list().flatMap((c) => (c.status === "failing" && c.error ? [c.error] : []))],
     };
   }
 
@@ -389,6 +407,8 @@ export class Daemon implements ControlTarget {
       await this.invokeApi.close();
       this.buckets.close();
       this.timers.stop();
+      // A batch with a function is left unacknowledged: the slot gives it again on the next start.
+      await this.databases.close();
       await this.broker.flush(); // what batching windows hold is queued on disk, not lost
       this.queue.stop();
       await this.engine.shutdown();

@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import type { DatabaseTriggerInfo, TriggerSpec } from "../../emulator/protocol";
-import { formatLag, shapeName } from "../../emulator/triggers/database/databaseTriggerInfo";
+import { formatLag, shapeName } from "../../emulator/triggers/database/databaseTriggerText";
 
 /**
  * A trigger that reads a database's changes (faasbox.yml `database`, or a Kinesis/CKafka trigger a

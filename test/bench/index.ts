@@ -12,6 +12,7 @@ import { agentBench } from "./agentBench";
 import { gatewayBench } from "./gatewayBench";
 import { debugBench } from "./debugBench";
 import { javaBench } from "./javaBench";
+import { databaseBench } from "./databaseBench";
 import { machine, ms, percentile } from "./stats";
 
 async function main(): Promise<void> {
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   rows.push(...(await javaBench()));
   rows.push(...(await debugBench()));
   rows.push(...(await gatewayBench()));
+  rows.push(...(await databaseBench()));
   rows.push(await activationBench());
   const vsix = join(REPO_ROOT, "dist", "faasbox.vsix");
   try {

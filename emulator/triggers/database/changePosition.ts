@@ -1,15 +1,30 @@
-// Where a change sits in the stream, as the numbers each cloud shows: a Kinesis sequence number and
-// a Kafka offset. Both come from the change's commit LSN and its index in its transaction, so they
-// grow in delivery (commit) order and stay the same when a change is delivered again after a
-// restart: a function that stores the last one it saw can tell repeats from new changes.
+// Where a change sits in the stream: its order for delivery, and the numbers each cloud shows (a
+// Kinesis sequence number and a Kafka offset). All come from the change's commit LSN and its index
+// in its transaction, so they grow in delivery (commit) order and stay the same when a change is
+// delivered again after a restart: a function that stores the last one it saw can tell repeats from new changes.
 // (A change's own LSN would not do: transactions interleave, and a later commit can hold earlier LSNs.)
 import type { RowChange } from "./rowChange";
 
-/** PostgreSQL's "16/B374D848" (high and low 32 bits, hex) as one number. */
+/**
+ * A PostgreSQL LSN ("16/B374D848": the high and low 32 bits in hex) as one number, so that
+ * positions compare as the WAL orders them.
+ * https://www.postgresql.org/docs/current/datatype-pg-lsn.html
+ */
 export function lsnValue(lsn: string): bigint {
   const match = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(lsn);
   if (!match) throw new Error(`${JSON.stringify(lsn)} is not a PostgreSQL LSN such as 16/B374D848`);
   return (BigInt(`0x${match[1]}`) << 32n) | BigInt(`0x${match[2]}`);
+}
+
+/**
+ * Where a change stands in commit order: its transaction's commit LSN, then its place in the
+ * transaction. Negative when `a` comes first. Transactions reach a slot in commit order, so
+ * this is the order a consumer must see them in.
+ */
+export function compareChanges(a: RowChange, b: RowChange): number {
+  const byCommit = lsnValue(a.commitLsn) - lsnValue(b.commitLsn);
+  if (byCommit !== 0n) return byCommit < 0n ? -1 : 1;
+  return a.indexInTransaction - b.indexInTransaction;
 }
 
 /**

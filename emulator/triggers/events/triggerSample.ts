@@ -10,7 +10,7 @@ import { timerEvent } from "./timerEvents";
 import { functionUrlEvent } from "../functionUrls/functionUrlEvent";
 import type { DatabaseSourceSpec } from "../../project/databaseSources";
 import { consumersOfTrigger } from "../database/consumers";
-import { shapeName } from "../database/databaseTriggerInfo";
+import { shapeName } from "../database/databaseTriggerText";
 import { plainChangeEvent } from "../database/plainChangeEvent";
 import { sampleChangeEvent, sampleRowChange } from "../database/sampleChange";
 

@@ -5,8 +5,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { triggerLines } from "../../../../emulator/cli/triggersList";
 import { loadProject } from "../../../../emulator/project/loadProject";
-import { consumersOf } from "../../../../emulator/triggers/database/consumers";
-import { databaseTriggerInfos, formatLag } from "../../../../emulator/triggers/database/databaseTriggerInfo";
+import { databaseTriggerInfos } from "../../../../emulator/triggers/database/databaseTriggerInfo";
+import { formatLag } from "../../../../emulator/triggers/database/databaseTriggerText";
+import type { ConsumerState } from "../../../../emulator/triggers/database/databaseTriggers";
 import { NODE_HANDLER, writeProject } from "../../project/projectFiles";
 
 const PASSWORD = "hunter2-secret";
@@ -33,10 +34,12 @@ functions:
   });
   const { project, problems } = loadProject(root, { env: { SHOP_URL: `postgres://app:${PASSWORD}@127.0.0.1:5432/shop` } });
   assert.deepEqual(problems, []);
-  const consumers = consumersOf(project);
-  const infos = databaseTriggerInfos(consumers, (c) =>
-    c.fn.name === "audit" ? { lagBytes: 2048, status: "running" } : { status: "failing", error: "wal_level is replica; set wal_level = logical in postgresql.conf and restart" },
-  );
+  const delivery = { state: "idle", waiting: 0, lagMs: 0, delivered: 0, deadLettered: 0 } as const;
+  const states: ConsumerState[] = [
+    { functionName: "audit", triggerName: "shop", source: "shop", slot: "faasbox_x_audit", status: "running", delivery, lagBytes: 2048 },
+    { functionName: "mirror", triggerName: "shop", source: "shop", slot: "faasbox_x_mirror", status: "failing", delivery, error: "wal_level is replica; set wal_level = logical in postgresql.conf and restart" },
+  ];
+  const infos = databaseTriggerInfos(project, states);
   const at = { file: join(root, "faasbox.yml"), line: 2 };
   assert.deepEqual(infos, [
     { function: "audit", trigger: "shop", source: "shop", url: "postgres://app:***@127.0.0.1:5432/shop", tables: ["public.orders", "billing.invoices"], shape: "plain", at, lagBytes: 2048, status: "running" },
@@ -53,7 +56,7 @@ functions:
   ]);
   assert.ok(!JSON.stringify(infos).includes(PASSWORD) && !lines.join("\n").includes(PASSWORD));
   // Before the source reports anything: no lag, no state.
-  assert.deepEqual(Object.keys(databaseTriggerInfos(consumers)[0]).sort(), ["at", "function", "shape", "source", "tables", "trigger", "url"]);
+  assert.deepEqual(Object.keys(databaseTriggerInfos(project, [])[0]).sort(), ["at", "function", "shape", "source", "tables", "trigger", "url"]);
 });
 
 test("lag reads in bytes, KB, MB and GB", () => {
