@@ -13,7 +13,7 @@ import { InvokeApiServer, emulatorTarget } from "../triggers/invokeApi";
 import { TimerScheduler } from "../triggers/timers/timerScheduler";
 import { timerEvent } from "../triggers/events/timerEvents";
 import { SAMPLE_DESCRIPTIONS, SAMPLE_TYPES, sampleEvent } from "../triggers/events/samples";
-import { triggerLabel, triggerSampleEvent } from "../triggers/events/triggerSample";
+import { triggerSampleDescription, triggerSampleEvent } from "../triggers/events/triggerSample";
 import { runTrigger } from "../triggers/runTrigger";
 import { DatabaseTriggers } from "../triggers/database/databaseTriggers";
 import { consumerPlans } from "../triggers/database/consumerPlans";
@@ -347,7 +347,7 @@ export class Daemon implements ControlTarget {
     const { fn, trigger } = this.triggerOf(params);
     return {
       type: trigger?.kind ?? "none", dialect: fn.dialect,
-      description: trigger ? `${triggerLabel(trigger)} (this function's trigger)` : "an empty event (the function has no trigger)",
+      description: trigger ? triggerSampleDescription(fn, trigger, this.engine.project.databases) : "an empty event (the function has no trigger)",
       event: triggerSampleEvent(fn, trigger, new Date(), this.engine.project.databases),
     };
   }

@@ -10,6 +10,7 @@ import { timerEvent } from "./timerEvents";
 import { functionUrlEvent } from "../functionUrls/functionUrlEvent";
 import type { DatabaseSourceSpec } from "../../project/databaseSources";
 import { consumersOfTrigger } from "../database/consumers";
+import { shapeName } from "../database/databaseTriggerText";
 import { plainChangeEvent } from "../database/plainChangeEvent";
 import { sampleChangeEvent, sampleRowChange } from "../database/sampleChange";
 
@@ -112,6 +113,14 @@ export function triggerSampleEvent(fn: SampleFunction, trigger: TriggerSpec | un
       // Only without the project's sources (every `database` event names one): a table named after the source.
       return plainChangeEvent([sampleRowChange({ schema: "public", table: trigger.source }, now)]);
   }
+}
+
+/** How the invoke panel names the trigger's sample: "GET /hello (this function's trigger)", or the database change it carries. */
+export function triggerSampleDescription(fn: SampleFunction, trigger: TriggerSpec, databases: readonly DatabaseSourceSpec[] = []): string {
+  const [consumer] = consumersOfTrigger(fn, trigger, databases);
+  if (!consumer) return `${triggerLabel(trigger)} (this function's trigger)`;
+  const table = consumer.source.tables[0];
+  return `${triggerLabel(trigger)}: a sample insert into ${table.schema}.${table.table} of database ${consumer.source.name}, as ${shapeName(consumer.shape)}`;
 }
 
 /** What the editor calls the trigger: "GET /users/{id}", "timer every-minute", "topic orders". */

@@ -7,7 +7,7 @@ import type { InvokeResult } from "../../../../emulator/protocol";
 import { consumersOf } from "../../../../emulator/triggers/database/consumers";
 import { kinesisSequenceNumber } from "../../../../emulator/triggers/database/changePosition";
 import { sampleRowChange } from "../../../../emulator/triggers/database/sampleChange";
-import { triggerSampleEvent } from "../../../../emulator/triggers/events/triggerSample";
+import { triggerSampleDescription, triggerSampleEvent } from "../../../../emulator/triggers/events/triggerSample";
 import { runTrigger, type TriggerRunTarget } from "../../../../emulator/triggers/runTrigger";
 import { NODE_HANDLER, SCF_NODE_HANDLER, writeProject } from "../../project/projectFiles";
 
@@ -123,6 +123,8 @@ inputs:
   assert.equal(sample.Records[0].Ckafka.msgKey, "billing.invoices");
   const body = JSON.parse(sample.Records[0].Ckafka.msgBody);
   assert.deepEqual([body.messageType, body.schemaName, body.tableName, body.newColumns], ["INSERT", "billing", "invoices", ["1", "new", "42.50"]]);
+  assert.equal(triggerSampleDescription(fn, fn.triggers[0], project.databases), "queue shop-topic: a sample insert into billing.invoices of database shop, as CKafka messages (DTS JSON)");
+  assert.equal(triggerSampleDescription(fn, fn.triggers[1], project.databases), "queue unrelated (this function's trigger)");
   // The other CKafka trigger is an ordinary topic: its sample is an ordinary message.
   const plainTopic = triggerSampleEvent(fn, fn.triggers[1], new Date(), project.databases) as { Records: Array<{ Ckafka: Record<string, any> }> };
   assert.equal(plainTopic.Records[0].Ckafka.msgBody, JSON.stringify({ hello: "faasbox" }));
