@@ -4,6 +4,7 @@ import { withClient } from "../triggers/database/databaseTriggers";
 import { describePgError } from "../triggers/database/pgErrors";
 import { projectPrefix } from "../triggers/database/pgNames";
 import { checkReplicationReady, listSlots, type SlotInfo } from "../triggers/database/pgSlots";
+import { formatLag } from "../triggers/database/databaseTriggerText";
 import type { Check } from "./doctor";
 
 /**
@@ -38,12 +39,6 @@ export async function databaseChecks(root: string): Promise<Check[]> {
 
 function slotsDetail(slots: SlotInfo[]): string {
   if (slots.length === 0) return "ready for logical replication; no replication slot of this project yet (the emulator makes one per trigger when it starts)";
-  const listed = slots.map((s) => `${s.slot} ${formatBytes(s.lagBytes)} behind${s.active ? "" : " (not being read)"}`);
+  const listed = slots.map((s) => `${s.slot} ${formatLag(s.lagBytes)} behind${s.active ? "" : " (not being read)"}`);
   return `replication slots: ${listed.join("; ")}`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -16,7 +16,7 @@ import { SAMPLE_DESCRIPTIONS, SAMPLE_TYPES, sampleEvent } from "../triggers/even
 import { triggerSampleDescription, triggerSampleEvent } from "../triggers/events/triggerSample";
 import { runTrigger } from "../triggers/runTrigger";
 import { DatabaseTriggers } from "../triggers/database/databaseTriggers";
-import { consumerPlans } from "../triggers/database/consumerPlans";
+import { consumerPlans, sourceRefs } from "../triggers/database/consumerPlans";
 import { databaseTriggerInfos } from "../triggers/database/databaseTriggerInfo";
 import { stateDir } from "../config/paths";
 import { readConnectionInfo, removeConnectionInfo, writeConnectionInfo } from "../client/connectionFile";
@@ -206,7 +206,7 @@ export class Daemon implements ControlTarget {
       daemon.timerProblems = daemon.timers.update(engine.functions()).problems;
       engine.warnings.push(...daemon.timerProblems);
       // Sources connect in the background: a database that is down makes the trigger fail (and retry), not the start.
-      void daemon.databases.update(consumerPlans(engine.root, engine.project));
+      void daemon.databases.update(consumerPlans(engine.root, engine.project), sourceRefs(engine.root, engine.project));
     };
     updateTriggers();
     engine.on("reloaded", updateTriggers);

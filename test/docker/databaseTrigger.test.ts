@@ -128,6 +128,11 @@ describe("database triggers in the emulator", () => {
     daemon.engine.reload();
     await waitFor(async () => (await slotsOf(pg, root)).length === 1, "the removed trigger's slot dropped", 20_000);
     assert.equal((await slotsOf(pg, root))[0], slots.find((s) => s.includes("audit")));
+    // The source stays in faasbox.yml, no trigger reads it: its last slot and its publication go too.
+    writeFileSync(join(root, "faasbox.yml"), databaseManifest({ url: pg.url, tables: "[orders, items]", functions: "  audit:\n    runtime: nodejs20.x\n    codeUri: node\n    handler: audit.handler\n" }));
+    daemon.engine.reload();
+    await waitFor(async () => (await slotsOf(pg, root)).length === 0, "every slot of the project dropped", 20_000);
+    assert.deepEqual(await pg.query("SELECT pubname FROM pg_publication WHERE starts_with(pubname, $1)", [projectPrefix(root)]), []);
   });
 });
 

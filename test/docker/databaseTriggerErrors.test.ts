@@ -80,8 +80,8 @@ describe("database trigger errors in the CLI", () => {
     await asOwner(pg, "INSERT INTO orders SELECT g FROM generate_series(1, 1000) g");
     const doctor = runCli(["doctor", "--project", root]);
     const line = doctor.stdout.split("\n").find((l) => l.includes("Database shop"));
-    assert.match(line ?? "", /✓ Database shop: postgres:\/\/faasbox:\*+@127\.0\.0\.1:\d+\/shop: replication slots: faasbox_[0-9a-f]{8}_audit_shop ([\d.]+) (B|kB|MB) behind \(not being read\)/);
-    const [, amount, unit] = /([\d.]+) (B|kB|MB) behind/.exec(line!)!;
-    assert.ok(Number(amount) * (unit === "B" ? 1 : unit === "kB" ? 1024 : 1024 * 1024) > 10_000, `1,000 inserted rows are behind: ${line}`);
+    assert.match(line ?? "", /✓ Database shop: postgres:\/\/faasbox:\*+@127\.0\.0\.1:\d+\/shop: replication slots: faasbox_[0-9a-f]{8}_audit_shop ([\d.]+) (B|KB|MB|GB) behind \(not being read\)/);
+    const [, amount, unit] = /([\d.]+) (B|KB|MB|GB) behind/.exec(line!)!;
+    assert.ok(Number(amount) * (unit === "B" ? 1 : unit === "KB" ? 1024 : 1024 * 1024) > 10_000, `1,000 inserted rows are behind: ${line}`);
   });
 });

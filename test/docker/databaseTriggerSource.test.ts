@@ -218,7 +218,7 @@ describe("database trigger: what a database that cannot replicate is told", () =
     const unreachable = await failureOf(pg, pg.url.replace(`:${pg.port}/`, ":1/"));
     assert.match(unreachable, /cannot reach PostgreSQL at 127\.0\.0\.1:1\/shop \(ECONNREFUSED\)/);
     const bad = new PgSource({ url: "mysql://u:secret@h/db", slot: "s", publication: "p", tables: ["t"], operations: ["insert"], label: "db" });
-    await assert.rejects(bad.start(async () => undefined), (e: Error) => /scheme is mysql; expected postgres:\/\//.test(e.message) && !e.message.includes("secret"));
+    await assert.rejects(bad.start(async () => undefined), (e: Error) => /is a mysql URL; expected a PostgreSQL URL/.test(e.message) && !e.message.includes("secret"));
   });
 });
 

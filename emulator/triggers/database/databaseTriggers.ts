@@ -33,6 +33,12 @@ export interface ConsumerPlan {
   batching: { batchSize: number; batchWindowSec?: number; retries?: number; reportBatchItemFailures?: boolean; bisectBatchOnFunctionError?: boolean };
 }
 
+/** A database the project names, with the label its messages start with. */
+export interface SourceRef {
+  url: string;
+  label: string;
+}
+
 /** What the daemon lends: the engine's invoke, the dead-letter store, a place for warnings. */
 export interface DatabaseTriggerHost {
   /** The project root: slot and publication names carry its hash. */
@@ -81,9 +87,12 @@ export class DatabaseTriggers {
 
   constructor(private readonly host: DatabaseTriggerHost) {}
 
-  /** Brings the running consumers in line with `plans` (one call at a time, in order). */
-  update(plans: readonly ConsumerPlan[]): Promise<void> {
-    this.updating = this.updating.then(() => this.apply(plans)).catch((error: Error) => this.host.warn(`database triggers: ${error.message}`));
+  /**
+   * Brings the running consumers in line with `plans` (one call at a time, in order); `sources`
+   * are all the project's databases, so a source no trigger reads any more has its slots dropped too.
+   */
+  update(plans: readonly ConsumerPlan[], sources: readonly SourceRef[] = []): Promise<void> {
+    this.updating = this.updating.then(() => this.apply(plans, sources)).catch((error: Error) => this.host.warn(`database triggers: ${error.message}`));
     return this.updating;
   }
 
@@ -113,8 +122,9 @@ export class DatabaseTriggers {
     this.running.clear();
   }
 
-  private async apply(plans: readonly ConsumerPlan[]): Promise<void> {
+  private async apply(plans: readonly ConsumerPlan[], sources: readonly SourceRef[]): Promise<void> {
     if (this.closed) return;
+    for (const source of sources) this.knownUrls.set(source.url, source.label);
     const wanted = new Map<string, ConsumerPlan>();
     for (const plan of plans) {
       wanted.set(slotName(this.host.root, plan.functionName, plan.triggerName), plan);

@@ -1,4 +1,4 @@
-import type { Pgoutput } from "pg-logical-replication";
+import { PgoutputPlugin, type Pgoutput } from "pg-logical-replication";
 import { normalizeLsn } from "./lsn";
 import type { Operation } from "./pgSlots";
 import type { RowChange } from "./rowChange";
@@ -13,6 +13,32 @@ import type { RowChange } from "./rowChange";
 /** Types whose text PostgreSQL gives is kept as is (times, numerics, arrays…): JS parsing would change them (time zones, precision). */
 const PARSED_TYPES = new Set([16 /* bool */, 21 /* int2 */, 23 /* int4 */, 26 /* oid */, 700 /* float4 */, 701 /* float8 */, 114 /* json */, 3802 /* jsonb */]);
 const keepText = (raw: unknown) => raw;
+
+/** Sets how a relation's column values are read (keepText) and names their types. Idempotent. */
+function prepareColumns(relation: Pgoutput.MessageRelation, typeNames: TypeNames): void {
+  for (const column of relation.columns) {
+    if (!PARSED_TYPES.has(column.typeOid)) column.parser = keepText;
+    column.typeName ??= typeNames.get(column.typeOid) ?? String(column.typeOid);
+  }
+}
+
+/**
+ * pgoutput as pg-logical-replication parses it, with each Relation's columns prepared as soon as
+ * it is parsed: the library parses a message's row values when the message arrives, before the
+ * messages ahead of it reach the decoder, so a Relation and the Insert after it in one read would
+ * otherwise have the Insert parsed with JavaScript's parsers.
+ */
+export class TextValuesPgoutputPlugin extends PgoutputPlugin {
+  constructor(options: Pgoutput.Options, private readonly typeNames: TypeNames) {
+    super(options);
+  }
+
+  override parse(buffer: Buffer): Pgoutput.Message {
+    const message = super.parse(buffer);
+    if (message.tag === "relation") prepareColumns(message, this.typeNames);
+    return message;
+  }
+}
 
 /** Names of the built-in types (pgoutput sends Type messages only for user-defined ones). */
 export type TypeNames = ReadonlyMap<number, string>;
@@ -95,10 +121,7 @@ export class PgoutputDecoder {
   private prepareRelation(relation: Pgoutput.MessageRelation): void {
     if (this.prepared.has(relation)) return;
     this.prepared.add(relation);
-    for (const column of relation.columns) {
-      if (!PARSED_TYPES.has(column.typeOid)) column.parser = keepText;
-      column.typeName ??= this.options.typeNames.get(column.typeOid) ?? String(column.typeOid);
-    }
+    prepareColumns(relation, this.options.typeNames);
   }
 
   private toChange(lsn: string, message: Pgoutput.MessageInsert | Pgoutput.MessageUpdate | Pgoutput.MessageDelete): RowChange | undefined {

@@ -1,52 +1,32 @@
+import { maskSecrets, maskUrl, parseDatabaseUrl } from "../../project/databaseUrl";
+
 /**
  * PostgreSQL connection problems in words a user can act on: what is wrong and what to change.
  * Every message passes through `maskPassword`: a connection URL's password is never printed.
  */
 
-/** Replaces the URL's password (as written and percent-decoded) with ****, wherever it appears in `text`. */
+/**
+ * `text` with the URL's password masked wherever it appears (the one masking, databaseUrl.ts's).
+ * Works for a URL that does not parse too: its user:password@ part is masked all the same.
+ */
 export function maskPassword(text: string, url: string): string {
-  const password = passwordOf(url);
-  if (!password) return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, "$1****@");
-  let masked = text;
-  for (const form of new Set([password, safeDecode(password)])) {
-    if (form) masked = masked.split(form).join("****");
-  }
-  return masked;
-}
-
-/** The URL with its password replaced by ****, for listings. */
-export function maskedUrl(url: string): string {
-  return maskPassword(url, url);
-}
-
-function passwordOf(url: string): string | undefined {
-  const match = /^[a-z]+:\/\/[^:/@]*:([^@]*)@/i.exec(url);
-  return match?.[1] || undefined;
-}
-
-function safeDecode(text: string): string {
+  let password: string | undefined;
   try {
-    return decodeURIComponent(text);
+    password = parseDatabaseUrl(url).password;
   } catch {
-    return text;
+    password = undefined;
   }
+  return maskSecrets(text, { url, masked: maskUrl(url), password });
 }
 
-/** Why a URL is not a PostgreSQL connection URL, or undefined when it is one. */
+/** Why a URL is not a PostgreSQL connection URL (password masked), or undefined when it is one. */
 export function badUrlReason(url: string): string | undefined {
-  if (!url.trim()) return "the URL is empty (an unset ${env:…} variable?); expected postgres://user:password@host:port/database";
-  let parsed: URL;
   try {
-    parsed = new URL(url);
-  } catch {
-    return `"${maskedUrl(url)}" is not a URL; expected postgres://user:password@host:port/database`;
+    parseDatabaseUrl(url);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
   }
-  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
-    return `the URL's scheme is ${parsed.protocol.replace(/:$/, "")}; expected postgres://user:password@host:port/database`;
-  }
-  if (!parsed.hostname) return "the URL names no host; expected postgres://user:password@host:port/database";
-  if (parsed.pathname.replace(/^\//, "") === "") return "the URL names no database; expected postgres://user:password@host:port/database";
-  return undefined;
 }
 
 /** A problem Faasbox's own checks found: its message already says what to change. */

@@ -1,7 +1,7 @@
 import { Client } from "pg";
-import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from "pg-logical-replication";
+import { LogicalReplicationService, type Pgoutput } from "pg-logical-replication";
 import { formatLsn, parseLsn } from "./lsn";
-import { PgoutputDecoder } from "./pgDecode";
+import { PgoutputDecoder, TextValuesPgoutputPlugin } from "./pgDecode";
 import { badUrlReason, describePgError, maskPassword } from "./pgErrors";
 import { checkReplicationReady, ensurePublication, ensureSlot, type Operation } from "./pgSlots";
 import type { ChangeSource, RowChange } from "./rowChange";
@@ -179,7 +179,7 @@ export class PgSource implements ChangeSource {
       if (shouldRespond) this.sendStatus();
     });
     try {
-      const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.config.publication] });
+      const plugin = new TextValuesPgoutputPlugin({ protoVersion: 1, publicationNames: [this.config.publication] }, this.typeNames);
       await service.subscribe(plugin, this.config.slot, formatLsn(this.confirmed));
     } finally {
       this.service = undefined;
