@@ -74,6 +74,8 @@ export interface InvokeOptions {
   stream?: ResponseStreamListener;
   /** A web function's request, passed through to its server (the event is then empty). */
   web?: WebExchange;
+  /** What brought the event ("database:shop"): carried by the report, so the request log can say it. */
+  source?: string;
 }
 
 /** The emulator: a project's functions, their pools and the logs they print. */
@@ -201,6 +203,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const outcome = await (debugging ? this.debugSessions.invoke(debugging.sessionId, invocation) : pool.invoke(invocation));
     const report = toReport(spec, outcome);
     if (debugging) report.debug = true;
+    if (options.source) report.source = options.source;
     this.emit("invoked", report);
     return report;
   }

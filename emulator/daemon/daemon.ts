@@ -145,8 +145,8 @@ export class Daemon implements ControlTarget {
     });
     this.databases = new DatabaseTriggers({
       root: engine.root,
-      invoke: async (name, event) => {
-        const report = await engine.run(name, event);
+      invoke: async (name, event, source) => {
+        const report = await engine.run(name, event, { source });
         return { ok: report.ok, response: report.payload, error: report.error };
       },
       deadLetter: async (name, payload, source, error, attempts) => {
@@ -518,5 +518,6 @@ function summarize(report: InvocationReport): InvocationSummary {
     requestId: report.requestId, function: report.function, ok: report.ok, errorKind: report.errorKind,
     errorType: report.error?.errorType, errorMessage: report.error?.errorMessage, durationMs: report.timings.durationMs, billedMs: report.timings.billedMs,
     cold: report.timings.cold, time: Date.now(), ...(report.debug ? { debug: true as const } : {}),
+    ...(report.source ? { source: report.source } : {}),
   };
 }

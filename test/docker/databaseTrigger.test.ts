@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Daemon } from "../../emulator/daemon/daemon";
-import type { LogRecord } from "../../emulator/protocol";
+import type { InvocationSummary, LogRecord } from "../../emulator/protocol";
 import { projectPrefix } from "../../emulator/triggers/database/pgNames";
 import { runCli } from "../helpers/cli";
 import { auditFunction, databaseManifest, writeDatabaseProject } from "../helpers/databaseProject";
@@ -26,6 +26,7 @@ describe("database triggers in the emulator", () => {
   let daemon: Daemon;
   let root: string;
   const records: LogRecord[] = [];
+  const summaries: InvocationSummary[] = [];
   const linesOf = (fn: string, prefix: string) =>
     records.filter((r) => r.function === fn && messageOf(r.text).startsWith(prefix)).map((r) => JSON.parse(messageOf(r.text).slice(prefix.length)));
   const rowsOf = (fn: string): Row[][] => linesOf(fn, "ROWS ");
@@ -41,6 +42,9 @@ describe("database triggers in the emulator", () => {
     });
     daemon = await Daemon.start({ root, executor: "docker", watch: false, httpPort: 0, invokePort: 0 });
     daemon.engine.logBus.subscribe((record) => records.push(record));
+    daemon.onEvent((event) => {
+      if (event.kind === "invoked") summaries.push(event.summary);
+    });
     await waitFor(() => daemon.databases.list().every((c) => c.status === "running"), "both consumers streaming", 20_000);
   });
   after(async () => {
@@ -68,6 +72,10 @@ describe("database triggers in the emulator", () => {
     assert.match(i.commitTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     assert.match(i.lsn, /^[0-9A-F]+\/[0-9A-F]+$/);
     assert.ok(Number(i.transactionId) < Number(u.transactionId) && Number(u.transactionId) < Number(d.transactionId));
+    // The request log says where each invocation came from.
+    const audits = () => summaries.filter((x) => x.function === "audit");
+    await waitFor(() => audits().length >= 3, "three invocation summaries");
+    assert.ok(audits().every((x) => x.source === "database:shop"), JSON.stringify(summaries));
   });
 
   test("10,000 changes: every one delivered once, in commit order per key, in batches of at most 100", async () => {

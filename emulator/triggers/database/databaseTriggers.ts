@@ -43,7 +43,8 @@ export interface SourceRef {
 export interface DatabaseTriggerHost {
   /** The project root: slot and publication names carry its hash. */
   root: string;
-  invoke(functionName: string, event: Buffer): Promise<ChangeInvokeResult>;
+  /** `source` labels the invocation for the request log: "database:shop". */
+  invoke(functionName: string, event: Buffer, source: string): Promise<ChangeInvokeResult>;
   deadLetter(functionName: string, payload: string, source: string, error: FunctionError, attempts: number): Promise<void>;
   /** A source failing (unreachable, wal_level, privileges…) or another thing the user should read. */
   warn(message: string): void;
@@ -181,7 +182,7 @@ export class DatabaseTriggers {
       maxRetries: retries,
       toEvent: (changes) => run.plan.toEvent(changes),
       // The delivery encodes each event once: the same JSON is invoked and, when its retries are spent, dead-lettered.
-      invoke: (_event, json) => this.host.invoke(plan.functionName, Buffer.from(json)),
+      invoke: (_event, json) => this.host.invoke(plan.functionName, Buffer.from(json), plan.sourceLabel),
       deadLetter: (_event, error, json) => this.host.deadLetter(plan.functionName, json, plan.sourceLabel, error, (retries ?? DEFAULT_MAX_RETRIES) + 1),
     });
     this.running.set(slot, run);
