@@ -5,7 +5,15 @@ import { describePgError } from "../triggers/database/pgErrors";
 import { projectPrefix } from "../triggers/database/pgNames";
 import { checkReplicationReady, listSlots, type SlotInfo } from "../triggers/database/pgSlots";
 import { formatLag } from "../triggers/database/databaseTriggerText";
-import type { Check } from "./doctor";
+
+/** A line of `faasbox doctor` (the shape of doctor.ts's Check). */
+export interface DatabaseCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+  required: boolean;
+}
 
 /**
  * One check per `databases:` source of the project: can Faasbox replicate from it (reachable,
@@ -13,14 +21,14 @@ import type { Check } from "./doctor";
  * slots with their lag, the WAL each holds back (pg_current_wal_lsn() - confirmed_flush_lsn).
  * Read from the database itself, so it also shows what waits while the emulator is stopped.
  */
-export async function databaseChecks(root: string): Promise<Check[]> {
+export async function databaseChecks(root: string): Promise<DatabaseCheck[]> {
   let databases;
   try {
     databases = loadProject(root).project.databases ?? [];
   } catch {
     return []; // not a project folder: the other checks still run
   }
-  const checks: Check[] = [];
+  const checks: DatabaseCheck[] = [];
   for (const source of databases) {
     const name = `Database ${source.name}`;
     const url = source.url.url;
