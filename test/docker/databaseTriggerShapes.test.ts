@@ -130,6 +130,10 @@ describe("database changes in each cloud's shape", () => {
     assert.deepEqual(daemon.engine.problems.map((p) => p.message), []);
     daemon.engine.logBus.subscribe((record) => records.push(record));
     await waitFor(() => daemon.databases.list().length === 4 && daemon.databases.list().every((c) => c.status === "running"), `both consumers streaming: ${JSON.stringify(daemon.databases.list())}`, 20_000);
+    // Four consumers of one source start together: one publication, four slots, no failure on the way.
+    assert.deepEqual(daemon.engine.warnings.filter((w) => w.includes("databases.shop")), []);
+    assert.equal((await pg.query("SELECT 1 FROM pg_publication")).length, 1);
+    assert.equal((await pg.query("SELECT 1 FROM pg_replication_slots")).length, 4);
     for (const sql of ["INSERT INTO orders VALUES (7, 'new', 1)", "UPDATE orders SET status = 'paid' WHERE id = 7", "DELETE FROM orders WHERE id = 7"]) {
       const [dms, dts] = [eventsOf("DmsAudit").length, eventsOf("dts-audit").length];
       await asOwner(pg, sql);

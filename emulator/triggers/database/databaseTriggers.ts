@@ -141,9 +141,8 @@ export class DatabaseTriggers {
       await run.delivery.stop();
       this.running.delete(slot);
     }
-    for (const [slot, plan] of wanted) {
-      if (!this.running.has(slot)) await this.startConsumer(slot, plan);
-    }
+    // Together: a database that does not answer holds up only its own consumers' first attempt.
+    await Promise.all([...wanted].filter(([slot]) => !this.running.has(slot)).map(([slot, plan]) => this.startConsumer(slot, plan)));
     await this.dropUnusedSlots();
     if (this.running.size > 0 && !this.lagTimer) {
       this.lagTimer = setInterval(() => void this.measureLag(), LAG_EVERY_MS);

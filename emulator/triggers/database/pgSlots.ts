@@ -30,8 +30,13 @@ export async function ensurePublication(client: Client, name: string, tables: re
   const publish = `publish = '${[...operations].sort().join(", ")}'`;
   const { rows } = await client.query("SELECT 1 FROM pg_publication WHERE pubname = $1", [name]);
   if (rows.length === 0) {
-    await client.query(`CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${list} WITH (${publish})`);
-    return;
+    try {
+      await client.query(`CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${list} WITH (${publish})`);
+      return;
+    } catch (error) {
+      // 42710: another consumer of the source made it meanwhile; it is brought in line below.
+      if ((error as { code?: string }).code !== "42710") throw error;
+    }
   }
   const { rows: current } = await client.query<{ schemaname: string; tablename: string }>(
     "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1", [name]);
