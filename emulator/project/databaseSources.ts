@@ -1,7 +1,7 @@
 // faasbox.yml `databases:`: the databases whose row changes run functions. Each source is read
 // here (URL, tables, operations, columns, the Kinesis stream or CKafka topic it feeds); the
 // emulator's database source (triggers/database) connects to it and delivers to its consumers.
-import { collectProblem, type FieldRef, type ManifestError } from "./errors";
+import { collectProblem, ManifestWarning, type FieldRef, type ManifestError } from "./errors";
 import { parseDatabaseUrl, maskUrl, type DatabaseUrl } from "./databaseUrl";
 import type { YamlField } from "./yamlSource";
 
@@ -50,11 +50,20 @@ export function qualifiedName(table: TableName): string {
  * Every entry of `databases:`; a bad one is reported at its field and left out, the others
  * still load. `env` resolves `${env:X}` in URLs (the shell, then .env files, as for functions).
  */
-export function readDatabaseSources(field: YamlField, env: Readonly<Record<string, string | undefined>>, problems: ManifestError[]): DatabaseSourceSpec[] {
+export function readDatabaseSources(
+  field: YamlField,
+  env: Readonly<Record<string, string | undefined>>,
+  problems: ManifestError[],
+  warn: (warning: ManifestWarning) => void = () => undefined,
+): DatabaseSourceSpec[] {
   const entries = collectProblem(problems, () => field.entries("a map of source names to {url, tables}")) ?? [];
   const sources: DatabaseSourceSpec[] = [];
   for (const [name, body] of entries) {
     const source = collectProblem(problems, () => readSource(name, body, env), () => body.ref);
+    const url = body.child("url");
+    if (source && typeof url.value === "string" && hasWrittenPassword(url.value)) {
+      warn(ManifestWarning.at(url.ref, `the password is written in faasbox.yml (${source.url.masked}), which is usually committed; keep the URL in .env (${envName(name)}=...) and write url: \${env:${envName(name)}}`));
+    }
     if (source) sources.push(source);
   }
   return sources;
@@ -107,6 +116,21 @@ function readUrl(field: YamlField, env: Readonly<Record<string, string | undefin
   } catch (error) {
     throw field.fail((error as Error).message);
   }
+}
+
+/** A password in the URL as written, not one that comes from a variable. */
+function hasWrittenPassword(written: string): boolean {
+  try {
+    const url = new URL(written.replace(ENV_REFERENCE, ""));
+    return url.password !== "" || Boolean(url.searchParams.get("password"));
+  } catch {
+    return false;
+  }
+}
+
+/** shop → SHOP_DATABASE_URL, as the examples name it. */
+function envName(source: string): string {
+  return `${source.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_DATABASE_URL`;
 }
 
 function readTables(field: YamlField): TableName[] {

@@ -155,6 +155,21 @@ ${FUNCTION}    events:
   assert.deepEqual(problems.map((p) => where(p).field), ["databases.shop.url"]);
 });
 
+test("a password written in faasbox.yml is a warning (masked) that says to keep it in .env; one from a variable is not", () => {
+  const { warnings, problems, file } = loadYml(`databases:
+  shop: {url: "postgres://app:${SECRET}@127.0.0.1/shop", tables: [orders]}
+  other: {url: "postgres://app:\${env:OTHER_PASSWORD}@127.0.0.1/other", tables: [orders]}
+  nopw: {url: "postgres://app@127.0.0.1/nopw", tables: [orders]}
+`, {}, { OTHER_PASSWORD: SECRET });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(warnings.map((w) => ({ ...where(w), problem: w.problem })), [
+    {
+      file, line: 2, field: "databases.shop.url",
+      problem: "the password is written in faasbox.yml (postgres://app:***@127.0.0.1/shop), which is usually committed; keep the URL in .env (SHOP_DATABASE_URL=...) and write url: ${env:SHOP_DATABASE_URL}",
+    },
+  ]);
+});
+
 test("maskUrl hides the password however the URL is written, maskSecrets hides it in any text", () => {
   assert.equal(maskUrl(`postgres://app:${SECRET}@h:5432/db`), "postgres://app:***@h:5432/db");
   assert.equal(maskUrl(`postgres://app@h/db?sslmode=require&password=${SECRET}`), "postgres://app@h/db?sslmode=require&password=***");
