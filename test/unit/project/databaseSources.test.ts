@@ -126,7 +126,7 @@ test("bad sources are errors at their line naming what is expected; the password
   assert.match(problems[7].problem, /unknown field; expected one of url, tables, operations, columns, kinesis, ckafka/);
 });
 
-test("a database event naming no source, or with a batch size out of Lambda's range, is an error at its field", () => {
+test("a database event naming no source, with a batch size out of Lambda's range, or reading a source twice is an error at its field", () => {
   const { problems, project } = loadYml(`databases:
   shop: {url: "postgres://u@h/db", tables: [orders]}
 ${FUNCTION}    events:
@@ -135,13 +135,16 @@ ${FUNCTION}    events:
       - database: {name: shop, batchWindow: 301}
       - database: {name: shop, retries: -1}
       - database: {name: shop, batchWindow: 0}
+      - database: {name: shop}
 `);
   assert.deepEqual(problems.map((p) => [where(p).line, where(p).field]), [
     [9, "functions.audit.events[0].database.name"],
     [10, "functions.audit.events[1].database.batchSize"],
     [11, "functions.audit.events[2].database.batchWindow"],
     [12, "functions.audit.events[3].database.retries"],
+    [14, "functions.audit.events[5].database.name"],
   ]);
+  assert.match(problems[4].problem, /this function already reads "shop"; expected each database source once per function/);
   assert.match(problems[0].problem, /no source named "shopp" under databases: \(sources: shop\); expected one of them/);
   assert.deepEqual(project.functions[0].triggers, [{ kind: "database", name: "shop", source: "shop", batchSize: 100, batchWindowSec: 0 }]);
 });
