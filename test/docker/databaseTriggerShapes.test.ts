@@ -30,6 +30,58 @@ Resources:
             Stream: arn:aws:kinesis:us-east-1:123456789012:stream/shop-changes
             StartingPosition: TRIM_HORIZON
             BatchSize: 10
+  Picky:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      CodeUri: node/
+      Handler: picky.handler
+      Events:
+        Changes:
+          Type: Kinesis
+          Properties:
+            Stream: arn:aws:kinesis:us-east-1:123456789012:stream/shop-changes
+            StartingPosition: LATEST
+            BatchSize: 10
+            FunctionResponseTypes: [ReportBatchItemFailures]
+  Splitter:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      CodeUri: node/
+      Handler: splitter.handler
+      Events:
+        Changes:
+          Type: Kinesis
+          Properties:
+            Stream: arn:aws:kinesis:us-east-1:123456789012:stream/shop-changes
+            StartingPosition: LATEST
+            BatchSize: 10
+            BisectBatchOnFunctionError: true
+            MaximumRetryAttempts: 1
+`;
+
+/** Reports the change of row 13 as failed the first time it sees it (ReportBatchItemFailures). */
+const PICKY = `
+let failedOnce = false;
+const idOf = (r) => JSON.parse(Buffer.from(r.kinesis.data, "base64").toString()).data.id;
+exports.handler = async (event) => {
+  console.log("IDS " + JSON.stringify(event.Records.map(idOf)));
+  const bad = event.Records.find((r) => idOf(r) === 13);
+  if (bad && !failedOnce) { failedOnce = true; return { batchItemFailures: [{ itemIdentifier: bad.kinesis.sequenceNumber }] }; }
+  return { batchItemFailures: [] };
+};
+`;
+
+/** Fails every batch holding row 23's change (BisectBatchOnFunctionError isolates it). */
+const SPLITTER = `
+const idOf = (r) => JSON.parse(Buffer.from(r.kinesis.data, "base64").toString()).data.id;
+exports.handler = async (event) => {
+  const ids = event.Records.map(idOf);
+  console.log("IDS " + JSON.stringify(ids));
+  if (ids.includes(23)) throw new Error("row 23 is poison");
+  return {};
+};
 `;
 
 const SERVERLESS = `component: scf
@@ -53,6 +105,8 @@ describe("database changes in each cloud's shape", () => {
   let pg: PostgresCluster;
   let daemon: Daemon;
   const records: LogRecord[] = [];
+  const idsOf = (fn: string): number[][] =>
+    records.filter((r) => r.function === fn && messageOf(r.text).startsWith("IDS ")).map((r) => JSON.parse(messageOf(r.text).slice("IDS ".length)));
   const eventsOf = (fn: string) =>
     records.filter((r) => r.function === fn && messageOf(r.text).startsWith("EVENT ")).map((r) => JSON.parse(messageOf(r.text).slice("EVENT ".length)));
 
@@ -70,10 +124,12 @@ describe("database changes in each cloud's shape", () => {
 `);
     writeFileSync(join(root, "template.yaml"), TEMPLATE);
     writeFileSync(join(root, "serverless.yml"), SERVERLESS);
+    writeFileSync(join(root, "node", "picky.js"), PICKY);
+    writeFileSync(join(root, "node", "splitter.js"), SPLITTER);
     daemon = await Daemon.start({ root, executor: "docker", watch: false, httpPort: 0, invokePort: 0 });
     assert.deepEqual(daemon.engine.problems.map((p) => p.message), []);
     daemon.engine.logBus.subscribe((record) => records.push(record));
-    await waitFor(() => daemon.databases.list().length === 2 && daemon.databases.list().every((c) => c.status === "running"), `both consumers streaming: ${JSON.stringify(daemon.databases.list())}`, 20_000);
+    await waitFor(() => daemon.databases.list().length === 4 && daemon.databases.list().every((c) => c.status === "running"), `both consumers streaming: ${JSON.stringify(daemon.databases.list())}`, 20_000);
     for (const sql of ["INSERT INTO orders VALUES (7, 'new', 1)", "UPDATE orders SET status = 'paid' WHERE id = 7", "DELETE FROM orders WHERE id = 7"]) {
       const [dms, dts] = [eventsOf("DmsAudit").length, eventsOf("dts-audit").length];
       await asOwner(pg, sql);
@@ -140,5 +196,27 @@ describe("database changes in each cloud's shape", () => {
     assert.deepEqual(del.oldColumns, ["7", null, null]);
     assert.deepEqual([insert.schemaName, insert.tableName, insert.objectName, insert.sourceType, insert.pkNames], ["public", "orders", "public.orders", "postgresql", ["id"]]);
     assert.equal(insert.id, records[0].offset);
+  });
+
+  test("ReportBatchItemFailures: the batch is retried from the reported change, the ones before it are not sent again", async () => {
+    await asOwner(pg, `BEGIN; ${Array.from({ length: 10 }, (_, i) => `INSERT INTO orders VALUES (${10 + i}, 'batch', 0)`).join("; ")}; COMMIT`);
+    const tail = [13, 14, 15, 16, 17, 18, 19];
+    await waitFor(() => idsOf("Picky").some((ids) => JSON.stringify(ids) === JSON.stringify(tail)), `the retry from row 13: ${JSON.stringify(idsOf("Picky"))} ${JSON.stringify(daemon.databases.list().find((c) => c.functionName === "Picky"))} ${records.filter((r) => r.function === "Picky").map((r) => r.text).join("\n")}`, 30_000);
+    const batches = idsOf("Picky").filter((ids) => ids.some((id) => id >= 10 && id < 20));
+    assert.deepEqual(batches, [[10, 11, 12, 13, 14, 15, 16, 17, 18, 19], tail]);
+  });
+
+  test("BisectBatchOnFunctionError: the failing batch is split until the poison change is alone; it is dead-lettered, the others delivered", async () => {
+    await asOwner(pg, `BEGIN; ${Array.from({ length: 8 }, (_, i) => `INSERT INTO orders VALUES (${20 + i}, 'bisect', 0)`).join("; ")}; COMMIT`);
+    const deadLetters = () => daemon.queue.deadLetters().filter((d) => d.function === "Splitter");
+    const delivered = () => new Set(idsOf("Splitter").filter((ids) => !ids.includes(23)).flat());
+    await waitFor(() => deadLetters().length === 1 && [20, 21, 22, 24, 25, 26, 27].every((id) => delivered().has(id)), `row 23 dead-lettered, the others delivered: ${JSON.stringify(idsOf("Splitter"))}`, 60_000);
+    const [dead] = deadLetters();
+    assert.equal(dead.source, "database:shop");
+    const deadIds = JSON.parse(dead.payload).Records.map((r: { kinesis: { data: string } }) => JSON.parse(Buffer.from(r.kinesis.data, "base64").toString()).data.id);
+    assert.deepEqual(deadIds, [23]);
+    const succeeded = idsOf("Splitter").filter((ids) => !ids.includes(23)).flat().filter((id) => id >= 20 && id < 28);
+    assert.deepEqual([...new Set(succeeded)].sort((a, b) => a - b), [20, 21, 22, 24, 25, 26, 27]);
+    assert.ok(idsOf("Splitter").some((ids) => JSON.stringify(ids) === "[23]"), "row 23 was tried alone");
   });
 });

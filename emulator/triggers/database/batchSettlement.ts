@@ -1,4 +1,4 @@
-import type { FunctionError } from "../../protocol";
+import type { FailureKind, FunctionError } from "../../protocol";
 import { changeBatchVerdict } from "./reportedChangeFailures";
 import type { RowChange } from "./rowChange";
 
@@ -8,14 +8,17 @@ export interface ChangeInvokeResult {
   /** The function's response as its runtime sent it (a partial batch response is read from it). */
   response?: Buffer;
   error?: FunctionError;
+  /** Why it failed; "throttle" (no instance free) means the function never ran. */
+  errorKind?: FailureKind;
 }
 
 /** What settling a batch needs from the delivery that owns it. */
 export interface SettlementPolicy {
   toEvent(changes: RowChange[]): unknown;
   recordIds(event: unknown): string[];
-  invoke(event: unknown): Promise<ChangeInvokeResult>;
-  deadLetter(event: unknown, error: FunctionError): Promise<void>;
+  /** `json` is the event as JSON, made once here (its size is checked against the payload limit). */
+  invoke(event: unknown, json: string): Promise<ChangeInvokeResult>;
+  deadLetter(event: unknown, error: FunctionError, json: string): Promise<void>;
   reportBatchItemFailures: boolean;
   bisectOnError: boolean;
   /** Retries of a failing record before it is dead-lettered; -1 retries until stopped. */
@@ -29,7 +32,14 @@ export interface SettlementPolicy {
   attempted(outcome: { ok: true } | { ok: false; error: FunctionError; retry: number }): void;
 }
 
-type Attempt = { failed: "none" } | { failed: "from"; index: number; error: FunctionError } | { failed: "all"; error: FunctionError; bisectable: boolean };
+/**
+ * Lambda gives a function all the records of a batch in one call "up to the payload limit for
+ * synchronous invocation (6 MB)": a batch whose event is larger goes in smaller parts, in order.
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html (BatchSize)
+ */
+export const PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
+
+type Attempt = { failed: "none" } | { failed: "throttled"; error: FunctionError } | { failed: "from"; index: number; error: FunctionError } | { failed: "all"; error: FunctionError; bisectable: boolean };
 
 /**
  * Delivers one batch until every change of it is delivered or dead-lettered, in order, as
@@ -44,6 +54,7 @@ type Attempt = { failed: "none" } | { failed: "from"; index: number; error: Func
  * - MaximumRetryAttempts counts the retries of a record ("the number of times to retry a
  *   record before it is bypassed", SAM's Kinesis event): when the failure moves to a later
  *   record the count starts again for that record;
+ * - a throttled invocation (the function never ran) is tried again without using up a retry;
  * - once the retries are spent the failing records are dead-lettered and acknowledged, and
  *   delivery goes on (the cloud discards them, or sends them to the OnFailure destination).
  * Resolves false when the delivery stopped before the batch was settled: what is left is not
@@ -52,16 +63,33 @@ type Attempt = { failed: "none" } | { failed: "from"; index: number; error: Func
 export async function settleBatch(changes: RowChange[], policy: SettlementPolicy, failuresSoFar = 0): Promise<boolean> {
   let pending = changes;
   let failures = failuresSoFar;
+  let throttles = 0;
   while (pending.length > 0) {
     if (policy.stopped()) return false;
     const event = policy.toEvent(pending);
-    const attempt = await attemptOnce(event, pending, policy);
+    const json = JSON.stringify(event);
+    if (pending.length > 1 && Buffer.byteLength(json) > PAYLOAD_LIMIT_BYTES) {
+      const half = Math.ceil(pending.length / 2);
+      if (!(await settleBatch(pending.slice(0, half), policy, failures))) return false;
+      return settleBatch(pending.slice(half), policy, failures);
+    }
+    const attempt = await attemptOnce(event, json, pending, policy);
     if (policy.stopped()) return false; // the outcome of an attempt cut short by stop() is not recorded
     if (attempt.failed === "none") {
       policy.attempted({ ok: true });
       await policy.settled(pending[pending.length - 1]);
       return true;
     }
+    if (attempt.failed === "throttled") {
+      // "If a Lambda event source mapping is unable to invoke the function due to throttling [...] it retries
+      // until the records expire": no retry is used up, nothing is dead-lettered; changes in a slot never expire.
+      // https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
+      throttles++;
+      policy.attempted({ ok: false, error: attempt.error, retry: failures });
+      if (!(await policy.pause(throttles))) return false;
+      continue;
+    }
+    throttles = 0;
     if (attempt.failed === "from" && attempt.index > 0) {
       // The records before the reported one are delivered: confirmed now, so a restart does not bring them back.
       await policy.settled(pending[attempt.index - 1]);
@@ -77,9 +105,10 @@ export async function settleBatch(changes: RowChange[], policy: SettlementPolicy
     failures++;
     policy.attempted({ ok: false, error: attempt.error, retry: failures });
     if (policy.maxRetries >= 0 && failures > policy.maxRetries) {
-      // The dead letter holds the event the function last failed on: `faasbox dlq replay` sends it again as it was.
+      // The dead letter holds the records still failing (the whole event, or from the lowest reported one on),
+      // in the event's shape: `faasbox dlq replay` gives the function exactly those again.
       const last = attempt.failed === "from" && attempt.index > 0 ? policy.toEvent(pending) : event;
-      await policy.deadLetter(last, attempt.error);
+      await policy.deadLetter(last, attempt.error, last === event ? json : JSON.stringify(last));
       await policy.settled(pending[pending.length - 1]);
       return true;
     }
@@ -88,14 +117,15 @@ export async function settleBatch(changes: RowChange[], policy: SettlementPolicy
   return true;
 }
 
-async function attemptOnce(event: unknown, pending: RowChange[], policy: SettlementPolicy): Promise<Attempt> {
+async function attemptOnce(event: unknown, json: string, pending: RowChange[], policy: SettlementPolicy): Promise<Attempt> {
   let result: ChangeInvokeResult;
   try {
-    result = await policy.invoke(event);
+    result = await policy.invoke(event, json);
   } catch (error) {
     // The function never ran (the emulator could not start it): a retry, never a bisect, which is for function errors.
     return { failed: "all", bisectable: false, error: { errorType: "Faasbox.InvokeFailed", errorMessage: (error as Error).message } };
   }
+  if (!result.ok && result.errorKind === "throttle") return { failed: "throttled", error: result.error ?? { errorType: "Faasbox.Throttled", errorMessage: "no instance of the function was free" } };
   if (!result.ok) return { failed: "all", bisectable: true, error: result.error ?? { errorType: "Faasbox.FunctionError", errorMessage: "the function failed" } };
   // Without ReportBatchItemFailures Lambda ignores the response: the batch succeeded.
   if (!policy.reportBatchItemFailures) return { failed: "none" };

@@ -54,10 +54,13 @@ export interface ChangeDeliveryOptions {
   toEvent(changes: RowChange[]): unknown;
   /** The identifier of each record of an event (what a function names in batchItemFailures); recordIdentifiers by default. */
   recordIds?(event: unknown): string[];
-  /** Runs the function synchronously through the engine (so logs, metrics and the request log see it). */
-  invoke(event: unknown): Promise<ChangeInvokeResult>;
-  /** Keeps an event whose retries are spent (the `faasbox dlq` store). */
-  deadLetter(event: unknown, error: FunctionError): Promise<void>;
+  /**
+   * Runs the function synchronously through the engine (so logs, metrics and the request log see
+   * it); `json` is the event as JSON text, already made (and within the 6 MB payload limit).
+   */
+  invoke(event: unknown, json: string): Promise<ChangeInvokeResult>;
+  /** Keeps an event whose retries are spent (the `faasbox dlq` store); `json` as for invoke. */
+  deadLetter(event: unknown, error: FunctionError, json: string): Promise<void>;
   onStatus?(status: DeliveryStatus): void;
 }
 
@@ -99,9 +102,10 @@ export class ChangeDelivery {
     this.stopped = new Promise((resolve) => (this.stopSignal = resolve));
   }
 
-  /** Starts the source and the delivery loop; rejects when the source cannot start. */
+  /** Starts the source and the delivery loop; rejects when the source cannot start. One use: after stop(), make a new delivery. */
   async start(): Promise<void> {
-    this.loop ??= this.run();
+    // The loop catches what a batch throws; this is the last guard, so a fault can never end the emulator.
+    this.loop ??= this.run().catch((error: Error) => this.update({ state: "failing", error: `delivery stopped: ${error.message}` }));
     await this.source.start((changes) => this.receive(changes));
   }
 
@@ -116,6 +120,7 @@ export class ChangeDelivery {
       this.arrival?.();
       for (const resolve of this.roomWaiters.splice(0)) resolve();
       this.update({ state: "stopped", error: undefined });
+      this.notifyIdle(); // nothing more will settle: no one waits for ever
     }
     await this.source.stop();
   }
@@ -126,7 +131,7 @@ export class ChangeDelivery {
 
   /** Resolves once every change received so far is settled (tests, "fire and wait"). */
   idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
+    if (this.isIdle() || this.stopping) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -189,9 +194,9 @@ export class ChangeDelivery {
     return {
       toEvent: (changes) => this.options.toEvent(changes),
       recordIds: (event) => (this.options.recordIds ?? recordIdentifiers)(event),
-      invoke: (event) => this.options.invoke(event),
-      deadLetter: async (event, error) => {
-        await this.options.deadLetter(event, error);
+      invoke: (event, json) => this.options.invoke(event, json),
+      deadLetter: async (event, error, json) => {
+        await this.options.deadLetter(event, error, json);
         this.update({ deadLettered: this.current.deadLettered + 1 });
       },
       reportBatchItemFailures: this.options.reportBatchItemFailures ?? false,
@@ -209,7 +214,10 @@ export class ChangeDelivery {
 
   /** Everything up to `change` is settled: acknowledge the last transaction end among it. */
   private async settled(change: RowChange): Promise<void> {
-    const done = this.unsettled.splice(0, this.unsettled.indexOf(change) + 1);
+    // A new array, not splice(): the batch being settled is this array and must stay as it was.
+    const through = this.unsettled.indexOf(change) + 1;
+    const done = this.unsettled.slice(0, through);
+    this.unsettled = this.unsettled.slice(through);
     const end = [...done].reverse().find((c) => c.lastInTransaction);
     if (!end || this.stopping) return;
     try {
@@ -260,6 +268,10 @@ export class ChangeDelivery {
     // After stop() the loop may still finish an attempt: the consumer stays shown as stopped.
     if (this.stopping && change.state !== "stopped") delete change.state;
     Object.assign(this.current, change);
-    this.options.onStatus?.(this.status());
+    try {
+      this.options.onStatus?.(this.status());
+    } catch {
+      // A listener's fault is its own: delivery goes on.
+    }
   }
 }

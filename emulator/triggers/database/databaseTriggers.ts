@@ -1,7 +1,7 @@
 import { Client } from "pg";
 import type { FunctionError } from "../../protocol";
 import type { ChangeInvokeResult } from "./batchSettlement";
-import { ChangeDelivery } from "./changeDelivery";
+import { ChangeDelivery, DEFAULT_MAX_RETRIES } from "./changeDelivery";
 import type { DeliveryStatus } from "./deliveryStatus";
 import { describePgError, maskPassword } from "./pgErrors";
 import { projectPrefix, publicationName, slotName } from "./pgNames";
@@ -170,8 +170,9 @@ export class DatabaseTriggers {
       bisectOnError: plan.batching.bisectBatchOnFunctionError,
       maxRetries: retries,
       toEvent: (changes) => run.plan.toEvent(changes),
-      invoke: (event) => this.host.invoke(plan.functionName, Buffer.from(JSON.stringify(event))),
-      deadLetter: (event, error) => this.host.deadLetter(plan.functionName, JSON.stringify(event), plan.sourceLabel, error, (retries ?? 2) + 1),
+      // The delivery encodes each event once: the same JSON is invoked and, when its retries are spent, dead-lettered.
+      invoke: (_event, json) => this.host.invoke(plan.functionName, Buffer.from(json)),
+      deadLetter: (_event, error, json) => this.host.deadLetter(plan.functionName, json, plan.sourceLabel, error, (retries ?? DEFAULT_MAX_RETRIES) + 1),
     });
     this.running.set(slot, run);
     try {

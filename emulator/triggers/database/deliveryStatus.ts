@@ -1,7 +1,8 @@
 /**
  * How one consumer (function × database trigger) is doing, for the editor's tree and the CLI:
  * idle (caught up), delivering (a batch is with the function), failing (the last attempt
- * failed; `error` says why and it is retried), stopped.
+ * failed, `error` says why; it stays so, through retries and a dead letter, until an event is
+ * delivered), stopped.
  */
 export interface DeliveryStatus {
   state: "idle" | "delivering" | "failing" | "stopped";
@@ -11,7 +12,7 @@ export interface DeliveryStatus {
   waiting: number;
   /** How long ago the oldest of them was committed, in milliseconds; 0 when none waits. */
   lagMs: number;
-  /** Batches delivered and dead-lettered since start. */
+  /** Events the function took (each part of a split batch counts) and events dead-lettered, since start. */
   delivered: number;
   deadLettered: number;
   /** The commit LSN of the last change acknowledged to the source. */

@@ -202,6 +202,10 @@ export class PgSource implements ChangeSource {
 
   private pump(): void {
     if (this.inFlight || this.stopped || !this.onChanges || this.pending.length === 0) return;
+    // A transaction's changes go together once its Commit has come (they all come at once, pgoutput
+    // sends a transaction after it committed): batches are not cut at whatever one socket read held.
+    // A transaction larger than one handover goes in parts.
+    if (this.decoder.inTransaction && this.pending.length < MAX_HANDED) return;
     const changes = this.pending.splice(0, MAX_HANDED);
     const last = changes[changes.length - 1];
     this.handed = { commit: parseLsn(last.commitLsn), index: last.indexInTransaction };

@@ -25,7 +25,12 @@ export function changeBatchVerdict(ids: readonly string[], response: Buffer | un
   if (!("ids" in reported)) return reported.retry === "none" ? { failed: "none" } : { failed: "all", reason: reported.reason };
   let first: number | undefined;
   for (const id of reported.ids) {
-    const index = typeof id === "string" && id !== "" ? ids.indexOf(id) : -1;
+    // A number is taken as its digits: a CKafka offset is one (SCF documents no partial batch
+    // response at all); a Kinesis sequence number sent as a number loses digits and names no record.
+    // Identifiers that repeat (CKafka offsets past 16,384 changes in one transaction) match their
+    // first record: more is retried, nothing skipped.
+    const text = typeof id === "number" && Number.isFinite(id) ? String(id) : id;
+    const index = typeof text === "string" && text !== "" ? ids.indexOf(text) : -1;
     if (index < 0) return { failed: "all", reason: `itemIdentifier ${JSON.stringify(id ?? null)} names no record of the batch, so Lambda fails the whole batch` };
     if (first === undefined || index < first) first = index;
   }
