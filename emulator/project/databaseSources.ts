@@ -3,7 +3,7 @@
 // emulator's database source (triggers/database) connects to it and delivers to its consumers.
 import { collectProblem, ManifestWarning, type FieldRef, type ManifestError } from "./errors";
 import { parseDatabaseUrl, maskUrl, type DatabaseUrl } from "./databaseUrl";
-import type { YamlField } from "./yamlSource";
+import { describeValue, type YamlField } from "./yamlSource";
 
 export type ChangeOperation = "insert" | "update" | "delete";
 export const CHANGE_OPERATIONS: readonly ChangeOperation[] = ["insert", "update", "delete"];
@@ -56,7 +56,10 @@ export function readDatabaseSources(
   problems: ManifestError[],
   warn: (warning: ManifestWarning) => void = () => undefined,
 ): DatabaseSourceSpec[] {
-  const entries = collectProblem(problems, () => field.entries("a map of source names to {url, tables}")) ?? [];
+  const entries = collectProblem(problems, () => {
+    if (field.isSet && !field.isMap()) throw wrongType(field, "a map of source names to {url, tables}");
+    return field.entries();
+  }) ?? [];
   const sources: DatabaseSourceSpec[] = [];
   for (const [name, body] of entries) {
     const source = collectProblem(problems, () => readSource(name, body, env), () => body.ref);
@@ -71,7 +74,7 @@ export function readDatabaseSources(
 
 function readSource(name: string, body: YamlField, env: Readonly<Record<string, string | undefined>>): DatabaseSourceSpec {
   if (!SOURCE_NAME.test(name)) throw body.fail(`source name ${JSON.stringify(name)}; expected a letter, then letters, digits, _ or - (at most 40 characters)`);
-  if (!body.isMap()) throw body.wrongType("a map with url and tables, such as {url: ${env:SHOP_DATABASE_URL}, tables: [orders]}");
+  if (!body.isMap()) throw wrongType(body, "a map with url and tables, such as {url: ${env:SHOP_DATABASE_URL}, tables: [orders]}");
   body.rejectUnknownKeys(SOURCE_KEYS);
   const operations = readOperations(body.child("operations"));
   const columnsField = body.child("columns");
@@ -118,6 +121,14 @@ function readUrl(field: YamlField, env: Readonly<Record<string, string | undefin
   }
 }
 
+/**
+ * YamlField.wrongType quotes the value: a URL written where a map or a name was expected (`shop:
+ * postgres://…`) would show its password. Every "got X" of this section goes through here.
+ */
+function wrongType(field: YamlField, expected: string): ManifestError {
+  return field.fail(`got ${describeValue(typeof field.value === "string" ? maskUrl(field.value) : field.value)}; expected ${expected}`);
+}
+
 /** A password in the URL as written, not one that comes from a variable. */
 function hasWrittenPassword(written: string): boolean {
   try {
@@ -143,7 +154,7 @@ function readTables(field: YamlField): TableName[] {
     const written = item.requireString(expected).trim();
     const parts = written.split(".");
     if (parts.length > 2 || !parts.every((part) => IDENTIFIER.test(part))) {
-      throw item.fail(`${JSON.stringify(written)} is not a table name; expected table or schema.table, each a letter or _ followed by letters, digits, _ or $`);
+      throw item.fail(`${JSON.stringify(maskUrl(written))} is not a table name; expected table or schema.table, each a letter or _ followed by letters, digits, _ or $`);
     }
     const table = parts.length === 2 ? { schema: parts[0], table: parts[1] } : { schema: "public", table: parts[0] };
     const qualified = qualifiedName(table);
@@ -162,7 +173,7 @@ function readOperations(field: YamlField): ChangeOperation[] {
     const normalised = op.trim().toLowerCase();
     if (!CHANGE_OPERATIONS.includes(normalised as ChangeOperation)) {
       const item = typeof field.value === "string" ? field : field.child(index);
-      throw item.wrongType(expected);
+      throw wrongType(item, expected);
     }
     return normalised as ChangeOperation;
   });

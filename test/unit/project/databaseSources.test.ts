@@ -101,6 +101,10 @@ test("bad sources are errors at their line naming what is expected; the password
   good:
     url: postgres://u:${SECRET}@h/db
     tables: [orders]
+  urlonly: postgres://u:${SECRET}@h/db
+  urltable:
+    url: postgres://u:${SECRET}@h/db
+    tables: ["postgres://u:${SECRET}@h/db"]
 `);
   assert.deepEqual(project.databases?.map((s) => s.name), ["good"]);
   for (const problem of problems) assert.ok(!problem.message.includes(SECRET), `password shown in: ${problem.message}`);
@@ -114,6 +118,8 @@ test("bad sources are errors at their line naming what is expected; the password
     [19, "databases.badop.operations[1]"],
     [24, "databases.columnsnoupdate.columns"],
     [28, "databases.typo.kinesys"],
+    [32, "databases.urlonly"],
+    [35, "databases.urltable.tables[0]"],
   ]);
   assert.ok(problems.every((p) => p.file === file));
   assert.match(problems[0].problem, /mysql:\/\/root:\*\*\*@127\.0\.0\.1\/shop is a mysql URL; expected a PostgreSQL URL/);
@@ -124,6 +130,9 @@ test("bad sources are errors at their line naming what is expected; the password
   assert.match(problems[5].problem, /expected a list of insert, update, delete/);
   assert.match(problems[6].problem, /columns only narrow which updates fire/);
   assert.match(problems[7].problem, /unknown field; expected one of url, tables, operations, columns, kinesis, ckafka/);
+  // A URL where a map or a table name was expected is quoted masked.
+  assert.match(problems[8].problem, /^got "postgres:\/\/u:\*\*\*@h\/db"; expected a map with url and tables/);
+  assert.match(problems[9].problem, /^"postgres:\/\/u:\*\*\*@h\/db" is not a table name/);
 });
 
 test("a database event naming no source, with a batch size out of Lambda's range, or reading a source twice is an error at its field", () => {
