@@ -67,7 +67,16 @@ export function readDatabaseSources(
     if (source && typeof url.value === "string" && hasWrittenPassword(url.value)) {
       warn(ManifestWarning.at(url.ref, `the password is written in faasbox.yml (${source.url.masked}), which is usually committed; keep the URL in .env (${envName(name)}=...) and write url: \${env:${envName(name)}}`));
     }
-    if (source) sources.push(source);
+    if (!source) continue;
+    // A consumer is a function's trigger reading one source (one slot each, named after the trigger):
+    // a stream or topic fed by two sources would give one trigger two consumers of the same name.
+    const feeding = (key: "kinesis" | "ckafka") => sources.find((other) => source[key] !== undefined && other[key] === source[key]);
+    const clash = (["kinesis", "ckafka"] as const).find((key) => feeding(key));
+    if (clash) {
+      problems.push(body.child(clash).fail(`${JSON.stringify(source[clash])} is already fed by source ${JSON.stringify(feeding(clash)?.name)}; expected each ${clash === "kinesis" ? "stream" : "topic"} fed by one source (one source can list several tables)`));
+      continue;
+    }
+    sources.push(source);
   }
   return sources;
 }

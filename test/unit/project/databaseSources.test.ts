@@ -158,6 +158,20 @@ ${FUNCTION}    events:
   assert.deepEqual(project.functions[0].triggers, [{ kind: "database", name: "shop", source: "shop", batchSize: 100, batchWindowSec: 0 }]);
 });
 
+test("two sources feeding one stream or topic is an error at the second (its trigger would read two sources under one name)", () => {
+  const { problems, project } = loadYml(`databases:
+  a: {url: "postgres://u@h/a", tables: [t], kinesis: changes, ckafka: topic-a}
+  b: {url: "postgres://u@h/b", tables: [t], kinesis: changes}
+  c: {url: "postgres://u@h/c", tables: [t], ckafka: topic-a}
+  d: {url: "postgres://u@h/d", tables: [t], kinesis: other, ckafka: topic-d}
+`);
+  assert.deepEqual(problems.map((p) => [where(p).line, where(p).field, p.problem]), [
+    [3, "databases.b.kinesis", '"changes" is already fed by source "a"; expected each stream fed by one source (one source can list several tables)'],
+    [4, "databases.c.ckafka", '"topic-a" is already fed by source "a"; expected each topic fed by one source (one source can list several tables)'],
+  ]);
+  assert.deepEqual(project.databases?.map((s) => s.name), ["a", "d"]);
+});
+
 test("an event on a source whose URL is broken is not reported a second time", () => {
   const { problems } = loadYml(`databases:
   shop: {url: "\${env:MISSING}", tables: [orders]}
