@@ -1,9 +1,9 @@
 // faasbox.yml `databases:`: the databases whose row changes run functions. Each source is read
 // here (URL, tables, operations, columns, the Kinesis stream or CKafka topic it feeds); the
 // emulator's database source (triggers/database) connects to it and delivers to its consumers.
-import { collectProblem, type FieldRef, type ManifestError } from "./errors";
+import { collectProblem, ManifestWarning, type FieldRef, type ManifestError } from "./errors";
 import { parseDatabaseUrl, maskUrl, type DatabaseUrl } from "./databaseUrl";
-import type { YamlField } from "./yamlSource";
+import { describeValue, type YamlField } from "./yamlSource";
 
 export type ChangeOperation = "insert" | "update" | "delete";
 export const CHANGE_OPERATIONS: readonly ChangeOperation[] = ["insert", "update", "delete"];
@@ -50,19 +50,40 @@ export function qualifiedName(table: TableName): string {
  * Every entry of `databases:`; a bad one is reported at its field and left out, the others
  * still load. `env` resolves `${env:X}` in URLs (the shell, then .env files, as for functions).
  */
-export function readDatabaseSources(field: YamlField, env: Readonly<Record<string, string | undefined>>, problems: ManifestError[]): DatabaseSourceSpec[] {
-  const entries = collectProblem(problems, () => field.entries("a map of source names to {url, tables}")) ?? [];
+export function readDatabaseSources(
+  field: YamlField,
+  env: Readonly<Record<string, string | undefined>>,
+  problems: ManifestError[],
+  warn: (warning: ManifestWarning) => void = () => undefined,
+): DatabaseSourceSpec[] {
+  const entries = collectProblem(problems, () => {
+    if (field.isSet && !field.isMap()) throw wrongType(field, "a map of source names to {url, tables}");
+    return field.entries();
+  }) ?? [];
   const sources: DatabaseSourceSpec[] = [];
   for (const [name, body] of entries) {
     const source = collectProblem(problems, () => readSource(name, body, env), () => body.ref);
-    if (source) sources.push(source);
+    const url = body.child("url");
+    if (source && typeof url.value === "string" && hasWrittenPassword(url.value)) {
+      warn(ManifestWarning.at(url.ref, `the password is written in faasbox.yml (${source.url.masked}), which is usually committed; keep the URL in .env (${envName(name)}=...) and write url: \${env:${envName(name)}}`));
+    }
+    if (!source) continue;
+    // A consumer is a function's trigger reading one source (one slot each, named after the trigger):
+    // a stream or topic fed by two sources would give one trigger two consumers of the same name.
+    const feeding = (key: "kinesis" | "ckafka") => sources.find((other) => source[key] !== undefined && other[key] === source[key]);
+    const clash = (["kinesis", "ckafka"] as const).find((key) => feeding(key));
+    if (clash) {
+      problems.push(body.child(clash).fail(`${JSON.stringify(source[clash])} is already fed by source ${JSON.stringify(feeding(clash)?.name)}; expected each ${clash === "kinesis" ? "stream" : "topic"} fed by one source (one source can list several tables)`));
+      continue;
+    }
+    sources.push(source);
   }
   return sources;
 }
 
 function readSource(name: string, body: YamlField, env: Readonly<Record<string, string | undefined>>): DatabaseSourceSpec {
   if (!SOURCE_NAME.test(name)) throw body.fail(`source name ${JSON.stringify(name)}; expected a letter, then letters, digits, _ or - (at most 40 characters)`);
-  if (!body.isMap()) throw body.wrongType("a map with url and tables, such as {url: ${env:SHOP_DATABASE_URL}, tables: [orders]}");
+  if (!body.isMap()) throw wrongType(body, "a map with url and tables, such as {url: ${env:SHOP_DATABASE_URL}, tables: [orders]}");
   body.rejectUnknownKeys(SOURCE_KEYS);
   const operations = readOperations(body.child("operations"));
   const columnsField = body.child("columns");
@@ -109,6 +130,29 @@ function readUrl(field: YamlField, env: Readonly<Record<string, string | undefin
   }
 }
 
+/**
+ * YamlField.wrongType quotes the value: a URL written where a map or a name was expected (`shop:
+ * postgres://…`) would show its password. Every "got X" of this section goes through here.
+ */
+function wrongType(field: YamlField, expected: string): ManifestError {
+  return field.fail(`got ${describeValue(typeof field.value === "string" ? maskUrl(field.value) : field.value)}; expected ${expected}`);
+}
+
+/** A password in the URL as written, not one that comes from a variable. */
+function hasWrittenPassword(written: string): boolean {
+  try {
+    const url = new URL(written.replace(ENV_REFERENCE, ""));
+    return url.password !== "" || Boolean(url.searchParams.get("password"));
+  } catch {
+    return false;
+  }
+}
+
+/** shop → SHOP_DATABASE_URL, as the examples name it. */
+function envName(source: string): string {
+  return `${source.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_DATABASE_URL`;
+}
+
 function readTables(field: YamlField): TableName[] {
   const expected = "a list of tables such as [orders, billing.invoices] (schema public unless given)";
   if (!field.isSet) throw field.missing(expected);
@@ -119,7 +163,7 @@ function readTables(field: YamlField): TableName[] {
     const written = item.requireString(expected).trim();
     const parts = written.split(".");
     if (parts.length > 2 || !parts.every((part) => IDENTIFIER.test(part))) {
-      throw item.fail(`${JSON.stringify(written)} is not a table name; expected table or schema.table, each a letter or _ followed by letters, digits, _ or $`);
+      throw item.fail(`${JSON.stringify(maskUrl(written))} is not a table name; expected table or schema.table, each a letter or _ followed by letters, digits, _ or $`);
     }
     const table = parts.length === 2 ? { schema: parts[0], table: parts[1] } : { schema: "public", table: parts[0] };
     const qualified = qualifiedName(table);
@@ -138,7 +182,7 @@ function readOperations(field: YamlField): ChangeOperation[] {
     const normalised = op.trim().toLowerCase();
     if (!CHANGE_OPERATIONS.includes(normalised as ChangeOperation)) {
       const item = typeof field.value === "string" ? field : field.child(index);
-      throw item.wrongType(expected);
+      throw wrongType(item, expected);
     }
     return normalised as ChangeOperation;
   });

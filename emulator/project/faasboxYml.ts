@@ -256,7 +256,14 @@ export function readFaasboxEvents(events: YamlField, dialect: Dialect, problems:
   items.forEach((item, index) => {
     const trigger = collectProblem(
       problems,
-      () => readEvent(item, index, dialect, databases),
+      () => {
+        const read = readEvent(item, index, dialect, databases);
+        // One replication slot per function and trigger, named after both: a second would share it.
+        if (read.kind === "database" && triggers.some((t) => t.kind === "database" && t.source === read.source)) {
+          throw item.child("database").child("name").fail(`this function already reads ${JSON.stringify(read.source)}; expected each database source once per function`);
+        }
+        return read;
+      },
       () => item.ref,
     );
     if (trigger) triggers.push(trigger);

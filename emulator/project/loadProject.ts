@@ -141,7 +141,7 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
   for (const ref of faasbox?.envFiles ?? []) Object.assign(sharedEnv, readNamedEnvFile(ref, problems));
 
   // A database URL's ${env:X}: the shell first, as for serverless.yml's, then faasbox.yml's envFiles and the project's .env.
-  const databases = faasbox?.databases ? readDatabaseSources(faasbox.databases, { ...rootEnv, ...sharedEnv, ...(options.env ?? process.env) }, problems) : [];
+  const databases = faasbox?.databases ? readDatabaseSources(faasbox.databases, { ...rootEnv, ...sharedEnv, ...(options.env ?? process.env) }, problems, context.warn) : [];
   // Every name written counts, so that an event on a source with a bad URL is not reported a second time.
   const databaseNames = faasbox?.databases?.isMap() ? Object.keys(faasbox.databases.value as object) : [];
   applyFaasboxSettings(unique, faasbox, failedNames, problems, step, databaseNames);

@@ -2,8 +2,10 @@
 // would in AWS when DMS replicates the database to that stream: a Lambda Kinesis event whose
 // records' data is DMS's JSON record.
 //
-// The record (https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.Kinesis.html, "Message
-// format" and the examples there): {"data": {column: value}, "metadata": {"timestamp",
+// The record: DMS "serializes each record from the source database into an attribute-value pair in
+// JSON format" (https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.Kinesis.html); the
+// fields, as records from a real CDC task show them (https://kingshark8848.gitbook.io/tech-posts/aws-dms,
+// insert/update/delete examples): {"data": {column: value}, "metadata": {"timestamp",
 // "record-type": "data", "operation": "insert" | "update" | "delete", "partition-key-type",
 // "schema-name", "table-name", "transaction-id"}}. `data` is the row after an insert or update and
 // the deleted row for a delete (for PostgreSQL: what its replica identity logs, the key unless

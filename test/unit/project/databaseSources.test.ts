@@ -101,6 +101,10 @@ test("bad sources are errors at their line naming what is expected; the password
   good:
     url: postgres://u:${SECRET}@h/db
     tables: [orders]
+  urlonly: postgres://u:${SECRET}@h/db
+  urltable:
+    url: postgres://u:${SECRET}@h/db
+    tables: ["postgres://u:${SECRET}@h/db"]
 `);
   assert.deepEqual(project.databases?.map((s) => s.name), ["good"]);
   for (const problem of problems) assert.ok(!problem.message.includes(SECRET), `password shown in: ${problem.message}`);
@@ -114,6 +118,8 @@ test("bad sources are errors at their line naming what is expected; the password
     [19, "databases.badop.operations[1]"],
     [24, "databases.columnsnoupdate.columns"],
     [28, "databases.typo.kinesys"],
+    [32, "databases.urlonly"],
+    [35, "databases.urltable.tables[0]"],
   ]);
   assert.ok(problems.every((p) => p.file === file));
   assert.match(problems[0].problem, /mysql:\/\/root:\*\*\*@127\.0\.0\.1\/shop is a mysql URL; expected a PostgreSQL URL/);
@@ -124,9 +130,12 @@ test("bad sources are errors at their line naming what is expected; the password
   assert.match(problems[5].problem, /expected a list of insert, update, delete/);
   assert.match(problems[6].problem, /columns only narrow which updates fire/);
   assert.match(problems[7].problem, /unknown field; expected one of url, tables, operations, columns, kinesis, ckafka/);
+  // A URL where a map or a table name was expected is quoted masked.
+  assert.match(problems[8].problem, /^got "postgres:\/\/u:\*\*\*@h\/db"; expected a map with url and tables/);
+  assert.match(problems[9].problem, /^"postgres:\/\/u:\*\*\*@h\/db" is not a table name/);
 });
 
-test("a database event naming no source, or with a batch size out of Lambda's range, is an error at its field", () => {
+test("a database event naming no source, with a batch size out of Lambda's range, or reading a source twice is an error at its field", () => {
   const { problems, project } = loadYml(`databases:
   shop: {url: "postgres://u@h/db", tables: [orders]}
 ${FUNCTION}    events:
@@ -135,15 +144,32 @@ ${FUNCTION}    events:
       - database: {name: shop, batchWindow: 301}
       - database: {name: shop, retries: -1}
       - database: {name: shop, batchWindow: 0}
+      - database: {name: shop}
 `);
   assert.deepEqual(problems.map((p) => [where(p).line, where(p).field]), [
     [9, "functions.audit.events[0].database.name"],
     [10, "functions.audit.events[1].database.batchSize"],
     [11, "functions.audit.events[2].database.batchWindow"],
     [12, "functions.audit.events[3].database.retries"],
+    [14, "functions.audit.events[5].database.name"],
   ]);
+  assert.match(problems[4].problem, /this function already reads "shop"; expected each database source once per function/);
   assert.match(problems[0].problem, /no source named "shopp" under databases: \(sources: shop\); expected one of them/);
   assert.deepEqual(project.functions[0].triggers, [{ kind: "database", name: "shop", source: "shop", batchSize: 100, batchWindowSec: 0 }]);
+});
+
+test("two sources feeding one stream or topic is an error at the second (its trigger would read two sources under one name)", () => {
+  const { problems, project } = loadYml(`databases:
+  a: {url: "postgres://u@h/a", tables: [t], kinesis: changes, ckafka: topic-a}
+  b: {url: "postgres://u@h/b", tables: [t], kinesis: changes}
+  c: {url: "postgres://u@h/c", tables: [t], ckafka: topic-a}
+  d: {url: "postgres://u@h/d", tables: [t], kinesis: other, ckafka: topic-d}
+`);
+  assert.deepEqual(problems.map((p) => [where(p).line, where(p).field, p.problem]), [
+    [3, "databases.b.kinesis", '"changes" is already fed by source "a"; expected each stream fed by one source (one source can list several tables)'],
+    [4, "databases.c.ckafka", '"topic-a" is already fed by source "a"; expected each topic fed by one source (one source can list several tables)'],
+  ]);
+  assert.deepEqual(project.databases?.map((s) => s.name), ["a", "d"]);
 });
 
 test("an event on a source whose URL is broken is not reported a second time", () => {
@@ -153,6 +179,21 @@ ${FUNCTION}    events:
       - database: {name: shop}
 `);
   assert.deepEqual(problems.map((p) => where(p).field), ["databases.shop.url"]);
+});
+
+test("a password written in faasbox.yml is a warning (masked) that says to keep it in .env; one from a variable is not", () => {
+  const { warnings, problems, file } = loadYml(`databases:
+  shop: {url: "postgres://app:${SECRET}@127.0.0.1/shop", tables: [orders]}
+  other: {url: "postgres://app:\${env:OTHER_PASSWORD}@127.0.0.1/other", tables: [orders]}
+  nopw: {url: "postgres://app@127.0.0.1/nopw", tables: [orders]}
+`, {}, { OTHER_PASSWORD: SECRET });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(warnings.map((w) => ({ ...where(w), problem: w.problem })), [
+    {
+      file, line: 2, field: "databases.shop.url",
+      problem: "the password is written in faasbox.yml (postgres://app:***@127.0.0.1/shop), which is usually committed; keep the URL in .env (SHOP_DATABASE_URL=...) and write url: ${env:SHOP_DATABASE_URL}",
+    },
+  ]);
 });
 
 test("maskUrl hides the password however the URL is written, maskSecrets hides it in any text", () => {
