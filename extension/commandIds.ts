@@ -41,6 +41,8 @@ export interface CommandArgs {
   "faasbox.timer.disable": [node: TreeNode];
   "faasbox.topic.publish": [node?: TreeNode];
   "faasbox.trigger.run": [node?: TreeNode];
+  /** A database trigger's row: the function runs with a made-up change in its trigger's shape (no row is written). */
+  "faasbox.database.fireSample": [node?: TreeNode];
   /** A function URL's row: its URL to the clipboard. */
   "faasbox.functionUrl.copy": [node?: TreeNode];
 }
@@ -53,6 +55,7 @@ export interface CommandResults {
   "faasbox.cloud.setCredentials": boolean;
   "faasbox.emulator.doctor": number;
   "faasbox.trigger.run": TriggerRunOutcome | undefined;
+  "faasbox.database.fireSample": TriggerRunOutcome | undefined;
 }
 
 export type CommandId = keyof CommandArgs;
@@ -88,6 +91,7 @@ export const COMMANDS = {
   "faasbox.timer.disable": { needsFolder: true },
   "faasbox.topic.publish": { needsFolder: true },
   "faasbox.trigger.run": { needsFolder: true },
+  "faasbox.database.fireSample": { needsFolder: true },
   "faasbox.functionUrl.copy": { needsFolder: true },
 } as const satisfies { [K in CommandId]: CommandInfo };
 

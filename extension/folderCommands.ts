@@ -126,6 +126,8 @@ export function folderCommands(services: FolderServices): CommandHandlers<Folder
     "faasbox.timer.enable": timerCommand("enable"),
     "faasbox.timer.disable": timerCommand("disable"),
     "faasbox.trigger.run": (node) => runTriggerNow(manager, model, node),
+    // Run now on a trigger a database feeds sends it a sample change (runTrigger.ts); only the name differs.
+    "faasbox.database.fireSample": (node) => runTriggerNow(manager, model, node),
     "faasbox.functionUrl.copy": async (node) => {
       const name = node?.kind === "trigger" ? node.function : undefined;
       const url = model.triggers?.urls?.find((u) => u.function === name)?.url;

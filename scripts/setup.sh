@@ -51,6 +51,19 @@ npm_packages() {
 # compiler only recommends its libc) and qemu for the agent's arm64 test.
 agent_toolchain() { apt_install musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static; }
 
+# PostgreSQL's server programs for the database trigger tests, which start throwaway clusters of
+# their own (test/helpers/postgresCluster.ts): Debian's package, its system cluster left stopped.
+postgres_server() {
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && return 0
+  can_apt || die "the database trigger tests need PostgreSQL's server (initdb, pg_ctl): install your system's postgresql package"
+  # policy-rc.d 101: the package's install does not start the system cluster (nothing here uses it).
+  local policy=/usr/sbin/policy-rc.d created=0
+  if [ ! -e $policy ]; then printf '#!/bin/sh\nexit 101\n' >$policy && chmod +x $policy && created=1; fi
+  apt_install postgresql
+  [ $created = 1 ] && rm -f $policy
+  return 0
+}
+
 docker_answers() { timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
 docker_engine() {
@@ -268,6 +281,7 @@ bash scripts/setup-runtime-sdks.sh
 if [ $MODE != runtime ]; then
   lendable_debugpy
   test_peers
+  postgres_server
 fi
 [ $MODE = all ] && code_server
 log "ready"

@@ -1,6 +1,6 @@
 import { FAASBOX_VERSION } from "../version";
 import { BUILD_USAGE } from "./buildUsage";
-import { doctorCommand } from "./doctor";
+import { DOCTOR_USAGE, doctorCommand } from "./doctor";
 import { UsageError } from "./args";
 import { INVOKE_USAGE, invokeCommand } from "./invoke";
 import { START_USAGE, startCommand } from "./start";
@@ -44,7 +44,8 @@ Commands:
 ${DEPLOY_USAGE}
   event               print a sample event of a trigger type in a cloud's shape
       ${EVENT_USAGE}
-  doctor              check Node.js, the Docker engine and the runtime images, and say what to fix
+  doctor              check Node.js, the Docker engine, the runtime images and the project's databases, and say what to fix
+      ${DOCTOR_USAGE}
 
 Options:
   -h, --help          show this help
@@ -54,7 +55,7 @@ Options:
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
-  doctor: () => doctorCommand(),
+  doctor: (argv) => doctorCommand(argv),
   start: startCommand,
   invoke: invokeCommand,
   status: statusCommand,

@@ -1,4 +1,6 @@
+import { resolve } from "node:path";
 import type Docker from "dockerode";
+import { parseCommandArgs } from "./args";
 import { clientFor, explainEngineError, pingEngine, resolveEngineTarget, type EngineInfo, type EngineTarget } from "../core/docker/engine";
 import type { TargetInputs } from "../core/docker/engineTarget";
 import { NETWORK_VARIABLE, checkNetworkExists, chooseNetwork, describeNetwork, parseNetwork, type NetworkChoice } from "../core/docker/network";
@@ -152,8 +154,13 @@ export function formatChecks(checks: Check[]): string {
   return lines.join("\n");
 }
 
-export async function doctorCommand(): Promise<number> {
+export const DOCTOR_USAGE = "faasbox doctor [--project DIR] (the project's databases: replication readiness and slots with their lag)";
+
+export async function doctorCommand(argv: string[] = []): Promise<number> {
+  const { values } = parseCommandArgs("doctor", argv, { project: { type: "string" } });
   const checks = await runChecks();
+  // Loaded when used: pg is needed only for a project with databases.
+  checks.push(...(await (await import("./doctorDatabases")).databaseChecks(resolve(values.project ?? "."))));
   console.log(formatChecks(checks));
   return checks.some((c) => !c.ok && c.required) ? 1 : 0;
 }

@@ -1,9 +1,10 @@
 // `faasbox triggers`: what a running emulator serves, each HTTP route and function URL with the
-// address to call, and its timers, topics and buckets.
+// address to call, and its timers, topics, buckets and database-change triggers (URLs masked).
 import { resolve } from "node:path";
 import { Requests, type FunctionUrlInfo, type TriggersListResult } from "../protocol";
 import { parseCommandArgs, UsageError } from "./args";
 import { connectToRunning } from "./connect";
+import { databaseTriggerLine } from "../triggers/database/databaseTriggerText";
 
 export const TRIGGERS_USAGE = "faasbox triggers [--json] [--project DIR]";
 
@@ -18,13 +19,14 @@ export function functionUrlLines(urls: readonly FunctionUrlInfo[]): string[] {
   return lines;
 }
 
-function triggerLines(list: TriggersListResult): string[] {
+export function triggerLines(list: TriggersListResult): string[] {
   const lines: string[] = [];
   if (list.routes.length) lines.push("HTTP routes:", ...list.routes.map((r) => `  ${r.method.padEnd(6)} ${r.url}  ${r.unsupported ? `not run locally: ${r.unsupported}` : `→ ${r.function}`}`));
   lines.push(...functionUrlLines(list.urls ?? []));
   if (list.timers.length) lines.push("Timers:", ...list.timers.map((t) => `  ${t.function}  ${t.name}  ${t.schedule}${t.enabled ? "" : " (disabled)"}`));
   if (list.topics.length) lines.push("Topics and queues:", ...list.topics.map((t) => `  ${t}`));
   if (list.buckets.length) lines.push("Buckets:", ...list.buckets.map((b) => `  ${b.bucket}  ${b.folder}`));
+  if (list.databases?.length) lines.push("Database changes:", ...list.databases.map((d) => `  ${databaseTriggerLine(d)}`));
   if (!lines.length) lines.push("no triggers");
   return lines;
 }

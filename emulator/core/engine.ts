@@ -74,6 +74,8 @@ export interface InvokeOptions {
   stream?: ResponseStreamListener;
   /** A web function's request, passed through to its server (the event is then empty). */
   web?: WebExchange;
+  /** What brought the event ("database:shop"): carried by the report, so the request log can say it. */
+  source?: string;
 }
 
 /** The emulator: a project's functions, their pools and the logs they print. */
@@ -201,6 +203,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const outcome = await (debugging ? this.debugSessions.invoke(debugging.sessionId, invocation) : pool.invoke(invocation));
     const report = toReport(spec, outcome);
     if (debugging) report.debug = true;
+    if (options.source) report.source = options.source;
     this.emit("invoked", report);
     return report;
   }
@@ -214,6 +217,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   reload(): string[] {
     const before = new Map(this.project.functions.map((f) => [f.name, JSON.stringify(f)]));
     const unservedBefore = JSON.stringify(this.unservedRoutes());
+    const databasesBefore = JSON.stringify(this.project.databases ?? []);
     const warnedBefore = new Set(this.manifestWarnings.map((w) => w.message));
     this.load();
     // What the change brought to light (sources newer than their faasbox build, a dependency missing) is said as it happens.
@@ -222,7 +226,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     for (const name of before.keys()) if (!this.pools.has(name)) affected.push(name);
     this.watcher?.update(this.project);
     // Routes no function answers change no function, but the gateway's table must follow them.
-    if (affected.length || JSON.stringify(this.unservedRoutes()) !== unservedBefore) this.emit("reloaded", affected);
+    // Nor do `databases:` sources (faasbox.yml): the daemon's database triggers follow them.
+    const databasesChanged = JSON.stringify(this.project.databases ?? []) !== databasesBefore;
+    if (affected.length || databasesChanged || JSON.stringify(this.unservedRoutes()) !== unservedBefore) this.emit("reloaded", affected);
     // A changed runtime may run on another image: known again before its next invocation (pulls are cached).
     if (affected.length && this.runtimes.size) void this.resolveRuntimes();
     return affected;

@@ -13,8 +13,11 @@ import { InvokeApiServer, emulatorTarget } from "../triggers/invokeApi";
 import { TimerScheduler } from "../triggers/timers/timerScheduler";
 import { timerEvent } from "../triggers/events/timerEvents";
 import { SAMPLE_DESCRIPTIONS, SAMPLE_TYPES, sampleEvent } from "../triggers/events/samples";
-import { triggerLabel, triggerSampleEvent } from "../triggers/events/triggerSample";
+import { triggerSampleDescription, triggerSampleEvent } from "../triggers/events/triggerSample";
 import { runTrigger } from "../triggers/runTrigger";
+import { DatabaseTriggers } from "../triggers/database/databaseTriggers";
+import { consumerPlans, sourceRefs } from "../triggers/database/consumerPlans";
+import { databaseTriggerInfos } from "../triggers/database/databaseTriggerInfo";
 import { stateDir } from "../config/paths";
 import { readConnectionInfo, removeConnectionInfo, writeConnectionInfo } from "../client/connectionFile";
 import { Engine, type EngineOptions } from "../core/engine";
@@ -89,6 +92,8 @@ export class Daemon implements ControlTarget {
   private readonly buckets: BucketWatcher;
   readonly timers: TimerScheduler;
   private timerProblems: string[] = [];
+  /** Database-change triggers: a PostgreSQL source and an ordered delivery per consumer. */
+  readonly databases: DatabaseTriggers;
   /** Base URL of the Lambda-compatible Invoke API (`aws lambda invoke --endpoint-url`). */
   invokeUrl?: string;
 
@@ -138,6 +143,20 @@ export class Daemon implements ControlTarget {
     this.invokeApi = new InvokeApiServer(emulatorTarget(engine, this.queue), {
       port: options.invokePort ?? 3001, host: options.controlHost, portFallback: options.portFallback?.invoke, allowedHosts: options.allowedHosts,
     });
+    this.databases = new DatabaseTriggers({
+      root: engine.root,
+      invoke: async (name, event, source) => {
+        const report = await engine.run(name, event, { source });
+        return { ok: report.ok, response: report.payload, error: report.error };
+      },
+      deadLetter: async (name, payload, source, error, attempts) => {
+        await this.queue.addDeadLetter(name, payload, source, error, attempts);
+      },
+      warn: (message) => {
+        engine.warnings.push(message);
+        engine.emit("warning", message);
+      },
+    });
     this.handlers = this.sharedHandlers();
   }
 
@@ -186,6 +205,8 @@ export class Daemon implements ControlTarget {
       daemon.buckets.update(engine.functions());
       daemon.timerProblems = daemon.timers.update(engine.functions()).problems;
       engine.warnings.push(...daemon.timerProblems);
+      // Sources connect in the background: a database that is down makes the trigger fail (and retry), not the start.
+      void daemon.databases.update(consumerPlans(engine.root, engine.project), sourceRefs(engine.root, engine.project));
     };
     updateTriggers();
     engine.on("reloaded", updateTriggers);
@@ -308,7 +329,8 @@ export class Daemon implements ControlTarget {
       topics: this.broker.names(),
       buckets: [...new Set(this.engine.functions().flatMap((f) => f.triggers.flatMap((t) => (t.kind === "storage" ? [t.bucket] : []))))]
         .map((bucket) => ({ bucket, folder: bucketFolder(this.engine.root, bucket) })),
-      problems: this.timerProblems,
+      databases: databaseTriggerInfos(this.engine.project, this.databases.list()),
+      problems: [...this.timerProblems, ...this.databases.list().flatMap((c) => (c.status === "failing" && c.error ? [c.error] : []))],
     };
   }
 
@@ -325,8 +347,8 @@ export class Daemon implements ControlTarget {
     const { fn, trigger } = this.triggerOf(params);
     return {
       type: trigger?.kind ?? "none", dialect: fn.dialect,
-      description: trigger ? `${triggerLabel(trigger)} (this function's trigger)` : "an empty event (the function has no trigger)",
-      event: triggerSampleEvent(fn, trigger),
+      description: trigger ? triggerSampleDescription(fn, trigger, this.engine.project.databases) : "an empty event (the function has no trigger)",
+      event: triggerSampleEvent(fn, trigger, new Date(), this.engine.project.databases),
     };
   }
 
@@ -343,6 +365,9 @@ export class Daemon implements ControlTarget {
       putKinesis: (stream, puts) => this.streams.putKinesis(stream, puts),
       putDynamoDb: (table, changes) => this.streams.putDynamoDb(table, changes),
       callFunctionUrl: (name) => this.functionUrls.call(name),
+      databases: this.engine.project.databases ?? [],
+      // The engine's invocations carry no source label yet; the database delivery adds one.
+      invoke: (name, event) => this.engine.invoke(name, event),
     }, fn, trigger);
   }
 
@@ -382,6 +407,8 @@ export class Daemon implements ControlTarget {
       await this.invokeApi.close();
       this.buckets.close();
       this.timers.stop();
+      // A batch with a function is left unacknowledged: the slot gives it again on the next start.
+      await this.databases.close();
       await this.broker.flush(); // what batching windows hold is queued on disk, not lost
       this.queue.stop();
       await this.engine.shutdown();
@@ -491,5 +518,6 @@ function summarize(report: InvocationReport): InvocationSummary {
     requestId: report.requestId, function: report.function, ok: report.ok, errorKind: report.errorKind,
     errorType: report.error?.errorType, errorMessage: report.error?.errorMessage, durationMs: report.timings.durationMs, billedMs: report.timings.billedMs,
     cold: report.timings.cold, time: Date.now(), ...(report.debug ? { debug: true as const } : {}),
+    ...(report.source ? { source: report.source } : {}),
   };
 }

@@ -48,6 +48,9 @@ function cloudSetup(trigger: Exclude<TriggerSpec, HttpRoute>): [string, string] 
       return ["a Function URL", `AuthType ${trigger.authType}, ${trigger.invokeMode}`];
     case "stream":
       return [trigger.source === "kinesis" ? "a Kinesis event source mapping" : "a DynamoDB stream event source mapping", trigger.stream];
+    case "database":
+      // faasbox.yml's plain change event has no cloud counterpart: in AWS, DMS puts changes on a Kinesis stream.
+      return ["DMS writing the database's changes to a Kinesis stream, and a Kinesis event source mapping", `database ${trigger.source}`];
   }
 }
 

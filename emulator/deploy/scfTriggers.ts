@@ -46,6 +46,18 @@ export function planScfTriggers(spec: FunctionSpec, functionName: string, namesp
         },
       });
     }
+    if (trigger.kind === "database") {
+      // faasbox.yml's plain change event is local only: in the cloud, a DTS data subscription feeds CKafka and a ckafka trigger reads it.
+      steps.push({
+        plan: {
+          type: "database",
+          name: trigger.name,
+          action: "skip",
+          detail: `database ${trigger.source}`,
+          note: "local only: in SCF, subscribe the database with DTS (Kafka edition, JSON) and add a ckafka trigger on its topic",
+        },
+      });
+    }
   }
   return steps;
 }

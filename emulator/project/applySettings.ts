@@ -15,9 +15,9 @@ export function applyOverrides(fn: ManifestFunction, overrides: Overrides): void
   }
 }
 
-/** A faasbox.yml entry for this function: its overrides, variables and extra events. */
-export function applySettings(fn: ManifestFunction, settings: FunctionSettings, problems: ManifestError[]): void {
+/** A faasbox.yml entry for this function: its overrides, variables and extra events (`databases`: the sources a `database` event may name). */
+export function applySettings(fn: ManifestFunction, settings: FunctionSettings, problems: ManifestError[], databases: readonly string[] = []): void {
   applyOverrides(fn, settings.overrides);
   fn.spec.environment = { ...fn.spec.environment, ...settings.environment };
-  if (settings.events) fn.spec.triggers = [...fn.spec.triggers, ...readFaasboxEvents(settings.events, fn.spec.dialect, problems)];
+  if (settings.events) fn.spec.triggers = [...fn.spec.triggers, ...readFaasboxEvents(settings.events, fn.spec.dialect, problems, databases)];
 }

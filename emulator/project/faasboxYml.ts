@@ -15,7 +15,7 @@ import {
   type ReadContext,
 } from "./manifestFunction";
 import { awsRegion } from "./samTemplate";
-import type { Dialect, FunctionSpec, HttpRoute, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
+import type { DatabaseTrigger, Dialect, FunctionSpec, HttpRoute, StorageTrigger, TimerTrigger, TriggerSpec } from "./spec";
 import type { YamlField, YamlSource } from "./yamlSource";
 import { readWebFunction } from "./webFunction";
 
@@ -53,9 +53,11 @@ export interface FaasboxManifest {
   settings: FunctionSettings[];
   problems: ManifestError[];
   failedNames: string[];
+  /** `databases:`, kept unread until the environment its URLs name (.env files included) is known. */
+  databases?: YamlField;
 }
 
-const TOP_KEYS = ["images", "defaults", "envFiles", "functions"];
+const TOP_KEYS = ["images", "defaults", "envFiles", "databases", "functions"];
 const DEFAULT_KEYS = ["maxConcurrency", "queueSize", "keepAlive", "minWarm"];
 /** Keys that only make sense when the function is defined here. */
 const DEFINITION_KEYS = ["runtime", "handler", "codeUri", "dialect", "region", "namespace", "type", "instanceConcurrency", "initTimeout"];
@@ -100,6 +102,7 @@ export function readFaasboxYml(source: YamlSource, context: ReadContext): Faasbo
     const items = typeof envFiles.value === "string" ? [envFiles] : envFiles.items("a list of .env files");
     manifest.envFiles = items.map((item) => ({ path: resolve(rootDir, item.requireString("a .env file path")), at: item.ref }));
   });
+  if (root.child("databases").isSet) manifest.databases = root.child("databases");
 
   const entries = collectProblem(problems, () => root.child("functions").entries("a map of function names to settings")) ?? [];
   for (const [name, body] of entries) {
@@ -241,16 +244,26 @@ export function readDuration(field: YamlField): number | undefined {
   return Math.round(Number(match[1]) * DURATION_UNITS[match[2]]);
 }
 
-const EVENT_TYPES = ["http", "timer", "topic", "queue", "storage"];
+const EVENT_TYPES = ["http", "timer", "topic", "queue", "storage", "database"];
 
-/** The `events` of a faasbox.yml entry; a bad event is reported and the others still count. */
-export function readFaasboxEvents(events: YamlField, dialect: Dialect, problems: ManifestError[]): TriggerSpec[] {
+/**
+ * The `events` of a faasbox.yml entry; a bad event is reported and the others still count.
+ * `databases` are the names of the `databases:` sources a `database` event may read.
+ */
+export function readFaasboxEvents(events: YamlField, dialect: Dialect, problems: ManifestError[], databases: readonly string[] = []): TriggerSpec[] {
   const items = collectProblem(problems, () => events.items("a list of events such as `- http: {path: /hello}`")) ?? [];
   const triggers: TriggerSpec[] = [];
   items.forEach((item, index) => {
     const trigger = collectProblem(
       problems,
-      () => readEvent(item, index, dialect),
+      () => {
+        const read = readEvent(item, index, dialect, databases);
+        // One replication slot per function and trigger, named after both: a second would share it.
+        if (read.kind === "database" && triggers.some((t) => t.kind === "database" && t.source === read.source)) {
+          throw item.child("database").child("name").fail(`this function already reads ${JSON.stringify(read.source)}; expected each database source once per function`);
+        }
+        return read;
+      },
       () => item.ref,
     );
     if (trigger) triggers.push(trigger);
@@ -258,7 +271,7 @@ export function readFaasboxEvents(events: YamlField, dialect: Dialect, problems:
   return triggers;
 }
 
-function readEvent(item: YamlField, index: number, dialect: Dialect): TriggerSpec {
+function readEvent(item: YamlField, index: number, dialect: Dialect, databases: readonly string[]): TriggerSpec {
   const [type, event] = singleKeyEntry(item, "`- http: {path: /hello}`");
   if (EVENT_TYPES.includes(type) && !event.isMap()) throw event.wrongType(`a map of the ${type} event's settings`);
   switch (type) {
@@ -315,9 +328,36 @@ function readEvent(item: YamlField, index: number, dialect: Dialect): TriggerSpe
         suffix: event.child("suffix").string(),
       });
     }
+    case "database":
+      return readDatabaseEvent(event, databases);
     default:
       throw item.child(type).fail(`unknown event type ${JSON.stringify(type)}; expected one of ${EVENT_TYPES.join(", ")}`);
   }
+}
+
+/**
+ * `- database: {name: shop, batchSize: 100, batchWindow: 1, retries: 2}`: the plain change event of
+ * a `databases:` source. The limits are Lambda's for a stream mapping, the closest cloud setting:
+ * BatchSize 1-10,000, MaximumBatchingWindowInSeconds 0-300, MaximumRetryAttempts up to 10,000
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html).
+ */
+function readDatabaseEvent(event: YamlField, databases: readonly string[]): DatabaseTrigger {
+  event.rejectUnknownKeys(["name", "batchSize", "batchWindow", "retries"]);
+  const nameField = event.child("name");
+  const source = nameField.requireString("the name of a source under databases:");
+  if (!databases.includes(source)) {
+    throw nameField.fail(`no source named ${JSON.stringify(source)} under databases: (sources: ${databases.join(", ") || "none"}); expected one of them`);
+  }
+  const batchSizeField = event.child("batchSize");
+  const batchSize = batchSizeField.integer("a whole number from 1 to 10000", 1) ?? 100;
+  if (batchSize > 10_000) throw batchSizeField.wrongType("a whole number from 1 to 10000");
+  const windowField = event.child("batchWindow");
+  const batchWindowSec = windowField.number("seconds from 0 to 300");
+  if (batchWindowSec !== undefined && (batchWindowSec < 0 || batchWindowSec > 300)) throw windowField.wrongType("seconds from 0 to 300");
+  const retriesField = event.child("retries");
+  const retries = retriesField.integer("a whole number from 0 to 10000", 0);
+  if (retries !== undefined && retries > 10_000) throw retriesField.wrongType("a whole number from 0 to 10000");
+  return compact<DatabaseTrigger>({ kind: "database", name: source, source, batchSize, batchWindowSec, retries });
 }
 
 function readPayload(field: YamlField, dialect: Dialect): HttpRoute["payload"] {

@@ -4,6 +4,7 @@ import { applyOverrides, applySettings } from "./applySettings";
 import { useBuildOutput } from "./buildOutput";
 import { checkFunction } from "./checkFunction";
 import { isComponentsV1, mentionsComponentsV1, readComponentsV1 } from "./componentsV1";
+import { readDatabaseSources } from "./databaseSources";
 import { readEnvFile } from "./dotenv";
 import { layerEnvironment, readNamedEnvFile } from "./environmentLayers";
 import { findMissingDependencies, missingDependenciesWarning } from "./missingDependencies";
@@ -136,12 +137,16 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
     );
     if (!done) broken.add(fn);
   };
-  applyFaasboxSettings(unique, faasbox, failedNames, problems, step);
-
-  for (const fn of unique) step(fn, () => capConcurrency(fn.spec));
-
   const sharedEnv: Record<string, string> = {};
   for (const ref of faasbox?.envFiles ?? []) Object.assign(sharedEnv, readNamedEnvFile(ref, problems));
+
+  // A database URL's ${env:X}: the shell first, as for serverless.yml's, then faasbox.yml's envFiles and the project's .env.
+  const databases = faasbox?.databases ? readDatabaseSources(faasbox.databases, { ...rootEnv, ...sharedEnv, ...(options.env ?? process.env) }, problems, context.warn) : [];
+  // Every name written counts, so that an event on a source with a bad URL is not reported a second time.
+  const databaseNames = faasbox?.databases?.isMap() ? Object.keys(faasbox.databases.value as object) : [];
+  applyFaasboxSettings(unique, faasbox, failedNames, problems, step, databaseNames);
+
+  for (const fn of unique) step(fn, () => capConcurrency(fn.spec));
   const envFiles = new Map(faasbox?.settings.map((s) => [s.name, s.envFile]) ?? []);
   for (const fn of unique) {
     const layers = { root: rootDir, rootEnv, sharedEnv, envFile: envFiles.get(fn.spec.name) };
@@ -169,7 +174,14 @@ export function loadProject(root: string, options: LoadOptions = {}): LoadResult
 
   const manifests = faasboxFile ? [...read, faasboxFile] : [...read];
   return {
-    project: { root: rootDir, functions: runnable.map((fn) => fn.spec), manifests, images: faasbox?.images ?? {}, ...(unservedRoutes.length ? { unservedRoutes } : {}) },
+    project: {
+      root: rootDir,
+      functions: runnable.map((fn) => fn.spec),
+      manifests,
+      images: faasbox?.images ?? {},
+      ...(unservedRoutes.length ? { unservedRoutes } : {}),
+      ...(databases.length ? { databases } : {}),
+    },
     problems,
     warnings,
   };
@@ -258,6 +270,7 @@ function applyFaasboxSettings(
   failedNames: Set<string>,
   problems: ManifestError[],
   step: Step,
+  databaseNames: readonly string[],
 ): void {
   if (!faasbox) return;
   const byName = new Map(functions.map((fn) => [fn.spec.name, fn]));
@@ -265,7 +278,7 @@ function applyFaasboxSettings(
   for (const settings of faasbox.settings) {
     const fn = byName.get(settings.name);
     if (fn) {
-      step(fn, () => applySettings(fn, settings, problems), () => settings.at);
+      step(fn, () => applySettings(fn, settings, problems, databaseNames), () => settings.at);
     } else if (!failedNames.has(settings.name)) {
       const known = [...byName.keys()].join(", ") || "none";
       problems.push(

@@ -13,11 +13,12 @@ import { intrinsicName } from "./intrinsicTags";
 
 /** What each mapping property means locally, for those read but not emulated. */
 export const STREAM_NOT_EMULATED: Record<string, string> = {
-  BisectBatchOnFunctionError: "a failed batch is retried whole (or from the sequence number reported), never split in two",
+  // The next three are honoured for a stream a faasbox.yml `databases:` source feeds (triggers/database), not for records put by hand.
+  BisectBatchOnFunctionError: "a failed batch is retried whole (or from the sequence number reported), never split in two (except on a stream a faasbox.yml databases: source feeds)",
   DestinationConfig: "no on-failure destination receives discarded batches; they go to Faasbox's dead letters (faasbox dlq)",
-  MaximumRetryAttempts: "the local asynchronous queue retries a failed batch twice, then dead-letters it (faasbox dlq)",
+  MaximumRetryAttempts: "the local asynchronous queue retries a failed batch twice, then dead-letters it (faasbox dlq), except on a stream a faasbox.yml databases: source feeds",
   MaximumRecordAgeInSeconds: "records never expire locally",
-  MaximumBatchingWindowInSeconds: "each publish is delivered at once, in batches of BatchSize",
+  MaximumBatchingWindowInSeconds: "each publish is delivered at once, in batches of BatchSize (except on a stream a faasbox.yml databases: source feeds)",
   ParallelizationFactor: "one local shard: batches are not spread over concurrent readers",
   TumblingWindowInSeconds: "no tumbling windows: the event carries no window or state fields",
   StartingPositionTimestamp: "locally a stream holds only what was published while the emulator runs",
@@ -57,6 +58,9 @@ export function readStreamEvent(
       startingPosition: properties.child("StartingPosition"),
       filters: readFilterCriteria(properties.child("FilterCriteria")),
       reportBatchItemFailures: readResponseTypes(properties.child("FunctionResponseTypes")),
+      batchWindow: properties.child("MaximumBatchingWindowInSeconds"),
+      bisect: properties.child("BisectBatchOnFunctionError"),
+      retries: properties.child("MaximumRetryAttempts"),
     },
     source,
     scope,
@@ -76,6 +80,10 @@ export interface StreamMapping {
   defaultStartingPosition?: string;
   filters: Array<Record<string, unknown>> | undefined;
   reportBatchItemFailures: boolean;
+  /** MaximumBatchingWindowInSeconds, BisectBatchOnFunctionError, MaximumRetryAttempts, where the format has them. */
+  batchWindow?: YamlField;
+  bisect?: YamlField;
+  retries?: YamlField;
 }
 
 /** The trigger for a Kinesis or DynamoDB stream mapping, checked as Lambda checks it; named `name`, else after its stream. */
@@ -90,6 +98,12 @@ export function streamTrigger(mapping: StreamMapping, source: "kinesis" | "dynam
     : position.requireString(STARTING_POSITIONS.join(", "));
   if (!STARTING_POSITIONS.includes(startingPosition)) throw position.wrongType(STARTING_POSITIONS.join(", "));
   const stream = streamName(mapping.stream, source, scope);
+  // Lambda's ranges: MaximumBatchingWindowInSeconds 0-300, MaximumRetryAttempts -1 (until the
+  // record expires) to 10,000. https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
+  const batchWindowSec = mapping.batchWindow?.number("seconds from 0 to 300");
+  if (batchWindowSec !== undefined && (batchWindowSec < 0 || batchWindowSec > 300)) throw mapping.batchWindow?.wrongType("seconds from 0 to 300");
+  const retries = mapping.retries?.integer("a whole number from -1 to 10000", -1);
+  if (retries !== undefined && retries > 10_000) throw mapping.retries?.wrongType("a whole number from -1 to 10000");
   return compact<StreamTrigger>({
     kind: "stream",
     name: name ?? stream,
@@ -100,6 +114,9 @@ export function streamTrigger(mapping: StreamMapping, source: "kinesis" | "dynam
     filters: mapping.filters,
     reportBatchItemFailures: mapping.reportBatchItemFailures || undefined,
     viewType: source === "dynamodb" ? tableViewType(mapping.stream, scope) : undefined,
+    batchWindowSec,
+    bisectBatchOnFunctionError: mapping.bisect?.boolean() || undefined,
+    retries,
   });
 }
 

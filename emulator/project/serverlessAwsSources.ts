@@ -85,6 +85,10 @@ export function readStream(event: YamlField, scope: SourceScope): StreamTrigger[
     defaultStartingPosition: "TRIM_HORIZON",
     filters: readFilterPatterns(event.child("filterPatterns")),
     reportBatchItemFailures: readResponseTypes(event.child("functionResponseType")),
+    // Honoured for a stream a faasbox.yml databases: source feeds (and still warned as not emulated for others).
+    batchWindow: event.child("batchWindow"),
+    bisect: event.child("bisectBatchOnFunctionError"),
+    retries: event.child("maximumRetryAttempts"),
   };
   return [streamTrigger(mapping, source, scope.resources)];
 }

@@ -1,9 +1,10 @@
 import type { RuntimeFamily } from "../config/runtimeFamily";
+import type { DatabaseSourceSpec } from "./databaseSources";
 
 import type { Dialect, HttpRoute, SourceLocation, TriggerSpec } from "../protocol";
 
 // The trigger and location shapes are the protocol's: the editor shows them as they are.
-export type { AuthorizerSpec, Dialect, EventRuleTrigger, FunctionUrlTrigger, HttpRoute, IdentitySource, JwtAuthorizerSpec, LambdaAuthorizerSpec, RouteAuth, SourceLocation, StorageTrigger, StreamTrigger, TimerTrigger, TopicTrigger, TriggerSpec } from "../protocol";
+export type { AuthorizerSpec, DatabaseTrigger, Dialect, EventRuleTrigger, FunctionUrlTrigger, HttpRoute, IdentitySource, JwtAuthorizerSpec, LambdaAuthorizerSpec, RouteAuth, SourceLocation, StorageTrigger, StreamTrigger, TimerTrigger, TopicTrigger, TriggerSpec } from "../protocol";
 
 /** The one internal description of a function, whatever manifest it came from. */
 export interface FunctionSpec {
@@ -117,6 +118,8 @@ export interface ProjectSpec {
   manifests: string[];
   /** Images per runtime family from faasbox.yml. */
   images: Partial<Record<RuntimeFamily, string>>;
+  /** faasbox.yml `databases:`: sources whose row changes run functions (see triggers/database/consumers.ts). */
+  databases?: DatabaseSourceSpec[];
 }
 
 export const FUNCTION_DEFAULTS = {

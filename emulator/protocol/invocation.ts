@@ -65,6 +65,8 @@ export interface InvokeResult {
    * (https://aws.amazon.com/lambda/pricing/); Faasbox's cost estimate leaves them out.
    */
   streamedBytes?: number;
+  /** What brought the event when a trigger did, e.g. "database:shop" (absent for direct invocations). */
+  source?: string;
   /**
    * Set when a debug session's instance ran it: a person may have held it at a breakpoint,
    * so its duration, cost and start say nothing about the function (metrics leave it out).
@@ -86,6 +88,8 @@ export interface InvocationSummary {
   cold: boolean;
   /** Ran in a debug session's instance (see InvokeResult.debug): neither cold nor warm. */
   debug?: true;
+  /** What brought the event when a trigger did (InvokeResult.source). */
+  source?: string;
   /** Milliseconds since the epoch, when it finished. */
   time: number;
 }

@@ -192,6 +192,29 @@ export interface StreamTrigger {
   reportBatchItemFailures?: boolean;
   /** DynamoDB: the table's StreamViewType (which images a record carries), when the template says. */
   viewType?: "KEYS_ONLY" | "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES";
+  /** MaximumBatchingWindowInSeconds: records are gathered this long (up to batchSize) into one event. */
+  batchWindowSec?: number;
+  /** BisectBatchOnFunctionError: a failed batch is split in halves, each retried on its own. */
+  bisectBatchOnFunctionError?: boolean;
+  /** MaximumRetryAttempts (-1: until the records expire); absent: the local default. */
+  retries?: number;
+}
+
+/**
+ * faasbox.yml's `database` event: the function gets the plain change event of a `databases:`
+ * source (PostgreSQL logical replication). The source itself, with its URL, stays in the emulator.
+ */
+export interface DatabaseTrigger {
+  kind: "database";
+  /** The trigger's name: the source's unless the event names itself. */
+  name: string;
+  /** The `databases:` source it reads. */
+  source: string;
+  batchSize: number;
+  /** Changes are gathered this long (up to batchSize) into one event; absent: delivered as they come. */
+  batchWindowSec?: number;
+  /** How often a failed batch is retried before it is dead-lettered; absent: the local default. */
+  retries?: number;
 }
 
 /**
@@ -210,7 +233,7 @@ export interface FunctionUrlTrigger {
   cors?: CorsConfig;
 }
 
-export type TriggerSpec = HttpRoute | TimerTrigger | TopicTrigger | StorageTrigger | EventRuleTrigger | StreamTrigger | FunctionUrlTrigger;
+export type TriggerSpec = HttpRoute | TimerTrigger | TopicTrigger | StorageTrigger | EventRuleTrigger | StreamTrigger | FunctionUrlTrigger | DatabaseTrigger;
 
 export type InstanceState = "starting" | "idle" | "busy" | "stopping" | "stopped";
 
@@ -338,8 +361,35 @@ export interface TriggersListResult {
   timers: TimerInfo[];
   topics: string[];
   buckets: { bucket: string; folder: string }[];
+  /** Database-change triggers, one per consumer (function × trigger); absent from emulators before 0.2.0. */
+  databases?: DatabaseTriggerInfo[];
   /** Triggers that could not be set up (a bad schedule), each saying why. */
   problems: string[];
+}
+
+/** The event shape a database change reaches a function in. */
+export type DatabaseChangeShape = "plain" | "dms-kinesis" | "dts-ckafka";
+
+/** One function reading one database source, as `faasbox triggers` and the editor's tree show it. */
+export interface DatabaseTriggerInfo {
+  function: string;
+  /** The function's trigger that reads it (its name in the manifest). */
+  trigger: string;
+  /** The `databases:` source's name. */
+  source: string;
+  /** The connection URL with its password masked (postgres://app:***@127.0.0.1:5432/shop). */
+  url: string;
+  /** Schema-qualified: public.orders. */
+  tables: string[];
+  shape: DatabaseChangeShape;
+  /** Where the source is written (faasbox.yml), for links. */
+  at: SourceLocation;
+  /** Bytes of WAL the consumer's replication slot has not confirmed yet; absent until the source reports it. */
+  lagBytes?: number;
+  /** "failing" with `error` saying why (unreachable, wal_level, privileges); absent until the source starts. */
+  status?: "starting" | "running" | "failing";
+  /** Why it fails, password masked. */
+  error?: string;
 }
 
 export interface DebugSessionInfo {

@@ -1,10 +1,13 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { TriggerRunResult } from "../protocol";
+import type { InvokeResult, TriggerRunResult } from "../protocol";
+import type { DatabaseSourceSpec } from "../project/databaseSources";
 import type { FunctionSpec, TriggerSpec } from "../project/spec";
 import { bucketFolder } from "./bucketWatcher";
 import type { PutEventsEntry } from "./events/eventBridgeEvents";
 import type { KinesisPut, TableChange } from "./events/streamEvents";
+import { consumersOfTrigger } from "./database/consumers";
+import { sampleChangeEvent } from "./database/sampleChange";
 import { SAMPLE_MESSAGE_BODY, sampleObjectKey, sampleRequestBody, sampleRequestTarget, sampleRuleEntry } from "./events/triggerSample";
 
 /** What running a trigger needs of the emulator: each trigger's own entry point, nothing more. */
@@ -19,6 +22,10 @@ export interface TriggerRunTarget {
   putDynamoDb(table: string, changes: TableChange[]): Promise<number>;
   /** Sends a sample request to the function's URL (signed when its AuthType is AWS_IAM). */
   callFunctionUrl(functionName: string): Promise<{ sent: string; status: number; body: string }>;
+  /** The project's database sources (faasbox.yml `databases:`). */
+  databases: readonly DatabaseSourceSpec[];
+  /** Invokes the function synchronously, as a database source's delivery does, `source` naming where the event came from ("database:shop"). */
+  invoke(functionName: string, event: unknown, source: string): Promise<InvokeResult>;
 }
 
 /**
@@ -28,6 +35,15 @@ export interface TriggerRunTarget {
  * response mapping). The invocation itself is reported as every other (invocation.finished).
  */
 export async function runTrigger(target: TriggerRunTarget, fn: FunctionSpec, trigger: TriggerSpec): Promise<TriggerRunResult> {
+  // "Fire with a sample change": a trigger a database feeds gets a made-up change, straight to the
+  // function (no row is written to the user's database), in the shape its source would deliver.
+  const [consumer] = consumersOfTrigger(fn, trigger, target.databases);
+  if (consumer) {
+    const table = consumer.source.tables[0];
+    const result = await target.invoke(fn.name, sampleChangeEvent(consumer), consumer.sourceLabel);
+    const outcome = result.ok ? "succeeded" : `failed${result.error ? `: ${result.error.errorType}: ${result.error.errorMessage}` : ""}`;
+    return { sent: `invoked ${fn.name} with a sample insert into ${table.schema}.${table.table} (${consumer.shape} event of database ${consumer.source.name}); it ${outcome}` };
+  }
   switch (trigger.kind) {
     case "timer":
       if (!target.fireTimer(fn.name, trigger.name)) throw new Error(`timer ${trigger.name} of ${fn.name} is not scheduled (see the emulator's trigger problems)`);
@@ -64,5 +80,8 @@ export async function runTrigger(target: TriggerRunTarget, fn: FunctionSpec, tri
         : await target.putDynamoDb(trigger.stream, [{ eventName: "INSERT", keys: { id: "1" }, newImage: { id: "1", hello: "faasbox" } }]);
       return { sent: `put a sample record on ${trigger.source} ${trigger.stream} (${consumers} consumer${consumers === 1 ? "" : "s"})` };
     }
+    case "database":
+      // Every `database` event names a source of the project (faasbox.yml is checked when it loads).
+      throw new Error(`database ${trigger.source} of ${fn.name} is not among the project's databases: sources`);
   }
 }

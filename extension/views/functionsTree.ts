@@ -7,6 +7,7 @@ import type { FunctionsModel } from "../model/functionsModel";
 import { commandLink } from "../commands";
 import { DisposableList } from "../util/disposableList";
 import { parseLocated } from "../model/locatedMessage";
+import { decorateDatabaseTrigger } from "./databaseTriggerItem";
 import { invocationLabel } from "./invocationLabel";
 import type { TreeNode } from "./treeNode";
 
@@ -203,7 +204,11 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         if (served) item.command = commandLink("Open Function URL", "vscode.open", vscode.Uri.parse(served.url));
         break;
       }
+      case "database":
+        break;
     }
+    const database = this.model.triggers?.databases?.find((d) => d.function === functionName && d.trigger === trigger.name);
+    if (trigger.kind === "database" || database) decorateDatabaseTrigger(item, trigger, database);
     return item;
   }
 

@@ -7,11 +7,13 @@ import { connectDocker } from "../../emulator/core/docker/engine";
 import { ARTIFACTS, REPO_ROOT } from "../helpers/paths";
 import { containerStartFloor } from "./containerFloor";
 import { emulatorBench, type Row } from "./emulatorBench";
+import { changeDeliveryBench } from "./changeDeliveryBench";
 import { activationBench } from "./activationBench";
 import { agentBench } from "./agentBench";
 import { gatewayBench } from "./gatewayBench";
 import { debugBench } from "./debugBench";
 import { javaBench } from "./javaBench";
+import { databaseBench } from "./databaseBench";
 import { machine, ms, percentile } from "./stats";
 
 async function main(): Promise<void> {
@@ -25,7 +27,9 @@ async function main(): Promise<void> {
   rows.push(...(await javaBench()));
   rows.push(...(await debugBench()));
   rows.push(...(await gatewayBench()));
+  rows.push(...(await databaseBench()));
   rows.push(await activationBench());
+  rows.push(...(await changeDeliveryBench()));
   const vsix = join(REPO_ROOT, "dist", "faasbox.vsix");
   try {
     rows.push({ name: ".vsix size", value: `${(statSync(vsix).size / 1024).toFixed(0)} KiB` });

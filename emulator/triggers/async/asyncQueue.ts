@@ -94,6 +94,16 @@ export class AsyncQueue {
     return readEvents(this.deadDir).filter((e) => !functionName || e.function === functionName).sort((a, b) => (a.deadAt ?? 0) - (b.deadAt ?? 0));
   }
 
+  /**
+   * Keeps an event that failed every attempt elsewhere (a database trigger's batch, delivered in
+   * order by its own loop) among the dead letters, so `faasbox dlq` lists it and can replay it.
+   */
+  async addDeadLetter(functionName: string, payload: string, source: string, error: FunctionError, attempts: number): Promise<AsyncEventInfo> {
+    const event: AsyncEventInfo = { id: randomUUID(), function: functionName, payload, source, enqueuedAt: Date.now(), attempts, lastError: error };
+    await this.deadLetter(event);
+    return event;
+  }
+
   /** Puts a dead-lettered event back in the queue with fresh attempts. */
   async replay(id: string): Promise<AsyncEventInfo | undefined> {
     const event = this.deadLetters().find((e) => e.id === id);

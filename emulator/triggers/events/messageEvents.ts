@@ -18,6 +18,24 @@ export interface MessageSource {
   region: string;
 }
 
+/** One Kafka message as a CKafka trigger's event carries it. */
+export interface CkafkaMessage {
+  topic: string;
+  partition: number;
+  offset: number;
+  msgKey: string;
+  msgBody: string;
+}
+
+/**
+ * A record of SCF's CKafka trigger event: `{Ckafka: {topic, partition, offset, msgKey, msgBody}}`.
+ * https://www.tencentcloud.com/document/product/583/17530 (event message structure)
+ */
+export function ckafkaRecord(message: CkafkaMessage): { Ckafka: CkafkaMessage } {
+  const { topic, partition, offset, msgKey, msgBody } = message;
+  return { Ckafka: { topic, partition, offset, msgKey, msgBody } };
+}
+
 /**
  * A batch of messages as the function's cloud delivers it: SCF's CMQ topic or CKafka
  * records, or Lambda's SNS or SQS records.
@@ -31,7 +49,7 @@ export function messageEvent(dialect: Dialect, source: MessageSource, messages: 
       // page showed an array; the current one is followed). Local messages carry no tags: "".
       return source.kind === "topic"
         ? { CMQ: { type: "topic", topicOwner: Number(LOCAL_TENCENT_UIN), topicName: source.name, subscriptionName: `${source.name}-faasbox`, publishTime: published, msgId: m.id, requestId: randomUUID(), msgBody: m.body, msgTag: "" } }
-        : { Ckafka: { topic: source.name, partition: 0, offset: m.publishedAt, msgKey: m.id, msgBody: m.body } };
+        : ckafkaRecord({ topic: source.name, partition: 0, offset: m.publishedAt, msgKey: m.id, msgBody: m.body });
     }
     if (source.kind === "topic") {
       const topicArn = `arn:aws:sns:${source.region}:${LOCAL_ACCOUNT_ID}:${source.name}`;

@@ -8,6 +8,11 @@ import { storageEvent } from "./storageEvents";
 import { dynamodbRecord, kinesisRecord } from "./streamEvents";
 import { timerEvent } from "./timerEvents";
 import { functionUrlEvent } from "../functionUrls/functionUrlEvent";
+import type { DatabaseSourceSpec } from "../../project/databaseSources";
+import { consumersOfTrigger } from "../database/consumers";
+import { shapeName } from "../database/databaseTriggerText";
+import { plainChangeEvent } from "../database/plainChangeEvent";
+import { sampleChangeEvent, sampleRowChange } from "../database/sampleChange";
 
 // The event a function's own trigger sends it, built by the code that delivers that trigger's
 // events (the gateway's httpEvent, the scheduler's timerEvent, the broker's messageEvent...), with
@@ -65,10 +70,14 @@ export function sampleRuleEntry(trigger: EventRuleTrigger, now: Date): PutEvents
 
 /**
  * The event `trigger` of `fn` delivers, in the function's cloud's shape; `{}` for a function
- * without triggers (there is nothing it would be sent).
+ * without triggers (there is nothing it would be sent). `databases`: the project's sources, for
+ * triggers that read database changes (a sample change to the source's first table).
  */
-export function triggerSampleEvent(fn: SampleFunction, trigger: TriggerSpec | undefined, now = new Date()): unknown {
+export function triggerSampleEvent(fn: SampleFunction, trigger: TriggerSpec | undefined, now = new Date(), databases: readonly DatabaseSourceSpec[] = []): unknown {
   if (!trigger) return {};
+  // A stream or topic a database source feeds carries that source's changes, in the cloud's change format.
+  const [consumer] = consumersOfTrigger(fn, trigger, databases);
+  if (consumer) return sampleChangeEvent(consumer, now);
   const { dialect, region } = fn;
   switch (trigger.kind) {
     case "http": {
@@ -100,7 +109,18 @@ export function triggerSampleEvent(fn: SampleFunction, trigger: TriggerSpec | un
       return trigger.source === "kinesis"
         ? { Records: [kinesisRecord(trigger.stream, region, { data: SAMPLE_MESSAGE_BODY, partitionKey: "faasbox" }, "49590338271490256608559692538361571095921575989136588898", now)] }
         : { Records: [dynamodbRecord(trigger.stream, region, { eventName: "INSERT", keys: { id: "1" }, newImage: { id: "1", hello: "faasbox" } }, "111", now, trigger.viewType)] };
+    case "database":
+      // Only without the project's sources (every `database` event names one): a table named after the source.
+      return plainChangeEvent([sampleRowChange({ schema: "public", table: trigger.source }, now)]);
   }
+}
+
+/** How the invoke panel names the trigger's sample: "GET /hello (this function's trigger)", or the database change it carries. */
+export function triggerSampleDescription(fn: SampleFunction, trigger: TriggerSpec, databases: readonly DatabaseSourceSpec[] = []): string {
+  const [consumer] = consumersOfTrigger(fn, trigger, databases);
+  if (!consumer) return `${triggerLabel(trigger)} (this function's trigger)`;
+  const table = consumer.source.tables[0];
+  return `${triggerLabel(trigger)}: a sample insert into ${table.schema}.${table.table} of database ${consumer.source.name}, as ${shapeName(consumer.shape)}`;
 }
 
 /** What the editor calls the trigger: "GET /users/{id}", "timer every-minute", "topic orders". */
@@ -120,5 +140,7 @@ export function triggerLabel(trigger: TriggerSpec): string {
       return `rule ${trigger.name}`;
     case "stream":
       return `${trigger.source} ${trigger.stream}`;
+    case "database":
+      return `database ${trigger.source}`;
   }
 }

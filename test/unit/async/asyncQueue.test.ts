@@ -31,3 +31,27 @@ test("a state folder that vanishes mid-retry neither loses the event nor crashes
   assert.equal(calls, 2);
   queue.stop();
 });
+
+test("a dead letter added by another delivery (a database trigger's batch) is listed, survives a restart and replays to the function", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "faasbox-queue-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const payloads: string[] = [];
+  const invoke = async (_name: string, payload: Buffer) => {
+    payloads.push(payload.toString());
+    return outcome(true);
+  };
+  const first = new AsyncQueue(dir, invoke);
+  const added = await first.addDeadLetter("audit", '{"Records":[{"op":"insert"}]}', "database:shop", { errorType: "Error", errorMessage: "boom" }, 3);
+  first.stop();
+  assert.deepEqual(payloads, [], "a dead letter is kept, not invoked");
+
+  const restarted = new AsyncQueue(dir, invoke);
+  restarted.start();
+  t.after(() => restarted.stop());
+  const [listed] = restarted.deadLetters("audit");
+  assert.deepEqual([listed.id, listed.source, listed.attempts, listed.lastError?.errorMessage], [added.id, "database:shop", 3, "boom"]);
+  await restarted.replay(added.id);
+  await restarted.idle();
+  assert.deepEqual(payloads, ['{"Records":[{"op":"insert"}]}']);
+  assert.deepEqual(restarted.deadLetters(), []);
+});

@@ -133,7 +133,7 @@ functions:
   assert.equal(problems[2].problem, "got 0; expected a whole number of at least 1");
   assert.match(problems[3].problem, /^runtime only applies to a function defined in faasbox\.yml; expected both runtime and handler/);
   assert.equal(problems[4].problem, 'got "v3"; expected scf, v1 or v2');
-  assert.equal(problems[5].problem, 'unknown event type "websocket"; expected one of http, timer, topic, queue, storage');
+  assert.equal(problems[5].problem, 'unknown event type "websocket"; expected one of http, timer, topic, queue, storage, database');
   assert.deepEqual(project.functions.map((f) => f.name), ["third"], "hello's entry failed as a whole; third keeps its good parts");
 });
 

@@ -81,6 +81,33 @@ test("BisectBatchOnFunctionError, MaximumRetryAttempts and the other unemulated 
   assert.match(warnings[0].problem, /never split in two/);
 });
 
+test("MaximumBatchingWindowInSeconds, BisectBatchOnFunctionError and MaximumRetryAttempts are read into the trigger (a database source's delivery honours them)", () => {
+  const { project, problems } = loadTemplate(`${RESOURCES}      Events:
+        ClickStream:
+          Type: Kinesis
+          Properties:
+            Stream: !GetAtt Clicks.Arn
+            StartingPosition: TRIM_HORIZON
+            MaximumBatchingWindowInSeconds: 2
+            BisectBatchOnFunctionError: true
+            MaximumRetryAttempts: 5
+`);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(project.functions[0].triggers, [
+    { kind: "stream", name: "ClickStream", source: "kinesis", stream: "clicks", batchSize: 100, startingPosition: "TRIM_HORIZON", batchWindowSec: 2, bisectBatchOnFunctionError: true, retries: 5 },
+  ]);
+  const outOfRange = loadTemplate(`${RESOURCES}      Events:
+        ClickStream:
+          Type: Kinesis
+          Properties:
+            Stream: !GetAtt Clicks.Arn
+            StartingPosition: TRIM_HORIZON
+            MaximumBatchingWindowInSeconds: 301
+`);
+  assert.deepEqual(outOfRange.problems.map((p) => [p.line, p.field.split(".").pop()]), [[27, "MaximumBatchingWindowInSeconds"]]);
+  assert.match(outOfRange.problems[0].problem, /expected seconds from 0 to 300/);
+});
+
 test("a stream without StartingPosition, with a wrong one or a BatchSize over 10000 is an error at its line", () => {
   const event = (properties: string) => loadTemplate(`${RESOURCES}      Events:
         ClickStream:

@@ -127,6 +127,9 @@ test("stream: Kinesis and DynamoDB by ARN, GetAtt or another stack's export, wit
       startingPosition: "LATEST",
       reportBatchItemFailures: true,
       filters: [{ data: { page: [{ prefix: "/shop" }] } }],
+      // Read for a stream a faasbox.yml databases: source feeds; still warned below for the others.
+      batchWindowSec: 10,
+      bisectBatchOnFunctionError: true,
     },
     { kind: "stream", name: "orders-table", source: "dynamodb", stream: "orders-table", batchSize: 10, startingPosition: "TRIM_HORIZON", viewType: "NEW_IMAGE" },
     { kind: "stream", name: "shared-events-stream", source: "kinesis", stream: "shared-events-stream", batchSize: 10, startingPosition: "TRIM_HORIZON" },
