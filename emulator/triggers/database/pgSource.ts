@@ -146,7 +146,8 @@ export class PgSource implements ChangeSource {
 
   /** One connection's life: prepare the database, then stream until the connection ends. */
   private async streamOnce(onStreaming: () => void): Promise<void> {
-    this.setStatus({ state: "connecting", error: this.status.error });
+    // A failing source stays failing (with why) while it retries, until it streams again.
+    if (this.status.state !== "failing") this.setStatus({ state: "connecting" });
     const client = new Client({ connectionString: this.config.url, connectionTimeoutMillis: 10_000 });
     client.on("error", () => undefined); // a lost connection rejects the query in progress; nothing else to do
     try {
