@@ -111,6 +111,11 @@ export class PgSource implements ChangeSource {
     this.setStatus({ state: "stopped", error: this.status.error });
   }
 
+  /** Changes decoded and not yet handed to delivery: bounded, the server keeps the rest while reading is paused. */
+  get buffered(): number {
+    return this.pending.length;
+  }
+
   /** The position the slot has confirmed (as far as this source told it), "X/Y". */
   get confirmedLsn(): string {
     return formatLsn(this.confirmed);
