@@ -118,7 +118,13 @@ describe("database triggers in the emulator", () => {
   });
 
   test("faasbox triggers lists the database triggers, with the URL masked", async () => {
+    // The slots' lag is measured every few seconds; caught up, it is small (WAL written since, by other work).
+    await waitFor(() => (daemon.triggers().databases ?? []).every((d) => typeof d.lagBytes === "number"), "the lag measured", 15_000);
     const listed = daemon.triggers().databases ?? [];
+    for (const entry of listed) {
+      assert.equal(entry.status, "running");
+      assert.ok(entry.lagBytes! >= 0 && entry.lagBytes! < 1024 * 1024, `lag ${entry.lagBytes}`);
+    }
     assert.deepEqual(listed.map((d) => [d.function, d.source, d.shape, d.tables]).sort(), [
       ["audit", "shop", "plain", ["public.orders", "public.items"]],
       ["bulk", "shop", "plain", ["public.orders", "public.items"]],

@@ -23,29 +23,40 @@ export async function checkReplicationReady(client: Client, url: string, tables:
   }
 }
 
-/** Creates the publication, or changes its tables and operations to these. */
+/**
+ * Creates the publication, or changes its tables and operations to these. The consumers of one
+ * source start together (and another emulator may share the database): an advisory lock on the
+ * name makes them take turns, as concurrent ALTERs of one publication fail ("tuple concurrently updated").
+ */
 export async function ensurePublication(client: Client, name: string, tables: readonly string[], operations: readonly Operation[]): Promise<void> {
   const list = tables.map(quotedTable).join(", ");
+  const wantedOperations = [...operations].sort();
   // https://www.postgresql.org/docs/current/sql-createpublication.html (publish: which operations are replicated)
-  const publish = `publish = '${[...operations].sort().join(", ")}'`;
-  const { rows } = await client.query("SELECT 1 FROM pg_publication WHERE pubname = $1", [name]);
-  if (rows.length === 0) {
-    try {
+  const publish = `publish = '${wantedOperations.join(", ")}'`;
+  await client.query("BEGIN");
+  try {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [name]);
+    const { rows } = await client.query<{ pubinsert: boolean; pubupdate: boolean; pubdelete: boolean }>(
+      "SELECT pubinsert, pubupdate, pubdelete FROM pg_publication WHERE pubname = $1", [name]);
+    if (rows.length === 0) {
       await client.query(`CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${list} WITH (${publish})`);
-      return;
-    } catch (error) {
-      // 42710: another consumer of the source made it meanwhile; it is brought in line below.
-      if ((error as { code?: string }).code !== "42710") throw error;
+    } else {
+      const { rows: current } = await client.query<{ schemaname: string; tablename: string }>(
+        "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1", [name]);
+      const have = new Set(current.map((r) => `${r.schemaname}.${r.tablename}`));
+      const want = new Set(tables.map((t) => { const s = splitTable(t); return `${s.schema}.${s.table}`; }));
+      if (have.size !== want.size || [...want].some((t) => !have.has(t))) {
+        await client.query(`ALTER PUBLICATION ${quoteIdent(name)} SET TABLE ${list}`);
+      }
+      const flags = rows[0];
+      const haveOperations = (["delete", "insert", "update"] as const).filter((op) => flags[`pub${op}`]);
+      if (haveOperations.join() !== wantedOperations.join()) await client.query(`ALTER PUBLICATION ${quoteIdent(name)} SET (${publish})`);
     }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
   }
-  const { rows: current } = await client.query<{ schemaname: string; tablename: string }>(
-    "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1", [name]);
-  const have = new Set(current.map((r) => `${r.schemaname}.${r.tablename}`));
-  const want = new Set(tables.map((t) => { const s = splitTable(t); return `${s.schema}.${s.table}`; }));
-  if (have.size !== want.size || [...want].some((t) => !have.has(t))) {
-    await client.query(`ALTER PUBLICATION ${quoteIdent(name)} SET TABLE ${list}`);
-  }
-  await client.query(`ALTER PUBLICATION ${quoteIdent(name)} SET (${publish})`);
 }
 
 /** Creates the slot when missing; returns its confirmed position (where delivery resumes). */

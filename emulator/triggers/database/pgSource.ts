@@ -111,6 +111,11 @@ export class PgSource implements ChangeSource {
     this.setStatus({ state: "stopped", error: this.status.error });
   }
 
+  /** Changes decoded and not yet handed to delivery: bounded, the server keeps the rest while reading is paused. */
+  get buffered(): number {
+    return this.pending.length;
+  }
+
   /** The position the slot has confirmed (as far as this source told it), "X/Y". */
   get confirmedLsn(): string {
     return formatLsn(this.confirmed);
@@ -146,7 +151,8 @@ export class PgSource implements ChangeSource {
 
   /** One connection's life: prepare the database, then stream until the connection ends. */
   private async streamOnce(onStreaming: () => void): Promise<void> {
-    this.setStatus({ state: "connecting", error: this.status.error });
+    // A failing source stays failing (with why) while it retries, until it streams again.
+    if (this.status.state !== "failing") this.setStatus({ state: "connecting" });
     const client = new Client({ connectionString: this.config.url, connectionTimeoutMillis: 10_000 });
     client.on("error", () => undefined); // a lost connection rejects the query in progress; nothing else to do
     try {

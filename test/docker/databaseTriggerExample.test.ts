@@ -1,0 +1,48 @@
+// examples/database as a user meets it, with its docker-compose database replaced by a throwaway
+// cluster (no registry here for the postgres image): its schema applied, its .env pointed there,
+// an INSERT and an UPDATE run its function.
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Daemon } from "../../emulator/daemon/daemon";
+import type { LogRecord } from "../../emulator/protocol";
+import { requireDocker } from "../helpers/docker";
+import { waitFor } from "../helpers/emulator";
+import { messageOf } from "../helpers/logLines";
+import { REPO_ROOT } from "../helpers/paths";
+import { asOwner, startPostgresCluster, type PostgresCluster } from "../helpers/postgresCluster";
+
+let pg: PostgresCluster | undefined;
+let daemon: Daemon | undefined;
+after(async () => {
+  await daemon?.shutdown();
+  await pg?.remove();
+});
+
+test("examples/database: an INSERT and an UPDATE of orders each run audit with the change", async () => {
+  await requireDocker();
+  pg = await startPostgresCluster();
+  const example = join(REPO_ROOT, "examples", "database");
+  await asOwner(pg, readFileSync(join(example, "schema.sql"), "utf8"));
+  const root = mkdtempSync(join(tmpdir(), "faasbox-example-db-"));
+  chmodSync(root, 0o755);
+  cpSync(example, root, { recursive: true });
+  assert.match(readFileSync(join(root, ".env"), "utf8"), /^SHOP_DATABASE_URL=postgres:\/\/shop:shop-local@127\.0\.0\.1:5432\/shop$/m);
+  writeFileSync(join(root, ".env"), `SHOP_DATABASE_URL=${pg.url}\n`);
+  daemon = await Daemon.start({ root, executor: "docker", watch: false, httpPort: 0, invokePort: 0 });
+  assert.deepEqual(daemon.engine.problems.map((p) => p.message), []);
+  const lines: string[] = [];
+  daemon.engine.logBus.subscribe((record: LogRecord) => {
+    if (record.function === "audit" && messageOf(record.text).startsWith("order ")) lines.push(messageOf(record.text));
+  });
+  await waitFor(() => daemon!.databases.list()[0]?.status === "running", "the trigger streaming", 20_000);
+  await asOwner(pg, "INSERT INTO orders (total) VALUES (12.5)");
+  await asOwner(pg, "UPDATE orders SET status = 'paid' WHERE id = 1");
+  await waitFor(() => lines.length >= 2, "two log lines", 30_000);
+  assert.deepEqual(lines, [
+    'order 1 insert: null -> {"id":1,"status":"new","total":"12.50"}',
+    'order 1 update: null -> {"id":1,"status":"paid","total":"12.50"}',
+  ]);
+});
