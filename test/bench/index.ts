@@ -13,6 +13,7 @@ import { gatewayBench } from "./gatewayBench";
 import { debugBench } from "./debugBench";
 import { javaBench } from "./javaBench";
 import { machine, ms, percentile } from "./stats";
+import { profiling, warmPathProfiles } from "./warmPathProfiles";
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   rows.push(...(await debugBench()));
   rows.push(...(await gatewayBench()));
   rows.push(await activationBench());
+  if (profiling()) rows.push({ name: "CPU profiles of the warm path", value: (await warmPathProfiles()).join(", ") });
   const vsix = join(REPO_ROOT, "dist", "faasbox.vsix");
   try {
     rows.push({ name: ".vsix size", value: `${(statSync(vsix).size / 1024).toFixed(0)} KiB` });

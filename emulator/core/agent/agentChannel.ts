@@ -102,7 +102,7 @@ export class AgentStream extends Duplex {
    * and three frames would cost the agent three socket writes and the runtime three reads.
    */
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    this._write(chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map(({ chunk }) => chunk)), "buffer", callback);
+    this._write(chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map(({ chunk }) => chunk)), "binary", callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {

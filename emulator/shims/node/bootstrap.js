@@ -11,6 +11,7 @@ const util = require('node:util');
 const { pathToFileURL } = require('node:url');
 const { installAwsLambdaGlobal, isStreamingHandler, ResponseStream, HIGH_WATER_MARK } = require('./responseStream.js');
 const { RuntimeApiConnection } = require('./runtimeApiClient.js');
+const { cpuProfiler } = require('./cpuProfile.js');
 
 const env = process.env;
 const dialect = env.FAASBOX_DIALECT === 'scf' ? 'scf' : 'aws';
@@ -559,6 +560,7 @@ async function main() {
   await flushLogs();
   if (paths.ready) await request('POST', paths.ready, ' ');
   const streaming = dialect === 'aws' && isStreamingHandler(handler);
+  const profiler = cpuProfiler(env);
   let next = await request('GET', paths.next);
   for (;;) {
     const requestId = next.headers['lambda-runtime-aws-request-id'] || next.headers['request_id'];
@@ -594,6 +596,7 @@ async function main() {
     // A line left open (no trailing newline) is still this request's.
     endPartialLines();
     currentRequestId = undefined;
+    profiler.invocationDone();
     next = await postResultAndNext(requestId, ok, value);
     // Anything but an invocation (an emulator refusing the post) must not run as an event.
     while (next.status !== 200) next = await request('GET', paths.next);
