@@ -20,7 +20,8 @@ export interface ControlServerOptions {
   token: string;
   /** Host names accepted besides loopback ones (`--allowed-host`); see util/requestGuard. */
   allowedHosts?: readonly string[];
-  onConnection: (socket: WebSocket) => void;
+  /** `raw`: the connection's TCP socket (the request's), under the WebSocket. */
+  onConnection: (socket: WebSocket, raw: Duplex) => void;
 }
 
 /** Caps one message from a client; invoke events are the largest (6 MB like the clouds). */
@@ -43,7 +44,7 @@ export class ControlServer {
       response.writeHead(426, { "Content-Type": "text/plain" }).end(`Faasbox control API: connect with a WebSocket to ${CONTROL_PATH}\n`);
     });
     this.http.on("upgrade", (request, socket, head) => this.upgrade(request, socket, head));
-    this.wss.on("connection", (socket) => options.onConnection(socket));
+    this.wss.on("connection", (socket, request: IncomingMessage) => options.onConnection(socket, request.socket));
   }
 
   async listen(): Promise<string> {

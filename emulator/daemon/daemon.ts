@@ -181,7 +181,7 @@ export class Daemon implements ControlTarget {
       socketPath: options.controlSocket,
       token: daemon.token,
       allowedHosts: options.allowedHosts,
-      onConnection: (socket) => new ControlSession(jsonRpcOverWebSocket(socket), socket, daemon),
+      onConnection: (socket, raw) => new ControlSession(jsonRpcOverWebSocket(socket, raw), socket, daemon),
     });
     try {
       await daemon.control.listen();

@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import type WebSocket from "ws";
 import {
   AbstractMessageReader,
@@ -50,19 +51,39 @@ class WebSocketReader extends AbstractMessageReader {
 }
 
 class WebSocketWriter extends AbstractMessageWriter {
-  constructor(private readonly socket: WebSocket) {
+  private corked = false;
+
+  constructor(private readonly socket: WebSocket, private readonly raw?: Duplex) {
     super();
   }
 
   write(message: Message): Promise<void> {
     if (this.socket.readyState !== this.socket.OPEN) return Promise.reject(new Error("the WebSocket is closed"));
+    this.holdUntilImmediate();
     this.socket.send(JSON.stringify(message));
     return Promise.resolve();
+  }
+
+  /**
+   * The messages of one turn of the event loop leave in one write: a warm invocation sends a
+   * client up to four (the instance busy, idle, invocationFinished, the result), and one system
+   * call each was the daemon's largest cost under load (issue 21's profiles).
+   */
+  private holdUntilImmediate(): void {
+    const raw = this.raw;
+    if (this.corked || !raw) return;
+    this.corked = true;
+    raw.cork();
+    setImmediate(() => {
+      this.corked = false;
+      raw.uncork();
+    });
   }
 
   end(): void {}
 }
 
-export function jsonRpcOverWebSocket(socket: WebSocket): MessageConnection {
-  return createMessageConnection(new WebSocketReader(socket), new WebSocketWriter(socket));
+/** `raw`: the WebSocket's own TCP socket, where the server has it, so that writes can be batched. */
+export function jsonRpcOverWebSocket(socket: WebSocket, raw?: Duplex): MessageConnection {
+  return createMessageConnection(new WebSocketReader(socket), new WebSocketWriter(socket, raw));
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../helpers/codeServer";
@@ -8,6 +8,7 @@ import { CLI } from "../helpers/paths";
 import type { Row } from "./emulatorBench";
 import { httpLoad, type LoadResult } from "./httpLoad";
 import { ms } from "./stats";
+import { PROFILE_DIR, profiling } from "./warmPathProfiles";
 
 const SECONDS = 8;
 const CONCURRENCY = [10, 50];
@@ -85,7 +86,10 @@ async function measureServed(url: string, child: ChildProcess, log: () => string
 async function faasbox(): Promise<Map<number, LoadResult>> {
   const port = await freePort();
   const root = copyFixture("bench");
-  const { child, log } = started(process.execPath, [CLI, "start", root, "--quiet", "--executor", "docker", "--http-port", String(port), "--invoke-port", "0", "--no-watch"], root);
+  // Profiled: the emulator's process writes its profile when it exits (stop() sends SIGTERM: a normal exit).
+  const profile = profiling() ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`, "--cpu-prof-name=daemon-gateway.cpuprofile"] : [];
+  if (profile.length) mkdirSync(PROFILE_DIR, { recursive: true });
+  const { child, log } = started(process.execPath, [...profile, CLI, "start", root, "--quiet", "--executor", "docker", "--http-port", String(port), "--invoke-port", "0", "--no-watch"], root);
   return measureServed(`http://127.0.0.1:${port}/noop`, child, log);
 }
 

@@ -15,6 +15,7 @@ import { debugBench } from "./debugBench";
 import { javaBench } from "./javaBench";
 import { databaseBench } from "./databaseBench";
 import { machine, ms, percentile } from "./stats";
+import { profiling, warmPathProfiles } from "./warmPathProfiles";
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   rows.push(...(await databaseBench()));
   rows.push(await activationBench());
   rows.push(...(await changeDeliveryBench()));
+  if (profiling()) rows.push({ name: "CPU profiles of the warm path", value: (await warmPathProfiles()).join(", ") });
   const vsix = join(REPO_ROOT, "dist", "faasbox.vsix");
   try {
     rows.push({ name: ".vsix size", value: `${(statSync(vsix).size / 1024).toFixed(0)} KiB` });

@@ -93,7 +93,16 @@ export class AgentStream extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (chunk.length === 0) return callback(); // no frame for nothing (ServerResponse.end writes an empty chunk)
     this.channel.sendData(this, chunk, callback);
+  }
+
+  /**
+   * Corked writes as one DATA frame: an HTTP response's head, body and end come as three writes,
+   * and three frames would cost the agent three socket writes and the runtime three reads.
+   */
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    this._write(chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map(({ chunk }) => chunk)), "binary", callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {

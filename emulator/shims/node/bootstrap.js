@@ -5,12 +5,13 @@
 // custom-runtime API. Plain CommonJS with no dependencies: it is mounted read-only
 // and must start fast.
 
-const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
 const { pathToFileURL } = require('node:url');
 const { installAwsLambdaGlobal, isStreamingHandler, ResponseStream, HIGH_WATER_MARK } = require('./responseStream.js');
+const { RuntimeApiConnection } = require('./runtimeApiClient.js');
+const { cpuProfiler } = require('./cpuProfile.js');
 
 const env = process.env;
 const dialect = env.FAASBOX_DIALECT === 'scf' ? 'scf' : 'aws';
@@ -23,19 +24,13 @@ const paths = dialect === 'scf'
 const taskRoot = env.LAMBDA_TASK_ROOT || env.USER_CODE_ROOT || process.cwd();
 const functionName = env.AWS_LAMBDA_FUNCTION_NAME || env.SCF_FUNCTIONNAME;
 const memoryMb = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE || env.SCF_MEMORY_SIZE || 128);
-// Two sockets: one long-polls /next while the other carries logs and results.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+// Two connections, as in the Python shim: one carries invocations (it long-polls /next), the
+// other log lines, so logs never wait behind a parked /next.
+const invocations = new RuntimeApiConnection(apiHost, apiPort);
+const logChannel = new RuntimeApiConnection(apiHost, apiPort);
 
 function request(method, urlPath, body, headers) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: apiHost, port: apiPort, method, path: urlPath, agent, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return invocations.request(method, urlPath, body, headers);
 }
 
 // ---- Logs: every console call and direct write becomes a record tagged with the
@@ -56,7 +51,7 @@ async function sendLogs() {
     // Bounded batches: a handler printing megabytes still streams, and no request nears the body limit.
     const batch = logQueue.splice(0, LOG_BATCH_LINES);
     try {
-      await request('POST', '/faasbox/v1/logs', JSON.stringify(batch), { 'Content-Type': 'application/json' });
+      await logChannel.request('POST', '/faasbox/v1/logs', JSON.stringify(batch), { 'Content-Type': 'application/json' });
     } catch {
       // The emulator is gone; nothing useful can be done with the lines.
     }
@@ -411,7 +406,7 @@ function makeContext(headers, requestId) {
 
 // ---- When an invocation ends.
 // 'beforeExit' fires each time Node's event loop has nothing left to do: between invocations
-// the shim holds no handle (its kept-alive sockets are unref'd by Node's http.Agent), so it
+// the shim holds no handle (runtimeApiClient.js unrefs its idle connections, as Node's http.Agent does), so it
 // means "the handler's timers, sockets and callbacks are all done".
 const emptyLoopWaiters = [];
 process.on('beforeExit', () => {
@@ -565,6 +560,7 @@ async function main() {
   await flushLogs();
   if (paths.ready) await request('POST', paths.ready, ' ');
   const streaming = dialect === 'aws' && isStreamingHandler(handler);
+  const profiler = cpuProfiler(env);
   let next = await request('GET', paths.next);
   for (;;) {
     const requestId = next.headers['lambda-runtime-aws-request-id'] || next.headers['request_id'];
@@ -600,6 +596,7 @@ async function main() {
     // A line left open (no trailing newline) is still this request's.
     endPartialLines();
     currentRequestId = undefined;
+    profiler.invocationDone();
     next = await postResultAndNext(requestId, ok, value);
     // Anything but an invocation (an emulator refusing the post) must not run as an event.
     while (next.status !== 200) next = await request('GET', paths.next);

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { PassThrough } from "node:stream";
+import { createServer } from "node:http";
 import { AgentChannel, type AgentChannelHandlers, type AgentChannelOptions, type AgentExit } from "../../../emulator/core/agent/agentChannel";
 import { FrameDecoder, FrameType, MAX_DATA_BYTES, MAX_PAYLOAD_BYTES, ProtocolError, encodeFrame, type Frame } from "../../../emulator/core/agent/frames";
 
@@ -503,5 +504,29 @@ describe("agent channel", () => {
     await closed;
     await until(() => agent.stdinEnded, "the agent's stdin to end");
     assert.ok(agent.frames.every((f) => f.type !== FrameType.RESET), "no RESET after the lease ended");
+  });
+});
+
+describe("HTTP over a relayed runtime connection", () => {
+  test("a response's head, body and end go to the agent as one DATA frame, no empty frames", async () => {
+    const { agent, connections } = setup();
+    agent.hello();
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { "Content-Type": "application/json", "Content-Length": 2 }).end(Buffer.from("{}")); // a Buffer, as the invocation payload is
+    });
+    const conn = agent.open();
+    await until(() => connections.length === 1, "the runtime connection");
+    for (const [name, value] of Object.entries({ setTimeout() {}, setNoDelay() {}, setKeepAlive() {}, ref() {}, unref() {} })) {
+      if (!(name in connections[0])) Object.defineProperty(connections[0], name, { value });
+    }
+    server.emit("connection", connections[0]);
+    conn.write(Buffer.from("GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n"));
+    await until(() => conn.data.includes("\r\n\r\n{}"), "the response");
+    await tick(20);
+    const data = agent.frames.filter((frame) => frame.type === FrameType.DATA && frame.stream === conn.id);
+    assert.equal(data.length, 1, `DATA frames: ${data.map((frame) => JSON.stringify(frame.payload.toString())).join(", ")}`);
+    assert.match(data[0].payload.toString(), /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\n\{\}$/);
+    server.close();
+    connections[0].destroy();
   });
 });
