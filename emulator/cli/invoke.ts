@@ -3,7 +3,6 @@ import { hasManifestFlags, parseManifestOptions, UsageError } from "./args";
 import { connectToRunning } from "./connect";
 import { parseInvokeArgs, readEventText } from "./invokeArgs";
 import { printInvokeResult } from "./printInvokeResult";
-import { invokeWithResponseStream } from "./streamedInvoke";
 
 export { INVOKE_USAGE } from "./invokeArgs";
 
@@ -27,7 +26,8 @@ export async function invokeCommand(argv: string[]): Promise<number> {
     try {
       if (values.stream) {
         if (!running.info.invokeUrl) throw new Error("the running emulator serves no Invoke API, which --stream needs");
-        return await invokeWithResponseStream(running.info.invokeUrl, name, eventText);
+        // Loaded for --stream only: no other invocation needs its event-stream decoder.
+        return await (await import("./streamedInvoke")).invokeWithResponseStream(running.info.invokeUrl, name, eventText);
       }
       return printInvokeResult(await running.client.request(Requests.invoke, { function: name, eventText }));
     } catch (error) {

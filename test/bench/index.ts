@@ -8,6 +8,7 @@ import { ARTIFACTS, REPO_ROOT } from "../helpers/paths";
 import { containerStartFloor } from "./containerFloor";
 import { emulatorBench, type Row } from "./emulatorBench";
 import { activationBench } from "./activationBench";
+import { cliBench } from "./cliBench";
 import { agentBench } from "./agentBench";
 import { gatewayBench } from "./gatewayBench";
 import { debugBench } from "./debugBench";
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   rows.push(...(await javaBench()));
   rows.push(...(await debugBench()));
   rows.push(...(await gatewayBench()));
+  rows.push(...(await cliBench()));
   rows.push(await activationBench());
   const vsix = join(REPO_ROOT, "dist", "faasbox.vsix");
   try {
