@@ -48,7 +48,8 @@ export async function cliBench(): Promise<Row[]> {
       { name: "`faasbox invoke` of a warm no-op Node function, end to end, p50", value: ms(p50.invoke) },
     ];
   } finally {
+    const exited = server.exitCode !== null || server.signalCode !== null;
     server.kill("SIGTERM");
-    await new Promise((done) => (server.exitCode === null ? server.once("exit", done) : done(undefined)));
+    if (!exited) await new Promise((done) => server.once("exit", done));
   }
 }
