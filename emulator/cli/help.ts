@@ -1,6 +1,6 @@
 import { FAASBOX_VERSION } from "../version";
 import { BUILD_USAGE } from "./buildUsage";
-import { INVOKE_USAGE } from "./invoke";
+import { INVOKE_USAGE } from "./invokeArgs";
 import { START_USAGE } from "./startUsage";
 import { STATUS_USAGE } from "./status";
 import { LOGS_USAGE } from "./logs";

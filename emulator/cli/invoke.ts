@@ -4,8 +4,6 @@ import { connectToRunning } from "./connect";
 import { parseInvokeArgs, readEventText } from "./invokeArgs";
 import { printInvokeResult } from "./printInvokeResult";
 
-export { INVOKE_USAGE } from "./invokeArgs";
-
 /**
  * `faasbox invoke`: a running emulator for the project serves the invocation on its warm instances.
  * Without one the function runs in this process, and only then is the engine loaded (./engineCommands,
