@@ -6,8 +6,9 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT } from "../helpers/paths";
+import { CLI_BUNDLES, REPO_ROOT } from "../helpers/paths";
 
+const [DISPATCHER, CLIENT] = CLI_BUNDLES;
 const version = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")).version as string;
 
 /** A folder holding only the named bundles of dist/, and a project folder with no emulator running. */
@@ -20,7 +21,7 @@ function bundlesAlone(bundles: string[]): { run: (args: string[]) => { status: n
 }
 
 test("faasbox --version runs from dist/cli.js alone; any other command loads dist/cli-client.js", () => {
-  const { run, project } = bundlesAlone(["cli.js"]);
+  const { run, project } = bundlesAlone([DISPATCHER]);
   const result = run(["--version"]);
   assert.equal(result.status, 0, result.stderr);
   assert.equal(result.stdout.trim(), version);
@@ -30,7 +31,7 @@ test("faasbox --version runs from dist/cli.js alone; any other command loads dis
 });
 
 test("status, event, help and usage errors run without dist/cli-engine.js; doctor and an invoke with no emulator load it", () => {
-  const { run, project } = bundlesAlone(["cli.js", "cli-client.js"]);
+  const { run, project } = bundlesAlone([DISPATCHER, CLIENT]);
   const status = run(["status", "--project", project]);
   assert.equal(status.status, 1);
   assert.match(status.stderr, /no Faasbox emulator is running for/);

@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yauzl from "yauzl";
-import { REPO_ROOT } from "../helpers/paths";
+import { CLI_BUNDLES, REPO_ROOT } from "../helpers/paths";
 
 function zipEntries(path: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -36,8 +36,7 @@ test("npm run package makes a .vsix under 5 MB with the bundles, media and docum
 
 test("the bundled CLI runs without node_modules, as it does from an installed .vsix", () => {
   const alone = mkdtempSync(join(tmpdir(), "faasbox-bundle-"));
-  // The CLI's three bundles: --version loads the first, the others each load the next (scripts/build.mjs).
-  for (const bundle of ["cli.js", "cli-client.js", "cli-engine.js"]) copyFileSync(join(REPO_ROOT, "dist", bundle), join(alone, bundle));
+  for (const bundle of CLI_BUNDLES) copyFileSync(join(REPO_ROOT, "dist", bundle), join(alone, bundle));
   const version = spawnSync(process.execPath, [join(alone, "cli.js"), "--version"], { encoding: "utf8" });
   assert.equal(version.status, 0, version.stderr);
   const doctor = spawnSync(process.execPath, [join(alone, "cli.js"), "doctor"], { encoding: "utf8", env: { ...process.env, DOCKER_HOST: "unix:///nonexistent.sock" } });
