@@ -4,6 +4,7 @@
 import * as esbuild from "esbuild";
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 const args = new Set(process.argv.slice(2));
 const production = args.has("--production");
@@ -22,9 +23,32 @@ const common = {
   alias: { ssh2: "./scripts/stubs/ssh2.js" },
 };
 
+/**
+ * The CLI is three bundles, so a command compiles only the code it runs (Node compiles a whole file
+ * on load: the 7 MB of the engine's SDKs took a quarter of a second before `--version` answered):
+ * dist/cli.js answers `--version` and loads dist/cli-client.js (the dispatcher, `status`, `logs`, an
+ * `invoke` through a running emulator…), which loads dist/cli-engine.js for the commands that run
+ * the engine, Docker or the cloud SDKs in this process. Each boundary is a dynamic `import()` in the
+ * sources (they run unbundled under tsx too); here it becomes a `require` of the sibling bundle.
+ */
+const CLI_BUNDLES = { "./cli": "./cli-client.js", "./engineCommands": "./cli-engine.js" };
+const cliBundleBoundaries = {
+  name: "cli-bundle-boundaries",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(cli|engineCommands)$/ }, (args) => {
+      if (args.kind === "entry-point" || !args.resolveDir.endsWith(join("emulator", "cli"))) return undefined;
+      return { path: CLI_BUNDLES[args.path], external: true };
+    });
+  },
+};
+// `import()` of a sibling bundle as a `require`: Node's ESM loader would add its own start-up to every command.
+const cli = { ...common, outdir: "dist", plugins: [cliBundleBoundaries], supported: { "dynamic-import": false } };
+
 const builds = [
   { ...common, entryPoints: { extension: "extension/extension.ts" }, outdir: "dist" },
-  { ...common, entryPoints: { cli: "emulator/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
+  { ...cli, entryPoints: { cli: "emulator/cli/main.ts" }, banner: { js: "#!/usr/bin/env node" } },
+  { ...cli, entryPoints: { "cli-client": "emulator/cli/cli.ts" } },
+  { ...cli, entryPoints: { "cli-engine": "emulator/cli/engineCommands.ts" } },
 ];
 if (args.has("--tests")) {
   // Each suite file stays its own module: mocha loads them after defining describe/it.

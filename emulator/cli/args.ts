@@ -5,7 +5,9 @@ import { readEnvVarsFile } from "../project/samEnvVarsFile";
 import type { ManifestOptions } from "../project/loadProject";
 import { parseParameterOverrides, readParametersFile } from "../project/samOptions";
 
-export class UsageError extends Error {}
+import { UsageError } from "./usageError";
+
+export { UsageError };
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 

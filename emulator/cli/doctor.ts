@@ -154,7 +154,6 @@ export function formatChecks(checks: Check[]): string {
   return lines.join("\n");
 }
 
-export const DOCTOR_USAGE = "faasbox doctor [--project DIR] (the project's databases: replication readiness and slots with their lag)";
 
 export async function doctorCommand(argv: string[] = []): Promise<number> {
   const { values } = parseCommandArgs("doctor", argv, { project: { type: "string" } });

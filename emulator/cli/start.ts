@@ -3,7 +3,7 @@ import { Daemon } from "../daemon/daemon";
 import { formatLogLine } from "../core/logs/formatLog";
 import { isAlive } from "../util/isAlive";
 import { parseAllowedHost } from "../util/requestGuard";
-import { MANIFEST_FLAGS, MANIFEST_USAGE, parseCommandArgs, parseExecutor, parseManifestOptions, parsePort, UsageError } from "./args";
+import { MANIFEST_FLAGS, parseCommandArgs, parseExecutor, parseManifestOptions, parsePort, UsageError } from "./args";
 import type { RouteInfo } from "../protocol";
 import { CredentialError } from "../credentials/functionCredentials";
 import { runtimeLabel } from "../project/runtimeHereText";
@@ -11,7 +11,6 @@ import { functionUrlLines } from "./triggersList";
 
 const PARENT_CHECK_MS = 2000;
 
-export const START_USAGE = `faasbox start [DIR] [--http-port N] [--invoke-port N] [--port N | --control-socket PATH] [--executor docker|process|auto] [--keep-alive SECONDS] [--max-concurrency N] [--no-watch] [--host ADDRESS] [--allowed-host NAME]... [--profile AWS_PROFILE] [--no-credentials] ${MANIFEST_USAGE}`;
 
 function positiveNumber(name: string, value: string | undefined, scale: number): number | undefined {
   if (value === undefined) return undefined;

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { isPlainMap } from "./yamlSource";
+import { isPlainMap } from "./plainMap";
 
 /**
  * `sam local --env-vars env.json`: `{"Parameters": {VAR: value}}` for every function and

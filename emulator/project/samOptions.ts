@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { SamEnvVars } from "./samEnvVarsFile";
-import { isPlainMap } from "./yamlSource";
+import { isPlainMap } from "./plainMap";
 
 /** What the user tells the SAM reader besides the template, as `sam local` takes it. */
 export interface SamOptions {

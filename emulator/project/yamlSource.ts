@@ -4,12 +4,10 @@ import { duplicateKeyWarnings } from "./duplicateKeys";
 import { ManifestError, type FieldRef, type ManifestWarning } from "./errors";
 import { INTRINSIC_TAGS, intrinsicName } from "./intrinsicTags";
 import { formatPath, type FieldPath } from "./yamlPath";
+import { isPlainMap } from "./plainMap";
 
 export { formatPath, type FieldPath };
-
-export function isPlainMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isPlainMap };
 
 /**
  * A copy of manifest data in which `replace` may stand in for any value; where it gives

@@ -9,6 +9,7 @@ import { containerStartFloor } from "./containerFloor";
 import { emulatorBench, type Row } from "./emulatorBench";
 import { changeDeliveryBench } from "./changeDeliveryBench";
 import { activationBench } from "./activationBench";
+import { cliBench } from "./cliBench";
 import { agentBench } from "./agentBench";
 import { gatewayBench } from "./gatewayBench";
 import { debugBench } from "./debugBench";
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   rows.push(...(await debugBench()));
   rows.push(...(await gatewayBench()));
   rows.push(...(await databaseBench()));
+  rows.push(...(await cliBench()));
   rows.push(await activationBench());
   rows.push(...(await changeDeliveryBench()));
   if (profiling()) rows.push({ name: "CPU profiles of the warm path", value: (await warmPathProfiles()).join(", ") });

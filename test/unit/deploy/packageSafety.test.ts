@@ -10,6 +10,7 @@ import { DeployError, PackagingError } from "../../../emulator/deploy/errors";
 import { packageFunction } from "../../../emulator/deploy/package";
 import { writeDeterministicZip } from "../../../emulator/deploy/zipWriter";
 import { FakeScf, SCF_TEST_SECRET_ID, SCF_TEST_SECRET_KEY } from "../../helpers/fakeClouds/fakeScf";
+import { CLI_BUNDLES } from "../../helpers/paths";
 import { CLEAN_CLOUD_ENV, capture, specFor, withEnv, writeTree } from "./deployTestKit";
 
 const REPO_ROOT = resolve(__dirname, "..", "..", "..");
@@ -267,7 +268,7 @@ test("a file that cannot be read is refused, naming it (as an unprivileged user,
   const out = join(project, "out");
   mkdirSync(out, { mode: 0o777 });
   chmodSync(out, 0o777);
-  copyFileSync(join(REPO_ROOT, "dist", "cli.js"), join(out, "cli.js"));
+  for (const bundle of CLI_BUNDLES) copyFileSync(join(REPO_ROOT, "dist", bundle), join(out, bundle));
   const cli = spawnSync(process.execPath, [join(out, "cli.js"), "package", "hello", "--project", project, "--out", join(out, "hello.zip")], {
     cwd: out,
     encoding: "utf8",
