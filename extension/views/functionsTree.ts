@@ -124,7 +124,10 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   private manifestItem(file: string): vscode.TreeItem {
     const item = new vscode.TreeItem(basename(file), vscode.TreeItemCollapsibleState.Expanded);
-    item.description = vscode.workspace.asRelativePath(dirname(file));
+    // The folder it is in, relative to the workspace; nothing for one at the workspace's root
+    // (asRelativePath gives back the absolute path of the root itself).
+    const folder = vscode.workspace.asRelativePath(dirname(file));
+    item.description = folder === dirname(file) ? undefined : folder;
     item.resourceUri = vscode.Uri.file(file);
     item.iconPath = new vscode.ThemeIcon("file-code");
     item.contextValue = "manifest";
