@@ -65,7 +65,7 @@ export async function emulatorBench(): Promise<Row[]> {
 }
 
 /** Ten callers invoking `fn` in a loop for `seconds`: how many invocations they made. */
-async function callsFor(client: ControlClient, fn: string, seconds: number): Promise<number> {
+export async function callsFor(client: ControlClient, fn: string, seconds: number): Promise<number> {
   let done = 0;
   const deadline = performance.now() + seconds * 1000;
   await Promise.all(Array.from({ length: 10 }, async () => {

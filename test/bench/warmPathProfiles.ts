@@ -15,6 +15,7 @@ import { ControlClient } from "../../emulator/client/controlClient";
 import { Requests } from "../../emulator/protocol";
 import { copyFixture } from "../helpers/emulator";
 import { ARTIFACTS } from "../helpers/paths";
+import { callsFor } from "./emulatorBench";
 
 export const PROFILE_DIR = join(ARTIFACTS, "profiles");
 const SECONDS = 4;
@@ -27,15 +28,7 @@ export function profiling(): boolean {
 /** Ten warm instances of `fn`, then `seconds` of ten callers in a loop. */
 async function load(client: ControlClient, fn: string, seconds: number): Promise<number> {
   await Promise.all(Array.from({ length: 10 }, () => client.request(Requests.invoke, { function: fn, event: { ms: 50 } })));
-  let done = 0;
-  const deadline = performance.now() + seconds * 1000;
-  await Promise.all(Array.from({ length: 10 }, async () => {
-    while (performance.now() < deadline) {
-      await client.request(Requests.invoke, { function: fn, event: {} });
-      done++;
-    }
-  }));
-  return done;
+  return callsFor(client, fn, seconds);
 }
 
 async function withDaemon<T>(root: string, executor: "docker" | "process", run: (client: ControlClient) => Promise<T>): Promise<T> {

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { chmod, chown, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Client } from "pg";
+import { freePort } from "../../emulator/util/freePort";
 
 const run = promisify(execFile);
 
@@ -47,17 +47,6 @@ export function postgresBin(): string {
     assert.fail("the database trigger tests need PostgreSQL's server (initdb, pg_ctl): run 'npm run setup' or apt-get install postgresql");
   }
   return join(root, versions.sort((a, b) => Number(b) - Number(a))[0], "bin");
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** PostgreSQL refuses to run as root: as root, its programs run as the `postgres` user Debian's package creates. */
