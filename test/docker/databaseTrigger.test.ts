@@ -2,18 +2,16 @@
 // containers. The function prints what it receives; the test reads the log.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Daemon } from "../../emulator/daemon/daemon";
 import type { InvocationSummary, LogRecord } from "../../emulator/protocol";
 import { projectPrefix } from "../../emulator/triggers/database/pgNames";
-import { runCli } from "../helpers/cli";
+import { runCli, spawnCliStart } from "../helpers/cli";
 import { auditFunction, databaseManifest, writeDatabaseProject } from "../helpers/databaseProject";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { waitFor } from "../helpers/emulator";
 import { messageOf } from "../helpers/logLines";
-import { CLI } from "../helpers/paths";
 import { asOwner, startPostgresCluster, type PostgresCluster } from "../helpers/postgresCluster";
 
 type Row = [string, number | null, number | null, string | null];
@@ -159,13 +157,7 @@ describe("database triggers through an emulator killed with SIGKILL", () => {
     pg = await startPostgresCluster();
     await asOwner(pg, "CREATE TABLE orders (id int PRIMARY KEY, status text, v int)");
     const root = writeDatabaseProject({ url: pg.url, functions: auditFunction("audit", "{name: shop, batchSize: 10}", "{DELAY_MS: '300'}") });
-    const start = () => {
-      const child = spawn(process.execPath, [CLI, "start", root, "--executor", "docker", "--http-port", "0", "--invoke-port", "0", "--no-watch"], { stdio: ["ignore", "pipe", "pipe"] });
-      let output = "";
-      child.stdout.on("data", (d) => (output += d));
-      child.stderr.on("data", (d) => (output += d));
-      return { child, output: () => output };
-    };
+    const start = () => spawnCliStart(root);
     const idsIn = (output: string) => [...output.matchAll(/ROWS (\[.*\])/g)].flatMap((m) => (JSON.parse(m[1]) as Row[]).map((r) => r[1]));
     const first = start();
     await waitFor(() => runCli(["status", "--project", root, "--json"]).status === 0, "the first emulator", 30_000);

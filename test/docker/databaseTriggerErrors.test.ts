@@ -3,21 +3,16 @@
 // `faasbox doctor` says the same and lists the project's slots with their lag. Never the password.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { runCli, runCliAsync } from "../helpers/cli";
+import { runCli, runCliAsync, spawnCliStart } from "../helpers/cli";
 import { writeDatabaseProject } from "../helpers/databaseProject";
 import { requireDocker } from "../helpers/docker";
 import { waitFor } from "../helpers/emulator";
-import { CLI } from "../helpers/paths";
 import { asOwner, startPostgresCluster, type PostgresCluster } from "../helpers/postgresCluster";
 
 function startCli(root: string) {
-  const child = spawn(process.execPath, [CLI, "start", root, "--executor", "docker", "--http-port", "0", "--invoke-port", "0", "--no-watch", "--quiet"], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
+  const { child, output } = spawnCliStart(root, ["--quiet"]);
   return {
-    output: () => output,
+    output,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));

@@ -7,7 +7,7 @@ import { Daemon } from "../../emulator/daemon/daemon";
 import type { ControlClient } from "../../emulator/client/controlClient";
 import { Requests, type LogRecord } from "../../emulator/protocol";
 import { bucketFolder } from "../../emulator/triggers/bucketWatcher";
-import { runCli, runCliAsync } from "../helpers/cli";
+import { runCli, runCliAsync, spawnCliStart } from "../helpers/cli";
 import { clientFor } from "../helpers/control";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { copyFixture, waitFor } from "../helpers/emulator";
@@ -145,16 +145,8 @@ describe("triggers", () => {
 
 test("queued events survive an emulator killed with SIGKILL: after a restart each is delivered", async () => {
   await requireDocker();
-  const { spawn } = await import("node:child_process");
-  const { CLI } = await import("../helpers/paths");
   const root = copyFixture("triggers");
-  const start = () => {
-    const child = spawn(process.execPath, [CLI, "start", root, "--executor", "docker", "--http-port", "0", "--invoke-port", "0", "--no-watch"], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    return { child, output: () => output };
-  };
+  const start = () => spawnCliStart(root);
   const first = start();
   await waitFor(() => runCli(["status", "--project", root, "--json"]).status === 0, "the first emulator", 20_000);
   const published = runCli(["publish", "slow", "--message", "m1", "--message", "m2", "--message", "m3", "--project", root]);

@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { CLI } from "./paths";
 
 export interface CliResult {
@@ -25,4 +25,13 @@ export function runCliAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promis
       resolve({ status: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
     });
   });
+}
+
+/** `faasbox start ROOT` on Docker with free ports and no watcher, as its own process: the child and all it has printed so far. */
+export function spawnCliStart(root: string, extraArgs: string[] = []): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [CLI, "start", root, "--executor", "docker", "--http-port", "0", "--invoke-port", "0", "--no-watch", ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  return { child, output: () => output };
 }
