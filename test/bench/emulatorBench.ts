@@ -7,6 +7,8 @@ import { ms, percentile } from "./stats";
 export interface Row {
   name: string;
   value: string;
+  /** For a row a goal judges (goals.ts): its figures by name, as numbers (ms, ratios, MB). */
+  figures?: Record<string, number>;
 }
 
 const COLD_RUNS = 10;
@@ -45,7 +47,11 @@ export async function emulatorBench(): Promise<Row[]> {
         overhead.push(elapsed - result.timings.durationMs);
       }
       rows.push({ name: `${language} warm invoke round trip, p50 / p99`, value: `${ms(percentile(total, 50))} / ${ms(percentile(total, 99))}` });
-      rows.push({ name: `${language} warm overhead (round trip − handler duration), p50 / p99`, value: `${ms(percentile(overhead, 50))} / ${ms(percentile(overhead, 99))}` });
+      rows.push({
+        name: `${language} warm overhead (round trip − handler duration), p50 / p99`,
+        value: `${ms(percentile(overhead, 50))} / ${ms(percentile(overhead, 99))}`,
+        figures: { [`overhead.${language.toLowerCase()}.p50`]: percentile(overhead, 50), [`overhead.${language.toLowerCase()}.p99`]: percentile(overhead, 99) },
+      });
     }
     rows.push(...(await throughputSideBySide(client, ["noop-node", "noop-python"])));
 
@@ -95,6 +101,10 @@ async function throughputSideBySide(client: ControlClient, [first, second]: [str
   return [
     { name: `${label(first)} throughput at concurrency 10`, value: `${Math.round(perSecond(first))} invocations/s` },
     { name: `${label(second)} throughput at concurrency 10`, value: `${Math.round(perSecond(second))} invocations/s` },
-    { name: `throughput at concurrency 10, ${label(first)} ÷ ${label(second)} (alternating rounds, same run)`, value: `${(perSecond(first) / perSecond(second)).toFixed(2)}×` },
+    {
+      name: `throughput at concurrency 10, ${label(first)} ÷ ${label(second)} (alternating rounds, same run)`,
+      value: `${(perSecond(first) / perSecond(second)).toFixed(2)}×`,
+      figures: { [`throughput.${first.replace("noop-", "")}Over${label(second)}`]: perSecond(first) / perSecond(second) },
+    },
   ];
 }

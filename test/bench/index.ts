@@ -17,12 +17,13 @@ import { javaBench } from "./javaBench";
 import { databaseBench } from "./databaseBench";
 import { machine, ms, percentile } from "./stats";
 import { profiling, warmPathProfiles } from "./warmPathProfiles";
+import { goalTable } from "./goals";
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const docker = connectDocker();
   const floor = await containerStartFloor(docker, resolveImages().nodejs.image, 20);
-  rows.push({ name: "container create+start+exit (node -e 0), p50", value: ms(percentile(floor, 50)) });
+  rows.push({ name: "container create+start+exit (node -e 0), p50", value: ms(percentile(floor, 50)), figures: { "floor.p50": percentile(floor, 50) } });
   rows.push({ name: "container create+start+exit (node -e 0), p95", value: ms(percentile(floor, 95)) });
   rows.push(...(await emulatorBench()));
   rows.push(...(await agentBench()));
@@ -44,8 +45,10 @@ async function main(): Promise<void> {
   console.log(`Machine: ${machine()}\n`);
   console.log("| measure | value |\n|---|---|");
   for (const row of rows) console.log(`| ${row.name} | ${row.value} |`);
+  const goals = goalTable(rows);
+  console.log(`\n${goals.text}\n\n${goals.met} of ${goals.total} goals met in this run.`);
   mkdirSync(ARTIFACTS, { recursive: true });
-  writeFileSync(join(ARTIFACTS, "bench.json"), JSON.stringify({ machine: machine(), rows }, null, 2));
+  writeFileSync(join(ARTIFACTS, "bench.json"), JSON.stringify({ machine: machine(), rows, goals: goals.text }, null, 2));
 }
 
 main().catch((error: unknown) => {
