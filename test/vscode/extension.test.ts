@@ -23,8 +23,15 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   mkdirSync(ARTIFACTS, { recursive: true });
   let pausedCallStack = "";
   let deployFailure: { toasts: string[]; dialogs: number } | undefined;
+  let deployDriverError = "";
   workbench = await openWorkbench(undefined, async (name, page) => {
-    if (name === "deployFailed") deployFailure = await deployFromPaletteWithWrongCredentials(page);
+    if (name === "deployFailed") {
+      // Kept to say why below: the workbench loop only knows the step ended.
+      deployFailure = await deployFromPaletteWithWrongCredentials(page).catch((error: unknown) => {
+        deployDriverError = error instanceof Error ? error.message : String(error);
+        return undefined;
+      });
+    }
     if (name === "paused") {
       await page.locator(".debug-call-stack", { hasText: "PAUSED ON BREAKPOINT" }).waitFor({ timeout: 15_000 });
       await page.screenshot({ path: join(ARTIFACTS, "vscode-debug-paused.png") });
@@ -45,7 +52,7 @@ test("the extension's suite passes inside a real VS Code, and a user can invoke 
   assert.match(await page.title(), /Extension Development Host/);
   // A failed deploy, as the user meets it: one error toast with its buttons; no modal
   // "Command … resulted in an error", no second toast, no progress left behind.
-  assert.ok(deployFailure, "the deploy suite asked the driver to deploy with wrong credentials");
+  assert.ok(deployFailure, `the deploy suite asked the driver to deploy with wrong credentials, and the palette deploy showed its failure (${deployDriverError || "the suite never asked"}; screenshots vscode-deploy-failed-attempt-*.png)`);
   assert.equal(deployFailure.dialogs, 0, "no modal dialog");
   assert.equal(deployFailure.toasts.length, 1, `one notification: ${deployFailure.toasts.join(" | ")}`);
   assert.match(deployFailure.toasts[0], /Deploy of HelloPython failed:.*(credential|signature)/is);
