@@ -243,7 +243,7 @@ export interface PoolSnapshot {
   busy: number;
   stopping: number;
   queued: number;
-  /** Standby instances (ready, never given an event; counted in none of the above). */
+  /** Standby instances (starting or ready, never given an event; counted in none of the above); absent when none. */
   standby?: number;
 }
 

@@ -121,10 +121,12 @@ export class FunctionPool extends EventEmitter<PoolEvents> implements StandbyHol
   }
 
   snapshot(): PoolSnapshot {
-    const counts: PoolSnapshot = { starting: 0, idle: 0, busy: 0, stopping: 0, queued: this.waiting.length, standby: 0 };
+    const counts: PoolSnapshot = { starting: 0, idle: 0, busy: 0, stopping: 0, queued: this.waiting.length };
+    // Said only while there is one, so a pool without reads as before.
+    if (this.standby) counts.standby = 1;
     for (const instance of this.instances) {
-      if (instance === this.standby) counts.standby!++;
-      else if (instance.state === "starting" || instance.state === "idle" || instance.state === "busy" || instance.state === "stopping") counts[instance.state]++;
+      if (instance === this.standby) continue;
+      if (instance.state === "starting" || instance.state === "idle" || instance.state === "busy" || instance.state === "stopping") counts[instance.state]++;
     }
     return counts;
   }
