@@ -1,7 +1,10 @@
 import { Daemon } from "../../emulator/daemon/daemon";
 import { ControlClient } from "../../emulator/client/controlClient";
 import { Requests } from "../../emulator/protocol";
+import { connectDocker } from "../../emulator/core/docker/engine";
+import { resolveImages } from "../../emulator/config/images";
 import { copyFixture } from "../helpers/emulator";
+import { parallelContainerFloor } from "./containerFloor";
 import type { Row } from "./emulatorBench";
 import { ms, percentile } from "./stats";
 
@@ -74,7 +77,8 @@ async function burst({ daemon, client }: Setup, fn: string): Promise<number> {
  * Cold starts with nothing ready, and first calls after idle met by a standby instance, for Node
  * and Python, in alternating runs on two emulators (standbys off / on) so a slow spell of the
  * machine weighs on both; each as p50 and as a ratio to the container floor of the same run.
- * Then BURST concurrent first calls (nothing ready), the worst answer of each round.
+ * Then BURST concurrent first calls (nothing ready), the last answer of each round, in rounds
+ * alternating with BURST bare containers started at once (the burst's floor on this engine).
  */
 export async function coldStartBench(floorP50: number): Promise<Row[]> {
   const rows: Row[] = [];
@@ -98,10 +102,22 @@ export async function coldStartBench(floorP50: number): Promise<Row[]> {
       rows.push({ name: `${language} cold start, nothing ready (no warm instance, no standby → result), p50`, value: `${ms(coldP50)} (${ratio(coldP50)})` });
       rows.push({ name: `${language} first call after idle, standby ready (warm instances reaped → result), p50`, value: `${ms(standbyP50)} (${ratio(standbyP50)})` });
     }
+    const docker = connectDocker();
+    const image = resolveImages().nodejs.image;
     const worst: number[] = [];
+    const bare: number[] = [];
     await burst(cold, "burst-node"); // uncounted: the first round's one-time costs
-    for (let round = 0; round < BURST_ROUNDS; round++) worst.push(await burst(cold, "burst-node"));
-    rows.push({ name: `${BURST} concurrent first calls, nothing ready: until all answered, p50 of ${BURST_ROUNDS} rounds (worst round)`, value: `${ms(percentile(worst, 50))} (${ms(Math.max(...worst))})` });
+    for (let round = 0; round < BURST_ROUNDS; round++) {
+      worst.push(await burst(cold, "burst-node"));
+      bare.push(await parallelContainerFloor(docker, image, BURST));
+    }
+    const burstP50 = percentile(worst, 50);
+    const bareP50 = percentile(bare, 50);
+    rows.push({ name: `${BURST} bare containers created + started at once until all exited (node -e 0; the burst's floor), p50 of ${BURST_ROUNDS} rounds`, value: ms(bareP50) });
+    rows.push({
+      name: `${BURST} concurrent first calls, nothing ready: until all answered, p50 of ${BURST_ROUNDS} rounds (worst round)`,
+      value: `${ms(burstP50)} (${ms(Math.max(...worst))}); ${(burstP50 / bareP50).toFixed(2)}× the burst's floor`,
+    });
   } finally {
     await tearDown(cold);
     await tearDown(warmish);

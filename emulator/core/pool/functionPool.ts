@@ -44,9 +44,19 @@ export interface PoolEvents {
  *
  * While Standbys (standbys.ts) wants it, the pool also keeps one standby instance: started and
  * initialised up to its runtime's first request for an event, never given one, and not reaped
- * for idleness. A call that finds no idle warm instance takes it (it starts at once, as on a
- * provisioned instance: no init in its REPORT) and a new one is made in the background. It
- * counts against no limit until taken; a call past maxConcurrency does not take it.
+ * for idleness. A call that finds no idle warm instance takes it (it starts at once) and a new
+ * one is made in the background. It counts against no limit until taken; a call past
+ * maxConcurrency does not take it.
+ *
+ * Its first call is warm (no initMs, no Init Duration in its REPORT): Lambda initialises a
+ * provisioned-concurrency environment, and sometimes an on-demand one, before any call reaches
+ * it, "a time gap between the initialization and invocation phases"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html), and SCF's
+ * 预置并发 instances are started ahead "降低冷启动、运行环境初始化及业务代码初始化引起的耗时"
+ * (https://cloud.tencent.com/document/product/583/46743). Neither page shows the REPORT line of
+ * such a call: Init Duration is reported for the call that waited for the init, and this one did
+ * not. The standby's init output is published when it happens and given to its first call's
+ * logs before START, as a cold start's is (runtime/instance.ts).
  */
 export class FunctionPool extends EventEmitter<PoolEvents> implements StandbyHolder {
   private readonly instances = new Set<PoolInstance>();
