@@ -44,7 +44,7 @@ export function warnIfNotIsolated(manager: DaemonConnection): void {
 }
 
 /** Settings the emulator reads when it starts: a change applies once it restarts. */
-const STARTUP_SETTINGS = ["executor", "images", "httpPort", "invokePort", "keepAliveSeconds", "maxConcurrency"].map((key) => `faasbox.${key}`);
+const STARTUP_SETTINGS = ["executor", "images", "httpPort", "invokePort", "keepAliveSeconds", "standby", "maxConcurrency"].map((key) => `faasbox.${key}`);
 
 export async function offerRestart(change: vscode.ConfigurationChangeEvent, manager: DaemonConnection): Promise<void> {
   if (!manager.isConnected || !STARTUP_SETTINGS.some((key) => change.affectsConfiguration(key))) return;

@@ -10,6 +10,8 @@ export interface FaasboxSettings {
   httpPort: number;
   invokePort: number;
   keepAliveSeconds: number;
+  /** `faasbox.standby`: standby instances of recently used functions (off: FAASBOX_STANDBY=0 for the emulator). */
+  standby: boolean;
   maxConcurrency: number;
   /** `faasbox.credentials.*`: whether functions get the user's cloud keys, and the AWS profile they come from (empty: AWS_PROFILE, then the environment's keys). */
   credentials: { enabled: boolean; awsProfile: string };
@@ -34,6 +36,7 @@ export function readSettings(): FaasboxSettings {
     httpPort: config.get<number>("httpPort", 3000),
     invokePort: config.get<number>("invokePort", 3001),
     keepAliveSeconds: config.get<number>("keepAliveSeconds", 300),
+    standby: config.get<boolean>("standby", true),
     maxConcurrency: config.get<number>("maxConcurrency", 10),
     credentials: {
       enabled: config.get<boolean>("credentials.enabled", true),

@@ -13,7 +13,8 @@ export async function invokeLocallyCommand(argv: string[]): Promise<number> {
   const eventText = readEventText(values.event);
   const manifest = parseManifestOptions("invoke", values);
   const credentials = { disabled: values["no-credentials"], profile: values.profile?.trim() || undefined };
-  const emulator = await Engine.create({ root, executor: parseExecutor("invoke", values.executor), watch: false, manifest, credentials }).catch((error: unknown) => {
+  // One call and gone: a standby would be made only to be removed.
+  const emulator = await Engine.create({ root, executor: parseExecutor("invoke", values.executor), watch: false, manifest, credentials, standby: { enabled: false } }).catch((error: unknown) => {
     if (error instanceof CredentialError) throw new UsageError(`faasbox invoke: ${error.message}`);
     throw error;
   });

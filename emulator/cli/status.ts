@@ -27,7 +27,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
     console.log(`  control API: ${info.controlUrl}`);
     for (const fn of list.functions) {
       const pool = fn.pool;
-      console.log(`  ${fn.name.padEnd(24)} ${fn.state.padEnd(9)} warm ${pool.idle} busy ${pool.busy} starting ${pool.starting} queued ${pool.queued}`);
+      console.log(`  ${fn.name.padEnd(24)} ${fn.state.padEnd(9)} warm ${pool.idle} busy ${pool.busy} starting ${pool.starting} queued ${pool.queued}${pool.standby ? ` standby ${pool.standby}` : ""}`);
     }
     for (const problem of list.problems) console.log(`  problem: ${problem}`);
   } finally {

@@ -8,6 +8,7 @@ import { billedDurationMs } from "./invoke/billing";
 import { toInvokeResult, type InvocationReport } from "./invoke/invocationReport";
 import { LogBus } from "./logs/logBus";
 import { FunctionPool, type PoolDeps } from "./pool/functionPool";
+import { Standbys, standbyOptions, type StandbyOptions } from "./pool/standbys";
 import type { InstanceInfo, InvokeResult, PoolSnapshot } from "../protocol";
 import type { ManifestError, ManifestWarning } from "../project/errors";
 import { loadProject, type LocalDefaults, type ManifestOptions } from "../project/loadProject";
@@ -35,6 +36,8 @@ export interface EngineOptions {
   manifest?: ManifestOptions;
   /** Which of the user's cloud credentials functions get (`--profile`, `--no-credentials`). */
   credentials?: CredentialOptions;
+  /** Standby instances of recently used functions (default: on unless FAASBOX_STANDBY=0; see pool/standbys.ts). */
+  standby?: StandbyOptions;
 }
 
 export interface EngineEvents {
@@ -89,6 +92,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   manifestWarnings: ManifestWarning[] = [];
   readonly startedAt = Date.now();
   private readonly pools = new Map<string, FunctionPool>();
+  private readonly standbys: Standbys;
   readonly debugSessions: DebugSessions;
   private watcher?: ProjectWatcher;
   /** What each function's image runs, once chosen (resolveRuntimes). */
@@ -103,8 +107,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     readonly warnings: string[],
     private readonly localDefaults: LocalDefaults = {},
     private readonly manifest: ManifestOptions = {},
+    standby: StandbyOptions = {},
   ) {
     super();
+    this.standbys = new Standbys(standbyOptions(standby), () => this.pools.values());
     this.debugSessions = new DebugSessions({
       executor,
       logBus: this.logBus,
@@ -123,7 +129,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   static async create(options: EngineOptions): Promise<Engine> {
     const credentials = await resolveFunctionCredentials(options.credentials);
     const { executor, warning } = await createExecutor(options.executor ?? "auto", options.network, { dockerHost: options.dockerHost, agent: options.agent });
-    const emulator = new Engine(resolve(options.root), executor, warning ? [warning] : [], options.localDefaults, options.manifest);
+    const emulator = new Engine(resolve(options.root), executor, warning ? [warning] : [], options.localDefaults, options.manifest, options.standby);
     emulator.credentials = credentials;
     emulator.load();
     if (options.watch !== false) {
@@ -200,6 +206,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     const invocation = new Invocation(event, options);
     // While a debug session runs for this function, its invocations stop at the breakpoints.
     const debugging = this.debugSessions.forFunction(name);
+    // A debug session's calls run on its own instance: they neither take nor keep a standby.
+    if (!debugging) this.standbys.used(pool);
     const outcome = await (debugging ? this.debugSessions.invoke(debugging.sessionId, invocation) : pool.invoke(invocation));
     const report = toReport(spec, outcome);
     if (debugging) report.debug = true;
@@ -237,6 +245,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   async shutdown(): Promise<void> {
     this.shuttingDown ??= (async () => {
       this.watcher?.close();
+      this.standbys.close();
       await this.debugSessions.stopAll();
       await Promise.all([...this.pools.values()].map((pool) => pool.close()));
       await this.executor.close();
@@ -267,7 +276,10 @@ export class Engine extends EventEmitter<EngineEvents> {
       };
       const existing = this.pools.get(spec.name);
       if (existing) {
-        if (JSON.stringify(existing.spec) !== JSON.stringify(spec)) existing.retire(spec, deps);
+        if (JSON.stringify(existing.spec) !== JSON.stringify(spec)) {
+          existing.retire(spec, deps);
+          this.standbys.changed(existing);
+        }
         continue;
       }
       const pool = new FunctionPool(spec, deps);
@@ -278,6 +290,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     for (const [name, pool] of this.pools) {
       if (!seen.has(name)) {
         this.pools.delete(name);
+        this.standbys.forget(name);
         void pool.close();
       }
     }

@@ -243,6 +243,8 @@ export interface PoolSnapshot {
   busy: number;
   stopping: number;
   queued: number;
+  /** Standby instances (starting or ready, never given an event; counted in none of the above); absent when none. */
+  standby?: number;
 }
 
 export interface InstanceInfo {
@@ -253,6 +255,8 @@ export interface InstanceInfo {
   lastUsedAt: number;
   invocations: number;
   initMs?: number;
+  /** Held ready for the function's next call that finds no idle instance (starting or idle; never given an event yet). */
+  standby?: boolean;
 }
 
 /** `debug`: a debug session's instance serves the function's invocations. */

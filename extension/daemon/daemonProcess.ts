@@ -38,6 +38,7 @@ export async function spawnEmulator(extensionUri: vscode.Uri, root: string, sett
   // The settings win over the editor's environment, as the images' do; the emulator checks both values.
   if (settings.docker.host) env.DOCKER_HOST = settings.docker.host;
   if (settings.docker.network) env.FAASBOX_DOCKER_NETWORK = settings.docker.network;
+  if (!settings.standby) env.FAASBOX_STANDBY = "0";
   output.appendLine(`starting the emulator for ${root}`);
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let tail = "";

@@ -147,6 +147,7 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         ? `Web function: \`scf_bootstrap\` starts its server on port 9000 · ${fn.runtime} · ${fn.memoryMb} MB · ${fn.timeoutSec} s · ${fn.web.instanceConcurrency} request(s) per instance\n\n`
         : `Handler \`${fn.handler}\` · ${fn.runtime} · ${fn.memoryMb} MB · ${fn.timeoutSec} s\n\n`) +
       `Instances: ${fn.pool.idle} warm, ${fn.pool.busy} busy, ${fn.pool.starting} starting, ${fn.pool.queued} queued (max ${fn.maxConcurrency})` +
+      (fn.pool.standby ? ", and a standby instance ready for the next call (initialised, never given an event)" : "") +
       (fn.runtimeHere?.image ? `\n\nImage \`${fn.runtimeHere.image}\`${fn.runtimeHere.version ? ` (${fn.runtimeHere.version})` : ""}` : "") +
       (fn.runtimeHere?.notices.length ? `\n\n${fn.runtimeHere.notices.map((notice) => `⚠ ${notice.replace(/^faasbox: /, "")}`).join("\n\n")}` : "") +
       (this.manager.isConnected ? "" : "\n\n_The emulator is not running._"),
@@ -245,6 +246,7 @@ export function describeState(fn: FunctionInfo): string {
     case "error":
       return "failed to start";
     case "stopped":
-      return "stopped";
+      // No warm instance, but one initialised ahead for the next call (see the pool's standby).
+      return pool.standby ? "standby" : "stopped";
   }
 }

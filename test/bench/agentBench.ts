@@ -28,7 +28,8 @@ interface Setup {
 }
 
 async function open(network: DockerNetwork, agent: boolean): Promise<Setup> {
-  const daemon = await Daemon.start({ root: copyFixture("bench"), executor: "docker", network, agent, watch: false, httpPort: 0, invokePort: 0 });
+  // Cold starts with nothing ready: no standby instances (coldStartBench.ts measures those).
+  const daemon = await Daemon.start({ root: copyFixture("bench"), executor: "docker", network, agent, watch: false, httpPort: 0, invokePort: 0, standby: { enabled: false } });
   const client = await ControlClient.connect(daemon.controlUrl, daemon.token);
   return { daemon, client, measured: { cold: [], overhead: [] } };
 }

@@ -23,3 +23,26 @@ export async function containerStartFloor(docker: Docker, image: string, runs: n
   }
   return samples;
 }
+
+/**
+ * The floor of a burst: `count` containers of `image` created and started at once, as
+ * containerStartFloor makes them, until the last has run its `node -e 0`; then removed.
+ */
+export async function parallelContainerFloor(docker: Docker, image: string, count: number): Promise<number> {
+  const started = performance.now();
+  const containers = await Promise.all(Array.from({ length: count }, async () => {
+    const container = await docker.createContainer({
+      Image: image,
+      Cmd: ["node", "-e", "0"],
+      User: "65534:65534",
+      Labels: { [LABELS.managed]: "true", [LABELS.project]: "faasbox-bench" },
+      HostConfig: { NetworkMode: "host" },
+    });
+    await container.start();
+    await container.wait();
+    return container;
+  }));
+  const elapsed = performance.now() - started;
+  await Promise.all(containers.map((container) => container.remove({ force: true })));
+  return elapsed;
+}

@@ -11,13 +11,12 @@ export interface Row {
   figures?: Record<string, number>;
 }
 
-const COLD_RUNS = 10;
 const WARM_UP_RUNS = 100;
 const WARM_RUNS = 500;
 const THROUGHPUT_ROUNDS = 4;
 const ROUND_SECONDS = 2;
 
-/** Cold start, warm latency and overhead, throughput and log latency, through the control API. */
+/** Warm latency and overhead, throughput and log latency, through the control API (cold starts: coldStartBench.ts). */
 export async function emulatorBench(): Promise<Row[]> {
   const rows: Row[] = [];
   const daemon = await Daemon.start({ root: copyFixture("bench"), executor: "docker", watch: false, httpPort: 0, invokePort: 0 });
@@ -25,16 +24,6 @@ export async function emulatorBench(): Promise<Row[]> {
   try {
     for (const fn of ["noop-node", "noop-python"]) {
       const language = fn.endsWith("node") ? "Node" : "Python";
-      const cold: number[] = [];
-      for (let i = 0; i < COLD_RUNS; i++) {
-        for (const instance of daemon.engine.instances(fn)) await daemon.engine.stopInstance(instance.id);
-        const started = performance.now();
-        const result = await client.request(Requests.invoke, { function: fn, event: {} });
-        cold.push(performance.now() - started);
-        if (!result.timings.cold) throw new Error("expected a cold start");
-      }
-      rows.push({ name: `${language} cold start (no warm instance → result), p50`, value: ms(percentile(cold, 50)) });
-
       // Uncounted: the emulator's own code warms up (JIT) on whichever function comes first.
       for (let i = 0; i < WARM_UP_RUNS; i++) await client.request(Requests.invoke, { function: fn, event: {} });
       const total: number[] = [];

@@ -7,6 +7,7 @@ import { connectDocker } from "../../emulator/core/docker/engine";
 import { ARTIFACTS, REPO_ROOT } from "../helpers/paths";
 import { containerStartFloor } from "./containerFloor";
 import { emulatorBench, type Row } from "./emulatorBench";
+import { coldStartBench } from "./coldStartBench";
 import { changeDeliveryBench } from "./changeDeliveryBench";
 import { activationBench } from "./activationBench";
 import { cliBench } from "./cliBench";
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   const floor = await containerStartFloor(docker, resolveImages().nodejs.image, 20);
   rows.push({ name: "container create+start+exit (node -e 0), p50", value: ms(percentile(floor, 50)), figures: { "floor.p50": percentile(floor, 50) } });
   rows.push({ name: "container create+start+exit (node -e 0), p95", value: ms(percentile(floor, 95)) });
+  rows.push(...(await coldStartBench(percentile(floor, 50))));
   rows.push(...(await emulatorBench()));
   rows.push(...(await agentBench()));
   rows.push(...(await javaBench()));

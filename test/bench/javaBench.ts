@@ -59,7 +59,8 @@ export async function javaBench(): Promise<Row[]> {
   writeFileSync(join(project, "code", "pom.xml"), "<project/>\n");
   jarOf(compileJava(NOOP), join(project, "code", "target", "noop-1.0.jar"));
   openForReading(project);
-  const daemon = await Daemon.start({ root: project, executor: "docker", watch: false, httpPort: 0, invokePort: 0 });
+  // Cold starts with nothing ready: no standby instance.
+  const daemon = await Daemon.start({ root: project, executor: "docker", watch: false, httpPort: 0, invokePort: 0, standby: { enabled: false } });
   const client = await ControlClient.connect(daemon.controlUrl, daemon.token);
   const rows: Row[] = [];
   try {

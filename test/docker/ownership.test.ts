@@ -24,9 +24,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** `faasbox start` on `root` as a separate process, as a user runs it. */
 async function startCli(root: string, executor: "docker" | "process"): Promise<{ server: ChildProcess; output: () => string }> {
   let output = "";
-  // Not --quiet: the tests wait for a handler's own log line.
+  // Not --quiet: the tests wait for a handler's own log line. These tests count each emulator's
+  // containers, so none keeps standby instances (standby.test.ts covers those).
   const server = spawn(process.execPath, [CLI, "start", root, "--executor", executor, "--http-port", "0", "--invoke-port", "0", "--no-watch"], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, FAASBOX_STANDBY: "0" },
   });
   server.stdout!.on("data", (d) => (output += d));
   server.stderr!.on("data", (d) => (output += d));
@@ -78,7 +80,7 @@ test("SIGKILL an emulator: its containers stop on their lease and are removed; a
     // B sweeps every half second with a short grace, so the test need not wait a minute.
     process.env.FAASBOX_REAP_GRACE_MS = String(TEST_GRACE_MS);
     process.env.FAASBOX_REAP_INTERVAL_MS = "500";
-    b = await startEmulator("runtime", { executor: "docker" });
+    b = await startEmulator("runtime", { executor: "docker", standby: { enabled: false } });
     const first = await b.invoke("node-cjs", {});
     assert.equal(first.ok, true, JSON.stringify(first.error));
     const ofB = await faasboxContainers(docker, [`${LABELS.session}=${b.id}`]);

@@ -32,13 +32,17 @@ describe("scaling (docker executor)", () => {
     const instances = new Set(results.map((r) => r.instanceId));
     assert.equal(instances.size, 5);
     assert.ok(results.some((r) => r.timings.queuedMs > 100), "some invocations waited for a free instance");
-    assert.equal(emulator.instances("node-slow-queued").length, 5);
+    // The pool may also hold its standby (one more, never given an event): it counts against no limit.
+    assert.equal(emulator.instances("node-slow-queued").filter((i) => !i.standby).length, 5);
   });
 
   test("idle instances stop after the keep-alive", async () => {
     await Promise.all(Array.from({ length: 3 }, () => emulator.invoke("node-short-keepalive", {})));
-    assert.ok(emulator.instances("node-short-keepalive").length >= 1);
-    await waitFor(() => emulator.instances("node-short-keepalive").length === 0, "the pool to shrink to zero", 8000);
+    assert.ok(emulator.instances("node-short-keepalive").filter((i) => !i.standby).length >= 1);
+    await waitFor(() => emulator.instances("node-short-keepalive").filter((i) => !i.standby).length === 0, "the warm instances to stop", 8000);
+    // What stays is the function's standby (see standby.test.ts): one instance that never served an event.
+    const left = emulator.instances("node-short-keepalive");
+    assert.ok(left.length <= 1 && left.every((i) => i.standby && i.invocations === 0), JSON.stringify(left));
   });
 });
 

@@ -108,8 +108,10 @@ test("docker kill of an idle instance, then a call after the pool noticed: a fre
     assert.ok(Date.now() < deadline, "the pool noticed the killed instance");
     await new Promise((r) => setTimeout(r, 20));
   }
+  // A fresh instance: started for the call (cold), or the function's standby, made before it and never given an event.
+  const standby = emulator.instances("node-cjs").find((i) => i.standby && i.invocations === 0)?.id;
   const next = await emulator.invoke("node-cjs", { n: 2 });
   assert.equal(next.ok, true, JSON.stringify(next.error));
-  assert.equal(next.timings.cold, true);
+  assert.ok(next.timings.cold || (standby !== undefined && next.instanceId === standby), `cold, or run on the standby ${standby}: ${JSON.stringify(next.timings)} on ${next.instanceId}`);
   assert.notEqual(next.instanceId, first.instanceId);
 });
