@@ -100,7 +100,11 @@ export async function coldStartBench(floorP50: number): Promise<Row[]> {
       const coldP50 = percentile(coldMs, 50);
       const standbyP50 = percentile(standbyMs, 50);
       rows.push({ name: `${language} cold start, nothing ready (no warm instance, no standby → result), p50`, value: `${ms(coldP50)} (${ratio(coldP50)})` });
-      rows.push({ name: `${language} first call after idle, standby ready (warm instances reaped → result), p50`, value: `${ms(standbyP50)} (${ratio(standbyP50)})` });
+      rows.push({
+        name: `${language} first call after idle, standby ready (warm instances reaped → result), p50`,
+        value: `${ms(standbyP50)} (${ratio(standbyP50)})`,
+        figures: { [`firstRequest.${language.toLowerCase()}.p50`]: standbyP50, [`coldStart.${language.toLowerCase()}.p50`]: coldP50 },
+      });
     }
     const docker = connectDocker();
     const image = resolveImages().nodejs.image;
@@ -117,6 +121,7 @@ export async function coldStartBench(floorP50: number): Promise<Row[]> {
     rows.push({
       name: `${BURST} concurrent first calls, nothing ready: until all answered, p50 of ${BURST_ROUNDS} rounds (worst round)`,
       value: `${ms(burstP50)} (${ms(Math.max(...worst))}); ${(burstP50 / bareP50).toFixed(2)}× the burst's floor`,
+      figures: { "concurrent16.p50": burstP50, "concurrent16.floor": bareP50 },
     });
   } finally {
     await tearDown(cold);

@@ -36,7 +36,14 @@ export const GOALS: Goal[] = [
   atMost("cli.invoke", 200, "`faasbox invoke` against a warm emulator ≤ 200 ms"),
   ratioAtMost("firstRequest.node.p50", "floor.p50", 0.8, "first request p50 (Node) ≤ 0.8× the container floor"),
   ratioAtMost("firstRequest.python.p50", "floor.p50", 0.8, "first request p50 (Python) ≤ 0.8× the container floor"),
-  atMost("concurrent16.p50", 1000, "16 concurrent first requests, all answered ≤ 1 s"),
+  {
+    text: "16 concurrent first requests, all answered ≤ 1 s",
+    // Shown beside 16 bare containers started at once in the same run: the engine's own floor for a burst.
+    measured: (f) =>
+      f.has("concurrent16.p50")
+        ? { shown: `${ms(f.get("concurrent16.p50")!)}${f.has("concurrent16.floor") ? ` (16 bare containers: ${ms(f.get("concurrent16.floor")!)})` : ""}`, met: f.get("concurrent16.p50")! <= 1000 }
+        : undefined,
+  },
   atMost("debug.node.p50", 300, "debug start → breakpoint (Node) ≤ 300 ms"),
   atMost("debug.python.p50", 600, "debug start → breakpoint (Python) ≤ 600 ms"),
   atMost("rss.idle", 60, "emulator idle RSS ≤ 60 MB", (v) => `${v.toFixed(1)} MB`),
