@@ -94,8 +94,8 @@ describe("the emulator's listener", () => {
   });
 });
 
-/** A socket server standing in for the emulator: the agent's secret, then its frames. */
-async function fakeEmulator(secret: string): Promise<{ path: string; dir: string; connection: Promise<{ socket: Socket; secret: string; frames: () => Array<{ type: number; payload: Buffer }> }> }> {
+/** A socket server standing in for the emulator: it keeps what the agent sends (its secret, then its frames). */
+async function fakeEmulator(): Promise<{ path: string; dir: string; connection: Promise<{ socket: Socket; secret: string; frames: () => Array<{ type: number; payload: Buffer }> }> }> {
   const dir = mkdtempSync(join(tmpdir(), "faasbox-agentsock-"));
   const path = join(dir, "agent.sock");
   const server = createServer();
@@ -158,7 +158,7 @@ describe("the agent binary on the socket", () => {
   for (const end of ["the socket", "stdin (the attach stream)"] as const) {
     test(`it proves itself with the secret, frames flow on the socket only, the runtime never sees the secret; the end of ${end} kills the runtime`, async () => {
       requireAgentBinary();
-      const emulator = await fakeEmulator(secret);
+      const emulator = await fakeEmulator();
       const agent = spawn(AGENT, runtime, { env: { ...process.env, FAASBOX_AGENT_API_PORT: await freePort(), FAASBOX_AGENT_SOCKET: emulator.path, FAASBOX_AGENT_SECRET: secret }, stdio: "pipe" });
       let stdout = "";
       let stderr = "";
