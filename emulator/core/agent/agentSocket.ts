@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,11 +49,48 @@ export interface AgentSocketListener {
 
 /** The folder that holds every instance's socket folder of this process: made once, 0700. */
 let baseDir: string | undefined;
+const BASE_PREFIX = "faasbox-ch-";
 function socketsBase(): string {
-  // mkdtemp makes it 0700 and fails rather than reuse a name someone else made first. Short: a
-  // socket's path is at most 107 bytes.
-  baseDir ??= mkdtempSync(join(tmpdir(), "faasbox-ch-"));
+  if (!baseDir) {
+    removeDeadProcessesSockets();
+    // mkdtemp makes it 0700 and fails rather than reuse a name someone else made first. Short: a
+    // socket's path is at most 107 bytes. The pid in the name lets a later emulator remove it.
+    baseDir = mkdtempSync(join(tmpdir(), `${BASE_PREFIX}${process.pid}-`));
+  }
   return baseDir;
+}
+
+/**
+ * The folders an emulator killed before its close() left (their sockets are gone with it, the
+ * folders are not): ours (same uid) whose process no longer runs.
+ */
+function removeDeadProcessesSockets(): void {
+  const uid = process.getuid?.();
+  let entries: string[];
+  try {
+    entries = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const pid = /^faasbox-ch-(\d+)-/.exec(entry)?.[1];
+    if (!pid || Number(pid) === process.pid || alive(Number(pid))) continue;
+    const path = join(tmpdir(), entry);
+    try {
+      if (lstatSync(path).uid === uid && lstatSync(path).isDirectory()) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM"; // someone else's process: it runs
+  }
 }
 
 /** Removes this process's socket folders (at exit: the instances' own are removed as they go). */

@@ -5,7 +5,7 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createConnection, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,6 +85,24 @@ describe("the emulator's listener", () => {
       listener.close();
     }
     assert.equal(existsSync(listener.hostDir), false, "close() removes the instance's folder");
+  });
+
+  test("the folders a killed emulator left are removed by the next one; a running emulator's are kept", async () => {
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    const left = join(tmpdir(), `faasbox-ch-${dead}-left`);
+    const running = join(tmpdir(), `faasbox-ch-${process.ppid}-running`);
+    mkdirSync(join(left, "instance"), { recursive: true });
+    mkdirSync(running, { recursive: true });
+    try {
+      removeAgentSockets(); // the next listener makes this process's folder anew, and sweeps first
+      const listener = await listenForAgent("inst-3", INSTANCE_USER);
+      listener.close();
+      assert.equal(existsSync(left), false, "the dead emulator's folder is gone");
+      assert.equal(existsSync(running), true, "a live process's folder is not touched");
+    } finally {
+      rmSync(left, { recursive: true, force: true });
+      rmSync(running, { recursive: true, force: true });
+    }
   });
 
   test("close() before the agent connects rejects accepted", async () => {
