@@ -126,6 +126,7 @@ export class DockerExecutor implements Executor {
   readonly shimRoot = SHIM_ROOT;
   readonly runtimeApiHost: string;
   readonly agent: boolean;
+  readonly agentChannel?: AgentChannelKind;
   readonly network: string;
   /** Every container we created and have not seen removed yet, and its removal. */
   private readonly containers: ContainerRemovals;
@@ -147,6 +148,7 @@ export class DockerExecutor implements Executor {
     // host's loopback. Debug sessions read this too: 127.0.0.1 means a debugger's port is the host's.
     this.runtimeApiHost = options.network === "host" ? "127.0.0.1" : "host.docker.internal";
     this.agent = options.agent !== false || options.network !== "host";
+    this.agentChannel = this.agent ? (options.agentChannel ?? "attach") : undefined;
     this.network = options.network;
     this.containers = new ContainerRemovals(docker, options);
     this.sweeper = new OrphanSweeper(docker, options, this.containers);
@@ -246,7 +248,7 @@ export class DockerExecutor implements Executor {
     const sdkVolumeName = sdk && transfer === "copy" ? await this.engineStep(`fill a volume with ${sdk.title}`, sdkVolume(this.docker, image, sdk), SDK_FILL_TIMEOUT_MS) : undefined;
     this.refuseWhenClosed();
     // The agent's channel on a socket of its own where the engine shares our files (mount); else the attach stream.
-    const socketListener = agentBinary && transfer === "mount" && this.options.agentChannel === "socket" ? await listenForAgent(request.instanceId, user) : undefined;
+    const socketListener = agentBinary && transfer === "mount" && this.agentChannel === "socket" ? await listenForAgent(request.instanceId, user) : undefined;
     try {
       return await this.createAndStart(request, { agentBinary, user, prepared, image, transfer, hostPaths, sdk, sdkVolumeName, socketListener });
     } catch (error) {
@@ -379,8 +381,8 @@ export class DockerExecutor implements Executor {
       }
       const exited: Promise<ExitInfo> = waited.then(
         async (result: { StatusCode: number }) => {
-          // The last lines may still be on their way when the engine reports the exit.
-          await Promise.race([outputEnded, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS))]);
+          // The last lines (and, on the socket, the agent's EXIT) may still be on their way when the engine reports the exit.
+          await Promise.race([Promise.all([outputEnded, channel?.ended]), new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS))]);
           const state = await container.inspect().then((info) => info.State, () => undefined);
           // Gone before the exit is reported when the engine takes the removal at once; when it
           // does not (it is shutting down), the exit is reported now and the removal goes on.
