@@ -7,7 +7,8 @@
  * starts the runtime as its child, listens on 127.0.0.1:$FAASBOX_AGENT_API_PORT (9001) for the
  * runtime's Runtime API connections, opens connections inside the container when the emulator
  * asks, and carries all of it, with the runtime's stdout and stderr, as frames over its own
- * stdin (emulator -> agent) and stdout (agent -> emulator).
+ * stdin (emulator -> agent) and stdout (agent -> emulator), or, when FAASBOX_AGENT_SOCKET names
+ * the emulator's Unix socket, over that socket (stdin then only holds the lease).
  *
  * One thread, one poll(2) loop, every descriptor non-blocking: the agent never waits on one
  * peer while others have work. Signals only write a byte to a pipe the loop polls (the
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -46,6 +48,7 @@ enum { F_HELLO = 1, F_OPEN, F_DATA, F_END, F_RESET, F_STDOUT, F_STDERR, F_EXIT, 
 #define DRAIN_MS 1000                   /* how long output may still come after the runtime ended
                                            (while the emulator keeps up), from processes it left */
 #define DEFAULT_API_PORT 9001
+#define SECRET_LEN 64                   /* FAASBOX_AGENT_SECRET: 64 hex digits, the channel's first bytes */
 
 /* ---- buffers ---------------------------------------------------------------------------- */
 
@@ -116,6 +119,10 @@ static size_t in_len;
 static char chunk[CHUNK];
 
 static int self_pipe[2] = { -1, -1 };
+/* The channel: stdin and stdout, or both the emulator's Unix socket (FAASBOX_AGENT_SOCKET). */
+static int chan_in = STDIN_FILENO, chan_out = STDOUT_FILENO;
+/* With the socket, stdin (the engine's attach stream) only holds the lease: its end ends it too. */
+static int lease_fd = -1;
 static int listener = -1;
 static int pipe_out = -1, pipe_err = -1; /* read ends of the runtime's stdout and stderr */
 static pid_t runtime = -1;       /* also its process group id */
@@ -216,7 +223,7 @@ static void send_frame(int type, uint32_t id, const void *payload, size_t len)
 static void flush_out(void)
 {
     while (out.len) {
-        ssize_t n = write(STDOUT_FILENO, out.p + out.off, out.len);
+        ssize_t n = write(chan_out, out.p + out.off, out.len);
         if (n > 0) {
             buf_drop(&out, (size_t)n);
         } else if (n < 0 && errno == EINTR) {
@@ -224,7 +231,7 @@ static void flush_out(void)
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             return;
         } else {
-            /* EPIPE: nobody reads us any more, which means the same as the end of stdin. */
+            /* EPIPE (or a reset socket): nobody reads us any more, which means the same as the end of stdin. */
             finish(0);
         }
     }
@@ -606,7 +613,7 @@ static void handle_frame(int type, uint32_t id, const unsigned char *payload, ui
 
 static void read_stdin(void)
 {
-    ssize_t n = read(STDIN_FILENO, in + in_len, sizeof in - in_len);
+    ssize_t n = read(chan_in, in + in_len, sizeof in - in_len);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
     /* The emulator is gone or let go of the instance: its lease ended. 137 (128 + SIGKILL), as the
      * shell's status of a killed process, so `docker ps -a` shows the instance was killed. */
@@ -717,6 +724,52 @@ static void read_output(int *fd, int type)
     }
 }
 
+/* With the socket channel, stdin (the attach stream) carries nothing: only its end, the lease. */
+static void read_lease(void)
+{
+    char scratch[256];
+    ssize_t n = read(lease_fd, scratch, sizeof scratch);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    if (n <= 0) finish(128 + SIGKILL);
+}
+
+/* FAASBOX_AGENT_SOCKET set: the channel is that Unix socket (the emulator's, in a folder mounted
+ * into this container only), and the agent proves who it is with FAASBOX_AGENT_SECRET as the
+ * first bytes it writes. Both variables are wiped from the environment first, so the runtime
+ * (and anything reading /proc/1/environ) never sees the secret. */
+static void connect_channel(void)
+{
+    char *path_env = getenv("FAASBOX_AGENT_SOCKET"), *secret_env = getenv("FAASBOX_AGENT_SECRET");
+    if (!path_env || !*path_env) return;
+    struct sockaddr_un to;
+    char secret[SECRET_LEN];
+    memset(&to, 0, sizeof to);
+    to.sun_family = AF_UNIX;
+    if (strlen(path_env) >= sizeof to.sun_path) die("FAASBOX_AGENT_SOCKET is longer than a socket path may be: %s", path_env);
+    if (!secret_env || strlen(secret_env) != SECRET_LEN) die("FAASBOX_AGENT_SOCKET is set but FAASBOX_AGENT_SECRET is not %d characters", SECRET_LEN);
+    strcpy(to.sun_path, path_env);
+    memcpy(secret, secret_env, SECRET_LEN);
+    /* In place: the strings live in the process's initial environment block, /proc/1/environ. */
+    memset(secret_env, 'x', SECRET_LEN);
+    unsetenv("FAASBOX_AGENT_SECRET");
+    unsetenv("FAASBOX_AGENT_SOCKET");
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0) die("socket: %s", strerror(errno));
+    int rc;
+    while ((rc = connect(fd, (struct sockaddr *)&to, sizeof to)) < 0 && errno == EINTR) {}
+    if (rc < 0) die("cannot reach the emulator's socket %s: %s", to.sun_path, strerror(errno));
+    for (size_t sent = 0; sent < SECRET_LEN;) {
+        ssize_t n = write(fd, secret + sent, SECRET_LEN - sent);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) die("cannot write to the emulator's socket: %s", strerror(errno));
+        sent += (size_t)n;
+    }
+    memset(secret, 0, sizeof secret);
+    set_flags(fd, 1);
+    chan_in = chan_out = fd;
+    lease_fd = STDIN_FILENO;
+}
+
 static void listen_api(void)
 {
     const char *env = getenv("FAASBOX_AGENT_API_PORT");
@@ -770,16 +823,17 @@ int main(int argc, char **argv)
     /* A peer that went away is an error code to handle where it happens, not a signal. */
     signal(SIGPIPE, SIG_IGN);
 
+    connect_channel(); /* before anything is sent: HELLO goes where the frames go */
     listen_api(); /* before the runtime starts, so its first connection finds us listening */
     start_runtime(argv + 1);
     set_flags(STDIN_FILENO, 1);
-    set_flags(STDOUT_FILENO, 1);
+    set_flags(chan_out, 1);
 
     struct pollfd *pfd = NULL;
     struct stream **owner = NULL;
     size_t cap = 0;
     long long drain_deadline = 0;
-    enum { P_SIG, P_IN, P_OUT, P_LISTEN, P_RT_OUT, P_RT_ERR, P_FIXED };
+    enum { P_SIG, P_IN, P_OUT, P_LEASE, P_LISTEN, P_RT_OUT, P_RT_ERR, P_FIXED };
 
     for (;;) {
         size_t nstreams = 0;
@@ -794,8 +848,9 @@ int main(int argc, char **argv)
          * back-pressure); stdin is always read, so the emulator is never blocked by us. */
         int produce = !exit_sent && out.len < OUT_HIGH;
         pfd[P_SIG] = (struct pollfd){ self_pipe[0], POLLIN, 0 };
-        pfd[P_IN] = (struct pollfd){ STDIN_FILENO, POLLIN, 0 };
-        pfd[P_OUT] = (struct pollfd){ out.len ? STDOUT_FILENO : -1, POLLOUT, 0 };
+        pfd[P_IN] = (struct pollfd){ chan_in, POLLIN, 0 };
+        pfd[P_OUT] = (struct pollfd){ out.len ? chan_out : -1, POLLOUT, 0 };
+        pfd[P_LEASE] = (struct pollfd){ lease_fd, POLLIN, 0 };
         pfd[P_LISTEN] = (struct pollfd){ produce ? listener : -1, POLLIN, 0 };
         pfd[P_RT_OUT] = (struct pollfd){ produce ? pipe_out : -1, POLLIN, 0 };
         pfd[P_RT_ERR] = (struct pollfd){ produce ? pipe_err : -1, POLLIN, 0 };
@@ -833,6 +888,7 @@ int main(int argc, char **argv)
         }
         if (pfd[P_IN].revents) read_stdin();
         if (pfd[P_OUT].revents) flush_out();
+        if (pfd[P_LEASE].revents) read_lease();
         if (pfd[P_LISTEN].revents) accept_connections();
         if (pfd[P_RT_OUT].revents) read_output(&pipe_out, F_STDOUT);
         if (pfd[P_RT_ERR].revents) read_output(&pipe_err, F_STDERR);
@@ -874,6 +930,6 @@ int main(int argc, char **argv)
             }
         }
         flush_out();
-        if (exit_sent && !out.len) return 0; /* exit closes stdout: the emulator sees the end */
+        if (exit_sent && !out.len) return 0; /* exit closes the channel: the emulator sees the end */
     }
 }

@@ -118,7 +118,8 @@ export async function startCommand(argv: string[]): Promise<number> {
   if (!values.quiet) engine.logBus.subscribe((record) => console.log(formatLogLine(record, { color })));
 
   const { executor } = engine;
-  const apiPath = executor.agent ? "Runtime API through the in-container agent" : "Runtime API DIRECT on the host's loopback (FAASBOX_AGENT=0)";
+  const channel = executor.agentChannel === "socket" ? ", over a Unix socket" : executor.agentChannel === "attach" ? ", over the engine's attach stream" : "";
+  const apiPath = executor.agent ? `Runtime API through the in-container agent${channel}` : "Runtime API DIRECT on the host's loopback (FAASBOX_AGENT=0)";
   const isolation = executor.isolated ? `${executor.kind} containers (network ${executor.network}, ${apiPath})` : "local processes (NOT isolated)";
   // The images are chosen (pulled if need be) before the list, so it shows the version each function runs.
   await engine.resolveRuntimes((line) => console.log(line));

@@ -1,13 +1,14 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../helpers/codeServer";
+import { LABELS } from "../../emulator/core/docker/labels";
 import { copyFixture } from "../helpers/emulator";
 import { CLI } from "../helpers/paths";
 import type { Row } from "./emulatorBench";
 import { httpLoad, type LoadResult } from "./httpLoad";
-import { ms } from "./stats";
+import { ms, percentile } from "./stats";
 import { PROFILE_DIR, profiling } from "./warmPathProfiles";
 
 const SECONDS = 8;
@@ -43,15 +44,22 @@ async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode === null) child.kill("SIGKILL");
 }
 
-async function measure(url: string): Promise<Map<number, LoadResult>> {
-  await httpLoad(url, 50, 2); // warm-up: instances started, JIT warm
-  const results = new Map<number, LoadResult>();
-  for (const concurrency of CONCURRENCY) results.set(concurrency, await httpLoad(url, concurrency, SECONDS));
-  return results;
+/** A server under load: where it answers, its process, its output so far. */
+interface Served {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  log: () => string;
+  /**
+   * A function that says the CPU seconds used so far, by part: the server's process tree; for
+   * Faasbox also its containers' and the engine's (dockerd and those containers' shims). Asked
+   * before a round, so that finding the containers costs no CPU inside it.
+   */
+  cpuMeter: () => () => Record<string, number>;
 }
 
 /** serverless-offline serving the same no-op handler, installed outside the repository by bench.sh. */
-async function serverlessOffline(): Promise<Map<number, LoadResult>> {
+async function serverlessOffline(): Promise<Served> {
   const cache = process.env.FAASBOX_CACHE ?? join(homedir(), ".cache", "faasbox");
   const bin = join(cache, "serverless-offline", "node_modules", "serverless", "bin", "serverless.js");
   if (!existsSync(bin)) throw new Error(`serverless@3 is not installed at ${bin}; run npm run bench (it installs it)`);
@@ -70,40 +78,151 @@ async function serverlessOffline(): Promise<Map<number, LoadResult>> {
   const env = { SLS_TELEMETRY_DISABLED: "1", SLS_NOTIFICATIONS_MODE: "off", SLS_DEPRECATION_DISABLE: "*" };
   const lambdaPort = await freePort();
   const { child, log } = started(process.execPath, [bin, "offline", "start", "--httpPort", String(port), "--lambdaPort", String(lambdaPort), "--noPrependStageInUrl"], service, env);
-  return measureServed(`http://127.0.0.1:${port}/noop`, child, log);
+  return { name: "serverless-offline", url: `http://127.0.0.1:${port}/noop`, child, log, cpuMeter: () => () => ({ "serverless-offline": treeCpuSeconds(procStats(), child.pid!) }) };
 }
 
-/** Once the server answers at `url`, the load runs against it; the server is stopped either way. */
-async function measureServed(url: string, child: ChildProcess, log: () => string): Promise<Map<number, LoadResult>> {
-  try {
-    await waitForHttp(url, child, log);
-    return await measure(url);
-  } finally {
-    await stop(child);
-  }
-}
-
-async function faasbox(): Promise<Map<number, LoadResult>> {
+async function faasbox(): Promise<Served> {
   const port = await freePort();
   const root = copyFixture("bench");
   // Profiled: the emulator's process writes its profile when it exits (stop() sends SIGTERM: a normal exit).
   const profile = profiling() ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`, "--cpu-prof-name=daemon-gateway.cpuprofile"] : [];
   if (profile.length) mkdirSync(PROFILE_DIR, { recursive: true });
   const { child, log } = started(process.execPath, [...profile, CLI, "start", root, "--quiet", "--executor", "docker", "--http-port", String(port), "--invoke-port", "0", "--no-watch"], root);
-  return measureServed(`http://127.0.0.1:${port}/noop`, child, log);
+  const cpuMeter = () => {
+    // Its containers' first processes (the agents); other work on this engine is not counted.
+    const ids = execFileSync("docker", ["ps", "-q", "--filter", `label=${LABELS.project}=${root}`], { encoding: "utf8" }).split("\n").filter(Boolean);
+    const pids = ids.length ? execFileSync("docker", ["inspect", "-f", "{{.State.Pid}}", ...ids], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number) : [];
+    return () => {
+      const stats = procStats();
+      const byPid = new Map(stats.map((stat) => [stat.pid, stat]));
+      const shims = new Set(pids.map((pid) => byPid.get(pid)?.ppid));
+      return {
+        emulator: treeCpuSeconds(stats, child.pid!),
+        "of which in the kernel": treeCpuSeconds(stats, child.pid!, "system"),
+        // The containers' first processes are their agents (in direct mode lease.sh); the runtimes are below them.
+        agents: pids.reduce((sum, pid) => sum + (byPid.get(pid)?.seconds ?? 0), 0),
+        runtimes: pids.reduce((sum, pid) => sum + treeCpuSeconds(stats, pid) - (byPid.get(pid)?.seconds ?? 0), 0),
+        engine: stats.filter((stat) => stat.comm === "dockerd" || shims.has(stat.pid)).reduce((sum, stat) => sum + stat.seconds, 0),
+      };
+    };
+  };
+  return { name: "Faasbox", url: `http://127.0.0.1:${port}/noop`, child, log, cpuMeter };
 }
 
-/** Requests/s and latency through the HTTP gateway to a warm no-op Node function, next to serverless-offline. */
-export async function gatewayBench(): Promise<Row[]> {
-  const ours = await faasbox();
-  const theirs = await serverlessOffline();
-  const rows: Row[] = [];
-  for (const concurrency of CONCURRENCY) {
-    const a = ours.get(concurrency)!;
-    const b = theirs.get(concurrency)!;
-    rows.push({ name: `HTTP c=${concurrency}: Faasbox (container per instance) req/s, p50 / p99`, value: `${Math.round(a.requestsPerSecond)} req/s, ${ms(a.p50)} / ${ms(a.p99)}${a.errors ? `, ${a.errors} errors` : ""}` });
-    rows.push({ name: `HTTP c=${concurrency}: serverless-offline 13 (in-process) req/s, p50 / p99`, value: `${Math.round(b.requestsPerSecond)} req/s, ${ms(b.p50)} / ${ms(b.p99)}${b.errors ? `, ${b.errors} errors` : ""}` });
-    rows.push({ name: `HTTP c=${concurrency}: throughput ratio Faasbox / serverless-offline`, value: `${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)}×` });
+/** The load against each server in turn, ROUNDS rounds each, the order alternating: the machine's other work falls on both alike. */
+const ROUNDS = 4;
+
+interface Measured {
+  load: LoadResult;
+  /** CPU seconds per part over the rounds. */
+  cpu: Record<string, number>;
+}
+
+async function interleaved(servers: Served[], concurrency: number): Promise<Measured[]> {
+  const parts = servers.map(() => ({ latencies: [] as number[], seconds: 0, errors: 0, cpu: {} as Record<string, number> }));
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? servers.map((_, i) => i) : servers.map((_, i) => servers.length - 1 - i);
+    for (const i of order) {
+      const cpu = servers[i].cpuMeter();
+      const before: Record<string, number> = { ...cpu(), "load generator": loadGeneratorSeconds() };
+      const load = await httpLoad(servers[i].url, concurrency, SECONDS / ROUNDS);
+      const after = { ...cpu(), "load generator": loadGeneratorSeconds() };
+      parts[i].latencies.push(...load.latencies);
+      parts[i].seconds += load.seconds;
+      parts[i].errors += load.errors;
+      for (const [part, used] of Object.entries(after)) parts[i].cpu[part] = (parts[i].cpu[part] ?? 0) + used - (before[part] ?? 0);
+    }
   }
-  return rows;
+  return parts.map(({ latencies, seconds, errors, cpu }) => ({
+    load: { requestsPerSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, latencies, seconds },
+    cpu,
+  }));
+}
+
+/** This process's CPU seconds: the load generator's, the same for both servers. */
+function loadGeneratorSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/** CPU per request in µs, by part: `emulator (kernel 90) 250 + agents 80 + runtimes 300 + engine 5 = 635 µs (load generator 150 µs)`. */
+function cpuPerRequest(measured: Measured): string {
+  const requests = measured.load.latencies.length;
+  const us = (seconds: number) => Math.round((seconds * 1e6) / requests);
+  const kernel = measured.cpu["of which in the kernel"];
+  const parts = Object.entries(measured.cpu)
+    .filter(([part]) => part !== "load generator" && part !== "of which in the kernel")
+    .map(([part, seconds]) => [part === "emulator" && kernel !== undefined ? `emulator (kernel ${us(kernel)})` : part, us(seconds)] as const);
+  const total = parts.reduce((sum, [, each]) => sum + each, 0);
+  const generator = us(measured.cpu["load generator"] ?? 0);
+  return `${parts.length === 1 ? `${total} µs` : `${parts.map(([part, each]) => `${part} ${each}`).join(" + ")} = ${total} µs`} (load generator ${generator} µs)`;
+}
+
+/**
+ * Requests/s and latency through the HTTP gateway to a warm no-op Node function, next to
+ * serverless-offline: both served at once, the load against each in alternating rounds; with the
+ * CPU each used per request (Linux: /proc).
+ */
+export async function gatewayBench(): Promise<Row[]> {
+  const servers: Served[] = [];
+  try {
+    servers.push(await faasbox());
+    servers.push(await serverlessOffline());
+    for (const server of servers) await waitForHttp(server.url, server.child, server.log);
+    for (const server of servers) await httpLoad(server.url, 50, 2); // warm-up: instances started, JIT warm
+    const rows: Row[] = [];
+    for (const concurrency of CONCURRENCY) {
+      const [a, b] = await interleaved(servers, concurrency);
+      const describe = (m: Measured) => `${Math.round(m.load.requestsPerSecond)} req/s, ${ms(m.load.p50)} / ${ms(m.load.p99)}${m.load.errors ? `, ${m.load.errors} errors` : ""}`;
+      rows.push({ name: `HTTP c=${concurrency}: Faasbox (container per instance) req/s, p50 / p99`, value: describe(a) });
+      rows.push({ name: `HTTP c=${concurrency}: serverless-offline 13 (in-process) req/s, p50 / p99`, value: describe(b) });
+      rows.push({ name: `HTTP c=${concurrency}: throughput ratio Faasbox / serverless-offline`, value: `${(a.load.requestsPerSecond / b.load.requestsPerSecond).toFixed(2)}×` });
+      if (process.platform === "linux") {
+        rows.push({ name: `HTTP c=${concurrency}: CPU per request, Faasbox / serverless-offline`, value: `${cpuPerRequest(a)}; ${cpuPerRequest(b)}` });
+      }
+    }
+    return rows;
+  } finally {
+    for (const server of servers) await stop(server.child);
+  }
+}
+
+// ---- CPU from /proc (Linux): utime + stime of live processes, in seconds ----
+
+const TICKS = 100; // USER_HZ: /proc's clock ticks per second on Linux
+
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  comm: string;
+  seconds: number;
+  /** Of `seconds`, the time in the kernel (system calls). */
+  system: number;
+}
+
+function procStats(): ProcStat[] {
+  if (process.platform !== "linux") return [];
+  const stats: ProcStat[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const close = text.lastIndexOf(")");
+      const fields = text.slice(close + 2).split(" "); // from field 3 (state) on
+      stats.push({ pid: Number(entry), comm: text.slice(text.indexOf("(") + 1, close), ppid: Number(fields[1]), seconds: (Number(fields[11]) + Number(fields[12])) / TICKS, system: Number(fields[12]) / TICKS });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return stats;
+}
+
+/** A process and its descendants. */
+function treeCpuSeconds(stats: ProcStat[], root: number, which: "seconds" | "system" = "seconds"): number {
+  const inTree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const stat of stats) if (!inTree.has(stat.pid) && inTree.has(stat.ppid)) grew = inTree.add(stat.pid) !== undefined;
+  }
+  return stats.filter((stat) => inTree.has(stat.pid)).reduce((sum, stat) => sum + stat[which], 0);
 }

@@ -6,6 +6,10 @@ export interface LoadResult {
   p50: number;
   p99: number;
   errors: number;
+  /** Every answered request's latency in ms, in the order they ended (to combine rounds). */
+  latencies: number[];
+  /** How long the load ran, in seconds. */
+  seconds: number;
 }
 
 /** `concurrency` keep-alive clients GET `url` in a loop for `seconds`; latencies in ms. */
@@ -38,5 +42,5 @@ export async function httpLoad(url: string, concurrency: number, seconds: number
   }));
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
-  return { requestsPerSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+  return { requestsPerSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, latencies, seconds: elapsed };
 }

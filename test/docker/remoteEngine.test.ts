@@ -109,6 +109,8 @@ describe("a Docker engine that does not see this machine's files (its own mount 
 
   test("the containers have no bind mount at all, only volumes, no network and no published port; the copies are read-only for the runtime", async () => {
     await emulator.invoke("node-cjs", {});
+    // An engine reached over tcp:// keeps the agent's channel on the attach stream (no socket folder is mounted: see below).
+    assert.equal(emulator.executor.agentChannel, "attach");
     const found = await engine.docker.listContainers({ all: true, filters: { label: [`${LABELS.session}=${emulator.id}`] } });
     assert.ok(found.length > 0);
     for (const { Id } of found) {

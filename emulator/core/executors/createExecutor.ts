@@ -1,3 +1,4 @@
+import { agentChannelKind } from "../agent/agentSocket";
 import { parseCodeTransfer } from "../docker/codeTransfer";
 import { clientFor, explainEngineError, pingEngine, resolveEngineTarget } from "../docker/engine";
 import { checkNetworkExists, chooseNetwork, networkMode, parseNetwork, type NetworkChoice } from "../docker/network";
@@ -90,6 +91,15 @@ export async function createExecutor(
   if (!agent && chosenNetwork !== "host") {
     throw new Error(`FAASBOX_AGENT=0 (direct mode) needs host networking, and functions would join ${networkMode(chosenNetwork)}: set FAASBOX_DOCKER_NETWORK=host as well, or unset FAASBOX_AGENT.`);
   }
+  // FAASBOX_AGENT_CHANNEL=socket|attach|auto: the agent's channel on a Unix socket where the engine
+  // shares this machine's kernel and files, else the attach stream (agentSocket.ts).
+  const agentChannel = agent
+    ? agentChannelKind({
+        setting: process.env.FAASBOX_AGENT_CHANNEL,
+        localUnixEngine: engine.local && engine.transport === "unix",
+        dockerDesktop: engine.source === "docker-desktop" || (await isDockerDesktop(docker)),
+      })
+    : "attach";
   const executor = new DockerExecutor(docker, {
     // none and named networks go to the engine as they are (HostConfig.NetworkMode); the
     // executor treats every mode but host as reaching the emulator at host.docker.internal.
@@ -97,6 +107,7 @@ export async function createExecutor(
     hostShimsDir: shims,
     codeTransfer,
     agent,
+    agentChannel,
     target,
     reapGraceMs: msFromEnv("FAASBOX_REAP_GRACE_MS"),
     sweepIntervalMs: msFromEnv("FAASBOX_REAP_INTERVAL_MS"),
@@ -104,4 +115,14 @@ export async function createExecutor(
   await executor.reapOrphans();
   executor.startSweeping();
   return { executor, warning: agent ? undefined : DIRECT_MODE_WARNING };
+}
+
+/** Docker Desktop says so in `docker info` (its engine runs in a VM, on Linux too). */
+async function isDockerDesktop(docker: { info(): Promise<unknown> }): Promise<boolean> {
+  try {
+    const info = (await docker.info()) as { OperatingSystem?: string };
+    return /docker desktop/i.test(info.OperatingSystem ?? "");
+  } catch {
+    return false; // the engine answered a ping: a failed info leaves the decision to the target
+  }
 }

@@ -3,6 +3,7 @@ import { PassThrough, type Writable } from "node:stream";
 import type Docker from "dockerode";
 import { AGENT_CONTAINER_DIR, AGENT_CONTAINER_PATH, hostAgentBinary } from "../agent/agentBinary";
 import { AGENT_API_PORT, AgentChannel } from "../agent/agentChannel";
+import { AGENT_SOCKET_CONTAINER_DIR, listenForAgent, removeAgentSockets, type AgentChannelKind, type AgentSocketListener } from "../agent/agentSocket";
 import { agentDiagnostics, agentHandlers } from "../agent/agentLaunch";
 import { copyInto, engineSeesPath, volumeFor, type CodeTransfer, type CodeTransferChoice } from "../docker/codeTransfer";
 import { LAUNCH_STEP_TIMEOUT_MS, NoAnswer, sleep, within } from "../docker/engineCalls";
@@ -43,6 +44,12 @@ export interface DockerExecutorOptions extends OrphanSweeperOptions, ContainerRe
    * Runtime API through the agent only.
    */
   agent?: boolean;
+  /**
+   * The agent's channel: the engine's attach stream (the default), or a Unix socket in a folder
+   * mounted into the instance's container (a local Linux engine; see agentSocket.ts). An instance
+   * whose code is copied in (an engine that does not see this machine's files) uses attach.
+   */
+  agentChannel?: AgentChannelKind;
   /** The shims folder on the host, mounted read-only into (or copied into) every container. */
   hostShimsDir: string;
   /**
@@ -77,6 +84,19 @@ interface HostPath {
   /** A file's name inside `target`. */
   file?: string;
 }
+/** What launchContainer worked out for createAndStart. */
+interface ContainerLaunch {
+  agentBinary?: string;
+  user: RuntimeUser;
+  prepared?: PreparedImage;
+  image: string;
+  transfer: CodeTransfer;
+  hostPaths: HostPath[];
+  sdk?: BundledSdk;
+  sdkVolumeName?: string;
+  socketListener?: AgentSocketListener;
+}
+
 /** Lambda's /tmp is 512 MB by default; the root file system is read-only. */
 const TMP_SIZE = "512m";
 const PIDS_LIMIT = 256;
@@ -106,6 +126,7 @@ export class DockerExecutor implements Executor {
   readonly shimRoot = SHIM_ROOT;
   readonly runtimeApiHost: string;
   readonly agent: boolean;
+  readonly agentChannel?: AgentChannelKind;
   readonly network: string;
   /** Every container we created and have not seen removed yet, and its removal. */
   private readonly containers: ContainerRemovals;
@@ -127,6 +148,7 @@ export class DockerExecutor implements Executor {
     // host's loopback. Debug sessions read this too: 127.0.0.1 means a debugger's port is the host's.
     this.runtimeApiHost = options.network === "host" ? "127.0.0.1" : "host.docker.internal";
     this.agent = options.agent !== false || options.network !== "host";
+    this.agentChannel = this.agent ? (options.agentChannel ?? "attach") : undefined;
     this.network = options.network;
     this.containers = new ContainerRemovals(docker, options);
     this.sweeper = new OrphanSweeper(docker, options, this.containers);
@@ -207,7 +229,6 @@ export class DockerExecutor implements Executor {
     if (session) this.sessions.add(session);
     // The agent binary for the engine's architecture, mounted read-only as the container's entrypoint.
     const agentBinary = request.agent ? hostAgentBinary(await engineAgentArch(this.docker)) : undefined;
-    const memoryBytes = spec.memoryMb * 1024 * 1024;
     const user = this.runtimeUser(request.instanceId);
     // An image function brings its code and runtime in its image: built (or found) here, nothing of the host's code is lent.
     const prepared = spec.container ? await this.prepareImage(request) : undefined;
@@ -226,6 +247,20 @@ export class DockerExecutor implements Executor {
     const sdk = prepared ? undefined : this.presentSdk(spec, (line) => request.onOutput("stderr", Buffer.from(`${line}\n`)));
     const sdkVolumeName = sdk && transfer === "copy" ? await this.engineStep(`fill a volume with ${sdk.title}`, sdkVolume(this.docker, image, sdk), SDK_FILL_TIMEOUT_MS) : undefined;
     this.refuseWhenClosed();
+    // The agent's channel on a socket of its own where the engine shares our files (mount); else the attach stream.
+    const socketListener = agentBinary && transfer === "mount" && this.agentChannel === "socket" ? await listenForAgent(request.instanceId, user) : undefined;
+    try {
+      return await this.createAndStart(request, { agentBinary, user, prepared, image, transfer, hostPaths, sdk, sdkVolumeName, socketListener });
+    } catch (error) {
+      socketListener?.close();
+      throw error;
+    }
+  }
+
+  private async createAndStart(request: LaunchRequest, launch: ContainerLaunch): Promise<LaunchedInstance> {
+    const { spec } = request;
+    const { agentBinary, user, prepared, image, transfer, hostPaths, sdk, sdkVolumeName, socketListener } = launch;
+    const memoryBytes = spec.memoryMb * 1024 * 1024;
     const engineCpuCount = await engineCpus(this.docker);
     const cpus = { init: initCpuNanos(spec.memoryMb, engineCpuCount), invoke: cpuShareNanos(spec.memoryMb, engineCpuCount) };
     const container = await this.engineStep("create the container", this.docker.createContainer({
@@ -238,7 +273,7 @@ export class DockerExecutor implements Executor {
       Cmd: agentBinary ? [AGENT_CONTAINER_PATH, ...(prepared?.argv ?? request.command)] : leasedCommand(SHIM_ROOT, prepared?.argv ?? request.command),
       WorkingDir: prepared?.workingDir ?? request.codeRoot,
       User: `${user.uid}:${user.gid}`,
-      Env: Object.entries({ ...request.env, FAASBOX_IN_CONTAINER: "1", ...(request.debugpyDir ? { FAASBOX_DEBUGPY_PATH: DEBUGPY_ROOT } : {}) })
+      Env: Object.entries({ ...request.env, FAASBOX_IN_CONTAINER: "1", ...(request.debugpyDir ? { FAASBOX_DEBUGPY_PATH: DEBUGPY_ROOT } : {}), ...socketListener?.env })
         .map(([key, value]) => `${key}=${value}`),
       Labels: request.labels,
       // The lease: stdin stays open while we are attached, and closes for good when we go.
@@ -258,6 +293,8 @@ export class DockerExecutor implements Executor {
               Binds: [
                 ...[...hostPaths, ...(sdk ? [{ host: sdk.hostDir, target: sdk.target }] : [])].map((p: HostPath) => `${p.host}:${p.file ? `${p.target}/${p.file}` : p.target}:ro`),
                 ...(request.cacheDir ? [`${request.cacheDir}:${CACHE_ROOT}:rw`] : []),
+                // Read-only: the agent connects to the socket (which a read-only mount allows) and can create nothing there.
+                ...(socketListener ? [`${socketListener.hostDir}:${AGENT_SOCKET_CONTAINER_DIR}:ro`] : []),
               ],
             }
           : { Mounts: [...hostPaths.map((p) => volumeFor(p.target)), ...(sdkVolumeName && sdk ? [{ Type: "volume" as const, Source: sdkVolumeName, Target: sdk.target, ReadOnly: true }] : [])] }),
@@ -303,7 +340,12 @@ export class DockerExecutor implements Executor {
       const stdout = new PassThrough();
       const stderr = new PassThrough();
       let channel: AgentChannel | undefined;
-      if (request.agent) {
+      if (socketListener) {
+        // The frames go over the socket (below); the attach stream holds the lease (its stdin,
+        // never written) and carries the agent's diagnostics (stderr). Its stdout stays empty.
+        stderr.on("data", agentDiagnostics(request));
+        stdout.on("data", agentDiagnostics(request));
+      } else if (request.agent) {
         // The agent's stdout carries only frames (the runtime's output comes in STDOUT/STDERR
         // frames); its stderr is its own diagnostics. We write frames to its stdin: the attach
         // stream's writable side, whose end is the lease.
@@ -325,10 +367,22 @@ export class DockerExecutor implements Executor {
         stream.on("error", () => resolve()); // a reset as the container goes: nothing more to read
       });
       await this.engineStep("start the container", container.start());
-      const exited: Promise<ExitInfo> = container.wait().then(
+      const waited = container.wait();
+      if (socketListener) {
+        // The agent connects before it starts the runtime; one that cannot says why on stderr and exits.
+        const gone = waited.then(
+          () => Promise.reject(new Error("the instance's agent exited before it connected to the emulator's socket (its diagnostics are in the function's log)")),
+          (error: unknown) => Promise.reject(error instanceof Error ? error : new Error(String(error))),
+        );
+        gone.catch(() => undefined);
+        const socket = await within(Promise.race([socketListener.accepted, gone]), LAUNCH_STEP_TIMEOUT_MS, "the agent's connection to the emulator's socket");
+        channel = new AgentChannel(socket, socket, agentHandlers(request));
+        socket.resume(); // left paused with what followed the secret put back: the channel reads it now
+      }
+      const exited: Promise<ExitInfo> = waited.then(
         async (result: { StatusCode: number }) => {
-          // The last lines may still be on their way when the engine reports the exit.
-          await Promise.race([outputEnded, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS))]);
+          // The last lines (and, on the socket, the agent's EXIT) may still be on their way when the engine reports the exit.
+          await Promise.race([Promise.all([outputEnded, channel?.ended]), new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS))]);
           const state = await container.inspect().then((info) => info.State, () => undefined);
           // Gone before the exit is reported when the engine takes the removal at once; when it
           // does not (it is shutting down), the exit is reported now and the removal goes on.
@@ -345,7 +399,10 @@ export class DockerExecutor implements Executor {
           return { exitCode: null, oomKilled: false, signal: "removed" };
         },
       );
-      void exited.then(() => this.users.delete(request.instanceId));
+      void exited.then(() => {
+        this.users.delete(request.instanceId);
+        socketListener?.close();
+      });
       const exec = (command: string[]) => execOutput(container, command, `${user.uid}:${user.gid}`);
       // Lowered while the first invocation is on its way; an engine that cannot update a running
       // container (or one already gone) leaves the instance with the CPU it initialised with.
@@ -413,7 +470,7 @@ export class DockerExecutor implements Executor {
    */
   private mergedLayers(layers: string[]): Promise<string> {
     const inOpt = (path: string) => path.slice(LAYER_ROOT.length + 1);
-    return mergedLayers(layers, layersCacheDir(), { dirs: [inOpt(SHIM_ROOT), inOpt(DEBUGPY_ROOT), inOpt(AGENT_CONTAINER_DIR)], files: [inOpt(AGENT_CONTAINER_PATH)] });
+    return mergedLayers(layers, layersCacheDir(), { dirs: [inOpt(SHIM_ROOT), inOpt(DEBUGPY_ROOT), inOpt(AGENT_CONTAINER_DIR), inOpt(AGENT_SOCKET_CONTAINER_DIR)], files: [inOpt(AGENT_CONTAINER_PATH)] });
   }
 
   layerRootFor(): string {
@@ -464,6 +521,14 @@ export class DockerExecutor implements Executor {
   async close(): Promise<void> {
     this.closed = true;
     this.sweeper.stop();
+    try {
+      await this.removeSessionContainers();
+    } finally {
+      removeAgentSockets();
+    }
+  }
+
+  private async removeSessionContainers(): Promise<void> {
     const budget = this.options.closeBudgetMs ?? DEFAULT_CLOSE_BUDGET_MS;
     const deadline = performance.now() + budget;
     let listError: string | undefined;

@@ -100,6 +100,8 @@ export interface Executor {
    * agent's channel and the emulator listens on no port for them.
    */
   readonly agent?: boolean;
+  /** Docker agent mode: the agent's channel, a Unix socket (a local Linux engine) or the attach stream (see agentSocket.ts). */
+  readonly agentChannel?: "socket" | "attach";
   /**
    * Agent mode: the port a new instance's agent listens on for its runtime, on 127.0.0.1 beside
    * it: AGENT_API_PORT in a container with a network of its own, a free port where instances
