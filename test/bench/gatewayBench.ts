@@ -176,7 +176,8 @@ export async function gatewayBench(): Promise<Row[]> {
       const describe = (m: Measured) => `${Math.round(m.load.requestsPerSecond)} req/s, ${ms(m.load.p50)} / ${ms(m.load.p99)}${m.load.errors ? `, ${m.load.errors} errors` : ""}`;
       rows.push({ name: `HTTP c=${concurrency}: Faasbox (container per instance) req/s, p50 / p99`, value: describe(a) });
       rows.push({ name: `HTTP c=${concurrency}: serverless-offline 13 (in-process) req/s, p50 / p99`, value: describe(b) });
-      rows.push({ name: `HTTP c=${concurrency}: throughput ratio Faasbox / serverless-offline`, value: `${(a.load.requestsPerSecond / b.load.requestsPerSecond).toFixed(2)}×` });
+      const ratio = a.load.requestsPerSecond / b.load.requestsPerSecond;
+      rows.push({ name: `HTTP c=${concurrency}: throughput ratio Faasbox / serverless-offline`, value: `${ratio.toFixed(2)}×`, figures: { [`gateway.c${concurrency}.ratio`]: ratio } });
       if (process.platform === "linux") {
         rows.push({ name: `HTTP c=${concurrency}: CPU per request, Faasbox / serverless-offline`, value: `${cpuPerRequest(a)}; ${cpuPerRequest(b)}` });
       }
