@@ -72,7 +72,7 @@ ${FUNCTION}    events:
 test("bad sources are errors at their line naming what is expected; the password is in none of them; good sources still load", () => {
   const { project, problems, file } = loadYml(`databases:
   badscheme:
-    url: mysql://root:${SECRET}@127.0.0.1/shop
+    url: redis://root:${SECRET}@127.0.0.1/shop
     tables: [orders]
   nodb:
     url: postgres://root:${SECRET}@127.0.0.1
@@ -122,7 +122,7 @@ test("bad sources are errors at their line naming what is expected; the password
     [35, "databases.urltable.tables[0]"],
   ]);
   assert.ok(problems.every((p) => p.file === file));
-  assert.match(problems[0].problem, /mysql:\/\/root:\*\*\*@127\.0\.0\.1\/shop is a mysql URL; expected a PostgreSQL URL/);
+  assert.match(problems[0].problem, /redis:\/\/root:\*\*\*@127\.0\.0\.1\/shop is a redis URL; expected a database URL/);
   assert.match(problems[1].problem, /names no database/);
   assert.match(problems[2].problem, /NOT_SET_ANYWHERE is not set; expected it in the shell's environment, the project's \.env or an envFiles file/);
   assert.match(problems[3].problem, /missing; expected a list of tables/);
