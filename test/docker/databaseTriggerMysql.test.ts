@@ -30,7 +30,7 @@ Resources:
           Properties:
             Stream: arn:aws:kinesis:us-east-1:123456789012:stream/shop-changes
             StartingPosition: TRIM_HORIZON
-            BatchSize: 10
+            BatchSize: 100
 `;
 
 const SERVERLESS = `component: scf
@@ -46,7 +46,7 @@ inputs:
         parameters:
           name: ckafka-shop
           topic: shop-changes
-          maxMsgNum: 10
+          maxMsgNum: 100
           enable: true
 `;
 
@@ -94,7 +94,9 @@ describe("MySQL/MariaDB database triggers in the emulator", () => {
     ];
     for (const [n, sql] of statements.entries()) {
       await my.query(sql);
-      await waitFor(() => ["audit", "DmsAudit", "dts-audit"].every((fn) => eventsOf(fn).length > n), `the events of ${sql}`, 30_000);
+      await waitFor(() => ["audit", "DmsAudit", "dts-audit"].every((fn) => eventsOf(fn).length > n), `the events of ${sql}`, 30_000).catch((error: Error) => {
+        throw new Error(`${error.message}: ${JSON.stringify(daemon.databases.list())}\n${daemon.engine.warnings.join("\n")}\n${records.map((r) => r.text).join("\n").slice(-3000)}`);
+      });
     }
     // Plain (faasbox.yml): op, schema = the database, key from the primary key, full rows before and after, the binlog position as lsn.
     const plain = eventsOf("audit").map((e) => { assert.equal(e.Records.length, 1); return e.Records[0]; });
@@ -186,7 +188,8 @@ describe("MySQL/MariaDB database triggers in the emulator", () => {
 
   test("the server restarted mid-stream: delivery resumes where it stopped", async () => {
     await my.query("INSERT INTO orders (id, status, v) VALUES (40, 'before restart', 40)");
-    await waitFor(() => rowsOf("audit").flat().some((r) => r[1] === 40), "the change before the restart", 30_000);
+    const orderIds = () => rowsOf("audit").flat().filter((r) => r[3] === "orders").map((r) => r[1]);
+    await waitFor(() => orderIds().includes(40), "the change before the restart", 30_000);
     await my.stop();
     await waitFor(() => daemon.databases.list().some((c) => c.status === "failing"), "the trigger to show as failing", 20_000);
     const failing = daemon.databases.list().find((c) => c.status === "failing")!;
@@ -194,18 +197,20 @@ describe("MySQL/MariaDB database triggers in the emulator", () => {
     assert.ok(!(failing.error ?? "").includes(my.password));
     await my.start();
     await my.query("INSERT INTO orders (id, status, v) VALUES (41, 'after restart', 41)");
-    await waitFor(() => rowsOf("audit").flat().some((r) => r[1] === 41), "the change after the restart", 60_000);
-    const ids = rowsOf("audit").flat().map((r) => r[1]);
+    await waitFor(() => orderIds().includes(41), "the change after the restart", 60_000);
+    const ids = orderIds();
     assert.ok(ids.indexOf(40) < ids.indexOf(41));
     assert.equal(ids.filter((id) => id === 40).length, 1, "the change delivered before the restart is not delivered again");
   });
 
   test("faasbox triggers lists them with their lag in bytes of binlog and the URL masked", async () => {
-    await waitFor(() => (daemon.triggers().databases ?? []).every((d) => typeof d.lagBytes === "number"), "the lag measured", 15_000);
+    // Caught up (the Kinesis and CKafka consumers work through the 10,000 changes in batches of 100), the lag is what was written since.
+    await waitFor(() => (daemon.triggers().databases ?? []).every((d) => typeof d.lagBytes === "number" && d.lagBytes < 64 * 1024), "the lag measured and small", 60_000)
+      .catch((error: Error) => assert.fail(`${error.message}: ${JSON.stringify(daemon.triggers().databases)}`));
     const listed = daemon.triggers().databases ?? [];
     assert.equal(listed.length, 4);
     for (const entry of listed) {
-      assert.equal(entry.status, "running");
+      assert.equal(entry.status, "running", JSON.stringify(listed));
       assert.ok(entry.lagBytes! >= 0 && entry.lagBytes! < 64 * 1024, `lag ${entry.lagBytes}`);
       assert.ok(!entry.url.includes(my.password));
       assert.match(entry.url, /^mysql:\/\/faasbox:\*+@127\.0\.0\.1:\d+\/shop$/);
