@@ -11,9 +11,6 @@ interface MysqlError extends Error {
   errno?: number;
 }
 
-/** A binlog position the server no longer has (purged, or the server's binlog was reset). */
-export class PurgedPositionError extends Error {}
-
 export function describeMysqlError(error: unknown, url: string): string {
   const e = error as MysqlError;
   if (error instanceof ReadinessError) return maskPassword(e.message, url);
