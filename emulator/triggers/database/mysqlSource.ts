@@ -156,7 +156,9 @@ export class MysqlSource implements ChangeSource {
       serverVersion: server.serverVersion,
     });
     this.decoder.setFile(start.file);
-    await this.stream(server, start, onStreaming);
+    const watched: Record<string, string[]> = {};
+    for (const t of tables) (watched[t.schema] ??= []).push(t.table);
+    await this.stream(server, start, watched, onStreaming);
   }
 
   /**
@@ -184,7 +186,7 @@ export class MysqlSource implements ChangeSource {
     return { file: this.confirmed.file, position: this.confirmed.position };
   }
 
-  private stream(server: BinlogServer, start: BinlogPosition, onStreaming: () => void): Promise<void> {
+  private stream(server: BinlogServer, start: BinlogPosition, watched: Record<string, string[]>, onStreaming: () => void): Promise<void> {
     const zongji = new ZongJi(mysqlConnectionOptions(this.config.url));
     this.zongji = zongji;
     return new Promise<void>((resolve, reject) => {
@@ -216,6 +218,8 @@ export class MysqlSource implements ChangeSource {
         // Each consumer reads as a replica of its own: a second connection with the same id would end the first.
         serverId: replicaId(this.config.consumer, server.serverId),
         includeEvents: EVENTS,
+        // Row events (and their table maps) of the watched tables only: zongji then reads no other table's columns.
+        includeSchema: watched,
       });
     });
   }
