@@ -8,7 +8,15 @@ import { auditFunction, writeDatabaseProject } from "../helpers/databaseProject"
 import { requireDocker } from "../helpers/docker";
 import { waitFor } from "../helpers/emulator";
 import { startMariadbServer, type MariadbOptions, type MariadbServer } from "../helpers/mariadbServer";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createConnection } from "mysql2/promise";
+import { BinlogPositionStore } from "../../emulator/triggers/database/binlogPositions";
+import { ChangeDelivery } from "../../emulator/triggers/database/changeDelivery";
 import { binlogPositionStore } from "../../emulator/triggers/database/databaseTriggers";
+import { MysqlSource } from "../../emulator/triggers/database/mysqlSource";
+import type { RowChange } from "../../emulator/triggers/database/rowChange";
 
 type Row = [string, number | null, number | null, string | null];
 
@@ -105,6 +113,40 @@ describe("MySQL triggers through an emulator killed with SIGKILL", () => {
       assert.ok(!idsIn(second.output()).includes(1));
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe("the MySQL source under back-pressure", () => {
+  test("reading pauses while delivery is behind and resumes: 20,000 changes of 1,000-row transactions, each once, in commit order", async () => {
+    const my = await server();
+    await my.query("CREATE TABLE orders (id int PRIMARY KEY, v int)");
+    const store = new BinlogPositionStore(mkdtempSync(join(tmpdir(), "faasbox-positions-")));
+    const source = new MysqlSource({ url: my.url, consumer: "c", sourceName: "shop", store, tables: ["orders"], operations: ["insert", "update", "delete"], label: "shop" });
+    const ids: number[] = [];
+    let mostBuffered = 0;
+    // A slow function (3 ms a batch of 100): the 20,000 changes arrive far faster than they are delivered.
+    const delivery = new ChangeDelivery(source, {
+      batchSize: 100, batchWindowSec: 0,
+      toEvent: (changes: RowChange[]) => changes,
+      invoke: async (event: unknown) => {
+        for (const change of event as RowChange[]) ids.push(change.after!.id as number);
+        mostBuffered = Math.max(mostBuffered, source.buffered);
+        await new Promise((r) => setTimeout(r, 3));
+        return { ok: true, response: Buffer.from("{}") };
+      },
+      deadLetter: async () => undefined,
+    });
+    await delivery.start();
+    const sql = await createConnection(my.url);
+    try {
+      for (let t = 0; t < 20; t++) await sql.query(`INSERT INTO orders SELECT seq, ${t} FROM seq_${t * 1000}_to_${t * 1000 + 999}`);
+      await waitFor(() => ids.length >= 20_000, "20,000 changes", 60_000).catch((error: Error) => assert.fail(`${error.message}: ${ids.length}`));
+      assert.deepEqual(ids, Array.from({ length: 20_000 }, (_, i) => i), "each change once, in commit order");
+      assert.ok(mostBuffered <= 5000 + 1000, `what waits for delivery stays bounded (${mostBuffered})`);
+    } finally {
+      await sql.end();
+      await delivery.stop();
     }
   });
 });

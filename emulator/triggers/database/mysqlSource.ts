@@ -255,11 +255,15 @@ export class MysqlSource implements ChangeSource {
     const commit = parseBinlogPosition(last.commitLsn)!;
     this.handed = { ...commit, index: last.indexInTransaction };
     if (last.lastInTransaction) this.lastHandedCommit = commit;
+    this.inFlight = true;
     if (this.paused && this.pending.length < RESUME_AT) {
       this.paused = false;
-      this.zongji?.connection?.resume();
+      // Not from inside this call: resume() hands over the packets it held at once, which come back
+      // here through receive() and must queue behind these changes, not overtake them.
+      setImmediate(() => {
+        if (!this.paused) this.zongji?.connection?.resume();
+      });
     }
-    this.inFlight = true;
     this.onChanges(changes).then(
       () => undefined,
       (error: Error) => {
