@@ -82,7 +82,8 @@ describe("MySQL triggers through an emulator killed with SIGKILL", () => {
       // The batch in flight when the emulator was killed was not saved as delivered: it comes again.
       const again = idsIn(second.output());
       assert.ok(again[0]! <= seenBefore[seenBefore.length - 1]!, `the second run starts at or before the last change the first run received (${again[0]} vs ${seenBefore[seenBefore.length - 1]})`);
-      assert.ok(seenBefore.length < 200 || again[0]! > 1, "the saved position moved past delivered batches");
+      // Batches settled before the kill were saved: the second run does not start over (a third batch had started, so two were saved).
+      assert.ok(again[0]! > 10, `the saved position moved past the delivered batches (the second run starts at ${again[0]})`);
       assert.ok(saved.position.position > 0);
     } finally {
       await second.stop();
