@@ -9,6 +9,7 @@ import { dmsRecord } from "../../../../emulator/triggers/database/dmsKinesisEven
 import { dtsRecord } from "../../../../emulator/triggers/database/dtsCkafkaEvent";
 import { MysqlDecoder, type BinlogEventLike } from "../../../../emulator/triggers/database/mysqlDecode";
 import { plainChangeEvent } from "../../../../emulator/triggers/database/plainChangeEvent";
+import { sampleRowChange } from "../../../../emulator/triggers/database/sampleChange";
 import type { Operation } from "../../../../emulator/triggers/database/pgSlots";
 
 const TABLE_MAP = {
@@ -120,4 +121,13 @@ test("the shapes: DTS's binlog fields, DMS's numeric transaction id, the plain e
 
   const [plain] = plainChangeEvent([first]).Records;
   assert.deepEqual([plain.lsn, plain.transactionId, plain.schema], ["binlog.000003:2196", "0-1-6", "shop"]);
+});
+
+test("Fire with a sample change on a MySQL source: binlog positions and MySQL's types in every shape", () => {
+  const sample = sampleRowChange({ schema: "shop", table: "orders" }, new Date("2026-12-02T10:20:30.456Z"), "mysql");
+  assert.deepEqual([sample.lsn, sample.commitLsn, sample.transactionId, sample.commitTime, sample.columnTypes.id], ["binlog.000003:1491", "binlog.000003:1522", "0-1-42", "2026-12-02T10:20:30.000Z", "int(11)"]);
+  const dts = dtsRecord(sample);
+  assert.deepEqual([dts.sourceType, dts.fileName, dts.position, dts.safePosition], ["mysql", "binlog.000003", "1491@3", "1222@3"]);
+  assert.equal(typeof dmsRecord(sample).metadata["transaction-id"], "number");
+  assert.equal(sampleRowChange({ schema: "public", table: "orders" }).lsn, "0/1A2B3C0", "PostgreSQL's sample unchanged");
 });
