@@ -87,7 +87,14 @@ export function mysqlTable(table: string, database: string): { schema: string; t
 
 /** The server's current binlog position (SHOW MASTER STATUS: needs REPLICATION CLIENT). */
 export async function currentBinlogPosition(connection: Connection): Promise<BinlogPosition> {
-  const [[status]] = await connection.query<RowDataPacket[]>("SHOW MASTER STATUS");
+  let status: RowDataPacket | undefined;
+  try {
+    [[status]] = await connection.query<RowDataPacket[]>("SHOW MASTER STATUS");
+  } catch (error) {
+    // MySQL 8.4 removed SHOW MASTER STATUS for SHOW BINARY LOG STATUS (https://dev.mysql.com/doc/refman/8.4/en/show-binary-log-status.html); MariaDB keeps it.
+    if ((error as { code?: string }).code !== "ER_PARSE_ERROR") throw error;
+    [[status]] = await connection.query<RowDataPacket[]>("SHOW BINARY LOG STATUS");
+  }
   if (!status) throw new ReadinessError("the server reports no binlog position (SHOW MASTER STATUS is empty): is log_bin on?");
   return { file: String(status.File), position: Number(status.Position) };
 }
