@@ -62,7 +62,7 @@ export async function checkBinlogReady(connection: Connection, url: string, tabl
   const granted = grants.map((row) => String(Object.values(row)[0])).join("\n");
   const global = granted.split("\n").filter((line) => / ON \*\.\* TO /i.test(line)).join("\n");
   // MariaDB 10.5+ shows REPLICATION CLIENT as BINLOG MONITOR (https://mariadb.com/kb/en/grant/#global-privileges).
-  const canDump = /ALL PRIVILEGES|REPLICATION SLAVE|REPLICATION REPLICA/i.test(global);
+  const canDump = /ALL PRIVILEGES|REPLICATION SLAVE(?! ADMIN)|REPLICATION REPLICA(?! ADMIN)/i.test(global);
   const canMonitor = /ALL PRIVILEGES|REPLICATION CLIENT|BINLOG MONITOR|SUPER/i.test(global);
   if (!canDump || !canMonitor) throw new ReadinessError(grantsMessage(mysqlUserOf(url), where));
   const database = parseDatabaseUrl(url).database;
