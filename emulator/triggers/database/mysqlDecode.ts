@@ -142,7 +142,8 @@ export class MysqlDecoder {
     const commit = { file: this.file, position: event.nextPosition };
     const transactionStart = formatBinlogPosition({ file: this.file, position: transaction.start });
     const commitLsn = formatBinlogPosition(commit);
-    const commitTime = new Date(event.timestamp).toISOString();
+    // ISO 8601 with six fraction digits as RowChange.commitTime is everywhere; a binlog timestamp has whole seconds.
+    const commitTime = new Date(event.timestamp).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
     const gtid = transaction.gtid ?? event.gtid;
     const changes = transaction.changes.map((change, index, all) => ({
       ...change,

@@ -19,7 +19,7 @@ export function sampleRowChange(table: TableName, now = new Date(), kind: Databa
       columnTypes: { id: "int(11)", status: "varchar(20)", total: "decimal(10,2)" },
       transactionId: "0-1-42",
       // A binlog timestamp has whole seconds.
-      commitTime: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString(),
+      commitTime: commitTimeOf(new Date(Math.floor(now.getTime() / 1000) * 1000)),
       commitLsn: "binlog.000003:1522",
       lsn: "binlog.000003:1491",
       indexInTransaction: 0,

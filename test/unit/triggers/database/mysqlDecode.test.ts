@@ -50,7 +50,7 @@ test("a MariaDB transaction becomes its changes at its commit, with GTID, positi
     op: "insert", schema: "shop", table: "orders", key: { id: 1 },
     after: { id: 1, status: "new", tag: "0x0102" },
     columnTypes: { id: "int(11)", status: "varchar(20)", tag: "varbinary(4)" },
-    transactionId: "0-1-6", commitTime: "2026-12-02T10:20:30.000Z", commitLsn: "binlog.000003:1531", lsn: "binlog.000003:1360",
+    transactionId: "0-1-6", commitTime: "2026-12-02T10:20:30.000000Z", commitLsn: "binlog.000003:1531", lsn: "binlog.000003:1360",
     indexInTransaction: 0, lastInTransaction: false,
     binlog: { transactionStart: "binlog.000003:1222", gtid: "0-1-6", serverId: 1, serverVersion: "10.11.19-MariaDB" },
   });
@@ -125,7 +125,7 @@ test("the shapes: DTS's binlog fields, DMS's numeric transaction id, the plain e
 
 test("Fire with a sample change on a MySQL source: binlog positions and MySQL's types in every shape", () => {
   const sample = sampleRowChange({ schema: "shop", table: "orders" }, new Date("2026-12-02T10:20:30.456Z"), "mysql");
-  assert.deepEqual([sample.lsn, sample.commitLsn, sample.transactionId, sample.commitTime, sample.columnTypes.id], ["binlog.000003:1491", "binlog.000003:1522", "0-1-42", "2026-12-02T10:20:30.000Z", "int(11)"]);
+  assert.deepEqual([sample.lsn, sample.commitLsn, sample.transactionId, sample.commitTime, sample.columnTypes.id], ["binlog.000003:1491", "binlog.000003:1522", "0-1-42", "2026-12-02T10:20:30.000000Z", "int(11)"]);
   const dts = dtsRecord(sample);
   assert.deepEqual([dts.sourceType, dts.fileName, dts.position, dts.safePosition], ["mysql", "binlog.000003", "1491@3", "1222@3"]);
   assert.equal(typeof dmsRecord(sample).metadata["transaction-id"], "number");
