@@ -64,6 +64,18 @@ postgres_server() {
   return 0
 }
 
+# MariaDB's server programs for the MySQL database trigger tests, which start throwaway servers of
+# their own (test/helpers/mariadbServer.ts): Debian's mariadb-server, its system service left stopped.
+mariadb_server() {
+  command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] && return 0
+  can_apt || die "the MySQL database trigger tests need MariaDB's server (mariadbd, mariadb-install-db): install your system's mariadb-server package"
+  local policy=/usr/sbin/policy-rc.d created=0
+  if [ ! -e $policy ]; then printf '#!/bin/sh\nexit 101\n' >$policy && chmod +x $policy && created=1; fi
+  apt_install mariadb-server
+  [ $created = 1 ] && rm -f $policy
+  return 0
+}
+
 docker_answers() { timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
 docker_engine() {
@@ -282,6 +294,7 @@ if [ $MODE != runtime ]; then
   lendable_debugpy
   test_peers
   postgres_server
+  mariadb_server
 fi
 [ $MODE = all ] && code_server
 log "ready"

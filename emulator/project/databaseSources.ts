@@ -8,7 +8,7 @@ import { describeValue, type YamlField } from "./yamlSource";
 export type ChangeOperation = "insert" | "update" | "delete";
 export const CHANGE_OPERATIONS: readonly ChangeOperation[] = ["insert", "update", "delete"];
 
-/** A table as PostgreSQL names it: schema `public` unless the manifest says `schema.table`. */
+/** A table as the database names it: schema `public` (PostgreSQL) or the URL's database (MySQL) unless the manifest says `schema.table`. */
 export interface TableName {
   schema: string;
   table: string;
@@ -90,10 +90,12 @@ function readSource(name: string, body: YamlField, env: Readonly<Record<string, 
   const columns = readColumns(columnsField);
   if (columns && !operations.includes("update")) throw columnsField.fail("columns only narrow which updates fire, and operations leaves update out; expected update in operations, or no columns");
   const urlField = body.child("url");
+  const url = readUrl(urlField, env);
   return {
     name,
-    url: readUrl(urlField, env),
-    tables: readTables(body.child("tables")),
+    url,
+    // MySQL's schema is its database: a table without one is in the URL's database.
+    tables: readTables(body.child("tables"), url.kind === "mysql" ? url.database : "public"),
     operations,
     ...(columns ? { columns } : {}),
     ...optionalName(body.child("kinesis"), "a Kinesis stream name such as shop-changes", "kinesis"),
@@ -108,7 +110,7 @@ function readSource(name: string, body: YamlField, env: Readonly<Record<string, 
  * URL masked: a password never reaches the problems list.
  */
 function readUrl(field: YamlField, env: Readonly<Record<string, string | undefined>>): DatabaseUrl {
-  const expected = "a PostgreSQL URL such as ${env:SHOP_DATABASE_URL} or postgres://user:password@127.0.0.1:5432/shop";
+  const expected = "a database URL such as ${env:SHOP_DATABASE_URL}, postgres://user:password@127.0.0.1:5432/shop or mysql://user:password@127.0.0.1:3306/shop";
   if (!field.isSet) throw field.missing(expected);
   // Not wrongType for strings: it would quote the value, password and all.
   if (typeof field.value !== "string" || field.value.trim() === "") throw field.fail(`got ${typeof field.value === "string" ? "an empty string" : typeof field.value}; expected ${expected}`);
@@ -153,8 +155,8 @@ function envName(source: string): string {
   return `${source.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_DATABASE_URL`;
 }
 
-function readTables(field: YamlField): TableName[] {
-  const expected = "a list of tables such as [orders, billing.invoices] (schema public unless given)";
+function readTables(field: YamlField, defaultSchema: string): TableName[] {
+  const expected = `a list of tables such as [orders, billing.invoices] (schema ${defaultSchema} unless given)`;
   if (!field.isSet) throw field.missing(expected);
   const items = typeof field.value === "string" ? [field] : field.items(expected);
   if (items.length === 0) throw field.fail(`an empty list; expected ${expected}`);
@@ -165,7 +167,7 @@ function readTables(field: YamlField): TableName[] {
     if (parts.length > 2 || !parts.every((part) => IDENTIFIER.test(part))) {
       throw item.fail(`${JSON.stringify(maskUrl(written))} is not a table name; expected table or schema.table, each a letter or _ followed by letters, digits, _ or $`);
     }
-    const table = parts.length === 2 ? { schema: parts[0], table: parts[1] } : { schema: "public", table: parts[0] };
+    const table = parts.length === 2 ? { schema: parts[0], table: parts[1] } : { schema: defaultSchema, table: parts[0] };
     const qualified = qualifiedName(table);
     if (seen.has(qualified)) throw item.fail(`${qualified} is listed twice; expected each table once`);
     seen.add(qualified);

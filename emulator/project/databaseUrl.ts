@@ -1,11 +1,16 @@
-// A database connection URL (postgres://user:password@host:port/database) read from faasbox.yml,
+// A database connection URL (postgres://, or mysql:// / mariadb:// for MySQL and MariaDB:
+// user:password@host:port/database) read from faasbox.yml,
 // and the one way any part of Faasbox shows it: with its password masked. The password is
 // never in a message, a listing or a log line, even when the URL does not parse.
 
 /** What replaces a password wherever a URL or a message shows one. */
 export const MASK = "***";
 
+/** Which server the URL names, and so which change source reads it (logical replication or the binlog). */
+export type DatabaseKind = "postgresql" | "mysql";
+
 export interface DatabaseUrl {
+  kind: DatabaseKind;
   /** As written, password included: only for connecting. */
   url: string;
   /** For every message and listing. */
@@ -18,9 +23,22 @@ export interface DatabaseUrl {
   password?: string;
 }
 
-/** PostgreSQL's own URL schemes, as libpq accepts them: https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS */
-const SCHEMES = ["postgres:", "postgresql:"];
-const POSTGRES_PORT = 5432;
+/**
+ * PostgreSQL's own URL schemes, as libpq accepts them (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS);
+ * mysql:// as MySQL's connectors write it (https://dev.mysql.com/doc/refman/8.0/en/connecting-using-uri-or-key-value-pairs.html,
+ * default port 3306), and mariadb:// for the same server.
+ */
+const SCHEMES: Record<string, { kind: DatabaseKind; port: number }> = {
+  "postgres:": { kind: "postgresql", port: 5432 },
+  "postgresql:": { kind: "postgresql", port: 5432 },
+  "mysql:": { kind: "mysql", port: 3306 },
+  "mariadb:": { kind: "mysql", port: 3306 },
+};
+
+/** The kind of database a URL names, or undefined for another scheme (or no URL). */
+export function databaseKindOf(url: string): DatabaseKind | undefined {
+  return SCHEMES[/^[A-Za-z][A-Za-z0-9+.-]*:/.exec(url)?.[0].toLowerCase() ?? ""]?.kind;
+}
 
 /**
  * The URL with its password replaced by ***, whether or not it parses: the user part of
@@ -62,22 +80,23 @@ export function maskSecrets(text: string, url: Pick<DatabaseUrl, "url" | "masked
  */
 export function parseDatabaseUrl(url: string): DatabaseUrl {
   const masked = maskUrl(url);
-  const expected = "a PostgreSQL URL such as postgres://user:password@127.0.0.1:5432/database";
+  const expected = "a database URL such as postgres://user:password@127.0.0.1:5432/database or mysql://user:password@127.0.0.1:3306/database";
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new Error(`${masked} is not a URL; expected ${expected}`);
   }
-  if (!SCHEMES.includes(parsed.protocol)) {
-    throw new Error(`${masked} is a ${parsed.protocol.replace(/:$/, "")} URL; expected ${expected} (only PostgreSQL is supported so far)`);
+  const scheme = SCHEMES[parsed.protocol];
+  if (!scheme) {
+    throw new Error(`${masked} is a ${parsed.protocol.replace(/:$/, "")} URL; expected ${expected} (PostgreSQL: postgres:// or postgresql://; MySQL and MariaDB: mysql:// or mariadb://)`);
   }
   if (!parsed.hostname) throw new Error(`${masked} names no host; expected ${expected}`);
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
   if (!database || database.includes("/")) throw new Error(`${masked} names no database (the path after the host); expected ${expected}`);
   const user = decodeURIComponent(parsed.username);
   if (!user) throw new Error(`${masked} names no user; expected ${expected}`);
-  const port = parsed.port ? Number(parsed.port) : POSTGRES_PORT;
+  const port = parsed.port ? Number(parsed.port) : scheme.port;
   const password = parsed.password ? decodeURIComponent(parsed.password) : (parsed.searchParams.get("password") ?? undefined);
-  return { url, masked, user, host: parsed.hostname.replace(/^\[(.*)\]$/, "$1"), port, database, ...(password ? { password } : {}) };
+  return { kind: scheme.kind, url, masked, user, host: parsed.hostname.replace(/^\[(.*)\]$/, "$1"), port, database, ...(password ? { password } : {}) };
 }

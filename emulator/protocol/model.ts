@@ -381,14 +381,17 @@ export interface DatabaseTriggerInfo {
   trigger: string;
   /** The `databases:` source's name. */
   source: string;
-  /** The connection URL with its password masked (postgres://app:***@127.0.0.1:5432/shop). */
+  /** The connection URL with its password masked (postgres://app:***@127.0.0.1:5432/shop, mysql://app:***@127.0.0.1:3306/shop). */
   url: string;
   /** Schema-qualified: public.orders. */
   tables: string[];
   shape: DatabaseChangeShape;
   /** Where the source is written (faasbox.yml), for links. */
   at: SourceLocation;
-  /** Bytes of WAL the consumer's replication slot has not confirmed yet; absent until the source reports it. */
+  /**
+   * Bytes of WAL the consumer's replication slot has not confirmed yet (MySQL/MariaDB: bytes of binlog the server
+   * wrote after the consumer's saved position); absent until the source reports it.
+   */
   lagBytes?: number;
   /** "failing" with `error` saying why (unreachable, wal_level, privileges); absent until the source starts. */
   status?: "starting" | "running" | "failing";

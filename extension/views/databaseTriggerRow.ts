@@ -27,9 +27,16 @@ export function databaseTriggerRow(trigger: TriggerSpec, label: string, info: Da
     contextValue: failing ? "trigger.database.failing" : "trigger.database",
     tooltip: info
       ? `**database ${info.source}** → ${shapeName(info.shape)}\n\n\`${info.url}\`\n\nTables: ${info.tables.join(", ")}` +
-        (info.lagBytes !== undefined ? `\n\nNot yet confirmed by its replication slot: ${formatLag(info.lagBytes)} of WAL` : "") +
+        (info.lagBytes !== undefined ? `\n\n${lagText(info.url, info.lagBytes)}` : "") +
         (failing ? `\n\n$(error) ${info.error ?? "failing"}` : "")
       : `Reads the changes of database ${source} once the emulator runs`,
     failing,
   };
+}
+
+/** PostgreSQL confirms through a replication slot (WAL); for MySQL/MariaDB Faasbox saves the binlog position itself. */
+function lagText(url: string, lagBytes: number): string {
+  return /^(mysql|mariadb):/i.test(url)
+    ? `Not yet confirmed by its saved binlog position: ${formatLag(lagBytes)} of binlog`
+    : `Not yet confirmed by its replication slot: ${formatLag(lagBytes)} of WAL`;
 }

@@ -240,8 +240,8 @@ describe("database trigger: what a database that cannot replicate is told", () =
     assert.ok(!denied.includes("wrong-secret"));
     const unreachable = await failureOf(pg, pg.url.replace(`:${pg.port}/`, ":1/"));
     assert.match(unreachable, /cannot reach PostgreSQL at 127\.0\.0\.1:1\/shop \(ECONNREFUSED\)/);
-    const bad = new PgSource({ url: "mysql://u:secret@h/db", slot: "s", publication: "p", tables: ["t"], operations: ["insert"], label: "db" });
-    await assert.rejects(bad.start(async () => undefined), (e: Error) => /is a mysql URL; expected a PostgreSQL URL/.test(e.message) && !e.message.includes("secret"));
+    const bad = new PgSource({ url: "redis://u:secret@h/db", slot: "s", publication: "p", tables: ["t"], operations: ["insert"], label: "db" });
+    await assert.rejects(bad.start(async () => undefined), (e: Error) => /is a redis URL; expected a database URL/.test(e.message) && !e.message.includes("secret"));
   });
 });
 

@@ -3,16 +3,20 @@
 // in its transaction, so they grow in delivery (commit) order and stay the same when a change is
 // delivered again after a restart: a function that stores the last one it saw can tell repeats from new changes.
 // (A change's own LSN would not do: transactions interleave, and a later commit can hold earlier LSNs.)
+import { binlogPositionValue } from "./binlogPosition";
 import type { RowChange } from "./rowChange";
 
 /**
- * A PostgreSQL LSN ("16/B374D848": the high and low 32 bits in hex) as one number, so that
- * positions compare as the WAL orders them.
- * https://www.postgresql.org/docs/current/datatype-pg-lsn.html
+ * A position as one number, so that positions compare as the log orders them. A PostgreSQL LSN
+ * ("16/B374D848": the high and low 32 bits in hex, https://www.postgresql.org/docs/current/datatype-pg-lsn.html),
+ * or a MySQL/MariaDB binlog position ("binlog.000003:1234": the file's number in the high bits, the
+ * offset in the low 32; see binlogPosition.ts).
  */
 export function lsnValue(lsn: string): bigint {
+  const binlog = binlogPositionValue(lsn);
+  if (binlog !== undefined) return binlog;
   const match = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(lsn);
-  if (!match) throw new Error(`${JSON.stringify(lsn)} is not a PostgreSQL LSN such as 16/B374D848`);
+  if (!match) throw new Error(`${JSON.stringify(lsn)} is not a PostgreSQL LSN such as 16/B374D848 nor a binlog position such as binlog.000003:1234`);
   return (BigInt(`0x${match[1]}`) << 32n) | BigInt(`0x${match[2]}`);
 }
 

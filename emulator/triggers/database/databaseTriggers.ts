@@ -1,8 +1,15 @@
+import { join } from "node:path";
 import { Client } from "pg";
+import { stateDir } from "../../config/paths";
+import { databaseKindOf } from "../../project/databaseUrl";
+import { parseBinlogPosition } from "./binlogPosition";
+import { BinlogPositionStore } from "./binlogPositions";
 import type { FunctionError } from "../../protocol";
 import type { ChangeInvokeResult } from "./batchSettlement";
 import { ChangeDelivery, DEFAULT_MAX_RETRIES } from "./changeDelivery";
 import type { DeliveryStatus } from "./deliveryStatus";
+import { binlogLag, withMysql } from "./mysqlBinlog";
+import { MysqlSource } from "./mysqlSource";
 import { describePgError, maskPassword } from "./pgErrors";
 import { projectPrefix, publicationName, slotName } from "./pgNames";
 import { dropUnused, listSlots, type Operation, type SlotInfo } from "./pgSlots";
@@ -58,15 +65,20 @@ export interface ConsumerState {
   status: "starting" | "running" | "failing";
   error?: string;
   delivery: DeliveryStatus;
-  /** Bytes of WAL the slot has not confirmed, as last measured. */
+  /** Bytes of WAL the slot has not confirmed (MySQL: bytes of binlog after the saved position), as last measured. */
   lagBytes?: number;
+}
+
+/** Where the MySQL consumers' binlog positions are kept: the project's state folder. */
+export function binlogPositionStore(root: string): BinlogPositionStore {
+  return new BinlogPositionStore(join(stateDir(root), "binlog-positions"));
 }
 
 interface Running {
   plan: ConsumerPlan;
   fingerprint: string;
   slot: string;
-  source: PgSource;
+  source: PgSource | MysqlSource;
   delivery: ChangeDelivery;
   sourceStatus: SourceStatus;
   lagBytes?: number;
@@ -85,8 +97,11 @@ export class DatabaseTriggers {
   private lagTimer?: NodeJS.Timeout;
   private updating: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly positions: BinlogPositionStore;
 
-  constructor(private readonly host: DatabaseTriggerHost) {}
+  constructor(private readonly host: DatabaseTriggerHost) {
+    this.positions = binlogPositionStore(host.root);
+  }
 
   /**
    * Brings the running consumers in line with `plans` (one call at a time, in order); `sources`
@@ -153,25 +168,20 @@ export class DatabaseTriggers {
   private async startConsumer(slot: string, plan: ConsumerPlan): Promise<void> {
     const run = { plan, slot, fingerprint: fingerprintOf(plan), sourceStatus: { state: "connecting" } } as Running;
     let lastWarned: string | undefined;
-    run.source = new PgSource({
-      url: plan.source.url,
-      slot,
-      publication: publicationName(this.host.root, plan.source.name),
-      tables: plan.source.tables,
-      operations: plan.source.operations,
-      columns: plan.source.columns,
-      label: plan.source.label,
-      onStatus: (status) => {
-        run.sourceStatus = status;
-        // Said once per distinct failure: a database down for a minute is one warning, not one per retry.
-        if (status.state === "failing" && status.error && status.error !== lastWarned) {
-          lastWarned = status.error;
-          this.host.warn(`${status.error} (the trigger of ${plan.functionName} retries)`);
-        }
-        if (status.state === "streaming") lastWarned = undefined;
-      },
-      onWarning: (message) => this.host.warn(message),
-    });
+    const onStatus = (status: SourceStatus) => {
+      run.sourceStatus = status;
+      // Said once per distinct failure: a database down for a minute is one warning, not one per retry.
+      if (status.state === "failing" && status.error && status.error !== lastWarned) {
+        lastWarned = status.error;
+        this.host.warn(`${status.error} (the trigger of ${plan.functionName} retries)`);
+      }
+      if (status.state === "streaming") lastWarned = undefined;
+    };
+    const onWarning = (message: string) => this.host.warn(message);
+    const common = { url: plan.source.url, tables: plan.source.tables, operations: plan.source.operations, columns: plan.source.columns, label: plan.source.label, onStatus, onWarning };
+    run.source = databaseKindOf(plan.source.url) === "mysql"
+      ? new MysqlSource({ ...common, consumer: slot, sourceName: plan.source.name, store: this.positions })
+      : new PgSource({ ...common, slot, publication: publicationName(this.host.root, plan.source.name) });
     const retries = plan.batching.retries;
     run.delivery = new ChangeDelivery(run.source, {
       batchSize: plan.batching.batchSize,
@@ -199,7 +209,10 @@ export class DatabaseTriggers {
   private async dropUnusedSlots(): Promise<void> {
     const keepSlots = new Set(this.running.keys());
     const keepPublications = new Set([...this.running.values()].map((r) => publicationName(this.host.root, r.plan.source.name)));
+    // MySQL keeps no slot: a removed trigger's saved binlog position is forgotten here.
+    await this.positions.forgetAllBut(keepSlots).catch((error: Error) => this.host.warn(`database triggers: saved binlog positions not cleaned up: ${error.message}`));
     for (const [url, label] of this.knownUrls) {
+      if (databaseKindOf(url) === "mysql") continue;
       try {
         await withClient(url, (client) => dropUnused(client, projectPrefix(this.host.root), keepSlots, keepPublications));
       } catch (error) {
@@ -213,6 +226,16 @@ export class DatabaseTriggers {
     const byUrl = new Map<string, Running[]>();
     for (const run of this.running.values()) byUrl.set(run.plan.source.url, [...(byUrl.get(run.plan.source.url) ?? []), run]);
     for (const [url, runs] of byUrl) {
+      if (databaseKindOf(url) === "mysql") {
+        await withMysql(url, async (connection) => {
+          for (const run of runs) {
+            const confirmed = run.source instanceof MysqlSource ? run.source.confirmedPosition : undefined;
+            const from = confirmed ? parseBinlogPosition(confirmed) : undefined;
+            if (from) run.lagBytes = await binlogLag(connection, from);
+          }
+        }).catch(() => undefined);
+        continue;
+      }
       const slots = await withClient(url, (client) => listSlots(client, projectPrefix(this.host.root))).catch(() => undefined);
       if (!slots) continue;
       for (const run of runs) run.lagBytes = slots.find((s: SlotInfo) => s.slot === run.slot)?.lagBytes;

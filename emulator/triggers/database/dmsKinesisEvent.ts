@@ -18,8 +18,13 @@
 // partition key is then "schema.table". The DMS guide names the type but not how the key is written;
 // "schema.table" is our reading, as is `timestamp` being the commit time (microseconds, UTC, as in
 // the guide's examples). The transaction id is PostgreSQL's xid, a number as in the examples.
+//
+// A MySQL/MariaDB source gives the same record (the Kinesis target page above describes one record
+// format whatever the source engine); "schema-name" is the MySQL database. For
+// MySQL the guide does not say how "transaction-id" is derived: here it is the transaction's start
+// in the binlog as one number (the file's number × 2^32 + the offset), which grows with the log.
 import { kinesisRecord } from "../events/streamEvents";
-import { kinesisSequenceNumber } from "./changePosition";
+import { kinesisSequenceNumber, lsnValue } from "./changePosition";
 import { jsonRow, utcMicroseconds } from "./changeValues";
 import type { RowChange } from "./rowChange";
 
@@ -51,7 +56,7 @@ export function dmsRecord(change: RowChange): DmsRecord {
       "partition-key-type": "schema-table",
       "schema-name": change.schema,
       "table-name": change.table,
-      "transaction-id": Number(change.transactionId),
+      "transaction-id": change.binlog ? Number(lsnValue(change.binlog.transactionStart)) : Number(change.transactionId),
     },
   };
 }

@@ -18,9 +18,19 @@
 //   without showing their JSON, so that reading is ours. oldColumns is null for an insert, and for an
 //   update unless PostgreSQL logged the old row (REPLICA IDENTITY FULL, or a changed key); newColumns is null for a delete.
 // - messageType "INSERT" | "UPDATE" | "DELETE", as the protobuf protocol's DML types are named (the JSON page lists no values).
+// A MySQL/MariaDB change (read from the binlog) fills the binlog fields as the page documents them
+// (English: https://www.tencentcloud.com/document/product/571/55398): fileName the binlog file,
+// position "End_log_pos@file number" of the change's row event ("2196@4"), safePosition the same of its
+// transaction's start, timestamp the binlog's seconds, gtid the transaction's GTID (MariaDB writes
+// domain-server-sequence), serverId the server's server_id, sourceType "mysql", sourceVersion
+// SELECT version(), columns' originalType the column's type as information_schema gives it ("int(11)").
+// threadId (the committing session) is 0: MariaDB 10.11's binlog does not carry it with row events.
+// pkNames lists the primary key's columns; the page says a table without one carries none.
+//
 // - msgKey "schema.table": DTS's default partitioning is by table name; the pages do not say what it
 //   writes as the Kafka key, so this is our reading. Partition 0: one local partition.
 import { ckafkaRecord } from "../events/messageEvents";
+import { binlogFileNumber, parseBinlogPosition } from "./binlogPosition";
 import { kafkaOffset, lsnValue } from "./changePosition";
 import { columnNames } from "./changeValues";
 import type { RowChange } from "./rowChange";
@@ -36,15 +46,16 @@ export interface DtsRecord {
   version: 1;
   messageType: "INSERT" | "UPDATE" | "DELETE";
   fileName: string;
-  position: number;
-  safePosition: number;
+  /** PostgreSQL: the LSN as a number; MySQL: "End_log_pos@file number", as DTS writes it. */
+  position: number | string;
+  safePosition: number | string;
   /** The commit time, seconds since the epoch (a binlog timestamp is seconds). */
   timestamp: number;
   gtid: string;
   transactionId: string;
   serverId: number;
   threadId: number;
-  sourceType: "postgresql";
+  sourceType: "postgresql" | "mysql";
   sourceVersion: string;
   schemaName: string;
   tableName: string;
@@ -68,6 +79,29 @@ const MESSAGE_TYPES = { insert: "INSERT", update: "UPDATE", delete: "DELETE" } a
 
 /** DTS's JSON record of one change; `readAt` is when the subscription read it (readerTimestamp). */
 export function dtsRecord(change: RowChange, readAt = Date.now()): DtsRecord {
+  const record = dtsRecordOfAnySource(change, readAt);
+  const binlog = change.binlog;
+  if (!binlog) return record;
+  const at = parseBinlogPosition(change.lsn);
+  return {
+    ...record,
+    fileName: at?.file ?? "",
+    position: dtsBinlogPosition(change.lsn),
+    safePosition: dtsBinlogPosition(binlog.transactionStart),
+    gtid: binlog.gtid ?? "",
+    serverId: binlog.serverId,
+    sourceType: "mysql",
+    sourceVersion: binlog.serverVersion,
+  };
+}
+
+/** "binlog.000004:2196" → "2196@4". */
+function dtsBinlogPosition(position: string): string {
+  const at = parseBinlogPosition(position);
+  return at ? `${at.position}@${binlogFileNumber(at.file)}` : "";
+}
+
+function dtsRecordOfAnySource(change: RowChange, readAt: number): DtsRecord {
   const names = columnNames(change);
   const keys = Object.keys(change.key);
   const values = (row: Record<string, unknown> | undefined) => (row ? names.map((name) => dtsValue(row[name], change.columnTypes[name])) : null);
@@ -111,9 +145,13 @@ export function dtsRecord(change: RowChange, readAt = Date.now()): DtsRecord {
 function dtsValue(value: unknown, type: string | undefined): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString("hex")}`;
-  const isTimestamp = type === "timestamp" || type === "timestamptz";
+  const isTimestamp = type === "timestamp" || type === "timestamptz" || /^timestamp\(\d\)$/.test(type ?? "");
   if (value instanceof Date) return isTimestamp ? String(value.getTime()) : value.toISOString();
-  if (isTimestamp && typeof value === "string" && !Number.isNaN(Date.parse(value))) return String(Date.parse(value));
+  if (isTimestamp && typeof value === "string") {
+    // MySQL gives a TIMESTAMP as "2026-01-02 03:04:05[.ffffff]" in the reading session's time zone; ours is the server's, read as UTC.
+    const text = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(value) ? `${value.replace(" ", "T")}Z` : value;
+    if (!Number.isNaN(Date.parse(text))) return String(Date.parse(text));
+  }
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }

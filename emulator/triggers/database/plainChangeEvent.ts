@@ -1,5 +1,5 @@
 // faasbox.yml's `database` event: Faasbox's own shape, no cloud's. Each record is one row change
-// as PostgreSQL's logical replication decoded it, in commit order. No cloud documents this shape;
+// as PostgreSQL's logical replication or MySQL's binlog decoded it, in commit order. No cloud documents this shape;
 // it is the design's (issue 18): op, schema, table, key, before, after, commitTime, lsn, transactionId.
 import type { RowChange } from "./rowChange";
 
@@ -14,7 +14,7 @@ export interface PlainChangeRecord {
   after: Record<string, unknown> | null;
   /** The transaction's commit time, ISO 8601. */
   commitTime: string;
-  /** The change's own LSN ("16/B374D848"). */
+  /** The change's own LSN ("16/B374D848"); for MySQL/MariaDB its binlog position ("binlog.000003:1234", the end of its row event). */
   lsn: string;
   transactionId: string;
 }

@@ -1,5 +1,6 @@
 /**
- * The contract between a database source (PostgreSQL logical replication, database/pg*) and what
+ * The contract between a database source (PostgreSQL logical replication, database/pg*; the MySQL/MariaDB
+ * binlog, database/mysql*) and what
  * turns its changes into events (database/*Event.ts) and delivers them (database/changeDelivery.ts).
  */
 
@@ -16,7 +17,10 @@ export interface RowChange {
   after?: Record<string, unknown>;
   /** Column name → the database's type name (int4, text, numeric, timestamptz…), for the shapes that carry types. */
   columnTypes: Record<string, string>;
-  /** The transaction's id (PostgreSQL xid) and its commit: time (ISO 8601, microseconds) and LSN ("16/B374D848"). */
+  /**
+   * The transaction's id (PostgreSQL xid; MySQL: its GTID where on, else its start "binlog.000003:1180") and its
+   * commit: time (ISO 8601, microseconds) and LSN ("16/B374D848"; MySQL: the binlog position after its commit).
+   */
   transactionId: string;
   commitTime: string;
   commitLsn: string;
@@ -25,6 +29,20 @@ export interface RowChange {
   indexInTransaction: number;
   /** True for the transaction's last change: acknowledging it lets the source forget the whole transaction. */
   lastInTransaction: boolean;
+  /** Set by a MySQL/MariaDB source (lsn and commitLsn are then binlog positions, "binlog.000003:1234"). */
+  binlog?: BinlogDetails;
+}
+
+/** What a binlog source knows of a change beyond the common fields, for the shapes that carry it (DTS's MySQL record). */
+export interface BinlogDetails {
+  /** Where the transaction starts in the binlog ("binlog.000003:1180"). */
+  transactionStart: string;
+  /** The transaction's GTID ("0-1-42" on MariaDB, "uuid:42" on MySQL with gtid_mode ON), absent otherwise. */
+  gtid?: string;
+  /** The server_id of the server that wrote the change. */
+  serverId: number;
+  /** SELECT VERSION() of the server read. */
+  serverVersion: string;
 }
 
 /** The source's side of a delivery: changes in commit order, acknowledged once delivered (or dead-lettered). */

@@ -2,12 +2,31 @@
 // source's first table, with made-up columns (Faasbox does not read the table's real columns for a
 // sample, so a function that needs them gets what it would from a row it does not expect).
 import type { TableName } from "../../project/databaseSources";
+import type { DatabaseKind } from "../../project/databaseUrl";
 import type { ChangeConsumer, ConsumingFunction } from "./consumers";
 import type { RowChange } from "./rowChange";
 
-/** A committed one-row INSERT into `table`, at `now`, with a plausible LSN and transaction id. */
-export function sampleRowChange(table: TableName, now = new Date()): RowChange {
+/** A committed one-row INSERT into `table`, at `now`, with a plausible LSN (MySQL: binlog position) and transaction id. */
+export function sampleRowChange(table: TableName, now = new Date(), kind: DatabaseKind = "postgresql"): RowChange {
   const row = { id: 1, status: "new", total: "42.50" };
+  if (kind === "mysql") {
+    return {
+      op: "insert",
+      schema: table.schema,
+      table: table.table,
+      key: { id: 1 },
+      after: row,
+      columnTypes: { id: "int(11)", status: "varchar(20)", total: "decimal(10,2)" },
+      transactionId: "0-1-42",
+      // A binlog timestamp has whole seconds.
+      commitTime: commitTimeOf(new Date(Math.floor(now.getTime() / 1000) * 1000)),
+      commitLsn: "binlog.000003:1522",
+      lsn: "binlog.000003:1491",
+      indexInTransaction: 0,
+      lastInTransaction: true,
+      binlog: { transactionStart: "binlog.000003:1222", gtid: "0-1-42", serverId: 1, serverVersion: "10.11.19-MariaDB" },
+    };
+  }
   return {
     op: "insert",
     schema: table.schema,
@@ -31,5 +50,5 @@ function commitTimeOf(now: Date): string {
 
 /** The event `consumer` gets for one sample change to its source's first table, in its shape. */
 export function sampleChangeEvent(consumer: ChangeConsumer<ConsumingFunction>, now = new Date()): unknown {
-  return consumer.toEvent([sampleRowChange(consumer.source.tables[0], now)]);
+  return consumer.toEvent([sampleRowChange(consumer.source.tables[0], now, consumer.source.url.kind)]);
 }

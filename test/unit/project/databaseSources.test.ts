@@ -37,7 +37,7 @@ ${FUNCTION}    events:
   assert.equal(source.name, "shop");
   assert.deepEqual(
     { ...source.url },
-    { url: `postgres://app:${SECRET}@127.0.0.1:5433/shop`, masked: "postgres://app:***@127.0.0.1:5433/shop", user: "app", host: "127.0.0.1", port: 5433, database: "shop", password: SECRET },
+    { kind: "postgresql", url: `postgres://app:${SECRET}@127.0.0.1:5433/shop`, masked: "postgres://app:***@127.0.0.1:5433/shop", user: "app", host: "127.0.0.1", port: 5433, database: "shop", password: SECRET },
   );
   assert.deepEqual(source.tables, [{ schema: "public", table: "orders" }, { schema: "billing", table: "invoices" }]);
   // In PostgreSQL's order, whatever the order written.
@@ -72,7 +72,7 @@ ${FUNCTION}    events:
 test("bad sources are errors at their line naming what is expected; the password is in none of them; good sources still load", () => {
   const { project, problems, file } = loadYml(`databases:
   badscheme:
-    url: mysql://root:${SECRET}@127.0.0.1/shop
+    url: redis://root:${SECRET}@127.0.0.1/shop
     tables: [orders]
   nodb:
     url: postgres://root:${SECRET}@127.0.0.1
@@ -122,7 +122,7 @@ test("bad sources are errors at their line naming what is expected; the password
     [35, "databases.urltable.tables[0]"],
   ]);
   assert.ok(problems.every((p) => p.file === file));
-  assert.match(problems[0].problem, /mysql:\/\/root:\*\*\*@127\.0\.0\.1\/shop is a mysql URL; expected a PostgreSQL URL/);
+  assert.match(problems[0].problem, /redis:\/\/root:\*\*\*@127\.0\.0\.1\/shop is a redis URL; expected a database URL/);
   assert.match(problems[1].problem, /names no database/);
   assert.match(problems[2].problem, /NOT_SET_ANYWHERE is not set; expected it in the shell's environment, the project's \.env or an envFiles file/);
   assert.match(problems[3].problem, /missing; expected a list of tables/);
@@ -210,4 +210,20 @@ test("maskUrl hides the password however the URL is written, maskSecrets hides i
     "connect to postgres://app:***@h/db failed: password authentication failed (***)",
   );
   assert.throws(() => parseDatabaseUrl(`postgres//app:${SECRET}@h/db`), (error: Error) => !error.message.includes(SECRET) && /is not a URL/.test(error.message));
+});
+
+test("a mysql:// or mariadb:// source: port 3306 unless given, tables in the URL's database unless qualified", () => {
+  for (const scheme of ["mysql", "mariadb"]) {
+    const { project, problems } = loadYml(`databases:
+  shop:
+    url: \${env:SHOP_DATABASE_URL}
+    tables: [orders, billing.invoices]
+${FUNCTION}    events:
+      - database: {name: shop}
+`, {}, { SHOP_DATABASE_URL: `${scheme}://app:${SECRET}@127.0.0.1/shop` });
+    assert.deepEqual(problems, []);
+    const [source] = project.databases ?? [];
+    assert.deepEqual([source.url.kind, source.url.port, source.url.database, source.url.masked], ["mysql", 3306, "shop", `${scheme}://app:***@127.0.0.1/shop`]);
+    assert.deepEqual(source.tables, [{ schema: "shop", table: "orders" }, { schema: "billing", table: "invoices" }]);
+  }
 });

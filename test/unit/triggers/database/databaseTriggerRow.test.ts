@@ -34,3 +34,9 @@ test("a failing source says so and why; before the emulator reports, the row nam
     label: "database shop", description: "", contextValue: "trigger.database", tooltip: "Reads the changes of database shop once the emulator runs", failing: false,
   });
 });
+
+test("a MySQL source's lag is bytes of binlog after its saved position, not a slot's WAL", () => {
+  const row = databaseTriggerRow(stream, "kinesis shop-changes", { ...info, url: "mysql://app:***@127.0.0.1:3306/shop", tables: ["shop.orders"], lagBytes: 2048 });
+  assert.match(row.tooltip, /\n\nNot yet confirmed by its saved binlog position: 2\.0 KB of binlog$/);
+  assert.match(row.description, /lag 2\.0 KB/);
+});
