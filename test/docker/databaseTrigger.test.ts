@@ -117,7 +117,8 @@ describe("database triggers in the emulator", () => {
 
   test("faasbox triggers lists the database triggers, with the URL masked", async () => {
     // The slots' lag is measured every few seconds; caught up, it is small (WAL written since, by other work).
-    await waitFor(() => (daemon.triggers().databases ?? []).every((d) => typeof d.lagBytes === "number"), "the lag measured", 15_000);
+    // The previous test restarted the database: a consumer that has not read since may still be reconnecting.
+    await waitFor(() => (daemon.triggers().databases ?? []).every((d) => typeof d.lagBytes === "number" && d.status === "running"), "every trigger reading again, its lag measured", 30_000);
     const listed = daemon.triggers().databases ?? [];
     for (const entry of listed) {
       assert.equal(entry.status, "running");
