@@ -54,7 +54,8 @@ before(async () => {
     "  prober: { runtime: nodejs20.x, codeUri: prober, handler: index.handler, timeout: 10 }",
   ].join("\n")}\n`);
   process.env.FAASBOX_AGENT_CHANNEL = "socket";
-  engine = await Engine.create({ root, watch: false, executor: "docker", network: "host", agent: true });
+  // Counted below: one container per function, so no standby instances (standby.test.ts covers those).
+  engine = await Engine.create({ root, watch: false, executor: "docker", network: "host", agent: true, standby: { enabled: false } });
   assert.deepEqual(engine.problems, []);
 });
 
