@@ -51,7 +51,8 @@ describe(`what an instance's container exposes (${remote ? "an engine that share
   before(async () => {
     docker = await requireDocker();
     listeningBefore = ownListeningPorts();
-    emulator = await startEmulator("runtime", { executor: "docker" });
+    // Counted below (two pool instances and a debug instance): no standby instances; theirs are made by the same code.
+    emulator = await startEmulator("runtime", { executor: "docker", standby: { enabled: false } });
     for (const name of ["node-cjs", "python-aws"]) {
       const result = await emulator.invoke(name, {});
       assert.equal(result.ok, true, `${name}: ${JSON.stringify(result.error)}`);

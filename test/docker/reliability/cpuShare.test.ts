@@ -15,7 +15,8 @@ let emulator: Engine;
 
 before(async () => {
   docker = await requireDocker();
-  emulator = await startEmulator("cpu", { executor: "docker" });
+  // No standby instances: one initialising in the background would share the CPU this file measures.
+  emulator = await startEmulator("cpu", { executor: "docker", standby: { enabled: false } });
 });
 
 after(async () => {
