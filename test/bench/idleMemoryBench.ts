@@ -11,11 +11,30 @@ const SAMPLES = 5;
 /** After the warm invocation: the emulator settles (timers, log batches, GC) before it is sampled. */
 const SETTLE_MS = 5_000;
 
-/** VmRSS of a process, in bytes (Linux's /proc). */
-function residentBytes(pid: number): number {
-  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-  if (kb === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
-  return Number(kb) * 1024;
+/**
+ * A process's resident memory from /proc/PID/status, in bytes: VmRSS (all of it) and RssAnon (its
+ * private memory: heap, stacks, malloc; VmRSS also counts the pages of the node binary it has
+ * touched, shared with every other node process).
+ */
+function resident(pid: number): { rss: number; anon: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const field = (name: string) => {
+    const kb = new RegExp(`^${name}:\\s+(\\d+) kB$`, "m").exec(status)?.[1];
+    if (kb === undefined) throw new Error(`no ${name} in /proc/${pid}/status`);
+    return Number(kb) * 1024;
+  };
+  return { rss: field("VmRSS"), anon: field("RssAnon") };
+}
+
+/** The floor: an idle `node` that has loaded nothing, measured in the same run. */
+async function bareNode(): Promise<{ rss: number; anon: number }> {
+  const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
+  try {
+    await new Promise((done) => setTimeout(done, 1_000));
+    return resident(child.pid!);
+  } finally {
+    child.kill();
+  }
 }
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
@@ -40,9 +59,12 @@ export async function idleMemoryBench(): Promise<Row[]> {
     if (invoked.status !== 0) throw new Error(`faasbox invoke noop-node failed: ${invoked.stderr}`);
     await new Promise((done) => setTimeout(done, SETTLE_MS));
     const rss: number[] = [];
+    const anon: number[] = [];
     const heapUsed: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
-      rss.push(residentBytes(server.pid!));
+      const sample = resident(server.pid!);
+      rss.push(sample.rss);
+      anon.push(sample.anon);
       rmSync(memoryFile, { force: true });
       server.kill("SIGUSR2");
       await waitFor(() => existsSync(memoryFile), "the emulator's memory report", 5_000);
@@ -50,9 +72,11 @@ export async function idleMemoryBench(): Promise<Row[]> {
       heapUsed.push((JSON.parse(readFileSync(memoryFile, "utf8")) as NodeJS.MemoryUsage).heapUsed);
       await new Promise((done) => setTimeout(done, 1_000));
     }
+    const floor = await bareNode();
     return [
       { name: "emulator idle RSS (`faasbox start`, one warm Node function), p50 (goal ≤ 60 MB)", value: mb(percentile(rss, 50)) },
-      { name: "emulator idle V8 heap used, p50", value: mb(percentile(heapUsed, 50)) },
+      { name: "emulator idle private memory (RssAnon) / V8 heap used, p50", value: `${mb(percentile(anon, 50))} / ${mb(percentile(heapUsed, 50))}` },
+      { name: "idle `node` that loaded nothing (the floor): RSS / RssAnon", value: `${mb(floor.rss)} / ${mb(floor.anon)}` },
     ];
   } finally {
     rmSync(memoryFile, { force: true });
