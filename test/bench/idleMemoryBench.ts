@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { copyFixture, waitFor } from "../helpers/emulator";
 import { CLI } from "../helpers/paths";
 import type { Row } from "./emulatorBench";
@@ -43,13 +44,13 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
  * The memory of an idle emulator, as a user leaves one running: `faasbox start` on the bench
  * fixture, one invocation of the no-op Node function (its instance stays warm), then nothing.
  * RSS from /proc/PID/status (p50 of SAMPLES, a second apart) and V8's heap, read by a preloaded
- * hook (memoryReport.cjs) at the same moments.
+ * hook (memoryReport.mjs) at the same moments.
  */
 export async function idleMemoryBench(): Promise<Row[]> {
   if (process.platform !== "linux") return [{ name: "emulator idle RSS (goal ≤ 60 MB)", value: "n/a (reads /proc: Linux only)" }];
   const root = copyFixture("bench");
   const memoryFile = join(tmpdir(), `faasbox-bench-memory-${process.pid}.json`);
-  const server = spawn(process.execPath, ["--require", join(__dirname, "memoryReport.cjs"), CLI, "start", root, "--executor", "docker", "--http-port", "0", "--invoke-port", "0", "--no-watch"], {
+  const server = spawn(process.execPath, ["--import", pathToFileURL(join(__dirname, "memoryReport.mjs")).href, CLI, "start", root, "--executor", "docker", "--http-port", "0", "--invoke-port", "0", "--no-watch"], {
     stdio: "ignore",
     env: { ...process.env, FAASBOX_BENCH_MEMORY_FILE: memoryFile },
   });
