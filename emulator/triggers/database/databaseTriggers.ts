@@ -1,4 +1,4 @@
-import { Client } from "pg";
+import type { Client } from "pg";
 import type { FunctionError } from "../../protocol";
 import type { ChangeInvokeResult } from "./batchSettlement";
 import { ChangeDelivery, DEFAULT_MAX_RETRIES } from "./changeDelivery";
@@ -6,7 +6,7 @@ import type { DeliveryStatus } from "./deliveryStatus";
 import { describePgError, maskPassword } from "./pgErrors";
 import { projectPrefix, publicationName, slotName } from "./pgNames";
 import { dropUnused, listSlots, type Operation, type SlotInfo } from "./pgSlots";
-import { PgSource, type SourceStatus } from "./pgSource";
+import type { PgSource, SourceStatus } from "./pgSource";
 import type { RowChange } from "./rowChange";
 
 /**
@@ -151,6 +151,10 @@ export class DatabaseTriggers {
   }
 
   private async startConsumer(slot: string, plan: ConsumerPlan): Promise<void> {
+    // PostgreSQL's client and the replication library load with the first consumer: an emulator
+    // without database triggers does not hold them (idle memory).
+    const { PgSource } = await import("./pgSource");
+    if (this.closed) return;
     const run = { plan, slot, fingerprint: fingerprintOf(plan), sourceStatus: { state: "connecting" } } as Running;
     let lastWarned: string | undefined;
     run.source = new PgSource({
@@ -226,6 +230,7 @@ function fingerprintOf(plan: ConsumerPlan): string {
 }
 
 export async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
+  const { Client } = await import("pg");
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   client.on("error", () => undefined);
   await client.connect();
