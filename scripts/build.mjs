@@ -32,11 +32,11 @@ const common = {
  * `package` and `deploy`. Each boundary is a dynamic `import()` in the
  * sources (they run unbundled under tsx too); here it becomes a `require` of the sibling bundle.
  */
-const CLI_BUNDLES = { "./cli": "./cli-client.js", "./engineCommands": "./cli-engine.js", "./deploy": "./cli-deploy.js" };
+const CLI_BUNDLES = { "./cli": "./cli-client.js", "./engineCommands": "./cli-engine.js", "./deployCommands": "./cli-deploy.js" };
 const cliBundleBoundaries = {
   name: "cli-bundle-boundaries",
   setup(build) {
-    build.onResolve({ filter: /^\.\/(cli|engineCommands|deploy)$/ }, (args) => {
+    build.onResolve({ filter: /^\.\/(cli|engineCommands|deployCommands)$/ }, (args) => {
       if (args.kind === "entry-point" || !args.resolveDir.endsWith(join("emulator", "cli"))) return undefined;
       return { path: CLI_BUNDLES[args.path], external: true };
     });
@@ -97,7 +97,7 @@ const builds = [
   { ...cli, entryPoints: { "cli-engine": "emulator/cli/engineCommands.ts" } },
   // `package` and `deploy` with the clouds' SDKs: apart from the engine, whose source an emulator holds
   // in memory for as long as it runs (7.6 MB with them, 4.6 MB without).
-  { ...cli, entryPoints: { "cli-deploy": "emulator/cli/deploy.ts" } },
+  { ...cli, entryPoints: { "cli-deploy": "emulator/cli/deployCommands.ts" } },
 ];
 if (args.has("--tests")) {
   // Each suite file stays its own module: mocha loads them after defining describe/it.
