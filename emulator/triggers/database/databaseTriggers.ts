@@ -151,10 +151,11 @@ export class DatabaseTriggers {
   }
 
   private async startConsumer(slot: string, plan: ConsumerPlan): Promise<void> {
-    // PostgreSQL's client and the replication library load with the first consumer: an emulator
-    // without database triggers does not hold them (idle memory).
-    const { PgSource } = await import("./pgSource");
-    if (this.closed) return;
+    if (!pgSourceModule) {
+      await loadDatabaseDrivers();
+      if (this.closed) return;
+    }
+    const { PgSource } = pgSourceModule!;
     const run = { plan, slot, fingerprint: fingerprintOf(plan), sourceStatus: { state: "connecting" } } as Running;
     let lastWarned: string | undefined;
     run.source = new PgSource({
@@ -227,6 +228,17 @@ export class DatabaseTriggers {
 /** What, when changed, makes a consumer start again with a new source and delivery. */
 function fingerprintOf(plan: ConsumerPlan): string {
   return JSON.stringify([plan.source.url, plan.source.tables, plan.source.operations, plan.source.columns, plan.source.name, plan.batching]);
+}
+
+let pgSourceModule: typeof import("./pgSource") | undefined;
+
+/**
+ * PostgreSQL's client and the replication library, loaded with the first database trigger: an
+ * emulator without one does not hold them (idle memory). The daemon awaits this before it starts a
+ * project's consumers, so they are listed (starting) from the moment it has started, as before.
+ */
+export async function loadDatabaseDrivers(): Promise<void> {
+  pgSourceModule ??= await import("./pgSource");
 }
 
 export async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
