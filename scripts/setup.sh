@@ -123,17 +123,40 @@ build_local_image() {
   rm -rf "$work"
 }
 
+# Python's bytecode for the local image's packages (debugpy, pydevd, pip): dpkg -x runs no
+# postinst, so none was compiled, and a container's root file system is read-only, so Python
+# compiled them again on every start: 0.9 s of a Python debug session's start, 0.15 s with
+# them. A layer on the image, under the same tag (the files are the same; older images built
+# from it keep theirs), marked by a label so this runs once.
+BYTECODE_LABEL=dev.faasbox.python-bytecode
+python_bytecode() {
+  [ "$(configured_image python)" = "$LOCAL_IMAGE" ] || return 0
+  [ -n "$(docker image inspect -f "{{index .Config.Labels \"$BYTECODE_LABEL\"}}" "$LOCAL_IMAGE" 2>/dev/null)" ] && return 0
+  local work; work="$(mktemp -d)"
+  log "compiling the Python packages of $LOCAL_IMAGE to bytecode"
+  printf 'FROM %s\nRUN python3 -m compileall -q -j 0 /usr/lib/python3/dist-packages >/dev/null\nLABEL %s=1\n' \
+    "$LOCAL_IMAGE" "$BYTECODE_LABEL" >"$work/Dockerfile"
+  docker build -q --network none -t "$LOCAL_IMAGE" "$work" >"$work/build.log" 2>&1 \
+    || { tail -20 "$work/build.log" >&2; rm -rf "$work"; die "docker build of $LOCAL_IMAGE's bytecode failed"; }
+  rm -rf "$work"
+}
+
 # A debugpy folder outside any image, as the editor's Python Debugger extension lends one:
 # the docker tests debug a Python image without debugpy with it.
 lendable_debugpy() {
   local dir="$CACHE/debugpy"
-  [ -f "$dir/debugpy/__init__.py" ] && return 0
+  # Bytecode too (see python_bytecode): the folder is mounted read-only into instances.
+  if [ -f "$dir/debugpy/__init__.py" ]; then
+    compgen -G "$dir/debugpy/__pycache__/*.pyc" >/dev/null || python3 -m compileall -q -j 0 "$dir" >/dev/null || true
+    return 0
+  fi
   can_apt || die "no debugpy folder at $dir for the debugging tests; fill it with 'pip install --target $dir debugpy'"
   local work; work="$(mktemp -d)"
   # As root: apt's _apt sandbox user cannot write into a private temporary folder.
   (cd "$work" && apt-get download -qq -o APT::Sandbox::User=root $DEBUGPY_DEBS >/dev/null) || die "apt-get download of $DEBUGPY_DEBS failed"
   for deb in "$work"/*.deb; do dpkg -x "$deb" "$work/root"; done
   mkdir -p "$dir" && cp -a "$work/root/usr/lib/python3/dist-packages/." "$dir/"
+  python3 -m compileall -q -j 0 "$dir" >/dev/null || true
   rm -rf "$work"
 }
 
@@ -287,6 +310,7 @@ agent_toolchain
 java_tools
 docker_engine
 runtime_images
+python_bytecode
 node_version_images
 java_image
 bash scripts/setup-runtime-sdks.sh

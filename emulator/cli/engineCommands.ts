@@ -9,8 +9,8 @@ const ENGINE_COMMANDS: Record<string, Command> = {
   invoke: async (argv) => (await import("./invokeLocally")).invokeLocallyCommand(argv),
   doctor: async (argv) => (await import("./doctor")).doctorCommand(argv),
   build: async (argv) => (await import("./build")).buildCommand(argv),
-  package: async (argv) => (await import("./deploy")).packageCommand(argv),
-  deploy: async (argv) => (await import("./deploy")).deployCommand(argv),
+  package: async (argv) => (await import("./deployCommands")).runDeployCommand("package", argv),
+  deploy: async (argv) => (await import("./deployCommands")).runDeployCommand("deploy", argv),
 };
 
 export function runEngineCommand(name: string, argv: string[]): Promise<number> {

@@ -2,7 +2,7 @@ import { request } from "node:http";
 import type { ResponseStreamListener } from "../core/runtime/streamedResponse";
 import { formatLogLine } from "../core/logs/formatLog";
 import type { InvokeResult } from "../protocol";
-import { EventStreamReader, type InvokeComplete } from "../triggers/invokeApi/eventStream";
+import { EventStreamReader, loadEventStreamCodec, type InvokeComplete } from "../triggers/invokeApi/eventStream";
 
 /**
  * `faasbox invoke` of a function that streams its response (Lambda's response streaming): its
@@ -34,9 +34,10 @@ export function printStreamedEnd(result: InvokeResult): number {
  * each PayloadChunk to stdout as it arrives, the log tail (LogType Tail: its last 4 KB) and any error
  * on stderr. A function that does not stream arrives as one chunk.
  */
-export function invokeWithResponseStream(invokeUrl: string, name: string, eventText: string): Promise<number> {
+export async function invokeWithResponseStream(invokeUrl: string, name: string, eventText: string): Promise<number> {
+  await loadEventStreamCodec();
   const url = `${invokeUrl}/2021-11-15/functions/${encodeURIComponent(name)}/response-streaming-invocations`;
-  return new Promise((resolve, reject) => {
+  return await new Promise((resolve, reject) => {
     const post = request(url, { method: "POST", headers: { "Content-Type": "application/json", "X-Amz-Log-Type": "Tail" } }, (response) => {
       if (response.statusCode !== 200) {
         const body: Buffer[] = [];

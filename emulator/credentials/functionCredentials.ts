@@ -1,6 +1,6 @@
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { fromIni } from "@aws-sdk/credential-provider-ini";
 import { resolveScfCredentials } from "../deploy/scfCredentials";
 import { maskSecret } from "../deploy/mask";
 import type { Dialect } from "../project/spec";
@@ -54,6 +54,8 @@ interface OneCloud {
   line: string;
 }
 
+const HOW_TO_GIVE = "export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (for SSO: `eval \"$(aws configure export-credentials --profile NAME --format env)\"`)";
+
 /**
  * Lambda's execution-role keys: AWS_ACCESS_KEY, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
  * AWS_SESSION_TOKEN are reserved variables holding "the access keys obtained from the
@@ -73,14 +75,19 @@ async function awsCredentials(profile: string | undefined, env: Readonly<Record<
   const name = profile ?? env.AWS_PROFILE ?? "default";
   const filepath = env.AWS_SHARED_CREDENTIALS_FILE || join(home, ".aws", "credentials");
   const configFilepath = env.AWS_CONFIG_FILE || join(home, ".aws", "config");
+  // Without a profile asked for and without either file there is nothing to read: the SDK's
+  // provider (about 350 modules an emulator would then hold while idle) is not loaded.
+  if (!profile && !existsSync(filepath) && !existsSync(configFilepath)) {
+    return { env: {}, line: `AWS credentials: none found (no ${filepath} or ${configFilepath}); AWS functions get none. To give them some, ${HOW_TO_GIVE}, or pick a profile with --profile` };
+  }
   try {
+    const { fromIni } = await import("@aws-sdk/credential-provider-ini");
     const found = await fromIni({ profile: name, filepath, configFilepath, ignoreCache: true })();
     return awsResult(found.accessKeyId, found.secretAccessKey, found.sessionToken, `profile ${name} (${filepath}, ${configFilepath})`);
   } catch (error) {
     const reason = (error as Error).message.split("\n")[0];
-    const how = "export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (for SSO: `eval \"$(aws configure export-credentials --profile NAME --format env)\"`)";
-    if (profile) throw new CredentialError(`AWS profile "${profile}" gives no credentials: ${reason}. Fix the profile, or ${how}`);
-    return { env: {}, line: `AWS credentials: none found (profile ${name}: ${reason}); AWS functions get none. To give them some, ${how}, or pick a profile with --profile` };
+    if (profile) throw new CredentialError(`AWS profile "${profile}" gives no credentials: ${reason}. Fix the profile, or ${HOW_TO_GIVE}`);
+    return { env: {}, line: `AWS credentials: none found (profile ${name}: ${reason}); AWS functions get none. To give them some, ${HOW_TO_GIVE}, or pick a profile with --profile` };
   }
 }
 

@@ -15,7 +15,7 @@ import { timerEvent } from "../triggers/events/timerEvents";
 import { SAMPLE_DESCRIPTIONS, SAMPLE_TYPES, sampleEvent } from "../triggers/events/samples";
 import { triggerSampleDescription, triggerSampleEvent } from "../triggers/events/triggerSample";
 import { runTrigger } from "../triggers/runTrigger";
-import { DatabaseTriggers } from "../triggers/database/databaseTriggers";
+import { DatabaseTriggers, loadDatabaseDrivers } from "../triggers/database/databaseTriggers";
 import { consumerPlans, sourceRefs } from "../triggers/database/consumerPlans";
 import { databaseTriggerInfos } from "../triggers/database/databaseTriggerInfo";
 import { stateDir } from "../config/paths";
@@ -208,6 +208,7 @@ export class Daemon implements ControlTarget {
       // Sources connect in the background: a database that is down makes the trigger fail (and retry), not the start.
       void daemon.databases.update(consumerPlans(engine.root, engine.project), sourceRefs(engine.root, engine.project));
     };
+    if (consumerPlans(engine.root, engine.project).length > 0) await loadDatabaseDrivers();
     updateTriggers();
     engine.on("reloaded", updateTriggers);
     const recovered = daemon.queue.start();

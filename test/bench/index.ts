@@ -14,6 +14,7 @@ import { cliBench } from "./cliBench";
 import { agentBench } from "./agentBench";
 import { gatewayBench } from "./gatewayBench";
 import { debugBench } from "./debugBench";
+import { idleMemoryBench } from "./idleMemoryBench";
 import { javaBench } from "./javaBench";
 import { databaseBench } from "./databaseBench";
 import { machine, ms, percentile } from "./stats";
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   rows.push(...(await agentBench()));
   rows.push(...(await javaBench()));
   rows.push(...(await debugBench()));
+  rows.push(...(await idleMemoryBench()));
   rows.push(...(await gatewayBench()));
   rows.push(...(await databaseBench()));
   rows.push(...(await cliBench()));

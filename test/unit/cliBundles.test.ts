@@ -48,3 +48,16 @@ test("status, event, help and usage errors run without dist/cli-engine.js; docto
     assert.match(result.stderr, /cli-engine\.js/, `faasbox ${args.join(" ")}`);
   }
 });
+
+test("package and deploy load dist/cli-deploy.js, and their usage errors are usage errors (exit 2) across the bundle boundary", () => {
+  const withoutDeploy = bundlesAlone(CLI_BUNDLES.filter((bundle) => bundle !== "cli-deploy.js"));
+  const missing = withoutDeploy.run(["package", "fn", "--project", withoutDeploy.project]);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /cli-deploy\.js/);
+  const { run } = bundlesAlone(CLI_BUNDLES);
+  for (const [args, message] of [[["package"], /^faasbox package: which function\?/], [["deploy", "--bogus"], /^faasbox deploy: Unknown option '--bogus'/]] as const) {
+    const result = run([...args]);
+    assert.equal(result.status, 2, `faasbox ${args.join(" ")}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+  }
+});

@@ -351,9 +351,8 @@ def start_debugger(port):
             raise InitError("Runtime.DebuggerMissing", f"debugpy is not installed in this runtime image, and the one in {lent} cannot be imported here ({again})") from again
     # The handler runs on the main thread: named after the function, it reads so in the call stack.
     threading.current_thread().name = FUNCTION_NAME or "handler"
-    debugpy.listen(("127.0.0.1", port))
-    os.write(2, f"faasbox: debugpy listening on 127.0.0.1:{port}\n".encode())
-    debugpy.wait_for_client()
+    from faasbox_debugpy import listen_and_wait  # beside this file, imported only by debug instances
+    listen_and_wait(debugpy, port)
 
 
 def main():

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { Client } from "pg";
+import type { Client } from "pg";
 import { stateDir } from "../../config/paths";
 import { databaseKindOf } from "../../project/databaseUrl";
 import { parseBinlogPosition } from "./binlogPosition";
@@ -8,12 +8,11 @@ import type { FunctionError } from "../../protocol";
 import type { ChangeInvokeResult } from "./batchSettlement";
 import { ChangeDelivery, DEFAULT_MAX_RETRIES } from "./changeDelivery";
 import type { DeliveryStatus } from "./deliveryStatus";
-import { binlogLag, withMysql } from "./mysqlBinlog";
-import { MysqlSource } from "./mysqlSource";
+import type { MysqlSource } from "./mysqlSource";
 import { describePgError, maskPassword } from "./pgErrors";
 import { projectPrefix, publicationName, slotName } from "./pgNames";
 import { dropUnused, listSlots, type Operation, type SlotInfo } from "./pgSlots";
-import { PgSource, type SourceStatus } from "./pgSource";
+import type { PgSource, SourceStatus } from "./pgSource";
 import type { RowChange } from "./rowChange";
 
 /**
@@ -166,6 +165,11 @@ export class DatabaseTriggers {
   }
 
   private async startConsumer(slot: string, plan: ConsumerPlan): Promise<void> {
+    if (!drivers) {
+      await loadDatabaseDrivers();
+      if (this.closed) return;
+    }
+    const { PgSource, MysqlSource } = drivers!;
     const run = { plan, slot, fingerprint: fingerprintOf(plan), sourceStatus: { state: "connecting" } } as Running;
     let lastWarned: string | undefined;
     const onStatus = (status: SourceStatus) => {
@@ -227,9 +231,10 @@ export class DatabaseTriggers {
     for (const run of this.running.values()) byUrl.set(run.plan.source.url, [...(byUrl.get(run.plan.source.url) ?? []), run]);
     for (const [url, runs] of byUrl) {
       if (databaseKindOf(url) === "mysql") {
+        const { binlogLag, withMysql } = drivers!;
         await withMysql(url, async (connection) => {
           for (const run of runs) {
-            const confirmed = run.source instanceof MysqlSource ? run.source.confirmedPosition : undefined;
+            const confirmed = run.source instanceof drivers!.MysqlSource ? run.source.confirmedPosition : undefined;
             const from = confirmed ? parseBinlogPosition(confirmed) : undefined;
             if (from) run.lagBytes = await binlogLag(connection, from);
           }
@@ -248,7 +253,19 @@ function fingerprintOf(plan: ConsumerPlan): string {
   return JSON.stringify([plan.source.url, plan.source.tables, plan.source.operations, plan.source.columns, plan.source.name, plan.batching]);
 }
 
+let drivers: (typeof import("./pgSource") & typeof import("./mysqlSource") & typeof import("./mysqlBinlog")) | undefined;
+
+/**
+ * PostgreSQL's and MySQL's clients and the replication libraries, loaded with the first database trigger: an
+ * emulator without one does not hold them (idle memory). The daemon awaits this before it starts a
+ * project's consumers, so they are listed (starting) from the moment it has started, as before.
+ */
+export async function loadDatabaseDrivers(): Promise<void> {
+  drivers ??= { ...(await import("./pgSource")), ...(await import("./mysqlSource")), ...(await import("./mysqlBinlog")) };
+}
+
 export async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
+  const { Client } = await import("pg");
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   client.on("error", () => undefined);
   await client.connect();

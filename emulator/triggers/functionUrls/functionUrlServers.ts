@@ -1,7 +1,6 @@
 // Every function URL of the project, each served at the root of its own 127.0.0.1 port as the
 // cloud serves it at the root of its own host (https://<url-id>.lambda-url.<region>.on.aws/any/path),
 // and also by name on the HTTP gateway's port (Host: NAME.lambda-url.localhost).
-import { SignatureV4 } from "@smithy/signature-v4";
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { FunctionUrlInfo, FunctionUrlTrigger } from "../../protocol";
 import type { FunctionSpec } from "../../project/spec";
@@ -129,6 +128,7 @@ export class FunctionUrlServers {
     if (url.authType === "AWS_IAM") {
       const credentials = this.target.credentials();
       if (!credentials) throw new Error(`the URL of ${name} is AWS_IAM and functions get no AWS credentials here to sign with`);
+      const { SignatureV4 } = await import("@smithy/signature-v4"); // loaded when first needed (idle memory)
       const signer = new SignatureV4({ service: "lambda", region: fn.region, sha256: NodeSha256, credentials });
       const signed = await signer.sign({ method: "GET", protocol: "http:", hostname: "127.0.0.1", port: served.port, path, query, headers });
       headers = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k, String(v)]));

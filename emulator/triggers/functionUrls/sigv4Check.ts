@@ -6,7 +6,6 @@
 // credentials every function gets (credentials/functionCredentials.ts): locally they stand for
 // the one IAM identity allowed to call, as there is no IAM policy to evaluate.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { SignatureV4 } from "@smithy/signature-v4";
 
 /** What the signer hands a hash: text, or bytes. */
 type SourceData = string | ArrayBuffer | ArrayBufferView;
@@ -143,6 +142,8 @@ export async function checkSigV4(request: SignedRequest, region: string, credent
     if (value === undefined) return refuse("InvalidSignatureException", { message: MISMATCH }, `the signed header ${name} is missing from the request`);
     headers[name] = value;
   }
+  // Loaded on the first signed request: an emulator that never sees one does not hold the signer's modules.
+  const { SignatureV4 } = await import("@smithy/signature-v4");
   const signer = new SignatureV4({
     service: "lambda", region, sha256: NodeSha256, applyChecksum: false,
     credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },

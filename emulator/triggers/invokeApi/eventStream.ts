@@ -1,4 +1,4 @@
-import { EventStreamCodec } from "@smithy/eventstream-codec";
+import type { EventStreamCodec } from "@smithy/eventstream-codec";
 
 /**
  * InvokeWithResponseStream's answer is an `application/vnd.amazon.eventstream` body of
@@ -12,10 +12,25 @@ import { EventStreamCodec } from "@smithy/eventstream-codec";
  */
 export const EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream";
 
-const codec = new EventStreamCodec(
-  (bytes) => Buffer.from(bytes).toString("utf8"),
-  (text) => Buffer.from(text, "utf8"),
-);
+let loadedCodec: EventStreamCodec | undefined;
+
+/**
+ * Loads Smithy's codec, which brings @smithy/core (about 240 modules): by the first event stream,
+ * not by every emulator, which would hold them while idle. Call it before the functions below.
+ */
+export async function loadEventStreamCodec(): Promise<void> {
+  if (loadedCodec) return;
+  const { EventStreamCodec } = await import("@smithy/eventstream-codec");
+  loadedCodec ??= new EventStreamCodec(
+    (bytes) => Buffer.from(bytes).toString("utf8"),
+    (text) => Buffer.from(text, "utf8"),
+  );
+}
+
+function codec(): EventStreamCodec {
+  if (!loadedCodec) throw new Error("the event stream codec is not loaded: await loadEventStreamCodec() first");
+  return loadedCodec;
+}
 
 type Headers = Parameters<EventStreamCodec["encode"]>[0]["headers"];
 
@@ -29,7 +44,7 @@ function eventHeaders(eventType: string, contentType: string): Headers {
 
 /** A PayloadChunk: the Payload member is the event's payload, so the bytes are the frame's body as they are. */
 export function payloadChunkFrame(payload: Buffer): Uint8Array {
-  return codec.encode({ headers: eventHeaders("PayloadChunk", "application/octet-stream"), body: payload });
+  return codec().encode({ headers: eventHeaders("PayloadChunk", "application/octet-stream"), body: payload });
 }
 
 export interface InvokeComplete {
@@ -41,7 +56,7 @@ export interface InvokeComplete {
 
 /** The InvokeComplete event: its members are JSON in the frame's body, as the REST-JSON protocol encodes a structure. */
 export function invokeCompleteFrame(complete: InvokeComplete): Uint8Array {
-  return codec.encode({ headers: eventHeaders("InvokeComplete", "application/json"), body: Buffer.from(JSON.stringify(complete), "utf8") });
+  return codec().encode({ headers: eventHeaders("InvokeComplete", "application/json"), body: Buffer.from(JSON.stringify(complete), "utf8") });
 }
 
 /** The events of an event stream body as its bytes arrive, however the reads split the frames (the CLI's reader, tests). */
@@ -55,7 +70,7 @@ export class EventStreamReader {
     // Each frame begins with its total length, a 4-byte big-endian integer.
     while (this.buffered.length >= 4 && this.buffered.length >= this.buffered.readUInt32BE(0)) {
       const length = this.buffered.readUInt32BE(0);
-      const message = codec.decode(this.buffered.subarray(0, length));
+      const message = codec().decode(this.buffered.subarray(0, length));
       this.buffered = this.buffered.subarray(length);
       const eventType = message.headers[":event-type"]?.value;
       events.push({ eventType: typeof eventType === "string" ? eventType : "", body: Buffer.from(message.body) });

@@ -109,7 +109,7 @@ export class InvokeApiServer {
     const body = payload === text ? read.body : Buffer.from(payload);
     if (invoke.streaming) {
       const requestId = randomUUID();
-      const answer = new StreamingAnswer(response, requestId);
+      const answer = await StreamingAnswer.create(response, requestId);
       const report = await this.target.invoke(invoke.name, body, { clientContext: invoke.clientContext, keepLogs: invoke.tail, requestId, stream: answer });
       answer.finish(report, invoke.tail);
       return undefined;

@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { InvocationReport } from "../../core/invoke/invocationReport";
 import type { ResponseStreamListener } from "../../core/runtime/streamedResponse";
 import { apiErrors } from "./apiError";
-import { EVENT_STREAM_CONTENT_TYPE, invokeCompleteFrame, payloadChunkFrame, type InvokeComplete } from "./eventStream";
+import { EVENT_STREAM_CONTENT_TYPE, invokeCompleteFrame, loadEventStreamCodec, payloadChunkFrame, type InvokeComplete } from "./eventStream";
 import { tailLog } from "./tailLog";
 
 /**
@@ -14,7 +14,12 @@ import { tailLog } from "./tailLog";
 export class StreamingAnswer implements ResponseStreamListener {
   private opened = false;
 
-  constructor(private readonly response: ServerResponse, private readonly requestId: string) {}
+  private constructor(private readonly response: ServerResponse, private readonly requestId: string) {}
+
+  static async create(response: ServerResponse, requestId: string): Promise<StreamingAnswer> {
+    await loadEventStreamCodec();
+    return new StreamingAnswer(response, requestId);
+  }
 
   begin(): void {
     if (this.opened) return;

@@ -1,11 +1,13 @@
 // InvokeWithResponseStream's event stream as the AWS SDK for JavaScript v3 reads it: frames built by
 // the Invoke API's encoder, handed to the real LambdaClient through its request handler seam, decoded
 // by the SDK's own deserializer into PayloadChunk and InvokeComplete events.
-import { test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { InvokeWithResponseStreamCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { EVENT_STREAM_CONTENT_TYPE, EventStreamReader, invokeCompleteFrame, payloadChunkFrame } from "../../../emulator/triggers/invokeApi/eventStream";
+import { EVENT_STREAM_CONTENT_TYPE, EventStreamReader, invokeCompleteFrame, loadEventStreamCodec, payloadChunkFrame } from "../../../emulator/triggers/invokeApi/eventStream";
+
+before(loadEventStreamCodec);
 
 /** A LambdaClient whose every request is answered with `frames` as an event stream body. */
 function clientAnswering(frames: Uint8Array[]): LambdaClient {

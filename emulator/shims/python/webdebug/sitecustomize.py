@@ -16,6 +16,10 @@ if _port and not os.environ.get("FAASBOX_WEB_DEBUGPY_STARTED"):
         if lent:
             sys.path.append(lent)
         import debugpy
-    debugpy.listen(("127.0.0.1", int(_port)))
-    os.write(2, f"faasbox: debugpy listening on 127.0.0.1:{_port}\n".encode())
-    debugpy.wait_for_client()
+    # The shim's helper, loaded by its path: the shim's folder is not put on the server's sys.path.
+    import importlib.util
+
+    _spec = importlib.util.spec_from_file_location("faasbox_debugpy", os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "faasbox_debugpy.py"))
+    _helper = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_helper)
+    _helper.listen_and_wait(debugpy, int(_port))
