@@ -10,10 +10,12 @@ import { ChangeDelivery, DEFAULT_MAX_RETRIES } from "./changeDelivery";
 import type { DeliveryStatus } from "./deliveryStatus";
 import { binlogLag, withMysql } from "./mysqlBinlog";
 import { MysqlSource } from "./mysqlSource";
-import { describePgError, maskPassword } from "./pgErrors";
+import { maskPassword } from "./connectionErrors";
+import { describePgError } from "./pgErrors";
 import { projectPrefix, publicationName, slotName } from "./pgNames";
 import { dropUnused, listSlots, type Operation, type SlotInfo } from "./pgSlots";
-import { PgSource, type SourceStatus } from "./pgSource";
+import type { SourceStatus } from "./changeHandover";
+import { PgSource } from "./pgSource";
 import type { RowChange } from "./rowChange";
 
 /**
