@@ -1,4 +1,5 @@
 import { badUrlReason, maskPassword } from "./connectionErrors";
+import type { Operation } from "./pgSlots";
 import type { RowChange } from "./rowChange";
 
 /**
@@ -14,6 +15,25 @@ export interface SourceStatus {
   state: "connecting" | "streaming" | "failing" | "stopped";
   /** Why it is failing (password masked); it keeps retrying with backoff. */
   error?: string;
+}
+
+/** What every change source is told; each adds its own (a slot and publication, or where to save its position). */
+export interface ChangeSourceConfig {
+  /** postgres://user:password@host:port/database, or mysql:// (mariadb://). */
+  url: string;
+  /** "schema.table" or "table": in schema public (PostgreSQL), in the URL's database (MySQL). */
+  tables: readonly string[];
+  operations: readonly Operation[];
+  columns?: readonly string[];
+  /** Prefixes every message: `faasbox.yml:3: databases.shop.url`. */
+  label: string;
+  onStatus?: (status: SourceStatus) => void;
+  /**
+   * Told what is no failure but changes what arrives: PostgreSQL, once per table, that a column filter
+   * cannot be checked (no old row: REPLICA IDENTITY FULL needed); MySQL, that the saved position was
+   * purged from the server and reading starts at its current position.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** A source's own parts, as the handover needs them. */

@@ -6,31 +6,19 @@
 // it into the CommonJS emulator and tsx loads it for the tests.
 import ZongJi from "@vlasky/zongji";
 import { parseDatabaseUrl } from "../../project/databaseUrl";
-import { ChangeHandover, type SourceStatus } from "./changeHandover";
+import { ChangeHandover, type ChangeSourceConfig, type SourceStatus } from "./changeHandover";
 import { binlogBefore, formatBinlogPosition, parseBinlogPosition, type BinlogPosition } from "./binlogPosition";
 import type { BinlogPositionStore } from "./binlogPositions";
 import { binaryLogs, checkBinlogReady, currentBinlogPosition, mysqlConnectionOptions, mysqlTable, withMysql, type BinlogServer } from "./mysqlBinlog";
 import { MysqlDecoder, type BinlogEventLike } from "./mysqlDecode";
 import { describeMysqlError, mysqlHostOf } from "./mysqlErrors";
-import type { Operation } from "./pgSlots";
 import type { ChangeSource, RowChange } from "./rowChange";
 
-export interface MysqlSourceConfig {
-  /** mysql://user:password@host:port/database (or mariadb://). */
-  url: string;
+export interface MysqlSourceConfig extends ChangeSourceConfig {
   /** The consumer's id (the same name a PostgreSQL slot would have): its saved position's name. */
   consumer: string;
   sourceName: string;
   store: BinlogPositionStore;
-  /** "database.table" or "table" (in the URL's database). */
-  tables: readonly string[];
-  operations: readonly Operation[];
-  columns?: readonly string[];
-  /** Prefixes every message: `faasbox.yml:3: databases.shop.url`. */
-  label: string;
-  onStatus?: (status: SourceStatus) => void;
-  /** Told when the saved position was purged from the server and reading starts at its current position. */
-  onWarning?: (message: string) => void;
 }
 
 /** A position past transactions of no watched table is saved at most this often (they need no delivery). */

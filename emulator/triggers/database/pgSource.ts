@@ -2,25 +2,14 @@ import { Client } from "pg";
 import { LogicalReplicationService, type Pgoutput } from "pg-logical-replication";
 import { formatLsn, parseLsn } from "./lsn";
 import { PgoutputDecoder, TextValuesPgoutputPlugin } from "./pgDecode";
-import { ChangeHandover, type SourceStatus } from "./changeHandover";
+import { ChangeHandover, type ChangeSourceConfig, type SourceStatus } from "./changeHandover";
 import { describePgError } from "./pgErrors";
-import { checkReplicationReady, ensurePublication, ensureSlot, type Operation } from "./pgSlots";
+import { checkReplicationReady, ensurePublication, ensureSlot } from "./pgSlots";
 import type { ChangeSource, RowChange } from "./rowChange";
 
-export interface PgSourceConfig {
-  /** postgres://user:password@host:port/database */
-  url: string;
+export interface PgSourceConfig extends ChangeSourceConfig {
   slot: string;
   publication: string;
-  /** "schema.table" or "table" (schema public). */
-  tables: readonly string[];
-  operations: readonly Operation[];
-  columns?: readonly string[];
-  /** Prefixes every message: `database "shop" (faasbox.yml:3)`. */
-  label: string;
-  onStatus?: (status: SourceStatus) => void;
-  /** Told once per table when a column filter cannot be checked (no old row: REPLICA IDENTITY FULL needed). */
-  onWarning?: (message: string) => void;
 }
 
 /** Status updates even while reading is paused: the server drops a silent client after wal_sender_timeout (60 s by default). */
