@@ -38,11 +38,6 @@ export interface ChangeSourceConfig {
 
 /** A source's own parts, as the handover needs them. */
 export interface ChangeStream {
-  /** postgres:// or mysql:// URL: checked at start, its password masked in every message. */
-  url: string;
-  /** Prefixes every message: `database "shop" (faasbox.yml:3)`. */
-  label: string;
-  onStatus?: (status: SourceStatus) => void;
   /** Said when a connection ends without an error while the source runs: "the binlog stream ended". */
   endedMessage: string;
   /** One connection's life: calls onStreaming once changes flow, settles when the connection ends. */
@@ -86,7 +81,8 @@ export class ChangeHandover {
   private sleepTimer?: { timer: NodeJS.Timeout; wake: () => void };
   status: SourceStatus = { state: "connecting" };
 
-  constructor(private readonly stream: ChangeStream) {}
+  /** `source`: its URL is checked at start and masked in every message, its label prefixes them. */
+  constructor(private readonly source: Pick<ChangeSourceConfig, "url" | "label" | "onStatus">, private readonly stream: ChangeStream) {}
 
   /**
    * Starts the connect-stream-retry loop. Resolves after the first attempt: a database that cannot be
@@ -94,8 +90,8 @@ export class ChangeHandover {
    * rejects: no retry can fix it.
    */
   async start(onChanges: (changes: RowChange[]) => Promise<void>): Promise<void> {
-    const bad = badUrlReason(this.stream.url);
-    if (bad) throw new Error(`${this.stream.label}: ${bad}`);
+    const bad = badUrlReason(this.source.url);
+    if (bad) throw new Error(`${this.source.label}: ${bad}`);
     this.onChanges = onChanges;
     let firstAttempt!: () => void;
     const attempted = new Promise<void>((resolve) => (firstAttempt = resolve));
@@ -165,7 +161,7 @@ export class ChangeHandover {
   setStatus(status: SourceStatus): void {
     if (status.state === this.status.state && status.error === this.status.error) return;
     this.status = status;
-    this.stream.onStatus?.(status);
+    this.source.onStatus?.(status);
   }
 
   private async run(firstAttempt: () => void): Promise<void> {
@@ -183,7 +179,7 @@ export class ChangeHandover {
         if (!this.halted) throw new Error(this.stream.endedMessage);
       } catch (error) {
         if (this.halted) break;
-        this.setStatus({ state: "failing", error: `${this.stream.label}: ${this.stream.describeError(error)}` });
+        this.setStatus({ state: "failing", error: `${this.source.label}: ${this.stream.describeError(error)}` });
       } finally {
         this.stream.connectionEnded();
         // What was decoded but not handed comes again from the confirmed position.
@@ -216,7 +212,7 @@ export class ChangeHandover {
       () => undefined,
       (error: Error) => {
         // Delivery failed to settle these (it should dead-letter instead): read them again from the confirmed position.
-        this.setStatus({ state: "failing", error: `${this.stream.label}: delivery failed: ${maskPassword(error.message, this.stream.url)}` });
+        this.setStatus({ state: "failing", error: `${this.source.label}: delivery failed: ${maskPassword(error.message, this.source.url)}` });
         this.handed = undefined;
         this.stream.restart();
       },

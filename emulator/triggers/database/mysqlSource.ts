@@ -43,10 +43,7 @@ export class MysqlSource implements ChangeSource {
   private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly config: MysqlSourceConfig) {
-    this.handover = new ChangeHandover({
-      url: config.url,
-      label: config.label,
-      onStatus: config.onStatus,
+    this.handover = new ChangeHandover(config, {
       endedMessage: "the binlog stream ended",
       streamOnce: (onStreaming) => this.streamOnce(onStreaming),
       describeError: (error) => describeMysqlError(error, config.url),

@@ -38,10 +38,7 @@ export class PgSource implements ChangeSource {
       columnsUnknown: (table) => config.onWarning?.(
         `${config.label}: UPDATEs of ${table} are delivered whether or not a column of "columns" changed: PostgreSQL sends the old row only with ALTER TABLE ${table} REPLICA IDENTITY FULL`),
     });
-    this.handover = new ChangeHandover({
-      url: config.url,
-      label: config.label,
-      onStatus: config.onStatus,
+    this.handover = new ChangeHandover(config, {
       endedMessage: "the replication stream ended",
       streamOnce: (onStreaming) => this.streamOnce(onStreaming),
       describeError: (error) => describePgError(error, config.url),
