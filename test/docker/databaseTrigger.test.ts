@@ -123,8 +123,10 @@ describe("database triggers in the emulator", () => {
     // The source stays in faasbox.yml, no trigger reads it: its last slot and its publication go too.
     writeFileSync(join(root, "faasbox.yml"), databaseManifest({ url: pg.url, tables: "[orders, items]", functions: "  audit:\n    runtime: nodejs20.x\n    codeUri: node\n    handler: audit.handler\n" }));
     daemon.engine.reload();
-    await waitFor(async () => (await slotsOf(pg, root)).length === 0, "every slot of the project dropped", 20_000);
-    assert.deepEqual(await pg.query("SELECT pubname FROM pg_publication WHERE starts_with(pubname, $1)", [projectPrefix(root)]), []);
+    // The publication is dropped after the slots (pgSlots.ts dropUnused): wait for both, not for the slots alone.
+    const publications = async () => pg.query("SELECT pubname FROM pg_publication WHERE starts_with(pubname, $1)", [projectPrefix(root)]);
+    await waitFor(async () => (await slotsOf(pg, root)).length === 0 && (await publications()).length === 0, "every slot and the publication of the project dropped", 20_000)
+      .catch(async (error: Error) => assert.fail(`${error.message}: slots ${JSON.stringify(await slotsOf(pg, root))}, publications ${JSON.stringify(await publications())}`));
   });
 });
 
