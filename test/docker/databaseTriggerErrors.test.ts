@@ -3,22 +3,12 @@
 // `faasbox doctor` says the same and lists the project's slots with their lag. Never the password.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { runCli, runCliAsync, spawnCliStart } from "../helpers/cli";
+import { runCli } from "../helpers/cli";
+import { checkFailingStart, startDatabaseCli } from "../helpers/databaseCli";
 import { writeDatabaseProject } from "../helpers/databaseProject";
 import { requireDocker } from "../helpers/docker";
 import { waitFor } from "../helpers/emulator";
 import { asOwner, startPostgresCluster, type PostgresCluster } from "../helpers/postgresCluster";
-
-function startCli(root: string) {
-  const { child, output } = spawnCliStart(root, ["--quiet"]);
-  return {
-    output,
-    async stop() {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    },
-  };
-}
 
 describe("database trigger errors in the CLI", () => {
   const clusters: PostgresCluster[] = [];
@@ -28,26 +18,8 @@ describe("database trigger errors in the CLI", () => {
 
   const failingStart = async (pg: PostgresCluster, expected: RegExp) => {
     await asOwner(pg, "CREATE TABLE orders (id int PRIMARY KEY)");
-    const root = writeDatabaseProject({ url: pg.url });
-    const emulator = startCli(root);
-    try {
-      await waitFor(() => expected.test(emulator.output()), `the warning in:\n${emulator.output()}`, 30_000);
-      const warning = emulator.output().split("\n").find((line) => expected.test(line))!;
-      // faasbox.yml's line 3 is the source's url.
-      assert.match(warning, /^warning: faasbox\.yml:3: databases\.shop\.url: /);
-      assert.ok(!emulator.output().includes(pg.password), "the password is never printed");
-      const triggers = await runCliAsync(["triggers", "--project", root, "--json"]);
-      assert.equal(triggers.status, 0, triggers.stderr);
-      const [listed] = JSON.parse(triggers.stdout).databases;
-      assert.equal(listed.status, "failing");
-      assert.match(listed.error, expected);
-      assert.ok(!triggers.stdout.includes(pg.password));
-      const doctor = await runCliAsync(["doctor", "--project", root]);
-      assert.match(doctor.stdout, new RegExp(`✗ Database shop: postgres://faasbox:\\*+@127\\.0\\.0\\.1:${pg.port}/shop: .*${expected.source}`));
-      assert.ok(!doctor.stdout.includes(pg.password));
-    } finally {
-      await emulator.stop();
-    }
+    // faasbox.yml's line 3 is the source's url.
+    await checkFailingStart(writeDatabaseProject({ url: pg.url }), expected, pg.password, `postgres://faasbox:\\*+@127\\.0\\.0\\.1:${pg.port}/shop`);
   };
 
   test("wal_level = replica: set wal_level = logical in postgresql.conf and restart", async () => {
@@ -68,7 +40,7 @@ describe("database trigger errors in the CLI", () => {
     clusters.push(pg);
     await asOwner(pg, "CREATE TABLE orders (id int PRIMARY KEY)");
     const root = writeDatabaseProject({ url: pg.url });
-    const emulator = startCli(root);
+    const emulator = startDatabaseCli(root);
     await waitFor(async () => (await pg.query("SELECT 1 FROM pg_replication_slots")).length === 1, "the slot", 30_000);
     await emulator.stop();
     // Changes made while the emulator is stopped wait in the slot: its lag grows.

@@ -3,8 +3,9 @@
 // MariaDB server, the built CLI as its own process, real containers.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { runCli, runCliAsync, spawnCliStart } from "../helpers/cli";
-import { auditFunction, writeDatabaseProject } from "../helpers/databaseProject";
+import { runCli } from "../helpers/cli";
+import { checkFailingStart, startDatabaseCli } from "../helpers/databaseCli";
+import { auditFunction, writeDatabaseProject, type AuditRow } from "../helpers/databaseProject";
 import { requireDocker } from "../helpers/docker";
 import { waitFor } from "../helpers/emulator";
 import { startMariadbServer, type MariadbOptions, type MariadbServer } from "../helpers/mariadbServer";
@@ -18,8 +19,6 @@ import { binlogPositionStore } from "../../emulator/triggers/database/databaseTr
 import { MysqlSource } from "../../emulator/triggers/database/mysqlSource";
 import type { RowChange } from "../../emulator/triggers/database/rowChange";
 
-type Row = [string, number | null, number | null, string | null];
-
 const servers: MariadbServer[] = [];
 after(async () => {
   for (const server of servers) await server.remove();
@@ -31,20 +30,7 @@ async function server(options: MariadbOptions = {}): Promise<MariadbServer> {
   return my;
 }
 
-function startCli(root: string, extra: string[] = ["--quiet"]) {
-  const { child, output } = spawnCliStart(root, extra);
-  return {
-    child,
-    output,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    },
-  };
-}
-
-const idsIn = (output: string) => [...output.matchAll(/ROWS (\[.*\])/g)].flatMap((m) => (JSON.parse(m[1]) as Row[]).map((r) => r[1]));
+const idsIn = (output: string) => [...output.matchAll(/ROWS (\[.*\])/g)].flatMap((m) => (JSON.parse(m[1]) as AuditRow[]).map((r) => r[1]));
 
 describe("MySQL triggers through an emulator killed with SIGKILL", () => {
   test("every change is delivered at least once and none skipped; changes made while stopped are delivered on the next start", async () => {
@@ -53,7 +39,7 @@ describe("MySQL triggers through an emulator killed with SIGKILL", () => {
     await my.query("CREATE TABLE orders (id int PRIMARY KEY, status varchar(20), v int)");
     const root = writeDatabaseProject({ url: my.url, functions: auditFunction("audit", "{name: shop, batchSize: 10}", "{DELAY_MS: '300'}") });
     const store = binlogPositionStore(root);
-    const first = startCli(root, []);
+    const first = startDatabaseCli(root, []);
     try {
       await waitFor(async () => (await store.list()).length === 1, "the consumer's saved position", 30_000);
       for (let id = 1; id <= 200; id++) await my.query(`INSERT INTO orders VALUES (${id}, 'new', ${id})`);
@@ -73,7 +59,7 @@ describe("MySQL triggers through an emulator killed with SIGKILL", () => {
     assert.match(line, /✓ Database shop: mysql:\/\/faasbox:\*+@127\.0\.0\.1:\d+\/shop: binlog positions: faasbox_[0-9a-f]{8}_audit_shop at binlog\.\d+:\d+, ([\d.]+) (B|KB|MB) behind/);
     assert.ok(!doctor.stdout.includes(my.password));
 
-    const second = startCli(root, []);
+    const second = startDatabaseCli(root, []);
     try {
       await waitFor(() => new Set([...seenBefore, ...idsIn(second.output())]).size >= 220, `all 220 changes after the restart:\n${second.output().slice(-2000)}`, 120_000)
         .catch((error: Error) => assert.fail(`${error.message}\n${second.output().slice(-2000)}`));
@@ -95,7 +81,7 @@ describe("MySQL triggers through an emulator killed with SIGKILL", () => {
     await my.query("CREATE TABLE orders (id int PRIMARY KEY, status varchar(20), v int)");
     const root = writeDatabaseProject({ url: my.url });
     const store = binlogPositionStore(root);
-    const first = startCli(root);
+    const first = startDatabaseCli(root);
     await waitFor(async () => (await store.list()).length === 1, "the consumer's saved position", 30_000);
     await first.stop();
     await my.query("FLUSH BINARY LOGS");
@@ -103,7 +89,7 @@ describe("MySQL triggers through an emulator killed with SIGKILL", () => {
     await my.query("FLUSH BINARY LOGS");
     const [{ Log_name: current }] = (await my.query<{ Log_name: string }>("SHOW BINARY LOGS")).slice(-1);
     await my.query(`PURGE BINARY LOGS TO '${current}'`);
-    const second = startCli(root, []);
+    const second = startDatabaseCli(root, []);
     try {
       await waitFor(() => /is no longer on the server \(purged/.test(second.output()), "the purge warning", 30_000)
         .catch((error: Error) => assert.fail(`${error.message} (exit ${second.child.exitCode}) in:\n${second.output()}`));
@@ -155,26 +141,7 @@ describe("the MySQL source under back-pressure", () => {
 describe("MySQL trigger errors in the CLI", () => {
   const failingStart = async (my: MariadbServer, expected: RegExp, url = my.url, tables = "[orders]") => {
     await my.query("CREATE TABLE IF NOT EXISTS orders (id int PRIMARY KEY)");
-    const root = writeDatabaseProject({ url, tables });
-    const emulator = startCli(root);
-    try {
-      await waitFor(() => expected.test(emulator.output()), `the warning in:\n${emulator.output()}`, 30_000)
-        .catch((error: Error) => assert.fail(`${error.message}\n${emulator.output()}`));
-      const warning = emulator.output().split("\n").find((line) => expected.test(line))!;
-      assert.match(warning, /^warning: faasbox\.yml:3: databases\.shop\.url: /);
-      assert.ok(!emulator.output().includes(my.password), "the password is never printed");
-      const triggers = await runCliAsync(["triggers", "--project", root, "--json"]);
-      assert.equal(triggers.status, 0, triggers.stderr);
-      const [listed] = JSON.parse(triggers.stdout).databases;
-      assert.equal(listed.status, "failing");
-      assert.match(listed.error, expected);
-      assert.ok(!triggers.stdout.includes(my.password));
-      const doctor = await runCliAsync(["doctor", "--project", root]);
-      assert.match(doctor.stdout, new RegExp(`✗ Database shop: mysql://faasbox:\\*+@127\\.0\\.0\\.1:\\d+/shop: .*${expected.source}`));
-      assert.ok(!doctor.stdout.includes(my.password));
-    } finally {
-      await emulator.stop();
-    }
+    await checkFailingStart(writeDatabaseProject({ url, tables }), expected, my.password, "mysql://faasbox:\\*+@127\\.0\\.0\\.1:\\d+/shop");
   };
 
   test("binlog_format = STATEMENT: set binlog_format = ROW", async () => {

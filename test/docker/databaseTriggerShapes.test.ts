@@ -8,58 +8,16 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Daemon } from "../../emulator/daemon/daemon";
 import type { LogRecord } from "../../emulator/protocol";
-import { writeDatabaseProject } from "../helpers/databaseProject";
+import { dtsAuditServerless, printedBy, samKinesisFunction, samTemplate, writeDatabaseProject } from "../helpers/databaseProject";
 import { leftoverContainers, requireDocker } from "../helpers/docker";
 import { waitFor } from "../helpers/emulator";
-import { messageOf } from "../helpers/logLines";
 import { asOwner, startPostgresCluster, type PostgresCluster } from "../helpers/postgresCluster";
 
-const TEMPLATE = `AWSTemplateFormatVersion: "2010-09-09"
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  DmsAudit:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      CodeUri: node/
-      Handler: audit.handler
-      Events:
-        Changes:
-          Type: Kinesis
-          Properties:
-            Stream: arn:aws:kinesis:us-east-1:123456789012:stream/shop-changes
-            StartingPosition: TRIM_HORIZON
-            BatchSize: 10
-  Picky:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      CodeUri: node/
-      Handler: picky.handler
-      Events:
-        Changes:
-          Type: Kinesis
-          Properties:
-            Stream: arn:aws:kinesis:us-east-1:123456789012:stream/shop-changes
-            StartingPosition: LATEST
-            BatchSize: 10
-            FunctionResponseTypes: [ReportBatchItemFailures]
-  Splitter:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      CodeUri: node/
-      Handler: splitter.handler
-      Events:
-        Changes:
-          Type: Kinesis
-          Properties:
-            Stream: arn:aws:kinesis:us-east-1:123456789012:stream/shop-changes
-            StartingPosition: LATEST
-            BatchSize: 10
-            BisectBatchOnFunctionError: true
-            MaximumRetryAttempts: 1
-`;
+const TEMPLATE = samTemplate(
+  samKinesisFunction("DmsAudit", "audit.handler", { StartingPosition: "TRIM_HORIZON", BatchSize: 10 }),
+  samKinesisFunction("Picky", "picky.handler", { StartingPosition: "LATEST", BatchSize: 10, FunctionResponseTypes: "[ReportBatchItemFailures]" }),
+  samKinesisFunction("Splitter", "splitter.handler", { StartingPosition: "LATEST", BatchSize: 10, BisectBatchOnFunctionError: true, MaximumRetryAttempts: 1 }),
+);
 
 /** Reports the change of row 13 as failed the first time it sees it (ReportBatchItemFailures). */
 const PICKY = `
@@ -84,31 +42,14 @@ exports.handler = async (event) => {
 };
 `;
 
-const SERVERLESS = `component: scf
-name: dts-audit
-inputs:
-  name: dts-audit
-  src: ./node
-  handler: audit.handler
-  runtime: Nodejs18.15
-  region: ap-guangzhou
-  events:
-    - ckafka:
-        parameters:
-          name: ckafka-shop
-          topic: shop-changes
-          maxMsgNum: 10
-          enable: true
-`;
+const SERVERLESS = dtsAuditServerless(10);
 
 describe("database changes in each cloud's shape", () => {
   let pg: PostgresCluster;
   let daemon: Daemon;
   const records: LogRecord[] = [];
-  const idsOf = (fn: string): number[][] =>
-    records.filter((r) => r.function === fn && messageOf(r.text).startsWith("IDS ")).map((r) => JSON.parse(messageOf(r.text).slice("IDS ".length)));
-  const eventsOf = (fn: string) =>
-    records.filter((r) => r.function === fn && messageOf(r.text).startsWith("EVENT ")).map((r) => JSON.parse(messageOf(r.text).slice("EVENT ".length)));
+  const idsOf = (fn: string): number[][] => printedBy(records, fn, "IDS ");
+  const eventsOf = (fn: string) => printedBy(records, fn, "EVENT ");
 
   before(async () => {
     await requireDocker();

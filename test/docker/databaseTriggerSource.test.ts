@@ -2,7 +2,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
-import { PgSource, type SourceStatus } from "../../emulator/triggers/database/pgSource";
+import type { SourceStatus } from "../../emulator/triggers/database/changeHandover";
+import { PgSource } from "../../emulator/triggers/database/pgSource";
 import { dropUnused, listSlots } from "../../emulator/triggers/database/pgSlots";
 import type { RowChange } from "../../emulator/triggers/database/rowChange";
 import { asOwner, startPostgresCluster, type PostgresCluster } from "../helpers/postgresCluster";

@@ -1,6 +1,8 @@
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { LogRecord } from "../../emulator/protocol";
+import { messageOf } from "./logLines";
 
 /**
  * A project whose functions print what database changes they receive: `ROWS [[op, id, v, table]…]` for
@@ -60,5 +62,58 @@ export function auditFunction(name = "audit", event = "{name: shop, batchSize: 1
     environment: ${environment}
     events:
       - database: ${event}
+`;
+}
+
+/** A change as AUDIT_HANDLER prints it in a `ROWS` line: [op, id, v, table]. */
+export type AuditRow = [string, number | null, number | null, string | null];
+
+/** The JSON after `prefix` ("ROWS ", "EVENT ") in each line function `fn` printed, in order. */
+export function printedBy(records: readonly LogRecord[], fn: string, prefix: string) {
+  return records.filter((r) => r.function === fn && messageOf(r.text).startsWith(prefix)).map((r) => JSON.parse(messageOf(r.text).slice(prefix.length)));
+}
+
+/** A SAM template with these resources (samKinesisFunction's). */
+export function samTemplate(...resources: string[]): string {
+  return `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+${resources.join("")}`;
+}
+
+/** A SAM function running node/<handler> on the shop-changes Kinesis stream (a source's `kinesis:` stream gets DMS records), with more event properties. */
+export function samKinesisFunction(name: string, handler: string, properties: Record<string, string | number | boolean>): string {
+  const more = Object.entries(properties).map(([key, value]) => `            ${key}: ${value}\n`).join("");
+  return `  ${name}:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      CodeUri: node/
+      Handler: ${handler}
+      Events:
+        Changes:
+          Type: Kinesis
+          Properties:
+            Stream: arn:aws:kinesis:us-east-1:123456789012:stream/shop-changes
+${more}`;
+}
+
+/** serverless.yml of the SCF function dts-audit (AUDIT_HANDLER) on the shop-changes CKafka topic (DTS records). */
+export function dtsAuditServerless(maxMsgNum: number): string {
+  return `component: scf
+name: dts-audit
+inputs:
+  name: dts-audit
+  src: ./node
+  handler: audit.handler
+  runtime: Nodejs18.15
+  region: ap-guangzhou
+  events:
+    - ckafka:
+        parameters:
+          name: ckafka-shop
+          topic: shop-changes
+          maxMsgNum: ${maxMsgNum}
+          enable: true
 `;
 }

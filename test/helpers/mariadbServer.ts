@@ -1,33 +1,22 @@
 import assert from "node:assert/strict";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { createConnection, type Connection } from "mysql2/promise";
-import { freePort } from "../../emulator/util/freePort";
+import { serverPlace, throwawayServer, type ThrowawayServer } from "./throwawayServer";
 
 const run = promisify(execFile);
 
 /**
  * A throwaway MariaDB server for the tests: mariadb-install-db in a temporary folder, mariadbd
  * listening on 127.0.0.1 on a free port with the binlog on, removed by `remove()`. No mock: the
- * MySQL database triggers are tested against the real server's binlog.
+ * MySQL database triggers are tested against the real server's binlog. Its url is
+ * mysql://faasbox:PASSWORD@127.0.0.1:PORT/shop (a user with the replication grants unless told
+ * otherwise); query() runs as root in the shop database; stop() is a clean shutdown.
  */
-export interface MariadbServer {
-  /** mysql://faasbox:PASSWORD@127.0.0.1:PORT/shop — a user with the replication grants unless told otherwise. */
-  readonly url: string;
-  readonly port: number;
-  readonly password: string;
-  /** Runs SQL as root over the socket, in the shop database; returns the rows. */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
-  /** Stops the server (clean shutdown); the data stays for start(). */
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  /** Stops the server and deletes its folder. */
-  remove(): Promise<void>;
-}
+export type MariadbServer = ThrowawayServer;
 
 export interface MariadbOptions {
   /** ROW by default; STATEMENT or MIXED for the error tests. */
@@ -55,12 +44,10 @@ export function mariadbBin(): { server: string; installDb: string } {
 
 export async function startMariadbServer(options: MariadbOptions = {}): Promise<MariadbServer> {
   const bin = mariadbBin();
-  const dir = await mkdtemp(join(tmpdir(), "faasbox-my-"));
+  const { dir, port, password } = await serverPlace("my");
   await chmod(dir, 0o755);
   const data = join(dir, "data");
   const socket = join(dir, "sock");
-  const port = await freePort();
-  const password = `pw-${Math.random().toString(36).slice(2, 10)}`;
   const asRoot = process.getuid?.() === 0;
   await run(bin.installDb, [`--datadir=${data}`, "--auth-root-authentication-method=normal", "--skip-test-db", ...(asRoot ? ["--user=root"] : [])], { timeout: 120_000 });
   const args = [
@@ -121,19 +108,13 @@ export async function startMariadbServer(options: MariadbOptions = {}): Promise<
     `GRANT ALL ON ${DATABASE}.* TO '${USER}'@'127.0.0.1'; GRANT ${grants} ON *.* TO '${USER}'@'127.0.0.1'`,
     [], null,
   );
-  let removed = false;
-  return {
+  return throwawayServer({
     url: `mysql://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`,
     port,
     password,
     query: (sql, params) => query(sql, params),
     stop,
     start,
-    async remove() {
-      if (removed) return;
-      removed = true;
-      await stop().catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+    dir,
+  });
 }

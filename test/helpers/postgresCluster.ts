@@ -1,33 +1,22 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { chmod, chown, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, chown, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Client } from "pg";
-import { freePort } from "../../emulator/util/freePort";
+import { serverPlace, throwawayServer, type ThrowawayServer } from "./throwawayServer";
 
 const run = promisify(execFile);
 
 /**
  * A throwaway PostgreSQL cluster for the tests: initdb in a temporary folder, listening on
  * 127.0.0.1 on a free port, its socket in that folder, removed by `remove()`. No mock: the
- * database triggers are tested against the real server's logical replication.
+ * database triggers are tested against the real server's logical replication. Its url is
+ * postgres://faasbox:PASSWORD@127.0.0.1:PORT/shop (password auth, a role with REPLICATION unless
+ * told otherwise); stop() is a fast shutdown.
  */
-export interface PostgresCluster {
-  /** postgres://faasbox:PASSWORD@127.0.0.1:PORT/shop — password auth, a role with REPLICATION unless told otherwise. */
-  readonly url: string;
-  readonly port: number;
-  readonly password: string;
-  /** Runs SQL as the superuser over the socket; returns the rows. */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
-  /** Stops the server (fast shutdown); the data stays for start(). */
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  /** Stops the server and deletes its folder. */
-  remove(): Promise<void>;
-}
+export type PostgresCluster = ThrowawayServer;
 
 export interface ClusterOptions {
   /** "logical" (default) or "replica" for the error tests. */
@@ -62,15 +51,13 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
   const bin = postgresBin();
   const root = process.getuid?.() === 0;
   const serverUid = root ? Number((await run("id", ["-u", "postgres"])).stdout.trim()) : undefined;
-  const dir = await mkdtemp(join(tmpdir(), "faasbox-pg-"));
+  const { dir, port, password } = await serverPlace("pg");
   const data = join(dir, "data");
   if (serverUid !== undefined) {
     const gid = Number((await run("id", ["-g", "postgres"])).stdout.trim());
     await chown(dir, serverUid, gid);
   }
   await chmod(dir, 0o700);
-  const port = await freePort();
-  const password = `pw-${Math.random().toString(36).slice(2, 10)}`;
   await asServerUser(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"], serverUid);
   const conf = [
     `listen_addresses = '127.0.0.1'`,
@@ -112,21 +99,7 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
   } finally {
     await admin.end();
   }
-  let removed = false;
-  return {
-    url: `postgres://${ROLE}:${password}@127.0.0.1:${port}/${DATABASE}`,
-    port,
-    password,
-    query,
-    stop,
-    start,
-    async remove() {
-      if (removed) return;
-      removed = true;
-      await stop().catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return throwawayServer({ url: `postgres://${ROLE}:${password}@127.0.0.1:${port}/${DATABASE}`, port, password, query, stop, start, dir });
 }
 
 /** Runs SQL as the tables' owner (the test role), so the publication Faasbox creates may include them. */

@@ -9,10 +9,12 @@ import type { ChangeInvokeResult } from "./batchSettlement";
 import { ChangeDelivery, DEFAULT_MAX_RETRIES } from "./changeDelivery";
 import type { DeliveryStatus } from "./deliveryStatus";
 import type { MysqlSource } from "./mysqlSource";
-import { describePgError, maskPassword } from "./pgErrors";
+import { maskPassword } from "./connectionErrors";
+import { describePgError } from "./pgErrors";
 import { projectPrefix, publicationName, slotName } from "./pgNames";
 import { dropUnused, listSlots, type Operation, type SlotInfo } from "./pgSlots";
-import type { PgSource, SourceStatus } from "./pgSource";
+import type { SourceStatus } from "./changeHandover";
+import type { PgSource } from "./pgSource";
 import type { RowChange } from "./rowChange";
 
 /**

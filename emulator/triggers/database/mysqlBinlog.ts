@@ -2,7 +2,7 @@ import { createConnection, type Connection, type ConnectionOptions, type RowData
 import { parseDatabaseUrl } from "../../project/databaseUrl";
 import { binlogLagBytes, type BinlogPosition } from "./binlogPosition";
 import { grantsMessage, mysqlHostOf, mysqlUserOf } from "./mysqlErrors";
-import { ReadinessError } from "./pgErrors";
+import { ReadinessError } from "./connectionErrors";
 import { splitTable } from "./pgNames";
 
 /**

@@ -1,55 +1,38 @@
-import { maskPassword, ReadinessError } from "./pgErrors";
+import { describeDriverError, hostOfUrl, problemText as said, UNREACHABLE_CODES, userOfUrl } from "./connectionErrors";
 
 /**
  * MySQL/MariaDB connection and binlog problems in words a user can act on: what is wrong and what to
- * change. Every message passes through maskPassword: a connection URL's password is never printed.
+ * change. The words and the password masking both servers share are connectionErrors.ts's.
  * Error numbers: https://mariadb.com/kb/en/mariadb-error-code-reference/ (the same as MySQL's for these).
  */
 
-interface MysqlError extends Error {
-  code?: string;
-  errno?: number;
-}
+const SERVER = "MySQL";
 
 export function describeMysqlError(error: unknown, url: string): string {
-  const e = error as MysqlError;
-  if (error instanceof ReadinessError) return maskPassword(e.message, url);
-  const where = mysqlHostOf(url);
-  let text: string;
-  switch (e.code) {
-    case "ECONNREFUSED":
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-    case "ETIMEDOUT":
-    case "EHOSTUNREACH":
-      text = `cannot reach MySQL at ${where} (${e.code}): is the server running and listening there?`;
-      break;
-    case "ECONNRESET":
-    case "PROTOCOL_CONNECTION_LOST":
-      text = `the connection to MySQL at ${where} was lost (${e.code}); reconnecting`;
-      break;
-    case "ER_ACCESS_DENIED_ERROR":
-    case "ER_DBACCESS_DENIED_ERROR":
-      text = `MySQL at ${where} refused the login: ${e.message} (check the user and password in the URL, and that the user may connect from this host)`;
-      break;
-    case "ER_BAD_DB_ERROR":
-      text = `${e.message} at ${where} (check the database name in the URL)`;
-      break;
-    case "ER_SPECIFIC_ACCESS_DENIED_ERROR":
-      text = /SLAVE|REPLICA|BINLOG|CLIENT|SUPER/i.test(e.message) ? grantsMessage(userOf(url), where) : `MySQL at ${where}: ${e.message}`;
-      break;
-    case "ER_SERVER_SHUTDOWN":
-    case "ER_CON_COUNT_ERROR":
-      text = `MySQL at ${where} is shutting down or busy (${e.message}); retrying`;
-      break;
-    default:
-      if (e.errno === 1236 || /could not find first log file|purged|binary log is not open/i.test(e.message)) {
-        text = `MySQL at ${where} cannot send the binlog from where this trigger stopped: ${e.message}`;
-      } else if (/closed state|Connection lost|read ECONNRESET/i.test(e.message)) {
-        text = `the connection to MySQL at ${where} was lost (${e.message}); reconnecting`;
-      } else text = `MySQL at ${where}: ${e.message}`;
-  }
-  return maskPassword(text, url);
+  return describeDriverError(error, url, (e) => {
+    const where = mysqlHostOf(url);
+    if (e.code && UNREACHABLE_CODES.includes(e.code)) return said.unreachable(SERVER, where, e.code);
+    switch (e.code) {
+      case "ECONNRESET":
+      case "PROTOCOL_CONNECTION_LOST":
+        return said.lost(SERVER, where, e.code);
+      case "ER_ACCESS_DENIED_ERROR":
+      case "ER_DBACCESS_DENIED_ERROR":
+        return said.loginRefused(SERVER, where, e.message, "that the user may connect from this host");
+      case "ER_BAD_DB_ERROR":
+        return said.noDatabase(where, e.message);
+      case "ER_SPECIFIC_ACCESS_DENIED_ERROR":
+        return /SLAVE|REPLICA|BINLOG|CLIENT|SUPER/i.test(e.message) ? grantsMessage(mysqlUserOf(url), where) : said.other(SERVER, where, e.message);
+      case "ER_SERVER_SHUTDOWN":
+      case "ER_CON_COUNT_ERROR":
+        return said.notServing(SERVER, where, "shutting down or busy", e.message);
+    }
+    if (e.errno === 1236 || /could not find first log file|purged|binary log is not open/i.test(e.message)) {
+      return `MySQL at ${where} cannot send the binlog from where this trigger stopped: ${e.message}`;
+    }
+    if (/closed state|Connection lost|read ECONNRESET/i.test(e.message)) return said.lost(SERVER, where, e.message);
+    return said.other(SERVER, where, e.message);
+  });
 }
 
 export function grantsMessage(user: string, where: string): string {
@@ -58,21 +41,10 @@ export function grantsMessage(user: string, where: string): string {
 
 /** "127.0.0.1:3306/shop". */
 export function mysqlHostOf(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || "3306"}${parsed.pathname}`;
-  } catch {
-    return "(unparsable URL)";
-  }
+  return hostOfUrl(url, "3306");
 }
 
-function userOf(url: string): string {
-  try {
-    const user = decodeURIComponent(new URL(url).username);
-    return user ? `'${user}'@'%'` : "(the URL's user)";
-  } catch {
-    return "(the URL's user)";
-  }
+/** 'name'@'%', as GRANT takes it. */
+export function mysqlUserOf(url: string): string {
+  return userOfUrl(url, (user) => `'${user}'@'%'`);
 }
-
-export { userOf as mysqlUserOf };

@@ -6,41 +6,21 @@
 // it into the CommonJS emulator and tsx loads it for the tests.
 import ZongJi from "@vlasky/zongji";
 import { parseDatabaseUrl } from "../../project/databaseUrl";
+import { ChangeHandover, type ChangeSourceConfig, type SourceStatus } from "./changeHandover";
 import { binlogBefore, formatBinlogPosition, parseBinlogPosition, type BinlogPosition } from "./binlogPosition";
 import type { BinlogPositionStore } from "./binlogPositions";
 import { binaryLogs, checkBinlogReady, currentBinlogPosition, mysqlConnectionOptions, mysqlTable, withMysql, type BinlogServer } from "./mysqlBinlog";
-import { MysqlDecoder, type BinlogEventLike, type DecodedCommit } from "./mysqlDecode";
+import { MysqlDecoder, type BinlogEventLike } from "./mysqlDecode";
 import { describeMysqlError, mysqlHostOf } from "./mysqlErrors";
-import { badUrlReason, maskPassword } from "./pgErrors";
-import type { Operation } from "./pgSlots";
-import type { SourceStatus } from "./pgSource";
 import type { ChangeSource, RowChange } from "./rowChange";
 
-export interface MysqlSourceConfig {
-  /** mysql://user:password@host:port/database (or mariadb://). */
-  url: string;
+export interface MysqlSourceConfig extends ChangeSourceConfig {
   /** The consumer's id (the same name a PostgreSQL slot would have): its saved position's name. */
   consumer: string;
   sourceName: string;
   store: BinlogPositionStore;
-  /** "database.table" or "table" (in the URL's database). */
-  tables: readonly string[];
-  operations: readonly Operation[];
-  columns?: readonly string[];
-  /** Prefixes every message: `faasbox.yml:3: databases.shop.url`. */
-  label: string;
-  onStatus?: (status: SourceStatus) => void;
-  /** Told when the saved position was purged from the server and reading starts at its current position. */
-  onWarning?: (message: string) => void;
 }
 
-/** Most changes handed to delivery in one onChanges call. */
-const MAX_HANDED = 1000;
-/** Decoded changes waiting for delivery above which the binlog connection stops reading (the server keeps the rest), and below which it reads again. */
-const PAUSE_AT = 5000;
-const RESUME_AT = 1000;
-const FIRST_RETRY_MS = 500;
-const MAX_RETRY_MS = 10_000;
 /** A position past transactions of no watched table is saved at most this often (they need no delivery). */
 const IDLE_SAVE_MS = 2000;
 const EVENTS = ["rotate", "mariadbgtid", "gtid", "anonymousgtid", "query", "xid", "tablemap", "writerows", "updaterows", "deleterows"];
@@ -52,35 +32,43 @@ const EVENTS = ["rotate", "mariadbgtid", "gtid", "anonymousgtid", "query", "xid"
  * restarted) is read again from there.
  */
 export class MysqlSource implements ChangeSource {
-  private onChanges?: (changes: RowChange[]) => Promise<void>;
+  private readonly handover: ChangeHandover;
   private zongji?: ZongJi;
   private decoder?: MysqlDecoder;
-  private pending: RowChange[] = [];
-  private inFlight = false;
-  private paused = false;
-  /** The commit of the last change handed to delivery: after a reconnect, what comes again up to it is skipped. */
-  private handed?: BinlogPosition & { index: number };
   /** Where reading resumes: the end of the last transaction delivered (or of one no watched table was in). */
   private confirmed?: BinlogPosition & { gtid?: string };
   private savedAt = 0;
   private lastHandedCommit?: BinlogPosition;
-  private stopped = false;
-  private loop?: Promise<void>;
-  private sleepTimer?: { timer: NodeJS.Timeout; wake: () => void };
   private endStream?: (error?: Error) => void;
   private saving: Promise<void> = Promise.resolve();
-  status: SourceStatus = { state: "connecting" };
 
-  constructor(private readonly config: MysqlSourceConfig) {}
+  constructor(private readonly config: MysqlSourceConfig) {
+    this.handover = new ChangeHandover(config, {
+      endedMessage: "the binlog stream ended",
+      streamOnce: (onStreaming) => this.streamOnce(onStreaming),
+      describeError: (error) => describeMysqlError(error, config.url),
+      connectionEnded: () => this.decoder?.reset(),
+      compareCommits: (a, b) => compareBinlogPositions(parseBinlogPosition(a)!, parseBinlogPosition(b)!),
+      // No holdBack: the decoder hands a transaction once its commit is read, whole.
+      handing: (last) => {
+        if (last.lastInTransaction) this.lastHandedCommit = parseBinlogPosition(last.commitLsn)!;
+      },
+      pauseReading: () => this.zongji?.connection?.pause(),
+      // Not from inside the handover: resume() hands over the packets it held at once, which come back
+      // through receive() and must queue behind the changes being handed, not overtake them.
+      resumeReading: () => setImmediate(() => {
+        if (!this.handover.readingPaused) this.zongji?.connection?.resume();
+      }),
+      restart: () => this.endStream?.(new Error("delivery failed; reading again from the confirmed position")),
+    });
+  }
 
-  async start(onChanges: (changes: RowChange[]) => Promise<void>): Promise<void> {
-    const bad = badUrlReason(this.config.url);
-    if (bad) throw new Error(`${this.config.label}: ${bad}`);
-    this.onChanges = onChanges;
-    let firstAttempt!: () => void;
-    const attempted = new Promise<void>((resolve) => (firstAttempt = resolve));
-    this.loop = this.run(firstAttempt);
-    await attempted;
+  get status(): SourceStatus {
+    return this.handover.status;
+  }
+
+  start(onChanges: (changes: RowChange[]) => Promise<void>): Promise<void> {
+    return this.handover.start(onChanges);
   }
 
   /** Everything up to this change is delivered: saved at its transaction's end. */
@@ -92,13 +80,8 @@ export class MysqlSource implements ChangeSource {
     await this.save();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.sleepTimer?.wake();
-    this.endStream?.();
-    await this.loop;
-    await this.saving;
-    this.setStatus({ state: "stopped", error: this.status.error });
+  stop(): Promise<void> {
+    return this.handover.stop(() => this.endStream?.(), () => this.saving);
   }
 
   /** The confirmed position ("binlog.000003:1234"), as this source last saved it. */
@@ -107,46 +90,18 @@ export class MysqlSource implements ChangeSource {
   }
 
   get buffered(): number {
-    return this.pending.length;
-  }
-
-  private async run(firstAttempt: () => void): Promise<void> {
-    let delay = FIRST_RETRY_MS;
-    while (!this.stopped) {
-      let streamed = false;
-      try {
-        await this.streamOnce(() => {
-          streamed = true;
-          delay = FIRST_RETRY_MS;
-          firstAttempt();
-        });
-        if (!this.stopped) throw new Error("the binlog stream ended");
-      } catch (error) {
-        if (this.stopped) break;
-        this.setStatus({ state: "failing", error: `${this.config.label}: ${describeMysqlError(error, this.config.url)}` });
-      } finally {
-        this.decoder?.reset();
-        // What was decoded but not handed comes again from the confirmed position.
-        this.pending = [];
-        this.paused = false;
-      }
-      firstAttempt();
-      if (this.stopped) break;
-      await this.sleep(streamed ? FIRST_RETRY_MS : delay);
-      if (!streamed) delay = Math.min(delay * 2, MAX_RETRY_MS);
-    }
+    return this.handover.buffered;
   }
 
   /** One connection's life: check the server, find where to start, then stream until the connection ends. */
   private async streamOnce(onStreaming: () => void): Promise<void> {
-    if (this.status.state !== "failing") this.setStatus({ state: "connecting" });
     const database = parseDatabaseUrl(this.config.url).database;
     const tables = this.config.tables.map((t) => mysqlTable(t, database));
     const { server, start } = await withMysql(this.config.url, async (connection) => {
       const server = await checkBinlogReady(connection, this.config.url, this.config.tables);
       return { server, start: await this.startPosition(await currentBinlogPosition(connection), await binaryLogs(connection)) };
     });
-    if (this.stopped) return;
+    if (this.handover.stopped) return;
     this.decoder = new MysqlDecoder({
       tables: new Set(tables.map((t) => `${t.schema}.${t.table}`)),
       operations: new Set(this.config.operations),
@@ -206,9 +161,9 @@ export class MysqlSource implements ChangeSource {
       };
       this.endStream = end;
       zongji.on("error", (error: Error) => end(error));
-      zongji.on("stopped", () => end(this.stopped ? undefined : new Error("the binlog connection closed")));
+      zongji.on("stopped", () => end(this.handover.stopped ? undefined : new Error("the binlog connection closed")));
       zongji.on("ready", () => {
-        this.setStatus({ state: "streaming" });
+        this.handover.setStatus({ state: "streaming" });
         onStreaming();
       });
       zongji.on("binlog", (event) => this.receive(event as unknown as BinlogEventLike));
@@ -227,54 +182,8 @@ export class MysqlSource implements ChangeSource {
   private receive(event: BinlogEventLike): void {
     const decoded = this.decoder?.push(event);
     if (!decoded) return;
-    this.take(decoded);
-    this.pump();
-    if (this.pending.length >= PAUSE_AT && !this.paused) {
-      this.paused = true;
-      this.zongji?.connection?.pause();
-    }
-  }
-
-  private take(decoded: DecodedCommit): void {
-    if (decoded.changes.length === 0) {
-      this.confirmIdle(decoded.commit);
-      return;
-    }
-    for (const change of decoded.changes) {
-      const commit = parseBinlogPosition(change.commitLsn)!;
-      if (this.handed && (binlogBefore(commit, this.handed) || (sameSpot(commit, this.handed) && change.indexInTransaction <= this.handed.index))) continue;
-      this.pending.push(change);
-    }
-  }
-
-  private pump(): void {
-    if (this.inFlight || this.stopped || !this.onChanges || this.pending.length === 0) return;
-    // Whole transactions only: the decoder hands a transaction once its commit is read.
-    const changes = this.pending.splice(0, MAX_HANDED);
-    const last = changes[changes.length - 1];
-    const commit = parseBinlogPosition(last.commitLsn)!;
-    this.handed = { ...commit, index: last.indexInTransaction };
-    if (last.lastInTransaction) this.lastHandedCommit = commit;
-    this.inFlight = true;
-    if (this.paused && this.pending.length < RESUME_AT) {
-      this.paused = false;
-      // Not from inside this call: resume() hands over the packets it held at once, which come back
-      // here through receive() and must queue behind these changes, not overtake them.
-      setImmediate(() => {
-        if (!this.paused) this.zongji?.connection?.resume();
-      });
-    }
-    this.onChanges(changes).then(
-      () => undefined,
-      (error: Error) => {
-        this.setStatus({ state: "failing", error: `${this.config.label}: delivery failed: ${maskPassword(error.message, this.config.url)}` });
-        this.handed = undefined;
-        this.endStream?.(new Error("delivery failed; reading again from the confirmed position"));
-      },
-    ).finally(() => {
-      this.inFlight = false;
-      this.pump();
-    });
+    if (decoded.changes.length === 0) this.confirmIdle(decoded.commit);
+    this.handover.add(decoded.changes);
   }
 
   /**
@@ -283,7 +192,7 @@ export class MysqlSource implements ChangeSource {
    * shows what the trigger really has to do.
    */
   private confirmIdle(commit: BinlogPosition): void {
-    const idle = !this.inFlight && this.pending.length === 0 && !this.decoder?.inTransaction
+    const idle = this.handover.idle && !this.decoder?.inTransaction
       && (!this.lastHandedCommit || (this.confirmed && !binlogBefore(this.confirmed, this.lastHandedCommit)));
     if (!idle || (this.confirmed && !binlogBefore(this.confirmed, commit))) return;
     this.confirmed = { ...commit };
@@ -305,28 +214,11 @@ export class MysqlSource implements ChangeSource {
     });
     return this.saving;
   }
-
-  private setStatus(status: SourceStatus): void {
-    if (status.state === this.status.state && status.error === this.status.error) return;
-    this.status = status;
-    this.config.onStatus?.(status);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleepTimer = undefined;
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleepTimer = { timer, wake };
-    });
-  }
 }
 
-function sameSpot(a: BinlogPosition, b: BinlogPosition): boolean {
-  return a.file === b.file && a.position === b.position;
+function compareBinlogPositions(a: BinlogPosition, b: BinlogPosition): number {
+  if (binlogBefore(a, b)) return -1;
+  return a.file === b.file && a.position === b.position ? 0 : 1;
 }
 
 /** A replica server id for the consumer: stable, not the server's own, within 1..2^32-1. */

@@ -1,5 +1,6 @@
 import type { Client } from "pg";
-import { ReadinessError, hostOf, replicationMessage, userOf, walLevelMessage } from "./pgErrors";
+import { ReadinessError } from "./connectionErrors";
+import { hostOf, replicationMessage, userOf, walLevelMessage } from "./pgErrors";
 import { quoteIdent, quotedTable, splitTable } from "./pgNames";
 
 /**

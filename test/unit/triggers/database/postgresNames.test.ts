@@ -3,7 +3,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { formatLsn, normalizeLsn, parseLsn } from "../../../../emulator/triggers/database/lsn";
 import { isoMicros } from "../../../../emulator/triggers/database/pgDecode";
-import { describePgError, maskPassword } from "../../../../emulator/triggers/database/pgErrors";
+import { maskPassword } from "../../../../emulator/triggers/database/connectionErrors";
+import { describePgError } from "../../../../emulator/triggers/database/pgErrors";
 import { projectPrefix, publicationName, slotName, splitTable } from "../../../../emulator/triggers/database/pgNames";
 
 test("slot names: the project's prefix, [a-z0-9_] only, at most 63 characters, distinct for distinct consumers", () => {
