@@ -1,6 +1,9 @@
 import * as vscode from "vscode";
-import { createDeployProvider, defaultTarget, formatBytes, packageFunction, redact, type DeployResult, type DeployTarget } from "../../emulator/deploy";
+import { defaultTarget } from "../../emulator/deploy/defaultTarget";
 import { formatPlan } from "../../emulator/deploy/formatPlan";
+import { formatBytes } from "../../emulator/deploy/limits";
+import { redact } from "../../emulator/deploy/mask";
+import type { DeployResult, DeployTarget } from "../../emulator/deploy/types";
 import { loadProject } from "../../emulator/project/loadProject";
 import type { FunctionSpec } from "../../emulator/project/spec";
 import { setCredentials, type CredentialStore } from "./credentials";
@@ -67,6 +70,8 @@ async function deploySpec(root: string, spec: FunctionSpec, target: DeployTarget
   const scfCredentials = target === "scf" ? await store.get("scf") : undefined;
   const awsCredentials = target === "lambda" ? await store.get("lambda") : undefined;
   const settings = vscode.workspace.getConfiguration("faasbox");
+  // The clouds' SDKs come from dist/cli-deploy.js, which the .vsix ships for the CLI anyway (see scripts/build.mjs).
+  const { createDeployProvider, packageFunction } = await import("../../emulator/cli/deployCommands");
   const provider = createDeployProvider(target, {
     region: options.region,
     role: options.role ?? settings.get<string>("deploy.lambdaRole") ?? undefined,
