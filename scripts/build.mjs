@@ -40,6 +40,13 @@ const cliBundleBoundaries = {
       if (args.kind === "entry-point" || !args.resolveDir.endsWith(join("emulator", "cli"))) return undefined;
       return { path: CLI_BUNDLES[args.path], external: true };
     });
+    // The database sources and their drivers (emulator/triggers/database/databaseDrivers.ts): the
+    // engine loads dist/cli-database.js with the first database trigger. A `require` names a path
+    // relative to the requiring file, and every bundle lives in dist/.
+    build.onResolve({ filter: /^\.\/databaseDrivers$/ }, (args) => {
+      if (args.kind === "entry-point" || !args.resolveDir.endsWith(join("triggers", "database"))) return undefined;
+      return { path: "./cli-database.js", external: true };
+    });
   },
 };
 /**
@@ -79,16 +86,34 @@ const lazyDockerodeSession = {
       if (!/[\\/]dockerode[\\/]lib$/.test(args.resolveDir)) return undefined;
       return { path: "dockerode/lib/session", namespace: "lazy-dockerode-session", pluginData: args.resolveDir };
     });
-    // "./session.js" (not "./session") resolves as usual: to the real module.
-    build.onLoad({ filter: /.*/, namespace: "lazy-dockerode-session" }, (args) => ({
-      contents: 'module.exports = function withSession() { return require("./session.js").apply(this, arguments); };',
-      resolveDir: args.pluginData,
+    // The real module is a bundle of its own (LAZY_PACKAGES), beside the one that requires it.
+    build.onLoad({ filter: /.*/, namespace: "lazy-dockerode-session" }, () => ({
+      contents: 'module.exports = function withSession() { return require("./cli-docker-session.js").apply(this, arguments); };',
       loader: "js",
     }));
+    build.onResolve({ filter: /^\.\/cli-docker-session\.js$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+/**
+ * Packages the engine loads on first use (a dynamic `import()` in the sources, or the stand-in
+ * above) are bundles of their own: in the engine's bundle their code, though never run by an idle
+ * emulator, was part of the source V8 keeps in memory for as long as the emulator runs.
+ */
+const LAZY_PACKAGES = {
+  // An AWS profile's credentials for the functions (functionCredentials.ts): Smithy and the SDK's provider chain.
+  "cli-aws-credentials": "@aws-sdk/credential-provider-ini",
+  // dockerode's BuildKit session (gRPC, protobufjs).
+  "cli-docker-session": "dockerode/lib/session.js",
+};
+const lazyPackages = {
+  name: "lazy-packages",
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-ini$/ }, (args) =>
+      args.kind === "dynamic-import" ? { path: "./cli-aws-credentials.js", external: true } : undefined);
   },
 };
 // `import()` of a sibling bundle as a `require`: Node's ESM loader would add its own start-up to every command.
-const cli = { ...common, outdir: "dist", metafile: true, plugins: [cliBundleBoundaries, asciiComments, lazyDockerodeSession], supported: { "dynamic-import": false } };
+const cli = { ...common, outdir: "dist", metafile: true, plugins: [cliBundleBoundaries, asciiComments, lazyDockerodeSession, lazyPackages], supported: { "dynamic-import": false } };
 
 /**
  * The extension's deploy command takes the clouds' SDKs from dist/cli-deploy.js, which the .vsix
@@ -113,6 +138,8 @@ const builds = [
   // `package` and `deploy` with the clouds' SDKs: apart from the engine, whose source an emulator holds
   // in memory for as long as it runs (7.6 MB with them, 4.6 MB without).
   { ...cli, entryPoints: { "cli-deploy": "emulator/cli/deployCommands.ts" } },
+  { ...cli, entryPoints: { "cli-database": "emulator/triggers/database/databaseDrivers.ts" } },
+  ...Object.entries(LAZY_PACKAGES).map(([name, module]) => ({ ...cli, entryPoints: { [name]: module } })),
 ];
 if (args.has("--tests")) {
   // Each suite file stays its own module: mocha loads them after defining describe/it.

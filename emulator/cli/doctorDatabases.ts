@@ -1,7 +1,6 @@
 import { loadProject } from "../project/loadProject";
 import { qualifiedName } from "../project/databaseSources";
-import { binlogPositionStore, withClient } from "../triggers/database/databaseTriggers";
-import { binlogLag, checkBinlogReady, withMysql } from "../triggers/database/mysqlBinlog";
+import { binlogPositionStore, loadDatabaseDrivers, withClient } from "../triggers/database/databaseTriggers";
 import { describeMysqlError, mysqlHostOf } from "../triggers/database/mysqlErrors";
 import { describePgError } from "../triggers/database/pgErrors";
 import { projectPrefix } from "../triggers/database/pgNames";
@@ -67,6 +66,7 @@ function slotsDetail(slots: SlotInfo[]): string {
 async function mysqlCheck(root: string, name: string, sourceName: string, url: string, masked: string, tables: string[]): Promise<DatabaseCheck> {
   try {
     const saved = (await binlogPositionStore(root).list()).filter((p) => p.position.source === sourceName && p.position.server === mysqlHostOf(url));
+    const { binlogLag, checkBinlogReady, withMysql } = await loadDatabaseDrivers();
     const lags = await withMysql(url, async (connection) => {
       await checkBinlogReady(connection, url, tables);
       const measured: string[] = [];

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as vscode from "vscode";
 import { readConnectionInfo, type ConnectionInfo } from "../../emulator/client/connectionFile";
+import { withMallocTunables } from "../../emulator/config/mallocTunables";
 import { controlSocketFile } from "../../emulator/config/paths";
 import type { FaasboxSettings } from "../settings";
 
@@ -31,7 +32,7 @@ export async function spawnEmulator(extensionUri: vscode.Uri, root: string, sett
     ...(settings.credentials.enabled ? [] : ["--no-credentials"]),
     ...(settings.credentials.enabled && settings.credentials.awsProfile ? ["--profile", settings.credentials.awsProfile] : []),
   ];
-  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: "1" };
+  const env: NodeJS.ProcessEnv = withMallocTunables({ ...process.env, ELECTRON_RUN_AS_NODE: "1" });
   if (settings.images.nodejs) env.FAASBOX_IMAGE_NODEJS = settings.images.nodejs;
   if (settings.images.python) env.FAASBOX_IMAGE_PYTHON = settings.images.python;
   if (settings.images.custom) env.FAASBOX_IMAGE_CUSTOM = settings.images.custom;

@@ -1,6 +1,6 @@
 // `npm run bench`: measures, prints a table and writes test-results/bench.json.
 // Benchmarks report numbers; they assert nothing.
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveImages } from "../../emulator/config/images";
 import { connectDocker } from "../../emulator/core/docker/engine";
@@ -46,13 +46,19 @@ async function main(): Promise<void> {
     rows.push({ name: ".vsix size", value: "not built (npm run package)" });
   }
 
-  console.log(`Machine: ${machine()}\n`);
+  console.log(`Machine: ${machine()}; ${bundleKind()}\n`);
   console.log("| measure | value |\n|---|---|");
   for (const row of rows) console.log(`| ${row.name} | ${row.value} |`);
   const goals = goalTable(rows);
   console.log(`\n${goals.text}\n\n${goals.met} of ${goals.total} goals met in this run.`);
   mkdirSync(ARTIFACTS, { recursive: true });
-  writeFileSync(join(ARTIFACTS, "bench.json"), JSON.stringify({ machine: machine(), rows, goals: goals.text }, null, 2));
+  writeFileSync(join(ARTIFACTS, "bench.json"), JSON.stringify({ machine: machine(), bundles: bundleKind(), rows, goals: goals.text }, null, 2));
+}
+
+/** Which bundles ran: scripts/bench.sh builds the production ones, and unminified ones for --profile. */
+function bundleKind(): string {
+  // A development bundle links its source map at its end; a production one has none.
+  return readFileSync(join(REPO_ROOT, "dist", "cli-engine.js"), "utf8").trimEnd().split("\n").at(-1)!.startsWith("//# sourceMappingURL=") ? "development bundles (unminified, for --profile)" : "production bundles (minified, as the .vsix ships them)";
 }
 
 main().catch((error: unknown) => {

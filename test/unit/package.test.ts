@@ -28,7 +28,7 @@ test("npm run package makes a .vsix under 5 MB with the bundles, media and docum
   const vsix = join(REPO_ROOT, "dist", "faasbox.vsix");
   assert.ok(statSync(vsix).size < 5 * 1024 * 1024, `${vsix} is ${statSync(vsix).size} bytes`);
   const files = (await zipEntries(vsix)).filter((f) => f.startsWith("extension/")).map((f) => f.slice("extension/".length));
-  for (const required of ["package.json", "readme.md", "LICENSE.txt", "changelog.md", "dist/extension.js", "dist/emulator.js", "dist/cli.js", "dist/cli-client.js", "dist/cli-engine.js", "dist/cli-deploy.js", "dist/shims/node/bootstrap.js", "dist/agent/faasbox-agent-amd64", "dist/agent/faasbox-agent-arm64", "media/icon.png"]) {
+  for (const required of ["package.json", "readme.md", "LICENSE.txt", "changelog.md", "dist/extension.js", "dist/emulator.js", "dist/cli.js", "dist/cli-client.js", "dist/cli-engine.js", "dist/cli-deploy.js", "dist/cli-database.js", "dist/cli-aws-credentials.js", "dist/cli-docker-session.js", "dist/shims/node/bootstrap.js", "dist/agent/faasbox-agent-amd64", "dist/agent/faasbox-agent-arm64", "media/icon.png"]) {
     assert.ok(files.some((f) => f.toLowerCase() === required.toLowerCase()), `${required} missing from the .vsix: ${files.join(", ")}`);
   }
   assert.deepEqual(files.filter((f) => f.endsWith(".ts") || f.startsWith("test/") || f.endsWith(".map") || f.startsWith("node_modules/")), []);

@@ -30,8 +30,18 @@ export function badUrlReason(url: string): string | undefined {
   }
 }
 
-/** A problem Faasbox's own checks found: its message already says what to change. */
-export class ReadinessError extends Error {}
+/**
+ * A problem Faasbox's own checks found: its message already says what to change. Recognised by its
+ * name, not `instanceof`: the database drivers' bundle throws its own copy of this class
+ * (databaseDrivers.ts), which the engine's `faasbox doctor` describes.
+ */
+export class ReadinessError extends Error {
+  override readonly name = "ReadinessError";
+}
+
+function isReadinessError(error: unknown): boolean {
+  return error instanceof Error && error.name === "ReadinessError";
+}
 
 /** An error of a database driver or of the network below it. */
 export interface DriverError extends Error {
@@ -48,7 +58,7 @@ export const UNREACHABLE_CODES: readonly string[] = ["ECONNREFUSED", "ENOTFOUND"
  */
 export function describeDriverError(error: unknown, url: string, describe: (e: DriverError) => string): string {
   const e = error as DriverError;
-  return maskPassword(error instanceof ReadinessError ? e.message : describe(e), url);
+  return maskPassword(isReadinessError(error) ? e.message : describe(e), url);
 }
 
 /** The words both servers' messages share, `server` being "PostgreSQL" or "MySQL" and `where` host:port/database. */

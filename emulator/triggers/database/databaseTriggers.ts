@@ -255,20 +255,21 @@ function fingerprintOf(plan: ConsumerPlan): string {
   return JSON.stringify([plan.source.url, plan.source.tables, plan.source.operations, plan.source.columns, plan.source.name, plan.batching]);
 }
 
-let drivers: (typeof import("./pgSource") & typeof import("./mysqlSource") & typeof import("./mysqlBinlog")) | undefined;
+let drivers: typeof import("./databaseDrivers") | undefined;
 
 /**
  * PostgreSQL's and MySQL's clients and the replication libraries, loaded with the first database trigger: an
  * emulator without one does not hold them (idle memory). The daemon awaits this before it starts a
  * project's consumers, so they are listed (starting) from the moment it has started, as before.
  */
-export async function loadDatabaseDrivers(): Promise<void> {
-  drivers ??= { ...(await import("./pgSource")), ...(await import("./mysqlSource")), ...(await import("./mysqlBinlog")) };
+export async function loadDatabaseDrivers(): Promise<typeof import("./databaseDrivers")> {
+  drivers ??= await import("./databaseDrivers");
+  return drivers;
 }
 
 export async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
-  const { Client } = await import("pg");
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  const { PgClient } = await loadDatabaseDrivers();
+  const client = new PgClient({ connectionString: url, connectionTimeoutMillis: 5000 });
   client.on("error", () => undefined);
   await client.connect();
   try {
