@@ -69,7 +69,11 @@ async function burst({ daemon, client }: Setup, fn: string): Promise<number> {
   const started = performance.now();
   const results = await Promise.all(Array.from({ length: BURST }, () => client.request(Requests.invoke, { function: fn, event: {} })));
   const elapsed = performance.now() - started;
-  if (results.some((r) => !r.ok) || new Set(results.map((r) => r.instanceId)).size !== BURST) throw new Error(`bench: expected ${BURST} answers from ${BURST} instances`);
+  const failed = results.filter((r) => !r.ok);
+  const instances = new Set(results.map((r) => r.instanceId)).size;
+  if (failed.length > 0 || instances !== BURST) {
+    throw new Error(`bench: expected ${BURST} answers from ${BURST} instances, got ${BURST - failed.length} answers from ${instances}${failed.length ? `; the first failure: ${JSON.stringify(failed[0].error)}` : ""}`);
+  }
   return elapsed;
 }
 
