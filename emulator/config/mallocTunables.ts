@@ -15,7 +15,7 @@
  * The cost is an mmap and munmap per large block, which the emulator's small messages do not meet.
  *
  * The variable is read when a process starts, so it is given to the daemon the extension spawns;
- * `faasbox start` run from a shell gets it when the shell sets it (README: "Memory").
+ * `faasbox start` run from a shell gets it when the shell sets it (README, "Benchmarks").
  */
 export const MALLOC_TUNABLE = "glibc.malloc.mmap_threshold=131072";
 
