@@ -84,7 +84,7 @@ const lazyDockerodeSession = {
   setup(build) {
     build.onResolve({ filter: /^\.\/session$/ }, (args) => {
       if (!/[\\/]dockerode[\\/]lib$/.test(args.resolveDir)) return undefined;
-      return { path: "dockerode/lib/session", namespace: "lazy-dockerode-session", pluginData: args.resolveDir };
+      return { path: "dockerode/lib/session", namespace: "lazy-dockerode-session" };
     });
     // The real module is a bundle of its own (LAZY_PACKAGES), beside the one that requires it.
     build.onLoad({ filter: /.*/, namespace: "lazy-dockerode-session" }, () => ({
