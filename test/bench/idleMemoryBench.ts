@@ -68,7 +68,7 @@ async function idleEmulator(how: "extension" | "shell"): Promise<IdleMemory> {
   const server =
     how === "extension"
       ? spawn(process.execPath, [...report, join(REPO_ROOT, "dist", "emulator.js"), root, "--quiet", ...options], { stdio: "ignore", env: withMallocTunables(process.env) })
-      : spawn(process.execPath, [...report, CLI, "start", root, ...options], { stdio: "ignore" });
+      : spawn(process.execPath, [...report, CLI, "start", root, ...options], { stdio: "ignore", env: { ...process.env, GLIBC_TUNABLES: undefined } });
   try {
     await waitFor(() => spawnSync(process.execPath, [CLI, "status", "--project", root, "--json"]).status === 0, "the emulator to come up", 30_000);
     const invoked = spawnSync(process.execPath, [CLI, "invoke", "noop-node", "--project", root], { encoding: "utf8" });
