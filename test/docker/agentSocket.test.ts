@@ -85,12 +85,13 @@ test("each instance's container mounts its own socket folder, read-only, and no 
   assert.notEqual(folders[0], folders[1], "each instance has a folder of its own");
 });
 
-test("another function cannot reach an instance's socket, even one still waiting for its agent; it finds no secret", async () => {
+test("another function cannot reach an instance's sockets (its runtime API's, its agent's even while it waits); it finds no secret", async () => {
   // An instance's socket as it is between the container's start and its agent's connection.
-  const pending = await listenForAgent("pending-instance", { uid: 1_987_654_321, gid: 65534 });
+  const pending = await listenForAgent("pending-instance", { uid: 1_987_654_321, gid: 65534 }, (connection) => connection.destroy());
   try {
     const path = join(pending.hostDir, "agent.sock");
-    const probe = await engine.invoke("prober", { paths: [path] });
+    const runtimeSocket = join(pending.hostDir, "runtime.sock");
+    const probe = await engine.invoke("prober", { paths: [path, runtimeSocket] });
     assert.equal(probe.ok, true, JSON.stringify(probe.error));
     const found = probe.result as { results: Record<string, string>; listedTheTarget: boolean; secretInEnv: string | null; secretInAgentEnviron: boolean; channelFolder: string[] };
     assert.equal(found.listedTheTarget, true, "on host networking the prober sees the pending socket's path in /proc/net/unix");
@@ -98,8 +99,9 @@ test("another function cannot reach an instance's socket, even one still waiting
       assert.notEqual(outcome, "connected", `the prober connected to ${target}: ${JSON.stringify(found.results)}`);
     }
     assert.equal(found.results[path], "ENOENT", "the host's socket folders are not in the container");
+    assert.equal(found.results[runtimeSocket], "ENOENT", "nor another instance's runtime API socket");
     assert.equal(found.results["/opt/faasbox/channel/agent.sock"], "ENOENT", "its own socket is gone once its agent connected");
-    assert.deepEqual(found.channelFolder, []);
+    assert.deepEqual(found.channelFolder, ["runtime.sock"], "what stays is its own runtime API's socket");
     assert.equal(found.secretInEnv, null, "the runtime's environment has no secret");
     assert.equal(found.secretInAgentEnviron, false, "the agent wiped its secret from its environment block");
     const waiting = await Promise.race([pending.accepted.then(() => "accepted"), new Promise((r) => setTimeout(() => r("waiting"), 200))]);

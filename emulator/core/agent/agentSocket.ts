@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer, type Socket } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -25,6 +25,12 @@ import { join } from "node:path";
 export const AGENT_SOCKET_CONTAINER_DIR = "/opt/faasbox/channel";
 const SOCKET_NAME = "agent.sock";
 export const AGENT_SOCKET_CONTAINER_PATH = `${AGENT_SOCKET_CONTAINER_DIR}/${SOCKET_NAME}`;
+const RUNTIME_SOCKET_NAME = "runtime.sock";
+/**
+ * Where Faasbox's own shims reach the Runtime API directly (FAASBOX_RUNTIME_API_SOCKET): the
+ * agent then relays nothing of a warm invocation, two process hops fewer each way (issue 21).
+ */
+export const RUNTIME_SOCKET_CONTAINER_PATH = `${AGENT_SOCKET_CONTAINER_DIR}/${RUNTIME_SOCKET_NAME}`;
 /** The secret is 32 random bytes as 64 hex digits (the agent's SECRET_LEN). */
 export const SECRET_HEX_LENGTH = 64;
 
@@ -36,8 +42,8 @@ export interface AgentSocketOwner {
 export interface AgentSocketListener {
   /** The instance's folder on the host: bind-mount it at AGENT_SOCKET_CONTAINER_DIR. */
   readonly hostDir: string;
-  /** The container's environment that points the agent at the socket. */
-  readonly env: { FAASBOX_AGENT_SOCKET: string; FAASBOX_AGENT_SECRET: string };
+  /** The container's environment that points the agent (and the shims, for the Runtime API) at the sockets. */
+  readonly env: { FAASBOX_AGENT_SOCKET: string; FAASBOX_AGENT_SECRET: string; FAASBOX_RUNTIME_API_SOCKET?: string };
   /**
    * The agent's connection once it proved itself (its secret read off it: frames follow); rejects
    * when the listener is closed first.
@@ -102,8 +108,14 @@ export function removeAgentSockets(): void {
 /**
  * Listens on a new socket for one instance's agent. `owner` is the instance's user: when this
  * process is root, the folder and the socket become that user's alone.
+ *
+ * With `onRuntimeConnection`, a second socket beside it (RUNTIME_SOCKET_CONTAINER_PATH) takes the
+ * Runtime API connections of the instance's runtime for as long as the instance lives, each handed
+ * over as it comes. Who reaches it is who reaches the folder: the processes of that one container
+ * and, on this machine, the instance's user (or ours) — the same callers the agent admits on
+ * 127.0.0.1:9001 (its uid check), so the socket needs no secret of its own.
  */
-export async function listenForAgent(instanceId: string, owner: AgentSocketOwner): Promise<AgentSocketListener> {
+export async function listenForAgent(instanceId: string, owner: AgentSocketOwner, onRuntimeConnection?: (connection: Socket) => void): Promise<AgentSocketListener> {
   const hostDir = join(socketsBase(), `${instanceId.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 24)}-${randomBytes(4).toString("hex")}`);
   mkdirSync(hostDir, { mode: 0o700 });
   const root = process.getuid?.() === 0;
@@ -118,10 +130,12 @@ export async function listenForAgent(instanceId: string, owner: AgentSocketOwner
   const accepted = new Promise<Socket>((resolve, reject) => (settle = { resolve, reject }));
   accepted.catch(() => undefined); // a launch that failed before asking is not an unhandled rejection
   let done = false;
+  let runtimeServer: Server | undefined;
   const close = (): void => {
     if (!done) settle.reject(new Error("the agent's socket was closed before the agent connected"));
     done = true;
     server.close();
+    runtimeServer?.close();
     rmSync(hostDir, { recursive: true, force: true });
   };
   server.on("connection", (socket) => {
@@ -135,6 +149,23 @@ export async function listenForAgent(instanceId: string, owner: AgentSocketOwner
       settle.resolve(socket);
     });
   });
+  const env: AgentSocketListener["env"] = { FAASBOX_AGENT_SOCKET: AGENT_SOCKET_CONTAINER_PATH, FAASBOX_AGENT_SECRET: secret };
+  try {
+    await listenOn(server, path, owner, root);
+    if (onRuntimeConnection) {
+      runtimeServer = createServer({ allowHalfOpen: true }, onRuntimeConnection);
+      await listenOn(runtimeServer, join(hostDir, RUNTIME_SOCKET_NAME), owner, root);
+      env.FAASBOX_RUNTIME_API_SOCKET = RUNTIME_SOCKET_CONTAINER_PATH;
+    }
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return { hostDir, env, accepted, close };
+}
+
+/** Listens on the socket `path`, made the instance user's alone when we are root (else ours in a folder no one else enters). */
+async function listenOn(server: Server, path: string, owner: AgentSocketOwner, root: boolean): Promise<void> {
   server.on("error", () => undefined); // after listen, an accept error only loses that caller
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -145,7 +176,6 @@ export async function listenForAgent(instanceId: string, owner: AgentSocketOwner
   });
   if (root) chownSync(path, owner.uid, owner.gid);
   chmodSync(path, root ? 0o600 : 0o666);
-  return { hostDir, env: { FAASBOX_AGENT_SOCKET: AGENT_SOCKET_CONTAINER_PATH, FAASBOX_AGENT_SECRET: secret }, accepted, close };
 }
 
 /**

@@ -248,7 +248,7 @@ export class DockerExecutor implements Executor {
     const sdkVolumeName = sdk && transfer === "copy" ? await this.engineStep(`fill a volume with ${sdk.title}`, sdkVolume(this.docker, image, sdk), SDK_FILL_TIMEOUT_MS) : undefined;
     this.refuseWhenClosed();
     // The agent's channel on a socket of its own where the engine shares our files (mount); else the attach stream.
-    const socketListener = agentBinary && transfer === "mount" && this.agentChannel === "socket" ? await listenForAgent(request.instanceId, user) : undefined;
+    const socketListener = agentBinary && transfer === "mount" && this.agentChannel === "socket" ? await listenForAgent(request.instanceId, user, request.onRuntimeConnection) : undefined;
     try {
       return await this.createAndStart(request, { agentBinary, user, prepared, image, transfer, hostPaths, sdk, sdkVolumeName, socketListener });
     } catch (error) {

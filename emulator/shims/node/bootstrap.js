@@ -25,9 +25,11 @@ const taskRoot = env.LAMBDA_TASK_ROOT || env.USER_CODE_ROOT || process.cwd();
 const functionName = env.AWS_LAMBDA_FUNCTION_NAME || env.SCF_FUNCTIONNAME;
 const memoryMb = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE || env.SCF_MEMORY_SIZE || 128);
 // Two connections, as in the Python shim: one carries invocations (it long-polls /next), the
-// other log lines, so logs never wait behind a parked /next.
-const invocations = new RuntimeApiConnection(apiHost, apiPort);
-const logChannel = new RuntimeApiConnection(apiHost, apiPort);
+// other log lines, so logs never wait behind a parked /next. Where the emulator offers its socket
+// (a local engine), they go straight to it rather than through the agent beside us.
+const apiSocket = env.FAASBOX_RUNTIME_API_SOCKET || undefined;
+const invocations = new RuntimeApiConnection(apiHost, apiPort, apiSocket);
+const logChannel = new RuntimeApiConnection(apiHost, apiPort, apiSocket);
 
 function request(method, urlPath, body, headers) {
   return invocations.request(method, urlPath, body, headers);
@@ -499,6 +501,7 @@ async function runStreamingInvocation(handler, event, context, requestId) {
   const stream = new ResponseStream({
     host: apiHost,
     port: apiPort,
+    socketPath: apiSocket,
     path: paths.response(requestId),
     highWaterMark: handler[HIGH_WATER_MARK],
     beforeEnd: () => flushLogs(),

@@ -70,10 +70,11 @@ function isStreamingHandler(handler) {
  */
 class ResponseStream extends Writable {
   /**
-   * `beforeEnd()` runs before the POST ends (the shim flushes the request's log lines); `memoryKb()`
+   * `socketPath`, when set, is the emulator's Unix socket for the runtime API (host and port then only
+   * name the Host header). `beforeEnd()` runs before the POST ends (the shim flushes the request's log lines); `memoryKb()`
    * is the peak so far; `shapeError(error)` gives an error's {body, type} as the runtime API takes them.
    */
-  constructor({ host, port, path, highWaterMark, beforeEnd, memoryKb, shapeError }) {
+  constructor({ host, port, socketPath, path, highWaterMark, beforeEnd, memoryKb, shapeError }) {
     super(highWaterMark ? { highWaterMark } : {});
     this._shapeError = shapeError;
     this._contentType = DEFAULT_CONTENT_TYPE;
@@ -86,7 +87,7 @@ class ResponseStream extends Writable {
     // agent: false: a connection of its own, closed once the response is written, as the guide asks;
     // the shim's kept-alive sockets stay free for its log lines meanwhile.
     this._request = http.request({
-      host, port, path, method: 'POST', agent: false,
+      host, port, socketPath, path, method: 'POST', agent: false,
       headers: { 'Lambda-Runtime-Function-Response-Mode': 'streaming', 'Transfer-Encoding': 'chunked', Trailer: TRAILERS.join(', ') },
     });
     this.done = new Promise((resolve) => {

@@ -13,9 +13,11 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 const NO_BODY_STATUS = new Set([204, 304]);
 
 class RuntimeApiConnection {
-  constructor(host, port) {
+  /** `socketPath`: the emulator's Unix socket for this instance (FAASBOX_RUNTIME_API_SOCKET), used instead of host:port. */
+  constructor(host, port, socketPath) {
     this.host = host;
     this.port = port;
+    this.socketPath = socketPath;
     this.hostHeader = `Host: ${host}:${port}\r\n`;
     this.socket = undefined;
     this.queue = [];
@@ -47,7 +49,7 @@ class RuntimeApiConnection {
   }
 
   connect() {
-    const socket = net.connect({ host: this.host, port: this.port, noDelay: true });
+    const socket = this.socketPath ? net.connect({ path: this.socketPath }) : net.connect({ host: this.host, port: this.port, noDelay: true });
     this.socket = socket;
     socket.on('data', (chunk) => this.onData(socket, chunk));
     socket.on('end', () => this.onClosed(socket, undefined));

@@ -11,6 +11,7 @@ import importlib
 import json
 import logging
 import os
+import socket
 import sys
 import threading
 import time
@@ -37,11 +38,28 @@ LOG_BATCH_LINES = 500
 MEMORY_MB = int(ENV.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE") or ENV.get("SCF_MEMORY_SIZE") or 128)
 
 
+# Where the emulator offers its socket (a local engine), the shim reaches it directly rather than
+# through the agent beside it.
+API_SOCKET = ENV.get("FAASBOX_RUNTIME_API_SOCKET")
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """http.client's connection over the emulator's Unix socket (the Host header stays host:port)."""
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(API_SOCKET)
+
+
+def new_connection():
+    return UnixHTTPConnection(API_HOST, API_PORT) if API_SOCKET else http.client.HTTPConnection(API_HOST, API_PORT)
+
+
 class Api:
     """One kept-alive connection to the runtime API."""
 
     def __init__(self):
-        self.conn = http.client.HTTPConnection(API_HOST, API_PORT)
+        self.conn = new_connection()
 
     def call(self, method, path, body=None, headers=None):
         for attempt in (0, 1):
@@ -51,7 +69,7 @@ class Api:
                 return response.status, response.headers, response.read()
             except (http.client.HTTPException, ConnectionError):
                 self.conn.close()
-                self.conn = http.client.HTTPConnection(API_HOST, API_PORT)
+                self.conn = new_connection()
                 if attempt:
                     raise
         raise RuntimeError("unreachable")

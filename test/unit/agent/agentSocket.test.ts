@@ -105,6 +105,49 @@ describe("the emulator's listener", () => {
     }
   });
 
+  test("the runtime API's socket: the instance's user's alone, every connection handed over for the instance's life, gone with close()", async (t) => {
+    if (!requireRoot()) return t.skip("not root");
+    const handed: Socket[] = [];
+    const listener = await listenForAgent("inst-4", INSTANCE_USER, (connection) => {
+      handed.push(connection);
+      connection.on("data", (chunk: Buffer) => connection.end(`echo ${chunk}`));
+    });
+    const path = join(listener.hostDir, "runtime.sock");
+    try {
+      assert.equal(listener.env.FAASBOX_RUNTIME_API_SOCKET, "/opt/faasbox/channel/runtime.sock");
+      assert.equal(statSync(path).uid, INSTANCE_USER.uid);
+      assert.equal(statSync(path).mode & 0o777, 0o600);
+      assert.equal(connectAs(1_234_567_891, path), "EACCES", "another local user (another instance's uid) is refused by the file system");
+      // The agent connecting first changes nothing: the runtime's socket stays, and takes any number of connections.
+      createConnection(join(listener.hostDir, "agent.sock")).write(listener.env.FAASBOX_AGENT_SECRET);
+      (await listener.accepted).destroy();
+      for (const word of ["one", "two"]) {
+        const client = createConnection(path);
+        client.write(word);
+        const answer = await new Promise<string>((resolve) => {
+          let text = "";
+          client.on("data", (chunk: Buffer) => (text += chunk));
+          client.on("end", () => resolve(text));
+        });
+        assert.equal(answer, `echo ${word}`);
+      }
+      assert.equal(handed.length, 2);
+    } finally {
+      listener.close();
+    }
+    assert.equal(existsSync(path), false, "close() removes it with the folder");
+  });
+
+  test("without a runtime API handler there is no runtime socket", async () => {
+    const listener = await listenForAgent("inst-5", INSTANCE_USER);
+    try {
+      assert.equal(listener.env.FAASBOX_RUNTIME_API_SOCKET, undefined);
+      assert.equal(existsSync(join(listener.hostDir, "runtime.sock")), false);
+    } finally {
+      listener.close();
+    }
+  });
+
   test("close() before the agent connects rejects accepted", async () => {
     const listener = await listenForAgent("inst-2", INSTANCE_USER);
     listener.close();
