@@ -409,4 +409,10 @@ export interface DebugSessionInfo {
   /** Where the code is inside the instance, and on this machine, for path mapping. */
   remoteRoot: string;
   localRoot: string;
+  /**
+   * Node: the inspector's WebSocket path ("/UUID"); attach to ws://host:port + this path. The
+   * inspector lists no target over HTTP (/json/list): its address goes only to the client that
+   * started the session.
+   */
+  webSocketPath?: string;
 }

@@ -137,6 +137,8 @@ export class FaasboxDebugConfigurationProvider implements vscode.DebugConfigurat
       name: config.name,
       address: info.host,
       port: info.port,
+      // The inspector lists no target over HTTP (emulator/core/debug/inspectorAddress.ts): js-debug goes straight to its address.
+      ...(info.webSocketPath ? { websocketAddress: `ws://${info.host}:${info.port}${info.webSocketPath}` } : {}),
       localRoot: info.localRoot,
       remoteRoot: info.remoteRoot,
       // The inspector breaks before any user code so module-scope breakpoints bind; go on from there.

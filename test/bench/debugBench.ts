@@ -17,7 +17,7 @@ export async function debugBench(): Promise<Row[]> {
     for (let i = 0; i < RUNS; i++) {
       const started = performance.now();
       const session = await emulator.debugSessions.start(emulator.getFunction("node-cjs"), "bench");
-      const cdp = await CdpClient.connect(session.port);
+      const cdp = await CdpClient.connect(session);
       await cdp.send("Debugger.enable");
       await cdp.send("Debugger.setBreakpointByUrl", { urlRegex: "cjs\\.js$", lineNumber: 4 });
       await cdp.send("Runtime.runIfWaitingForDebugger");

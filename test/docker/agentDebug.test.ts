@@ -56,7 +56,7 @@ describe("debugging through the agent (docker executor, FAASBOX_DOCKER_NETWORK=n
     const containers = await faasboxContainers(docker, [`${LABELS.session}=${emulator.id}`]);
     assert.ok(containers.length > 0);
     for (const c of containers) assert.equal((await docker.getContainer(c.Id).inspect()).HostConfig.NetworkMode, "none");
-    const cdp = await CdpClient.connect(session.port);
+    const cdp = await CdpClient.connect(session);
     try {
       await cdp.send("Runtime.enable");
       await cdp.send("Debugger.enable");
@@ -115,7 +115,7 @@ describe("debugging through the agent (docker executor, FAASBOX_DOCKER_NETWORK=n
       assert.equal(probe.status, 0, probe.stderr);
       assert.deepEqual(JSON.parse(probe.stdout), { bytes: 0 }, "closed without an answer");
       assert.ok(warnings.some((w) => /refused a connection to the debug port of node-cjs from a process of another user/.test(w)), JSON.stringify(warnings));
-      const cdp = await CdpClient.connect(session.port);
+      const cdp = await CdpClient.connect(session);
       try {
         await cdp.send("Runtime.enable");
       } finally {

@@ -2,6 +2,8 @@
 // Chrome DevTools Protocol (Node's inspector) and the Debug Adapter Protocol (debugpy).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import WebSocket from "ws";
 import type { Engine } from "../../emulator/core/engine";
 import { CdpClient } from "../helpers/cdpClient";
 import type { FunctionSpec } from "../../emulator/project/spec";
@@ -21,7 +23,7 @@ describe("debugging (docker executor)", () => {
     const session = await emulator.debugSessions.start(emulator.getFunction("node-cjs"), "test");
     assert.equal(session.protocol, "node");
     assert.equal(session.remoteRoot, "/var/task");
-    const cdp = await CdpClient.connect(session.port);
+    const cdp = await CdpClient.connect(session);
     try {
       await cdp.send("Runtime.enable");
       await cdp.send("Debugger.enable");
@@ -54,6 +56,37 @@ describe("debugging (docker executor)", () => {
     }
     const after = await emulator.invoke("node-cjs", {});
     assert.equal(after.ok, true, "after the session, invocations run on the pool again");
+  });
+
+  test("Node: the inspector's address goes to the session's client only: nothing listed over HTTP, a guessed one refused, the log masks it", async () => {
+    const lines: string[] = [];
+    const unsubscribe = emulator.logBus.subscribe((record) => record.function === "node-cjs" && lines.push(record.text));
+    const session = await emulator.debugSessions.start(emulator.getFunction("node-cjs"), "test");
+    try {
+      assert.match(session.webSocketPath ?? "", /^\/[0-9a-f-]{36}$/);
+      // What a local process (another user's, a page's helper) learns by asking the port: no target.
+      const listed = await fetch(`http://127.0.0.1:${session.port}/json/list`);
+      assert.equal(listed.status, 404, "the inspector lists no target over HTTP");
+      assert.equal(await listed.text(), "");
+      const guessed = new WebSocket(`ws://127.0.0.1:${session.port}/${randomUUID()}`);
+      const outcome = await new Promise<string>((resolve) => {
+        guessed.once("open", () => resolve("open"));
+        guessed.once("unexpected-response", (_request, response) => resolve(`HTTP ${response.statusCode}`));
+        guessed.once("error", (error) => resolve(error.message));
+      });
+      guessed.terminate();
+      assert.notEqual(outcome, "open", "a guessed address is refused");
+      const listening = lines.find((line) => line.startsWith("Debugger listening on ws://"));
+      assert.ok(listening, `the function's log says the debugger listens: ${JSON.stringify(lines)}`);
+      assert.doesNotMatch(listening, /[0-9a-f]{8}-[0-9a-f]{4}-/, "without the address's secret path");
+      // The client that started the session gets in.
+      const cdp = await CdpClient.connect(session);
+      await cdp.send("Runtime.runIfWaitingForDebugger");
+      cdp.close();
+    } finally {
+      unsubscribe();
+      await emulator.debugSessions.stop(session.sessionId);
+    }
   });
 
   /** Attaches a DAP client, stops at app.py:7 in an invocation, continues, and checks the result. */
@@ -95,7 +128,7 @@ describe("debugging (process executor)", () => {
     try {
       const session = await emulator.debugSessions.start(emulator.getFunction("node-callback"), "test");
       assert.equal(session.remoteRoot, session.localRoot, "no container: the code is where it is");
-      const cdp = await CdpClient.connect(session.port);
+      const cdp = await CdpClient.connect(session);
       try {
         await cdp.send("Debugger.enable");
         await cdp.send("Debugger.setBreakpointByUrl", { urlRegex: "callback\\.js$", lineNumber: 1 });

@@ -97,7 +97,7 @@ for (const example of EXAMPLES) {
         const session = await daemon.engine.debugSessions.start(spec, "test");
         try {
           if (fn.language === "node") {
-            const cdp = await CdpClient.connect(session.port);
+            const cdp = await CdpClient.connect(session);
             try {
               await cdp.send("Debugger.enable");
               const name = fn.file.split("/").pop()!.replace(".", "\\.");

@@ -200,7 +200,7 @@ describe("a function URL in RESPONSE_STREAM mode (docker executor)", () => {
   test("Debug: a request to the URL stops at a breakpoint in the streaming handler; after resuming, the client gets the stream", async () => {
     const engine = daemon.engine;
     const session = await engine.debugSessions.start(engine.getFunction("Streamer"), "test");
-    const cdp = await CdpClient.connect(session.port);
+    const cdp = await CdpClient.connect(session);
     try {
       await cdp.send("Debugger.enable");
       await cdp.send("Debugger.setBreakpointByUrl", { urlRegex: "app\\.js$", lineNumber: 32 }); // created.write('first chunk\n')

@@ -260,7 +260,7 @@ describe("SCF web functions (docker executor)", () => {
     assert.equal(session.protocol, "node");
     assert.equal(session.remoteRoot, "/var/user");
     const line = EXPRESS_APP.split("\n").findIndex((text) => text.includes("express handled"));
-    const cdp = await CdpClient.connect(session.port);
+    const cdp = await CdpClient.connect(session);
     try {
       await cdp.send("Runtime.enable");
       await cdp.send("Debugger.enable");

@@ -29,10 +29,10 @@ export class CdpClient {
     });
   }
 
-  /** Connects to the first target the inspector on `port` lists. */
-  static async connect(port: number): Promise<CdpClient> {
-    const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
-    const socket = new WebSocket(targets[0].webSocketDebuggerUrl);
+  /** Connects to a debug session's inspector, at the address the emulator gave (its port and WebSocket path). */
+  static async connect(session: { port: number; webSocketPath?: string }): Promise<CdpClient> {
+    if (!session.webSocketPath) throw new Error(`the debug session names no inspector address: ${JSON.stringify(session)}`);
+    const socket = new WebSocket(`ws://127.0.0.1:${session.port}${session.webSocketPath}`);
     await new Promise((resolve, reject) => {
       socket.once("open", resolve);
       socket.once("error", reject);

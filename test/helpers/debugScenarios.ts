@@ -12,7 +12,7 @@ import { DapClient } from "./dapClient";
  */
 export async function debugSessionEndsOnCrash(emulator: Engine): Promise<DebugSessionInfo> {
   const session = await emulator.debugSessions.start(emulator.getFunction("node-exit"), "test");
-  const cdp = await CdpClient.connect(session.port);
+  const cdp = await CdpClient.connect(session);
   try {
     await cdp.send("Debugger.enable");
     await cdp.send("Runtime.runIfWaitingForDebugger");

@@ -114,6 +114,7 @@ export class DebugSessions {
       remoteRoot: this.deps.executor.codeRootFor(spec),
       // A function run from its faasbox build: the build's files are copies of the sources, which are where breakpoints are set.
       localRoot: spec.build?.sourceDir ?? spec.codeDir,
+      ...(instance.debugWebSocketPath ? { webSocketPath: instance.debugWebSocketPath } : {}),
     };
     this.sessions.set(info.sessionId, { info, instance, forward, owner, queue: Promise.resolve() });
     instance.on("state", (state) => {

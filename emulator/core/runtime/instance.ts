@@ -1,3 +1,4 @@
+import { inspectorPath, maskInspectorPath } from "../debug/inspectorAddress";
 import { OutputLines } from "../logs/outputLines";
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
@@ -109,6 +110,8 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private lastRawOutputAt = 0;
   private readonly outputTail: string[] = [];
   private debugExitStatus?: number;
+  /** Node's inspector's WebSocket path ("/UUID"), read off its stderr (see debug/inspectorAddress.ts). */
+  debugWebSocketPath?: string;
   /** What differs from the declared runtime here (executor.chooseImage), said at this instance's first invocation. */
   private runtimeNotices: string[] = [];
 
@@ -579,6 +582,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
   }
 
   private onDebugLine(line: string): void {
+    this.debugWebSocketPath ??= inspectorPath(line);
     if (DEBUG_LISTENING.test(line)) this.emit("debugReady");
     const exiting = /^faasbox: process exiting with status (\d+)/.exec(line);
     if (exiting) this.debugExitStatus = Number(exiting[1]);
@@ -590,9 +594,10 @@ export class Instance extends EventEmitter<InstanceEvents> {
     return this.debug ? DEBUG_INIT_LIMIT_MS : Math.max(INIT_LIMIT_MS, this.spec.timeoutSec * 1000);
   }
 
-  private rawLine(stream: "stdout" | "stderr", line: string): void {
-    if (this.debug) this.onDebugLine(line);
-    this.emit("rawLine", line);
+  private rawLine(stream: "stdout" | "stderr", raw: string): void {
+    if (this.debug) this.onDebugLine(raw);
+    this.emit("rawLine", raw);
+    const line = this.debug ? maskInspectorPath(raw) : raw;
     this.outputTail.push(line);
     if (this.outputTail.length > OUTPUT_TAIL_LINES) this.outputTail.shift();
     const inFlight = this.inFlight;

@@ -1,3 +1,4 @@
+import { nodeInspectorFlags } from "../debug/inspectorAddress";
 import { LOCAL_ACCOUNT_ID, LOCAL_TENCENT_APPID, LOCAL_TENCENT_UIN } from "../../project/localAccount";
 import type { FunctionSpec } from "../../project/spec";
 import { bundledSdkEnv } from "../sdks/bundledSdkEnv";
@@ -108,7 +109,7 @@ export function runtimeCommand(spec: FunctionSpec, shimRoot: string, codeRoot: s
   switch (spec.family) {
     case "nodejs":
       return debug
-        ? ["node", `--inspect-brk=127.0.0.1:${debug.port}`, `${shimRoot}/node/bootstrap.js`]
+        ? ["node", ...nodeInspectorFlags(debug.port), `${shimRoot}/node/bootstrap.js`]
         : ["node", `${shimRoot}/node/bootstrap.js`];
     case "python":
       return debug

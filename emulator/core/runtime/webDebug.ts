@@ -1,3 +1,4 @@
+import { nodeInspectorFlags } from "../debug/inspectorAddress";
 import type { FunctionSpec } from "../../project/spec";
 import type { DebugListen } from "./runtimeEnv";
 
@@ -10,7 +11,7 @@ import type { DebugListen } from "./runtimeEnv";
  */
 export function webDebugEnv(spec: FunctionSpec, debug: DebugListen | undefined, shimRoot: string, env: Record<string, string>): Record<string, string> {
   if (!debug) return {};
-  if (spec.family === "nodejs") return { NODE_OPTIONS: [`--inspect-brk=127.0.0.1:${debug.port}`, env.NODE_OPTIONS].filter(Boolean).join(" ") };
+  if (spec.family === "nodejs") return { NODE_OPTIONS: [...nodeInspectorFlags(debug.port), env.NODE_OPTIONS].filter(Boolean).join(" ") };
   if (spec.family === "python") return { PYTHONPATH: [`${shimRoot}/python/webdebug`, env.PYTHONPATH].filter(Boolean).join(":") };
   return {};
 }

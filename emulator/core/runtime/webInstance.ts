@@ -1,3 +1,4 @@
+import { inspectorPath, maskInspectorPath } from "../debug/inspectorAddress";
 import { OutputLines } from "../logs/outputLines";
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
@@ -73,6 +74,8 @@ export class WebInstance extends EventEmitter<WebInstanceEvents> {
   private readonly outputTail: string[] = [];
   private notices: string[] = [];
   private debugExitStatus?: number;
+  /** Node's inspector's WebSocket path ("/UUID"), read off its stderr (see debug/inspectorAddress.ts). */
+  debugWebSocketPath?: string;
 
   constructor(
     readonly spec: FunctionSpec,
@@ -442,9 +445,10 @@ export class WebInstance extends EventEmitter<WebInstanceEvents> {
    * The server's lines belong to the request in flight when there is one; with several at once
    * (per-instance concurrency) nothing tells which printed it, so they are the instance's.
    */
-  private rawLine(stream: "stdout" | "stderr", line: string): void {
-    if (this.debug) this.onDebugLine(line);
-    this.emit("rawLine", line);
+  private rawLine(stream: "stdout" | "stderr", raw: string): void {
+    if (this.debug) this.onDebugLine(raw);
+    this.emit("rawLine", raw);
+    const line = this.debug ? maskInspectorPath(raw) : raw;
     this.outputTail.push(line);
     if (this.outputTail.length > OUTPUT_TAIL_LINES) this.outputTail.shift();
     const only = this.inFlight.size === 1 ? [...this.inFlight][0] : undefined;
@@ -452,6 +456,7 @@ export class WebInstance extends EventEmitter<WebInstanceEvents> {
   }
 
   private onDebugLine(line: string): void {
+    this.debugWebSocketPath ??= inspectorPath(line);
     if (DEBUG_LISTENING.test(line)) this.emit("debugReady");
     const exiting = /^faasbox: process exiting with status (\d+)/.exec(line);
     if (exiting) this.debugExitStatus = Number(exiting[1]);
