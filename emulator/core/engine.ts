@@ -110,8 +110,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     standby: StandbyOptions = {},
   ) {
     super();
-    this.standbys = new Standbys(standbyOptions(standby), () => this.pools.values());
+    const standbyChoice = standbyOptions(standby);
+    this.standbys = new Standbys(standbyChoice, () => this.pools.values());
     this.debugSessions = new DebugSessions({
+      // Spares are the debugger's standby instances: on and off with them.
+      spares: standbyChoice.enabled,
       executor,
       logBus: this.logBus,
       imageFor: (spec) => imageRequestFor(spec, this.project.images),
@@ -254,7 +257,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private retire(names: string[]): void {
-    for (const name of names) this.pools.get(name)?.retire();
+    for (const name of names) {
+      this.pools.get(name)?.retire();
+      const spec = this.project.functions.find((f) => f.name === name);
+      if (spec) this.debugSessions.functionChanged(spec);
+    }
     this.emit("reloaded", names);
   }
 
@@ -279,6 +286,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         if (JSON.stringify(existing.spec) !== JSON.stringify(spec)) {
           existing.retire(spec, deps);
           this.standbys.changed(existing);
+          this.debugSessions.functionChanged(spec);
         }
         continue;
       }
@@ -291,6 +299,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       if (!seen.has(name)) {
         this.pools.delete(name);
         this.standbys.forget(name);
+        this.debugSessions.functionRemoved(name);
         void pool.close();
       }
     }

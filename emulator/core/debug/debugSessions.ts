@@ -7,6 +7,7 @@ import type { LogBus } from "../logs/logBus";
 import type { FunctionSpec } from "../../project/spec";
 import type { DebugSessionInfo } from "../../protocol";
 import { Instance } from "../runtime/instance";
+import { DebugSpares, type DebugLaunch } from "./debugSpares";
 import { WebInstance } from "../runtime/webInstance";
 import type { Invocation, InvocationOutcome } from "../runtime/invocation";
 import { freePort } from "../../util/freePort";
@@ -24,6 +25,9 @@ interface Session {
   owner: string;
   /** One invocation at a time: the rest wait their turn, as on any instance. */
   queue: Promise<unknown>;
+  /** What the session was started with: its spare is started with the same, once it ends. */
+  spec: FunctionSpec;
+  debugpyDir?: string;
 }
 
 export interface DebugDeps {
@@ -37,6 +41,8 @@ export interface DebugDeps {
   warn?: (message: string) => void;
   /** A debug session of the function began or ended (its state reads "debug" meanwhile). */
   onChange?: (functionName: string) => void;
+  /** Whether a function keeps a debug instance started ahead once its session ends (debugSpares.ts); off by default. */
+  spares?: boolean;
 }
 
 /**
@@ -47,8 +53,40 @@ export interface DebugDeps {
  */
 export class DebugSessions {
   private readonly sessions = new Map<string, Session>();
+  private readonly spares: DebugSpares;
 
-  constructor(private readonly deps: DebugDeps) {}
+  constructor(private readonly deps: DebugDeps) {
+    this.spares = new DebugSpares((spec, debugpyDir, logBus) => this.launch(spec, debugpyDir, logBus), deps.logBus, deps.spares ?? false);
+  }
+
+  /** Starts a debug instance of `spec`, its lines going to `logBus`; its debugger listens once `ready` resolves. */
+  private async launch(spec: FunctionSpec, debugpyDir: string | undefined, logBus: LogBus): Promise<DebugLaunch> {
+    // Where the debugger listens: on the host's 127.0.0.1 directly, or under the agent on the
+    // instance's own 127.0.0.1 (a free port of the host's serves there too, host network or not).
+    const port = await freePort();
+    // A web function's server is started by its scf_bootstrap, under the debugger its environment asks for (runtime/webDebug.ts).
+    const instance = spec.web
+      ? new WebInstance(spec, this.deps.executor, this.deps.imageFor(spec), logBus, this.deps.labels, { port, debugpyDir }, this.deps.credentialsFor?.(spec))
+      : new Instance(spec, this.deps.executor, this.deps.imageFor(spec), logBus, this.deps.labels, { port, debugpyDir }, this.deps.credentialsFor?.(spec));
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the debugger did not start listening within ${LISTEN_TIMEOUT_MS / 1000} s`)), LISTEN_TIMEOUT_MS);
+      instance.once("debugReady", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      instance.on("rawLine", (line) => {
+        if (/address already in use/i.test(line)) reject(new Error(`port ${port} is in use: the debugger could not listen (${line.trim()})`));
+      });
+      instance.on("state", (state) => {
+        if (state !== "stopped") return;
+        clearTimeout(timer);
+        const failed = instance.startupError; // e.g. Runtime.DebuggerMissing, with what to do
+        reject(new Error(failed ? `${failed.errorType}: ${failed.errorMessage}` : "the function's instance exited before its debugger listened"));
+      });
+    });
+    ready.catch(() => undefined); // seen by whoever awaits it; a spare's failure is no unhandled rejection
+    return { instance, port, started: instance.start(), ready };
+  }
 
   /**
    * Starts a debug instance and resolves once its debugger listens. `debugpyPath` is a host
@@ -63,31 +101,10 @@ export class DebugSessions {
       throw new Error("debugging needs host networking (Linux); with Docker Desktop use the process executor to debug");
     }
     const debugpyDir = spec.family === "python" && options.debugpyPath !== undefined ? checkDebugpyFolder(options.debugpyPath) : undefined;
-    // Where the debugger listens: on the host's 127.0.0.1 directly, or under the agent on the
-    // instance's own 127.0.0.1 (a free port of the host's serves there too, host network or not).
-    const port = await freePort();
-    // A web function's server is started by its scf_bootstrap, under the debugger its environment asks for (runtime/webDebug.ts).
-    const instance = spec.web
-      ? new WebInstance(spec, this.deps.executor, this.deps.imageFor(spec), this.deps.logBus, this.deps.labels, { port, debugpyDir }, this.deps.credentialsFor?.(spec))
-      : new Instance(spec, this.deps.executor, this.deps.imageFor(spec), this.deps.logBus, this.deps.labels, { port, debugpyDir }, this.deps.credentialsFor?.(spec));
-    const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the debugger did not start listening within ${LISTEN_TIMEOUT_MS / 1000} s`)), LISTEN_TIMEOUT_MS);
-      instance.once("debugReady", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      instance.on("rawLine", (line) => {
-        if (/address already in use/i.test(line)) reject(new Error(`port ${port} is in use: the debugger could not listen (${line.trim()})`));
-      });
-      instance.on("state", (state) => {
-        if (state !== "stopped") return;
-        const failed = instance.startupError; // e.g. Runtime.DebuggerMissing, with what to do
-        reject(new Error(failed ? `${failed.errorType}: ${failed.errorMessage}` : "the function's instance exited before its debugger listened"));
-      });
-    });
-    await instance.start();
+    const { instance, port, started, ready } = (await this.spares.take(spec, debugpyDir)) ?? (await this.launch(spec, debugpyDir, this.deps.logBus));
     let forward: PortForward | undefined;
     try {
+      await started;
       await ready;
       const channel = instance.agentChannel;
       // Security: a debugger runs any code it likes in the function, so the forwarding listener on
@@ -116,7 +133,7 @@ export class DebugSessions {
       localRoot: spec.build?.sourceDir ?? spec.codeDir,
       ...(instance.debugWebSocketPath ? { webSocketPath: instance.debugWebSocketPath } : {}),
     };
-    this.sessions.set(info.sessionId, { info, instance, forward, owner, queue: Promise.resolve() });
+    this.sessions.set(info.sessionId, { info, instance, forward, owner, queue: Promise.resolve(), spec, debugpyDir });
     instance.on("state", (state) => {
       if (state !== "stopped") return;
       this.forget(info.sessionId);
@@ -132,11 +149,28 @@ export class DebugSessions {
     return info;
   }
 
+  /** The session is over (stopped, or its instance ended): the function's next session will find a spare ready. */
   private forget(sessionId: string): void {
     const session = this.sessions.get(sessionId);
     if (!session) return;
     this.sessions.delete(sessionId);
+    this.spares.prepare(session.spec, session.debugpyDir);
     this.deps.onChange?.(session.info.function);
+  }
+
+  /** A function's code or configuration changed: its spare, if it keeps one, is started again with it. */
+  functionChanged(spec: FunctionSpec): void {
+    this.spares.changed(spec);
+  }
+
+  /** A function left the project: it keeps no spare. */
+  functionRemoved(name: string): void {
+    this.spares.retire(name);
+  }
+
+  /** Whether `name` keeps a spare debug instance. */
+  hasSpare(name: string): boolean {
+    return this.spares.has(name);
   }
 
   /** The debug session serving `functionName`, if any: invocations go to it. */
@@ -177,7 +211,10 @@ export class DebugSessions {
   }
 
   async stopAll(): Promise<void> {
+    // Closed first: the sessions that end here make no spares.
+    const spares = this.spares.close();
     await Promise.all([...this.sessions.keys()].map((id) => this.stop(id)));
+    await spares;
   }
 }
 
