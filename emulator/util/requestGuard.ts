@@ -59,8 +59,14 @@ const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9_.~-]+)(?::(\d{1,5}))?$/i;
  * The request's Host is one this listener answers to, or the refusal. A request without
  * Host (HTTP/1.0; Node refuses HTTP/1.1 without one) is not a browser's: it passes.
  */
+const PLAIN_LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$/;
+
 export function hostRefusal(hostHeader: string | undefined, rule: HostRule = {}): Refusal | undefined {
   if (hostHeader === undefined) return undefined;
+  // The usual Host, a loopback name written plainly, is accepted without parsing it as a URL (which
+  // showed in the warm path's profile, issue 21); the same names pass the full check below.
+  const plain = PLAIN_LOOPBACK_HOST.exec(hostHeader);
+  if (plain && (plain[1] === undefined || Number(plain[1]) <= 65535)) return undefined;
   const name = hostNameOf(hostHeader);
   if (name !== undefined && hostAccepted(name, rule)) return undefined;
   const shown = JSON.stringify(hostHeader.slice(0, 200));

@@ -12,6 +12,10 @@ import { ms, percentile } from "./stats";
 import { PROFILE_DIR, profiling } from "./warmPathProfiles";
 
 const SECONDS = 8;
+/** At most this many 2-second rounds of warm-up at c=10 (see warmUp). */
+const MAX_WARM_ROUNDS = 6;
+/** A round this much faster than the best before it: the server is still warming up. */
+const STILL_RISING = 1.05;
 const CONCURRENCY = [10, 50];
 
 async function waitForHttp(url: string, child: ChildProcess, log: () => string, timeoutMs = 60_000): Promise<void> {
@@ -158,6 +162,21 @@ function cpuPerRequest(measured: Measured): string {
   return `${parts.length === 1 ? `${total} µs` : `${parts.map(([part, each]) => `${part} ${each}`).join(" + ")} = ${total} µs`} (load generator ${generator} µs)`;
 }
 
+/** Instances started, then 2-second rounds at c=10 until one is no faster than STILL_RISING × the best before it. */
+async function warmUp(url: string): Promise<{ first: LoadResult; rounds: number }> {
+  await httpLoad(url, 50, 2);
+  const first = await httpLoad(url, 10, 2);
+  let best = first.requestsPerSecond;
+  let rounds = 1;
+  while (rounds < MAX_WARM_ROUNDS) {
+    const next = await httpLoad(url, 10, 2);
+    rounds++;
+    if (next.requestsPerSecond < best * STILL_RISING) break;
+    best = next.requestsPerSecond;
+  }
+  return { first, rounds };
+}
+
 /**
  * Requests/s and latency through the HTTP gateway to a warm no-op Node function, next to
  * serverless-offline: both served at once, the load against each in alternating rounds; with the
@@ -169,8 +188,19 @@ export async function gatewayBench(): Promise<Row[]> {
     servers.push(await faasbox());
     servers.push(await serverlessOffline());
     for (const server of servers) await waitForHttp(server.url, server.child, server.log);
-    for (const server of servers) await httpLoad(server.url, 50, 2); // warm-up: instances started, JIT warm
+    // Warm-up: instances started (c=50), then each server loaded until its throughput stops rising,
+    // so each is measured at its own steady state. A Faasbox instance's runtime serves a tenth of
+    // the load, so its code is optimised later than serverless-offline's one process (c=10 rose
+    // from 2,585 to 3,981 req/s over its first six 2-second rounds); serverless-offline peaks at
+    // once and then slows as it serves more (999 req/s after 20 s), so it is not loaded longer
+    // than it needs. The first round is printed apart.
     const rows: Row[] = [];
+    const warm = [];
+    for (const server of servers) warm.push(await warmUp(server.url));
+    rows.push({
+      name: "HTTP c=10, the first 2 s after the warm-up's instances started (JIT warming): Faasbox / serverless-offline req/s; 2-second rounds until the throughput stopped rising",
+      value: `${Math.round(warm[0].first.requestsPerSecond)} / ${Math.round(warm[1].first.requestsPerSecond)} (${(warm[0].first.requestsPerSecond / warm[1].first.requestsPerSecond).toFixed(2)}×); ${warm[0].rounds} / ${warm[1].rounds}`,
+    });
     for (const concurrency of CONCURRENCY) {
       const [a, b] = await interleaved(servers, concurrency);
       const describe = (m: Measured) => `${Math.round(m.load.requestsPerSecond)} req/s, ${ms(m.load.p50)} / ${ms(m.load.p99)}${m.load.errors ? `, ${m.load.errors} errors` : ""}`;

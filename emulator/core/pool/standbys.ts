@@ -31,6 +31,10 @@ export class Standbys {
   private readonly policy: StandbyPolicy;
   private timer?: NodeJS.Timeout;
   private closed = false;
+  /** The functions the last apply() entitled. */
+  private entitledNow = new Set<string>();
+  /** The function invoked last. */
+  private lastUsed?: string;
 
   constructor(private readonly options: Required<StandbyOptions>, private readonly holders: () => Iterable<StandbyHolder>) {
     this.policy = new StandbyPolicy(options);
@@ -40,7 +44,12 @@ export class Standbys {
   used(holder: StandbyHolder): void {
     if (!this.options.enabled || this.closed) return;
     this.policy.used(holder.name, holder.memoryMb, Date.now());
-    this.apply();
+    // The most recent use again, of a function that keeps one: the order is the same, so is the
+    // choice; the use moves its window on, which the expiry timer reads when it fires. Deciding
+    // again on every invocation showed in the warm path's profile (issue 21).
+    const same = this.lastUsed === holder.name && this.entitledNow.has(holder.name);
+    this.lastUsed = holder.name;
+    if (!same) this.apply();
   }
 
   /** A function's configuration changed (its memory may have): the budget is counted again. */
@@ -59,6 +68,7 @@ export class Standbys {
     if (!this.options.enabled || this.closed) return;
     const now = Date.now();
     const entitled = this.policy.entitled(now);
+    this.entitledNow = entitled;
     for (const holder of this.holders()) holder.setStandbyWanted(entitled.has(holder.name));
     clearTimeout(this.timer);
     const next = this.policy.nextExpiry(now);
