@@ -770,6 +770,19 @@ static void connect_channel(void)
     lease_fd = STDIN_FILENO;
 }
 
+/* The port we listen on, in the runtime's environment where it names the Runtime API. */
+static void announce_port(unsigned long port)
+{
+    char number[8], address[32];
+    snprintf(number, sizeof number, "%lu", port);
+    snprintf(address, sizeof address, "127.0.0.1:%lu", port);
+    setenv("FAASBOX_AGENT_API_PORT", number, 1);
+    if (getenv("AWS_LAMBDA_RUNTIME_API")) setenv("AWS_LAMBDA_RUNTIME_API", address, 1);
+    if (getenv("SCF_RUNTIME_API_PORT")) setenv("SCF_RUNTIME_API_PORT", number, 1);
+}
+
+/* FAASBOX_AGENT_API_PORT=0: a port the kernel picks, so that instances sharing the host's loopback
+ * never race for one the emulator chose ahead (it was free when chosen, not when bound). */
 static void listen_api(void)
 {
     const char *env = getenv("FAASBOX_AGENT_API_PORT");
@@ -777,7 +790,7 @@ static void listen_api(void)
     if (env && *env) {
         char *end;
         port = strtoul(env, &end, 10);
-        if (*end || port == 0 || port > 65535) die("FAASBOX_AGENT_API_PORT is not a port: %s", env);
+        if (*end || port > 65535) die("FAASBOX_AGENT_API_PORT is not a port: %s", env);
     }
     listener = socket(AF_INET, SOCK_STREAM, 0);
     if (listener < 0) die("socket: %s", strerror(errno));
@@ -791,6 +804,11 @@ static void listen_api(void)
     at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (bind(listener, (struct sockaddr *)&at, sizeof at) < 0 || listen(listener, 128) < 0)
         die("cannot listen on 127.0.0.1:%lu: %s", port, strerror(errno));
+    if (port == 0) {
+        socklen_t length = sizeof at;
+        if (getsockname(listener, (struct sockaddr *)&at, &length) < 0) die("getsockname: %s", strerror(errno));
+        announce_port(ntohs(at.sin_port));
+    }
     set_flags(listener, 1);
 }
 

@@ -70,7 +70,7 @@ export async function debugBench(): Promise<Row[]> {
       figures: { "debug.node.p50": percentile(nodeAgain, 50), "debug.node.first": nodeFirst },
     },
     {
-      name: `debug start → breakpoint hit, Python (DAP, debugpy): debugged again (a spare ready), p50 of ${pythonAgain.length} (goal ≤ 600 ms); first session`,
+      name: `debug start → breakpoint hit, Python (DAP, debugpy): debugged again (no spare: debugpy takes any client), p50 of ${pythonAgain.length} (goal ≤ 600 ms); first session`,
       value: `${ms(percentile(pythonAgain, 50))}; ${ms(pythonFirst)}`,
       figures: { "debug.python.p50": percentile(pythonAgain, 50), "debug.python.first": pythonFirst },
     },

@@ -1,4 +1,4 @@
-// Debugging a function again starts on a spare debug instance (emulator/core/debug/debugSpares.ts):
+// Debugging a Node.js function again starts on a spare debug instance (emulator/core/debug/debugSpares.ts):
 // started when the last session ended, waiting with nothing of the function run, so module-scope
 // breakpoints still bind; replaced when the code changes; none when standby instances are off.
 // Real containers, Node's real inspector, the same CDP client as debug.test.ts.
@@ -107,6 +107,17 @@ describe("spare debug instances", () => {
       return running.length === 1 && running[0] !== before ? true : undefined;
     });
     assert.deepEqual(await debugOnce(engine), { version: "v2", moduleScopeHit: true });
+  });
+
+  test("a Python function keeps none: debugpy would take any client on a shared loopback", async () => {
+    const docker = await requireDocker();
+    engine = await Engine.create({ root: copyFixture("runtime"), executor: "docker", watch: false });
+    const session = await engine.debugSessions.start(engine.getFunction("python-aws"), "test");
+    await engine.debugSessions.stop(session.sessionId);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(engine.debugSessions.hasSpare("python-aws"), false);
+    const left = await faasboxContainers(docker, [`${LABELS.session}=${engine.id}`, `${LABELS.function}=python-aws`]);
+    assert.deepEqual(left.filter((c) => c.State === "running"), []);
   });
 
   test("with standby instances off (FAASBOX_STANDBY=0), no spare is kept", async () => {

@@ -25,12 +25,12 @@ const MAX_SPARES = 2;
 const HELD_LINES = 200;
 
 /**
- * Debug instances started ahead ("spares"), so that debugging a function again starts at once: the
- * container's start and the runtime's start up to its debugger listening (most of a debug start:
- * 150-180 ms of about 300 for Node on this project's machines) are done while the developer reads
- * or edits. After a debug session of a function ends, one spare of it is started; it waits, with
- * its debugger listening and nothing of the function run (Node's inspector breaks before the
- * first line, debugpy and the JVM wait for their client), for the next session of that function,
+ * Debug instances started ahead ("spares"), so that debugging a Node.js function again starts at
+ * once: the container's start and the runtime's start up to its debugger listening (most of a
+ * debug start: 150-180 ms of about 300 on this project's machines) are done while the developer
+ * reads or edits. After a debug session of a function ends, one spare of it is started; it waits,
+ * with its inspector listening and nothing of the function run (it breaks before the first line),
+ * for the next session of that function,
  * which takes it. A spare is replaced when the function's code or configuration changes, and goes
  * DEFAULT_STANDBY_WINDOW_MS (15 minutes, as standby instances) after the session that made it; at
  * most MAX_SPARES functions keep one. What a spare prints waits until a session takes it, so the
@@ -59,7 +59,9 @@ export class DebugSpares {
 
   /** A session of `spec` ended: start its spare (replacing one it had). */
   prepare(spec: FunctionSpec, debugpyDir: string | undefined): void {
-    if (!this.enabled || this.closed || spec.container || spec.family === "custom" || spec.web) return;
+    // Node only: its inspector's address is a secret (inspectorAddress.ts), so a spare waiting for
+    // minutes on a shared loopback (host networking) is no door; debugpy and JDWP take any client.
+    if (!this.enabled || this.closed || spec.family !== "nodejs" || spec.container || spec.web) return;
     this.retire(spec.name);
     const logs = new HeldLogs(this.logBus);
     const launch = this.launch(spec, debugpyDir, logs);

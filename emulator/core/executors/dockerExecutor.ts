@@ -9,7 +9,6 @@ import { copyInto, engineSeesPath, volumeFor, type CodeTransfer, type CodeTransf
 import { LAUNCH_STEP_TIMEOUT_MS, NoAnswer, sleep, within } from "../docker/engineCalls";
 import { cpuShareNanos, engineAgentArch, engineCpus, initCpuNanos } from "../docker/engineFacts";
 import { LABELS } from "../docker/labels";
-import { freePort } from "../../util/freePort";
 import { layersCacheDir, runtimeSdksDir } from "../../config/paths";
 import { bundledSdkFor, RUNTIME_DIR, type BundledSdk } from "../sdks/bundledSdks";
 import { ensureNpmSdk } from "../sdks/npmSdkCache";
@@ -158,7 +157,10 @@ export class DockerExecutor implements Executor {
 
   /** In a network namespace of its own the agent takes the usual port; on the host's, each instance its own. */
   agentApiPort(): Promise<number> {
-    return this.options.network === "host" ? freePort() : Promise.resolve(AGENT_API_PORT);
+    // On the host's loopback the agent takes a port the kernel picks (0) and names it to its
+    // runtime: one chosen here ahead could be taken before the container binds it (a burst of 16
+    // instances once lost that race). Alone in its network namespace, it has 9001.
+    return Promise.resolve(this.options.network === "host" ? 0 : AGENT_API_PORT);
   }
 
   codeRootFor(spec: FunctionSpec): string {

@@ -104,8 +104,9 @@ export interface Executor {
   readonly agentChannel?: "socket" | "attach";
   /**
    * Agent mode: the port a new instance's agent listens on for its runtime, on 127.0.0.1 beside
-   * it: AGENT_API_PORT in a container with a network of its own, a free port where instances
-   * share the host's (host networking, local processes).
+   * it: AGENT_API_PORT in a container with a network of its own; 0 where instances share the
+   * host's (host networking, local processes): the agent takes a port the kernel picks and puts it
+   * in its runtime's AWS_LAMBDA_RUNTIME_API / SCF_RUNTIME_API_PORT (emulator/agent/PROTOCOL.md).
    */
   agentApiPort?(): Promise<number>;
   codeRootFor(spec: FunctionSpec): string;

@@ -6,7 +6,6 @@ import { agentArch, hostAgentBinary } from "../agent/agentBinary";
 import { AgentChannel } from "../agent/agentChannel";
 import { agentDiagnostics, agentHandlers } from "../agent/agentLaunch";
 import type { FunctionSpec } from "../../project/spec";
-import { freePort } from "../../util/freePort";
 import type { ExitInfo, Executor, LaunchRequest, LaunchedInstance } from "./executor";
 import { HOST_HAS_SH, leasedCommand } from "./lease";
 
@@ -35,9 +34,9 @@ export class ProcessExecutor implements Executor {
     this.agent = options.agent === true;
   }
 
-  /** Agents of local processes share the host's loopback: each listens on a port of its own. */
+  /** Agents of local processes share the host's loopback: each listens on a port the kernel picks (0) and names it to its runtime. */
   agentApiPort(): Promise<number> {
-    return freePort();
+    return Promise.resolve(0);
   }
 
   codeRootFor(spec: FunctionSpec): string {

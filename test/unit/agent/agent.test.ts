@@ -361,6 +361,31 @@ describe("faasbox-agent (amd64, local process)", () => {
     assert.equal(agent.text(T.STDOUT), "", "nothing but frames on the agent's stdout");
   });
 
+  test("port 0: the agent listens on a port the kernel picks and names it in the runtime's Runtime API variables", async () => {
+    // Twenty at once on the shared loopback, as a burst of instances on host networking: none may fail to listen.
+    const agents = Array.from({ length: 20 }, () => new Agent(0, node(`
+      const net = require("net");
+      const port = +process.env.FAASBOX_AGENT_API_PORT;
+      const socket = net.connect(port, "127.0.0.1", () => {
+        console.log(JSON.stringify({ port, aws: process.env.AWS_LAMBDA_RUNTIME_API, scf: process.env.SCF_RUNTIME_API_PORT }));
+        socket.end();
+      });
+      socket.on("error", (e) => { console.log("cannot connect: " + e.code); });
+    `), { env: { AWS_LAMBDA_RUNTIME_API: "127.0.0.1:0", SCF_RUNTIME_API_PORT: "0" } }));
+    const seen = new Set<number>();
+    for (const agent of agents) {
+      await agent.frame("OPEN 1", (f) => f.type === T.OPEN && f.stream === 1);
+      agent.send(T.END, 1);
+      await agent.ends();
+      const said = JSON.parse(agent.text(T.STDOUT)) as { port: number; aws: string; scf: string };
+      assert.ok(said.port > 0, `${agent.text(T.STDOUT)} ${agent.stderr}`);
+      assert.equal(said.aws, `127.0.0.1:${said.port}`);
+      assert.equal(said.scf, String(said.port));
+      seen.add(said.port);
+    }
+    assert.equal(seen.size, agents.length, "each its own port");
+  });
+
   test("the runtime's connections to 127.0.0.1:PORT arrive as OPEN (odd ids) and DATA; the emulator's DATA and END reach the runtime", async () => {
     // Two Runtime API calls, one after the other, as a runtime makes them.
     const agent = new Agent(await freePort(), node(`
