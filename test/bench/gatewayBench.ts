@@ -137,6 +137,12 @@ async function interleaved(servers: Served[], concurrency: number): Promise<Meas
       for (const [part, used] of Object.entries(after)) parts[i].cpu[part] = (parts[i].cpu[part] ?? 0) + used - (before[part] ?? 0);
     }
   }
+  parts.forEach((part, i) => {
+    const used = Object.entries(part.cpu).filter(([name]) => name !== "load generator").reduce((sum, [, seconds]) => sum + seconds, 0);
+    if (process.platform === "linux" && part.latencies.length > 0 && used === 0) {
+      throw new Error(`bench: ${servers[i].name} answered ${part.latencies.length} requests using no CPU: another process answers at ${servers[i].url}`);
+    }
+  });
   return parts.map(({ latencies, seconds, errors, cpu }) => ({
     load: { requestsPerSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, latencies, seconds },
     cpu,
@@ -188,9 +194,14 @@ async function warmUp(url: string): Promise<{ first: LoadResult; rounds: number;
 export async function gatewayBench(): Promise<Row[]> {
   const servers: Served[] = [];
   try {
-    servers.push(await faasbox());
-    servers.push(await serverlessOffline());
-    for (const server of servers) await waitForHttp(server.url, server.child, server.log);
+    // One after the other: each picks its free port once the one before listens on its own, else
+    // both could be handed the same port and one would answer for both (it happened: the two
+    // "servers" measured the same, serverless-offline using no CPU).
+    for (const start of [faasbox, serverlessOffline]) {
+      const server = await start();
+      servers.push(server);
+      await waitForHttp(server.url, server.child, server.log);
+    }
     // Warm-up: instances started (c=50), then each server loaded until its throughput stops rising,
     // so each is measured at its own steady state. A Faasbox instance's runtime serves a tenth of
     // the load, so its code is optimised later than serverless-offline's one process (c=10 rose

@@ -367,6 +367,20 @@ const functionVariables = Object.entries(env).filter(([key]) => !key.startsWith(
 const environmentJson = JSON.stringify(Object.fromEntries(functionVariables));
 const environ = functionVariables.map(([key, value]) => `${key}=${value}`).join(';');
 
+// The context's fields that come from the environment, read once: the runtime's environment is
+// fixed at start (a handler changing process.env does not change its context in Lambda either),
+// and each process.env read is a call into C++ on every invocation.
+const contextConstants = {
+  defaultArn: `arn:aws:lambda:${env.AWS_REGION || 'us-east-1'}:123456789012:function:${functionName}`,
+  logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME || `/aws/lambda/${functionName}`,
+  logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME || env.FAASBOX_INSTANCE_ID,
+  timeLimitMs: Number(env.FAASBOX_TIMEOUT_SEC) * 1000,
+  namespace: env.SCF_NAMESPACE || 'default',
+  region: env.TENCENTCLOUD_REGION || env.AWS_REGION,
+  appid: env.TENCENTCLOUD_APPID || '',
+  uin: env.TENCENTCLOUD_UIN || '',
+};
+
 function makeContext(headers, requestId) {
   const deadline = Number(headers['lambda-runtime-deadline-ms']) || Date.now() + Number(headers['time_limit_in_ms'] || 3000);
   const getRemainingTimeInMillis = () => Math.max(0, deadline - Date.now());
@@ -378,20 +392,20 @@ function makeContext(headers, requestId) {
     memoryLimitInMB: String(memoryMb),
     // The emulator always sends the ARN to AWS functions; the fallback carries Faasbox's one local
     // account id (LOCAL_ACCOUNT_ID in emulator/project/localAccount.ts).
-    invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'] || `arn:aws:lambda:${env.AWS_REGION || 'us-east-1'}:123456789012:function:${functionName}`,
-    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME || `/aws/lambda/${functionName}`,
-    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME || env.FAASBOX_INSTANCE_ID,
+    invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'] || contextConstants.defaultArn,
+    logGroupName: contextConstants.logGroupName,
+    logStreamName: contextConstants.logStreamName,
     callbackWaitsForEmptyEventLoop: true,
     // Tencent SCF
     request_id: requestId,
     function_name: functionName,
     function_version: '$LATEST',
     memory_limit_in_mb: memoryMb,
-    time_limit_in_ms: Number(headers['time_limit_in_ms']) || Number(env.FAASBOX_TIMEOUT_SEC) * 1000,
-    namespace: env.SCF_NAMESPACE || 'default',
-    tencentcloud_region: env.TENCENTCLOUD_REGION || env.AWS_REGION,
-    tencentcloud_appid: env.TENCENTCLOUD_APPID || '',
-    tencentcloud_uin: env.TENCENTCLOUD_UIN || '',
+    time_limit_in_ms: Number(headers['time_limit_in_ms']) || contextConstants.timeLimitMs,
+    namespace: contextConstants.namespace,
+    tencentcloud_region: contextConstants.region,
+    tencentcloud_appid: contextConstants.appid,
+    tencentcloud_uin: contextConstants.uin,
     environ,
     environment: environmentJson,
     getRemainingTimeInMillis,
