@@ -4,6 +4,7 @@
 // Real containers, Node's real inspector, the same CDP client as debug.test.ts.
 import { after, afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type Docker from "dockerode";
@@ -13,6 +14,7 @@ import type { LogRecord } from "../../emulator/protocol";
 import { CdpClient } from "../helpers/cdpClient";
 import { faasboxContainers, leftoverContainers, requireDocker } from "../helpers/docker";
 import { copyFixture } from "../helpers/emulator";
+import { REPO_ROOT } from "../helpers/paths";
 
 const code = (version: string) => `const version = ${JSON.stringify(version)};\nexports.handler = async () => ({ version });\n`;
 
@@ -118,6 +120,25 @@ describe("spare debug instances", () => {
     assert.equal(engine.debugSessions.hasSpare("python-aws"), false);
     const left = await faasboxContainers(docker, [`${LABELS.session}=${engine.id}`, `${LABELS.function}=python-aws`]);
     assert.deepEqual(left.filter((c) => c.State === "running"), []);
+  });
+
+  test("shutting down while a spare is being prepared leaves nothing that keeps the process alive", () => {
+    // The spare's start is at its first steps when shutdown stops it: it must launch nothing and
+    // arm no init timer (a debug instance's is 30 minutes: it once kept a test process alive).
+    const script = `
+      const { Engine } = require(${JSON.stringify(join(REPO_ROOT, "emulator/core/engine"))});
+      (async () => {
+        const engine = await Engine.create({ root: ${JSON.stringify(project())}, executor: "docker", watch: false });
+        const session = await engine.debugSessions.start(engine.getFunction("dbg"), "test");
+        await engine.debugSessions.stop(session.sessionId); // its spare starts now
+        await engine.shutdown();
+        console.log("shut down");
+      })();
+    `;
+    const child = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: REPO_ROOT, encoding: "utf8", timeout: 120_000 });
+    assert.equal(child.signal, null, `the process did not end by itself within 120 s: ${child.stdout}${child.stderr}`);
+    assert.equal(child.status, 0, child.stderr);
+    assert.match(child.stdout, /shut down/);
   });
 
   test("with standby instances off (FAASBOX_STANDBY=0), no spare is kept", async () => {

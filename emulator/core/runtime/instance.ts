@@ -166,6 +166,9 @@ export class Instance extends EventEmitter<InstanceEvents> {
       ...javaCds?.env,
       ...(agent ? { FAASBOX_AGENT_API_PORT: String(apiPort) } : {}),
     };
+    // Stopped while it was being prepared (stop() settled everything then): launch nothing, and arm
+    // no init timer, which nothing would clear (a debug instance's, 30 minutes, kept a process alive).
+    if (this.stopRequested) return;
     this.launchStartedAt = performance.now();
     this.initTimer = setTimeout(() => this.onInitTimeout(), this.initLimitMs);
     this.launching = this.executor.launch({
@@ -260,6 +263,11 @@ export class Instance extends EventEmitter<InstanceEvents> {
   /** An invocation is waiting for this instance or running on it. */
   get hasWork(): boolean {
     return this.assigned !== undefined || this.inFlight !== undefined;
+  }
+
+  /** stop() was called (a getter, so that TypeScript does not take the state as fixed across an await). */
+  private get stopRequested(): boolean {
+    return this.state === "stopping" || this.state === "stopped";
   }
 
   async stop(): Promise<void> {

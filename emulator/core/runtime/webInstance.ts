@@ -139,6 +139,9 @@ export class WebInstance extends EventEmitter<WebInstanceEvents> {
       ...webDebugEnv(this.spec, this.debug, this.executor.shimRoot, base),
       FAASBOX_AGENT_API_PORT: String(apiPort),
     };
+    // Stopped while it was being prepared (stop() settled everything then): launch nothing, and arm
+    // no init timer, which nothing would clear (a debug instance's, 30 minutes, kept a process alive).
+    if (this.stopRequested) return;
     this.launchStartedAt = performance.now();
     this.initTimer = setTimeout(() => this.onInitTimeout(), this.initLimitMs);
     this.launching = this.executor.launch({
@@ -356,6 +359,11 @@ export class WebInstance extends EventEmitter<WebInstanceEvents> {
     };
     this.publish("system", `faasbox: ${this.initError.errorMessage}`, this.assigned[0]?.invocation.requestId);
     this.failAndStop({ kind: "init", error: this.initError });
+  }
+
+  /** stop() was called (a getter, so that TypeScript does not take the state as fixed across an await). */
+  private get stopRequested(): boolean {
+    return this.state === "stopping" || this.state === "stopped";
   }
 
   async stop(): Promise<void> {

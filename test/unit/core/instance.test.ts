@@ -288,3 +288,25 @@ test("a malformed batch on the log channel is refused with 400 and the instance 
   assert.equal((await settled(first)).payload?.toString(), "400");
   assert.equal(instance.state, "idle");
 });
+
+test("an instance stopped while it is being prepared launches nothing and arms no init timer", async (t) => {
+  const { executor, instance, states } = makeInstance(t);
+  // The image choice (an engine call) is still on its way when the instance is stopped.
+  let reached!: () => void;
+  const atChoice = new Promise<void>((resolve) => (reached = resolve));
+  let choose!: () => void;
+  const chosen = new Promise<void>((resolve) => (choose = resolve));
+  Object.assign(executor, { chooseImage: async () => (reached(), await chosen, { image: "fake-image", notices: [] }) });
+  const timers = mock.method(globalThis, "setTimeout");
+  const starting = instance.start();
+  await atChoice;
+  await instance.stop();
+  assert.equal(instance.state, "stopped");
+  choose();
+  await starting;
+  await turn();
+  assert.equal(executor.launches.length, 0, "nothing launched after stop()");
+  assert.deepEqual(timers.mock.calls.filter((call) => Number(call.arguments[1]) >= 10_000).map((call) => call.arguments[1]), [], "no init timer armed: it would keep the process alive");
+  assert.deepEqual(states, ["stopping", "stopped"]);
+  timers.mock.restore();
+});
