@@ -27,7 +27,6 @@ interface Session {
   queue: Promise<unknown>;
   /** What the session was started with: its spare is started with the same, once it ends. */
   spec: FunctionSpec;
-  debugpyDir?: string;
 }
 
 export interface DebugDeps {
@@ -56,7 +55,7 @@ export class DebugSessions {
   private readonly spares: DebugSpares;
 
   constructor(private readonly deps: DebugDeps) {
-    this.spares = new DebugSpares((spec, debugpyDir, logBus) => this.launch(spec, debugpyDir, logBus), deps.logBus, deps.spares ?? false);
+    this.spares = new DebugSpares((spec, logBus) => this.launch(spec, undefined, logBus), deps.logBus, deps.spares ?? false);
   }
 
   /** Starts a debug instance of `spec`, its lines going to `logBus`; its debugger listens once `ready` resolves. */
@@ -101,7 +100,7 @@ export class DebugSessions {
       throw new Error("debugging needs host networking (Linux); with Docker Desktop use the process executor to debug");
     }
     const debugpyDir = spec.family === "python" && options.debugpyPath !== undefined ? checkDebugpyFolder(options.debugpyPath) : undefined;
-    const { instance, port, started, ready } = (await this.spares.take(spec, debugpyDir)) ?? (await this.launch(spec, debugpyDir, this.deps.logBus));
+    const { instance, port, started, ready } = (await this.spares.take(spec)) ?? (await this.launch(spec, debugpyDir, this.deps.logBus));
     let forward: PortForward | undefined;
     try {
       await started;
@@ -133,7 +132,7 @@ export class DebugSessions {
       localRoot: spec.build?.sourceDir ?? spec.codeDir,
       ...(instance.debugWebSocketPath ? { webSocketPath: instance.debugWebSocketPath } : {}),
     };
-    this.sessions.set(info.sessionId, { info, instance, forward, owner, queue: Promise.resolve(), spec, debugpyDir });
+    this.sessions.set(info.sessionId, { info, instance, forward, owner, queue: Promise.resolve(), spec });
     instance.on("state", (state) => {
       if (state !== "stopped") return;
       this.forget(info.sessionId);
@@ -154,7 +153,7 @@ export class DebugSessions {
     const session = this.sessions.get(sessionId);
     if (!session) return;
     this.sessions.delete(sessionId);
-    this.spares.prepare(session.spec, session.debugpyDir);
+    this.spares.prepare(session.spec);
     this.deps.onChange?.(session.info.function);
   }
 

@@ -17,7 +17,7 @@ export interface DebugLaunch {
 }
 
 /** Starts a debug instance of `spec` whose log lines go to `logBus`. */
-export type LaunchDebugInstance = (spec: FunctionSpec, debugpyDir: string | undefined, logBus: LogBus) => Promise<DebugLaunch>;
+export type LaunchDebugInstance = (spec: FunctionSpec, logBus: LogBus) => Promise<DebugLaunch>;
 
 /** At most this many functions keep a spare: the most recently debugged. */
 const MAX_SPARES = 2;
@@ -42,14 +42,14 @@ export class DebugSpares {
 
   constructor(private readonly launch: LaunchDebugInstance, private readonly logBus: LogBus, private readonly enabled: boolean, private readonly windowMs = DEFAULT_STANDBY_WINDOW_MS) {}
 
-  /** The spare of `spec` started with the same code, configuration and debugpy folder, with its lines released; else undefined. */
-  async take(spec: FunctionSpec, debugpyDir: string | undefined): Promise<DebugLaunch | undefined> {
+  /** The spare of `spec` started with the same code and configuration, with its lines released; else undefined. */
+  async take(spec: FunctionSpec): Promise<DebugLaunch | undefined> {
     const spare = this.spares.get(spec.name);
     if (!spare) return undefined;
     this.drop(spec.name);
     const launch = await spare.launch.catch(() => undefined);
     const state = launch?.instance.state;
-    if (!launch || spare.key !== keyOf(spec, debugpyDir) || state === "stopping" || state === "stopped") {
+    if (!launch || spare.key !== JSON.stringify(spec) || state === "stopping" || state === "stopped") {
       void launch?.instance.stop();
       return undefined;
     }
@@ -58,16 +58,16 @@ export class DebugSpares {
   }
 
   /** A session of `spec` ended: start its spare (replacing one it had). */
-  prepare(spec: FunctionSpec, debugpyDir: string | undefined): void {
+  prepare(spec: FunctionSpec): void {
     // Node only: its inspector's address is a secret (inspectorAddress.ts), so a spare waiting for
     // minutes on a shared loopback (host networking) is no door; debugpy and JDWP take any client.
     if (!this.enabled || this.closed || spec.family !== "nodejs" || spec.container || spec.web) return;
     this.retire(spec.name);
     const logs = new HeldLogs(this.logBus);
-    const launch = this.launch(spec, debugpyDir, logs);
+    const launch = this.launch(spec, logs);
     const timer = setTimeout(() => this.retire(spec.name), this.windowMs);
     timer.unref();
-    const spare: Spare = { key: keyOf(spec, debugpyDir), debugpyDir, launch, logs, timer };
+    const spare: Spare = { key: JSON.stringify(spec), launch, logs, timer };
     this.spares.set(spec.name, spare);
     // Nothing waits on a spare's start: one that fails is dropped, and the next session starts as it would have anyway.
     void launch.then(
@@ -81,8 +81,7 @@ export class DebugSpares {
 
   /** `spec`'s code or configuration changed: a spare it keeps is started again with it. */
   changed(spec: FunctionSpec): void {
-    const spare = this.spares.get(spec.name);
-    if (spare) this.prepare(spec, spare.debugpyDir);
+    if (this.spares.has(spec.name)) this.prepare(spec);
   }
 
   /** Stops `name`'s spare, if it keeps one. */
@@ -114,7 +113,6 @@ export class DebugSpares {
 interface Spare {
   /** What the spare was started with: a session for anything else cannot use it. */
   key: string;
-  debugpyDir?: string;
   launch: Promise<DebugLaunch>;
   logs: HeldLogs;
   timer: NodeJS.Timeout;
@@ -124,10 +122,6 @@ interface Spare {
 async function stopLaunch(launch: Promise<DebugLaunch>): Promise<void> {
   const launched = await launch.catch(() => undefined);
   await launched?.instance.stop();
-}
-
-function keyOf(spec: FunctionSpec, debugpyDir: string | undefined): string {
-  return JSON.stringify([spec, debugpyDir ?? null]);
 }
 
 /** A spare's log: held until a session takes the spare, then passed on (the held lines first). */
