@@ -367,9 +367,9 @@ const functionVariables = Object.entries(env).filter(([key]) => !key.startsWith(
 const environmentJson = JSON.stringify(Object.fromEntries(functionVariables));
 const environ = functionVariables.map(([key, value]) => `${key}=${value}`).join(';');
 
-// The context's fields that come from the environment, read once: the runtime's environment is
-// fixed at start (a handler changing process.env does not change its context in Lambda either),
-// and each process.env read is a call into C++ on every invocation.
+// The context's fields that come from the environment, read once at start (each process.env read
+// is a call into C++, on every invocation). Neither cloud's docs say whether a handler that changes
+// these variables changes its later contexts; here it does not.
 const contextConstants = {
   defaultArn: `arn:aws:lambda:${env.AWS_REGION || 'us-east-1'}:123456789012:function:${functionName}`,
   logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME || `/aws/lambda/${functionName}`,
