@@ -44,6 +44,8 @@ export interface RuntimeScript {
   launchGate?: Promise<unknown>;
   /** Real milliseconds before the runtime first asks for work. */
   initDelayMs?: number;
+  /** The launched instance has initDone() (docker: the init phase's CPU drops), settling once this does. */
+  initDoneGate?: Promise<void>;
   /** Printed on stderr as the process starts (what a crash on import leaves). */
   initOutput?: string;
   /** The runtime reports this init error (/init/error) instead of asking for work. */
@@ -86,6 +88,8 @@ export interface FakeLaunch {
   invocations: ReceivedInvocation[];
   /** kill() was called. */
   killed: boolean;
+  /** initDone() was called (with `initDoneGate`). */
+  initDoneCalled?: boolean;
   /** How it exited, once it has. */
   exit?: ExitInfo;
   readonly exited: Promise<ExitInfo>;
@@ -148,6 +152,7 @@ export class FakeExecutor extends EventEmitter<FakeExecutorEvents> implements Ex
         runtime.die({ exitCode: null, signal: "SIGKILL", oomKilled: false });
         await exited;
       },
+      ...(script.initDoneGate ? { initDone: () => ((launch.initDoneCalled = true), script.initDoneGate!) } : {}),
     };
   }
 

@@ -26,6 +26,8 @@ import { checkReadable, newRuntimeUser, type RuntimeUser } from "./runtimeUser";
 
 /** Filling an engine's volume with a runtime's bundled SDK (once per engine and version; 75 to 90 MB). */
 const SDK_FILL_TIMEOUT_MS = 10 * 60_000;
+/** How long a first invocation waits for its CPU quota to drop to its share (the engine answers in milliseconds when well). */
+const CPU_UPDATE_TIMEOUT_MS = 5_000;
 
 export { cpuShareNanos } from "../docker/engineFacts";
 export { DEFAULT_REMOVE_RETRY_MS } from "./containerRemovals";
@@ -406,9 +408,14 @@ export class DockerExecutor implements Executor {
         socketListener?.close();
       });
       const exec = (command: string[]) => execOutput(container, command, `${user.uid}:${user.gid}`);
-      // Lowered while the first invocation is on its way; an engine that cannot update a running
-      // container (or one already gone) leaves the instance with the CPU it initialised with.
-      const initDone = () => void (cpus.invoke < cpus.init ? container.update({ NanoCpus: cpus.invoke }).catch(() => undefined) : undefined);
+      // Lowered before the first event is given, so every invocation runs at its share as in Lambda
+      // (under load the engine took 0.35 s to answer: the first invocation ran at a full vCPU that
+      // long). An engine that cannot update a running container (or one already gone), or does not
+      // answer in time, leaves the instance with the CPU it initialised with.
+      const initDone = async () => {
+        if (cpus.invoke >= cpus.init) return;
+        await within(container.update({ NanoCpus: cpus.invoke }), CPU_UPDATE_TIMEOUT_MS, "lowering the CPU quota").catch(() => undefined);
+      };
       return { exited, kill: async () => void (await remove().done), channel, exec, initDone };
     } catch (error) {
       attached?.destroy();

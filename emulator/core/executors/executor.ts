@@ -80,8 +80,12 @@ export interface LaunchedInstance {
   readonly channel?: AgentChannel;
   /** Runs a command inside the instance as its user and resolves with its stdout (docker: exec); absent where not possible. */
   exec?(command: string[]): Promise<string>;
-  /** The runtime is ready: the init phase's resources end (docker: the CPU burst of initialisation drops to the function's share). */
-  initDone?(): void;
+  /**
+   * The runtime is ready: the init phase's resources end (docker: the CPU burst of initialisation
+   * drops to the function's share). Settles when they have (never rejects, bounded in time): the
+   * instance gives its first event only then.
+   */
+  initDone?(): Promise<void>;
 }
 
 /** Starts one instance of a function: a container, or a child process on the host. */

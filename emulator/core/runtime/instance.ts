@@ -97,6 +97,9 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private launching?: Promise<LaunchedInstance>;
   private launchStartedAt = 0;
   private ready = false;
+  /** The init phase's resources have ended (endInitPhase): events are given only after. */
+  private initEnded = false;
+  private initEnding = false;
   private parkedNext?: ServerResponse;
   private assigned?: Invocation;
   private assignedCold = false;
@@ -194,7 +197,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
     }
     void this.launched.exited.then((info) => this.onExit(info));
     // Ready before the launch call returned (a runtime quicker than the engine's answer).
-    if (this.ready) this.launched.initDone?.();
+    if (this.ready) this.endInitPhase();
     // Stopped while the container was being created: nothing else will remove it.
     if (this.state === "stopping" || this.state === "stopped") await this.launched.kill();
   }
@@ -295,9 +298,27 @@ export class Instance extends EventEmitter<InstanceEvents> {
     this.ready = true;
     clearTimeout(this.initTimer);
     this.initMs = performance.now() - this.launchStartedAt;
-    this.launched?.initDone?.();
     if (this.state === "starting") this.setState(this.assigned ? "busy" : "idle");
+    this.endInitPhase();
     this.armPickupTimeout();
+  }
+
+  /**
+   * Ends the init phase's resources (the CPU burst drops to the function's share) once both the
+   * runtime is ready and the launch has returned; the first event waits for it, so no invocation
+   * runs with the init phase's CPU.
+   */
+  private endInitPhase(): void {
+    const launched = this.launched;
+    if (!launched || this.initEnding) return;
+    this.initEnding = true;
+    const ended = () => {
+      this.initEnded = true;
+      this.deliverIfPossible();
+    };
+    const lowering = launched.initDone?.();
+    if (lowering) void lowering.then(ended);
+    else ended();
   }
 
   private onNext(response: ServerResponse): void {
@@ -316,7 +337,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
     if (this.parkedNext && !canAnswer(this.parkedNext)) this.parkedNext = undefined;
     const invocation = this.assigned;
     const next = this.parkedNext;
-    if (!invocation || !next || this.inFlight || !this.ready) return this.armPickupTimeout();
+    if (!invocation || !next || this.inFlight || !this.ready || !this.initEnded) return this.armPickupTimeout();
     clearTimeout(this.pickupTimer);
     this.pickupTimer = undefined;
     this.assigned = undefined;

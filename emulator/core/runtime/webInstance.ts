@@ -246,12 +246,14 @@ export class WebInstance extends EventEmitter<WebInstanceEvents> {
     return this.state === "stopping" || this.state === "stopped";
   }
 
-  private onReady(): void {
+  private async onReady(): Promise<void> {
     if (this.ready) return;
-    this.ready = true;
     clearTimeout(this.initTimer);
     this.initMs = performance.now() - this.launchStartedAt;
-    this.launched?.initDone?.();
+    // The init phase's CPU burst ends before the first request is given (see Instance.endInitPhase).
+    await this.launched?.initDone?.();
+    if (this.isEnding()) return;
+    this.ready = true;
     if (this.state === "starting") this.setState(this.assigned.length ? "busy" : "idle");
     this.deliverAssigned();
   }

@@ -6,7 +6,7 @@ import { Invocation } from "../../../emulator/core/runtime/invocation";
 import { LogBus } from "../../../emulator/core/logs/logBus";
 import type { InstanceState, LogRecord } from "../../../emulator/protocol";
 import type { FunctionSpec } from "../../../emulator/project/spec";
-import { FakeExecutor, waitFor, within, type RuntimeScript } from "../../helpers/fakeExecutor";
+import { FakeExecutor, gate, waitFor, within, type RuntimeScript } from "../../helpers/fakeExecutor";
 import { fixedImage, functionSpec } from "../../helpers/specs";
 
 type After = { after(fn: () => unknown): void };
@@ -309,4 +309,21 @@ test("an instance stopped while it is being prepared launches nothing and arms n
   assert.deepEqual(timers.mock.calls.filter((call) => Number(call.arguments[1]) >= 10_000).map((call) => call.arguments[1]), [], "no init timer armed: it would keep the process alive");
   assert.deepEqual(states, ["stopping", "stopped"]);
   timers.mock.restore();
+});
+
+test("the first event waits until the init phase's resources have ended, so no invocation runs with the init phase's CPU", async (t) => {
+  // docker: the quota drops from a full vCPU to the function's share (initDone); an engine slow
+  // to answer must not leave the first invocation running at the init phase's CPU meanwhile.
+  const lowered = gate();
+  const { executor, instance } = makeInstance(t, { initDoneGate: lowered.promise });
+  const first = invocation({ n: 1 });
+  instance.assign(first);
+  await instance.start();
+  await waitFor(() => executor.launches[0]?.initDoneCalled === true, "initDone to be called once the runtime is ready");
+  for (let i = 0; i < 20; i++) await turn();
+  assert.equal(executor.invocations.length, 0, "no event given while the quota is still the init phase's");
+  lowered.open();
+  const outcome = await settled(first);
+  assert.deepEqual(JSON.parse(outcome.payload!.toString()), { n: 1 });
+  assert.equal(outcome.cold, true);
 });
