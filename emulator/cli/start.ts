@@ -28,7 +28,6 @@ function allowedHosts(values: string[] | undefined): string[] | undefined {
   }
 }
 
-/** Runs the emulator on a project until Ctrl-C or SIGTERM, then removes every instance. */
 /** `--control-socket PATH`: the control API on a Unix socket (what the editor uses: no TCP port to forward or reach). */
 function controlSocketOption(path: string | undefined, port: string | undefined): string | undefined {
   if (path === undefined) return undefined;
@@ -38,6 +37,7 @@ function controlSocketOption(path: string | undefined, port: string | undefined)
   return path;
 }
 
+/** Runs the emulator on a project until Ctrl-C or SIGTERM, then removes every instance. */
 export async function startCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs("start", argv, {
     "http-port": { type: "string" },
