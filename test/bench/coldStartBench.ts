@@ -5,6 +5,7 @@ import { connectDocker } from "../../emulator/core/docker/engine";
 import { resolveImages } from "../../emulator/config/images";
 import { copyFixture } from "../helpers/emulator";
 import { parallelContainerFloor } from "./containerFloor";
+import { machineQuiet } from "./machineQuiet";
 import type { Row } from "./emulatorBench";
 import { ms, percentile } from "./stats";
 
@@ -66,6 +67,7 @@ async function standbyCall({ daemon, client }: Setup, fn: string): Promise<numbe
 async function burst({ daemon, client }: Setup, fn: string): Promise<number> {
   for (const instance of daemon.engine.instances(fn)) await daemon.engine.stopInstance(instance.id);
   await waitUntil(() => daemon.engine.instances(fn).length === 0, `${fn}'s instances to stop`);
+  await machineQuiet();
   const started = performance.now();
   const results = await Promise.all(Array.from({ length: BURST }, () => client.request(Requests.invoke, { function: fn, event: {} })));
   const elapsed = performance.now() - started;
@@ -82,7 +84,8 @@ async function burst({ daemon, client }: Setup, fn: string): Promise<number> {
  * and Python, in alternating runs on two emulators (standbys off / on) so a slow spell of the
  * machine weighs on both; each as p50 and as a ratio to the container floor of the same run.
  * Then BURST concurrent first calls (nothing ready), the last answer of each round, in rounds
- * alternating with BURST bare containers started at once (the burst's floor on this engine).
+ * alternating with BURST bare containers started at once (the burst's floor on this engine), each
+ * round on a quiet machine (machineQuiet).
  */
 export async function coldStartBench(floorP50: number): Promise<Row[]> {
   const rows: Row[] = [];
@@ -117,6 +120,7 @@ export async function coldStartBench(floorP50: number): Promise<Row[]> {
     await burst(cold, "burst-node"); // uncounted: the first round's one-time costs
     for (let round = 0; round < BURST_ROUNDS; round++) {
       worst.push(await burst(cold, "burst-node"));
+      await machineQuiet();
       bare.push(await parallelContainerFloor(docker, image, BURST));
     }
     const burstP50 = percentile(worst, 50);
