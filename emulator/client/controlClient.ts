@@ -18,14 +18,21 @@ export class ConnectError extends Error {
  * Used by the CLI and the extension; neither touches the socket itself.
  */
 export class ControlClient {
-  /** Rejects when the socket closes: a request the emulator never answered (it stopped or crashed) fails instead of hanging. */
-  private readonly closed: Promise<never>;
+  /**
+   * The requests not yet answered, each by its reject: when the socket closes they fail instead of
+   * hanging (the emulator stopped or crashed). Not a race with one long-lived "closed" promise:
+   * every race left a reaction on it, which kept each answer ever received in memory for the
+   * client's life (the extension's client grew by every result it was sent).
+   */
+  private readonly unanswered = new Set<(error: Error) => void>();
+  private closedError?: ConnectError;
 
   private constructor(private readonly socket: WebSocket, private readonly connection: MessageConnection) {
-    this.closed = new Promise<never>((_, reject) => {
-      socket.once("close", () => reject(new ConnectError("the emulator closed the connection before it answered (it stopped or crashed)")));
+    socket.once("close", () => {
+      this.closedError = new ConnectError("the emulator closed the connection before it answered (it stopped or crashed)");
+      for (const reject of this.unanswered) reject(this.closedError);
+      this.unanswered.clear();
     });
-    this.closed.catch(() => undefined); // nobody may be waiting
   }
 
   static async connect(url: string, token: string, options: ConnectOptions = {}): Promise<ControlClient> {
@@ -58,10 +65,17 @@ export class ControlClient {
   request<R>(type: RequestType0<R, void>): Promise<R>;
   request<P, R>(type: RequestType<P, R, void>, params: P): Promise<R>;
   request(type: RequestType0<unknown, void> | RequestType<unknown, unknown, void>, params?: unknown): Promise<unknown> {
+    if (this.closedError) return Promise.reject(this.closedError);
     const sent = params === undefined
       ? this.connection.sendRequest(type as RequestType0<unknown, void>)
       : this.connection.sendRequest(type as RequestType<unknown, unknown, void>, params);
-    return Promise.race([sent, this.closed]);
+    return new Promise((resolve, reject) => {
+      this.unanswered.add(reject);
+      sent.then(
+        (result) => (this.unanswered.delete(reject), resolve(result)),
+        (error) => (this.unanswered.delete(reject), reject(error)),
+      );
+    });
   }
 
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): Disposable {
