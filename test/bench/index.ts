@@ -18,6 +18,7 @@ import { idleMemoryBench } from "./idleMemoryBench";
 import { javaBench } from "./javaBench";
 import { databaseBench } from "./databaseBench";
 import { machine, ms, percentile } from "./stats";
+import { fixedTaskMs } from "./machineSpeed";
 import { profiling, warmPathProfiles } from "./warmPathProfiles";
 import { goalTable } from "./goals";
 
@@ -28,16 +29,20 @@ async function main(): Promise<void> {
   rows.push({ name: "container create+start+exit (node -e 0), p50", value: ms(percentile(floor, 50)), figures: { "floor.p50": percentile(floor, 50) } });
   rows.push({ name: "container create+start+exit (node -e 0), p95", value: ms(percentile(floor, 95)) });
   rows.push(...(await coldStartBench(percentile(floor, 50))));
+  const speed = [fixedTaskMs()];
   rows.push(...(await emulatorBench()));
   rows.push(...(await agentBench()));
   rows.push(...(await javaBench()));
   rows.push(...(await debugBench()));
   rows.push(...(await idleMemoryBench()));
+  speed.push(fixedTaskMs());
   rows.push(...(await gatewayBench()));
   rows.push(...(await databaseBench()));
   rows.push(...(await cliBench()));
   rows.push(await activationBench());
   rows.push(...(await changeDeliveryBench()));
+  speed.push(fixedTaskMs());
+  rows.push({ name: "the machine's speed: one core's time for a fixed task (SHA-256 of 128 MiB), before the warm path / before the gateway / at the end", value: speed.map(ms).join(" / ") });
   if (profiling()) rows.push({ name: "CPU profiles of the warm path", value: (await warmPathProfiles()).join(", ") });
   const vsix = join(REPO_ROOT, "dist", "faasbox.vsix");
   try {
