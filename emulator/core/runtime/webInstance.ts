@@ -141,7 +141,7 @@ export class WebInstance extends EventEmitter<WebInstanceEvents> {
     };
     // Stopped while it was being prepared (stop() settled everything then): launch nothing, and arm
     // no init timer, which nothing would clear (a debug instance's, 30 minutes, kept a process alive).
-    if (this.stopRequested) return;
+    if (this.isEnding()) return;
     this.launchStartedAt = performance.now();
     this.initTimer = setTimeout(() => this.onInitTimeout(), this.initLimitMs);
     this.launching = this.executor.launch({
@@ -361,11 +361,6 @@ export class WebInstance extends EventEmitter<WebInstanceEvents> {
     };
     this.publish("system", `faasbox: ${this.initError.errorMessage}`, this.assigned[0]?.invocation.requestId);
     this.failAndStop({ kind: "init", error: this.initError });
-  }
-
-  /** stop() was called (a getter, so that TypeScript does not take the state as fixed across an await). */
-  private get stopRequested(): boolean {
-    return this.state === "stopping" || this.state === "stopped";
   }
 
   async stop(): Promise<void> {
