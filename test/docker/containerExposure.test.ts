@@ -96,6 +96,21 @@ describe(`what an instance's container exposes (${remote ? "an engine that share
     }
   });
 
+  test("the engine keeps no log of what an instance prints: events and answers are not copied to its disk", async () => {
+    const secret = `faasbox-exposure-${process.pid}-${Date.now()}`;
+    // python-aws: node-cjs has a debug session, whose instance waits for a debugger.
+    const result = await emulator.invoke("python-aws", { secret });
+    assert.equal(result.ok, true, JSON.stringify(result.error));
+    for (const info of inspected) {
+      assert.equal(info.HostConfig.LogConfig?.Type, "none", info.Name);
+      assert.equal(info.LogPath, "", `${info.Name}: no log file`);
+      // `docker logs` has nothing to read back, the event above included.
+      const logs = await docker.getContainer(info.Id).logs({ stdout: true, stderr: true }).then((b) => String(b), (error: Error) => error.message);
+      assert.ok(!logs.includes(secret), `${info.Name}: ${logs}`);
+      assert.match(logs, /does not support reading|logging driver/i, `${info.Name}: the engine says it keeps no log`);
+    }
+  });
+
   test("the emulator listens on no port for its instances: only the debug session's forward, on 127.0.0.1", () => {
     const opened = ownListeningPorts().filter((port) => !listeningBefore.includes(port));
     assert.deepEqual(opened, [debugPort]);

@@ -306,6 +306,11 @@ export class DockerExecutor implements Executor {
         MemorySwap: memoryBytes, // no swap: over the limit means killed, as in the clouds
         NanoCpus: cpus.init, // a full vCPU to initialise, then CPU in proportion to memory (initDone below)
         PidsLimit: PIDS_LIMIT,
+        // Everything the container prints reaches us over the attach stream (or the agent's socket);
+        // the engine's default json-file log would also keep a copy on its disk for the container's
+        // life: on the attach channel every frame, events and answers with whatever secrets they
+        // carry (about 500 bytes an invocation, unbounded under a load test).
+        LogConfig: { Type: "none", Config: {} },
         ReadonlyRootfs: true,
         Tmpfs: { "/tmp": `rw,exec,nosuid,size=${TMP_SIZE}` },
         CapDrop: ["ALL"],

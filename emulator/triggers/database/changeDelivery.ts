@@ -84,8 +84,8 @@ export class ChangeDelivery {
   private unsettled: RowChange[] = [];
   private lastReceived?: RowChange;
   private stopping = false;
-  private stopSignal!: () => void;
-  private readonly stopped: Promise<void>;
+  /** The retry pauses under way, ended early by stop(). (Not a race with one long-lived "stopped" promise: each race would leave it a reaction for as long as the delivery lives.) */
+  private readonly pauses = new Set<() => void>();
   private arrival?: () => void;
   private readonly roomWaiters: Array<() => void> = [];
   private readonly idleWaiters: Array<() => void> = [];
@@ -99,7 +99,6 @@ export class ChangeDelivery {
     this.windowMs = options.batchWindowSec * 1000;
     this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
     this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
-    this.stopped = new Promise((resolve) => (this.stopSignal = resolve));
   }
 
   /** Starts the source and the delivery loop; rejects when the source cannot start. One use: after stop(), make a new delivery. */
@@ -116,7 +115,7 @@ export class ChangeDelivery {
   async stop(): Promise<void> {
     if (!this.stopping) {
       this.stopping = true;
-      this.stopSignal();
+      for (const wake of this.pauses) wake();
       this.arrival?.();
       for (const resolve of this.roomWaiters.splice(0)) resolve();
       this.update({ state: "stopped", error: undefined });
@@ -232,9 +231,16 @@ export class ChangeDelivery {
   /** Waits before retry number `retry`; false when stopped meanwhile. */
   private async pause(retry: number): Promise<boolean> {
     const delay = Math.min(MAX_RETRY_DELAY_MS, this.retryDelayMs * 2 ** (retry - 1));
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.stopped, new Promise<void>((resolve) => (timer = setTimeout(resolve, delay)))]);
-    clearTimeout(timer);
+    if (this.stopping) return false;
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.pauses.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, delay);
+      this.pauses.add(wake);
+    });
     return !this.stopping;
   }
 

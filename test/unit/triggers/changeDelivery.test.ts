@@ -358,6 +358,22 @@ test("a function that fails after stop() is neither retried nor dead-lettered", 
   assert.deepEqual(source.acknowledged, []);
 });
 
+test("stop() ends a retry pause at once: no retry follows and no timer is left behind", async (t) => {
+  const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+  const before = timers();
+  const { source, delivery, invocations, deadLetters } = setup(t, () => failed("down"), { retryDelayMs: 60_000 });
+  void source.commit([1]);
+  await delivery.start();
+  while (timers() === before) await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(invocations, [[1]], "the first attempt failed; the retry waits a minute");
+  await delivery.stop();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(timers(), before, "the minute's wait ended with the stop");
+  assert.deepEqual(invocations, [[1]]);
+  assert.deepEqual(deadLetters, []);
+  assert.deepEqual(source.acknowledged, []);
+});
+
 test("the status tells the editor how far behind the consumer is", async (t) => {
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
