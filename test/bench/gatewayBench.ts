@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../helpers/codeServer";
@@ -9,7 +9,6 @@ import { CLI } from "../helpers/paths";
 import type { Row } from "./emulatorBench";
 import { httpLoad, type LoadResult } from "./httpLoad";
 import { ms, percentile } from "./stats";
-import { PROFILE_DIR, profiling } from "./warmPathProfiles";
 
 const SECONDS = 8;
 /** At most this many 2-second rounds of warm-up at c=10 (see warmUp). */
@@ -85,12 +84,12 @@ async function serverlessOffline(): Promise<Served> {
   return { name: "serverless-offline", url: `http://127.0.0.1:${port}/noop`, child, log, cpuMeter: () => () => ({ "serverless-offline": treeCpuSeconds(procStats(), child.pid!) }) };
 }
 
-async function faasbox(): Promise<Served> {
+/** `faasbox start` serving the bench fixture's HTTP routes; with `cpuProfile`, the file (in `dir`) its CPU profile is written to when it exits. */
+async function faasbox(cpuProfile?: { dir: string; name: string }): Promise<Served> {
   const port = await freePort();
   const root = copyFixture("bench");
   // Profiled: the emulator's process writes its profile when it exits (stop() sends SIGTERM: a normal exit).
-  const profile = profiling() ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`, "--cpu-prof-name=daemon-gateway.cpuprofile"] : [];
-  if (profile.length) mkdirSync(PROFILE_DIR, { recursive: true });
+  const profile = cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfile.dir}`, `--cpu-prof-name=${cpuProfile.name}`] : [];
   const { child, log } = started(process.execPath, [...profile, CLI, "start", root, "--quiet", "--executor", "docker", "--http-port", String(port), "--invoke-port", "0", "--no-watch"], root);
   const cpuMeter = () => {
     // Its containers' first processes (the agents); other work on this engine is not counted.
@@ -197,7 +196,7 @@ export async function gatewayBench(): Promise<Row[]> {
     // One after the other: each picks its free port once the one before listens on its own, else
     // both could be handed the same port and one would answer for both (it happened: the two
     // "servers" measured the same, serverless-offline using no CPU).
-    for (const start of [faasbox, serverlessOffline]) {
+    for (const start of [() => faasbox(), serverlessOffline]) {
       const server = await start();
       servers.push(server);
       await waitForHttp(server.url, server.child, server.log);
@@ -272,4 +271,21 @@ function treeCpuSeconds(stats: ProcStat[], root: number, which: "seconds" | "sys
     for (const stat of stats) if (!inTree.has(stat.pid) && inTree.has(stat.ppid)) grew = inTree.add(stat.pid) !== undefined;
   }
   return stats.filter((stat) => inTree.has(stat.pid)).reduce((sum, stat) => sum + stat[which], 0);
+}
+
+/**
+ * The emulator's CPU profile while its gateway serves the no-op Node function at c=10 for
+ * `seconds` after the same warm-up as above; a process of its own, after the measured rounds, so
+ * profiling slows none of them. Resolves once the profile is written (at the emulator's exit).
+ */
+export async function gatewayProfile(dir: string, name: string, seconds: number): Promise<string> {
+  const server = await faasbox({ dir, name });
+  try {
+    await waitForHttp(server.url, server.child, server.log);
+    await warmUp(server.url);
+    await httpLoad(server.url, 10, seconds);
+  } finally {
+    await stop(server.child);
+  }
+  return join(dir, name);
 }

@@ -1,7 +1,7 @@
 // `npm run bench`: measures, prints a table and writes test-results/bench.json.
 // Benchmarks report numbers; they assert nothing.
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { resolveImages } from "../../emulator/config/images";
 import { connectDocker } from "../../emulator/core/docker/engine";
 import { ARTIFACTS, REPO_ROOT } from "../helpers/paths";
@@ -19,7 +19,7 @@ import { javaBench } from "./javaBench";
 import { databaseBench } from "./databaseBench";
 import { machine, ms, percentile } from "./stats";
 import { fixedTaskMs } from "./machineSpeed";
-import { profiling, warmPathProfiles } from "./warmPathProfiles";
+import { warmPathProfiles } from "./warmPathProfiles";
 import { goalTable } from "./goals";
 
 async function main(): Promise<void> {
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   rows.push(...(await changeDeliveryBench()));
   speed.push(fixedTaskMs());
   rows.push({ name: "the machine's speed: one core's time for a fixed task (SHA-256 of 128 MiB), before the warm path / before the gateway / at the end", value: speed.map(ms).join(" / ") });
-  if (profiling()) rows.push({ name: "CPU profiles of the warm path", value: (await warmPathProfiles()).join(", ") });
+  rows.push({ name: "CPU profiles of the warm path (taken after the measured parts)", value: (await warmPathProfiles()).map((file) => relative(REPO_ROOT, file)).join(", ") });
   const vsix = join(REPO_ROOT, "dist", "faasbox.vsix");
   try {
     rows.push({ name: ".vsix size", value: `${(statSync(vsix).size / 1024).toFixed(0)} KiB` });

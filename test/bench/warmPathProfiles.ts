@@ -1,14 +1,16 @@
-// `npm run bench -- --profile`: CPU profiles of the warm invocation path under load, written to
-// test-results/profiles/ beside bench.json (open them in Chrome DevTools or VS Code):
+// CPU profiles of the warm invocation path under load, taken at the end of every `npm run bench`
+// (after the measured parts, which profiling would slow) and written to test-results/profiles/
+// beside bench.json; open them in Chrome DevTools or VS Code. `npm run bench -- --profile` runs
+// the whole bench on unminified bundles, so the gateway's profile names the emulator's functions.
 // - daemon-control-node-c10.cpuprofile: the emulator serving a warm no-op Node function at
 //   concurrency 10 through the control API, on Docker (the bench process hosts the daemon);
 // - node-shim.<pid>.cpuprofile: the Node runtime shim of one instance serving 1,000 warm
 //   invocations back to back, run by the process executor (the profile must reach the host's
 //   disk; the shim's code is the same as in a container);
-// - daemon-gateway.cpuprofile: the emulator's process while gatewayBench loads its HTTP gateway
-//   (gatewayBench starts it with --cpu-prof when profiling).
+// - daemon-gateway.cpuprofile: `faasbox start` (the CLI's bundle, started with --cpu-prof) while
+//   its HTTP gateway serves the no-op Node function at c=10.
 import { Session } from "node:inspector";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Daemon } from "../../emulator/daemon/daemon";
 import { ControlClient } from "../../emulator/client/controlClient";
@@ -16,14 +18,11 @@ import { Requests } from "../../emulator/protocol";
 import { copyFixture } from "../helpers/emulator";
 import { ARTIFACTS } from "../helpers/paths";
 import { callsFor } from "./emulatorBench";
+import { gatewayProfile } from "./gatewayBench";
 
 export const PROFILE_DIR = join(ARTIFACTS, "profiles");
 const SECONDS = 4;
 const SHIM_INVOCATIONS = 1000;
-
-export function profiling(): boolean {
-  return process.argv.includes("--profile") || process.env.FAASBOX_BENCH_PROFILE === "1";
-}
 
 /** Ten warm instances of `fn`, then `seconds` of ten callers in a loop. */
 async function load(client: ControlClient, fn: string, seconds: number): Promise<number> {
@@ -75,14 +74,18 @@ async function shimProfile(): Promise<string> {
     `  noop-node:\n    maxConcurrency: 1\n    environment: { FAASBOX_CPU_PROFILE: ${JSON.stringify(prefix)}, FAASBOX_CPU_PROFILE_INVOCATIONS: "${SHIM_INVOCATIONS}" }\n`,
   );
   writeFileSync(yml, profiled);
+  const written = () => readdirSync(PROFILE_DIR).filter((name) => name.startsWith("node-shim.") && name.endsWith(".cpuprofile"));
+  for (const old of written()) rmSync(join(PROFILE_DIR, old)); // a past run's, named by another pid
   await withDaemon(root, "process", async (client) => {
     for (let i = 0; i < SHIM_INVOCATIONS + 10; i++) await client.request(Requests.invoke, { function: "noop-node", event: {} });
   });
-  return `${prefix}.<pid>.cpuprofile`;
+  const [file] = written();
+  if (!file) throw new Error(`bench: the Node shim wrote no profile to ${PROFILE_DIR} (FAASBOX_CPU_PROFILE)`);
+  return join(PROFILE_DIR, file);
 }
 
 /** Writes the profiles; returns where they are. */
 export async function warmPathProfiles(): Promise<string[]> {
   mkdirSync(PROFILE_DIR, { recursive: true });
-  return [await daemonProfile(), await shimProfile()];
+  return [await daemonProfile(), await shimProfile(), await gatewayProfile(PROFILE_DIR, "daemon-gateway.cpuprofile", SECONDS)];
 }
