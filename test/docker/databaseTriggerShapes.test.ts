@@ -80,6 +80,11 @@ describe("database changes in each cloud's shape", () => {
       await asOwner(pg, sql);
       await waitFor(() => eventsOf("DmsAudit").length > dms && eventsOf("dts-audit").length > dts, `the events of ${sql}`, 30_000);
     }
+    // Every consumer drained: the batches the tests below count then hold only their own rows (a
+    // consumer still starting would batch row 7's update and delete with them).
+    const sawRow7 = (fn: string) => idsOf(fn).flat().filter((id) => id === 7).length === 3;
+    const drained = () => sawRow7("Picky") && sawRow7("Splitter") && daemon.databases.list().every((c) => c.delivery?.waiting === 0 && c.delivery.state === "idle");
+    await waitFor(drained, () => `every consumer idle with nothing waiting, row 7's three changes delivered: ${JSON.stringify(idsOf("Picky"))} ${JSON.stringify(idsOf("Splitter"))} ${JSON.stringify(daemon.databases.list())}`, 30_000);
   });
   after(async () => {
     await daemon?.shutdown();
@@ -146,7 +151,7 @@ describe("database changes in each cloud's shape", () => {
   test("ReportBatchItemFailures: the batch is retried from the reported change, the ones before it are not sent again", async () => {
     await asOwner(pg, `BEGIN; ${Array.from({ length: 10 }, (_, i) => `INSERT INTO orders VALUES (${10 + i}, 'batch', 0)`).join("; ")}; COMMIT`);
     const tail = [13, 14, 15, 16, 17, 18, 19];
-    await waitFor(() => idsOf("Picky").some((ids) => JSON.stringify(ids) === JSON.stringify(tail)), `the retry from row 13: ${JSON.stringify(idsOf("Picky"))} ${JSON.stringify(daemon.databases.list().find((c) => c.functionName === "Picky"))} ${records.filter((r) => r.function === "Picky").map((r) => r.text).join("\n")}`, 30_000);
+    await waitFor(() => idsOf("Picky").some((ids) => JSON.stringify(ids) === JSON.stringify(tail)), () => `the retry from row 13: ${JSON.stringify(idsOf("Picky"))} ${JSON.stringify(daemon.databases.list().find((c) => c.functionName === "Picky"))} ${records.filter((r) => r.function === "Picky").map((r) => r.text).join("\n")}`, 30_000);
     const batches = idsOf("Picky").filter((ids) => ids.some((id) => id >= 10 && id < 20));
     assert.deepEqual(batches, [[10, 11, 12, 13, 14, 15, 16, 17, 18, 19], tail]);
   });
